@@ -1,0 +1,26 @@
+import { z } from 'zod';
+
+export const ROLES = ['viewer', 'operator', 'admin'] as const;
+export type Role = (typeof ROLES)[number];
+
+const RANK: Record<Role, number> = { viewer: 1, operator: 2, admin: 3 };
+
+/** True when `have` is at least `need` in viewer < operator < admin. */
+export function roleAtLeast(have: Role | undefined, need: Role): boolean {
+  return have !== undefined && RANK[have] >= RANK[need];
+}
+
+export const slackUserId = z.string().regex(/^[UW][A-Z0-9]{2,}$/, 'must be a Slack user id such as U012ABCDEF');
+export const slackGroupId = z.string().regex(/^S[A-Z0-9]{2,}$/, 'must be a Slack user-group id such as S012ABCDEF');
+
+export const rolesSchema = z
+  .object({
+    /** Slack user id → role. */
+    users: z.record(slackUserId, z.enum(ROLES)).default({}),
+    /** Slack user-group id → role; members are read with usergroups.users.list and cached briefly. */
+    groups: z.record(slackGroupId, z.enum(ROLES)).default({}),
+    /** Always admins, so a fresh deployment can be configured from Slack by someone. */
+    bootstrapAdmins: z.array(slackUserId).default([]),
+  })
+  .strict();
+export type RolesConfig = z.infer<typeof rolesSchema>;

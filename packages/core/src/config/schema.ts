@@ -1,0 +1,38 @@
+import { z } from 'zod';
+import { ConfigError } from '../errors';
+import { rolesSchema } from './roles';
+import { slackSchema } from './slack';
+
+/**
+ * One typed object per stage. Each capability owns its section (in its own file beside this
+ * one); this file only composes them. Validated when `sst.config.ts` is evaluated (so a bad
+ * setting fails the deploy before anything is created) and again at every cold start.
+ */
+export const stageConfigSchema = z
+  .object({
+    stage: z.string().regex(/^[a-z][a-z0-9-]{0,30}$/, 'must be lower-case letters, digits and dashes'),
+    /** Production stages apply by default; others plan (dry-run) unless told to apply. */
+    production: z.boolean().default(false),
+    /** Prefix of every tag ec2ops reads and writes. */
+    tagPrefix: z.string().regex(/^[A-Za-z0-9_.:/=+@-]{1,32}$/).default('ec2ops:'),
+    regions: z.array(z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d$/, 'must be an AWS region such as eu-west-1')).min(1).default(['us-east-1']),
+    slack: slackSchema.default({ approvalExpiry: '1h', groupCacheSeconds: 60 }),
+    roles: rolesSchema.default({ users: {}, groups: {}, bootstrapAdmins: [] }),
+  })
+  .strict();
+
+export type StageConfigInput = z.input<typeof stageConfigSchema>;
+export type StageConfig = z.infer<typeof stageConfigSchema>;
+
+/** Validates a stage config; throws a ConfigError listing every problem with its path. */
+export function parseStageConfig(input: unknown): StageConfig {
+  const result = stageConfigSchema.safeParse(input);
+  if (result.success) return result.data;
+  const lines = result.error.issues.map((issue) => {
+    const path = issue.path.length ? issue.path.join('.') : '(root)';
+    return `  - ${path}: ${issue.message}`;
+  });
+  throw new ConfigError(`The stage config is not valid:\n${lines.join('\n')}`, {
+    hint: 'Fix the settings listed above; see "Config reference" in the README.',
+  });
+}

@@ -1,0 +1,2 @@
+// Imports each subcommand module for its registration side effect. Add new subcommands here.
+export {};
