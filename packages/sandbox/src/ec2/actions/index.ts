@@ -1,0 +1,2 @@
+// Every action area registers its actions at import time. Add an area: one import here.
+import './regions';

@@ -1,0 +1,45 @@
+import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
+import type { Ec2Store } from './store';
+
+/**
+ * `--state FILE`: loads the file at start (if it exists) and writes the whole store after
+ * changes, debounced, as a temp file renamed over the old one so a crash never leaves half a file.
+ */
+export interface StateFile {
+  flush(): void;
+  close(): void;
+}
+
+export function attachStateFile(store: Ec2Store, file: string, debounceMs = 100): StateFile {
+  let text: string | undefined;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+  }
+  if (text !== undefined && text.trim() !== '') store.load(JSON.parse(text));
+
+  let written = -1;
+  let timer: NodeJS.Timeout | undefined;
+  const flush = (): void => {
+    if (timer) clearTimeout(timer);
+    timer = undefined;
+    if (written === store.changes) return;
+    written = store.changes;
+    mkdirSync(dirname(file), { recursive: true });
+    const temp = `${file}.${process.pid}.tmp`;
+    writeFileSync(temp, JSON.stringify(store.toJSON()));
+    renameSync(temp, file);
+  };
+  const unsubscribe = store.onChange(() => {
+    if (!timer) timer = setTimeout(flush, debounceMs);
+  });
+  return {
+    flush,
+    close() {
+      unsubscribe();
+      flush();
+    },
+  };
+}

@@ -1,0 +1,228 @@
+import { randomUUID } from 'node:crypto';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import './actions';
+import './control-routes';
+import type { Clock } from './clock';
+import { ControlError, matchControlRoute } from './control';
+import type { Authorizer } from './dry-run';
+import { Ec2ApiError, internalError, isEc2ApiError, missingParameter } from './errors';
+import { createFaultsInterceptor, type Interceptor } from './interceptors';
+import { attachStateFile, type StateFile } from './persistence';
+import { parseQuery } from './query';
+import { invoke } from './registry';
+import { type Delays, Ec2Store } from './store';
+import { actionResponseXml, errorResponseXml } from './xml';
+
+export interface Ec2EmulatorOptions {
+  /** 0 (the default) picks a free port. */
+  port?: number;
+  host?: string;
+  /** Persist state to this JSON file (loaded at start, written after changes). */
+  stateFile?: string;
+  /** A fault-injection spec, handed to the registered faults factory (see ./interceptors). */
+  faults?: string;
+  accountId?: string;
+  clock?: Clock;
+  /** Transition delays in ms; tests make them short so waiters finish fast. */
+  delays?: Partial<Delays>;
+  /** Largest request body accepted, in bytes (EC2-style error beyond it). */
+  maxBodyBytes?: number;
+  authorize?: Authorizer;
+  interceptors?: Interceptor[];
+  /** Where unexpected errors are reported; stderr by default. */
+  log?: (line: string) => void;
+}
+
+export interface Ec2Emulator {
+  url: string;
+  port: number;
+  store: Ec2Store;
+  close(): Promise<void>;
+}
+
+export const DEFAULT_REGION = 'us-east-1';
+export const DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
+/** Beyond this we stop draining an oversized body and drop the connection. */
+const DRAIN_LIMIT_BYTES = 64 * 1024 * 1024;
+const REGION_PATTERN = /^[a-z]{2}(-[a-z]+)+-[0-9]{1,2}$/;
+
+/** The region of a SigV4 request: `Credential=AKID/20240101/eu-west-1/ec2/aws4_request`. */
+export function regionFromRequest(authorization: string | undefined, query: URLSearchParams): string {
+  const credential =
+    /Credential=([^,\s]+)/.exec(authorization ?? '')?.[1] ?? query.get('X-Amz-Credential') ?? undefined;
+  const region = credential?.split('/')[2];
+  return region && REGION_PATTERN.test(region) ? region : DEFAULT_REGION;
+}
+
+class BodyTooLarge extends Error {}
+
+function readBody(request: IncomingMessage, limit: number): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    let tooLarge = false;
+    request.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > limit) {
+        // Keep draining (discarding) so the client can read our answer, up to a hard cap.
+        tooLarge = true;
+        chunks.length = 0;
+        if (size > DRAIN_LIMIT_BYTES) request.destroy();
+        return;
+      }
+      chunks.push(chunk);
+    });
+    request.on('end', () =>
+      tooLarge ? reject(new BodyTooLarge()) : resolve(Buffer.concat(chunks).toString('utf8')),
+    );
+    request.on('error', reject);
+  });
+}
+
+function send(response: ServerResponse, status: number, contentType: string, body: string): void {
+  if (response.headersSent) return;
+  response.writeHead(status, {
+    'content-type': contentType,
+    'content-length': Buffer.byteLength(body),
+    server: 'AmazonEC2',
+  });
+  response.end(body);
+}
+
+export async function startEc2Emulator(options: Ec2EmulatorOptions = {}): Promise<Ec2Emulator> {
+  const store = new Ec2Store({ accountId: options.accountId, clock: options.clock, delays: options.delays });
+  const stateFile: StateFile | undefined = options.stateFile
+    ? attachStateFile(store, options.stateFile)
+    : undefined;
+  const interceptors = [...(options.interceptors ?? [])];
+  if (options.faults) interceptors.push(createFaultsInterceptor(options.faults));
+  const maxBody = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
+  const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`));
+
+  const sendError = (response: ServerResponse, error: Ec2ApiError, requestId: string): void => {
+    send(
+      response,
+      error.status,
+      'text/xml;charset=UTF-8',
+      errorResponseXml(error.code, error.message, requestId),
+    );
+  };
+
+  async function handleControl(request: IncomingMessage, response: ServerResponse, url: URL): Promise<void> {
+    const json = (status: number, value: unknown) =>
+      send(response, status, 'application/json', `${JSON.stringify(value ?? null)}\n`);
+    try {
+      const match = matchControlRoute(request.method ?? 'GET', url.pathname);
+      if (match === undefined) return json(404, { error: `no such control endpoint: ${url.pathname}` });
+      if (match === 'method-not-allowed')
+        return json(405, { error: `method not allowed: ${request.method}` });
+      const text = await readBody(request, maxBody);
+      let body: unknown = {};
+      if (text.trim() !== '') {
+        try {
+          body = JSON.parse(text);
+        } catch {
+          return json(400, { error: 'the body must be JSON' });
+        }
+      }
+      json(
+        200,
+        await match.handler({
+          method: request.method ?? 'GET',
+          params: match.params,
+          query: url.searchParams,
+          body,
+          store,
+        }),
+      );
+    } catch (error) {
+      if (error instanceof ControlError) return json(error.status, { error: error.message });
+      if (error instanceof BodyTooLarge) return json(413, { error: 'request body too large' });
+      log(`ec2 emulator: control ${url.pathname} failed: ${(error as Error)?.stack ?? String(error)}`);
+      json(500, { error: 'internal error' });
+    }
+  }
+
+  async function handleApi(request: IncomingMessage, response: ServerResponse, url: URL): Promise<void> {
+    const requestId = randomUUID();
+    try {
+      let body = '';
+      try {
+        body = request.method === 'POST' ? await readBody(request, maxBody) : '';
+      } catch (error) {
+        if (error instanceof BodyTooLarge) {
+          throw new Ec2ApiError(
+            'RequestEntityTooLarge',
+            `The request body exceeds the limit of ${maxBody} bytes.`,
+            413,
+          );
+        }
+        throw error;
+      }
+      if (request.method !== 'POST' && request.method !== 'GET') {
+        throw new Ec2ApiError(
+          'InvalidHttpRequest',
+          `The HTTP method ${request.method} is not supported.`,
+          405,
+        );
+      }
+      // EC2 accepts parameters in the query string as well as in a form-encoded body.
+      const query = url.search.length > 1 ? url.search.slice(1) : '';
+      const params = parseQuery(query && body ? `${query}&${body}` : query || body);
+      const action = params.string('Action');
+      if (!action) throw missingParameter('Action');
+      const region = regionFromRequest(request.headers.authorization, url.searchParams);
+      for (const intercept of interceptors) await intercept({ action, region, requestId, store });
+      const result = invoke({ store, action, params, region, requestId, authorize: options.authorize });
+      send(response, 200, 'text/xml;charset=UTF-8', actionResponseXml(action, requestId, result));
+    } catch (error) {
+      if (isEc2ApiError(error)) return sendError(response, error, requestId);
+      log(`ec2 emulator: request ${requestId} failed: ${(error as Error)?.stack ?? String(error)}`);
+      sendError(response, internalError(), requestId);
+    }
+  }
+
+  const server = createServer((request, response) => {
+    let url: URL;
+    try {
+      url = new URL(request.url ?? '/', 'http://emulator.invalid');
+    } catch {
+      url = new URL('http://emulator.invalid/');
+    }
+    const work = url.pathname.startsWith('/_emulator/')
+      ? handleControl(request, response, url)
+      : handleApi(request, response, url);
+    work.catch((error: unknown) => {
+      log(`ec2 emulator: unhandled ${(error as Error)?.stack ?? String(error)}`);
+      if (!response.headersSent) sendError(response, internalError(), randomUUID());
+    });
+  });
+  server.on('clientError', (_error, socket) => {
+    if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nconnection: close\r\n\r\n');
+  });
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, options.host ?? '127.0.0.1', () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const address = server.address() as AddressInfo;
+  const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+  return {
+    url: `http://${host}:${address.port}`,
+    port: address.port,
+    store,
+    close: () =>
+      new Promise<void>((resolve, reject) => {
+        server.close((error) => {
+          stateFile?.close();
+          if (error) reject(error);
+          else resolve();
+        });
+        server.closeAllConnections();
+      }),
+  };
+}

@@ -1,0 +1,94 @@
+/**
+ * Plain objects to EC2-style XML. Keys are the wire element names (the model's `locationName`),
+ * arrays become `<key><item>…</item></key>`, dates ISO-8601 UTC with milliseconds, booleans
+ * `true`/`false`; `undefined` and `null` members are left out, as EC2 leaves out absent fields.
+ */
+export type XmlValue = string | number | boolean | Date | null | undefined | XmlValue[] | XmlObject;
+export interface XmlObject {
+  [key: string]: XmlValue;
+}
+
+export const EC2_NAMESPACE = 'http://ec2.amazonaws.com/doc/2016-11-15/';
+const DECLARATION = '<?xml version="1.0" encoding="UTF-8"?>\n';
+
+// Characters XML 1.0 cannot carry at all, even escaped: C0 controls other than tab, newline and
+// carriage return, U+FFFE/U+FFFF and unpaired surrogates.
+function isXmlChar(code: number): boolean {
+  if (code < 0x20) return code === 0x09 || code === 0x0a || code === 0x0d;
+  return code !== 0xfffe && code !== 0xffff;
+}
+
+function stripInvalid(text: string): string {
+  let out = '';
+  for (const ch of text) {
+    const code = ch.codePointAt(0)!;
+    const loneSurrogate = ch.length === 1 && code >= 0xd800 && code <= 0xdfff;
+    out += isXmlChar(code) && !loneSurrogate ? ch : '\uFFFD';
+  }
+  return out;
+}
+
+// biome-ignore lint/suspicious/noControlCharactersInRegex: finding control characters is the point
+const NEEDS_WORK = /[&<>"'\r\u0000-\u0008\u000b\u000c\u000e-\u001f\ud800-\udfff\ufffe\uffff]/;
+
+export function escapeXml(text: string): string {
+  if (!NEEDS_WORK.test(text)) return text;
+  return stripInvalid(text)
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/"/g, '&quot;')
+    .replace(/'/g, '&apos;')
+    .replace(/\r/g, '&#13;');
+}
+
+function scalar(value: string | number | boolean | Date): string {
+  if (value instanceof Date) return value.toISOString();
+  if (typeof value === 'string') return escapeXml(value);
+  return String(value);
+}
+
+function writeElement(out: string[], name: string, value: XmlValue): void {
+  if (value === undefined || value === null) return;
+  if (Array.isArray(value)) {
+    if (value.length === 0) {
+      out.push(`<${name}/>`);
+      return;
+    }
+    out.push(`<${name}>`);
+    for (const item of value) {
+      if (item === undefined || item === null) continue;
+      writeElement(out, 'item', item);
+    }
+    out.push(`</${name}>`);
+    return;
+  }
+  if (typeof value === 'object' && !(value instanceof Date)) {
+    out.push(`<${name}>`);
+    writeMembers(out, value);
+    out.push(`</${name}>`);
+    return;
+  }
+  out.push(`<${name}>${scalar(value)}</${name}>`);
+}
+
+function writeMembers(out: string[], object: XmlObject): void {
+  for (const key of Object.keys(object)) writeElement(out, key, object[key]);
+}
+
+/** `<ActionResponse xmlns=…><requestId>…</requestId>…members…</ActionResponse>` */
+export function actionResponseXml(action: string, requestId: string, body: XmlObject): string {
+  const out: string[] = [DECLARATION, `<${action}Response xmlns="${EC2_NAMESPACE}">`];
+  out.push(`<requestId>${escapeXml(requestId)}</requestId>`);
+  writeMembers(out, body);
+  out.push(`</${action}Response>`);
+  return out.join('');
+}
+
+export function errorResponseXml(code: string, message: string, requestId: string): string {
+  return (
+    DECLARATION +
+    `<Response><Errors><Error><Code>${escapeXml(code)}</Code><Message>${escapeXml(message)}</Message></Error></Errors>` +
+    `<RequestID>${escapeXml(requestId)}</RequestID></Response>`
+  );
+}
