@@ -1,0 +1,16 @@
+import { CommandRegistry } from './registry';
+import { help } from './specs/help';
+import type { CommandSpec } from './types';
+
+/**
+ * Every `/ec2` command, one spec file each under ./specs. To add a command: create
+ * `specs/<name>.ts` exporting its CommandSpec, add it to this list, and register its executor in
+ * functions/src/worker/executors/index.ts. See ./README.md.
+ */
+export const COMMANDS: CommandSpec[] = [help];
+
+export const commands = new CommandRegistry(COMMANDS);
+
+export { CommandParseError, formatCommand, parseCommand } from './parse';
+export { CommandRegistry, SLASH_COMMAND } from './registry';
+export type { ArgSpec, ArgValue, CommandSpec, OptionSpec, ParsedCommand, ValueType } from './types';

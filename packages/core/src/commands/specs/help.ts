@@ -1,0 +1,19 @@
+import type { CommandSpec } from '../types';
+
+export const help: CommandSpec = {
+  name: 'help',
+  summary: 'List the commands you may run, or explain one',
+  args: [
+    {
+      name: 'command',
+      type: 'string',
+      rest: true,
+      placeholder: 'command',
+      description: 'the command to explain',
+    },
+  ],
+  examples: ['help', 'help launch'],
+  role: 'viewer',
+  mutates: false,
+  iam: [],
+};

@@ -1,0 +1,100 @@
+import type { IamNeed } from '../capability';
+import type { Role } from '../config/roles';
+import type { StageConfig } from '../config/schema';
+
+/**
+ * The value types a command argument or option may declare. The parser converts and checks
+ * them, so executors receive typed, validated values and never re-parse text.
+ *
+ * Every converted value is JSON-serialisable: it travels through SQS and inside signed
+ * approval buttons.
+ */
+export type ValueType =
+  | { type: 'string'; pattern?: RegExp; patternHelp?: string; maxLength?: number }
+  /** Whole number; bounds are inclusive. */
+  | { type: 'int'; min?: number; max?: number }
+  /** `30m`, `8h`, `7d` → milliseconds. Bounds are durations too. */
+  | { type: 'duration'; min?: string; max?: string }
+  | { type: 'enum'; values: readonly string[] }
+  /** `<@U123|name>` or `U123` → `U123`. */
+  | { type: 'user' }
+  /** `<#C123|name>` or `C123` → `C123`. */
+  | { type: 'channel' }
+  /** yes/no, true/false, on/off, 1/0. */
+  | { type: 'boolean' };
+
+export type ArgValue = string | number | boolean;
+
+interface Declared {
+  /** Key in `ParsedCommand.args`; also the `key` of `key=value` options. Lower-case, dashes allowed. */
+  name: string;
+  description: string;
+  /** Placeholder shown in the usage, e.g. `instance-id|Name`; defaults to the name. */
+  placeholder?: string;
+}
+
+/**
+ * A positional argument, or a keyword argument when `keyword` is set: `open 22 on sg-1 for 2h`
+ * declares `{ name: 'target', keyword: 'on' }` and `{ name: 'duration', keyword: 'for' }`.
+ */
+export type ArgSpec = Declared &
+  ValueType & {
+    required?: boolean;
+    /** The word that introduces this argument (`on`, `from`, `for`). */
+    keyword?: string;
+    /** Last positional only: takes every remaining positional word, joined by one space. */
+    rest?: boolean;
+  };
+
+/** A `key=value` option. */
+export type OptionSpec = Declared &
+  ValueType & {
+    required?: boolean;
+    /** Used when the option is absent (already converted: ms for durations). */
+    default?: ArgValue;
+  };
+
+/** What the parser produces: the command and its typed values. JSON-serialisable. */
+export interface ParsedCommand {
+  /** The spec's name, e.g. `launch` or `ami list`. */
+  command: string;
+  args: Record<string, ArgValue>;
+  /** `page=N`, accepted by every command: which page of a long answer to show (1-based). */
+  page?: number;
+}
+
+/** What `needsApproval` sees: the parsed command plus who asked. */
+export interface ApprovalCheckInput extends ParsedCommand {
+  user: { id: string; role: Role };
+}
+
+/**
+ * Everything ec2ops knows about a command, in one place: the parser, help, the role check, the
+ * approval policy and infra's IAM policy all read it. One file per command under
+ * `commands/specs/`, listed once in `commands/index.ts`.
+ */
+export interface CommandSpec {
+  /** One or more lower-case words: `launch`, `ami list`. */
+  name: string;
+  /** One line, shown in `/ec2 help`. */
+  summary: string;
+  /** Overrides the usage generated from `args`/`options` (without the leading `/ec2`). */
+  usage?: string;
+  /** Full command lines without `/ec2`, e.g. `launch al2023 type=t3.small ttl=8h`. */
+  examples?: string[];
+  args?: ArgSpec[];
+  options?: OptionSpec[];
+  /** The least role that may run it. */
+  role: Role;
+  /** Whether it changes anything in AWS (shown in help; read by audit and approvals). */
+  mutates: boolean;
+  /** IAM the worker needs to run it; infra builds the worker's policy from every spec's list. */
+  iam: IamNeed[];
+  /**
+   * Pure policy: returns why this request needs someone else's approval, or undefined when it
+   * may run now. Evaluated by the worker before executing; an approved request skips it.
+   */
+  needsApproval?: (request: ApprovalCheckInput, config: StageConfig) => string | undefined;
+  /** Hidden from the help list (still runnable and documented with `help <name>`). */
+  hidden?: boolean;
+}
