@@ -1,0 +1,230 @@
+import type { FunctionName, IamNeed } from '../capability';
+import { type Condition, conditionValues, mergeConditions } from './conditions';
+import type { Grant, PolicyScope } from './policy';
+
+/**
+ * The guard rails, applied to whatever a capability declares, wherever EC2 supports them:
+ *
+ * - Start/Stop/Reboot/TerminateInstances, DeregisterImage, DeleteSnapshot: only on resources
+ *   tagged `<prefix>managed=true` (DESIGN: ec2ops acts only on what it created).
+ * - RunInstances: the instance and its volumes must be tagged `<prefix>managed=true` in the
+ *   same request, with no tag keys but ec2ops's own and `Name`; the image, subnet, security
+ *   groups, network interface and key pair it uses are plain.
+ * - CreateTags: either in the call that creates the resource (`ec2:CreateAction` limited to the
+ *   create actions the same function is granted), or writing only ec2ops's own tag keys, never
+ *   `<prefix>managed` on something ec2ops did not create. DeleteTags likewise, never without keys
+ *   (DeleteTags with no keys removes every tag).
+ * - Security-group changes: only on the groups the stage lists (by id or by tag).
+ * - ReleaseAddress: never on an address tagged `<prefix>keep=true`.
+ *
+ * So the launch path must tag the instance *and* its volumes on create, and the bake path its
+ * images and their snapshots: the policy denies anything else in AWS.
+ */
+
+export interface GuardScope extends PolicyScope {
+  /** Every action the function declares, lower-case (to check `ec2:CreateAction` against). */
+  functionActions: Set<string>;
+}
+
+const ANY = 'arn:aws:ec2:*:*';
+export const ARN = {
+  instance: `${ANY}:instance/*`,
+  volume: `${ANY}:volume/*`,
+  image: 'arn:aws:ec2:*::image/*',
+  snapshot: 'arn:aws:ec2:*::snapshot/*',
+  subnet: `${ANY}:subnet/*`,
+  securityGroup: (id: string) => `${ANY}:security-group/${id}`,
+  securityGroupRule: `${ANY}:security-group-rule/*`,
+  networkInterface: `${ANY}:network-interface/*`,
+  keyPair: `${ANY}:key-pair/*`,
+  elasticIp: `${ANY}:elastic-ip/*`,
+};
+
+/** Actions allowed only on managed resources, and the resource type each acts on. */
+const MANAGED_ONLY: Record<string, string> = {
+  'ec2:startinstances': ARN.instance,
+  'ec2:stopinstances': ARN.instance,
+  'ec2:rebootinstances': ARN.instance,
+  'ec2:terminateinstances': ARN.instance,
+  'ec2:deregisterimage': ARN.image,
+  'ec2:deletesnapshot': ARN.snapshot,
+};
+
+const SECURITY_GROUP_CHANGES = new Set(
+  [
+    'AuthorizeSecurityGroupIngress',
+    'RevokeSecurityGroupIngress',
+    'AuthorizeSecurityGroupEgress',
+    'RevokeSecurityGroupEgress',
+    'ModifySecurityGroupRules',
+    'UpdateSecurityGroupRuleDescriptionsIngress',
+    'UpdateSecurityGroupRuleDescriptionsEgress',
+    'DeleteSecurityGroup',
+  ].map((a) => `ec2:${a.toLowerCase()}`),
+);
+
+/** EC2 actions that accept TagSpecifications, i.e. can tag what they create in the same call. */
+export const TAG_ON_CREATE = [
+  'AllocateAddress',
+  'AuthorizeSecurityGroupIngress',
+  'CopyImage',
+  'CreateImage',
+  'CreateLaunchTemplate',
+  'CreateSecurityGroup',
+  'CreateSnapshot',
+  'CreateSnapshots',
+  'CreateVolume',
+  'RunInstances',
+] as const;
+
+const lower = (action: string) => action.toLowerCase();
+const managedTag = (prefix: string) => `aws:ResourceTag/${prefix}managed`;
+
+/**
+ * What a function needs because of what it declares: a function that creates resources tags
+ * them in the same call, so it gets CreateTags limited to those create actions.
+ */
+export function impliedNeeds(declared: readonly IamNeed[]): IamNeed[] {
+  const actions = new Set(declared.flatMap((n) => n.actions.map(lower)));
+  const creates = TAG_ON_CREATE.filter((a) => actions.has(lower(`ec2:${a}`)));
+  if (creates.length === 0) return [];
+  return [
+    {
+      actions: ['ec2:CreateTags'],
+      condition: { StringEquals: { 'ec2:CreateAction': [...creates] } },
+      why: 'Tag resources in the same call that creates them',
+    },
+  ];
+}
+
+export function applyGuards(need: IamNeed, scope: GuardScope, warnings: string[], fn: FunctionName): Grant[] {
+  const declared: Condition = need.condition ?? {};
+  const resources = need.resources ?? ['*'];
+  const grants: Grant[] = [];
+  const plain: string[] = [];
+  const grant = (actions: string[], res: string[], condition: Condition, why = need.why) =>
+    grants.push({ actions, resources: res, condition, why });
+
+  for (const action of need.actions) {
+    const key = lower(action);
+    const managedResource = MANAGED_ONLY[key];
+    if (managedResource) {
+      grant(
+        [action],
+        [managedResource],
+        mergeConditions(declared, { StringEquals: { [managedTag(scope.tagPrefix)]: 'true' } }),
+      );
+    } else if (key === 'ec2:runinstances') {
+      grants.push(...runInstances(action, declared, scope, need.why));
+    } else if (key === 'ec2:createtags' || key === 'ec2:deletetags') {
+      grants.push(tagging(action, resources, declared, scope, need.why, fn));
+    } else if (SECURITY_GROUP_CHANGES.has(key)) {
+      grants.push(...securityGroupChange(action, declared, scope, need.why, warnings, fn));
+    } else if (key === 'ec2:releaseaddress') {
+      grant(
+        [action],
+        resources.includes('*') ? [ARN.elasticIp] : resources,
+        mergeConditions(declared, {
+          StringNotEquals: { [`aws:ResourceTag/${scope.tagPrefix}keep`]: 'true' },
+        }),
+      );
+    } else {
+      plain.push(action);
+    }
+  }
+  if (plain.length) grant(plain, resources, declared);
+  return grants;
+}
+
+function runInstances(action: string, declared: Condition, scope: GuardScope, why: string): Grant[] {
+  const p = scope.tagPrefix;
+  return [
+    {
+      actions: [action],
+      resources: [ARN.instance, ARN.volume],
+      condition: mergeConditions(declared, {
+        StringEquals: { [`aws:RequestTag/${p}managed`]: 'true' },
+        'ForAllValues:StringLike': { 'aws:TagKeys': [`${p}*`, 'Name'] },
+      }),
+      why: `${why} (instance and volumes tagged managed on create)`,
+    },
+    {
+      actions: [action],
+      resources: [ARN.image, ARN.subnet, `${ANY}:security-group/*`, ARN.networkInterface, ARN.keyPair],
+      condition: {},
+      why: `${why} (the image, subnet, groups, interface and key pair it uses)`,
+    },
+  ];
+}
+
+function tagging(
+  action: string,
+  resources: string[],
+  declared: Condition,
+  scope: GuardScope,
+  why: string,
+  fn: FunctionName,
+): Grant {
+  const p = scope.tagPrefix;
+  const createActions = conditionValues(declared, 'StringEquals', 'ec2:CreateAction');
+  if (createActions) {
+    if (lower(action) !== 'ec2:createtags') {
+      throw new Error(
+        `${fn}: ${action} cannot be limited to ec2:CreateAction (only CreateTags tags on create)`,
+      );
+    }
+    const missing = createActions.filter((a) => !scope.functionActions.has(lower(`ec2:${a}`)));
+    if (missing.length) {
+      throw new Error(`${fn}: CreateTags on create of ${missing.join(', ')}, which ${fn} is not granted`);
+    }
+    return { actions: [action], resources, condition: declared, why };
+  }
+  const onManaged = conditionValues(declared, 'StringEquals', managedTag(p))?.includes('true') ?? false;
+  const keys: Condition = {
+    'ForAllValues:StringLike': { 'aws:TagKeys': `${p}*` },
+    Null: { 'aws:TagKeys': 'false' },
+    ...(onManaged ? {} : { 'ForAllValues:StringNotEquals': { 'aws:TagKeys': `${p}managed` } }),
+  };
+  return { actions: [action], resources, condition: mergeConditions(declared, keys), why };
+}
+
+function securityGroupChange(
+  action: string,
+  declared: Condition,
+  scope: GuardScope,
+  why: string,
+  warnings: string[],
+  fn: FunctionName,
+): Grant[] {
+  const { ids, tags } = scope.securityGroups;
+  const grants: Grant[] = [];
+  if (ids.length)
+    grants.push({ actions: [action], resources: ids.map(ARN.securityGroup), condition: declared, why });
+  const tagEntries = Object.entries(tags);
+  if (tagEntries.length) {
+    const byTag: Condition = {
+      StringEquals: Object.fromEntries(tagEntries.map(([k, v]) => [`aws:ResourceTag/${k}`, v])),
+    };
+    grants.push({
+      actions: [action],
+      resources: [ARN.securityGroup('*')],
+      condition: mergeConditions(declared, byTag),
+      why,
+    });
+  }
+  if (grants.length === 0) {
+    warnings.push(`${fn}: ${action} is not granted because the stage allows no security groups`);
+    return [];
+  }
+  // Rules are their own resource type when addressed by id or tagged on create; the group
+  // grant above is still required, so this alone opens nothing.
+  if (lower(action) !== 'ec2:deletesecuritygroup') {
+    grants.push({
+      actions: [action],
+      resources: [ARN.securityGroupRule],
+      condition: {},
+      why: `${why} (its rules)`,
+    });
+  }
+  return grants;
+}

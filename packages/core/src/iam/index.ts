@@ -1,0 +1,13 @@
+export { commandCapabilities, jobCapabilities } from './capabilities';
+export type { Condition } from './conditions';
+export { ARN, TAG_ON_CREATE } from './guards';
+export {
+  allowedActions,
+  buildFunctionPolicies,
+  type Capability,
+  FUNCTION_NAMES,
+  type FunctionPolicies,
+  type PolicyDocument,
+  type PolicyScope,
+  type PolicyStatement,
+} from './policy';
