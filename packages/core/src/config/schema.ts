@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { ConfigError } from '../errors';
+import { bakeSchema, checkBakeRegions } from './bake';
 import { rolesSchema } from './roles';
 import { slackSchema } from './slack';
 
@@ -18,8 +19,12 @@ export const stageConfigSchema = z
     regions: z.array(z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d$/, 'must be an AWS region such as eu-west-1')).min(1).default(['us-east-1']),
     slack: slackSchema.default({ approvalExpiry: '1h', groupCacheSeconds: 60 }),
     roles: rolesSchema.default({ users: {}, groups: {}, bootstrapAdmins: [] }),
+    bake: bakeSchema.prefault({}),
   })
-  .strict();
+  .strict()
+  .superRefine((stage, ctx) =>
+    checkBakeRegions(stage, (path, message) => ctx.addIssue({ code: 'custom', path, message })),
+  );
 
 export type StageConfigInput = z.input<typeof stageConfigSchema>;
 export type StageConfig = z.infer<typeof stageConfigSchema>;

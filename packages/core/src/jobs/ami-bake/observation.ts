@@ -1,0 +1,55 @@
+/**
+ * What the bake reads from EC2 in one region, as plain data (the functions package maps SDK
+ * shapes to these). Times are ISO-8601 strings as EC2 returns them; tags are key → value.
+ */
+export type Tags = Record<string, string>;
+
+export interface ObservedInstance {
+  id: string;
+  /** pending | running | stopping | stopped | shutting-down | terminated */
+  state: string;
+  imageId?: string;
+  tags: Tags;
+}
+
+export interface ObservedImage {
+  id: string;
+  name?: string;
+  /** pending | available | failed | invalid | error | deregistered | transient | disabled */
+  state: string;
+  creationDate?: string;
+  stateReason?: string;
+  tags: Tags;
+  /** Snapshots named by the image's block-device mappings. */
+  snapshotIds: string[];
+}
+
+export interface ObservedLaunchTemplateVersion {
+  templateId: string;
+  templateName?: string;
+  version: number;
+  imageId?: string;
+}
+
+export interface ObservedSnapshot {
+  id: string;
+  /** pending | completed | error | recoverable | recovering */
+  state: string;
+  volumeSizeGiB: number;
+  startTime?: string;
+  tags: Tags;
+}
+
+export interface AmiBakeObservation {
+  region: string;
+  /** Instances tagged for the nightly bake, in any state the describe returned. */
+  targets: ObservedInstance[];
+  /** Images owned by the account and tagged managed (with a source instance). */
+  images: ObservedImage[];
+  /** Instances in any state but terminated that use one of `images` (for "in use"). */
+  imageUsers: ObservedInstance[];
+  /** Every version of every launch template in the region. */
+  launchTemplateVersions: ObservedLaunchTemplateVersion[];
+  /** Snapshots owned by the account and tagged managed. */
+  snapshots: ObservedSnapshot[];
+}

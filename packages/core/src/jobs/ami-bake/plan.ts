@@ -1,0 +1,321 @@
+import type { BakeConfig } from '../../config/bake';
+import { formatDuration, parseDuration } from '../../config/durations';
+import type { PlanItem, PlanSkip, RegionPlan, ReportSection } from '../types';
+import { sameLocalDay } from './bake-day';
+import { imageName } from './naming';
+import type { AmiBakeObservation, ObservedImage, ObservedInstance, Tags } from './observation';
+import { bakedAtMs, isFailedState, planRetention, type RetentionRule } from './retention';
+import { BAKE_NIGHTLY, type BakeTagKeys, bakeTagKeys } from './tags';
+
+export type AmiBakeItemData =
+  | { kind: 'bake'; instanceId: string; name: string; noReboot: boolean; tags: Tags }
+  | { kind: 'mark-available'; imageId: string; sourceInstanceId: string; tags: Tags }
+  | {
+      kind: 'deregister';
+      imageId: string;
+      sourceInstanceId: string;
+      why: 'retention' | 'failed';
+      /** Deleted after the image is deregistered (their own `delete-snapshot` items). */
+      snapshotIds: string[];
+    }
+  | { kind: 'delete-snapshot'; snapshotId: string; sizeGiB: number; imageId?: string; orphan: boolean };
+
+export type AmiBakeItem = PlanItem<AmiBakeItemData>;
+export type AmiBakePlan = RegionPlan<AmiBakeItemData>;
+
+export interface AmiBakePlanInput {
+  observation: AmiBakeObservation;
+  /** The instant the job runs as (epoch ms). */
+  now: number;
+  stage: string;
+  tagPrefix: string;
+  bake: BakeConfig;
+  /** The bake schedule's time zone: "already baked today" uses its calendar day. */
+  timeZone: string;
+}
+
+/** Orphaned snapshots younger than this are left alone: a CreateImage may still be writing them. */
+export const ORPHAN_GRACE_MS = 3_600_000;
+const BAKEABLE_STATES = new Set(['running', 'stopped']);
+const INSTANCE_REFERENCE = /^i-[0-9a-f]{8,17}$/;
+
+export function instanceLabel(instance: ObservedInstance): string {
+  const name = instance.tags['Name'];
+  return name ? `${instance.id} (${name})` : instance.id;
+}
+
+function imageLabel(image: ObservedImage, keys: BakeTagKeys): string {
+  const source = image.tags[keys.sourceInstance];
+  return `${image.id}${image.name ? ` ${image.name}` : ''}${source ? ` of ${source}` : ''}`;
+}
+
+/** Image id → who uses it: instances in any state but terminated and every launch-template version. */
+export function imageUsage(observation: AmiBakeObservation): Map<string, string[]> {
+  const usedBy = new Map<string, string[]>();
+  const add = (imageId: string | undefined, user: string) => {
+    if (!imageId) return;
+    const list = usedBy.get(imageId) ?? [];
+    list.push(user);
+    usedBy.set(imageId, list);
+  };
+  for (const instance of observation.imageUsers) {
+    if (instance.state !== 'terminated') add(instance.imageId, `instance ${instance.id} (${instance.state})`);
+  }
+  for (const v of observation.launchTemplateVersions) {
+    add(v.imageId, `launch template ${v.templateName ?? v.templateId} version ${v.version}`);
+  }
+  return usedBy;
+}
+
+interface Override {
+  rule: RetentionRule;
+  noReboot: boolean;
+  warnings: string[];
+}
+
+/** Per-instance tags override the stage's retention and reboot settings; bad values are reported. */
+function overrides(instance: ObservedInstance | undefined, bake: BakeConfig, keys: BakeTagKeys): Override {
+  const warnings: string[] = [];
+  const rule: RetentionRule = {
+    count: bake.retention.count,
+    ageMs: bake.retention.age === undefined ? undefined : parseDuration(bake.retention.age),
+  };
+  let noReboot = !bake.reboot;
+  const tags = instance?.tags ?? {};
+  const retain = tags[keys.retain];
+  if (retain !== undefined) {
+    if (/^\d{1,4}$/.test(retain)) rule.count = Number(retain);
+    else
+      warnings.push(
+        `${instance?.id}: ${keys.retain}=${retain} is not a whole number; using the stage's retention`,
+      );
+  }
+  const days = tags[keys.retainDays];
+  if (days !== undefined) {
+    if (/^\d{1,4}$/.test(days) && Number(days) > 0) rule.ageMs = Number(days) * 86_400_000;
+    else
+      warnings.push(
+        `${instance?.id}: ${keys.retainDays}=${days} is not a number of days; using the stage's retention`,
+      );
+  }
+  const reboot = tags[keys.reboot];
+  if (reboot === 'true') noReboot = false;
+  else if (reboot === 'false') noReboot = true;
+  else if (reboot !== undefined)
+    warnings.push(`${instance?.id}: ${keys.reboot}=${reboot} is not true or false; ignored`);
+  return { rule, noReboot, warnings };
+}
+
+/** Tags a new image and its snapshots carry. */
+export function bakeImageTags(input: {
+  instance: ObservedInstance;
+  now: number;
+  stage: string;
+  keys: BakeTagKeys;
+  copyTags: string[];
+  requestId?: string;
+}): Tags {
+  const { instance, keys } = input;
+  const tags: Tags = {};
+  for (const key of input.copyTags) {
+    const value = instance.tags[key];
+    // aws: keys are reserved; our own keys are set below and must not come from the instance.
+    if (value !== undefined && !key.startsWith('aws:') && !Object.values(keys).includes(key))
+      tags[key] = value;
+  }
+  tags[keys.managed] = 'true';
+  tags[keys.sourceInstance] = instance.id;
+  tags[keys.bakedAt] = new Date(input.now).toISOString();
+  tags[keys.stage] = input.stage;
+  if (input.requestId) tags[keys.requestId] = input.requestId;
+  return tags;
+}
+
+export function planAmiBake(input: AmiBakePlanInput): AmiBakePlan {
+  const { observation, now, bake } = input;
+  const region = observation.region;
+  const keys = bakeTagKeys(input.tagPrefix);
+  const items: AmiBakeItem[] = [];
+  const skipped: PlanSkip[] = [];
+  const warnings: string[] = [];
+  const skip = (id: string, resource: string, reason: string) =>
+    skipped.push({ id, region, resource, reason });
+
+  const bySource = new Map<string, ObservedImage[]>();
+  for (const image of observation.images) {
+    const source = image.tags[keys.sourceInstance];
+    if (!source) {
+      skip(image.id, imageLabel(image, keys), 'no source-instance tag');
+      continue;
+    }
+    const list = bySource.get(source) ?? [];
+    list.push(image);
+    bySource.set(source, list);
+  }
+  const targets = new Map(
+    observation.targets.filter((i) => i.tags[keys.bake] === BAKE_NIGHTLY).map((i) => [i.id, i] as const),
+  );
+
+  // 1. Bake every target not baked today (a failed image does not count as baked).
+  const taken = new Set(observation.images.flatMap((i) => (i.name ? [i.name] : [])));
+  for (const instance of targets.values()) {
+    const label = instanceLabel(instance);
+    if (!BAKEABLE_STATES.has(instance.state)) {
+      skip(instance.id, label, `instance ${instance.state}`);
+      continue;
+    }
+    const today = (bySource.get(instance.id) ?? []).find(
+      (image) => !isFailedState(image.state) && sameLocalDay(now, bakedAtMs(image, keys), input.timeZone),
+    );
+    if (today) {
+      skip(instance.id, `${label}: ${today.id}`, 'already baked today');
+      continue;
+    }
+    const { noReboot, warnings: w } = overrides(instance, bake, keys);
+    warnings.push(...w);
+    const name = imageName({ id: instance.id, name: instance.tags['Name'] }, now, taken);
+    items.push({
+      id: instance.id,
+      region,
+      action: 'bake',
+      resource: label,
+      reason: `tagged ${keys.bake}=${BAKE_NIGHTLY}; ${name}${noReboot ? '' : ', with reboot'}`,
+      data: {
+        kind: 'bake',
+        instanceId: instance.id,
+        name,
+        noReboot,
+        tags: bakeImageTags({ instance, now, stage: input.stage, keys, copyTags: bake.copyTags }),
+      },
+    });
+  }
+
+  // 2. Earlier images: newly available ones are marked (and approved); failed ones reported.
+  const usedBy = imageUsage(observation);
+  const snapshots = new Map(observation.snapshots.map((s) => [s.id, s] as const));
+  const removedIds = new Set<string>();
+  const becameAvailable: string[] = [];
+  const failed: string[] = [];
+  const inUse: string[] = [];
+  for (const [source, images] of bySource) {
+    const { rule, warnings: w } = overrides(targets.get(source), bake, keys);
+    warnings.push(...w);
+    const retention = planRetention({ images, rule, now, keys, usedBy });
+    for (const k of retention.kept) {
+      skip(k.image.id, imageLabel(k.image, keys), k.reason);
+      if (k.reason === 'in use') inUse.push(`${imageLabel(k.image, keys)}: ${k.detail}`);
+    }
+    for (const r of retention.removed) {
+      removedIds.add(r.image.id);
+      if (r.why === 'failed') failed.push(`${imageLabel(r.image, keys)}: ${r.detail}`);
+    }
+    for (const image of images) {
+      if (image.state !== 'available' || removedIds.has(image.id) || image.tags[keys.availableAt]) continue;
+      if (image.tags[keys.managed] !== 'true') continue;
+      const tags: Tags = { [keys.availableAt]: new Date(now).toISOString() };
+      if (bake.autoApprove) tags[keys.approved] = 'true';
+      becameAvailable.push(`${imageLabel(image, keys)}${bake.autoApprove ? ' (approved)' : ''}`);
+      items.push({
+        id: image.id,
+        region,
+        action: 'mark-available',
+        resource: imageLabel(image, keys),
+        reason: bake.autoApprove ? 'became available; auto-approved' : 'became available',
+        data: { kind: 'mark-available', imageId: image.id, sourceInstanceId: source, tags },
+      });
+    }
+    for (const r of retention.removed) {
+      items.push({
+        id: r.image.id,
+        region,
+        action: 'deregister',
+        resource: imageLabel(r.image, keys),
+        reason: r.why === 'failed' ? `failed (${r.detail})` : r.detail,
+        data: {
+          kind: 'deregister',
+          imageId: r.image.id,
+          sourceInstanceId: source,
+          why: r.why,
+          snapshotIds: r.image.snapshotIds.filter((id) => snapshots.has(id)),
+        },
+      });
+    }
+  }
+
+  // 3. Snapshots of removed images, and managed snapshots no image refers to any more.
+  const referencedByKept = new Set(
+    observation.images.filter((i) => !removedIds.has(i.id)).flatMap((i) => i.snapshotIds),
+  );
+  const referenced = new Set(observation.images.flatMap((i) => i.snapshotIds));
+  const baking = new Set(
+    observation.images.filter((i) => i.state === 'pending').map((i) => i.tags[keys.sourceInstance]),
+  );
+  for (const image of observation.images.filter((i) => removedIds.has(i.id))) {
+    for (const id of image.snapshotIds) {
+      const snapshot = snapshots.get(id);
+      if (!snapshot) {
+        warnings.push(`${id} of ${image.id} is not tagged ${keys.managed}=true; left in place`);
+        continue;
+      }
+      if (referencedByKept.has(id)) {
+        skip(id, `${id} of ${image.id}`, 'snapshot used by another image');
+        continue;
+      }
+      items.push(
+        snapshotItem(region, snapshot.id, snapshot.volumeSizeGiB, image.id, `snapshot of ${image.id}`),
+      );
+    }
+  }
+  for (const snapshot of observation.snapshots) {
+    if (referenced.has(snapshot.id)) continue;
+    const source = snapshot.tags[keys.sourceInstance];
+    if (!source || !INSTANCE_REFERENCE.test(source)) continue;
+    const started = snapshot.startTime ? Date.parse(snapshot.startTime) : Number.NaN;
+    if (snapshot.state === 'pending' || baking.has(source) || !(now - started >= ORPHAN_GRACE_MS)) {
+      skip(snapshot.id, `${snapshot.id} of ${source}`, 'snapshot may belong to a bake in progress');
+      continue;
+    }
+    items.push(
+      snapshotItem(region, snapshot.id, snapshot.volumeSizeGiB, undefined, 'orphaned: its image is gone'),
+    );
+  }
+
+  const sections: ReportSection[] = [];
+  const section = (title: string, lines: string[]) => {
+    if (lines.length) sections.push({ title: `${title} (${region})`, lines });
+  };
+  section('Became available', becameAvailable);
+  section('Failed', failed);
+  section('Kept because in use', inUse);
+  section('Warnings', warnings);
+  return { region, items, skipped, sections };
+}
+
+function snapshotItem(
+  region: string,
+  snapshotId: string,
+  sizeGiB: number,
+  imageId: string | undefined,
+  reason: string,
+) {
+  const item: AmiBakeItem = {
+    id: snapshotId,
+    region,
+    action: 'delete-snapshot',
+    resource: `${snapshotId} (${sizeGiB} GiB)`,
+    reason,
+    data: imageId
+      ? { kind: 'delete-snapshot', snapshotId, sizeGiB, imageId, orphan: false }
+      : { kind: 'delete-snapshot', snapshotId, sizeGiB, orphan: true },
+  };
+  return item;
+}
+
+/** Human summary of a retention rule, for help text and reports. */
+export function describeRule(rule: RetentionRule): string {
+  const parts = [
+    rule.count !== undefined ? `newest ${rule.count}` : undefined,
+    rule.ageMs !== undefined ? `younger than ${formatDuration(rule.ageMs)}` : undefined,
+  ].filter(Boolean);
+  return parts.join(' or ');
+}

@@ -1,0 +1,44 @@
+/**
+ * Tag keys the bake reads and writes, all under the stage's tag prefix (`ec2ops:` by default).
+ * State lives in these tags, so a second run (or a lost one) re-reads where things stand.
+ */
+export interface BakeTagKeys {
+  managed: string;
+  /** On instances: `nightly` puts the instance in the nightly bake. */
+  bake: string;
+  /** On instances: `true` / `false` overrides the stage's reboot setting. */
+  reboot: string;
+  /** On instances: keep this many newest available images (overrides `bake.retention.count`). */
+  retain: string;
+  /** On instances: keep images younger than this many days (overrides `bake.retention.age`). */
+  retainDays: string;
+  sourceInstance: string;
+  bakedAt: string;
+  stage: string;
+  approved: string;
+  keep: string;
+  /** Set by the first run that sees the image available; "became available" is reported once. */
+  availableAt: string;
+  /** The Slack request that baked the image by hand (`/ec2 ami bake`), for idempotent retries. */
+  requestId: string;
+}
+
+export function bakeTagKeys(prefix: string): BakeTagKeys {
+  return {
+    managed: `${prefix}managed`,
+    bake: `${prefix}bake`,
+    reboot: `${prefix}bake-reboot`,
+    retain: `${prefix}retain`,
+    retainDays: `${prefix}retain-days`,
+    sourceInstance: `${prefix}source-instance`,
+    bakedAt: `${prefix}baked-at`,
+    stage: `${prefix}stage`,
+    approved: `${prefix}approved`,
+    keep: `${prefix}keep`,
+    availableAt: `${prefix}available-at`,
+    requestId: `${prefix}request-id`,
+  };
+}
+
+/** Value of the bake tag that selects an instance. */
+export const BAKE_NIGHTLY = 'nightly';
