@@ -10,8 +10,12 @@ export function roleAtLeast(have: Role | undefined, need: Role): boolean {
   return have !== undefined && RANK[have] >= RANK[need];
 }
 
-export const slackUserId = z.string().regex(/^[UW][A-Z0-9]{2,}$/, 'must be a Slack user id such as U012ABCDEF');
-export const slackGroupId = z.string().regex(/^S[A-Z0-9]{2,}$/, 'must be a Slack user-group id such as S012ABCDEF');
+export const slackUserId = z
+  .string()
+  .regex(/^[UW][A-Z0-9]{2,}$/, 'must be a Slack user id such as U012ABCDEF');
+export const slackGroupId = z
+  .string()
+  .regex(/^S[A-Z0-9]{2,}$/, 'must be a Slack user-group id such as S012ABCDEF');
 
 export const rolesSchema = z
   .object({
@@ -24,3 +28,30 @@ export const rolesSchema = z
   })
   .strict();
 export type RolesConfig = z.infer<typeof rolesSchema>;
+
+/** The highest of several roles (undefined when none). */
+export function highestRole(...roles: (Role | undefined)[]): Role | undefined {
+  let best: Role | undefined;
+  for (const role of roles) if (role && (!best || RANK[role] > RANK[best])) best = role;
+  return best;
+}
+
+/**
+ * A user's role: the highest of their own mapping, their groups' mappings and bootstrap admin.
+ * Nobody has a role unless configured. `groupMembers` holds the members of each configured
+ * group that could be read (a group that could not be read grants nothing).
+ */
+export function resolveRole(
+  userId: string,
+  roles: RolesConfig,
+  groupMembers: ReadonlyMap<string, ReadonlySet<string>> = new Map(),
+): Role | undefined {
+  const fromGroups = Object.entries(roles.groups)
+    .filter(([group]) => groupMembers.get(group)?.has(userId))
+    .map(([, role]) => role);
+  return highestRole(
+    roles.bootstrapAdmins.includes(userId) ? 'admin' : undefined,
+    roles.users[userId],
+    ...fromGroups,
+  );
+}

@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import { durationSchema } from './durations';
+import { ROLES } from './roles';
 
 const channelId = z.string().regex(/^[CG][A-Z0-9]{2,}$/, 'must be a Slack channel id such as C012ABCDEF');
 
@@ -11,7 +13,9 @@ export const slackSchema = z
     /** When set, every decision and outcome is also posted here (always logged as JSON). */
     auditChannel: channelId.optional(),
     /** How long an approval request stays decidable. */
-    approvalExpiry: z.string().default('1h'),
+    approvalExpiry: durationSchema.default('1h'),
+    /** The least role that may approve or deny (never the requester). Admin when unset. */
+    approverRole: z.enum(ROLES).optional(),
     /** Seconds a user-group membership lookup is cached. */
     groupCacheSeconds: z.number().int().min(0).max(3600).default(60),
   })
