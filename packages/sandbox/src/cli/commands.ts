@@ -1,2 +1,3 @@
 // Imports each subcommand module for its registration side effect. Add new subcommands here.
-export {};
+import './manifest';
+import './job';

@@ -1,0 +1,45 @@
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { main } from './main';
+
+function capture() {
+  const out: string[] = [];
+  const err: string[] = [];
+  const into = (lines: string[]) => (chunk: unknown) => {
+    lines.push(String(chunk));
+    return true;
+  };
+  vi.spyOn(process.stdout, 'write').mockImplementation(into(out));
+  vi.spyOn(process.stderr, 'write').mockImplementation(into(err));
+  return { out, err };
+}
+
+afterEach(() => {
+  vi.restoreAllMocks();
+});
+
+describe('ec2ops manifest', () => {
+  it('prints the manifest for the request URL as JSON', async () => {
+    const { out } = capture();
+    const code = await main([
+      'manifest',
+      '--url',
+      'https://abc.lambda-url.eu-west-1.on.aws/',
+      '--stage',
+      'dev',
+    ]);
+    expect(code).toBe(0);
+    const manifest = JSON.parse(out.join(''));
+    expect(manifest.features.slash_commands[0].url).toBe('https://abc.lambda-url.eu-west-1.on.aws/');
+    expect(manifest.display_information.name).toBe('ec2ops (dev)');
+  });
+
+  it('refuses a URL that is not https with a clear message and exit code 1', async () => {
+    const { out, err } = capture();
+    const code = await main(['manifest', '--url', 'http://example.com/']);
+    expect(code).toBe(1);
+    expect(out.join('')).toBe('');
+    expect(err.join('')).toContain(
+      'error manifest.url: the request URL must use https (got http://example.com)',
+    );
+  });
+});
