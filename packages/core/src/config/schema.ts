@@ -1,6 +1,8 @@
 import { z } from 'zod';
 import { ConfigError } from '../errors';
 import { bakeSchema, checkBakeRegions } from './bake';
+import { eipSchema } from './eip';
+import { jobsSchema } from './jobs';
 import { rolesSchema } from './roles';
 import { slackSchema } from './slack';
 
@@ -19,6 +21,8 @@ export const stageConfigSchema = z
     regions: z.array(z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d$/, 'must be an AWS region such as eu-west-1')).min(1).default(['us-east-1']),
     slack: slackSchema.default({ approvalExpiry: '1h', groupCacheSeconds: 60 }),
     roles: rolesSchema.default({ users: {}, groups: {}, bootstrapAdmins: [] }),
+    jobs: jobsSchema.prefault({}),
+    eip: eipSchema.prefault({}),
     bake: bakeSchema.prefault({}),
   })
   .strict()

@@ -1,0 +1,127 @@
+/**
+ * The shapes every scheduled job shares: `plan → apply → report`.
+ *
+ * A job's pure planner turns what EC2 describes into a RegionPlan (what to do, what to leave
+ * alone and why). Apply turns each planned item into an ItemResult. The runner folds plans and
+ * results of every region into one JobReport, which renders to Slack, text and JSON.
+ */
+
+export const JOB_NAMES = ['ami-bake', 'eip-cleanup', 'port-sweep', 'instance-reaper'] as const;
+export type JobName = (typeof JOB_NAMES)[number];
+
+export function isJobName(value: string): value is JobName {
+  return (JOB_NAMES as readonly string[]).includes(value);
+}
+
+/** One thing the job intends to change. `data` is whatever the job's apply step needs. */
+export interface PlanItem<D = unknown> {
+  /** Stable id of the resource acted on (allocation id, rule id, image id…). */
+  id: string;
+  region: string;
+  /** A short action verb the job defines, e.g. `release`, `mark`, `unmark`, `warn`. */
+  action: string;
+  /** Human label of the resource, e.g. `eipalloc-0a1b (203.0.113.7)`. */
+  resource: string;
+  /** Why this is planned, in words a person reads in the report. */
+  reason: string;
+  data: D;
+}
+
+/** Something the job looked at and deliberately leaves alone. */
+export interface PlanSkip {
+  id: string;
+  region: string;
+  resource: string;
+  /** Short, groupable reason (`associated`, `tagged keep=true`…): Slack summaries count by it. */
+  reason: string;
+}
+
+/** Extra lines a job wants in its report (e.g. "idle, released in 2d 4h"). */
+export interface ReportSection {
+  title: string;
+  lines: string[];
+}
+
+export interface RegionPlan<D = unknown> {
+  region: string;
+  items: PlanItem<D>[];
+  skipped: PlanSkip[];
+  sections?: ReportSection[];
+}
+
+export type ItemOutcome =
+  | { status: 'done'; detail?: string }
+  | { status: 'failed'; code: string; message: string }
+  | { status: 'skipped'; reason: string };
+
+export interface ItemResult {
+  id: string;
+  region: string;
+  action: string;
+  resource: string;
+  outcome: ItemOutcome;
+}
+
+/** A line of the report: a planned item (dry run), an applied one, or a skip. */
+export interface ReportLine {
+  region: string;
+  id: string;
+  resource: string;
+  /** The planned action; `skip` for things left alone at plan time. */
+  action: string;
+  status: 'planned' | 'done' | 'failed' | 'skipped';
+  /** The reason (planned, skipped), the detail (done) or `cannot …: …, do …` (failed). */
+  message: string;
+  /** Stable error code of a failure. */
+  code?: string;
+}
+
+export interface MoneyFigure {
+  label: string;
+  /** US dollars per month (730 hours), rounded to cents when rendered. */
+  usdPerMonth: number;
+  detail?: string;
+}
+
+/** A region the job could not plan at all (describe failed): reported, other regions go on. */
+export interface RegionFailure {
+  region: string;
+  code: string;
+  message: string;
+}
+
+/** How a job names its actions in reports: `release` → done "released", planned "would release". */
+export type ActionVerbs = Record<string, { done: string; planned: string }>;
+
+export interface ActionCounts {
+  planned: number;
+  done: number;
+  failed: number;
+  skipped: number;
+}
+
+export interface JobReport {
+  job: JobName;
+  stage: string;
+  dryRun: boolean;
+  /** The instant the job ran as (ISO-8601 UTC); `--now` sets it. */
+  now: string;
+  startedAt: string;
+  finishedAt: string;
+  regions: string[];
+  counts: {
+    planned: number;
+    done: number;
+    failed: number;
+    /** Skipped at plan time plus skipped during apply (e.g. changed since the plan). */
+    skipped: number;
+    byAction: Record<string, ActionCounts>;
+    /** Skips grouped by reason, largest first. */
+    skippedByReason: Record<string, number>;
+  };
+  verbs: ActionVerbs;
+  lines: ReportLine[];
+  money: MoneyFigure[];
+  sections: ReportSection[];
+  regionFailures: RegionFailure[];
+}

@@ -1,0 +1,4 @@
+import { createJobHandler } from './handler';
+
+/** Lambda entry point of the ami-bake job (EventBridge Scheduler target). */
+export const handler = createJobHandler('ami-bake');

@@ -1,0 +1,4 @@
+import { createJobHandler } from './handler';
+
+/** Lambda entry point of the eip-cleanup job (EventBridge Scheduler target). */
+export const handler = createJobHandler('eip-cleanup');

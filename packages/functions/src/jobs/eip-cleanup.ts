@@ -1,0 +1,303 @@
+import {
+  CreateTagsCommand,
+  DeleteTagsCommand,
+  DescribeAddressesCommand,
+  type EC2Client,
+  type Address as Ec2Address,
+  ReleaseAddressCommand,
+} from '@aws-sdk/client-ec2';
+import type { StageConfig } from '@ec2ops/core';
+import { parseDuration } from '@ec2ops/core';
+import {
+  type Address,
+  decide,
+  type EipItemData,
+  type EipPolicy,
+  type EipRegionPlan,
+  eipTagKeys,
+  planEipCleanup,
+} from '@ec2ops/core/jobs/eip-cleanup/plan';
+import { ALREADY_RELEASED, eipMoney, ownerWarning } from '@ec2ops/core/jobs/eip-cleanup/summary';
+import type { ItemResult, PlanItem } from '@ec2ops/core/jobs/types';
+import { chunk, type FailureExplainer, mapLimit, resultOf, settle } from './apply-helpers';
+import { awsErrorCode, awsErrorMessage, isNotFound, isThrottling } from './aws-errors';
+import type { JobImplementation, RegionContext } from './types';
+
+type Item = PlanItem<EipItemData>;
+
+/** EC2 takes up to 1,000 resource ids per CreateTags/DeleteTags. */
+const TAG_BATCH = 1000;
+/** Releases in flight per region (each is a re-read then a release). */
+const RELEASE_CONCURRENCY = 4;
+
+export function eipPolicy(config: StageConfig): EipPolicy {
+  return {
+    tagPrefix: config.tagPrefix,
+    scope: config.eip.scope,
+    graceMs: parseDuration(config.eip.grace)!,
+    warnBeforeMs: parseDuration(config.eip.warnBefore)!,
+  };
+}
+
+function toAddress(a: Ec2Address): Address {
+  const tags: Record<string, string> = {};
+  for (const tag of a.Tags ?? []) if (tag.Key !== undefined) tags[tag.Key] = tag.Value ?? '';
+  return {
+    allocationId: a.AllocationId,
+    publicIp: a.PublicIp,
+    associationId: a.AssociationId,
+    instanceId: a.InstanceId,
+    networkInterfaceId: a.NetworkInterfaceId,
+    networkBorderGroup: a.NetworkBorderGroup,
+    tags,
+  };
+}
+
+/** "cannot release: …, do …" for the errors EC2 gives for addresses that cannot go. */
+const explainReleaseFailure: FailureExplainer = (error, item) => {
+  const code = awsErrorCode(error);
+  const where = `--allocation-id ${item.id} --region ${item.region}`;
+  switch (code) {
+    case 'InvalidAddress.PtrSet':
+      return {
+        code,
+        message: `cannot release: a reverse-DNS (PTR) record is set on it, do remove it (aws ec2 reset-address-attribute ${where} --attribute domain-name) and the next run releases it`,
+      };
+    case 'InvalidAddress.Locked':
+      return {
+        code,
+        message:
+          'cannot release: the address is locked to the account, do ask AWS Support to unlock it (or tag it keep=true to stop this report)',
+      };
+    case 'InvalidIPAddress.InUse':
+      return {
+        code,
+        message: `cannot release: EC2 says it is in use, do disassociate it first (aws ec2 disassociate-address …) or tag it keep=true if it is still needed`,
+      };
+    case 'AuthFailure':
+      return {
+        code,
+        message: `cannot release: EC2 refused (${awsErrorMessage(error)}), do check that the address belongs to this account`,
+      };
+    default:
+      return undefined;
+  }
+};
+
+async function describeOne(ec2: EC2Client, allocationId: string): Promise<Address | undefined> {
+  try {
+    const out = await ec2.send(new DescribeAddressesCommand({ AllocationIds: [allocationId] }));
+    const found = out.Addresses?.find((a) => a.AllocationId === allocationId);
+    return found ? toAddress(found) : undefined;
+  } catch (error) {
+    if (isNotFound(error)) return undefined;
+    throw error;
+  }
+}
+
+/**
+ * Tags many addresses in one call; if the batch is refused for another reason than throttling
+ * (which the SDK already retried), each address is retried alone so one gone address does not
+ * fail the others.
+ */
+async function batchTag(
+  items: Item[],
+  send: (ids: string[]) => Promise<unknown>,
+  detail: (item: Item) => string,
+): Promise<ItemResult[]> {
+  const results: ItemResult[] = [];
+  for (const batch of chunk(items, TAG_BATCH)) {
+    try {
+      await send(batch.map((i) => i.id));
+      for (const item of batch) results.push(resultOf(item, { status: 'done', detail: detail(item) }));
+    } catch (error) {
+      if (batch.length === 1 || isThrottling(error)) {
+        for (const item of batch) results.push(await settle(item, () => Promise.reject(error)));
+        continue;
+      }
+      for (const item of batch) {
+        results.push(
+          await settle(item, async () => {
+            try {
+              await send([item.id]);
+              return { status: 'done', detail: detail(item) };
+            } catch (single) {
+              if (isNotFound(single))
+                return { status: 'skipped', reason: 'gone since the plan (released elsewhere)' };
+              throw single;
+            }
+          }),
+        );
+      }
+    }
+  }
+  return results;
+}
+
+async function applyMarks(ctx: RegionContext, items: Item[], key: string): Promise<ItemResult[]> {
+  const byValue = new Map<string, Item[]>();
+  for (const item of items) {
+    if (item.data.action !== 'mark') continue;
+    byValue.set(item.data.value, [...(byValue.get(item.data.value) ?? []), item]);
+  }
+  const results: ItemResult[] = [];
+  for (const [value, group] of byValue) {
+    results.push(
+      ...(await batchTag(
+        group,
+        (ids) => ctx.ec2.send(new CreateTagsCommand({ Resources: ids, Tags: [{ Key: key, Value: value }] })),
+        () => `${key}=${value}`,
+      )),
+    );
+  }
+  return results;
+}
+
+async function applyUnmarks(ctx: RegionContext, items: Item[]): Promise<ItemResult[]> {
+  const byKeys = new Map<string, Item[]>();
+  for (const item of items) {
+    if (item.data.action !== 'unmark') continue;
+    const keys = [...item.data.keys].sort().join('\n');
+    byKeys.set(keys, [...(byKeys.get(keys) ?? []), item]);
+  }
+  const results: ItemResult[] = [];
+  for (const [keys, group] of byKeys) {
+    const tags = keys.split('\n').map((Key) => ({ Key }));
+    results.push(
+      ...(await batchTag(
+        group,
+        (ids) => ctx.ec2.send(new DeleteTagsCommand({ Resources: ids, Tags: tags })),
+        () => `removed ${tags.map((t) => t.Key).join(', ')}`,
+      )),
+    );
+  }
+  return results;
+}
+
+async function applyWarnings(
+  ctx: RegionContext,
+  items: Item[],
+  keys: ReturnType<typeof eipTagKeys>,
+): Promise<ItemResult[]> {
+  const sent: Item[] = [];
+  const results: ItemResult[] = [];
+  for (const item of items) {
+    const data = item.data;
+    if (data.action !== 'warn') continue;
+    if (!ctx.notifier) {
+      results.push(
+        resultOf(item, { status: 'skipped', reason: 'no Slack notifier configured: owner not told' }),
+      );
+      continue;
+    }
+    const notifier = ctx.notifier;
+    const outcome = await settle(
+      item,
+      async () => {
+        await notifier.dm(data.owner, { text: ownerWarning(item, data, ctx.now.getTime(), keys.keep) });
+        return { status: 'done' };
+      },
+      (error) => ({
+        code: awsErrorCode(error),
+        message: `cannot warn ${data.owner}: ${awsErrorMessage(error)}, do check the Slack token and that the user exists; the next run tries again`,
+      }),
+    );
+    if (outcome.outcome.status === 'done') sent.push(item);
+    else results.push(outcome);
+  }
+  // The warned-at tag makes the warning happen once, not every hour.
+  const value = ctx.now.toISOString();
+  const tagged = await batchTag(
+    sent,
+    (ids) =>
+      ctx.ec2.send(new CreateTagsCommand({ Resources: ids, Tags: [{ Key: keys.warnedAt, Value: value }] })),
+    (item) => `told ${(item.data as { owner: string }).owner}`,
+  );
+  for (const result of tagged) {
+    // The DM went out; failing to record it only means it may be repeated next run.
+    if (result.outcome.status === 'failed') {
+      results.push({
+        ...result,
+        outcome: {
+          status: 'done',
+          detail: `owner told; could not record ${keys.warnedAt} (${result.outcome.code}), may repeat`,
+        },
+      });
+    } else results.push(result);
+  }
+  return results;
+}
+
+async function applyRelease(ctx: RegionContext, item: Item, policy: EipPolicy): Promise<ItemResult> {
+  const data = item.data;
+  if (data.action !== 'release') throw new Error('not a release');
+  return settle(
+    item,
+    async () => {
+      // Never rely on EC2 to refuse: in the default VPC it silently disassociates. Re-read first.
+      const fresh = await describeOne(ctx.ec2, item.id);
+      if (!fresh) return { status: 'done', detail: ALREADY_RELEASED };
+      const decision = decide(fresh, policy, ctx.now.getTime());
+      if (decision.kind === 'unmark') {
+        await ctx.ec2.send(
+          new DeleteTagsCommand({ Resources: [item.id], Tags: decision.keys.map((Key) => ({ Key })) }),
+        );
+        return { status: 'skipped', reason: 'associated since the plan: not released, idle mark cleared' };
+      }
+      if (decision.kind !== 'release') {
+        const why = decision.kind === 'skip' ? decision.reason : 'no longer idle past the grace period';
+        return { status: 'skipped', reason: `changed since the plan (${why}): not released` };
+      }
+      try {
+        const border = fresh.networkBorderGroup;
+        await ctx.ec2.send(
+          new ReleaseAddressCommand({
+            AllocationId: item.id,
+            ...(border && border !== ctx.region ? { NetworkBorderGroup: border } : {}),
+          }),
+        );
+      } catch (error) {
+        if (isNotFound(error)) return { status: 'done', detail: ALREADY_RELEASED };
+        throw error;
+      }
+      return { status: 'done', detail: `released after ${decision.reason}` };
+    },
+    explainReleaseFailure,
+  );
+}
+
+export const eipCleanup: JobImplementation<EipItemData> = {
+  name: 'eip-cleanup',
+
+  async plan(ctx): Promise<EipRegionPlan> {
+    const out = await ctx.ec2.send(new DescribeAddressesCommand({}));
+    const addresses = (out.Addresses ?? []).map(toAddress);
+    return planEipCleanup(ctx.region, addresses, eipPolicy(ctx.config), ctx.now);
+  },
+
+  async apply(ctx, plan): Promise<ItemResult[]> {
+    const policy = eipPolicy(ctx.config);
+    const keys = eipTagKeys(policy.tagPrefix);
+    const items = plan.items as Item[];
+    const results: ItemResult[] = [];
+    results.push(...(await applyUnmarks(ctx, items)));
+    results.push(...(await applyMarks(ctx, items, keys.idleSince)));
+    results.push(...(await applyWarnings(ctx, items, keys)));
+    const releases = items.filter((i) => i.action === 'release');
+    results.push(
+      ...(await mapLimit(releases, RELEASE_CONCURRENCY, (item) => applyRelease(ctx, item, policy))),
+    );
+    return results;
+  },
+
+  summarize({ config, plans, results, dryRun }) {
+    return {
+      money: eipMoney({
+        plans: plans as EipRegionPlan[],
+        results,
+        dryRun,
+        pricePerHour: config.eip.pricePerHour,
+      }),
+    };
+  },
+};

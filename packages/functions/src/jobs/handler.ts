@@ -1,0 +1,85 @@
+import { InputError } from '@ec2ops/core';
+import { effectiveDryRun, resolveJobSettings } from '@ec2ops/core/config/jobs';
+import { parseInstant } from '@ec2ops/core/jobs/instant';
+import { reportHasFailures, summaryLine } from '@ec2ops/core/jobs/report';
+import type { JobName } from '@ec2ops/core/jobs/types';
+import middy from '@middy/core';
+import { createJobRoot, type JobRoot } from './root';
+import { runJob } from './run';
+
+/**
+ * What the schedule sends. EventBridge Scheduler passes the target's configured input as is
+ * (infra sends `{}`); a person invoking the function by hand may ask for a dry run, another
+ * instant or fewer regions. Anything else in the event is ignored.
+ */
+export interface JobEvent {
+  dryRun?: boolean;
+  now?: string;
+  regions?: string[];
+}
+
+export interface JobHandlerResult {
+  job: JobName;
+  dryRun: boolean;
+  summary: string;
+  failed: number;
+  ok: boolean;
+}
+
+function readEvent(event: unknown): JobEvent {
+  if (event === null || typeof event !== 'object') return {};
+  const e = event as Record<string, unknown>;
+  const out: JobEvent = {};
+  if (e.dryRun !== undefined) {
+    if (typeof e.dryRun !== 'boolean')
+      throw new InputError('job.event', 'event.dryRun must be true or false');
+    out.dryRun = e.dryRun;
+  }
+  if (e.now !== undefined) {
+    if (typeof e.now !== 'string' || parseInstant(e.now) === undefined) {
+      throw new InputError('job.event', 'event.now must be an ISO-8601 instant such as 2026-11-23T15:00:00Z');
+    }
+    out.now = e.now;
+  }
+  if (e.regions !== undefined) {
+    if (!Array.isArray(e.regions) || !e.regions.every((r) => typeof r === 'string')) {
+      throw new InputError('job.event', 'event.regions must be a list of region names');
+    }
+    out.regions = e.regions as string[];
+  }
+  return out;
+}
+
+/**
+ * A Lambda handler for one job. The root is built once per cold start (lazily, so importing
+ * the module in tests costs nothing). Item failures are reported, not thrown: a throw would make
+ * the Scheduler retry a run whose other items already succeeded.
+ */
+export function createJobHandler(name: JobName, buildRoot: () => JobRoot = createJobRoot) {
+  let root: JobRoot | undefined;
+  return middy<unknown, JobHandlerResult>().handler(async (event) => {
+    root ??= buildRoot();
+    const input = readEvent(event);
+    const settings = resolveJobSettings(root.config, name);
+    const dryRun = effectiveDryRun(
+      settings,
+      input.dryRun === undefined ? undefined : input.dryRun ? 'dry-run' : 'apply',
+    );
+    const report = await runJob(name, {
+      ec2: root.ec2,
+      notifier: root.notifier,
+      config: root.config,
+      now: input.now ? new Date(input.now) : new Date(),
+      dryRun,
+      regions: input.regions,
+      log: root.log,
+    });
+    return {
+      job: name,
+      dryRun,
+      summary: summaryLine(report),
+      failed: report.counts.failed,
+      ok: !reportHasFailures(report),
+    };
+  });
+}

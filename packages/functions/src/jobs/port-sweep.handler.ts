@@ -1,0 +1,4 @@
+import { createJobHandler } from './handler';
+
+/** Lambda entry point of the port-sweep job (EventBridge Scheduler target). */
+export const handler = createJobHandler('port-sweep');

@@ -1,0 +1,31 @@
+import type { EC2Client } from '@aws-sdk/client-ec2';
+import { parseStageConfig, type StageConfig } from '@ec2ops/core';
+import pino, { type Logger } from 'pino';
+import { ec2ClientsByRegion } from './ec2-clients';
+import { createSlackNotifier } from './slack-notifier';
+import type { Notifier } from './types';
+
+/** Everything a job function needs, built once per cold start. */
+export interface JobRoot {
+  config: StageConfig;
+  ec2: (region: string) => EC2Client;
+  notifier: Notifier | undefined;
+  log: Logger;
+}
+
+/**
+ * The job functions' composition root. Environment (set by infra, or by the sandbox):
+ * - `EC2OPS_CONFIG`: the stage config as JSON (validated here; a bad one fails the cold start);
+ * - `SLACK_BOT_TOKEN`: reports and owner DMs (without it, jobs only log);
+ * - `SLACK_API_URL`: the Slack Web API base (the sandbox's emulator); Slack's own when unset;
+ * - `AWS_ENDPOINT_URL_EC2`, `AWS_REGION`, credentials: read by the AWS SDK itself;
+ * - `LOG_LEVEL`: pino level (default `info`).
+ */
+export function createJobRoot(env: NodeJS.ProcessEnv = process.env): JobRoot {
+  const log = pino({ level: env.LOG_LEVEL ?? 'info' });
+  const config = parseStageConfig(JSON.parse(env.EC2OPS_CONFIG ?? '{"stage":"dev"}'));
+  const notifier = env.SLACK_BOT_TOKEN
+    ? createSlackNotifier({ token: env.SLACK_BOT_TOKEN, slackApiUrl: env.SLACK_API_URL })
+    : undefined;
+  return { config, ec2: ec2ClientsByRegion(), notifier, log };
+}

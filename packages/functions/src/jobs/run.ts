@@ -1,0 +1,130 @@
+import { Ec2opsError } from '@ec2ops/core';
+import { JOB_CATALOG } from '@ec2ops/core/jobs/catalog';
+import { buildReport, reportIsNoteworthy, summaryLine } from '@ec2ops/core/jobs/report';
+import { renderReportBlocks } from '@ec2ops/core/jobs/slack-report';
+import type { ItemResult, JobName, JobReport, RegionFailure, RegionPlan } from '@ec2ops/core/jobs/types';
+import pino, { type Logger } from 'pino';
+import { mapLimit, resultOf } from './apply-helpers';
+import { awsErrorCode, awsErrorMessage } from './aws-errors';
+import { JOB_IMPLEMENTATIONS } from './registry';
+import type { JobImplementation, RegionContext, RunJobDeps } from './types';
+
+export class JobNotImplementedError extends Ec2opsError {
+  constructor(name: JobName) {
+    super('job.not-implemented', `The ${name} job is not implemented yet.`, {
+      hint: 'Only eip-cleanup runs today; the others are being built.',
+    });
+  }
+}
+
+export function jobImplementation(name: JobName): JobImplementation {
+  const implementation = JOB_IMPLEMENTATIONS[name] as JobImplementation | undefined;
+  if (!implementation) throw new JobNotImplementedError(name);
+  return implementation;
+}
+
+/** Lines kept in the log event; the full list is in the returned report. */
+const LOGGED_LINES = 500;
+
+/**
+ * Runs a job: plan every region (bounded concurrency), apply unless dry-run (each item on its
+ * own: one failure never stops the rest), then report to the logs and the stage's Slack report
+ * channel. A region that cannot be planned is reported and the other regions go on.
+ */
+export async function runJob(name: JobName, deps: RunJobDeps): Promise<JobReport> {
+  const job = jobImplementation(name);
+  const log = (deps.log ?? pino({ level: 'silent' })).child({ job: name, stage: deps.config.stage });
+  const regions = deps.regions?.length ? deps.regions : deps.config.regions;
+  const concurrency = deps.concurrency ?? 3;
+  const startedAt = new Date();
+  const contexts: RegionContext[] = regions.map((region) => ({
+    region,
+    ec2: deps.ec2(region),
+    config: deps.config,
+    now: deps.now,
+    dryRun: deps.dryRun,
+    log: log.child({ region }),
+    notifier: deps.notifier,
+  }));
+
+  const regionFailures: RegionFailure[] = [];
+  const planned = await mapLimit(contexts, concurrency, async (ctx) => {
+    try {
+      return await job.plan(ctx);
+    } catch (error) {
+      ctx.log.error({ err: error }, 'plan failed');
+      regionFailures.push({
+        region: ctx.region,
+        code: awsErrorCode(error),
+        message: `cannot plan: ${awsErrorMessage(error)}, do check the logs and the job role; the next run retries`,
+      });
+      return undefined;
+    }
+  });
+  const plans = planned.filter((p): p is RegionPlan => p !== undefined);
+
+  const results: ItemResult[] = [];
+  if (!deps.dryRun) {
+    await mapLimit(plans, concurrency, async (plan) => {
+      const ctx = contexts.find((c) => c.region === plan.region)!;
+      try {
+        results.push(...(await job.apply(ctx, plan)));
+      } catch (error) {
+        // A job's apply should never throw; if it does, every item it did not report fails.
+        ctx.log.error({ err: error }, 'apply failed');
+        for (const item of plan.items) {
+          results.push(
+            resultOf(item, {
+              status: 'failed',
+              code: awsErrorCode(error),
+              message: `cannot ${item.action}: ${awsErrorMessage(error)}, do check the logs; the next run retries`,
+            }),
+          );
+        }
+      }
+    });
+  }
+
+  const extras =
+    job.summarize?.({ config: deps.config, now: deps.now, dryRun: deps.dryRun, plans, results }) ?? {};
+  const report = buildReport({
+    job: name,
+    stage: deps.config.stage,
+    dryRun: deps.dryRun,
+    now: deps.now.toISOString(),
+    startedAt: startedAt.toISOString(),
+    finishedAt: new Date().toISOString(),
+    regions,
+    verbs: JOB_CATALOG[name].verbs,
+    plans,
+    results,
+    regionFailures,
+    money: extras.money,
+    sections: extras.sections,
+  });
+
+  const { lines, ...rest } = report;
+  log.info(
+    {
+      report: {
+        ...rest,
+        lines: lines.slice(0, LOGGED_LINES),
+        linesOmitted: Math.max(0, lines.length - LOGGED_LINES),
+      },
+    },
+    `job report: ${summaryLine(report)}`,
+  );
+  await postReport(report, deps, log);
+  return report;
+}
+
+async function postReport(report: JobReport, deps: RunJobDeps, log: Logger): Promise<void> {
+  const channel = deps.config.slack.reportChannel;
+  if (!channel || !deps.notifier || !reportIsNoteworthy(report)) return;
+  try {
+    await deps.notifier.post(channel, renderReportBlocks(report));
+  } catch (error) {
+    // The report is in the logs either way; a Slack outage must not fail the job.
+    log.warn({ err: error, channel }, 'could not post the report to Slack');
+  }
+}

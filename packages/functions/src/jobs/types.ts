@@ -1,0 +1,63 @@
+import type { EC2Client } from '@aws-sdk/client-ec2';
+import type { StageConfig } from '@ec2ops/core';
+import type { ItemResult, JobName, MoneyFigure, RegionPlan, ReportSection } from '@ec2ops/core/jobs/types';
+import type { Logger } from 'pino';
+
+/** A Slack message as jobs send it (Block Kit blocks are optional). */
+export interface NotifierMessage {
+  text: string;
+  blocks?: unknown[];
+}
+
+/** Where job reports and owner warnings go. */
+export interface Notifier {
+  /** Posts to a channel id. */
+  post(channel: string, message: NotifierMessage): Promise<void>;
+  /** Sends a direct message to a Slack user id. */
+  dm(user: string, message: NotifierMessage): Promise<void>;
+}
+
+/** What one region's plan and apply steps get. */
+export interface RegionContext {
+  region: string;
+  ec2: EC2Client;
+  config: StageConfig;
+  now: Date;
+  dryRun: boolean;
+  log: Logger;
+  notifier: Notifier | undefined;
+}
+
+export interface SummaryInput<D> {
+  config: StageConfig;
+  now: Date;
+  dryRun: boolean;
+  plans: RegionPlan<D>[];
+  results: ItemResult[];
+}
+
+/**
+ * What a job supplies to the generic runner. `plan` describes and calls the job's pure planner;
+ * `apply` acts on every item and returns one result per item, never throwing for one item's
+ * failure (use `settle` from ./apply-helpers). `summarize` adds money figures and sections.
+ */
+export interface JobImplementation<D = unknown> {
+  name: JobName;
+  plan(ctx: RegionContext): Promise<RegionPlan<D>>;
+  apply(ctx: RegionContext, plan: RegionPlan<D>): Promise<ItemResult[]>;
+  summarize?(input: SummaryInput<D>): { money?: MoneyFigure[]; sections?: ReportSection[] };
+}
+
+export interface RunJobDeps {
+  /** The EC2 client of a region, built once by the composition root. */
+  ec2: (region: string) => EC2Client;
+  notifier?: Notifier | undefined;
+  config: StageConfig;
+  now: Date;
+  dryRun: boolean;
+  /** Defaults to the stage's configured regions. */
+  regions?: string[] | undefined;
+  log?: Logger | undefined;
+  /** Regions planned/applied at the same time (default 3). */
+  concurrency?: number | undefined;
+}
