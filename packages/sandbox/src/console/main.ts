@@ -1,0 +1,170 @@
+import { render, type VNode } from 'preact';
+import { useCallback, useEffect, useMemo, useState } from 'preact/hooks';
+import { Account } from './account';
+import { api, watch } from './api';
+import type { ActionEvent, Json } from './blocks';
+import { Channel, type Notice } from './channel';
+import { Clock } from './clock';
+import { html } from './html';
+import { Jobs } from './jobs';
+import { Confirm, Modal } from './modal';
+import type { ConsoleMessage, ConsoleSnapshot, SendResult } from './types';
+
+const ME_KEY = 'ec2ops.console.user';
+type Tab = 'account' | 'jobs' | 'audit';
+
+function App(): VNode {
+  const [me, setMe] = useState(() => localStorage.getItem(ME_KEY) ?? 'UOPERATOR');
+  const [snapshot, setSnapshot] = useState<ConsoleSnapshot | undefined>();
+  const [channelId, setChannelId] = useState<string | undefined>();
+  const [tab, setTab] = useState<Tab>('account');
+  const [notices, setNotices] = useState<Notice[]>([]);
+  const [confirm, setConfirm] = useState<{ dialog: Json; proceed: () => void } | undefined>();
+  const [failure, setFailure] = useState<string | undefined>();
+
+  const refresh = useCallback(() => {
+    api
+      .snapshot(me)
+      .then((s) => {
+        setSnapshot(s);
+        setFailure(undefined);
+      })
+      .catch((error: Error) => setFailure(error.message));
+  }, [me]);
+  useEffect(() => {
+    refresh();
+    return watch(refresh);
+  }, [refresh]);
+
+  const users = snapshot?.users ?? [];
+  const nameOf = useCallback((id: string) => users.find((u) => u.id === id)?.realName ?? id, [users]);
+  const user = users.find((u) => u.id === me) ?? users[0];
+  const channels = snapshot?.channels ?? [];
+  const channel =
+    channels.find((c) => c.id === channelId) ?? channels.find((c) => c.purpose === 'commands') ?? channels[0];
+  const audit = channels.find((c) => c.purpose === 'audit');
+
+  const note = (channel: string, result: SendResult) => {
+    const text = result.error ?? result.ack;
+    if (!text) return;
+    setNotices((n) => [
+      ...n,
+      { id: Date.now() + Math.random(), channel, at: Date.now(), text, error: Boolean(result.error) },
+    ]);
+  };
+  const report = (channel: string) => (error: Error) => note(channel, { status: 0, error: error.message });
+
+  const ctx = useMemo(
+    () => ({ nameOf, confirm: (dialog: Json, proceed: () => void) => setConfirm({ dialog, proceed }) }),
+    [nameOf],
+  );
+
+  if (!snapshot || !user || !channel) {
+    return html`<main class="loading">${failure ? html`<p class="notice error">${failure}</p>` : 'Starting the sandbox console…'}</main>`;
+  }
+
+  const onAction = (message: ConsoleMessage, event: ActionEvent) =>
+    api
+      .action({
+        user: me,
+        channel: message.channel,
+        messageTs: message.ts,
+        ephemeral: message.ephemeral,
+        ...event,
+      })
+      .then((r) => note(message.channel, r), report(message.channel))
+      .finally(refresh);
+  const view = snapshot.views[0];
+  const switchUser = (id: string) => {
+    localStorage.setItem(ME_KEY, id);
+    setMe(id);
+    setNotices([]);
+  };
+
+  return html`<div class="app">
+    <header class="topbar">
+      <h1>ec2ops <span>sandbox</span></h1>
+      <span class="muted small">stage <code>${snapshot.stage}</code>${snapshot.signingSecret === 'development' ? ' · development signing secret' : ''}</span>
+      <${Clock} now=${snapshot.now} offsetMs=${snapshot.clockOffsetMs} onAdvance=${(ms: number) => api.advanceClock(ms).then(refresh, report(channel.id))} />
+      <label class="who">You are
+        <select name="user" onChange=${(e: Event) => switchUser((e.target as HTMLSelectElement).value)}>
+          ${users.map((u) => html`<option value=${u.id} selected=${u.id === user.id}>${u.realName} — ${u.role ?? 'no role'}</option>`)}
+        </select>
+      </label>
+    </header>
+    <nav class="sidebar">
+      <h2>Channels</h2>
+      ${channels.map(
+        (
+          c,
+        ) => html`<button class=${`chan ${c.id === channel.id ? 'active' : ''}`} data-channel=${c.name} onClick=${() => setChannelId(c.id)}>
+        # ${c.name}<span class="chan-count">${snapshot.messages[c.id]?.length || ''}</span>
+      </button>`,
+      )}
+      <h2>People</h2>
+      ${users.map((u) => html`<div class=${`person ${u.id === user.id ? 'me' : ''}`}><span class="dot"></span>${u.realName}<span class="muted small"> ${u.role ?? ''}</span></div>`)}
+    </nav>
+    <${Channel}
+      channel=${channel}
+      messages=${snapshot.messages[channel.id] ?? []}
+      notices=${notices.filter((n) => n.channel === channel.id)}
+      users=${users}
+      me=${user}
+      ctx=${ctx}
+      compose=${channel.purpose !== 'audit'}
+      onSend=${(text: string) =>
+        api
+          .command(me, channel.id, text)
+          .then((r) => note(channel.id, r), report(channel.id))
+          .finally(refresh)}
+      onAction=${onAction}
+    />
+    <aside class="panel">
+      <div class="tabs">
+        ${(['account', 'jobs', 'audit'] as Tab[]).map((t) => html`<button class=${`tab ${t === tab ? 'active' : ''}`} data-tab=${t} onClick=${() => setTab(t)}>${t}</button>`)}
+      </div>
+      <div class="panel-body">
+        ${tab === 'account' ? html`<${Account} account=${snapshot.account} nameOf=${nameOf} />` : null}
+        ${
+          tab === 'jobs'
+            ? html`<${Jobs} jobs=${snapshot.jobs}
+              onRun=${(job: string, dryRun: boolean) => api.runJob(job, dryRun).then(refresh, report(channel.id))}
+              onSettings=${(s: { dryRunOverride?: boolean | null; paused?: boolean }) => api.jobSettings(s).then(refresh, report(channel.id))} />`
+            : null
+        }
+        ${tab === 'audit' ? html`<${AuditFeed} messages=${audit ? (snapshot.messages[audit.id] ?? []) : []} />` : null}
+      </div>
+    </aside>
+    ${
+      view
+        ? html`<${Modal} key=${view.id} open=${view} ctx=${ctx}
+          onClose=${() => api.closeView(me, view.id).finally(refresh)}
+          onAction=${(event: ActionEvent) => api.action({ user: me, channel: channel.id, viewId: view.id, ...event }).finally(refresh)}
+          onSubmit=${(values: Record<string, Record<string, Json>>) =>
+            api.submit({ user: me, viewId: view.id, values }).then(
+              (r) => {
+                refresh();
+                return r.error;
+              },
+              (e: Error) => e.message,
+            )} />`
+        : null
+    }
+    ${
+      confirm
+        ? html`<${Confirm} dialog=${confirm.dialog} onDone=${(ok: boolean) => {
+            setConfirm(undefined);
+            if (ok) confirm.proceed();
+          }} />`
+        : null
+    }
+  </div>`;
+}
+
+function AuditFeed({ messages }: { messages: ConsoleMessage[] }): VNode {
+  if (!messages.length)
+    return html`<p class="empty">No audit entries yet. Every request, decision and outcome lands here.</p>`;
+  return html`<ol class="audit">${[...messages].reverse().map((m) => html`<li><span class="muted small">${new Date(Number(m.ts) * 1000).toISOString().slice(5, 16).replace('T', ' ')}</span> ${m.text}</li>`)}</ol>`;
+}
+
+render(html`<${App} />`, document.getElementById('app')!);

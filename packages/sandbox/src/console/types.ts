@@ -1,0 +1,210 @@
+/**
+ * What the sandbox server tells the web console (JSON over /console/api). Shared by the server
+ * (runner/) and the browser bundle (console/), so both sides agree at compile time.
+ */
+import type { JobReport } from '@ec2ops/core/jobs/types';
+
+export type Role = 'viewer' | 'operator' | 'admin';
+
+export interface ConsoleUser {
+  id: string;
+  name: string;
+  realName: string;
+  role?: Role;
+}
+
+export interface ConsoleChannel {
+  id: string;
+  name: string;
+  /** What ec2ops uses the channel for in the sandbox stage. */
+  purpose: 'commands' | 'approvals' | 'audit' | 'reports' | 'other';
+}
+
+/** A channel message or an ephemeral one (seen only by `visibleTo`). */
+export interface ConsoleMessage {
+  channel: string;
+  ts: string;
+  /** Who posted it (the bot for ec2ops' replies). */
+  user: string;
+  text: string;
+  blocks?: unknown[];
+  ephemeral: boolean;
+  edited: boolean;
+  /** The person who typed the command this message answers, when known. */
+  requestedBy?: string;
+  /** The command line that started this conversation, shown above slash-command replies. */
+  command?: string;
+}
+
+/** A modal opened with views.open, shown to the user it was opened for. */
+export interface ConsoleView {
+  id: string;
+  view: Record<string, unknown>;
+}
+
+export interface InstanceRow {
+  id: string;
+  name?: string;
+  state: string;
+  type: string;
+  imageId: string;
+  owner?: string;
+  managed: boolean;
+  bake: boolean;
+  expiresAt?: string;
+  /** Negative once expired. */
+  timeLeftMs?: number;
+  launchedAt?: string;
+  publicIp?: string;
+}
+
+export interface ImageRow {
+  id: string;
+  name: string;
+  state: string;
+  /** `baked` from an instance by ami-bake, otherwise `registered`. */
+  source: 'baked' | 'registered';
+  sourceInstance?: string;
+  approved: boolean;
+  alias?: string;
+  keep: boolean;
+  /** Instances (not terminated) launched from it. */
+  usedBy: string[];
+  createdAt?: string;
+}
+
+export interface RuleRow {
+  groupId: string;
+  groupName: string;
+  ruleId: string;
+  protocol: string;
+  ports: string;
+  source: string;
+  description?: string;
+  temporary: boolean;
+  owner?: string;
+  expiresAt?: string;
+  timeLeftMs?: number;
+}
+
+export interface GroupRow {
+  id: string;
+  name: string;
+  description: string;
+  /** Designated for on-request access (`/ec2 open`). */
+  onRequest: boolean;
+}
+
+export interface AddressRow {
+  allocationId: string;
+  publicIp: string;
+  instanceId?: string;
+  associationId?: string;
+  keep: boolean;
+  idleSince?: string;
+  idleMs?: number;
+  /** Public IPv4 at $0.005 an hour for the time it has been idle (since idle-since). */
+  idleCostUsd?: number;
+}
+
+export interface AccountView {
+  region: string;
+  instances: InstanceRow[];
+  images: ImageRow[];
+  groups: GroupRow[];
+  rules: RuleRow[];
+  addresses: AddressRow[];
+  /** Set when the EC2 emulator could not be read. */
+  error?: string;
+}
+
+export type JobTrigger = 'schedule' | 'manual' | 'clock';
+
+export interface JobRunRecord {
+  id: string;
+  job: string;
+  trigger: JobTrigger;
+  /** The instant the job ran as (sandbox clock), ISO-8601. */
+  now: string;
+  startedAt: string;
+  finishedAt?: string;
+  dryRun: boolean;
+  status: 'running' | 'ok' | 'failed';
+  /** Scheduled runs that fell in a clock jump and were folded into this one. */
+  coalesced: number;
+  report?: JobReport;
+  error?: string;
+}
+
+export interface JobRow {
+  name: string;
+  description: string;
+  schedule: string;
+  timeZone: string;
+  enabled: boolean;
+  nextRunAt?: string;
+  /** The stage config's dry-run setting for this job. */
+  configDryRun: boolean;
+}
+
+export interface JobsView {
+  /** null = follow the stage config; true/false = the console's toggle. */
+  dryRunOverride: boolean | null;
+  /** Whether the scheduler fires on its own (paused keeps "run now" working). */
+  paused: boolean;
+  jobs: JobRow[];
+  runs: JobRunRecord[];
+}
+
+export interface Endpoints {
+  console: string;
+  slack: string;
+  ec2: string;
+  sqs: string;
+  slackApi: string;
+}
+
+export interface ConsoleSnapshot {
+  now: string;
+  clockOffsetMs: number;
+  stage: string;
+  signingSecret: 'SLACK_SIGNING_SECRET' | 'development';
+  users: ConsoleUser[];
+  channels: ConsoleChannel[];
+  /** Messages per channel id, oldest first, as the chosen user sees them. */
+  messages: Record<string, ConsoleMessage[]>;
+  views: ConsoleView[];
+  account: AccountView;
+  jobs: JobsView;
+  endpoints: Endpoints;
+}
+
+/** A click on an interactive element, as the console reports it to the server. */
+export interface ConsoleAction {
+  user: string;
+  channel: string;
+  /** The message the element is on; absent for elements inside a modal. */
+  messageTs?: string;
+  ephemeral?: boolean;
+  viewId?: string;
+  blockId?: string;
+  actionId: string;
+  type: string;
+  value?: string;
+  selectedOption?: { text: unknown; value: string };
+}
+
+export interface ConsoleSubmit {
+  user: string;
+  viewId: string;
+  /** block_id → action_id → Slack's state value ({type, value} or {type, selected_option}). */
+  values: Record<string, Record<string, Record<string, unknown>>>;
+}
+
+/** What the server answers to a command, a click or a submission: Slack's HTTP answer to it. */
+export interface SendResult {
+  status: number;
+  /** The text Slack would show the user from the acknowledgement body (if any). */
+  ack?: string;
+  error?: string;
+}
