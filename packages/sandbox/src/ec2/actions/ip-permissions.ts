@@ -32,7 +32,8 @@ export function normalizeProtocol(raw: string): string {
   const value = raw.trim().toLowerCase();
   if (value === '-1' || value === 'all') return '-1';
   if (value === 'tcp' || value === 'udp' || value === 'icmp' || value === 'icmpv6') return value;
-  if (/^[0-9]{1,3}$/.test(value) && Number(value) <= 255) return PROTOCOL_NAMES[String(Number(value))] ?? String(Number(value));
+  if (/^[0-9]{1,3}$/.test(value) && Number(value) <= 255)
+    return PROTOCOL_NAMES[String(Number(value))] ?? String(Number(value));
   throw invalidParameterValue(`Invalid value '${raw}' for IP protocol. Unknown protocol.`);
 }
 
@@ -51,17 +52,23 @@ export function normalizePorts(
   if (hasPorts(protocol)) {
     if (from === undefined || to === undefined) throw portRangeMissing('TCP/UDP');
     for (const port of [from, to]) {
-      if (port < 0 || port > 65535) throw new Ec2ApiError('InvalidPermission.Malformed', `TCP/UDP port (${port}) out of range`);
+      if (port < 0 || port > 65535)
+        throw new Ec2ApiError('InvalidPermission.Malformed', `TCP/UDP port (${port}) out of range`);
     }
-    if (from > to) throw invalidParameterValue(`Invalid TCP/UDP port range: from port ${from} is greater than to port ${to}`);
+    if (from > to)
+      throw invalidParameterValue(
+        `Invalid TCP/UDP port range: from port ${from} is greater than to port ${to}`,
+      );
     return { fromPort: from, toPort: to };
   }
   if (isIcmp(protocol)) {
     if (protocol === 'icmp' && (from === undefined || to === undefined)) throw portRangeMissing('ICMP');
     const type = from ?? -1;
     const code = to ?? -1;
-    if (type < -1 || type > 255) throw new Ec2ApiError('InvalidPermission.Malformed', `ICMP type (${type}) out of range`);
-    if (code < -1 || code > 255) throw new Ec2ApiError('InvalidPermission.Malformed', `ICMP code (${code}) out of range`);
+    if (type < -1 || type > 255)
+      throw new Ec2ApiError('InvalidPermission.Malformed', `ICMP type (${type}) out of range`);
+    if (code < -1 || code > 255)
+      throw new Ec2ApiError('InvalidPermission.Malformed', `ICMP code (${code}) out of range`);
     return { fromPort: type, toPort: code };
   }
   // All traffic, or a protocol without ports: EC2 ignores whatever ports were sent.
@@ -90,19 +97,36 @@ function readSources(item: Params): { source: RuleSource; description: string | 
   const out: { source: RuleSource; description: string | undefined }[] = [];
   for (const range of item.list('IpRanges')) {
     const raw = range.string('CidrIp');
-    if (raw === undefined) throw new Ec2ApiError('MissingParameter', `The request must contain the parameter ${range.path}.CidrIp`);
-    out.push({ source: { kind: 'ipv4', cidr: requireIpv4Cidr(raw) }, description: validateDescription(range.string('Description')) });
+    if (raw === undefined)
+      throw new Ec2ApiError(
+        'MissingParameter',
+        `The request must contain the parameter ${range.path}.CidrIp`,
+      );
+    out.push({
+      source: { kind: 'ipv4', cidr: requireIpv4Cidr(raw) },
+      description: validateDescription(range.string('Description')),
+    });
   }
   for (const range of item.list('Ipv6Ranges')) {
     const raw = range.string('CidrIpv6');
-    if (raw === undefined) throw new Ec2ApiError('MissingParameter', `The request must contain the parameter ${range.path}.CidrIpv6`);
-    out.push({ source: { kind: 'ipv6', cidr: requireIpv6Cidr(raw) }, description: validateDescription(range.string('Description')) });
+    if (raw === undefined)
+      throw new Ec2ApiError(
+        'MissingParameter',
+        `The request must contain the parameter ${range.path}.CidrIpv6`,
+      );
+    out.push({
+      source: { kind: 'ipv6', cidr: requireIpv6Cidr(raw) },
+      description: validateDescription(range.string('Description')),
+    });
   }
   for (const pair of item.list('Groups')) {
     const groupId = pair.string('GroupId');
     const groupName = pair.string('GroupName');
     if (!groupId && !groupName) {
-      throw new Ec2ApiError('MissingParameter', `The request must contain the parameter ${pair.path}.GroupId`);
+      throw new Ec2ApiError(
+        'MissingParameter',
+        `The request must contain the parameter ${pair.path}.GroupId`,
+      );
     }
     out.push({
       source: { kind: 'group', groupId, groupName, userId: pair.string('UserId') },
@@ -111,9 +135,17 @@ function readSources(item: Params): { source: RuleSource; description: string | 
   }
   for (const entry of item.list('PrefixListIds')) {
     const id = entry.string('PrefixListId');
-    if (!id) throw new Ec2ApiError('MissingParameter', `The request must contain the parameter ${entry.path}.PrefixListId`);
-    if (!PREFIX_LIST_ID.test(id)) throw new Ec2ApiError('InvalidPrefixListId.Malformed', `The prefix list ID '${id}' is malformed`);
-    out.push({ source: { kind: 'prefix-list', prefixListId: id }, description: validateDescription(entry.string('Description')) });
+    if (!id)
+      throw new Ec2ApiError(
+        'MissingParameter',
+        `The request must contain the parameter ${entry.path}.PrefixListId`,
+      );
+    if (!PREFIX_LIST_ID.test(id))
+      throw new Ec2ApiError('InvalidPrefixListId.Malformed', `The prefix list ID '${id}' is malformed`);
+    out.push({
+      source: { kind: 'prefix-list', prefixListId: id },
+      description: validateDescription(entry.string('Description')),
+    });
   }
   return out;
 }
@@ -128,15 +160,22 @@ export function readIpPermissions(params: Params): RuleSpec[] {
   for (const item of items) {
     const rawProtocol = item.string('IpProtocol');
     if (rawProtocol === undefined || rawProtocol === '') {
-      throw new Ec2ApiError('MissingParameter', `The request must contain the parameter ${item.path}.IpProtocol`);
+      throw new Ec2ApiError(
+        'MissingParameter',
+        `The request must contain the parameter ${item.path}.IpProtocol`,
+      );
     }
     const ipProtocol = normalizeProtocol(rawProtocol);
     const { fromPort, toPort } = normalizePorts(ipProtocol, port(item, 'FromPort'), port(item, 'ToPort'));
     const sources = readSources(item);
     if (sources.length === 0) {
-      throw new Ec2ApiError('MissingParameter', 'Missing source specification: include source security group or CIDR information');
+      throw new Ec2ApiError(
+        'MissingParameter',
+        'Missing source specification: include source security group or CIDR information',
+      );
     }
-    for (const { source, description } of sources) specs.push({ ipProtocol, fromPort, toPort, source, description });
+    for (const { source, description } of sources)
+      specs.push({ ipProtocol, fromPort, toPort, source, description });
   }
   const legacyCidr = params.string('CidrIp');
   const legacyGroup = params.string('SourceSecurityGroupName');
@@ -151,19 +190,32 @@ export function readIpPermissions(params: Params): RuleSpec[] {
     const ipProtocol = normalizeProtocol(legacyProtocol ?? (legacyGroup !== undefined ? '-1' : ''));
     const { fromPort, toPort } = normalizePorts(ipProtocol, port(params, 'FromPort'), port(params, 'ToPort'));
     if (legacyCidr !== undefined) {
-      specs.push({ ipProtocol, fromPort, toPort, source: { kind: 'ipv4', cidr: requireIpv4Cidr(legacyCidr) }, description: undefined });
+      specs.push({
+        ipProtocol,
+        fromPort,
+        toPort,
+        source: { kind: 'ipv4', cidr: requireIpv4Cidr(legacyCidr) },
+        description: undefined,
+      });
     }
     if (legacyGroup !== undefined) {
       specs.push({
         ipProtocol,
         fromPort,
         toPort,
-        source: { kind: 'group', groupName: legacyGroup, userId: params.string('SourceSecurityGroupOwnerId') },
+        source: {
+          kind: 'group',
+          groupName: legacyGroup,
+          userId: params.string('SourceSecurityGroupOwnerId'),
+        },
         description: undefined,
       });
     }
     if (legacyCidr === undefined && legacyGroup === undefined) {
-      throw new Ec2ApiError('MissingParameter', 'Missing source specification: include source security group or CIDR information');
+      throw new Ec2ApiError(
+        'MissingParameter',
+        'Missing source specification: include source security group or CIDR information',
+      );
     }
   }
   return specs;
@@ -184,7 +236,10 @@ export function sourceKey(source: RuleSource): string {
 }
 
 /** Two rules are the same when direction, protocol, ports and source agree (descriptions aside). */
-export function ruleKey(isEgress: boolean, spec: Pick<RuleSpec, 'ipProtocol' | 'fromPort' | 'toPort' | 'source'>): string {
+export function ruleKey(
+  isEgress: boolean,
+  spec: Pick<RuleSpec, 'ipProtocol' | 'fromPort' | 'toPort' | 'source'>,
+): string {
   return `${isEgress ? 'e' : 'i'}|${spec.ipProtocol}|${spec.fromPort}|${spec.toPort}|${sourceKey(spec.source)}`;
 }
 
@@ -198,6 +253,9 @@ export function describeRule(spec: Pick<RuleSpec, 'ipProtocol' | 'fromPort' | 't
         ? source.prefixListId
         : (source.groupId ?? source.groupName ?? '');
   const protocol = spec.ipProtocol === '-1' ? 'ALL' : spec.ipProtocol.toUpperCase();
-  const ports = hasPorts(spec.ipProtocol) || spec.fromPort !== -1 ? `, from port: ${spec.fromPort}, to port: ${spec.toPort}` : '';
+  const ports =
+    hasPorts(spec.ipProtocol) || spec.fromPort !== -1
+      ? `, from port: ${spec.fromPort}, to port: ${spec.toPort}`
+      : '';
   return `peer: ${peer}, ${protocol}${ports}, ALLOW`;
 }
