@@ -52,6 +52,10 @@ export interface InstanceRecord extends BaseRecord {
   availabilityZone: string;
   privateIpAddress: string;
   publicIpAddress?: string;
+  /** Set by the Elastic IP area while an address is associated: the public IP survives stop/start. */
+  elasticIp?: string;
+  /** Whether the instance was launched with a public IP (it gets a new one on each start). */
+  hadPublicIp: boolean;
   macAddress: string;
   networkInterfaceId: string;
   securityGroups: GroupRef[];
@@ -71,6 +75,11 @@ export interface InstanceRecord extends BaseRecord {
   };
   platformDetails: string;
   userData?: string;
+  cpuCores: number;
+  threadsPerCore: number;
+  disableApiTermination: boolean;
+  /** When it reached `terminated`; it disappears from Describe calls `terminatedRetention` later. */
+  terminatedAt?: number;
 }
 
 export type ImageStateName =

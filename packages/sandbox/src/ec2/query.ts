@@ -142,6 +142,23 @@ export class Params {
     });
   }
 
+  /**
+   * A canonical text of the parameters below this node, without the named top-level keys: two
+   * requests with the same meaning give the same text (for ClientToken idempotency).
+   */
+  canonical(exclude: readonly string[] = []): string {
+    const lines: string[] = [];
+    const walk = (node: QueryNode, prefix: string): void => {
+      if (node.value !== undefined) lines.push(`${prefix}=${node.value}`);
+      for (const [key, child] of node.children) {
+        if (!prefix && exclude.includes(key)) continue;
+        walk(child, prefix ? `${prefix}.${key}` : key);
+      }
+    };
+    walk(this.node, '');
+    return lines.sort().join('\n');
+  }
+
   /** The node's own value (for members of `strings`-like lists read through `list`). */
   get value(): string | undefined {
     return this.node.value;

@@ -1,4 +1,9 @@
 // Every action area registers its actions at import time. Add an area: one import here.
 import './regions';
-import './security-groups';
-import './security-group-rules';
+import './images';
+import './snapshots';
+import './instance-types';
+import './run-instances';
+import './describe-instances';
+import './instance-lifecycle';
+import './volumes';
