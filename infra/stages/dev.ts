@@ -1,0 +1,17 @@
+import type { StageDefinition } from './types';
+
+/**
+ * A non-production stage: jobs plan and report (dry-run) unless a job says otherwise.
+ * Replace the example ids with your workspace's (Slack: a user's profile → ⋯ → Copy member ID;
+ * a channel's details → the id at the bottom).
+ */
+export const dev: StageDefinition = {
+  config: {
+    stage: 'dev',
+    production: false,
+    regions: ['eu-west-1'],
+    slack: { reportChannel: 'C0123DEVOPS' },
+    roles: { bootstrapAdmins: ['U0123ADMIN'] },
+  },
+  deploy: { logRetention: '2 weeks' },
+};

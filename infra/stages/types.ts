@@ -1,0 +1,16 @@
+import type { StageConfigInput } from '@ec2ops/core/config/schema';
+
+/** Settings that shape the deployment itself; the functions never see them. */
+export interface DeploySettings {
+  /** Subscribed by email to the stage's alarms (the address must confirm once). */
+  alarmEmail?: string;
+  /** How long function logs are kept in CloudWatch. */
+  logRetention?: '1 week' | '2 weeks' | '1 month' | '3 months' | '6 months' | '1 year';
+}
+
+/** One stage: `infra/stages/<name>.ts` exports one of these, listed in ./index.ts. */
+export interface StageDefinition {
+  /** The typed settings the functions run with (see "Config reference" in the README). */
+  config: StageConfigInput;
+  deploy?: DeploySettings;
+}

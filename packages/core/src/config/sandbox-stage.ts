@@ -1,0 +1,17 @@
+import type { StageConfigInput } from './schema';
+
+/**
+ * The stage `npm start` runs. The ids match the sandbox's seeded Slack workspace
+ * (sandbox/src/slack/seed.ts): three users with one role each, the platform user group, and the
+ * report, approvals and audit channels. Not production, so jobs plan (dry-run) by default.
+ */
+export const SANDBOX_STAGE: StageConfigInput = {
+  stage: 'sandbox',
+  production: false,
+  regions: ['us-east-1', 'eu-west-1'],
+  slack: { reportChannel: 'C0EC2OPS', approvalsChannel: 'C0APPROVE', auditChannel: 'C0AUDIT' },
+  roles: {
+    users: { UVIEWER: 'viewer', UOPERATOR: 'operator', UADMIN: 'admin' },
+    groups: { SPLATFORM: 'operator' },
+  },
+};
