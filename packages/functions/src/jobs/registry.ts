@@ -1,4 +1,5 @@
 import type { JobName } from '@ec2ops/core/jobs/types';
+import { amiBake } from './ami-bake';
 import { eipCleanup } from './eip-cleanup';
 import type { JobImplementation } from './types';
 
@@ -8,4 +9,5 @@ import type { JobImplementation } from './types';
  */
 export const JOB_IMPLEMENTATIONS: Partial<Record<JobName, JobImplementation>> = {
   'eip-cleanup': eipCleanup,
+  'ami-bake': amiBake,
 };

@@ -1,0 +1,281 @@
+import {
+  CreateImageCommand,
+  DescribeImagesCommand,
+  type EC2Client,
+  type Filter,
+  type Image,
+  type Instance,
+  paginateDescribeImages,
+  paginateDescribeInstances,
+  paginateDescribeLaunchTemplates,
+  paginateDescribeLaunchTemplateVersions,
+  paginateDescribeSnapshots,
+  type Tag,
+} from '@aws-sdk/client-ec2';
+import type {
+  AmiBakeObservation,
+  ObservedImage,
+  ObservedInstance,
+  ObservedLaunchTemplateVersion,
+  ObservedSnapshot,
+  Tags,
+} from '@ec2ops/core/jobs/ami-bake/observation';
+import { BAKE_NIGHTLY, type BakeTagKeys } from '@ec2ops/core/jobs/ami-bake/tags';
+import { chunk, mapLimit } from './apply-helpers';
+import { awsErrorCode } from './aws-errors';
+
+/**
+ * The EC2 side of the bake: describe calls shaped so their number grows with bake targets and
+ * managed images, never with unrelated instances or images (everything is filtered by tag or by
+ * image id on the server), and the CreateImage call shared by the job and `/ec2 ami bake`.
+ */
+
+/** EC2 accepts up to 200 values in one filter. */
+const FILTER_VALUES = 200;
+const PAGE = 1000;
+/** Every state but terminated: an image used by a stopped (or stopping) instance is in use. */
+const NOT_TERMINATED = ['pending', 'running', 'shutting-down', 'stopping', 'stopped'];
+
+export function tagsOf(list: Tag[] | undefined): Tags {
+  const tags: Tags = {};
+  for (const tag of list ?? []) if (tag.Key !== undefined) tags[tag.Key] = tag.Value ?? '';
+  return tags;
+}
+
+export function toTagList(tags: Tags): Tag[] {
+  return Object.entries(tags).map(([Key, Value]) => ({ Key, Value }));
+}
+
+function toInstance(i: Instance): ObservedInstance {
+  return {
+    id: i.InstanceId ?? '',
+    state: i.State?.Name ?? 'unknown',
+    imageId: i.ImageId,
+    tags: tagsOf(i.Tags),
+  };
+}
+
+export function toImage(i: Image): ObservedImage {
+  return {
+    id: i.ImageId ?? '',
+    name: i.Name,
+    state: i.State ?? 'unknown',
+    creationDate: i.CreationDate,
+    stateReason: i.StateReason?.Message ?? i.StateReason?.Code,
+    tags: tagsOf(i.Tags),
+    snapshotIds: (i.BlockDeviceMappings ?? []).flatMap((m) => (m.Ebs?.SnapshotId ? [m.Ebs.SnapshotId] : [])),
+  };
+}
+
+export async function describeInstances(ec2: EC2Client, filters: Filter[]): Promise<ObservedInstance[]> {
+  const out: ObservedInstance[] = [];
+  for await (const page of paginateDescribeInstances({ client: ec2, pageSize: PAGE }, { Filters: filters })) {
+    for (const r of page.Reservations ?? []) for (const i of r.Instances ?? []) out.push(toInstance(i));
+  }
+  return out;
+}
+
+export async function describeManagedImages(
+  ec2: EC2Client,
+  keys: BakeTagKeys,
+  extra: Filter[] = [],
+): Promise<ObservedImage[]> {
+  const out: ObservedImage[] = [];
+  const input = {
+    Owners: ['self'],
+    Filters: [
+      { Name: `tag:${keys.managed}`, Values: ['true'] },
+      { Name: 'tag-key', Values: [keys.sourceInstance] },
+      ...extra,
+    ],
+  };
+  for await (const page of paginateDescribeImages({ client: ec2, pageSize: PAGE }, input)) {
+    for (const i of page.Images ?? []) out.push(toImage(i));
+  }
+  return out;
+}
+
+/** Images by id; ids EC2 no longer knows are simply absent from the answer. */
+export async function describeImagesById(ec2: EC2Client, ids: string[]): Promise<ObservedImage[]> {
+  const out: ObservedImage[] = [];
+  for (const batch of chunk(ids, FILTER_VALUES)) {
+    // A filter (not ImageIds) so one deregistered image does not fail the whole batch.
+    const res = await ec2.send(
+      new DescribeImagesCommand({ Owners: ['self'], Filters: [{ Name: 'image-id', Values: batch }] }),
+    );
+    for (const i of res.Images ?? []) out.push(toImage(i));
+  }
+  return out;
+}
+
+/** Instances in any state but terminated that were launched from one of `imageIds`. */
+export async function describeImageUsers(ec2: EC2Client, imageIds: string[]): Promise<ObservedInstance[]> {
+  const out: ObservedInstance[] = [];
+  for (const batch of chunk([...new Set(imageIds)], FILTER_VALUES)) {
+    out.push(
+      ...(await describeInstances(ec2, [
+        { Name: 'image-id', Values: batch },
+        { Name: 'instance-state-name', Values: NOT_TERMINATED },
+      ])),
+    );
+  }
+  return out;
+}
+
+export interface TemplateHead {
+  id: string;
+  name?: string;
+  latestVersion?: number;
+}
+
+export async function describeTemplateHeads(ec2: EC2Client): Promise<TemplateHead[]> {
+  const out: TemplateHead[] = [];
+  for await (const page of paginateDescribeLaunchTemplates({ client: ec2, pageSize: 200 }, {})) {
+    for (const t of page.LaunchTemplates ?? []) {
+      if (t.LaunchTemplateId)
+        out.push({
+          id: t.LaunchTemplateId,
+          name: t.LaunchTemplateName,
+          latestVersion: t.LatestVersionNumber,
+        });
+    }
+  }
+  return out;
+}
+
+/** Every version of one launch template (no Versions given: EC2 returns them all). */
+export async function describeTemplateVersions(
+  ec2: EC2Client,
+  template: TemplateHead,
+): Promise<ObservedLaunchTemplateVersion[]> {
+  const out: ObservedLaunchTemplateVersion[] = [];
+  try {
+    for await (const page of paginateDescribeLaunchTemplateVersions(
+      { client: ec2, pageSize: 200 },
+      { LaunchTemplateId: template.id },
+    )) {
+      for (const v of page.LaunchTemplateVersions ?? []) {
+        out.push({
+          templateId: template.id,
+          templateName: v.LaunchTemplateName ?? template.name,
+          version: v.VersionNumber ?? 0,
+          imageId: v.LaunchTemplateData?.ImageId,
+        });
+      }
+    }
+  } catch (error) {
+    // Deleted between the two calls: it uses nothing any more.
+    if (awsErrorCode(error).startsWith('InvalidLaunchTemplateId')) return out;
+    throw error;
+  }
+  return out;
+}
+
+export async function describeAllTemplateVersions(
+  ec2: EC2Client,
+  concurrency: number,
+): Promise<{ heads: TemplateHead[]; versions: ObservedLaunchTemplateVersion[] }> {
+  const heads = await describeTemplateHeads(ec2);
+  const lists = await mapLimit(heads, concurrency, (head) => describeTemplateVersions(ec2, head));
+  return { heads, versions: lists.flat() };
+}
+
+export async function describeManagedSnapshots(
+  ec2: EC2Client,
+  keys: BakeTagKeys,
+): Promise<ObservedSnapshot[]> {
+  const out: ObservedSnapshot[] = [];
+  const input = {
+    OwnerIds: ['self'],
+    Filters: [
+      { Name: `tag:${keys.managed}`, Values: ['true'] },
+      { Name: 'tag-key', Values: [keys.sourceInstance] },
+    ],
+  };
+  for await (const page of paginateDescribeSnapshots({ client: ec2, pageSize: PAGE }, input)) {
+    for (const s of page.Snapshots ?? []) {
+      out.push({
+        id: s.SnapshotId ?? '',
+        state: s.State ?? 'unknown',
+        volumeSizeGiB: s.VolumeSize ?? 0,
+        startTime: s.StartTime?.toISOString(),
+        tags: tagsOf(s.Tags),
+      });
+    }
+  }
+  return out;
+}
+
+/** Everything the planner needs in one region. */
+export async function observeRegion(
+  ec2: EC2Client,
+  region: string,
+  keys: BakeTagKeys,
+  concurrency: number,
+): Promise<AmiBakeObservation & { templateHeads: TemplateHead[] }> {
+  const [targets, images, templates, snapshots] = await Promise.all([
+    describeInstances(ec2, [
+      { Name: `tag:${keys.bake}`, Values: [BAKE_NIGHTLY] },
+      { Name: 'instance-state-name', Values: NOT_TERMINATED },
+    ]),
+    describeManagedImages(ec2, keys),
+    describeAllTemplateVersions(ec2, concurrency),
+    describeManagedSnapshots(ec2, keys),
+  ]);
+  const imageUsers = await describeImageUsers(
+    ec2,
+    images.map((i) => i.id),
+  );
+  return {
+    region,
+    targets,
+    images,
+    imageUsers,
+    launchTemplateVersions: templates.versions,
+    snapshots,
+    templateHeads: templates.heads,
+  };
+}
+
+export interface CreateImageRequest {
+  instanceId: string;
+  name: string;
+  noReboot: boolean;
+  tags: Tags;
+  description?: string;
+}
+
+/**
+ * CreateImage with the tags on the image and its snapshots. A name already taken by an image of
+ * the same source (a retried request) counts as done and returns that image.
+ */
+export async function createImage(
+  ec2: EC2Client,
+  request: CreateImageRequest,
+  keys: BakeTagKeys,
+): Promise<{ imageId: string; existed: boolean }> {
+  const tags = toTagList(request.tags);
+  try {
+    const out = await ec2.send(
+      new CreateImageCommand({
+        InstanceId: request.instanceId,
+        Name: request.name,
+        Description: request.description ?? `ec2ops bake of ${request.instanceId}`,
+        NoReboot: request.noReboot,
+        TagSpecifications: [
+          { ResourceType: 'image', Tags: tags },
+          { ResourceType: 'snapshot', Tags: tags },
+        ],
+      }),
+    );
+    return { imageId: out.ImageId ?? '', existed: false };
+  } catch (error) {
+    if (awsErrorCode(error) !== 'InvalidAMIName.Duplicate') throw error;
+    const res = await ec2.send(
+      new DescribeImagesCommand({ Owners: ['self'], Filters: [{ Name: 'name', Values: [request.name] }] }),
+    );
+    const same = res.Images?.find((i) => tagsOf(i.Tags)[keys.sourceInstance] === request.instanceId);
+    if (same?.ImageId) return { imageId: same.ImageId, existed: true };
+    throw error;
+  }
+}
