@@ -1,5 +1,6 @@
 export { commandCapabilities, jobCapabilities } from './capabilities';
 export type { Condition } from './conditions';
+export { allowedSecurityGroups, ec2opsCapabilities, policyScope, stagePolicies } from './ec2ops';
 export { ARN, TAG_ON_CREATE } from './guards';
 export {
   allowedActions,
