@@ -1,5 +1,5 @@
 import type { EC2Client } from '@aws-sdk/client-ec2';
-import { parseStageConfig, type StageConfig } from '@ec2ops/core';
+import { ConfigError, parseStageConfig, type StageConfig } from '@ec2ops/core';
 import pino, { type Logger } from 'pino';
 import { ec2ClientsByRegion } from './ec2-clients';
 import { createSlackNotifier } from './slack-notifier';
@@ -23,7 +23,18 @@ export interface JobRoot {
  */
 export function createJobRoot(env: NodeJS.ProcessEnv = process.env): JobRoot {
   const log = pino({ level: env.LOG_LEVEL ?? 'info' });
-  const config = parseStageConfig(JSON.parse(env.EC2OPS_CONFIG ?? '{"stage":"dev"}'));
+  if (!env.EC2OPS_CONFIG) {
+    throw new ConfigError('Missing environment variable EC2OPS_CONFIG (the stage config as JSON).', {
+      hint: 'The deployment sets it (infra/); in the sandbox the runner does.',
+    });
+  }
+  let raw: unknown;
+  try {
+    raw = JSON.parse(env.EC2OPS_CONFIG);
+  } catch (error) {
+    throw new ConfigError('EC2OPS_CONFIG is not valid JSON.', { cause: error });
+  }
+  const config = parseStageConfig(raw);
   const notifier = env.SLACK_BOT_TOKEN
     ? createSlackNotifier({ token: env.SLACK_BOT_TOKEN, slackApiUrl: env.SLACK_API_URL })
     : undefined;

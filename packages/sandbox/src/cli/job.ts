@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { InputError, parseStageConfig, type StageConfig } from '@ec2ops/core';
 import { effectiveDryRun, resolveJobSettings } from '@ec2ops/core/config/jobs';
+import { SANDBOX_STAGE } from '@ec2ops/core/config/sandbox-stage';
 import { parseInstant } from '@ec2ops/core/jobs/instant';
 import { renderReportText, reportHasFailures } from '@ec2ops/core/jobs/report';
 import { isJobName, JOB_NAMES, type JobName } from '@ec2ops/core/jobs/types';
@@ -11,9 +12,6 @@ import { createSlackNotifier } from '@ec2ops/functions/jobs/slack-notifier';
 import type { Command } from 'commander';
 import pino from 'pino';
 import { registerCommand } from './main';
-
-/** The stage config `job run` uses without `--config`: the sandbox's, plans only by default. */
-export const SANDBOX_JOB_CONFIG = { stage: 'sandbox', production: false, regions: ['us-east-1'] };
 
 export interface JobRunOptions {
   dryRun?: boolean;
@@ -28,7 +26,7 @@ export interface JobRunOptions {
 const REGION = /^[a-z]{2}(-[a-z]+)+-\d$/;
 
 async function loadConfig(file: string | undefined): Promise<StageConfig> {
-  if (!file) return parseStageConfig(SANDBOX_JOB_CONFIG);
+  if (!file) return parseStageConfig(SANDBOX_STAGE);
   let text: string;
   try {
     text = await readFile(file, 'utf8');
