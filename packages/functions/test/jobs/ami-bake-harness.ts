@@ -1,0 +1,179 @@
+import {
+  CreateImageCommand,
+  DescribeImagesCommand,
+  DescribeSnapshotsCommand,
+  EC2Client,
+  RunInstancesCommand,
+} from '@aws-sdk/client-ec2';
+import { parseStageConfig, type StageConfig } from '@ec2ops/core';
+import type { JobReport } from '@ec2ops/core/jobs/types';
+import { Ec2ApiError } from '@ec2ops/sandbox/ec2/errors';
+import type { Interceptor } from '@ec2ops/sandbox/ec2/interceptors';
+import { type Ec2Emulator, startEc2Emulator } from '@ec2ops/sandbox/ec2/server';
+import { runJob } from '../../src/jobs/run';
+
+/**
+ * The EC2 emulator on a loopback port, an SDK client for it, and helpers that stand for what
+ * earlier bakes left behind (images with a baked-at in the past), so retention can be tested
+ * without waiting days.
+ */
+export const DAY = 86_400_000;
+const PREFIX = 'ec2ops:';
+
+export interface BakeHarness {
+  emulator: Ec2Emulator;
+  ec2: EC2Client;
+  /** The base instant runs use: tomorrow 10:00 UTC of the emulator clock (see `at`). */
+  base: number;
+  at(offsetMs?: number): Date;
+  config(bake?: object, extra?: object): StageConfig;
+  run(now: Date, config?: StageConfig, dryRun?: boolean): Promise<JobReport>;
+  control(method: string, path: string, body?: unknown): Promise<unknown>;
+  /** Fails the next `n` requests of `action` with `code` (an interrupted run, a stuck snapshot). */
+  failNext(action: string, code: string, n?: number): void;
+  clearFaults(): void;
+  instance(tags?: Record<string, string>): Promise<string>;
+  /** CreateImage as an earlier bake did it: baked `daysAgo` before `base`, then set to `state`. */
+  pastImage(
+    source: string,
+    daysAgo: number,
+    options?: {
+      state?: 'available' | 'pending' | 'failed';
+      tags?: Record<string, string>;
+      managed?: boolean;
+    },
+  ): Promise<{ imageId: string; snapshotIds: string[] }>;
+  imagesOf(source: string): Promise<string[]>;
+  snapshotsOf(source: string): Promise<string[]>;
+  close(): Promise<void>;
+}
+
+let names = 0;
+
+export async function startBakeHarness(): Promise<BakeHarness> {
+  const faults = new Map<string, { code: string; left: number }>();
+  const interceptor: Interceptor = ({ action }) => {
+    const fault = faults.get(action);
+    if (fault && fault.left > 0) {
+      fault.left -= 1;
+      throw new Ec2ApiError(fault.code, `injected by the test: ${fault.code}`);
+    }
+  };
+  const emulator = await startEc2Emulator({
+    delays: {
+      instancePending: 0,
+      instanceStopping: 0,
+      instanceShuttingDown: 0,
+      imagePending: 3_600_000,
+      snapshotPending: 0,
+    },
+    interceptors: [interceptor],
+    log: () => {},
+  });
+  const ec2 = new EC2Client({
+    endpoint: emulator.url,
+    region: 'us-east-1',
+    credentials: { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'secret' },
+    maxAttempts: 1,
+  });
+  const control = async (method: string, path: string, body?: unknown) => {
+    const response = await fetch(`${emulator.url}${path}`, {
+      method,
+      headers: body === undefined ? {} : { 'content-type': 'application/json' },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    const json = await response.json();
+    if (!response.ok) throw new Error(`${method} ${path}: ${JSON.stringify(json)}`);
+    return json;
+  };
+  const clock = (await control('GET', '/_emulator/clock')) as { now: string };
+  const today = Math.floor(Date.parse(clock.now) / DAY) * DAY;
+  const base = today + DAY + 10 * 3_600_000;
+  const publicImage = (
+    await ec2.send(
+      new DescribeImagesCommand({
+        Owners: ['amazon'],
+        Filters: [{ Name: 'architecture', Values: ['x86_64'] }],
+      }),
+    )
+  ).Images![0]!.ImageId!;
+
+  const list = async (source: string, what: 'images' | 'snapshots') => {
+    const filter = [{ Name: `tag:${PREFIX}source-instance`, Values: [source] }];
+    if (what === 'images') {
+      const out = await ec2.send(new DescribeImagesCommand({ Owners: ['self'], Filters: filter }));
+      return (out.Images ?? []).map((i) => i.ImageId!).sort();
+    }
+    const out = await ec2.send(new DescribeSnapshotsCommand({ OwnerIds: ['self'], Filters: filter }));
+    return (out.Snapshots ?? []).map((s) => s.SnapshotId!).sort();
+  };
+
+  const harness: BakeHarness = {
+    emulator,
+    ec2,
+    base,
+    at: (offsetMs = 0) => new Date(base + offsetMs),
+    config: (bake = {}, extra = {}) =>
+      parseStageConfig({ stage: 'test', production: true, regions: ['us-east-1'], bake, ...extra }),
+    run: (now, config = harness.config(), dryRun = false) =>
+      runJob('ami-bake', { ec2: () => ec2, config, now, dryRun }),
+    control,
+    failNext(action, code, n = 1) {
+      faults.set(action, { code, left: n });
+    },
+    clearFaults() {
+      faults.clear();
+    },
+    async instance(tags = {}) {
+      const out = await ec2.send(
+        new RunInstancesCommand({
+          ImageId: publicImage,
+          MinCount: 1,
+          MaxCount: 1,
+          InstanceType: 't3.micro',
+          TagSpecifications: [
+            { ResourceType: 'instance', Tags: Object.entries(tags).map(([Key, Value]) => ({ Key, Value })) },
+          ],
+        }),
+      );
+      return out.Instances![0]!.InstanceId!;
+    },
+    async pastImage(source, daysAgo, options = {}) {
+      names += 1;
+      const tags: Record<string, string> = {
+        ...(options.managed === false ? {} : { [`${PREFIX}managed`]: 'true' }),
+        [`${PREFIX}source-instance`]: source,
+        [`${PREFIX}baked-at`]: new Date(base - daysAgo * DAY).toISOString(),
+        [`${PREFIX}available-at`]: new Date(base - daysAgo * DAY + 600_000).toISOString(),
+        ...options.tags,
+      };
+      const list = Object.entries(tags).map(([Key, Value]) => ({ Key, Value }));
+      const out = await ec2.send(
+        new CreateImageCommand({
+          InstanceId: source,
+          Name: `past-${names}-${daysAgo}d`,
+          NoReboot: true,
+          TagSpecifications: [
+            { ResourceType: 'image', Tags: list },
+            { ResourceType: 'snapshot', Tags: list },
+          ],
+        }),
+      );
+      const imageId = out.ImageId!;
+      const state = options.state ?? 'available';
+      await control('POST', `/_emulator/images/${imageId}/state`, { state, hold: state === 'pending' });
+      const described = await ec2.send(new DescribeImagesCommand({ ImageIds: [imageId] }));
+      const snapshotIds = (described.Images?.[0]?.BlockDeviceMappings ?? []).flatMap((m) =>
+        m.Ebs?.SnapshotId ? [m.Ebs.SnapshotId] : [],
+      );
+      return { imageId, snapshotIds };
+    },
+    imagesOf: (source) => list(source, 'images'),
+    snapshotsOf: (source) => list(source, 'snapshots'),
+    async close() {
+      ec2.destroy();
+      await emulator.close();
+    },
+  };
+  return harness;
+}
