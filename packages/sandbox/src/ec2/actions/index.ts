@@ -7,3 +7,6 @@ import './run-instances';
 import './describe-instances';
 import './instance-lifecycle';
 import './volumes';
+import './security-groups';
+import './security-group-rules';
+import './addresses';
