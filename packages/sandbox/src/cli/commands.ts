@@ -1,3 +1,4 @@
 // Imports each subcommand module for its registration side effect. Add new subcommands here.
 import './manifest';
 import './job';
+import './emulator';

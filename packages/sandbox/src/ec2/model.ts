@@ -199,6 +199,8 @@ export interface KeyPairRecord extends BaseRecord {
   keyFingerprint: string;
   keyType: 'rsa' | 'ed25519';
   createTime: number;
+  /** OpenSSH public key, shown with IncludePublicKey. */
+  publicKey: string;
 }
 
 export interface LaunchTemplateVersionRecord {

@@ -3,10 +3,20 @@
  * arrays become `<key><item>…</item></key>`, dates ISO-8601 UTC with milliseconds, booleans
  * `true`/`false`; `undefined` and `null` members are left out, as EC2 leaves out absent fields.
  */
-export type XmlValue = string | number | boolean | Date | null | undefined | XmlValue[] | XmlObject;
+export type XmlValue = string | number | boolean | Date | null | undefined | XmlValue[] | XmlList | XmlObject;
 export interface XmlObject {
   [key: string]: XmlValue;
 }
+
+/** A list whose members are not called `item` (the model names a few lists' members otherwise). */
+export class XmlList {
+  constructor(
+    readonly itemName: string,
+    readonly items: XmlValue[],
+  ) {}
+}
+
+export const namedList = (itemName: string, items: XmlValue[]): XmlList => new XmlList(itemName, items);
 
 export const EC2_NAMESPACE = 'http://ec2.amazonaws.com/doc/2016-11-15/';
 const DECLARATION = '<?xml version="1.0" encoding="UTF-8"?>\n';
@@ -50,15 +60,17 @@ function scalar(value: string | number | boolean | Date): string {
 
 function writeElement(out: string[], name: string, value: XmlValue): void {
   if (value === undefined || value === null) return;
-  if (Array.isArray(value)) {
-    if (value.length === 0) {
+  if (Array.isArray(value) || value instanceof XmlList) {
+    const items = value instanceof XmlList ? value.items : value;
+    const itemName = value instanceof XmlList ? value.itemName : 'item';
+    if (items.length === 0) {
       out.push(`<${name}/>`);
       return;
     }
     out.push(`<${name}>`);
-    for (const item of value) {
+    for (const item of items) {
       if (item === undefined || item === null) continue;
-      writeElement(out, 'item', item);
+      writeElement(out, itemName, item);
     }
     out.push(`</${name}>`);
     return;

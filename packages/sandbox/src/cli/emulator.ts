@@ -1,0 +1,58 @@
+import { InputError } from '@ec2ops/core';
+import type { Command } from 'commander';
+import { startEc2Emulator } from '../ec2/server';
+import { registerCommand } from './main';
+
+export interface EmulatorOptions {
+  port: string;
+  host: string;
+  state?: string;
+  faults?: string;
+}
+
+function parsePort(text: string): number {
+  if (!/^[0-9]{1,5}$/.test(text) || Number(text) > 65535) {
+    throw new InputError('cli.port', `--port must be a number from 0 to 65535, not '${text}'`);
+  }
+  return Number(text);
+}
+
+/** Runs the EC2 emulator in the foreground until SIGINT/SIGTERM. */
+export async function runEmulator(options: EmulatorOptions, signal?: AbortSignal): Promise<void> {
+  const emulator = await startEc2Emulator({
+    port: parsePort(options.port),
+    host: options.host,
+    stateFile: options.state,
+    faults: options.faults,
+  });
+  const out = process.stdout;
+  out.write(`EC2 emulator (Query API 2016-11-15) listening on ${emulator.url}\n`);
+  out.write(options.state ? `state: ${options.state}\n` : 'state: in memory (use --state FILE to keep it)\n');
+  if (options.faults) out.write(`faults: ${options.faults}\n`);
+  out.write('\nPoint the AWS CLI or an SDK at it:\n');
+  out.write(`  export AWS_ENDPOINT_URL_EC2=${emulator.url}\n`);
+  out.write('  export AWS_REGION=us-east-1 AWS_ACCESS_KEY_ID=test AWS_SECRET_ACCESS_KEY=test\n');
+  out.write('  aws ec2 describe-images --owners amazon\n');
+  out.write(`Control endpoints: ${emulator.url}/_emulator/health\n`);
+  await new Promise<void>((resolve) => {
+    const stop = () => resolve();
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+    signal?.addEventListener('abort', stop, { once: true });
+  });
+  await emulator.close();
+  out.write('EC2 emulator stopped\n');
+}
+
+registerCommand((program: Command) => {
+  program
+    .command('emulator')
+    .description('Run the EC2 Query API emulator on its own')
+    .option('--port <n>', 'port to listen on (0 picks a free one)', '4599')
+    .option('--host <address>', 'address to listen on', '127.0.0.1')
+    .option('--state <file>', 'keep state in this JSON file across restarts')
+    .option('--faults <spec>', 'fault injection: throttling, error rates, latency (see README)')
+    .action(async (options: EmulatorOptions) => {
+      await runEmulator(options);
+    });
+});
