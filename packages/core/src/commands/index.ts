@@ -1,4 +1,8 @@
 import { CommandRegistry } from './registry';
+import { amiApprove } from './specs/ami-approve';
+import { amiBake } from './specs/ami-bake';
+import { amiList } from './specs/ami-list';
+import { amiRevoke } from './specs/ami-revoke';
 import { help } from './specs/help';
 import type { CommandSpec } from './types';
 
@@ -7,7 +11,7 @@ import type { CommandSpec } from './types';
  * `specs/<name>.ts` exporting its CommandSpec, add it to this list, and register its executor in
  * functions/src/worker/executors/index.ts. See ./README.md.
  */
-export const COMMANDS: CommandSpec[] = [help];
+export const COMMANDS: CommandSpec[] = [help, amiList, amiBake, amiApprove, amiRevoke];
 
 export const commands = new CommandRegistry(COMMANDS);
 

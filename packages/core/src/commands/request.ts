@@ -25,6 +25,8 @@ export const commandRequestSchema = z.object({
   requestedAt: z.string(),
   /** Where the request came from: typed, a button, a modal, or an approval. */
   origin: z.enum(['slash', 'button', 'modal', 'approval']).default('slash'),
+  /** Answer by replacing the message that was clicked (paging buttons). */
+  replaceOriginal: z.boolean().optional(),
   /** Set when an approver approved it: the worker then skips `needsApproval`. */
   approval: z.object({ by: z.string(), at: z.string() }).optional(),
 });
@@ -52,6 +54,13 @@ export const queueMessageSchema = z.discriminatedUnion('kind', [
     requestId: z.string(),
     code: z.string().optional(),
     hint: z.string().optional(),
+  }),
+  z.object({
+    v: z.literal(1),
+    kind: z.literal('audit'),
+    /** An audit record from the slack function, for the worker to post to the audit channel. */
+    record: z.record(z.string(), z.unknown()),
+    text: z.string(),
   }),
 ]);
 export type QueueMessage = z.infer<typeof queueMessageSchema>;

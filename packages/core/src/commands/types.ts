@@ -1,6 +1,7 @@
 import type { IamNeed } from '../capability';
 import type { Role } from '../config/roles';
 import type { StageConfig } from '../config/schema';
+import type { ModalView } from '../slack/blocks';
 
 /**
  * The value types a command argument or option may declare. The parser converts and checks
@@ -95,6 +96,28 @@ export interface CommandSpec {
    * may run now. Evaluated by the worker before executing; an approved request skips it.
    */
   needsApproval?: (request: ApprovalCheckInput, config: StageConfig) => string | undefined;
+  /**
+   * A modal that asks for the arguments, e.g. `/ec2 launch` with none. The slack function opens
+   * it (views.open, the trigger expires in 3 s, so `build` is pure and fast) and turns the
+   * submission back into command text, which is parsed and authorised like typed text.
+   */
+  modal?: CommandModal;
   /** Hidden from the help list (still runnable and documented with `help <name>`). */
   hidden?: boolean;
+}
+
+export interface CommandModal {
+  /** Whether this request opens the modal instead of running (typically: no arguments given). */
+  opensWhen(parsed: ParsedCommand): boolean;
+  /** Pure: the modal for this person (callback_id is set by the framework). */
+  build(input: {
+    user: { id: string; role: Role };
+    config: StageConfig;
+    channel: string;
+  }): Omit<ModalView, 'callback_id'>;
+  /**
+   * Pure: the submitted values (block_id → action value; select → selected value) → the command
+   * text after `/ec2`, e.g. `launch al2023 type=t3.small`.
+   */
+  toCommandText(values: Record<string, string | undefined>): string;
 }

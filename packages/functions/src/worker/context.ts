@@ -24,7 +24,10 @@ export interface SlackNotifier {
    * in_channel; `replace_original` updates the message that was clicked), or, when it has none
    * or it has expired, as a DM to the requester via chat.postMessage.
    */
-  respond(request: Pick<CommandRequest, 'responseUrl' | 'user' | 'id'>, message: Message): Promise<void>;
+  respond(
+    request: { id: string; user: { id: string }; responseUrl?: string | undefined },
+    message: Message,
+  ): Promise<void>;
   /** chat.postMessage; returns the message ts. */
   post(channel: string, message: Message): Promise<string | undefined>;
   /** POSTs to a response_url as is. */

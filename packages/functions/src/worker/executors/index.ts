@@ -1,4 +1,8 @@
 import type { Executor } from '../context';
+import { amiApprove } from './ami-approve';
+import { amiBake } from './ami-bake';
+import { amiList } from './ami-list';
+import { amiRevoke } from './ami-revoke';
 import { help } from './help';
 
 /**
@@ -7,4 +11,8 @@ import { help } from './help';
  */
 export const EXECUTORS: Record<string, Executor> = {
   help,
+  'ami list': amiList,
+  'ami bake': amiBake,
+  'ami approve': amiApprove,
+  'ami revoke': amiRevoke,
 };

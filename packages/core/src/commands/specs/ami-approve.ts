@@ -1,0 +1,33 @@
+import type { CommandSpec } from '../types';
+
+/** `ami-` and 8 or 17 hex digits, as EC2 writes image ids. */
+export const IMAGE_ID = /^ami-([0-9a-f]{8}|[0-9a-f]{17})$/;
+export const IMAGE_ID_HELP = 'an image id such as ami-0123456789abcdef0';
+
+export const amiApprove: CommandSpec = {
+  name: 'ami approve',
+  summary: 'Approve an image: /ec2 launch may use it',
+  args: [
+    {
+      name: 'image',
+      type: 'string',
+      required: true,
+      pattern: IMAGE_ID,
+      patternHelp: IMAGE_ID_HELP,
+      placeholder: 'image-id',
+      description: 'the image to approve',
+    },
+  ],
+  examples: ['ami approve ami-0123456789abcdef0'],
+  role: 'admin',
+  mutates: true,
+  iam: [
+    { actions: ['ec2:DescribeImages'], why: 'Check the image exists before approving it' },
+    {
+      actions: ['ec2:CreateTags'],
+      resources: ['arn:aws:ec2:*::image/*'],
+      condition: { 'ForAllValues:StringEquals': { 'aws:TagKeys': ['{tagPrefix}approved'] } },
+      why: 'Tag an image approved=true',
+    },
+  ],
+};

@@ -1,0 +1,35 @@
+import { type AuditRecord, auditRecord, auditText } from '@ec2ops/core/audit/record';
+import type { Logger } from 'pino';
+
+export type AuditInput = Parameters<typeof auditRecord>[0];
+
+/** Writes audit records; where they go besides the log depends on the function. */
+export interface Auditor {
+  record(input: AuditInput): Promise<AuditRecord>;
+}
+
+/**
+ * Every record is one JSON log line (`"audit":true`). `forward` also sends it to the audit
+ * channel: the worker posts directly; the slack function, which makes no Slack calls, queues it
+ * for the worker.
+ */
+export function createAuditor(
+  logger: Logger,
+  forward?: (record: AuditRecord, text: string) => Promise<void>,
+): Auditor {
+  return {
+    async record(input) {
+      const record = auditRecord(input);
+      logger.info(record, `audit ${record.event}`);
+      if (forward) {
+        try {
+          await forward(record, auditText(record));
+        } catch (error) {
+          // The log line is the record of truth; a failed channel post must not fail the request.
+          logger.warn({ err: error, requestId: record.requestId }, 'audit channel post failed');
+        }
+      }
+      return record;
+    },
+  };
+}

@@ -1,0 +1,83 @@
+import AppClass from '@slack/bolt/dist/App';
+import AwsLambdaReceiver from '@slack/bolt/dist/receivers/AwsLambdaReceiver';
+import type { Logger as BoltLogger } from '@slack/logger';
+import { LogLevel } from '@slack/logger';
+import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
+import type { Logger } from 'pino';
+import { createRoleResolver, type RoleResolver } from '../roles';
+import type { SlackDeps } from './deps';
+import { registerListeners } from './listeners/index';
+import { verifySlackRequest } from './verify';
+
+export interface SlackAppOptions {
+  signingSecret: string;
+  botToken: string;
+  slackApiUrl?: string | undefined;
+  /** Given so that Bolt never calls auth.test (at start-up or on the first request). */
+  botId: string;
+  botUserId: string;
+  deps: Omit<SlackDeps, 'roles'> & { roles?: RoleResolver };
+}
+
+export type FunctionUrlHandler = (
+  event: APIGatewayProxyEventV2,
+  context?: Context,
+) => Promise<APIGatewayProxyStructuredResultV2>;
+
+/**
+ * The slack function: our own request check (verify.ts) in front of Bolt's AwsLambdaReceiver,
+ * then the listeners. Bolt keeps its own signature check as a second line.
+ */
+export function createSlackHandler(options: SlackAppOptions): FunctionUrlHandler {
+  const { deps } = options;
+  const receiver = new AwsLambdaReceiver({
+    signingSecret: options.signingSecret,
+    logger: boltLogger(deps.logger),
+  });
+  const app = new AppClass({
+    receiver,
+    token: options.botToken,
+    botId: options.botId,
+    botUserId: options.botUserId,
+    tokenVerificationEnabled: false,
+    logger: boltLogger(deps.logger),
+    // views.open and usergroups.users.list must answer well inside Slack's 3 seconds: no retries.
+    clientOptions: {
+      ...(options.slackApiUrl ? { slackApiUrl: options.slackApiUrl } : {}),
+      retryConfig: { retries: 0 },
+      timeout: 2000,
+    },
+  });
+  const roles =
+    deps.roles ?? createRoleResolver({ config: deps.config, client: app.client, logger: deps.logger });
+  registerListeners(app, { ...deps, roles });
+  const bolt = receiver.toHandler();
+  return async (event, context) => {
+    const verified = verifySlackRequest(event, options.signingSecret, deps.now().getTime());
+    if (!verified.ok) {
+      deps.logger.warn(
+        { reason: verified.reason, status: verified.response.statusCode },
+        'refused a request before Bolt',
+      );
+      return verified.response;
+    }
+    return (await bolt(verified.event as never, context as never)) as APIGatewayProxyStructuredResultV2;
+  };
+}
+
+/** Bolt logs through pino, at warn and above unless LOG_LEVEL says debug. */
+function boltLogger(logger: Logger): BoltLogger {
+  const child = logger.child({ component: 'bolt' });
+  let level = LogLevel.WARN;
+  return {
+    debug: (...msg: unknown[]) => child.debug(msg.map(String).join(' ')),
+    info: (...msg: unknown[]) => child.info(msg.map(String).join(' ')),
+    warn: (...msg: unknown[]) => child.warn(msg.map(String).join(' ')),
+    error: (...msg: unknown[]) => child.error(msg.map(String).join(' ')),
+    setLevel: (next: LogLevel) => {
+      level = next;
+    },
+    getLevel: () => level,
+    setName: () => {},
+  };
+}

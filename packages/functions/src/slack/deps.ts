@@ -1,0 +1,20 @@
+import type { CommandRegistry } from '@ec2ops/core/commands/index';
+import type { StageConfig } from '@ec2ops/core/config/schema';
+import type { Logger } from 'pino';
+import type { Auditor } from '../audit';
+import type { Queue } from '../queue';
+import type { RoleResolver } from '../roles';
+
+/** What the slack function's listeners use. Built once per cold start by slack/root.ts. */
+export interface SlackDeps {
+  config: StageConfig;
+  commands: CommandRegistry;
+  queue: Queue;
+  roles: RoleResolver;
+  auditor: Auditor;
+  logger: Logger;
+  now(): Date;
+  newRequestId(): string;
+  /** Key for approval tokens (core/approvals/token.ts deriveApprovalKey). */
+  approvalKey: Buffer;
+}

@@ -1,0 +1,115 @@
+import { parseCommand } from '@ec2ops/core/commands/parse';
+import type { CommandRequest } from '@ec2ops/core/commands/request';
+import type { CommandSpec, ParsedCommand } from '@ec2ops/core/commands/types';
+import { type Role, roleAtLeast } from '@ec2ops/core/config/roles';
+import { ForbiddenError } from '@ec2ops/core/errors';
+import { errorCode } from '@ec2ops/core/slack/error-message';
+import type { SlackDeps } from './deps';
+
+/** A command as it reaches ec2ops: typed, clicked (a `run` button) or submitted from a modal. */
+export interface Intake {
+  text: string;
+  user: { id: string; name?: string | undefined };
+  channel: { id: string; name?: string | undefined };
+  teamId?: string | undefined;
+  responseUrl?: string | undefined;
+  origin: 'slash' | 'button' | 'modal';
+  replaceOriginal?: boolean;
+}
+
+export type IntakeResult =
+  | { kind: 'queued'; request: CommandRequest; spec: CommandSpec }
+  | { kind: 'modal'; requestId: string; spec: CommandSpec; parsed: ParsedCommand; role: Role }
+  | { kind: 'refused'; requestId: string; error: unknown };
+
+/**
+ * The one path every command takes in the slack function: role → parse → role needed by the
+ * command → queue. Nothing slow happens here (the role lookup is bounded, see roles.ts).
+ * Denials are audited; allowed requests are logged here and audited with their outcome by the
+ * worker, so the audit channel gets one line per request, not two.
+ */
+export async function intake(deps: SlackDeps, input: Intake): Promise<IntakeResult> {
+  const requestId = deps.newRequestId();
+  const started = deps.now();
+  const { role, incomplete } = await deps.roles.resolve(input.user.id);
+  const deny = async (error: ForbiddenError, command?: string): Promise<IntakeResult> => {
+    await deps.auditor.record({
+      event: 'denied',
+      requestId,
+      at: started,
+      stage: deps.config.stage,
+      user: input.user.id,
+      role,
+      command,
+      text: input.text,
+      channel: input.channel.id,
+      result: 'refused',
+      code: error.code,
+      message: error.message,
+    });
+    return { kind: 'refused', requestId, error };
+  };
+  if (!role) {
+    return deny(
+      incomplete
+        ? new ForbiddenError(
+            'role.unavailable',
+            'Your role could not be checked just now (Slack user groups did not answer in time).',
+            {
+              hint: 'Try again in a moment.',
+            },
+          )
+        : new ForbiddenError('role.none', `You have no ec2ops role in stage ${deps.config.stage}.`, {
+            hint: 'Ask an ec2ops admin to add your Slack user, or a user group you are in, to `roles` in the stage config.',
+          }),
+    );
+  }
+  let parsed: ParsedCommand;
+  try {
+    parsed = parseCommand(input.text, deps.commands);
+  } catch (error) {
+    deps.logger.info({ requestId, user: input.user.id, code: errorCode(error) }, 'command not understood');
+    return { kind: 'refused', requestId, error };
+  }
+  const spec = deps.commands.get(parsed.command)!;
+  if (!roleAtLeast(role, spec.role)) {
+    return deny(
+      new ForbiddenError(
+        'role.insufficient',
+        `\`${spec.name}\` needs the ${spec.role} role; you are ${role}.`,
+        {
+          hint: 'Ask an ec2ops admin if you need it.',
+        },
+      ),
+      spec.name,
+    );
+  }
+  if (input.origin === 'slash' && spec.modal?.opensWhen(parsed))
+    return { kind: 'modal', requestId, spec, parsed, role };
+
+  const request: CommandRequest = {
+    id: requestId,
+    command: spec.name,
+    args: parsed.args,
+    text: input.text.trim(),
+    user: { id: input.user.id, role, ...(input.user.name ? { name: input.user.name } : {}) },
+    channel: { id: input.channel.id, ...(input.channel.name ? { name: input.channel.name } : {}) },
+    requestedAt: started.toISOString(),
+    origin: input.origin,
+  };
+  if (parsed.page !== undefined) request.page = parsed.page;
+  if (input.teamId) request.teamId = input.teamId;
+  if (input.responseUrl) request.responseUrl = input.responseUrl;
+  if (input.replaceOriginal) request.replaceOriginal = true;
+  try {
+    await deps.queue.send({ v: 1, kind: 'command', request });
+  } catch (error) {
+    deps.logger.error({ err: error, requestId }, 'could not queue the request');
+    return { kind: 'refused', requestId, error };
+  }
+  deps.logger.info(
+    { requestId, user: input.user.id, role, command: spec.name, channel: input.channel.id },
+    'request queued',
+  );
+  return { kind: 'queued', request, spec };
+}

@@ -1,0 +1,45 @@
+import { SQSClient } from '@aws-sdk/client-sqs';
+import { deriveApprovalKey } from '@ec2ops/core/approvals/token';
+import { commands } from '@ec2ops/core/commands/index';
+import { createAuditor } from '../audit';
+import { sqsQueue } from '../queue';
+import { newRequestId } from '../request-id';
+import { createLogger, type Env, loadBaseEnv } from '../root';
+import { createSlackHandler, type FunctionUrlHandler } from './app';
+
+/**
+ * The slack function's composition root: runs once per cold start, fails fast on missing or bad
+ * settings, makes no network call. Imports the SQS client and Bolt, never the EC2 client.
+ * SLACK_BOT_ID / SLACK_BOT_USER_ID (the app's bot, from auth.test once at setup) spare Bolt its
+ * auth.test; their placeholders only affect Bolt's "ignore my own events", unused here.
+ */
+export function slackRoot(env: Env): FunctionUrlHandler {
+  const base = loadBaseEnv(env, { queue: true });
+  const logger = createLogger(env, { fn: 'slack', stage: base.config.stage });
+  const queue = sqsQueue(new SQSClient({}), base.queueUrl!);
+  const auditChannel = base.config.slack.auditChannel;
+  // Denials recorded here reach the audit channel through the worker (no Slack call from here).
+  const auditor = createAuditor(
+    logger,
+    auditChannel
+      ? (record, text) => queue.send({ v: 1, kind: 'audit', record: { ...record }, text })
+      : undefined,
+  );
+  return createSlackHandler({
+    signingSecret: base.signingSecret,
+    botToken: base.botToken,
+    slackApiUrl: base.slackApiUrl,
+    botId: env['SLACK_BOT_ID'] || 'B0EC2OPS',
+    botUserId: env['SLACK_BOT_USER_ID'] || 'U0EC2OPS',
+    deps: {
+      config: base.config,
+      commands,
+      queue,
+      auditor,
+      logger,
+      now: () => new Date(),
+      newRequestId,
+      approvalKey: deriveApprovalKey(base.signingSecret, base.config.stage),
+    },
+  });
+}

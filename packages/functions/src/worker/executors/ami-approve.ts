@@ -1,0 +1,24 @@
+import { CreateTagsCommand } from '@aws-sdk/client-ec2';
+import { bakeTagKeys } from '@ec2ops/core/jobs/ami-bake/tags';
+import { section } from '@ec2ops/core/slack/blocks';
+import type { Executor } from '../context';
+import { findOwnImage } from './ami-find';
+
+/** `/ec2 ami approve <image-id>`: tag approved=true; approving twice changes nothing. */
+export const amiApprove: Executor = async ({ request, config, ec2 }) => {
+  const keys = bakeTagKeys(config.tagPrefix);
+  const imageId = String(request.args['image']);
+  const { region, client, value: image } = await findOwnImage(ec2, imageId);
+  const label = `${imageId}${image.Name ? ` (${image.Name})` : ''} in ${region}`;
+  if (image.Tags?.some((t) => t.Key === keys.approved && t.Value === 'true')) {
+    const text = `${label} is already approved.`;
+    return { text, blocks: section(text) };
+  }
+  await client.send(
+    new CreateTagsCommand({ Resources: [imageId], Tags: [{ Key: keys.approved, Value: 'true' }] }),
+  );
+  const state =
+    image.State === 'available' ? '' : ` It is ${image.State}: /ec2 launch can use it once it is available.`;
+  const text = `Approved ${label}: /ec2 launch may use it.${state}`;
+  return { text, blocks: section(text) };
+};

@@ -1,0 +1,89 @@
+import { DescribeImagesCommand } from '@aws-sdk/client-ec2';
+import { InputError } from '@ec2ops/core';
+import { imageName } from '@ec2ops/core/jobs/ami-bake/naming';
+import { bakeImageTags, instanceLabel } from '@ec2ops/core/jobs/ami-bake/plan';
+import { bakeTagKeys } from '@ec2ops/core/jobs/ami-bake/tags';
+import { context, section } from '@ec2ops/core/slack/blocks';
+import { createImage } from '../../jobs/ami-bake-ec2';
+import { awsErrorCode } from '../../jobs/aws-errors';
+import type { Executor } from '../context';
+import { findOneInstance } from './ami-find';
+
+/**
+ * `/ec2 ami bake <instance-id|Name>`: one image now, named and tagged like the nightly bake.
+ * Idempotent per request: the image carries the request's token, and a redelivered request
+ * finds it instead of baking again.
+ */
+export const amiBake: Executor = async ({ request, config, ec2, idempotencyToken }) => {
+  const keys = bakeTagKeys(config.tagPrefix);
+  const reference = String(request.args['instance']);
+  const { region, client, value: instance } = await findOneInstance(ec2, reference);
+  const token = idempotencyToken('ami-bake');
+  const earlier = await client.send(
+    new DescribeImagesCommand({
+      Owners: ['self'],
+      Filters: [{ Name: `tag:${keys.requestId}`, Values: [token] }],
+    }),
+  );
+  const done = earlier.Images?.[0];
+  if (done?.ImageId) {
+    const text = `Already baking ${done.ImageId} (${done.Name}) of ${instanceLabel(instance)} for this request.`;
+    return { text, blocks: section(text) };
+  }
+  if (instance.state !== 'running' && instance.state !== 'stopped') {
+    throw new InputError(
+      'ami.instance-state',
+      `${instanceLabel(instance)} is ${instance.state}; only a running or stopped instance can be baked.`,
+      {
+        hint: 'Try again once it is running or stopped.',
+      },
+    );
+  }
+  const requestedAt = Date.parse(request.requestedAt);
+  const now = Number.isFinite(requestedAt) ? requestedAt : Date.now();
+  const tags = bakeImageTags({
+    instance,
+    now,
+    stage: config.stage,
+    keys,
+    copyTags: config.bake.copyTags,
+    requestId: token,
+  });
+  const taken = new Set<string>();
+  const noReboot =
+    instance.tags[keys.reboot] === 'true'
+      ? false
+      : instance.tags[keys.reboot] === 'false'
+        ? true
+        : !config.bake.reboot;
+  let name = imageName({ id: instance.id, name: instance.tags['Name'] }, now, taken);
+  let result: { imageId: string; existed: boolean };
+  try {
+    result = await createImage(
+      client,
+      {
+        instanceId: instance.id,
+        name,
+        noReboot,
+        tags,
+        description: `ec2ops bake of ${instance.id} by ${request.user.id}`,
+      },
+      keys,
+    );
+  } catch (error) {
+    if (awsErrorCode(error) !== 'InvalidAMIName.Duplicate') throw error;
+    // Another source has an image of the same name this minute: use the id-qualified name.
+    name = imageName({ id: instance.id, name: instance.tags['Name'] }, now, taken);
+    result = await createImage(client, { instanceId: instance.id, name, noReboot, tags }, keys);
+  }
+  const text = `Baking ${result.imageId} (${name}) of ${instanceLabel(instance)} in ${region}${noReboot ? '' : ', with a reboot'}.`;
+  return {
+    text,
+    blocks: [
+      ...section(text),
+      ...context(
+        `It is pending for a few minutes; \`/ec2 ami list ${instance.id}\` shows when it is available. Request ${request.id}.`,
+      ),
+    ],
+  };
+};

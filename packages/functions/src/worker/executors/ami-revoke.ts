@@ -1,0 +1,20 @@
+import { DeleteTagsCommand } from '@aws-sdk/client-ec2';
+import { bakeTagKeys } from '@ec2ops/core/jobs/ami-bake/tags';
+import { section } from '@ec2ops/core/slack/blocks';
+import type { Executor } from '../context';
+import { findOwnImage } from './ami-find';
+
+/** `/ec2 ami revoke <image-id>`: remove approved=true; revoking twice changes nothing. */
+export const amiRevoke: Executor = async ({ request, config, ec2 }) => {
+  const keys = bakeTagKeys(config.tagPrefix);
+  const imageId = String(request.args['image']);
+  const { region, client, value: image } = await findOwnImage(ec2, imageId);
+  const label = `${imageId}${image.Name ? ` (${image.Name})` : ''} in ${region}`;
+  if (!image.Tags?.some((t) => t.Key === keys.approved)) {
+    const text = `${label} is not approved; nothing to revoke.`;
+    return { text, blocks: section(text) };
+  }
+  await client.send(new DeleteTagsCommand({ Resources: [imageId], Tags: [{ Key: keys.approved }] }));
+  const text = `Revoked ${label}: /ec2 launch may no longer use it (running instances are not affected).`;
+  return { text, blocks: section(text) };
+};
