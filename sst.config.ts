@@ -1,7 +1,35 @@
 /// <reference path="./.sst/platform/config.d.ts" />
+
+/**
+ * ec2ops, one deployment per stage: `sst deploy --stage <name>` with `infra/stages/<name>.ts`.
+ * This file only composes infra/*, one file per concern.
+ */
 export default $config({
-  app(input) {
-    return { name: 'ec2ops', home: 'aws', removal: input?.stage === 'production' ? 'retain' : 'remove' };
+  async app(input) {
+    const { isProductionStage } = await import('./infra/stages');
+    const production = isProductionStage(input?.stage);
+    return {
+      name: 'ec2ops',
+      home: 'aws',
+      protect: production,
+      removal: production ? 'retain' : 'remove',
+    };
   },
-  async run() {},
+  async run() {
+    // Validates the stage first: a bad setting fails here, before anything is created.
+    const { stage } = await import('./infra/stage');
+    await import('./infra/secrets');
+    await import('./infra/queue');
+    const { ec2Policies } = await import('./infra/iam');
+    const { slackFunction } = await import('./infra/slack');
+    await import('./infra/jobs');
+    await import('./infra/alarms');
+    const { stageSummary } = await import('./infra/summary');
+
+    return {
+      SlackRequestUrl: slackFunction.url,
+      ...stageSummary(stage.config),
+      ...(ec2Policies.warnings.length ? { Ec2PolicyWarnings: ec2Policies.warnings.join('; ') } : {}),
+    };
+  },
 });

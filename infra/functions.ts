@@ -1,0 +1,52 @@
+import type { FunctionName } from '@ec2ops/core/capability';
+
+/**
+ * Where each Lambda function's code is and how big it is: the one place handler paths are
+ * written. Plain data (no SST globals) so a unit test can check the files exist.
+ */
+export const HANDLERS: Record<FunctionName, string> = {
+  slack: 'packages/functions/src/slack/handler.handler',
+  worker: 'packages/functions/src/worker/handler.handler',
+  'ami-bake': 'packages/functions/src/jobs/ami-bake.handler.handler',
+  'eip-cleanup': 'packages/functions/src/jobs/eip-cleanup.handler.handler',
+  'port-sweep': 'packages/functions/src/jobs/port-sweep.handler.handler',
+  'instance-reaper': 'packages/functions/src/jobs/instance-reaper.handler.handler',
+};
+
+export interface FunctionSize {
+  memoryMb: number;
+  timeoutSeconds: number;
+}
+
+/**
+ * The slack function must ack within 3 s and does no AWS work beyond one SQS send: small and
+ * short. The worker's timeout bounds one batch of commands; the port sweep runs every minute, so
+ * it must finish well within one.
+ */
+export const SIZES: Record<FunctionName, FunctionSize> = {
+  slack: { memoryMb: 256, timeoutSeconds: 10 },
+  worker: { memoryMb: 512, timeoutSeconds: 60 },
+  'ami-bake': { memoryMb: 512, timeoutSeconds: 300 },
+  'eip-cleanup': { memoryMb: 512, timeoutSeconds: 120 },
+  'port-sweep': { memoryMb: 256, timeoutSeconds: 50 },
+  'instance-reaper': { memoryMb: 512, timeoutSeconds: 120 },
+};
+
+/** AWS's advice for SQS-triggered Lambda: visibility timeout at least six times the function timeout. */
+export const QUEUE_VISIBILITY_SECONDS = 6 * SIZES.worker.timeoutSeconds;
+
+/** Commands taken from the queue per worker invocation; failures are reported per message. */
+export const WORKER_BATCH_SIZE = 5;
+
+/** Deliveries of one command before it goes to the dead-letter queue. */
+export const COMMAND_MAX_RECEIVES = 3;
+
+/** The file SST bundles for a handler string (`path/file.export`). */
+export function handlerFile(handler: string): string {
+  return `${handler.slice(0, handler.lastIndexOf('.'))}.ts`;
+}
+
+/** `ami-bake` → `AmiBake`, for SST component names. */
+export function pascalCase(name: string): string {
+  return name.replace(/(^|-)([a-z0-9])/g, (_, __, c: string) => c.toUpperCase());
+}

@@ -1,0 +1,8 @@
+/**
+ * Slack credentials, set per stage with `sst secret set <Name> <value> --stage <stage>`.
+ * Linked (and passed) only to the functions that use them: the bot token to the slack function,
+ * the worker and the jobs (replies, reports, DMs); the signing secret to the slack function and
+ * the worker (request signatures, signed approval buttons).
+ */
+export const slackBotToken = new sst.Secret('SlackBotToken');
+export const slackSigningSecret = new sst.Secret('SlackSigningSecret');

@@ -1,0 +1,64 @@
+import { COMMAND_MAX_RECEIVES, HANDLERS, SIZES, WORKER_BATCH_SIZE } from './functions';
+import { attachEc2Policy } from './iam';
+import { commandQueue } from './queue';
+import { slackBotToken, slackSigningSecret } from './secrets';
+import { baseEnvironment, logging, stage } from './stage';
+
+const secrets = {
+  SLACK_BOT_TOKEN: slackBotToken.value,
+  SLACK_SIGNING_SECRET: slackSigningSecret.value,
+};
+const bot = stage.deploy.slackBot;
+
+/**
+ * Slack's front door: verifies the signature, checks the role, parses, enqueues and acks within
+ * Slack's 3 seconds. The Function URL has no AWS authorization on purpose: Slack cannot sign
+ * AWS requests, and the Slack signature (checked before anything else) is the authentication.
+ */
+export const slackFunction = new sst.aws.Function('Slack', {
+  handler: HANDLERS.slack,
+  runtime: 'nodejs22.x',
+  architecture: 'arm64',
+  memory: `${SIZES.slack.memoryMb} MB`,
+  timeout: `${SIZES.slack.timeoutSeconds} seconds`,
+  url: { authorization: 'none', cors: false },
+  link: [slackBotToken, slackSigningSecret],
+  environment: {
+    ...baseEnvironment,
+    ...secrets,
+    QUEUE_URL: commandQueue.url,
+    ...(bot ? { SLACK_BOT_ID: bot.botId, SLACK_BOT_USER_ID: bot.botUserId } : {}),
+  },
+  permissions: [{ actions: ['sqs:SendMessage'], resources: [commandQueue.arn] }],
+  logging,
+});
+attachEc2Policy('slack', slackFunction);
+
+/** Runs each command and answers in Slack; SQS redelivers what it reports as failed. */
+export const workerFunction = new sst.aws.Function('Worker', {
+  handler: HANDLERS.worker,
+  runtime: 'nodejs22.x',
+  architecture: 'arm64',
+  memory: `${SIZES.worker.memoryMb} MB`,
+  timeout: `${SIZES.worker.timeoutSeconds} seconds`,
+  link: [slackBotToken, slackSigningSecret],
+  // The worker reads the redrive limit to tell the user, on the last attempt, that it failed.
+  environment: { ...baseEnvironment, ...secrets, QUEUE_MAX_RECEIVE_COUNT: String(COMMAND_MAX_RECEIVES) },
+  permissions: [
+    {
+      actions: [
+        'sqs:ReceiveMessage',
+        'sqs:DeleteMessage',
+        'sqs:ChangeMessageVisibility',
+        'sqs:GetQueueAttributes',
+      ],
+      resources: [commandQueue.arn],
+    },
+  ],
+  logging,
+});
+attachEc2Policy('worker', workerFunction);
+
+commandQueue.subscribe(workerFunction.arn, {
+  batch: { size: WORKER_BATCH_SIZE, window: '0 seconds', partialResponses: true },
+});
