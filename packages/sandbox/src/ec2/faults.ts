@@ -1,4 +1,10 @@
+import { InputError } from '@ec2ops/core';
+import { ControlError, registerControlRoute } from './control';
 import { type Ec2ApiError, internalError, requestLimitExceeded, unavailable } from './errors';
+import { type RequestInfo, registerFaultsFactory } from './interceptors';
+import type { Params } from './query';
+import { type FaultReason, markFault } from './stats';
+import type { Ec2Store } from './store';
 import { Throttle, type ThrottleRequest } from './throttling';
 
 /**
@@ -40,12 +46,15 @@ export const FAULT_SPEC_HELP = [
   'example: seed=42,throttle=on,error-rate=0.05,error-codes=500:503,latency=20-80ms,throttle-rate=0.2',
 ].join('\n');
 
-export class FaultSpecError extends Error {
+/** A bad SPEC, naming the part at fault; the CLI prints it and exits non-zero. */
+export class FaultSpecError extends InputError {
   constructor(
     readonly part: string,
     reason: string,
   ) {
-    super(`invalid --faults part "${part}": ${reason}`);
+    super('emulator.faults', `invalid --faults part "${part}": ${reason}`, {
+      hint: 'the spec is key=value parts separated by commas, e.g. seed=42,throttle=on,error-rate=0.05',
+    });
     this.name = 'FaultSpecError';
   }
 }
@@ -174,7 +183,7 @@ export interface FaultDecision {
   /** The error to answer with instead of running the action. */
   error?: Ec2ApiError;
   /** Why: `bucket` (token bucket empty), `throttle-rate` or `error-rate`. */
-  reason?: 'bucket' | 'throttle-rate' | 'error-rate';
+  reason?: FaultReason;
 }
 
 /** Decides, per request, whether it is delayed, throttled or failed. */
@@ -237,3 +246,91 @@ export function describeFaultSpec(spec: FaultSpec): string {
   if (spec.actions) parts.push(`actions=${[...spec.actions].join(':')}`);
   return parts.join(', ');
 }
+
+/** What the throttle needs from a request: its filters/pagination and how many instances it touches. */
+export function throttleRequestOf(
+  request: Pick<RequestInfo, 'action' | 'region' | 'params'>,
+): ThrottleRequest {
+  const { action, region, params } = request;
+  return {
+    action,
+    region,
+    filteredOrPaginated: params.has('Filter') || params.has('MaxResults') || params.has('NextToken'),
+    resourceCount: resourceCount(action, params),
+  };
+}
+
+function resourceCount(action: string, params: Params): number {
+  if (action === 'RunInstances') {
+    const max = Number(params.string('MaxCount') ?? params.string('MinCount') ?? '1');
+    return Number.isInteger(max) && max > 0 ? max : 1;
+  }
+  if (action === 'StartInstances' || action === 'StopInstances' || action === 'TerminateInstances') {
+    return params.child('InstanceId')?.keys().length ?? 0;
+  }
+  return 0;
+}
+
+/** The fault injector of each running emulator (its store), replaceable at run time. */
+const injectors = new WeakMap<Ec2Store, FaultInjector>();
+
+export function faultsOf(store: Ec2Store): FaultInjector | undefined {
+  return injectors.get(store);
+}
+
+export function setFaults(store: Ec2Store, spec: FaultSpec): FaultInjector {
+  const injector = new FaultInjector(spec);
+  injectors.set(store, injector);
+  return injector;
+}
+
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+// `--faults SPEC` (and the control endpoint below): parsed once at start, so a bad spec stops
+// the emulator before it listens.
+registerFaultsFactory((text) => {
+  const initial = parseFaultSpec(text);
+  return async (request) => {
+    let injector = injectors.get(request.store);
+    if (!injector) injector = setFaults(request.store, initial);
+    if (!injector.active) return;
+    const decision = injector.decide(throttleRequestOf(request));
+    if (decision.delayMs > 0) await sleep(decision.delayMs);
+    if (decision.error) {
+      markFault(decision.error, decision.reason ?? 'error-rate');
+      throw decision.error;
+    }
+  };
+});
+
+/*
+ * Control endpoints (JSON):
+ *   GET    /_emulator/faults              the active spec
+ *   POST   /_emulator/faults              {"spec": "seed=7,throttle-rate=0.2"}: replace it (and restart the sequence)
+ *   DELETE /_emulator/faults              no faults from now on
+ */
+const faultsView = (injector: FaultInjector | undefined) => {
+  const spec = injector?.spec ?? defaultFaultSpec();
+  return {
+    active: injector?.active ?? false,
+    summary: describeFaultSpec(spec),
+    spec: { ...spec, actions: spec.actions ? [...spec.actions] : null, latencyMs: spec.latencyMs ?? null },
+  };
+};
+
+registerControlRoute('GET', '/_emulator/faults', ({ store }) => faultsView(injectors.get(store)));
+
+registerControlRoute('POST', '/_emulator/faults', ({ store, body }) => {
+  const text = (body as { spec?: unknown } | null)?.spec;
+  if (typeof text !== 'string') throw new ControlError(400, 'give {"spec": "seed=1,throttle=on,…"}');
+  try {
+    return faultsView(setFaults(store, parseFaultSpec(text)));
+  } catch (error) {
+    if (error instanceof FaultSpecError) throw new ControlError(400, error.message);
+    throw error;
+  }
+});
+
+registerControlRoute('DELETE', '/_emulator/faults', ({ store }) =>
+  faultsView(setFaults(store, defaultFaultSpec())),
+);

@@ -1,3 +1,4 @@
+import type { Params } from './query';
 import type { Ec2Store } from './store';
 
 /**
@@ -10,6 +11,8 @@ export interface RequestInfo {
   region: string;
   requestId: string;
   store: Ec2Store;
+  /** The parsed request (throttling looks at filters, pagination and instance counts). */
+  params: Params;
 }
 
 export type Interceptor = (request: RequestInfo) => void | Promise<void>;

@@ -3,6 +3,8 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import './actions';
 import './control-routes';
+// Registers the --faults factory and the /_emulator/faults and /_emulator/stats endpoints.
+import './faults';
 import type { Clock } from './clock';
 import { ControlError, matchControlRoute } from './control';
 import type { Authorizer } from './dry-run';
@@ -11,6 +13,7 @@ import { createFaultsInterceptor, type Interceptor } from './interceptors';
 import { attachStateFile, type StateFile } from './persistence';
 import { parseQuery } from './query';
 import { invoke } from './registry';
+import { recordRequest } from './stats';
 import { type Delays, Ec2Store } from './store';
 import { actionResponseXml, errorResponseXml } from './xml';
 
@@ -96,7 +99,8 @@ export async function startEc2Emulator(options: Ec2EmulatorOptions = {}): Promis
     ? attachStateFile(store, options.stateFile)
     : undefined;
   const interceptors = [...(options.interceptors ?? [])];
-  if (options.faults) interceptors.push(createFaultsInterceptor(options.faults));
+  // Always installed (idle without a spec) so /_emulator/faults can turn faults on at run time.
+  interceptors.push(createFaultsInterceptor(options.faults ?? ''));
   const maxBody = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
   const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`));
 
@@ -146,6 +150,7 @@ export async function startEc2Emulator(options: Ec2EmulatorOptions = {}): Promis
 
   async function handleApi(request: IncomingMessage, response: ServerResponse, url: URL): Promise<void> {
     const requestId = randomUUID();
+    let action: string | undefined;
     try {
       let body = '';
       try {
@@ -170,16 +175,20 @@ export async function startEc2Emulator(options: Ec2EmulatorOptions = {}): Promis
       // EC2 accepts parameters in the query string as well as in a form-encoded body.
       const query = url.search.length > 1 ? url.search.slice(1) : '';
       const params = parseQuery(query && body ? `${query}&${body}` : query || body);
-      const action = params.string('Action');
+      action = params.string('Action');
       if (!action) throw missingParameter('Action');
       const region = regionFromRequest(request.headers.authorization, url.searchParams);
-      for (const intercept of interceptors) await intercept({ action, region, requestId, store });
+      for (const intercept of interceptors) await intercept({ action, region, requestId, store, params });
       const result = invoke({ store, action, params, region, requestId, authorize: options.authorize });
       send(response, 200, 'text/xml;charset=UTF-8', actionResponseXml(action, requestId, result));
+      recordRequest(store, action);
     } catch (error) {
-      if (isEc2ApiError(error)) return sendError(response, error, requestId);
-      log(`ec2 emulator: request ${requestId} failed: ${(error as Error)?.stack ?? String(error)}`);
-      sendError(response, internalError(), requestId);
+      const answer = isEc2ApiError(error) ? error : internalError();
+      if (!isEc2ApiError(error)) {
+        log(`ec2 emulator: request ${requestId} failed: ${(error as Error)?.stack ?? String(error)}`);
+      }
+      sendError(response, answer, requestId);
+      if (action) recordRequest(store, action, answer);
     }
   }
 

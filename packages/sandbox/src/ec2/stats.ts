@@ -1,3 +1,7 @@
+import { registerControlRoute } from './control';
+import type { Ec2ApiError } from './errors';
+import type { Ec2Store } from './store';
+
 /**
  * Request counters per action, so benchmarks and tests can count the API calls a job makes
  * (served as JSON at `GET /_emulator/stats`, reset with `DELETE /_emulator/stats`).
@@ -24,11 +28,17 @@ export interface StatsSnapshot {
   actions: Record<string, ActionStats>;
 }
 
+export type FaultReason = 'bucket' | 'throttle-rate' | 'error-rate';
+
+/** Beyond this many distinct action names (garbage `Action=` values), counts go to `(other)`. */
+const MAX_ACTIONS = 1000;
+
 export class RequestStats {
   private actions = new Map<string, ActionStats>();
   private since = new Date();
 
-  private entry(action: string): ActionStats {
+  private entry(name: string): ActionStats {
+    const action = this.actions.has(name) || this.actions.size < MAX_ACTIONS ? name : '(other)';
     let entry = this.actions.get(action);
     if (!entry) {
       entry = { requests: 0, ok: 0, errors: {}, throttled: 0, injected: 0 };
@@ -38,7 +48,7 @@ export class RequestStats {
   }
 
   /** Records one answered request. `fault` says why it failed when a fault caused it. */
-  record(action: string, errorCode?: string, fault?: 'bucket' | 'throttle-rate' | 'error-rate'): void {
+  record(action: string, errorCode?: string, fault?: FaultReason): void {
     const entry = this.entry(action);
     entry.requests += 1;
     if (errorCode === undefined) {
@@ -77,3 +87,39 @@ export class RequestStats {
     this.since = new Date();
   }
 }
+
+const faults = new WeakMap<Ec2ApiError, FaultReason>();
+
+/** Marks an error as an injected fault, so the counters can tell it from the action's own errors. */
+export function markFault(error: Ec2ApiError, reason: FaultReason): void {
+  faults.set(error, reason);
+}
+
+const statsByStore = new WeakMap<Ec2Store, RequestStats>();
+
+/** The counters of the emulator that owns `store` (the in-process view of `/_emulator/stats`). */
+export function statsOf(store: Ec2Store): RequestStats {
+  let stats = statsByStore.get(store);
+  if (!stats) {
+    stats = new RequestStats();
+    statsByStore.set(store, stats);
+  }
+  return stats;
+}
+
+/** The server calls this once per answered EC2 request. */
+export function recordRequest(store: Ec2Store, action: string, error?: Ec2ApiError): void {
+  statsOf(store).record(action, error?.code, error ? faults.get(error) : undefined);
+}
+
+/*
+ * Control endpoints (JSON):
+ *   GET    /_emulator/stats     requests per action: {total, ok, errors, throttled, actions: {Name: {...}}}
+ *   DELETE /_emulator/stats     start counting again
+ */
+registerControlRoute('GET', '/_emulator/stats', ({ store }) => statsOf(store).snapshot());
+
+registerControlRoute('DELETE', '/_emulator/stats', ({ store }) => {
+  statsOf(store).reset();
+  return statsOf(store).snapshot();
+});
