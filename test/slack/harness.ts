@@ -20,6 +20,7 @@ import { type Ec2Emulator, startEc2Emulator } from '@ec2ops/sandbox/ec2/server';
 import { type FunctionUrlServer, startFunctionUrl } from '@ec2ops/sandbox/lambda/function-url';
 import { emulatorMint, SlackRequestClient } from '@ec2ops/sandbox/slack/client';
 import { type SlackEmulator, startSlackEmulator } from '@ec2ops/sandbox/slack/emulator';
+import { DEFAULT_SEED, type WorkspaceSeed } from '@ec2ops/sandbox/slack/seed';
 import { type SqsEmulator, startSqsEmulator } from '@ec2ops/sandbox/sqs/emulator';
 import { WebClient } from '@slack/web-api';
 import pino from 'pino';
@@ -38,11 +39,18 @@ export const TEST_CONFIG: StageConfigInput = {
     approvalExpiry: '1h',
     groupCacheSeconds: 60,
   },
+  // UOPERATOR is an operator only through the SPLATFORM user group.
   roles: {
-    users: { UVIEWER: 'viewer', UOPERATOR: 'operator' },
-    groups: { SPLATFORM: 'admin' },
+    users: { UVIEWER: 'viewer', UADMIN: 'admin', UADMIN2: 'admin' },
+    groups: { SPLATFORM: 'operator' },
     bootstrapAdmins: [],
   },
+};
+
+/** The sandbox workspace plus a second admin, so that approvals have someone who is not the requester. */
+export const TEST_SEED: WorkspaceSeed = {
+  ...DEFAULT_SEED,
+  users: [...DEFAULT_SEED.users, { id: 'UADMIN2', name: 'bea', realName: 'Bea Admin', role: 'admin' }],
 };
 
 export interface Harness {
@@ -75,7 +83,7 @@ export interface HarnessOptions {
  * handler, EC2 emulator, and the real slack handler behind a Function URL front.
  */
 export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
-  const slack = await startSlackEmulator({ port: 0 });
+  const slack = await startSlackEmulator({ port: 0, seed: TEST_SEED });
   const sqs = await startSqsEmulator({
     port: 0,
     queues: [
@@ -152,11 +160,13 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     url: `${front.url}/slack/events`,
     signingSecret: SIGNING_SECRET,
     mint,
+    seed: TEST_SEED,
   });
   const secondClient = new SlackRequestClient({
     url: `${secondFront.url}/slack/events`,
     signingSecret: SIGNING_SECRET,
     mint,
+    seed: TEST_SEED,
   });
   return {
     slack,
