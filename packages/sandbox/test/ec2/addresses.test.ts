@@ -2,10 +2,12 @@ import {
   AllocateAddressCommand,
   AssociateAddressCommand,
   CreateSecurityGroupCommand,
+  CreateTagsCommand,
   DescribeAddressesAttributeCommand,
   DescribeAddressesCommand,
   DescribeImagesCommand,
   DescribeInstancesCommand,
+  DescribeTagsCommand,
   DisassociateAddressCommand,
   type EC2Client,
   ModifyAddressAttributeCommand,
@@ -158,6 +160,33 @@ describe('AllocateAddress / DescribeAddresses', () => {
       'DryRunOperation',
     );
     expect((await region.send(new DescribeAddressesCommand({}))).Addresses).toEqual([]);
+  });
+});
+
+describe('tags on addresses', () => {
+  it('CreateTags on an allocation id marks it, as the eip-cleanup job does', async () => {
+    const { allocationId } = await allocate();
+    await h.ec2.send(
+      new CreateTagsCommand({
+        Resources: [allocationId],
+        Tags: [{ Key: 'ec2ops:idle-since', Value: '2026-11-23T15:00:00Z' }],
+      }),
+    );
+    const described = await h.ec2.send(
+      new DescribeAddressesCommand({ Filters: [{ Name: 'tag:ec2ops:idle-since', Values: ['2026-11-23*'] }] }),
+    );
+    expect(described.Addresses!.map((a) => a.AllocationId)).toEqual([allocationId]);
+    const tags = await h.ec2.send(
+      new DescribeTagsCommand({ Filters: [{ Name: 'resource-id', Values: [allocationId] }] }),
+    );
+    expect(tags.Tags).toEqual([
+      {
+        ResourceId: allocationId,
+        ResourceType: 'elastic-ip',
+        Key: 'ec2ops:idle-since',
+        Value: '2026-11-23T15:00:00Z',
+      },
+    ]);
   });
 });
 

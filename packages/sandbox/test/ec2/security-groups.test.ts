@@ -2,9 +2,12 @@ import {
   AuthorizeSecurityGroupEgressCommand,
   AuthorizeSecurityGroupIngressCommand,
   CreateSecurityGroupCommand,
+  CreateTagsCommand,
   DeleteSecurityGroupCommand,
+  DeleteTagsCommand,
   DescribeSecurityGroupRulesCommand,
   DescribeSecurityGroupsCommand,
+  DescribeTagsCommand,
   type IpPermission,
   ModifySecurityGroupRulesCommand,
   paginateDescribeSecurityGroupRules,
@@ -888,5 +891,54 @@ describe('DeleteSecurityGroup', () => {
     expect(await errorCode(h.ec2.send(new DeleteSecurityGroupCommand({ GroupId: groupId })))).toBe(
       'InvalidGroup.NotFound',
     );
+  });
+});
+
+describe('tags on security-group rules', () => {
+  it('CreateTags, DescribeTags and DeleteTags work on sgr- ids, and the rule filters see the change', async () => {
+    const groupId = await createGroup();
+    const out = await h.ec2.send(
+      new AuthorizeSecurityGroupIngressCommand({
+        GroupId: groupId,
+        IpPermissions: [tcp(8443, '10.0.0.0/8')],
+      }),
+    );
+    const ruleId = out.SecurityGroupRules![0]!.SecurityGroupRuleId!;
+    await h.ec2.send(
+      new CreateTagsCommand({
+        Resources: [ruleId, groupId],
+        Tags: [
+          { Key: 'ec2ops:managed', Value: 'true' },
+          { Key: 'tag-api-test', Value: 'yes' },
+        ],
+      }),
+    );
+    const tags = await h.ec2.send(
+      new DescribeTagsCommand({
+        Filters: [
+          { Name: 'resource-type', Values: ['security-group-rule'] },
+          { Name: 'key', Values: ['tag-api-test'] },
+        ],
+      }),
+    );
+    expect(tags.Tags).toEqual([
+      { ResourceId: ruleId, ResourceType: 'security-group-rule', Key: 'tag-api-test', Value: 'yes' },
+    ]);
+    const found = await h.ec2.send(
+      new DescribeSecurityGroupRulesCommand({ Filters: [{ Name: 'tag:tag-api-test', Values: ['yes'] }] }),
+    );
+    expect(found.SecurityGroupRules!.map((r) => r.SecurityGroupRuleId)).toEqual([ruleId]);
+    await h.ec2.send(new DeleteTagsCommand({ Resources: [ruleId], Tags: [{ Key: 'tag-api-test' }] }));
+    const after = await h.ec2.send(
+      new DescribeSecurityGroupRulesCommand({ Filters: [{ Name: 'tag-key', Values: ['tag-api-test'] }] }),
+    );
+    expect(after.SecurityGroupRules).toEqual([]);
+    expect(
+      await errorCode(
+        h.ec2.send(
+          new CreateTagsCommand({ Resources: ['sgr-0123456789abcdef0'], Tags: [{ Key: 'k', Value: 'v' }] }),
+        ),
+      ),
+    ).toBe('InvalidSecurityGroupRuleId.NotFound');
   });
 });
