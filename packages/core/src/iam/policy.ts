@@ -151,10 +151,12 @@ function group(grants: Grant[]): PolicyStatement[] {
 /** IAM Sids are alphanumeric: the first reason in PascalCase, numbered when repeated. */
 function uniqueSid(whys: string[], used: Set<string>): string {
   const words = (whys[0] ?? 'Grant').match(/[A-Za-z0-9]+/g) ?? ['Grant'];
-  const base = words
-    .map((w) => w[0]!.toUpperCase() + w.slice(1))
-    .join('')
-    .slice(0, 64);
+  // Whole words up to 64 characters: long enough to say why, short enough to scan.
+  let base = '';
+  for (const word of words.map((w) => w[0]!.toUpperCase() + w.slice(1))) {
+    if (base && base.length + word.length > 64) break;
+    base += word;
+  }
   let sid = base;
   for (let n = 2; used.has(sid); n += 1) sid = `${base}${n}`;
   used.add(sid);
