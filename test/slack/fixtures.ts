@@ -1,0 +1,53 @@
+import {
+  DescribeImagesCommand,
+  DescribeInstancesCommand,
+  type EC2Client,
+  RunInstancesCommand,
+} from '@aws-sdk/client-ec2';
+import type { CommandSpec } from '@ec2ops/core/commands/types';
+import type { Executor } from '@ec2ops/functions/worker/context';
+import type { SourceMessage } from '@ec2ops/sandbox/slack/payloads';
+import type { ChannelMessage } from '@ec2ops/sandbox/slack/records';
+
+/**
+ * A test-only mutating command standing in for real ones until they exist: `probe small|big`
+ * launches one instance with RunInstances, ClientToken = the request's idempotency token (as
+ * `launch` does); `big` needs approval.
+ */
+export const probeSpec: CommandSpec = {
+  name: 'probe',
+  summary: 'Launch a probe instance (tests only)',
+  role: 'operator',
+  mutates: true,
+  iam: [{ actions: ['ec2:RunInstances'], why: 'tests only' }],
+  args: [{ name: 'size', type: 'enum', values: ['small', 'big'], required: true, description: 'how big' }],
+  needsApproval: (request) => (request.args['size'] === 'big' ? 'big probes need an admin' : undefined),
+};
+
+export const probeExecutor: Executor = async (ctx) => {
+  const ec2 = ctx.ec2.client();
+  const images = await ec2.send(new DescribeImagesCommand({ Owners: ['amazon'] }));
+  const out = await ec2.send(
+    new RunInstancesCommand({
+      ImageId: images.Images![0]!.ImageId!,
+      InstanceType: 't3.micro',
+      MinCount: 1,
+      MaxCount: 1,
+      ClientToken: ctx.idempotencyToken(),
+    }),
+  );
+  return { response_type: 'ephemeral', text: `probe launched ${out.Instances![0]!.InstanceId}` };
+};
+
+/** Instances launched for one request (by its ClientToken). */
+export async function instancesFor(ec2: EC2Client, requestId: string): Promise<string[]> {
+  const out = await ec2.send(
+    new DescribeInstancesCommand({ Filters: [{ Name: 'client-token', Values: [requestId] }] }),
+  );
+  return (out.Reservations ?? []).flatMap((r) => r.Instances ?? []).map((i) => i.InstanceId!);
+}
+
+/** A recorded channel message as the client's click source. */
+export function source(message: ChannelMessage): SourceMessage {
+  return { ts: message.ts, text: message.text, blocks: message.blocks, ephemeral: false };
+}
