@@ -1,4 +1,4 @@
-import { Ec2opsError } from '@ec2ops/core';
+import { Ec2opsError, InputError } from '@ec2ops/core';
 import { JOB_CATALOG } from '@ec2ops/core/jobs/catalog';
 import { buildReport, reportIsNoteworthy, summaryLine } from '@ec2ops/core/jobs/report';
 import { renderReportBlocks } from '@ec2ops/core/jobs/slack-report';
@@ -23,6 +23,8 @@ export function jobImplementation(name: JobName): JobImplementation {
   return implementation;
 }
 
+const REGION = /^[a-z]{2}(-[a-z]+)+-\d$/;
+
 /** Lines kept in the log event; the full list is in the returned report. */
 const LOGGED_LINES = 500;
 
@@ -35,6 +37,8 @@ export async function runJob(name: JobName, deps: RunJobDeps): Promise<JobReport
   const job = jobImplementation(name);
   const log = (deps.log ?? pino({ level: 'silent' })).child({ job: name, stage: deps.config.stage });
   const regions = deps.regions?.length ? deps.regions : deps.config.regions;
+  const badRegion = regions.find((r) => !REGION.test(r));
+  if (badRegion) throw new InputError('job.region', `"${badRegion}" is not an AWS region such as eu-west-1`);
   const concurrency = deps.concurrency ?? 3;
   const startedAt = new Date();
   const contexts: RegionContext[] = regions.map((region) => ({
