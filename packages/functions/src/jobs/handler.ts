@@ -2,7 +2,7 @@ import { InputError } from '@ec2ops/core';
 import { effectiveDryRun, resolveJobSettings } from '@ec2ops/core/config/jobs';
 import { parseInstant } from '@ec2ops/core/jobs/instant';
 import { reportHasFailures, summaryLine } from '@ec2ops/core/jobs/report';
-import type { JobName } from '@ec2ops/core/jobs/types';
+import type { JobName, JobReport } from '@ec2ops/core/jobs/types';
 import middy from '@middy/core';
 import { createJobRoot, type JobRoot } from './root';
 import { runJob } from './run';
@@ -24,6 +24,8 @@ export interface JobHandlerResult {
   summary: string;
   failed: number;
   ok: boolean;
+  /** The whole plan and report: a person invoking by hand (and the sandbox console) reads it. */
+  report: JobReport;
 }
 
 function readEvent(event: unknown): JobEvent {
@@ -80,6 +82,7 @@ export function createJobHandler(name: JobName, buildRoot: () => JobRoot = creat
       summary: summaryLine(report),
       failed: report.counts.failed,
       ok: !reportHasFailures(report),
+      report,
     };
   });
 }
