@@ -5,6 +5,11 @@ import {
   RunInstancesCommand,
   type Tag,
 } from '@aws-sdk/client-ec2';
+import { commandRequestSchema } from '@ec2ops/core/commands/request';
+import { parseStageConfig } from '@ec2ops/core/config/schema';
+import type { ExecutorContext } from '@ec2ops/functions/worker/context';
+import { ec2Gateway } from '@ec2ops/functions/worker/ec2';
+import { EXECUTORS } from '@ec2ops/functions/worker/executors/index';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Harness, startHarness, TEST_CONFIG } from './harness';
 
@@ -19,7 +24,11 @@ beforeAll(async () => {
   h = await startHarness({
     config: {
       ...TEST_CONFIG,
-      roles: { users: { UVIEWER: 'viewer', UOPERATOR: 'operator', UADMIN: 'admin' }, groups: {}, bootstrapAdmins: [] },
+      roles: {
+        users: { UVIEWER: 'viewer', UOPERATOR: 'operator', UADMIN: 'admin' },
+        groups: {},
+        bootstrapAdmins: [],
+      },
     },
   });
   // Instances run at once, so they can be imaged straight away.
@@ -60,7 +69,9 @@ async function instance(tags: Record<string, string>): Promise<string> {
       ImageId: publicImage,
       MinCount: 1,
       MaxCount: 1,
-      TagSpecifications: [{ ResourceType: 'instance', Tags: Object.entries(tags).map(([Key, Value]) => ({ Key, Value })) }],
+      TagSpecifications: [
+        { ResourceType: 'instance', Tags: Object.entries(tags).map(([Key, Value]) => ({ Key, Value })) },
+      ],
     }),
   );
   return out.Instances![0]!.InstanceId!;
@@ -73,7 +84,10 @@ async function imageTags(imageId: string): Promise<Record<string, string>> {
 
 async function imagesOf(source: string): Promise<string[]> {
   const out = await h.ec2Client.send(
-    new DescribeImagesCommand({ Owners: ['self'], Filters: [{ Name: 'tag:ec2ops:source-instance', Values: [source] }] }),
+    new DescribeImagesCommand({
+      Owners: ['self'],
+      Filters: [{ Name: 'tag:ec2ops:source-instance', Values: [source] }],
+    }),
   );
   return (out.Images ?? []).map((i) => i.ImageId!);
 }
@@ -98,6 +112,32 @@ describe('/ec2 ami bake', () => {
     expect(await ec2('ami bake i-0123456789abcdef0', 'UVIEWER')).toMatch(/operator/);
     const after = await h.ec2Client.send(new DescribeImagesCommand({ Owners: ['self'] }));
     expect(after.Images?.length).toBe(before.Images?.length);
+  });
+
+  it('bakes once per request, however often the request is delivered', async () => {
+    const id = await instance({ Name: 'redelivered' });
+    const config = parseStageConfig({ stage: 'test', regions: ['us-east-1'] });
+    const request = commandRequestSchema.parse({
+      id: 'r-0000redelivered',
+      command: 'ami bake',
+      args: { instance: id },
+      text: `ami bake ${id}`,
+      user: { id: 'UOPERATOR', role: 'operator' },
+      channel: { id: 'C0GENERAL' },
+      requestedAt: new Date().toISOString(),
+    });
+    const ctx = {
+      request,
+      config,
+      ec2: ec2Gateway(config.regions, () => h.ec2Client),
+      idempotencyToken: (scope?: string) => `${request.id}:${scope}`,
+    } as unknown as ExecutorContext;
+    const first = await EXECUTORS['ami bake']!(ctx);
+    const second = await EXECUTORS['ami bake']!(ctx);
+    const images = await imagesOf(id);
+    expect(images.length).toBe(1);
+    expect(first.text).toContain(`Baking ${images[0]}`);
+    expect(second.text).toContain(`Already baking ${images[0]}`);
   });
 
   it('refuses an ambiguous Name', async () => {
@@ -140,7 +180,9 @@ describe('/ec2 ami approve and revoke', () => {
 
   it('refuses a malformed or unknown image id, and an operator, changing nothing', async () => {
     expect(await ec2('ami approve ami-xyz', 'UADMIN')).toMatch(/image id such as ami-0123456789abcdef0/);
-    expect(await ec2('ami approve ami-0123456789abcdef0', 'UADMIN')).toContain('No image ami-0123456789abcdef0');
+    expect(await ec2('ami approve ami-0123456789abcdef0', 'UADMIN')).toContain(
+      'No image ami-0123456789abcdef0',
+    );
     expect(await ec2(`ami approve ${imageId}`, 'UOPERATOR')).toMatch(/admin/);
     expect((await imageTags(imageId))['ec2ops:approved']).toBeUndefined();
   });

@@ -1,7 +1,7 @@
 import type { BakeConfig } from '../../config/bake';
 import { formatDuration, parseDuration } from '../../config/durations';
 import type { PlanItem, PlanSkip, RegionPlan, ReportSection } from '../types';
-import { sameLocalDay } from './bake-day';
+import { localDayBounds } from './bake-day';
 import { imageName } from './naming';
 import type { AmiBakeObservation, ObservedImage, ObservedInstance, Tags } from './observation';
 import { bakedAtMs, isFailedState, planRetention, type RetentionRule } from './retention';
@@ -158,15 +158,18 @@ export function planAmiBake(input: AmiBakePlanInput): AmiBakePlan {
 
   // 1. Bake every target not baked today (a failed image does not count as baked).
   const taken = new Set(observation.images.flatMap((i) => (i.name ? [i.name] : [])));
+  const bakeDay = localDayBounds(now, input.timeZone);
   for (const instance of targets.values()) {
     const label = instanceLabel(instance);
     if (!BAKEABLE_STATES.has(instance.state)) {
       skip(instance.id, label, `instance ${instance.state}`);
       continue;
     }
-    const today = (bySource.get(instance.id) ?? []).find(
-      (image) => !isFailedState(image.state) && sameLocalDay(now, bakedAtMs(image, keys), input.timeZone),
-    );
+    const today = (bySource.get(instance.id) ?? []).find((image) => {
+      if (isFailedState(image.state)) return false;
+      const baked = bakedAtMs(image, keys);
+      return baked >= bakeDay.start && baked < bakeDay.end;
+    });
     if (today) {
       skip(instance.id, `${label}: ${today.id}`, 'already baked today');
       continue;
