@@ -1,0 +1,96 @@
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import {
+  CreateKeyPairCommand,
+  CreateTagsCommand,
+  DescribeImagesCommand,
+  DescribeInstancesCommand,
+  DescribeKeyPairsCommand,
+  TerminateInstancesCommand,
+} from '@aws-sdk/client-ec2';
+import { afterAll, describe, expect, it, vi } from 'vitest';
+import { main } from '../../src/cli/main';
+import { startEc2Emulator } from '../../src/ec2/server';
+import { runningInstances } from './fixtures';
+import { startTestEmulator } from './harness';
+
+describe('--state FILE', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'ec2-state-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('keeps instances, tags, key pairs and seeded ids across a restart', async () => {
+    const file = join(dir, 'nested', 'ec2.json');
+    const first = await startTestEmulator({ stateFile: file });
+    const [instance] = await runningInstances(first.ec2, { MinCount: 2, MaxCount: 2 });
+    const id = instance!.InstanceId!;
+    await first.ec2.send(
+      new CreateTagsCommand({
+        Resources: [id],
+        Tags: [{ Key: 'ec2ops:expires-at', Value: '2030-01-01T00:00:00Z' }],
+      }),
+    );
+    await first.ec2.send(new CreateKeyPairCommand({ KeyName: 'kept' }));
+    const images = (await first.ec2.send(new DescribeImagesCommand({ Owners: ['amazon'] }))).Images!.map(
+      (i) => i.ImageId,
+    );
+    const before = (await first.ec2.send(new DescribeInstancesCommand({}))).Reservations;
+    await first.close();
+
+    expect(() => JSON.parse(readFileSync(file, 'utf8'))).not.toThrow();
+    expect(readdirSync(join(dir, 'nested'))).toEqual(['ec2.json']);
+
+    const second = await startTestEmulator({ stateFile: file });
+    try {
+      const after = (await second.ec2.send(new DescribeInstancesCommand({}))).Reservations;
+      expect(after).toEqual(before);
+      const [restored] = (await second.ec2.send(new DescribeInstancesCommand({ InstanceIds: [id] })))
+        .Reservations![0]!.Instances!;
+      expect(restored!.Tags).toContainEqual({ Key: 'ec2ops:expires-at', Value: '2030-01-01T00:00:00Z' });
+      expect(
+        (await second.ec2.send(new DescribeKeyPairsCommand({}))).KeyPairs?.map((k) => k.KeyName),
+      ).toEqual(['kept']);
+      expect(
+        (await second.ec2.send(new DescribeImagesCommand({ Owners: ['amazon'] }))).Images!.map(
+          (i) => i.ImageId,
+        ),
+      ).toEqual(images);
+      // transitions continue after a restart
+      await second.ec2.send(new TerminateInstancesCommand({ InstanceIds: [id] }));
+    } finally {
+      await second.close();
+    }
+    const third = await startTestEmulator({ stateFile: file });
+    try {
+      const states = (
+        await third.ec2.send(new DescribeInstancesCommand({ InstanceIds: [id] }))
+      ).Reservations![0]!.Instances!.map((i) => i.State?.Name);
+      expect(['shutting-down', 'terminated']).toContain(states[0]);
+    } finally {
+      await third.close();
+    }
+  });
+
+  it('refuses to start on a state file that is not its format', async () => {
+    const file = join(dir, 'bad.json');
+    writeFileSync(file, '{"version": 99}');
+    await expect(startEc2Emulator({ stateFile: file })).rejects.toThrow(/unsupported emulator state file/);
+  });
+});
+
+describe('ec2ops emulator (CLI)', () => {
+  it('prints help and refuses unknown flags and bad ports', async () => {
+    const out = vi.spyOn(process.stdout, 'write').mockImplementation(() => true);
+    const err = vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
+    try {
+      expect(await main(['emulator', '--help'])).toBe(0);
+      expect(out.mock.calls.map((c) => String(c[0])).join('')).toContain('--state <file>');
+      expect(await main(['emulator', '--bogus'])).toBe(2);
+      expect(await main(['emulator', '--port', 'eighty'])).toBe(1);
+      expect(err.mock.calls.map((c) => String(c[0])).join('')).toContain('--port must be a number');
+    } finally {
+      out.mockRestore();
+      err.mockRestore();
+    }
+  });
+});
