@@ -1,0 +1,93 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { main } from '@ec2ops/sandbox/cli/main';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { type BakeHarness, startBakeHarness } from '../../packages/functions/test/jobs/ami-bake-harness';
+
+let h: BakeHarness;
+let dir: string;
+let out = '';
+let err = '';
+const savedEnv = { ...process.env };
+
+beforeAll(async () => {
+  h = await startBakeHarness();
+  dir = await mkdtemp(join(tmpdir(), 'ec2ops-ami-cli-'));
+});
+afterAll(async () => {
+  await h?.close();
+  await rm(dir, { recursive: true, force: true });
+});
+beforeEach(() => {
+  out = '';
+  err = '';
+  vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => {
+    out += String(chunk);
+    return true;
+  });
+  vi.spyOn(process.stderr, 'write').mockImplementation((chunk) => {
+    err += String(chunk);
+    return true;
+  });
+  for (const name of ['AWS_ENDPOINT_URL', 'AWS_PROFILE', 'AWS_WEB_IDENTITY_TOKEN_FILE', 'SLACK_BOT_TOKEN'])
+    delete process.env[name];
+  process.env.AWS_ENDPOINT_URL_EC2 = h.emulator.url;
+  process.env.AWS_ACCESS_KEY_ID = 'AKIDTEST';
+  process.env.AWS_SECRET_ACCESS_KEY = 'secret';
+  process.env.AWS_REGION = 'us-east-1';
+  process.exitCode = undefined;
+});
+afterEach(() => {
+  vi.restoreAllMocks();
+  process.env = { ...savedEnv };
+  process.exitCode = undefined;
+});
+
+async function config(content: object): Promise<string> {
+  const file = join(dir, `stage-${Math.random().toString(36).slice(2)}.json`);
+  await writeFile(file, JSON.stringify(content));
+  return file;
+}
+
+describe('ec2ops job run ami-bake', () => {
+  it('plans with --dry-run and bakes with --apply, as of --now', async () => {
+    const source = await h.instance({ 'ec2ops:bake': 'nightly', Name: 'cli-box' });
+    const now = h.at().toISOString();
+    expect(
+      await main(['job', 'run', 'ami-bake', '--dry-run', '--now', now, '--region', 'us-east-1', '--json']),
+    ).toBe(0);
+    const planned = JSON.parse(out) as {
+      dryRun: boolean;
+      lines: { id: string; action: string; status: string }[];
+    };
+    expect(planned.dryRun).toBe(true);
+    expect(planned.lines.find((l) => l.id === source)).toMatchObject({ action: 'bake', status: 'planned' });
+    expect(await h.imagesOf(source)).toEqual([]);
+
+    out = '';
+    expect(await main(['job', 'run', 'ami-bake', '--apply', '--now', now, '--json'])).toBe(0);
+    const applied = JSON.parse(out) as { lines: { id: string; action: string; status: string }[] };
+    expect(applied.lines.find((l) => l.id === source)).toMatchObject({ action: 'bake', status: 'done' });
+    expect((await h.imagesOf(source)).length).toBe(1);
+  });
+
+  it('refuses a bad bake config at start-up with a clear message and changes nothing', async () => {
+    const source = await h.instance({ 'ec2ops:bake': 'nightly' });
+    const cases: [object, RegExp][] = [
+      [{ bake: { retention: { count: -2 } } }, /bake\.retention\.count: must not be negative/],
+      [{ bake: { regions: ['eu-west-9'] } }, /bake\.regions\.0: unknown region 'eu-west-9'/],
+      [
+        { jobs: { 'ami-bake': { schedule: 'cron(0 25 * * ? *)' } } },
+        /jobs\.ami-bake\.schedule: .*hours: "25" is not between 0 and 23/,
+      ],
+    ];
+    for (const [bad, message] of cases) {
+      err = '';
+      const file = await config({ stage: 'dev', production: true, regions: ['us-east-1'], ...bad });
+      expect(await main(['job', 'run', 'ami-bake', '--apply', '--config', file])).toBe(1);
+      expect(err).toMatch(message);
+    }
+    expect(await h.imagesOf(source)).toEqual([]);
+  });
+});
