@@ -1,5 +1,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { AppNotConfigured, type AppTarget, SlackAppDriver } from './app-driver';
 import type { Clock } from './clock';
 import { BodyTooLarge, bearerToken, parseParams, readBody, sendJson } from './http';
 import type { ResponseSource, ResponseUrlRecord } from './records';
@@ -18,9 +19,10 @@ export type RequestHandler = (req: IncomingMessage, res: ServerResponse) => Prom
  */
 export function createSlackHandler(
   ws: SlackWorkspace,
-  options: { onClose?: Set<ServerResponse> } = {},
+  options: { onClose?: Set<ServerResponse>; driver?: SlackAppDriver } = {},
 ): RequestHandler {
   const streams = options.onClose ?? new Set<ServerResponse>();
+  const driver = options.driver ?? new SlackAppDriver(ws, () => undefined);
   return async (req, res) => {
     const url = new URL(req.url ?? '/', 'http://emulator');
     const path = url.pathname;
@@ -46,7 +48,7 @@ export function createSlackHandler(
         return true;
       }
       if (path.startsWith('/_emulator/')) {
-        await readApi(ws, req, res, path.slice('/_emulator/'.length), url, streams);
+        await readApi(ws, req, res, path.slice('/_emulator/'.length), url, streams, driver);
         return true;
       }
       return false;
@@ -96,6 +98,7 @@ async function readApi(
   route: string,
   url: URL,
   streams: Set<ServerResponse>,
+  driver: SlackAppDriver,
 ): Promise<void> {
   const q = (name: string) => url.searchParams.get(name) ?? undefined;
   const flag = (name: string) => q(name) === '1' || q(name) === 'true';
@@ -163,6 +166,9 @@ async function readApi(
       if (!user) return sendJson(res, 400, { ok: false, error: 'user_required' });
       return sendJson(res, 200, { ok: true, trigger_id: ws.triggers.mint(user) });
     }
+    if (route === 'command' || route === 'click' || route === 'submit') {
+      return drive(driver, route, body, res);
+    }
     if (route === 'clock/advance') {
       const clock = ws.clock as Clock & { advance?: (ms: number) => void };
       const ms = Number(body['ms']);
@@ -174,6 +180,49 @@ async function readApi(
     }
   }
   sendJson(res, 404, { ok: false, error: 'unknown_route' });
+}
+
+/** The console acting as a person: type a command, click, submit; signed and sent to the app. */
+async function drive(
+  driver: SlackAppDriver,
+  route: string,
+  body: Record<string, unknown>,
+  res: ServerResponse,
+) {
+  const str = (key: string) => (typeof body[key] === 'string' ? (body[key] as string) : undefined);
+  const user = str('user');
+  if (!user) return sendJson(res, 400, { ok: false, error: 'user_required' });
+  try {
+    if (route === 'command') {
+      const text = str('text');
+      if (!text?.trim().startsWith('/'))
+        return sendJson(res, 400, { ok: false, error: 'text_must_be_a_slash_command' });
+      return sendJson(res, 200, {
+        ok: true,
+        ...(await driver.command({ user, channel: str('channel') ?? 'C0EC2OPS', text })),
+      });
+    }
+    if (route === 'click') {
+      const ts = str('ts');
+      const actionId = str('actionId');
+      const channel = str('channel');
+      if (!ts || !actionId || !channel)
+        return sendJson(res, 400, { ok: false, error: 'channel_ts_and_actionId_required' });
+      const value = str('value');
+      return sendJson(res, 200, {
+        ok: true,
+        ...(await driver.click({ user, channel, ts, actionId, ...(value !== undefined ? { value } : {}) })),
+      });
+    }
+    const viewId = str('viewId');
+    if (!viewId) return sendJson(res, 400, { ok: false, error: 'viewId_required' });
+    const values = (body['values'] ?? {}) as Record<string, Record<string, Record<string, unknown>>>;
+    return sendJson(res, 200, { ok: true, ...(await driver.submit({ user, viewId, values })) });
+  } catch (error) {
+    if (error instanceof AppNotConfigured)
+      return sendJson(res, 409, { ok: false, error: 'app_not_configured' });
+    return sendJson(res, 404, { ok: false, error: 'not_found', detail: (error as Error).message });
+  }
 }
 
 /** JSON long poll by default; Server-Sent Events when the client asks for text/event-stream. */
@@ -191,6 +240,8 @@ async function events(
       'cache-control': 'no-cache',
       connection: 'keep-alive',
     });
+    // A comment line gets the headers to the client before the first event exists.
+    res.write(': ec2ops slack emulator\n\n');
     const send = (e: unknown) => res.write(`data: ${JSON.stringify(e)}\n\n`);
     for (const e of ws.events(since)) send(e);
     const unsubscribe = ws.subscribe(send);
@@ -214,6 +265,10 @@ export interface SlackEmulatorOptions {
   host?: string;
   clock?: Clock;
   seed?: WorkspaceSeed;
+  /** The app Slack sends requests to (the sandbox's `/slack/events`); can be set later with setApp. */
+  app?: AppTarget;
+  /** Slack's 3 s; tests shorten it. */
+  ackDeadlineMs?: number;
 }
 
 export interface SlackEmulator {
@@ -226,6 +281,9 @@ export interface SlackEmulator {
   botToken: string;
   mintResponseUrl(args: { user: string; channel: string; source?: ResponseSource }): ResponseUrlRecord;
   mintTriggerId(user: string): string;
+  /** Acts as a person in Slack towards the configured app (what the console uses). */
+  driver: SlackAppDriver;
+  setApp(target: AppTarget | undefined): void;
   close(): Promise<void>;
 }
 
@@ -235,7 +293,11 @@ export async function startSlackEmulator(options: SlackEmulatorOptions = {}): Pr
     ...(options.seed ? { seed: options.seed } : {}),
   });
   const streams = new Set<ServerResponse>();
-  const handle = createSlackHandler(workspace, { onClose: streams });
+  let app = options.app;
+  const driver = new SlackAppDriver(workspace, () => app, {
+    ...(options.ackDeadlineMs !== undefined ? { ackDeadlineMs: options.ackDeadlineMs } : {}),
+  });
+  const handle = createSlackHandler(workspace, { onClose: streams, driver });
   const server = createServer((req, res) => {
     handle(req, res)
       .then((handled) => {
@@ -263,6 +325,10 @@ export async function startSlackEmulator(options: SlackEmulatorOptions = {}): Pr
         source: source ?? { kind: 'command', command: '', text: '' },
       }),
     mintTriggerId: (user) => workspace.triggers.mint(user),
+    driver,
+    setApp: (target) => {
+      app = target;
+    },
     close: () =>
       new Promise<void>((resolve, reject) => {
         for (const stream of streams) stream.end();

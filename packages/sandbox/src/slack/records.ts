@@ -15,8 +15,8 @@ export interface ChannelMessage {
   /** Set by chat.update or a `replace_original` reply. */
   editedTs?: string;
   deleted: boolean;
-  /** How it arrived: a Web API method or a response_url. */
-  via: 'chat.postMessage' | 'response_url';
+  /** How it arrived: a Web API method, a response_url, or the body of the app's HTTP ack. */
+  via: 'chat.postMessage' | 'response_url' | 'ack';
   responseUrlId?: string;
 }
 
@@ -29,7 +29,8 @@ export interface EphemeralMessage {
   blocks?: Blocks;
   editedTs?: string;
   deleted: boolean;
-  via: 'chat.postEphemeral' | 'response_url';
+  /** `ack`: the body the app answered a slash command with; `slack`: Slack's own notice. */
+  via: 'chat.postEphemeral' | 'response_url' | 'ack' | 'slack';
   responseUrlId?: string;
 }
 
@@ -41,6 +42,10 @@ export interface OpenedView {
   hash: string;
   openedAt: number;
   updatedAt?: number;
+  /** Set when a submission was accepted (or `response_action: clear`): the modal is gone. */
+  closedAt?: number;
+  /** `response_action: errors` from the last submission: block_id → message. */
+  errors?: Record<string, string>;
 }
 
 /** What a response_url was minted for: a slash command, or an interaction on a message. */
@@ -87,6 +92,7 @@ export type EmulatorEventType =
   | 'ephemeral.deleted'
   | 'view.opened'
   | 'view.updated'
+  | 'view.closed'
   | 'response_url.minted'
   | 'response_url.replied'
   | 'response_url.refused'

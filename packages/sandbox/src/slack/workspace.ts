@@ -329,6 +329,91 @@ export class SlackWorkspace {
     return { kind: 'ephemeral', channel: record.channel, ts: message.ts, action: 'post' };
   }
 
+  // ---- what Slack itself shows around an interaction -----------------------------------------
+
+  /** The body an app acked a slash command with, shown as Slack shows it (ephemeral by default). */
+  recordAck(args: { user: string; channel: string; content: MessageContent; inChannel: boolean }): void {
+    const base = {
+      text: args.content.text ?? '',
+      ...(args.content.blocks ? { blocks: args.content.blocks } : {}),
+    };
+    if (args.inChannel) {
+      this.addChannelMessage({
+        channel: args.channel,
+        ts: this.nextTs(),
+        user: this.seed.bot.userId,
+        botId: this.seed.bot.botId,
+        ...base,
+        replyCount: 0,
+        deleted: false,
+        via: 'ack',
+      });
+      return;
+    }
+    this.addEphemeral({
+      channel: args.channel,
+      user: args.user,
+      ts: this.nextTs(),
+      ...base,
+      deleted: false,
+      via: 'ack',
+    });
+  }
+
+  /** Slack's own ephemeral notice, e.g. `/ec2 failed with the error "operation_timeout"`. */
+  slackNotice(args: { user: string; channel: string; text: string }): void {
+    this.addEphemeral({
+      channel: args.channel,
+      user: args.user,
+      ts: this.nextTs(),
+      text: args.text,
+      deleted: false,
+      via: 'slack',
+    });
+  }
+
+  view(id: string): OpenedView | undefined {
+    return this.openedViews.get(id);
+  }
+
+  /** What a view_submission ack decided: close the modal, show field errors, or replace the view. */
+  settleView(
+    id: string,
+    outcome: { close: true } | { errors: Record<string, string> } | { view: unknown },
+  ): void {
+    const view = this.openedViews.get(id);
+    if (!view) return;
+    if ('close' in outcome) {
+      view.closedAt = this.clock.now();
+      delete view.errors;
+      this.record('view.closed', { user: view.user, data: view });
+    } else if ('errors' in outcome) {
+      view.errors = outcome.errors;
+      this.record('view.updated', { user: view.user, data: view });
+    } else {
+      view.view = checkView(outcome.view);
+      view.hash = this.viewHash();
+      view.updatedAt = this.clock.now();
+      delete view.errors;
+      this.record('view.updated', { user: view.user, data: view });
+    }
+  }
+
+  /** A message in a channel, or one of `user`'s ephemerals, by ts. */
+  findAnyMessage(
+    channel: string,
+    ts: string,
+    user?: string,
+  ): { message: ChannelMessage | EphemeralMessage; ephemeral: boolean } | undefined {
+    const id = this.resolveChannel(channel) ?? channel;
+    const inChannel = this.findMessage(id, ts);
+    if (inChannel && !inChannel.deleted) return { message: inChannel, ephemeral: false };
+    const ephemeral = this.ephemeralMessages.find(
+      (m) => m.ts === ts && m.channel === id && (!user || m.user === user) && !m.deleted,
+    );
+    return ephemeral ? { message: ephemeral, ephemeral: true } : undefined;
+  }
+
   // ---- reads ------------------------------------------------------------------------------------
 
   messages(channel: string, options: { includeDeleted?: boolean } = {}): ChannelMessage[] {
