@@ -53,7 +53,12 @@ const amiBake: CommandSpec = {
   iam: [],
   args: [{ name: 'instance', type: 'string', required: true, description: 'instance' }],
 };
-const registry = new CommandRegistry([...COMMANDS, open, amiList, amiBake]);
+// The real commands plus this file's fixtures; a real command of the same name gives way to the fixture.
+const fixtures = [open, amiList, amiBake];
+const registry = new CommandRegistry([
+  ...COMMANDS.filter((c) => !fixtures.some((f) => f.name === c.name)),
+  ...fixtures,
+]);
 
 function parseError(text: string): CommandParseError {
   try {
