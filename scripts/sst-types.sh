@@ -5,7 +5,10 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-if [ -f .sst/platform/config.d.ts ] && [ -d .sst/platform/node_modules/@pulumi/aws ]; then
+# Regenerate when missing, or when the installed sst differs from the one that generated them.
+want="$(node -p "require('./node_modules/sst/package.json').version")"
+have="$(cat .sst/platform/version 2>/dev/null || true)"
+if [ -f .sst/platform/config.d.ts ] && [ -d .sst/platform/node_modules/@pulumi/aws ] && [ "$want" = "$have" ]; then
   exit 0
 fi
 
