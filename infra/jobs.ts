@@ -43,7 +43,7 @@ export const jobs = JOB_DEFINITIONS.map((job) => {
   });
   attachEc2Policy(job.function, fn);
   const schedule = new sst.aws.CronV2(`${id}Schedule`, {
-    function: fn.arn,
+    function: fn,
     schedule: scheduleExpression(settings.schedule),
     timezone: settings.timeZone,
     enabled: settings.enabled,
