@@ -19,7 +19,7 @@ import {
 } from '@ec2ops/core/jobs/eip-cleanup/plan';
 import { ALREADY_RELEASED, eipMoney, ownerWarning } from '@ec2ops/core/jobs/eip-cleanup/summary';
 import type { ItemResult, PlanItem } from '@ec2ops/core/jobs/types';
-import { chunk, type FailureExplainer, mapLimit, resultOf, settle } from './apply-helpers';
+import { chunk, type FailureExplainer, mapLimit, Pacer, resultOf, settle } from './apply-helpers';
 import { awsErrorCode, awsErrorMessage, isNotFound, isThrottling } from './aws-errors';
 import type { JobImplementation, RegionContext } from './types';
 
@@ -29,6 +29,9 @@ type Item = PlanItem<EipItemData>;
 const TAG_BATCH = 1000;
 /** Releases in flight per region (each is a re-read then a release). */
 const RELEASE_CONCURRENCY = 4;
+/** EC2's default bucket for mutating actions such as ReleaseAddress (per account and region). */
+const RELEASE_BURST = 50;
+const RELEASES_PER_SECOND = 5;
 
 export function eipPolicy(config: StageConfig): EipPolicy {
   return {
@@ -228,7 +231,12 @@ async function applyWarnings(
   return results;
 }
 
-async function applyRelease(ctx: RegionContext, item: Item, policy: EipPolicy): Promise<ItemResult> {
+async function applyRelease(
+  ctx: RegionContext,
+  item: Item,
+  policy: EipPolicy,
+  pacer: Pacer,
+): Promise<ItemResult> {
   const data = item.data;
   if (data.action !== 'release') throw new Error('not a release');
   return settle(
@@ -249,6 +257,7 @@ async function applyRelease(ctx: RegionContext, item: Item, policy: EipPolicy): 
         return { status: 'skipped', reason: `changed since the plan (${why}): not released` };
       }
       try {
+        await pacer.take();
         const border = fresh.networkBorderGroup;
         await ctx.ec2.send(
           new ReleaseAddressCommand({
@@ -284,8 +293,9 @@ export const eipCleanup: JobImplementation<EipItemData> = {
     results.push(...(await applyMarks(ctx, items, keys.idleSince)));
     results.push(...(await applyWarnings(ctx, items, keys)));
     const releases = items.filter((i) => i.action === 'release');
+    const pacer = new Pacer(RELEASE_BURST, RELEASES_PER_SECOND);
     results.push(
-      ...(await mapLimit(releases, RELEASE_CONCURRENCY, (item) => applyRelease(ctx, item, policy))),
+      ...(await mapLimit(releases, RELEASE_CONCURRENCY, (item) => applyRelease(ctx, item, policy, pacer))),
     );
     return results;
   },
