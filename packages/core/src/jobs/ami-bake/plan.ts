@@ -233,7 +233,7 @@ export function planAmiBake(input: AmiBakePlanInput): AmiBakePlan {
         region,
         action: 'deregister',
         resource: imageLabel(r.image, keys),
-        reason: r.why === 'failed' ? `failed (${r.detail})` : r.detail,
+        reason: r.detail,
         data: {
           kind: 'deregister',
           imageId: r.image.id,
@@ -285,7 +285,8 @@ export function planAmiBake(input: AmiBakePlanInput): AmiBakePlan {
 
   const sections: ReportSection[] = [];
   const section = (title: string, lines: string[]) => {
-    if (lines.length) sections.push({ title: `${title} (${region})`, lines });
+    // Same titles from several regions are merged by the report, so each line names its region.
+    if (lines.length) sections.push({ title, lines: lines.map((line) => `${region} ${line}`) });
   };
   section('Became available', becameAvailable);
   section('Failed', failed);

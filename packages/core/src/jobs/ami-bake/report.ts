@@ -39,16 +39,13 @@ export function summarizeAmiBake(input: {
   const money: MoneyFigure[] = [];
   if (snapshots > 0) {
     money.push({
-      label: `Snapshot storage ${input.dryRun ? 'that would be' : ''} reclaimed, up to`.replace('  ', ' '),
+      label: input.dryRun
+        ? 'Snapshot storage that would be reclaimed, up to'
+        : 'Snapshot storage reclaimed, up to',
       usdPerMonth: gib * input.pricePerGbMonth,
-      detail: `${snapshots} snapshot${snapshots === 1 ? '' : 's'}, up to ${gib} GiB at $${input.pricePerGbMonth}/GB-month (snapshots are incremental, so the real saving may be less)`,
+      detail: `${snapshots} snapshot${snapshots === 1 ? '' : 's'} of up to ${gib} GiB at $${input.pricePerGbMonth}/GB-month; snapshots are incremental, so the real saving may be less`,
     });
   }
-  const baked = input.results
-    .filter((r) => r.action === 'bake' && r.outcome.status === 'done')
-    .map((r) => `${r.resource}: ${r.outcome.status === 'done' ? (r.outcome.detail ?? '') : ''}`);
-  const sections: ReportSection[] = [];
-  if (baked.length) sections.push({ title: 'Baked', lines: baked });
-  for (const plan of input.plans) sections.push(...(plan.sections ?? []));
-  return { money, sections };
+  // The sections (became available, failed, kept because in use, warnings) come with each plan.
+  return { money, sections: [] };
 }
