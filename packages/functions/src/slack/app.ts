@@ -1,5 +1,7 @@
-import AppClass from '@slack/bolt/dist/App';
-import AwsLambdaReceiver from '@slack/bolt/dist/receivers/AwsLambdaReceiver';
+import type AppType from '@slack/bolt/dist/App';
+import * as appModule from '@slack/bolt/dist/App';
+import type AwsLambdaReceiverType from '@slack/bolt/dist/receivers/AwsLambdaReceiver';
+import * as receiverModule from '@slack/bolt/dist/receivers/AwsLambdaReceiver';
 import type { Logger as BoltLogger } from '@slack/logger';
 import { LogLevel } from '@slack/logger';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
@@ -8,6 +10,18 @@ import { createRoleResolver, type RoleResolver } from '../roles';
 import type { SlackDeps } from './deps';
 import { registerListeners } from './listeners/index';
 import { verifySlackRequest } from './verify';
+
+/**
+ * Bolt's App and receiver are imported from their own modules, not the package index, which
+ * would also load Express, OAuth and Socket Mode into this function. They are CommonJS default
+ * exports: Node's ESM loader wraps them once more than bundlers do.
+ */
+function cjsDefault<T>(module: { default: T }): T {
+  const value = module.default as unknown as { default?: T };
+  return (value && typeof value === 'object' && 'default' in value ? value.default : module.default) as T;
+}
+const AppClass = cjsDefault(appModule as unknown as { default: typeof AppType });
+const AwsLambdaReceiver = cjsDefault(receiverModule as unknown as { default: typeof AwsLambdaReceiverType });
 
 export interface SlackAppOptions {
   signingSecret: string;

@@ -1,0 +1,216 @@
+/**
+ * The Slack front door's speed and weight.
+ *  1. Ack latency: 2,000 signed `/ec2` requests through the real slack handler in process
+ *     (request check, Bolt, role, parse, queue to memory), p50 / p99.
+ *  2. The slack function's minified bundle (esbuild) against a naive single-function build
+ *     (Bolt from its index + EC2 client + every command + worker, bench/fixtures), made in the
+ *     same run: size, whether it contains the EC2 client, cold import time and memory of a fresh
+ *     `node` process importing the bundle (median of several runs), as ratios.
+ *  Target: no EC2 client in the slack bundle; cold import and memory ≤ 0.6 of the naive build.
+ */
+import { execFileSync } from 'node:child_process';
+import { createHmac } from 'node:crypto';
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { deriveApprovalKey } from '@ec2ops/core/approvals/token';
+import { commands } from '@ec2ops/core/commands/index';
+import { parseStageConfig } from '@ec2ops/core/config/schema';
+import { createAuditor } from '@ec2ops/functions/audit';
+import { memoryQueue } from '@ec2ops/functions/queue';
+import { newRequestId } from '@ec2ops/functions/request-id';
+import { createSlackHandler } from '@ec2ops/functions/slack/app';
+import type { APIGatewayProxyEventV2 } from 'aws-lambda';
+import { build } from 'esbuild';
+import pino from 'pino';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const root = join(here, '..');
+const SECRET = 'bench-signing-secret';
+const REQUESTS = 2_000;
+const COLD_RUNS = 7;
+const CONFIG = { stage: 'bench', roles: { users: { UOPERATOR: 'operator', UVIEWER: 'viewer' } } };
+const ENV = {
+  SLACK_BOT_TOKEN: 'xoxb-bench',
+  SLACK_SIGNING_SECRET: SECRET,
+  QUEUE_URL: 'http://127.0.0.1:1/000000000000/ec2ops-requests',
+  EC2OPS_CONFIG: JSON.stringify(CONFIG),
+  AWS_REGION: 'us-east-1',
+  AWS_ACCESS_KEY_ID: 'bench',
+  AWS_SECRET_ACCESS_KEY: 'bench',
+  LOG_LEVEL: 'silent',
+};
+
+function percentile(sorted: number[], p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
+}
+const median = (values: number[]) =>
+  percentile(
+    [...values].sort((a, b) => a - b),
+    50,
+  );
+const round = (n: number, digits = 2) => Number(n.toFixed(digits));
+
+function signedEvent(text: string, user: string, i: number): APIGatewayProxyEventV2 {
+  const body = new URLSearchParams({
+    token: 'x',
+    team_id: 'T0BENCH',
+    channel_id: 'C0BENCH',
+    channel_name: 'bench',
+    user_id: user,
+    user_name: user.toLowerCase(),
+    command: '/ec2',
+    text,
+    response_url: `https://hooks.slack.com/commands/T0BENCH/${i}/x`,
+    trigger_id: `${i}.x`,
+  }).toString();
+  const ts = String(Math.floor(Date.now() / 1000));
+  const signature = `v0=${createHmac('sha256', SECRET).update(`v0:${ts}:${body}`).digest('hex')}`;
+  return {
+    version: '2.0',
+    routeKey: '$default',
+    rawPath: '/slack/events',
+    rawQueryString: '',
+    headers: {
+      'content-type': 'application/x-www-form-urlencoded',
+      'x-slack-request-timestamp': ts,
+      'x-slack-signature': signature,
+    },
+    requestContext: {
+      http: { method: 'POST', path: '/slack/events' },
+    } as APIGatewayProxyEventV2['requestContext'],
+    body: Buffer.from(body).toString('base64'),
+    isBase64Encoded: true,
+  };
+}
+
+async function ackLatency() {
+  const config = parseStageConfig(CONFIG);
+  const logger = pino({ level: 'silent' });
+  const queue = memoryQueue();
+  const handler = createSlackHandler({
+    signingSecret: SECRET,
+    botToken: 'xoxb-bench',
+    botId: 'BBENCH',
+    botUserId: 'UBENCH',
+    deps: {
+      config,
+      commands,
+      queue,
+      auditor: createAuditor(logger),
+      logger,
+      now: () => new Date(),
+      newRequestId,
+      approvalKey: deriveApprovalKey(SECRET, 'bench'),
+    },
+  });
+  // A realistic mix: help, help on a command, a parse error, a user without a role.
+  const texts: Array<[string, string]> = [
+    ['help', 'UOPERATOR'],
+    ['help help', 'UVIEWER'],
+    ['hlep', 'UOPERATOR'],
+    ['help', 'UNOBODY'],
+  ];
+  for (let i = 0; i < 100; i++) await handler(signedEvent(texts[i % 4]![0], texts[i % 4]![1], i)); // warm-up
+  const times: number[] = [];
+  let non200 = 0;
+  for (let i = 0; i < REQUESTS; i++) {
+    const event = signedEvent(texts[i % 4]![0], texts[i % 4]![1], i);
+    const started = performance.now();
+    const result = await handler(event);
+    times.push(performance.now() - started);
+    if (result.statusCode !== 200) non200++;
+  }
+  times.sort((a, b) => a - b);
+  return {
+    requests: REQUESTS,
+    p50Ms: round(percentile(times, 50), 3),
+    p99Ms: round(percentile(times, 99), 3),
+    maxMs: round(times.at(-1)!, 2),
+    non200,
+    queued: queue.messages.length,
+  };
+}
+
+async function bundle(entry: string, outfile: string) {
+  const result = await build({
+    entryPoints: [entry],
+    outfile,
+    bundle: true,
+    minify: true,
+    platform: 'node',
+    target: 'node22',
+    format: 'cjs',
+    metafile: true,
+    logLevel: 'silent',
+    absWorkingDir: root,
+  });
+  const inputs = Object.keys(result.metafile.inputs);
+  return {
+    bytes: statSync(outfile).size,
+    hasEc2Client: inputs.some((path) => path.includes('@aws-sdk/client-ec2')),
+    modules: inputs.length,
+  };
+}
+
+/** A fresh node process imports the bundle; its wall time for the import and its peak RSS. */
+function coldImport(file: string | undefined): { importMs: number; maxRssMb: number; heapMb: number } {
+  const script = `
+    const t = performance.now();
+    ${file ? `require(${JSON.stringify(file)});` : ''}
+    const importMs = performance.now() - t;
+    globalThis.gc?.();
+    process.stdout.write(JSON.stringify({ importMs, maxRssMb: process.resourceUsage().maxRSS / 1024, heapMb: process.memoryUsage().heapUsed / 1048576 }));`;
+  const out = execFileSync(process.execPath, ['--expose-gc', '-e', script], {
+    env: { ...process.env, ...ENV },
+    encoding: 'utf8',
+  });
+  return JSON.parse(out);
+}
+
+function coldStats(file: string | undefined) {
+  const runs = Array.from({ length: COLD_RUNS }, () => coldImport(file));
+  return {
+    importMs: round(median(runs.map((r) => r.importMs))),
+    maxRssMb: round(median(runs.map((r) => r.maxRssMb))),
+    heapMb: round(median(runs.map((r) => r.heapMb))),
+  };
+}
+
+export async function run() {
+  const ack = await ackLatency();
+  const dir = mkdtempSync(join(tmpdir(), 'ec2ops-slack-bench-'));
+  try {
+    const slackFile = join(dir, 'slack.cjs');
+    const naiveFile = join(dir, 'naive.cjs');
+    const slackBundle = await bundle('packages/functions/src/slack/handler.ts', slackFile);
+    const naiveBundle = await bundle('bench/fixtures/naive-slack-entry.ts', naiveFile);
+    const baseline = coldStats(undefined);
+    const slackCold = coldStats(slackFile);
+    const naiveCold = coldStats(naiveFile);
+    // Memory attributable to the bundle: peak RSS above a bare `node -e` process.
+    const slackMem = slackCold.maxRssMb - baseline.maxRssMb;
+    const naiveMem = naiveCold.maxRssMb - baseline.maxRssMb;
+    const ratios = {
+      bundleBytes: round(slackBundle.bytes / naiveBundle.bytes),
+      coldImport: round(slackCold.importMs / naiveCold.importMs),
+      memoryAboveBaseline: round(slackMem / naiveMem),
+      peakRssTotal: round(slackCold.maxRssMb / naiveCold.maxRssMb),
+      heapAfterImport: round(slackCold.heapMb / naiveCold.heapMb),
+    };
+    const ok = !slackBundle.hasEc2Client && ratios.coldImport <= 0.6 && ratios.memoryAboveBaseline <= 0.6;
+    return {
+      ok,
+      ack,
+      slack: { ...slackBundle, kb: round(slackBundle.bytes / 1024, 1), ...slackCold },
+      naive: { ...naiveBundle, kb: round(naiveBundle.bytes / 1024, 1), ...naiveCold },
+      bareNode: baseline,
+      ratios,
+      target:
+        'slack bundle without EC2 client; cold import and memory (peak RSS above bare node) ≤ 0.6 of naive',
+    };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
