@@ -1,5 +1,4 @@
 import { formatDuration } from '../../config/durations';
-import { formatUsd } from '../report';
 import type { ItemResult, MoneyFigure, PlanItem } from '../types';
 import type { EipItemData, EipRegionPlan } from './plan';
 
@@ -16,7 +15,7 @@ export function eipMoney(input: {
   pricePerHour: number;
 }): MoneyFigure[] {
   const perAddress = input.pricePerHour * HOURS_PER_MONTH;
-  const price = `${formatUsd(input.pricePerHour)}/h × ${HOURS_PER_MONTH} h`;
+  const price = `$${Number(input.pricePerHour.toFixed(6))}/h × ${HOURS_PER_MONTH} h`;
   const figures: MoneyFigure[] = [];
   const releases = input.dryRun
     ? input.plans.flatMap((p) => p.items).filter((i) => i.action === 'release').length
