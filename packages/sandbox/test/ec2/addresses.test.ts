@@ -11,6 +11,7 @@ import {
   DisassociateAddressCommand,
   type EC2Client,
   ModifyAddressAttributeCommand,
+  paginateDescribeAddressesAttribute,
   ReleaseAddressCommand,
   ResetAddressAttributeCommand,
   RunInstancesCommand,
@@ -394,6 +395,58 @@ describe('ReleaseAddress', () => {
       new ResetAddressAttributeCommand({ AllocationId: allocationId, Attribute: 'domain-name' }),
     );
     await h.ec2.send(new ReleaseAddressCommand({ AllocationId: allocationId }));
+  });
+
+  it('answers DryRunOperation for the attribute actions, and pages DescribeAddressesAttribute', async () => {
+    const region = h.client({ region: 'sa-east-1' });
+    const ids: string[] = [];
+    for (let i = 0; i < 5; i += 1) {
+      const { allocationId } = await allocate(undefined, region);
+      await region.send(
+        new ModifyAddressAttributeCommand({ AllocationId: allocationId, DomainName: `host${i}.example.com` }),
+      );
+      ids.push(allocationId);
+    }
+    expect(
+      await errorCode(
+        region.send(
+          new ModifyAddressAttributeCommand({
+            AllocationId: ids[0],
+            DomainName: 'x.example.com',
+            DryRun: true,
+          }),
+        ),
+      ),
+    ).toBe('DryRunOperation');
+    expect(
+      await errorCode(
+        region.send(
+          new ResetAddressAttributeCommand({ AllocationId: ids[0], Attribute: 'domain-name', DryRun: true }),
+        ),
+      ),
+    ).toBe('DryRunOperation');
+    expect(
+      await errorCode(
+        region.send(new DescribeAddressesAttributeCommand({ Attribute: 'domain-name', DryRun: true })),
+      ),
+    ).toBe('DryRunOperation');
+    const seen: string[] = [];
+    let pages = 0;
+    for await (const page of paginateDescribeAddressesAttribute(
+      { client: region, pageSize: 2 },
+      { Attribute: 'domain-name' },
+    )) {
+      pages += 1;
+      for (const a of page.Addresses ?? []) seen.push(a.PtrRecord!);
+    }
+    expect(pages).toBe(3);
+    expect(seen).toEqual([
+      'host0.example.com.',
+      'host1.example.com.',
+      'host2.example.com.',
+      'host3.example.com.',
+      'host4.example.com.',
+    ]);
   });
 
   it('refuses while the address is locked (InvalidAddress.Locked), and releases once unlocked', async () => {

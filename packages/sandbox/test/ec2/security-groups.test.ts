@@ -3,6 +3,7 @@ import {
   AuthorizeSecurityGroupIngressCommand,
   CreateSecurityGroupCommand,
   CreateTagsCommand,
+  CreateVpcCommand,
   DeleteSecurityGroupCommand,
   DeleteTagsCommand,
   DescribeSecurityGroupRulesCommand,
@@ -160,6 +161,18 @@ describe('DescribeSecurityGroups', () => {
       },
     ]);
     expect(group.IpPermissionsEgress![0]!.IpRanges).toEqual([{ CidrIp: '0.0.0.0/0' }]);
+  });
+
+  it("gives a new VPC's default group its default rules", async () => {
+    const vpc = await h.ec2.send(new CreateVpcCommand({ CidrBlock: '10.30.0.0/16' }));
+    const out = await h.ec2.send(
+      new DescribeSecurityGroupsCommand({ Filters: [{ Name: 'vpc-id', Values: [vpc.Vpc!.VpcId!] }] }),
+    );
+    const [group] = out.SecurityGroups!;
+    expect(out.SecurityGroups).toHaveLength(1);
+    expect(group!.GroupName).toBe('default');
+    expect(group!.IpPermissions![0]!.UserIdGroupPairs![0]!.GroupId).toBe(group!.GroupId);
+    expect(group!.IpPermissionsEgress![0]!.IpRanges).toEqual([{ CidrIp: '0.0.0.0/0' }]);
   });
 
   it('filters by name with wildcards, by tag and by tag key', async () => {

@@ -344,7 +344,7 @@ readAction('DescribeAddressesAttribute', (ctx) => {
   const { params, state } = ctx;
   const ids = params.strings('AllocationId');
   params.oneOf('Attribute', ['domain-name'] as const);
-  const page = readPagination(params, 'DescribeAddressesAttribute', { min: 1, max: 10 });
+  const page = readPagination(params, 'DescribeAddressesAttribute', { min: 1, max: 1000 });
   const all = addresses.in(state);
   const selected =
     ids.length > 0 ? resolveIds(ID_KINDS.allocation, ids, (id) => all.get(id)) : [...all.values()];
