@@ -301,8 +301,10 @@ export class Throttle {
     if (resourceSpec && request.resourceCount > 0) {
       const key = `${request.action}#resources`;
       const resourceBucket = this.bucket(request.region, key, resourceSpec, now);
-      if (resourceBucket.available(now) < request.resourceCount) return { allowed: false, bucket: key };
-      resourceBucket.take(request.resourceCount, now);
+      // A request for more than a full bucket waits for a full one rather than never passing.
+      const needed = Math.min(request.resourceCount, resourceBucket.spec.capacity);
+      if (resourceBucket.available(now) < needed) return { allowed: false, bucket: key };
+      resourceBucket.take(needed, now);
     }
     requestBucket.take(1, now);
     return { allowed: true };
