@@ -53,48 +53,39 @@ export function escapeXml(text: string): string {
 }
 
 function scalar(value: string | number | boolean | Date): string {
-  if (value instanceof Date) return value.toISOString();
   if (typeof value === 'string') return escapeXml(value);
+  if (value instanceof Date) return value.toISOString();
   return String(value);
 }
 
-function writeElement(out: string[], name: string, value: XmlValue): void {
-  if (value === undefined || value === null) return;
+// Builds one string by concatenation (V8 ropes): much faster than many small array pushes
+// for the multi-megabyte answers DescribeInstances gives over thousands of instances.
+function element(name: string, value: XmlValue): string {
+  if (value === undefined || value === null) return '';
+  if (typeof value !== 'object' || value instanceof Date) return `<${name}>${scalar(value)}</${name}>`;
   if (Array.isArray(value) || value instanceof XmlList) {
     const items = value instanceof XmlList ? value.items : value;
     const itemName = value instanceof XmlList ? value.itemName : 'item';
-    if (items.length === 0) {
-      out.push(`<${name}/>`);
-      return;
-    }
-    out.push(`<${name}>`);
-    for (const item of items) {
-      if (item === undefined || item === null) continue;
-      writeElement(out, itemName, item);
-    }
-    out.push(`</${name}>`);
-    return;
+    if (items.length === 0) return `<${name}/>`;
+    let out = `<${name}>`;
+    for (const item of items) out += element(itemName, item);
+    return `${out}</${name}>`;
   }
-  if (typeof value === 'object' && !(value instanceof Date)) {
-    out.push(`<${name}>`);
-    writeMembers(out, value);
-    out.push(`</${name}>`);
-    return;
-  }
-  out.push(`<${name}>${scalar(value)}</${name}>`);
+  return `<${name}>${members(value)}</${name}>`;
 }
 
-function writeMembers(out: string[], object: XmlObject): void {
-  for (const key of Object.keys(object)) writeElement(out, key, object[key]);
+function members(object: XmlObject): string {
+  let out = '';
+  for (const key in object) out += element(key, object[key]);
+  return out;
 }
 
 /** `<ActionResponse xmlns=…><requestId>…</requestId>…members…</ActionResponse>` */
 export function actionResponseXml(action: string, requestId: string, body: XmlObject): string {
-  const out: string[] = [DECLARATION, `<${action}Response xmlns="${EC2_NAMESPACE}">`];
-  out.push(`<requestId>${escapeXml(requestId)}</requestId>`);
-  writeMembers(out, body);
-  out.push(`</${action}Response>`);
-  return out.join('');
+  return (
+    `${DECLARATION}<${action}Response xmlns="${EC2_NAMESPACE}">` +
+    `<requestId>${escapeXml(requestId)}</requestId>${members(body)}</${action}Response>`
+  );
 }
 
 export function errorResponseXml(code: string, message: string, requestId: string): string {
