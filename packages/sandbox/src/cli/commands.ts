@@ -3,3 +3,4 @@ import './manifest';
 import './job';
 import './slack';
 import './emulator';
+import './sandbox';

@@ -60,6 +60,7 @@ export function Modal({ open, ctx, onSubmit, onClose, onAction }: Props): VNode 
       <header class="modal-head"><h3>${plainOf(view['title'])}</h3><button type="button" class="icon" aria-label="Close" onClick=${onClose}>×</button></header>
       <div class="modal-body"><${Blocks} blocks=${blocks} ctx=${blockCtx} /></div>
       ${error ? html`<p class="notice error">${error}</p>` : null}
+      ${Object.entries(open.errors ?? {}).map(([block, text]) => html`<p class="notice error" data-block=${block}>${text}</p>`)}
       <footer class="modal-foot">
         <button type="button" onClick=${onClose}>${plainOf(view['close']) || 'Cancel'}</button>
         ${view['submit'] ? html`<button type="submit" class="bk-button primary" disabled=${busy}>${plainOf(view['submit'])}</button>` : null}

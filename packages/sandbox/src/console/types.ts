@@ -40,9 +40,12 @@ export interface ConsoleMessage {
 export interface ConsoleView {
   id: string;
   view: Record<string, unknown>;
+  /** Field errors from the app's last `response_action: errors`: block_id → message. */
+  errors?: Record<string, string>;
 }
 
 export interface InstanceRow {
+  region: string;
   id: string;
   name?: string;
   state: string;
@@ -59,6 +62,7 @@ export interface InstanceRow {
 }
 
 export interface ImageRow {
+  region: string;
   id: string;
   name: string;
   state: string;
@@ -74,6 +78,7 @@ export interface ImageRow {
 }
 
 export interface RuleRow {
+  region: string;
   groupId: string;
   groupName: string;
   ruleId: string;
@@ -88,6 +93,7 @@ export interface RuleRow {
 }
 
 export interface GroupRow {
+  region: string;
   id: string;
   name: string;
   description: string;
@@ -96,6 +102,7 @@ export interface GroupRow {
 }
 
 export interface AddressRow {
+  region: string;
   allocationId: string;
   publicIp: string;
   instanceId?: string;
@@ -108,7 +115,8 @@ export interface AddressRow {
 }
 
 export interface AccountView {
-  region: string;
+  /** The stage's regions, in config order. */
+  regions: string[];
   instances: InstanceRow[];
   images: ImageRow[];
   groups: GroupRow[];

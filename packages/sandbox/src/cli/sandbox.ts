@@ -1,0 +1,95 @@
+import { InputError } from '@ec2ops/core';
+import { DEFAULT_PORT, type Sandbox, startSandbox } from '../runner/sandbox';
+import { registerCommand } from './main';
+
+interface SandboxCliOptions {
+  port?: string;
+  state: string;
+  schedule: boolean;
+}
+
+function parsePort(text: string | undefined): number | undefined {
+  if (text === undefined) return undefined;
+  const port = Number(text);
+  if (!Number.isInteger(port) || port < 0 || port > 65_535) {
+    throw new InputError('sandbox.port', `--port must be a whole number from 0 to 65535, got "${text}"`);
+  }
+  return port;
+}
+
+function banner(sandbox: Sandbox): string {
+  const e = sandbox.endpoints;
+  const lines = [
+    '',
+    `  ec2ops sandbox — ready in ${sandbox.readyInMs} ms${sandbox.seeded ? ' (new account seeded)' : ''}`,
+    '',
+    `  Console      ${e.console}`,
+    `  Slack app    POST ${e.slack}`,
+    `  EC2 API      ${e.ec2}`,
+    `  SQS          ${e.sqs}`,
+    `  Slack API    ${e.slackApi}`,
+    `  State        ${sandbox.stateDir}  (endpoints.json, stage.json, ec2.json)`,
+    '',
+    sandbox.signingSecretSource === 'development'
+      ? `  Signing secret (development, set SLACK_SIGNING_SECRET to change): ${sandbox.signingSecret}`
+      : '  Signing secret: from SLACK_SIGNING_SECRET',
+    '  Users: UVIEWER (viewer), UOPERATOR (operator), UADMIN (admin)',
+    '  Jobs run on their schedules against the sandbox clock and apply (toggle dry-run in the console).',
+    '',
+    '  Try:  npx ec2ops slack "/ec2 help" --user UOPERATOR',
+    '  Ctrl-C stops the sandbox; its state stays in the state directory.',
+    '',
+  ];
+  if (sandbox.fallbackFrom !== undefined) {
+    lines.unshift(
+      `  Port ${sandbox.fallbackFrom} is in use, so the sandbox took port ${sandbox.port} instead.`,
+    );
+  }
+  return lines.join('\n');
+}
+
+/** `ec2ops sandbox`: what `npm start` runs. Resolves when Ctrl-C (or SIGTERM) has shut it down. */
+registerCommand((program) => {
+  program
+    .command('sandbox')
+    .description(
+      'run ec2ops on this machine: EC2 and Slack emulators, the real handlers, and the web console',
+    )
+    .option(
+      '--port <n>',
+      `port of the console and the Slack endpoint (default ${DEFAULT_PORT}; 0 = any free port)`,
+    )
+    .option('--state <dir>', 'where the sandbox keeps its state between runs', '.sandbox')
+    .option('--no-schedule', 'do not run jobs on their schedules (run them from the console)')
+    .action(async (options: SandboxCliOptions) => {
+      const port = parsePort(options.port);
+      const sandbox = await startSandbox({
+        ...(port === undefined ? {} : { port, portIsExplicit: true }),
+        stateDir: options.state,
+        schedule: options.schedule,
+      });
+      process.stdout.write(`${banner(sandbox)}\n`);
+      await new Promise<void>((resolve) => {
+        let stopping = false;
+        const stop = (signal: NodeJS.Signals) => {
+          if (stopping) {
+            process.stderr.write(`\n${signal} again: exiting without waiting.\n`);
+            process.exit(130);
+          }
+          stopping = true;
+          process.stdout.write(`\n${signal}: stopping the sandbox…\n`);
+          sandbox
+            .close()
+            .catch((error: unknown) => process.stderr.write(`while stopping: ${String(error)}\n`))
+            .finally(() => {
+              process.off('SIGINT', stop);
+              process.off('SIGTERM', stop);
+              process.stdout.write('Stopped. State kept in ' + sandbox.stateDir + '\n');
+              resolve();
+            });
+        };
+        process.on('SIGINT', stop);
+        process.on('SIGTERM', stop);
+      });
+    });
+});

@@ -1,0 +1,176 @@
+import {
+  DescribeAddressesCommand,
+  DescribeImagesCommand,
+  DescribeInstancesCommand,
+  DescribeSecurityGroupRulesCommand,
+  DescribeSecurityGroupsCommand,
+  type EC2Client,
+  type Tag,
+} from '@aws-sdk/client-ec2';
+import type { AccountView, AddressRow, GroupRow, ImageRow, InstanceRow, RuleRow } from '../console/types';
+
+/**
+ * The console's view of the account, read through the EC2 API like any other client would,
+ * and explained with ec2ops' tags (owner, expiry, approval, idle-since).
+ */
+export interface AccountViewOptions {
+  regions: string[];
+  ec2: (region: string) => EC2Client;
+  tagPrefix: string;
+  now: () => number;
+  /** US dollars per public IPv4 address-hour. */
+  ipv4PricePerHour: number;
+  /** Tag (key → value) marking security groups open to on-request access. */
+  onRequestTag: { key: string; value: string };
+}
+
+function tagsOf(tags: Tag[] | undefined): Map<string, string> {
+  return new Map((tags ?? []).map((t) => [t.Key ?? '', t.Value ?? '']));
+}
+
+const ms = (iso: string | undefined): number | undefined => {
+  const value = iso ? Date.parse(iso) : Number.NaN;
+  return Number.isNaN(value) ? undefined : value;
+};
+
+function ports(from: number | undefined, to: number | undefined): string {
+  if (from === undefined || from === -1) return 'all';
+  return from === to ? String(from) : `${from}-${to}`;
+}
+
+async function readRegion(
+  region: string,
+  o: AccountViewOptions,
+): Promise<Omit<AccountView, 'regions' | 'error'>> {
+  const ec2 = o.ec2(region);
+  const p = o.tagPrefix;
+  const now = o.now();
+  const [reservations, imageList, groupList, ruleList, addressList] = await Promise.all([
+    ec2.send(new DescribeInstancesCommand({})),
+    ec2.send(new DescribeImagesCommand({ Owners: ['self'] })),
+    ec2.send(new DescribeSecurityGroupsCommand({})),
+    ec2.send(new DescribeSecurityGroupRulesCommand({})),
+    ec2.send(new DescribeAddressesCommand({})),
+  ]);
+
+  const instances: InstanceRow[] = (reservations.Reservations ?? []).flatMap((r) =>
+    (r.Instances ?? []).map((i) => {
+      const tags = tagsOf(i.Tags);
+      const expires = ms(tags.get(`${p}expires-at`));
+      return {
+        region,
+        id: i.InstanceId ?? '',
+        ...(tags.get('Name') ? { name: tags.get('Name') } : {}),
+        state: i.State?.Name ?? 'unknown',
+        type: i.InstanceType ?? '',
+        imageId: i.ImageId ?? '',
+        ...(tags.get(`${p}owner`) ? { owner: tags.get(`${p}owner`) } : {}),
+        managed: tags.get(`${p}managed`) === 'true',
+        bake: tags.get(`${p}bake`) === 'nightly',
+        ...(expires === undefined
+          ? {}
+          : { expiresAt: new Date(expires).toISOString(), timeLeftMs: expires - now }),
+        ...(i.LaunchTime ? { launchedAt: new Date(i.LaunchTime).toISOString() } : {}),
+        ...(i.PublicIpAddress ? { publicIp: i.PublicIpAddress } : {}),
+      };
+    }),
+  );
+
+  const images: ImageRow[] = (imageList.Images ?? []).map((img) => {
+    const tags = tagsOf(img.Tags);
+    const sourceInstance = tags.get(`${p}source-instance`);
+    return {
+      region,
+      id: img.ImageId ?? '',
+      name: img.Name ?? '',
+      state: img.State ?? 'unknown',
+      source: sourceInstance ? 'baked' : 'registered',
+      ...(sourceInstance ? { sourceInstance } : {}),
+      approved: tags.get(`${p}approved`) === 'true',
+      ...(tags.get(`${p}alias`) ? { alias: tags.get(`${p}alias`) } : {}),
+      keep: tags.get(`${p}keep`) === 'true',
+      usedBy: instances.filter((i) => i.imageId === img.ImageId && i.state !== 'terminated').map((i) => i.id),
+      ...(img.CreationDate ? { createdAt: img.CreationDate } : {}),
+    };
+  });
+  images.sort(
+    (a, b) =>
+      (a.sourceInstance ?? '').localeCompare(b.sourceInstance ?? '') ||
+      (b.createdAt ?? '').localeCompare(a.createdAt ?? ''),
+  );
+
+  const groups: GroupRow[] = (groupList.SecurityGroups ?? []).map((g) => ({
+    region,
+    id: g.GroupId ?? '',
+    name: g.GroupName ?? '',
+    description: g.Description ?? '',
+    onRequest: tagsOf(g.Tags).get(o.onRequestTag.key) === o.onRequestTag.value,
+  }));
+  const groupName = new Map(groups.map((g) => [g.id, g.name]));
+
+  const rules: RuleRow[] = (ruleList.SecurityGroupRules ?? [])
+    .filter((r) => !r.IsEgress)
+    .map((r) => {
+      const tags = tagsOf(r.Tags);
+      const expires = ms(tags.get(`${p}expires-at`));
+      return {
+        region,
+        groupId: r.GroupId ?? '',
+        groupName: groupName.get(r.GroupId ?? '') ?? r.GroupId ?? '',
+        ruleId: r.SecurityGroupRuleId ?? '',
+        protocol: r.IpProtocol === '-1' ? 'all' : (r.IpProtocol ?? ''),
+        ports: ports(r.FromPort, r.ToPort),
+        source: r.CidrIpv4 ?? r.CidrIpv6 ?? r.ReferencedGroupInfo?.GroupId ?? r.PrefixListId ?? '',
+        ...(r.Description ? { description: r.Description } : {}),
+        temporary: expires !== undefined,
+        ...(tags.get(`${p}owner`) ? { owner: tags.get(`${p}owner`) } : {}),
+        ...(expires === undefined
+          ? {}
+          : { expiresAt: new Date(expires).toISOString(), timeLeftMs: expires - now }),
+      };
+    });
+
+  const addresses: AddressRow[] = (addressList.Addresses ?? []).map((a) => {
+    const tags = tagsOf(a.Tags);
+    const idleSince = a.AssociationId ? undefined : ms(tags.get(`${p}idle-since`));
+    const idleMs = idleSince === undefined ? undefined : Math.max(0, now - idleSince);
+    return {
+      region,
+      allocationId: a.AllocationId ?? '',
+      publicIp: a.PublicIp ?? '',
+      ...(a.InstanceId ? { instanceId: a.InstanceId } : {}),
+      ...(a.AssociationId ? { associationId: a.AssociationId } : {}),
+      keep: tags.get(`${p}keep`) === 'true',
+      ...(idleSince === undefined ? {} : { idleSince: new Date(idleSince).toISOString() }),
+      ...(idleMs === undefined ? {} : { idleMs, idleCostUsd: (idleMs / 3_600_000) * o.ipv4PricePerHour }),
+    };
+  });
+
+  return { instances, images, groups, rules, addresses };
+}
+
+export async function readAccountView(o: AccountViewOptions): Promise<AccountView> {
+  const view: AccountView = {
+    regions: o.regions,
+    instances: [],
+    images: [],
+    groups: [],
+    rules: [],
+    addresses: [],
+  };
+  const results = await Promise.allSettled(o.regions.map((region) => readRegion(region, o)));
+  const errors: string[] = [];
+  results.forEach((result, i) => {
+    if (result.status === 'rejected') {
+      errors.push(`${o.regions[i]}: ${(result.reason as Error)?.message ?? String(result.reason)}`);
+      return;
+    }
+    view.instances.push(...result.value.instances);
+    view.images.push(...result.value.images);
+    view.groups.push(...result.value.groups);
+    view.rules.push(...result.value.rules);
+    view.addresses.push(...result.value.addresses);
+  });
+  if (errors.length) view.error = errors.join('; ');
+  return view;
+}

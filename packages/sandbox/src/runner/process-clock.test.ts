@@ -1,0 +1,25 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { installProcessClock, realNow } from './process-clock';
+
+describe('installProcessClock', () => {
+  let uninstall: (() => void) | undefined;
+  afterEach(() => uninstall?.());
+
+  it('moves new Date() and Date.now() with the sandbox clock, and nothing else', () => {
+    const offset = 86_400_000;
+    uninstall = installProcessClock(() => realNow() + offset);
+    expect(Date.now() - realNow()).toBeGreaterThanOrEqual(offset - 50);
+    const created = new Date();
+    expect(created.getTime() - realNow()).toBeGreaterThanOrEqual(offset - 50);
+    expect(new Date(0).toISOString()).toBe('1970-01-01T00:00:00.000Z');
+    expect(new Date('2026-03-01T00:00:00Z').getTime()).toBe(Date.UTC(2026, 2, 1));
+    expect(new Date(2026, 0, 1).getFullYear()).toBe(2026);
+    expect(new Date() instanceof Date).toBe(true);
+    expect(Date.parse('2026-03-01T00:00:00Z')).toBe(Date.UTC(2026, 2, 1));
+  });
+
+  it('restores the real clock when uninstalled', () => {
+    installProcessClock(() => 0)();
+    expect(Math.abs(Date.now() - realNow())).toBeLessThan(50);
+  });
+});
