@@ -48,6 +48,11 @@ export const JOB_CATALOG: Record<JobName, JobDefinition> = {
         'Find instances to bake, their images, snapshots and every launch-template version that may use an image',
       ),
       {
+        actions: ['ssm:GetParameters'],
+        resources: ['arn:aws:ssm:*:*:parameter/*'],
+        why: 'Resolve launch-template versions that name their image as resolve:ssm:… (ResolveAlias)',
+      },
+      {
         actions: ['ec2:CreateImage'],
         resources: ['arn:aws:ec2:*:*:instance/*'],
         condition: { StringEquals: { 'aws:ResourceTag/{tagPrefix}bake': 'nightly' } },

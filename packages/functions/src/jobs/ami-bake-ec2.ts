@@ -152,7 +152,8 @@ export async function describeTemplateVersions(
   try {
     for await (const page of paginateDescribeLaunchTemplateVersions(
       { client: ec2, pageSize: 200 },
-      { LaunchTemplateId: template.id },
+      // ResolveAlias: a version that names its image as `resolve:ssm:…` shows the AMI id it maps to.
+      { LaunchTemplateId: template.id, ResolveAlias: true },
     )) {
       for (const v of page.LaunchTemplateVersions ?? []) {
         out.push({

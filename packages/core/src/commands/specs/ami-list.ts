@@ -25,5 +25,10 @@ export const amiList: CommandSpec = {
       ],
       why: 'List managed images and what uses them (instances, every launch-template version)',
     },
+    {
+      actions: ['ssm:GetParameters'],
+      resources: ['arn:aws:ssm:*:*:parameter/*'],
+      why: 'Resolve launch-template versions that name their image as resolve:ssm:… (ResolveAlias)',
+    },
   ],
 };

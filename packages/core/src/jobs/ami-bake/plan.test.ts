@@ -285,3 +285,22 @@ describe('orphaned snapshots', () => {
     expect(ids(p, 'delete-snapshot')).toEqual([]);
   });
 });
+
+describe('launch templates that name their image through SSM', () => {
+  it('holds retention in the region when EC2 could not resolve the parameter', () => {
+    const images = [image('i-0000000c', 1), image('i-0000000c', 20), image('i-0000000c', 30)];
+    const p = plan(
+      observe({
+        images,
+        launchTemplateVersions: [
+          { templateId: 'lt-0000000000000000c', version: 2, imageId: 'resolve:ssm:/golden/ami' },
+        ],
+      }),
+      { retention: { count: 1 } },
+    );
+    expect(ids(p, 'deregister')).toEqual([]);
+    expect(ids(p, 'delete-snapshot')).toEqual([]);
+    expect(skipReason(p, images[2]!.id)).toBe('retention held');
+    expect(p.sections?.find((s) => s.title === 'Warnings')?.lines[0]).toContain('resolve:ssm:/golden/ami');
+  });
+});

@@ -195,6 +195,12 @@ export function planAmiBake(input: AmiBakePlanInput): AmiBakePlan {
 
   // 2. Earlier images: newly available ones are marked (and approved); failed ones reported.
   const usedBy = imageUsage(observation);
+  const unresolved = observation.launchTemplateVersions.filter((v) => v.imageId?.startsWith('resolve:ssm:'));
+  for (const v of unresolved) {
+    warnings.push(
+      `launch template ${v.templateName ?? v.templateId} version ${v.version} names its image as ${v.imageId}, which EC2 did not resolve: retention is held in this region until it does`,
+    );
+  }
   const snapshots = new Map(observation.snapshots.map((s) => [s.id, s] as const));
   const removedIds = new Set<string>();
   const becameAvailable: string[] = [];
@@ -203,7 +209,22 @@ export function planAmiBake(input: AmiBakePlanInput): AmiBakePlan {
   for (const [source, images] of bySource) {
     const { rule, warnings: w } = overrides(targets.get(source), bake, keys);
     warnings.push(...w);
-    const retention = planRetention({ images, rule, now, keys, usedBy });
+    const planned = planRetention({ images, rule, now, keys, usedBy });
+    // An image a launch template names only through an SSM parameter EC2 could not resolve might
+    // be any image: nothing is removed in this region until that is fixed.
+    const retention = unresolved.length
+      ? {
+          kept: [
+            ...planned.kept,
+            ...planned.removed.map((r) => ({
+              image: r.image,
+              reason: 'retention held' as const,
+              detail: r.detail,
+            })),
+          ],
+          removed: [],
+        }
+      : planned;
     for (const k of retention.kept) {
       skip(k.image.id, imageLabel(k.image, keys), k.reason);
       if (k.reason === 'in use') inUse.push(`${imageLabel(k.image, keys)}: ${k.detail}`);

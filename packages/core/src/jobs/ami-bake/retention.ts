@@ -26,7 +26,9 @@ export type KeepReason =
   | 'newest available'
   | 'within newest N'
   | 'younger than retention age'
-  | 'state not handled';
+  | 'state not handled'
+  /** The region has a launch template whose image could not be resolved (see plan.ts). */
+  | 'retention held';
 
 export interface Kept {
   image: ObservedImage;
