@@ -56,6 +56,14 @@ try:
     ec2.run_instances(ImageId=images[0]["ImageId"], MinCount=1, MaxCount=1, DryRun=True)
 except ClientError as error:
     out["dryRun"] = error.response["Error"]["Code"]
+template = ec2.create_launch_template(LaunchTemplateName="boto-lt", LaunchTemplateData={
+    "ImageId": images[0]["ImageId"],
+    "NetworkInterfaces": [{"DeviceIndex": 0, "Groups": ["sg-0123456789abcdef0"]}],
+    "TagSpecifications": [{"ResourceType": "instance", "Tags": [{"Key": "a", "Value": "b"}]}]})
+versions = ec2.describe_launch_template_versions(LaunchTemplateId=template["LaunchTemplate"]["LaunchTemplateId"])
+data = versions["LaunchTemplateVersions"][0]["LaunchTemplateData"]
+out["templateGroups"] = data["NetworkInterfaces"][0]["Groups"]
+out["templateTags"] = data["TagSpecifications"][0]["Tags"]
 out["regions"] = len(ec2.describe_regions()["Regions"]) > 5
 out["zone"] = ec2.describe_availability_zones()["AvailabilityZones"][0]["ZoneName"]
 print(json.dumps(out))
@@ -109,6 +117,8 @@ describe('botocore against the emulator', () => {
       paged: true,
       error: ['InvalidInstanceID.NotFound', 400],
       dryRun: 'DryRunOperation',
+      templateGroups: ['sg-0123456789abcdef0'],
+      templateTags: [{ Key: 'a', Value: 'b' }],
       regions: true,
       zone: 'eu-west-1a',
     });

@@ -151,6 +151,23 @@ describe('EC2 wire format', () => {
     expect((await t.control('DELETE', '/_emulator/health')).status).toBe(405);
   });
 
+  it('answers UnauthorizedOperation (403) when the authorization hook refuses, with or without DryRun', async () => {
+    const guarded = await startTestEmulator({ authorize: (action) => action !== 'CreateVpc' });
+    try {
+      for (const dryRun of ['false', 'true']) {
+        const { status, body } = await rawRequest(guarded.url, {
+          Action: 'CreateVpc',
+          CidrBlock: '10.1.0.0/16',
+          DryRun: dryRun,
+        });
+        expect([status, xmlValues(body, 'Code')]).toEqual([403, ['UnauthorizedOperation']]);
+      }
+      expect((await rawRequest(guarded.url, { Action: 'DescribeVpcs' })).status).toBe(200);
+    } finally {
+      await guarded.close();
+    }
+  });
+
   it('answers an unexpected failure with InternalError (500) and keeps serving', async () => {
     const { registerAction } = await import('../../src/ec2/registry');
     registerAction('TestExplode', {
