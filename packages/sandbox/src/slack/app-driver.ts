@@ -25,6 +25,7 @@ export interface DriverResult {
   /** Slack's error when the request failed from the user's point of view. */
   error?: 'operation_timeout' | 'dispatch_failed';
   responseUrl?: string;
+  responseUrlId?: string;
   triggerId?: string;
 }
 
@@ -83,7 +84,13 @@ export class SlackAppDriver {
     const content = ackContent(result.body);
     if (content) {
       const inChannel = (result.body as Record<string, unknown>)['response_type'] === 'in_channel';
-      this.ws.recordAck({ user: args.user, channel, content, inChannel });
+      this.ws.recordAck({
+        user: args.user,
+        channel,
+        content,
+        inChannel,
+        ...(result.responseUrlId ? { responseUrlId: result.responseUrlId } : {}),
+      });
     }
     return result;
   }
@@ -176,7 +183,7 @@ export class SlackAppDriver {
       status: sent.status,
       body: sent.json ?? sent.text,
       elapsedMs,
-      ...(sent.responseUrl ? { responseUrl: sent.responseUrl.url } : {}),
+      ...(sent.responseUrl ? { responseUrl: sent.responseUrl.url, responseUrlId: sent.responseUrl.id } : {}),
       ...(sent.triggerId ? { triggerId: sent.triggerId } : {}),
     };
     if (elapsedMs > this.ackDeadlineMs) result.error = 'operation_timeout';

@@ -41,6 +41,13 @@ const METHODS: Record<string, Method> = {
     return { channel: message.channel, ts: message.ts, text: message.text, message: wire(message) };
   },
 
+  'chat.delete': (ws, p) => {
+    const ts = str(p['ts']);
+    if (!ts) throw new SlackApiError('message_not_found');
+    const message = ws.deleteMessage({ channel: str(p['channel']) ?? '', ts });
+    return { channel: message.channel, ts: message.ts };
+  },
+
   'views.open': (ws, p) => {
     const view = ws.openView({
       triggerId: str(p['trigger_id']) ?? '',

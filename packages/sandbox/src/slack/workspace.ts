@@ -153,6 +153,16 @@ export class SlackWorkspace {
     return message;
   }
 
+  deleteMessage(args: { channel: string; ts: string }): ChannelMessage {
+    const channel = this.requireChannel(args.channel);
+    const message = this.findMessage(channel, args.ts);
+    if (!message || message.deleted) throw new SlackApiError('message_not_found');
+    if (message.botId !== this.seed.bot.botId) throw new SlackApiError('cant_delete_message');
+    message.deleted = true;
+    this.record('message.deleted', { channel, ts: message.ts, data: message });
+    return message;
+  }
+
   openView(args: { triggerId: string; view: unknown }): OpenedView {
     const view = checkView(args.view);
     const trigger = this.triggers.use(args.triggerId);
@@ -331,16 +341,28 @@ export class SlackWorkspace {
 
   // ---- what Slack itself shows around an interaction -----------------------------------------
 
-  /** The body an app acked a slash command with, shown as Slack shows it (ephemeral by default). */
-  recordAck(args: { user: string; channel: string; content: MessageContent; inChannel: boolean }): void {
+  /**
+   * The body an app acked a slash command with, shown as Slack shows it (ephemeral by default).
+   * It becomes what the command's response_url replaces with `replace_original`.
+   */
+  recordAck(args: {
+    user: string;
+    channel: string;
+    content: MessageContent;
+    inChannel: boolean;
+    responseUrlId?: string;
+  }): { kind: 'ephemeral' | 'in_channel'; ts: string } {
     const base = {
       text: args.content.text ?? '',
       ...(args.content.blocks ? { blocks: args.content.blocks } : {}),
+      ...(args.responseUrlId ? { responseUrlId: args.responseUrlId } : {}),
     };
+    const ts = this.nextTs();
+    const kind = args.inChannel ? 'in_channel' : 'ephemeral';
     if (args.inChannel) {
       this.addChannelMessage({
         channel: args.channel,
-        ts: this.nextTs(),
+        ts,
         user: this.seed.bot.userId,
         botId: this.seed.bot.botId,
         ...base,
@@ -348,16 +370,12 @@ export class SlackWorkspace {
         deleted: false,
         via: 'ack',
       });
-      return;
+    } else {
+      this.addEphemeral({ channel: args.channel, user: args.user, ts, ...base, deleted: false, via: 'ack' });
     }
-    this.addEphemeral({
-      channel: args.channel,
-      user: args.user,
-      ts: this.nextTs(),
-      ...base,
-      deleted: false,
-      via: 'ack',
-    });
+    const record = args.responseUrlId ? this.responseUrls.get(args.responseUrlId) : undefined;
+    if (record && !record.last) record.last = { kind, ts };
+    return { kind, ts };
   }
 
   /** Slack's own ephemeral notice, e.g. `/ec2 failed with the error "operation_timeout"`. */

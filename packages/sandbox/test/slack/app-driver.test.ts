@@ -33,6 +33,17 @@ function fakeApp(): Server {
         if (text === 'fail') return json(500, { error: 'boom' });
         if (text === 'slow') return void setTimeout(() => json(200, { text: 'late' }), 150);
         if (text === 'quiet') return json(200);
+        if (text === 'progress') {
+          json(200, { text: 'Working…' });
+          setTimeout(() => {
+            void fetch(form.get('response_url') as string, {
+              method: 'POST',
+              headers: { 'content-type': 'application/json' },
+              body: JSON.stringify({ replace_original: true, text: 'Done' }),
+            });
+          }, 20);
+          return;
+        }
         if (text === 'loud') return json(200, { response_type: 'in_channel', text: 'everyone: on it' });
         return json(200, {
           text: 'pick one',
@@ -103,6 +114,20 @@ describe('driving the app as a person in Slack (the console’s way in)', () => 
       text: 'everyone: on it',
       via: 'ack',
     });
+  });
+
+  it('lets the response_url replace the ack message, as Slack does for a slash command', async () => {
+    const result = await emulator.driver.command({
+      user: 'UOPERATOR',
+      channel: 'C0EC2OPS',
+      text: '/ec2 progress',
+    });
+    const mine = () =>
+      emulator.workspace
+        .ephemerals({ user: 'UOPERATOR' })
+        .filter((m) => m.responseUrlId === result.responseUrlId);
+    for (let i = 0; i < 50 && mine()[0]?.text !== 'Done'; i++) await new Promise((r) => setTimeout(r, 10));
+    expect(mine()).toEqual([expect.objectContaining({ text: 'Done', via: 'ack' })]);
   });
 
   it('shows nothing for an empty ack', async () => {

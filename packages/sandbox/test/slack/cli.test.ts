@@ -115,7 +115,7 @@ describe('ec2ops slack', () => {
       '--wait',
       '5',
       '--settle',
-      '300',
+      '200',
     ]);
     expect(io.err()).toBe('');
     expect(code).toBe(0);
@@ -150,7 +150,7 @@ describe('ec2ops slack', () => {
       '--wait',
       '5',
       '--settle',
-      '300',
+      '200',
       '--json',
     ]);
     expect(code).toBe(0);
@@ -171,7 +171,7 @@ describe('ec2ops slack', () => {
       '--wait',
       '5',
       '--settle',
-      '300',
+      '200',
     ]);
     expect(code).toBe(0);
     expect(io.out()).toContain('done & dusted');

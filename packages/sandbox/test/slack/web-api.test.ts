@@ -215,6 +215,15 @@ describe('Slack Web API emulator, through the real @slack/web-api WebClient', ()
     });
   });
 
+  it('deletes a message with chat.delete, once', async () => {
+    const posted = await slack.chat.postMessage({ channel: 'C0EC2OPS', text: 'temporary' });
+    expect((await slack.chat.delete({ channel: 'C0EC2OPS', ts: posted.ts as string })).ok).toBe(true);
+    expect(emulator.workspace.messages('C0EC2OPS').some((m) => m.ts === posted.ts)).toBe(false);
+    expect(await platformError(slack.chat.delete({ channel: 'C0EC2OPS', ts: posted.ts as string }))).toEqual({
+      error: 'message_not_found',
+    });
+  });
+
   it('records ephemeral messages per user', async () => {
     const res = await slack.chat.postEphemeral({ channel: 'C0EC2OPS', user: 'UVIEWER', text: 'only you' });
     expect(res.message_ts).toBeDefined();
