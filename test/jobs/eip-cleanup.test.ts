@@ -209,6 +209,23 @@ describe('eip-cleanup against the EC2 emulator', () => {
     expect(report.money[0]?.usdPerMonth).toBeCloseTo(2 * 0.005 * 730);
   });
 
+  it('starts no release after the deadline and leaves it for the next run', async () => {
+    world = await startWorld();
+    const ec2 = world.ec2('us-east-1');
+    await allocateAddress(ec2, 'old', { ...M, 'ec2ops:idle-since': ago(9 * DAY) });
+    const report = await runJob('eip-cleanup', {
+      ec2: world.ec2,
+      config: stageConfig(),
+      now: NOW,
+      dryRun: false,
+      deadline: Date.now() - 1,
+    });
+    expect(report.lines.map((l) => [l.action, l.status, l.message])).toEqual([
+      ['release', 'skipped', 'out of time in this run: the next run releases it'],
+    ]);
+    expect(Object.keys(await remaining(ec2))).toEqual(['old']);
+  });
+
   it('handles several regions independently', async () => {
     world = await startWorld();
     await seedMatrix(world, 'us-east-1');

@@ -242,6 +242,9 @@ async function applyRelease(
   return settle(
     item,
     async () => {
+      if (ctx.deadline !== undefined && Date.now() >= ctx.deadline) {
+        return { status: 'skipped', reason: 'out of time in this run: the next run releases it' };
+      }
       // Never rely on EC2 to refuse: in the default VPC it silently disassociates. Re-read first.
       const fresh = await describeOne(ctx.ec2, item.id);
       if (!fresh) return { status: 'done', detail: ALREADY_RELEASED };

@@ -4,6 +4,7 @@ import { parseInstant } from '@ec2ops/core/jobs/instant';
 import { reportHasFailures, summaryLine } from '@ec2ops/core/jobs/report';
 import type { JobName, JobReport } from '@ec2ops/core/jobs/types';
 import middy from '@middy/core';
+import type { Context } from 'aws-lambda';
 import { createJobRoot, type JobRoot } from './root';
 import { runJob } from './run';
 
@@ -52,6 +53,16 @@ function readEvent(event: unknown): JobEvent {
   return out;
 }
 
+/** Time kept back to report and post to Slack before Lambda stops the function. */
+const REPORT_RESERVE_MS = 15_000;
+
+function deadlineOf(context: Context | undefined): number | undefined {
+  const left = context?.getRemainingTimeInMillis?.();
+  return typeof left === 'number' && left > 0
+    ? Date.now() + Math.max(0, left - REPORT_RESERVE_MS)
+    : undefined;
+}
+
 /**
  * A Lambda handler for one job. The root is built once per cold start (lazily, so importing
  * the module in tests costs nothing). Item failures are reported, not thrown: a throw would make
@@ -59,7 +70,7 @@ function readEvent(event: unknown): JobEvent {
  */
 export function createJobHandler(name: JobName, buildRoot: () => JobRoot = createJobRoot) {
   let root: JobRoot | undefined;
-  return middy<unknown, JobHandlerResult>().handler(async (event) => {
+  return middy<unknown, JobHandlerResult>().handler(async (event, context) => {
     root ??= buildRoot();
     const input = readEvent(event);
     const settings = resolveJobSettings(root.config, name);
@@ -75,6 +86,7 @@ export function createJobHandler(name: JobName, buildRoot: () => JobRoot = creat
       dryRun,
       regions: input.regions,
       log: root.log,
+      deadline: deadlineOf(context),
     });
     return {
       job: name,

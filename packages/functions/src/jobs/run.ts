@@ -49,6 +49,7 @@ export async function runJob(name: JobName, deps: RunJobDeps): Promise<JobReport
     dryRun: deps.dryRun,
     log: log.child({ region }),
     notifier: deps.notifier,
+    deadline: deps.deadline,
   }));
 
   const regionFailures: RegionFailure[] = [];

@@ -26,6 +26,11 @@ export interface RegionContext {
   dryRun: boolean;
   log: Logger;
   notifier: Notifier | undefined;
+  /**
+   * Wall-clock instant (epoch ms) after which apply should start nothing new: what is left is
+   * reported as skipped and the next run does it (state lives in tags). Undefined: no limit.
+   */
+  deadline?: number | undefined;
 }
 
 export interface SummaryInput<D> {
@@ -60,4 +65,6 @@ export interface RunJobDeps {
   log?: Logger | undefined;
   /** Regions planned/applied at the same time (default 3). */
   concurrency?: number | undefined;
+  /** See RegionContext.deadline; the Lambda handler sets it from the remaining time. */
+  deadline?: number | undefined;
 }
