@@ -28,6 +28,8 @@ export interface BakeHarness {
   at(offsetMs?: number): Date;
   config(bake?: object, extra?: object): StageConfig;
   run(now: Date, config?: StageConfig, dryRun?: boolean): Promise<JobReport>;
+  /** A client of another region of the same emulator. */
+  client(region: string): EC2Client;
   control(method: string, path: string, body?: unknown): Promise<unknown>;
   /** Fails the next `n` requests of `action` with `code` (an interrupted run, a stuck snapshot). */
   failNext(action: string, code: string, n?: number): void;
@@ -76,6 +78,7 @@ export async function startBakeHarness(): Promise<BakeHarness> {
     credentials: { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'secret' },
     maxAttempts: 1,
   });
+  const others = new Map<string, EC2Client>();
   const control = async (method: string, path: string, body?: unknown) => {
     const response = await fetch(`${emulator.url}${path}`, {
       method,
@@ -116,7 +119,21 @@ export async function startBakeHarness(): Promise<BakeHarness> {
     config: (bake = {}, extra = {}) =>
       parseStageConfig({ stage: 'test', production: true, regions: ['us-east-1'], bake, ...extra }),
     run: (now, config = harness.config(), dryRun = false) =>
-      runJob('ami-bake', { ec2: () => ec2, config, now, dryRun }),
+      runJob('ami-bake', { ec2: (region) => harness.client(region), config, now, dryRun }),
+    client(region) {
+      if (region === 'us-east-1') return ec2;
+      let client = others.get(region);
+      if (!client) {
+        client = new EC2Client({
+          endpoint: emulator.url,
+          region,
+          credentials: { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'secret' },
+          maxAttempts: 1,
+        });
+        others.set(region, client);
+      }
+      return client;
+    },
     control,
     failNext(action, code, n = 1) {
       faults.set(action, { code, left: n });
@@ -172,6 +189,7 @@ export async function startBakeHarness(): Promise<BakeHarness> {
     snapshotsOf: (source) => list(source, 'snapshots'),
     async close() {
       ec2.destroy();
+      for (const client of others.values()) client.destroy();
       await emulator.close();
     },
   };

@@ -256,6 +256,37 @@ describe('ami-bake idempotency', () => {
     });
   });
 
+  it('bakes only in bake.regions, a subset of the stage regions', async () => {
+    const here = await h.instance({ 'ec2ops:bake': 'nightly' });
+    const eu = h.client('eu-west-1');
+    const image = (await eu.send(new DescribeImagesCommand({ Owners: ['amazon'] }))).Images![0]!.ImageId!;
+    const there = (
+      await eu.send(
+        new RunInstancesCommand({
+          ImageId: image,
+          MinCount: 1,
+          MaxCount: 1,
+          TagSpecifications: [{ ResourceType: 'instance', Tags: [{ Key: 'ec2ops:bake', Value: 'nightly' }] }],
+        }),
+      )
+    ).Instances![0]!.InstanceId!;
+    const config = h.config({ regions: ['eu-west-1'] }, { regions: ['us-east-1', 'eu-west-1'] });
+    const report = await h.run(h.at(5 * DAY), config);
+    expect(report.lines.find((l) => l.id === there)).toMatchObject({
+      region: 'eu-west-1',
+      action: 'bake',
+      status: 'done',
+    });
+    expect(report.lines.find((l) => l.id === here)).toBeUndefined();
+    const euImages = await eu.send(
+      new DescribeImagesCommand({
+        Owners: ['self'],
+        Filters: [{ Name: 'tag:ec2ops:source-instance', Values: [there] }],
+      }),
+    );
+    expect(euImages.Images?.length).toBe(1);
+  });
+
   it('changes nothing on a dry run', async () => {
     const source = await h.instance({ 'ec2ops:bake': 'nightly' });
     const images = [await h.pastImage(source, 1), await h.pastImage(source, 2), await h.pastImage(source, 3)];
