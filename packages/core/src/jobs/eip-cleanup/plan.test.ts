@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { type Address, decide, type EipPolicy, planEipCleanup } from './plan';
 
@@ -192,5 +193,59 @@ describe('eip-cleanup plan', () => {
       NOW,
     );
     expect(plan.items.map((i) => [i.id, i.action])).toEqual([['eipalloc-p', 'release']]);
+  });
+});
+
+describe('eip-cleanup plan, for any set of addresses', () => {
+  const tagsArb = fc.record(
+    {
+      managed: fc.constantFrom('true', 'false', undefined),
+      keep: fc.constantFrom('true', 'TRUE', 'false', undefined),
+      idleDays: fc.option(fc.double({ min: -2, max: 30, noNaN: true }), { nil: undefined }),
+      owner: fc.constantFrom('U1', undefined),
+      associated: fc.boolean(),
+    },
+    { requiredKeys: ['associated'] },
+  );
+
+  it('releases only unassociated, unkept, in-scope addresses idle for the grace period', () => {
+    fc.assert(
+      fc.property(fc.array(tagsArb, { maxLength: 30 }), fc.constantFrom('managed', 'all'), (specs, scope) => {
+        const addresses: Address[] = specs.map((s, i) => {
+          const tags: Record<string, string> = {};
+          if (s.managed !== undefined) tags['ec2ops:managed'] = s.managed;
+          if (s.keep !== undefined) tags['ec2ops:keep'] = s.keep;
+          if (s.idleDays !== undefined) tags['ec2ops:idle-since'] = ago(s.idleDays * DAY);
+          if (s.owner !== undefined) tags['ec2ops:owner'] = s.owner;
+          return {
+            allocationId: `eipalloc-${i}`,
+            publicIp: `203.0.113.${i}`,
+            tags,
+            ...(s.associated ? { associationId: `eipassoc-${i}` } : {}),
+          };
+        });
+        const plan = planEipCleanup(
+          'us-east-1',
+          addresses,
+          { ...policy, scope: scope as 'managed' | 'all' },
+          NOW,
+        );
+        const byId = new Map(addresses.map((a, i) => [a.allocationId, specs[i]!]));
+        for (const item of plan.items) {
+          const spec = byId.get(item.id)!;
+          expect(spec.keep?.toLowerCase()).not.toBe('true');
+          if (scope === 'managed') expect(spec.managed).toBe('true');
+          if (item.action === 'release') {
+            expect(spec.associated).toBe(false);
+            expect(spec.idleDays).toBeGreaterThanOrEqual(7);
+          }
+          if (item.action === 'unmark') expect(spec.associated).toBe(true);
+          if (item.action === 'mark') expect(spec.associated).toBe(false);
+        }
+        // every address is either acted on or skipped, exactly once
+        expect(plan.items.length + plan.skipped.length).toBe(addresses.length);
+      }),
+      { numRuns: 200 },
+    );
   });
 });
