@@ -16,6 +16,8 @@ import {
   RevokeSecurityGroupEgressCommand,
   RevokeSecurityGroupIngressCommand,
   type SecurityGroupRule,
+  UpdateSecurityGroupRuleDescriptionsEgressCommand,
+  UpdateSecurityGroupRuleDescriptionsIngressCommand,
 } from '@aws-sdk/client-ec2';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addVpc, errorCode, errorOf, type Harness, startHarness } from './sg-eip-harness';
@@ -867,6 +869,67 @@ describe('ModifySecurityGroupRules', () => {
           new ModifySecurityGroupRulesCommand({
             GroupId: groupId,
             SecurityGroupRules: [{ SecurityGroupRuleId: 'sgr-0123456789abcdef0', SecurityGroupRule: rule }],
+          }),
+        ),
+      ),
+    ).toBe('InvalidSecurityGroupRuleId.NotFound');
+  });
+});
+
+describe('UpdateSecurityGroupRuleDescriptionsIngress / Egress', () => {
+  it('changes descriptions by permission or by rule id, and refuses unknown rules', async () => {
+    const groupId = await createGroup();
+    const out = await h.ec2.send(
+      new AuthorizeSecurityGroupIngressCommand({
+        GroupId: groupId,
+        IpPermissions: [tcp(22, '10.0.0.0/8', 'before')],
+      }),
+    );
+    const ruleId = out.SecurityGroupRules![0]!.SecurityGroupRuleId!;
+    expect(
+      await errorCode(
+        h.ec2.send(
+          new UpdateSecurityGroupRuleDescriptionsIngressCommand({
+            GroupId: groupId,
+            IpPermissions: [tcp(22, '10.0.0.0/8', 'x')],
+            DryRun: true,
+          }),
+        ),
+      ),
+    ).toBe('DryRunOperation');
+    await h.ec2.send(
+      new UpdateSecurityGroupRuleDescriptionsIngressCommand({
+        GroupId: groupId,
+        IpPermissions: [tcp(22, '10.0.0.0/8', 'by permission')],
+      }),
+    );
+    const description = async () =>
+      (await rulesOf(groupId)).find((r) => r.SecurityGroupRuleId === ruleId)!.Description;
+    expect(await description()).toBe('by permission');
+    await h.ec2.send(
+      new UpdateSecurityGroupRuleDescriptionsIngressCommand({
+        GroupId: groupId,
+        SecurityGroupRuleDescriptions: [{ SecurityGroupRuleId: ruleId, Description: 'by id' }],
+      }),
+    );
+    expect(await description()).toBe('by id');
+    expect(
+      await errorCode(
+        h.ec2.send(
+          new UpdateSecurityGroupRuleDescriptionsIngressCommand({
+            GroupId: groupId,
+            IpPermissions: [tcp(23, '10.0.0.0/8', 'x')],
+          }),
+        ),
+      ),
+    ).toBe('InvalidPermission.NotFound');
+    // The rule is an ingress rule: the egress variant does not know it.
+    expect(
+      await errorCode(
+        h.ec2.send(
+          new UpdateSecurityGroupRuleDescriptionsEgressCommand({
+            GroupId: groupId,
+            SecurityGroupRuleDescriptions: [{ SecurityGroupRuleId: ruleId, Description: 'x' }],
           }),
         ),
       ),

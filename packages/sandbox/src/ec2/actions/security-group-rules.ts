@@ -188,6 +188,66 @@ writeAction('AuthorizeSecurityGroupEgress', (ctx) => authorize(ctx, true));
 writeAction('RevokeSecurityGroupIngress', (ctx) => revoke(ctx, false));
 writeAction('RevokeSecurityGroupEgress', (ctx) => revoke(ctx, true));
 
+/** UpdateSecurityGroupRuleDescriptions*: by rule id, or by permission (descriptions are not part of a rule's identity). */
+function updateDescriptions(ctx: ActionContext, egress: boolean) {
+  const { params, state } = ctx;
+  const group = targetGroup(ctx, egress);
+  const byId = params.list('SecurityGroupRuleDescription');
+  const byPermission = params.has('IpPermissions');
+  if (byId.length > 0 && byPermission) {
+    throw new Ec2ApiError(
+      'InvalidParameterCombination',
+      'The parameter SecurityGroupRuleDescriptions cannot be used with the parameter IpPermissions',
+    );
+  }
+  ensureDefaultRules(state, ctx.now);
+  const rules = securityGroupRules.in(state);
+  const changes: { rule: SecurityGroupRuleRecord; description: string | undefined }[] = [];
+  if (byId.length > 0) {
+    for (const item of byId) {
+      const id = item.requiredString('SecurityGroupRuleId');
+      if (!isWellFormed(id, ID_KINDS.securityGroupRule)) throw malformed(ID_KINDS.securityGroupRule, id);
+      const rule = rules.get(id);
+      if (!rule || rule.groupId !== group.id || rule.isEgress !== egress)
+        throw notFound(ID_KINDS.securityGroupRule, [id]);
+      changes.push({ rule, description: validateDescription(item.string('Description')) });
+    }
+  } else {
+    const specs = readIpPermissions(params);
+    if (specs.length === 0) {
+      throw new Ec2ApiError(
+        'MissingParameter',
+        'The request must contain the parameter IpPermissions or SecurityGroupRuleDescriptions',
+      );
+    }
+    const existing = new Map<string, SecurityGroupRuleRecord>();
+    for (const rule of rulesOfGroup(state, group.id)) {
+      if (rule.isEgress === egress)
+        existing.set(ruleKey(egress, { ...rule, source: ruleSource(rule) }), rule);
+    }
+    for (const spec of specs) {
+      const rule = existing.get(
+        ruleKey(egress, { ...spec, source: resolveSource(state, group, spec.source, false) }),
+      );
+      if (!rule)
+        throw new Ec2ApiError(
+          'InvalidPermission.NotFound',
+          'The specified rule does not exist in this security group.',
+        );
+      changes.push({ rule, description: spec.description });
+    }
+  }
+  ctx.gate();
+  for (const { rule, description } of changes) {
+    if (description === undefined || description === '') delete rule.description;
+    else rule.description = description;
+  }
+  return { return: true };
+}
+
+writeAction('UpdateSecurityGroupRuleDescriptionsIngress', (ctx) => updateDescriptions(ctx, false));
+writeAction('UpdateSecurityGroupRuleDescriptionsEgress', (ctx) => updateDescriptions(ctx, true));
+
 const RULE_FILTERS: FilterFields<SecurityGroupRuleRecord> = {
   'group-id': (r) => r.groupId,
   'security-group-rule-id': (r) => r.id,
