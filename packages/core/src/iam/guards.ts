@@ -136,17 +136,28 @@ export function applyGuards(need: IamNeed, scope: GuardScope, warnings: string[]
   return grants;
 }
 
+/**
+ * A declared condition applies to the instance only: keys such as `ec2:InstanceType` do not
+ * exist on the volume, image or subnet, where they would make the launch fail.
+ */
 function runInstances(action: string, declared: Condition, scope: GuardScope, why: string): Grant[] {
   const p = scope.tagPrefix;
+  const taggedOnCreate: Condition = {
+    StringEquals: { [`aws:RequestTag/${p}managed`]: 'true' },
+    'ForAllValues:StringLike': { 'aws:TagKeys': [`${p}*`, 'Name'] },
+  };
   return [
     {
       actions: [action],
-      resources: [ARN.instance, ARN.volume],
-      condition: mergeConditions(declared, {
-        StringEquals: { [`aws:RequestTag/${p}managed`]: 'true' },
-        'ForAllValues:StringLike': { 'aws:TagKeys': [`${p}*`, 'Name'] },
-      }),
-      why: `${why} (instance and volumes tagged managed on create)`,
+      resources: [ARN.instance],
+      condition: mergeConditions(declared, taggedOnCreate),
+      why: `${why} (the instance, tagged managed on create)`,
+    },
+    {
+      actions: [action],
+      resources: [ARN.volume],
+      condition: taggedOnCreate,
+      why: `${why} (its volumes, tagged managed on create)`,
     },
     {
       actions: [action],

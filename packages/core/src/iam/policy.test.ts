@@ -169,11 +169,14 @@ describe('guard rails on what EC2 can condition', () => {
 
   it('launches only instances and volumes that carry the managed tag and ec2ops tag keys', () => {
     const statements = grantsOf(build().policies.worker.Statement, 'ec2:RunInstances');
-    const created = statements.find((s) => s.Resource.includes('arn:aws:ec2:*:*:instance/*'))!;
-    expect(created.Resource).toEqual(['arn:aws:ec2:*:*:instance/*', 'arn:aws:ec2:*:*:volume/*']);
-    expect(created.Condition?.StringEquals?.['aws:RequestTag/ec2ops:managed']).toBe('true');
-    expect(created.Condition?.['ForAllValues:StringLike']?.['aws:TagKeys']).toEqual(['Name', 'ec2ops:*']);
-    const used = statements.find((s) => s !== created)!;
+    for (const resource of ['arn:aws:ec2:*:*:instance/*', 'arn:aws:ec2:*:*:volume/*']) {
+      const [created, ...rest] = statements.filter((s) => s.Resource.includes(resource));
+      expect(rest).toEqual([]);
+      expect(created!.Resource).toEqual([resource]);
+      expect(created!.Condition?.StringEquals?.['aws:RequestTag/ec2ops:managed']).toBe('true');
+      expect(created!.Condition?.['ForAllValues:StringLike']?.['aws:TagKeys']).toEqual(['Name', 'ec2ops:*']);
+    }
+    const used = statements.find((s) => s.Resource.includes('arn:aws:ec2:*::image/*'))!;
     expect(used.Resource).toEqual([
       'arn:aws:ec2:*:*:key-pair/*',
       'arn:aws:ec2:*:*:network-interface/*',
@@ -183,6 +186,24 @@ describe('guard rails on what EC2 can condition', () => {
     ]);
     expect(Object.keys(used.Condition ?? {})).toEqual(['StringEquals']);
     expect(Object.keys(used.Condition!.StringEquals!)).toEqual(['aws:RequestedRegion']);
+  });
+
+  it('applies a condition declared on RunInstances to the instance, not to what it uses', () => {
+    const caps = commandCapabilities([
+      {
+        name: 'launch',
+        iam: [
+          {
+            actions: ['ec2:RunInstances'],
+            condition: { StringEquals: { 'ec2:InstanceType': ['t3.micro', 't3.small'] } },
+            why: 'Launch small instances',
+          },
+        ],
+      },
+    ]);
+    const statements = grantsOf(build(caps).policies.worker.Statement, 'ec2:RunInstances');
+    const typed = statements.filter((s) => s.Condition?.StringEquals?.['ec2:InstanceType']);
+    expect(typed.map((s) => s.Resource)).toEqual([['arn:aws:ec2:*:*:instance/*']]);
   });
 
   it('tags on create only in the create actions the same function runs', () => {
