@@ -57,6 +57,12 @@ function limiter(config: StageConfig): Semaphore {
   return s;
 }
 
+/** Past the run's deadline nothing new starts; the next run picks it up (state is in tags). */
+function outOfTime(ctx: RegionContext): boolean {
+  return ctx.deadline !== undefined && Date.now() >= ctx.deadline;
+}
+const LATER = 'out of time in this run: the next run does it';
+
 /** Launch-template heads seen at plan time, to notice a version added between plan and apply. */
 const planTemplates = new WeakMap<AmiBakePlan, TemplateHead[]>();
 
@@ -90,6 +96,7 @@ async function applyBake(ctx: RegionContext, item: AmiBakeItem, keys: BakeTagKey
   return settle(
     item,
     async () => {
+      if (outOfTime(ctx)) return { status: 'skipped', reason: LATER };
       const { imageId, existed } = await createImage(ctx.ec2, data, keys);
       return { status: 'done', detail: `${imageId} ${data.name}${existed ? ' (already created)' : ''}` };
     },
@@ -192,6 +199,7 @@ async function applyDeregisters(
         const veto = vetoes.get(item.id);
         if (veto?.status === 'skipped') return { status: 'skipped', reason: veto.text };
         if (veto?.status === 'done') return { status: 'done', detail: veto.text };
+        if (outOfTime(ctx)) return { status: 'skipped', reason: LATER };
         try {
           await ctx.ec2.send(new DeregisterImageCommand({ ImageId: item.id }));
         } catch (error) {
@@ -222,6 +230,7 @@ async function applySnapshotDeletes(
       settle(
         item,
         async () => {
+          if (outOfTime(ctx)) return { status: 'skipped', reason: LATER };
           try {
             await ctx.ec2.send(new DeleteSnapshotCommand({ SnapshotId: data.snapshotId }));
           } catch (error) {

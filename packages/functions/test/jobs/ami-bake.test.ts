@@ -8,6 +8,7 @@ import {
   StopInstancesCommand,
 } from '@aws-sdk/client-ec2';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runJob } from '../../src/jobs/run';
 import { type BakeHarness, DAY, startBakeHarness } from './ami-bake-harness';
 
 let h: BakeHarness;
@@ -285,6 +286,24 @@ describe('ami-bake idempotency', () => {
       }),
     );
     expect(euImages.Images?.length).toBe(1);
+  });
+
+  it('starts nothing past the Lambda deadline and leaves it to the next run', async () => {
+    const source = await h.instance({ 'ec2ops:bake': 'nightly' });
+    const images = [await h.pastImage(source, 1), await h.pastImage(source, 2)];
+    const report = await runJob('ami-bake', {
+      ec2: () => h.ec2,
+      config: h.config({ retention: { count: 1 } }),
+      now: h.at(6 * DAY),
+      dryRun: false,
+      deadline: Date.now() - 1,
+    });
+    const mine = report.lines.filter((l) => l.id === source || l.id === images[1]!.imageId);
+    expect(mine.map((l) => [l.action, l.status, l.message])).toEqual([
+      ['bake', 'skipped', 'out of time in this run: the next run does it'],
+      ['deregister', 'skipped', 'out of time in this run: the next run does it'],
+    ]);
+    expect(await h.imagesOf(source)).toEqual(sorted(images.map((i) => i.imageId)));
   });
 
   it('changes nothing on a dry run', async () => {
