@@ -100,6 +100,8 @@ export class SqsPoller {
       } finally {
         this.inFlight -= 1;
       }
+      // A consumer that answers synchronously must not starve the event loop (I/O, timers).
+      await new Promise((resolve) => setImmediate(resolve));
     }
   }
 

@@ -213,6 +213,25 @@ describe('delivery to a Lambda-style consumer', () => {
     await expect(sqs.drain({ timeoutMs: 200 })).rejects.toThrow(/stuck/);
   });
 
+  it('keeps the event loop turning while a synchronous consumer fails with no visibility timeout', async () => {
+    await sqs.close();
+    sqs = await startSqsEmulator({ queues: [{ name: 'hot', visibilityTimeoutSeconds: 0 }] });
+    let calls = 0;
+    sqs.consume('hot', () => {
+      calls += 1;
+      throw new Error('sync failure');
+    });
+    sqs.send('hot', 'spin');
+    // Redelivered without pause, forever: a timer still fires, so I/O and close() still work.
+    const callsWhenTimerFired = await new Promise<number>((resolve) => setTimeout(() => resolve(calls), 20));
+    expect(callsWhenTimerFired).toBeGreaterThan(1);
+    await sqs.close();
+    const afterClose = calls;
+    await new Promise((r) => setTimeout(r, 20));
+    expect(calls).toBe(afterClose);
+    sqs = await startSqsEmulator({ queues: [{ name: 'work' }] });
+  });
+
   it('stops delivering after close', async () => {
     let calls = 0;
     sqs.consume('work', () => {

@@ -1,9 +1,11 @@
 import { createHash } from 'node:crypto';
 import {
   ChangeMessageVisibilityCommand,
+  CreateQueueCommand,
   DeleteMessageCommand,
   GetQueueAttributesCommand,
   GetQueueUrlCommand,
+  ListQueuesCommand,
   ReceiveMessageCommand,
   SendMessageBatchCommand,
   SendMessageCommand,
@@ -294,5 +296,69 @@ describe('SQS-style errors', () => {
     expect(((await unsigned.json()) as { __type: string }).__type).toMatch(
       /MissingAuthenticationTokenException$/,
     );
+  });
+});
+
+describe('the rest of the queue API', () => {
+  it('long-polls with WaitTimeSeconds until a message arrives', async () => {
+    const url = sqs.queueUrl('ec2ops-work');
+    const started = Date.now();
+    const receiving = client.send(new ReceiveMessageCommand({ QueueUrl: url, WaitTimeSeconds: 5 }));
+    await new Promise((r) => setTimeout(r, 100));
+    await client.send(new SendMessageCommand({ QueueUrl: url, MessageBody: 'late arrival' }));
+    const got = await receiving;
+    expect(got.Messages?.[0]?.Body).toBe('late arrival');
+    expect(Date.now() - started).toBeLessThan(3000);
+    await client.send(
+      new DeleteMessageCommand({ QueueUrl: url, ReceiptHandle: got.Messages?.[0]?.ReceiptHandle }),
+    );
+  });
+
+  it('refuses MaxNumberOfMessages outside 1–10 and a visibility change of a message not in flight', async () => {
+    const url = sqs.queueUrl('ec2ops-work');
+    const tooMany = await refusal(
+      client.send(new ReceiveMessageCommand({ QueueUrl: url, MaxNumberOfMessages: 11 })),
+    );
+    expect(tooMany.name).toBe('InvalidParameterValue');
+    await client.send(new SendMessageCommand({ QueueUrl: url, MessageBody: 'once' }));
+    const got = await client.send(new ReceiveMessageCommand({ QueueUrl: url }));
+    const handle = got.Messages?.[0]?.ReceiptHandle;
+    await client.send(new DeleteMessageCommand({ QueueUrl: url, ReceiptHandle: handle }));
+    const gone = await refusal(
+      client.send(
+        new ChangeMessageVisibilityCommand({ QueueUrl: url, ReceiptHandle: handle, VisibilityTimeout: 10 }),
+      ),
+    );
+    expect(gone.name).toBe('MessageNotInflight');
+  });
+
+  it('creates queues with a RedrivePolicy through the API and reports it in the attributes', async () => {
+    const dlq = await client.send(new CreateQueueCommand({ QueueName: 'api-dlq' }));
+    const dlqArn = (
+      await client.send(
+        new GetQueueAttributesCommand({ QueueUrl: dlq.QueueUrl, AttributeNames: ['QueueArn'] }),
+      )
+    ).Attributes?.QueueArn;
+    expect(dlqArn).toBe('arn:aws:sqs:us-east-1:000000000000:api-dlq');
+    const main = await client.send(
+      new CreateQueueCommand({
+        QueueName: 'api-main',
+        Attributes: {
+          VisibilityTimeout: '5',
+          RedrivePolicy: JSON.stringify({ deadLetterTargetArn: dlqArn, maxReceiveCount: 2 }),
+        },
+      }),
+    );
+    expect(main.QueueUrl).toBe(`${sqs.url}/000000000000/api-main`);
+    const attrs = await client.send(
+      new GetQueueAttributesCommand({ QueueUrl: main.QueueUrl, AttributeNames: ['All'] }),
+    );
+    expect(JSON.parse(attrs.Attributes?.RedrivePolicy as string)).toEqual({
+      deadLetterTargetArn: dlqArn,
+      maxReceiveCount: 2,
+    });
+    expect(attrs.Attributes?.VisibilityTimeout).toBe('5');
+    const queues = await client.send(new ListQueuesCommand({ QueueNamePrefix: 'api-' }));
+    expect(queues.QueueUrls?.sort()).toEqual([dlq.QueueUrl, main.QueueUrl].sort());
   });
 });
