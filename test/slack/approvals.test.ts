@@ -94,7 +94,7 @@ describe('approvals', () => {
       auditLines(h.logs)
         .filter((l) => l['requestId'] === requestId)
         .map((l) => l['event']),
-    ).toEqual(['approval-requested', 'approved', 'outcome']);
+    ).toEqual(['allowed', 'approval-requested', 'approved', 'outcome']);
   });
 
   it('a double click executes once', async () => {

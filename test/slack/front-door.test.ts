@@ -76,4 +76,24 @@ describe('/ec2 help through the whole front door', () => {
         .some((m) => m.text.includes('denied') && m.text.includes('UNOBODY1')),
     ).toBe(true);
   });
+
+  it('audits an allowed request and its outcome as structured lines with who, what, where, result and duration', async () => {
+    await h.client.slashCommand('/ec2 help', { user: 'UVIEWER', channel: 'C0EC2OPS' });
+    await h.sqs.drain();
+    const queued = h.sent.at(-1)!;
+    const requestId = queued.kind === 'command' ? queued.request.id : '';
+    const lines = auditLines(h.logs).filter((l) => l['requestId'] === requestId);
+    expect(lines.map((l) => l['event'])).toEqual(['allowed', 'outcome']);
+    expect(lines[0]).toEqual(
+      expect.objectContaining({
+        user: 'UVIEWER',
+        role: 'viewer',
+        command: 'help',
+        channel: 'C0EC2OPS',
+        stage: 'test',
+      }),
+    );
+    expect(lines[1]).toEqual(expect.objectContaining({ result: 'ok', durationMs: expect.any(Number) }));
+    expect(h.slack.workspace.messages('C0AUDIT').filter((m) => m.text.includes(requestId))).toHaveLength(1);
+  });
 });

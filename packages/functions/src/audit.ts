@@ -5,7 +5,8 @@ export type AuditInput = Parameters<typeof auditRecord>[0];
 
 /** Writes audit records; where they go besides the log depends on the function. */
 export interface Auditor {
-  record(input: AuditInput): Promise<AuditRecord>;
+  /** `channel: false` logs only (the audit channel gets one line per request: its outcome). */
+  record(input: AuditInput, options?: { channel?: boolean }): Promise<AuditRecord>;
 }
 
 /**
@@ -18,10 +19,10 @@ export function createAuditor(
   forward?: (record: AuditRecord, text: string) => Promise<void>,
 ): Auditor {
   return {
-    async record(input) {
+    async record(input, options = {}) {
       const record = auditRecord(input);
       logger.info(record, `audit ${record.event}`);
-      if (forward) {
+      if (forward && options.channel !== false) {
         try {
           await forward(record, auditText(record));
         } catch (error) {

@@ -25,8 +25,8 @@ export type IntakeResult =
 /**
  * The one path every command takes in the slack function: role → parse → role needed by the
  * command → queue. Nothing slow happens here (the role lookup is bounded, see roles.ts).
- * Denials are audited; allowed requests are logged here and audited with their outcome by the
- * worker, so the audit channel gets one line per request, not two.
+ * Every decision is audited; only denials also go to the audit channel from here (an allowed
+ * request reaches it with its outcome, from the worker), so the channel gets one line per request.
  */
 export async function intake(deps: SlackDeps, input: Intake): Promise<IntakeResult> {
   const requestId = deps.newRequestId();
@@ -107,9 +107,19 @@ export async function intake(deps: SlackDeps, input: Intake): Promise<IntakeResu
     deps.logger.error({ err: error, requestId }, 'could not queue the request');
     return { kind: 'refused', requestId, error };
   }
-  deps.logger.info(
-    { requestId, user: input.user.id, role, command: spec.name, channel: input.channel.id },
-    'request queued',
+  await deps.auditor.record(
+    {
+      event: 'allowed',
+      requestId,
+      at: started,
+      stage: deps.config.stage,
+      user: input.user.id,
+      role,
+      command: spec.name,
+      text: request.text,
+      channel: input.channel.id,
+    },
+    { channel: false },
   );
   return { kind: 'queued', request, spec };
 }
