@@ -159,6 +159,17 @@ export class Params {
     return lines.sort().join('\n');
   }
 
+  /** Every parameter below this node as `[dotted name, value]`, in request order. */
+  entries(): [string, string][] {
+    const out: [string, string][] = [];
+    const walk = (node: QueryNode, prefix: string): void => {
+      if (node.value !== undefined && prefix) out.push([prefix, node.value]);
+      for (const [key, child] of node.children) walk(child, prefix ? `${prefix}.${key}` : key);
+    };
+    walk(this.node, '');
+    return out;
+  }
+
   /** The node's own value (for members of `strings`-like lists read through `list`). */
   get value(): string | undefined {
     return this.node.value;

@@ -4,8 +4,10 @@ import {
   DescribeLaunchTemplatesCommand,
   DescribeLaunchTemplateVersionsCommand,
   type DescribeLaunchTemplateVersionsCommandInput,
+  DescribeVolumesCommand,
   type EC2Client,
   paginateDescribeLaunchTemplateVersions,
+  RunInstancesCommand,
 } from '@aws-sdk/client-ec2';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { amazonLinuxImage } from './fixtures';
@@ -205,6 +207,87 @@ describe('launch templates', () => {
       }),
     );
     expect(created.Warning?.Errors?.map((e) => e.Code)).toEqual(['InvalidAMIID.NotFound']);
+  });
+
+  it('launches instances from a template version, the request overriding it and tags merged', async () => {
+    const created = await ec2.send(
+      new CreateLaunchTemplateCommand({
+        LaunchTemplateName: 'launchable',
+        LaunchTemplateData: {
+          ImageId: x86,
+          InstanceType: 't3.small',
+          MetadataOptions: { HttpTokens: 'required' },
+          BlockDeviceMappings: [{ DeviceName: '/dev/xvda', Ebs: { VolumeSize: 25, VolumeType: 'gp3' } }],
+          TagSpecifications: [
+            {
+              ResourceType: 'instance',
+              Tags: [
+                { Key: 'ec2ops:managed', Value: 'true' },
+                { Key: 'env', Value: 'dev' },
+              ],
+            },
+          ],
+        },
+      }),
+    );
+    const id = created.LaunchTemplate!.LaunchTemplateId!;
+    await ec2.send(
+      new CreateLaunchTemplateVersionCommand({
+        LaunchTemplateId: id,
+        SourceVersion: '1',
+        LaunchTemplateData: { InstanceType: 't3.medium' },
+      }),
+    );
+    const fromDefault = await ec2.send(
+      new RunInstancesCommand({
+        MinCount: 1,
+        MaxCount: 1,
+        LaunchTemplate: { LaunchTemplateName: 'launchable' },
+      }),
+    );
+    const [first] = fromDefault.Instances ?? [];
+    expect(first).toMatchObject({
+      ImageId: x86,
+      InstanceType: 't3.small',
+      MetadataOptions: { HttpTokens: 'required' },
+    });
+    expect(first!.Tags).toEqual([
+      { Key: 'ec2ops:managed', Value: 'true' },
+      { Key: 'env', Value: 'dev' },
+      { Key: 'aws:ec2launchtemplate:id', Value: id },
+      { Key: 'aws:ec2launchtemplate:version', Value: '1' },
+    ]);
+    const [root] =
+      (
+        await ec2.send(
+          new DescribeVolumesCommand({ VolumeIds: [first!.BlockDeviceMappings![0]!.Ebs!.VolumeId!] }),
+        )
+      ).Volumes ?? [];
+    expect(root?.Size).toBe(25);
+
+    const overridden = await ec2.send(
+      new RunInstancesCommand({
+        MinCount: 1,
+        MaxCount: 1,
+        LaunchTemplate: { LaunchTemplateId: id, Version: '$Latest' },
+        InstanceType: 't3.large',
+        TagSpecifications: [{ ResourceType: 'instance', Tags: [{ Key: 'env', Value: 'prod' }] }],
+      }),
+    );
+    const [second] = overridden.Instances ?? [];
+    expect(second!.InstanceType).toBe('t3.large');
+    expect(second!.Tags).toContainEqual({ Key: 'env', Value: 'prod' });
+    expect(second!.Tags).toContainEqual({ Key: 'aws:ec2launchtemplate:version', Value: '2' });
+    const missing = await failure(
+      ec2.send(
+        new RunInstancesCommand({
+          MinCount: 1,
+          MaxCount: 1,
+          LaunchTemplate: { LaunchTemplateId: id, Version: '5' },
+        }),
+      ),
+    );
+    expect(missing.code).toBe('InvalidLaunchTemplateId.VersionNotFound');
   });
 
   it('is idempotent with a ClientToken, and changes nothing on DryRun', async () => {

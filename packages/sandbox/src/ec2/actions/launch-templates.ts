@@ -64,7 +64,7 @@ function notFoundByName(): Ec2ApiError {
 }
 
 /** `LaunchTemplateId` or `LaunchTemplateName` (exactly one). */
-function findTemplate(state: RegionState, params: Params): LaunchTemplateRecord {
+export function findTemplate(state: RegionState, params: Params): LaunchTemplateRecord {
   const id = params.string('LaunchTemplateId');
   const name = params.string('LaunchTemplateName');
   if (id !== undefined && name !== undefined) {
@@ -103,7 +103,7 @@ function versionNumber(template: LaunchTemplateRecord, selector: string): number
   return Number(selector);
 }
 
-function findVersion(template: LaunchTemplateRecord, selector: string): LaunchTemplateVersionRecord {
+export function findVersion(template: LaunchTemplateRecord, selector: string): LaunchTemplateVersionRecord {
   const number = versionNumber(template, selector);
   const version = template.versions.find((v) => v.versionNumber === number);
   if (!version) {

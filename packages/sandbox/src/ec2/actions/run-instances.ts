@@ -24,6 +24,7 @@ import { readTagSpecifications } from '../tags';
 import type { XmlObject } from '../xml';
 import { type BlockDeviceSpec, readBlockDeviceMappings } from './block-devices';
 import { reservationsWire } from './instance-wire';
+import { applyLaunchTemplate } from './launch-template-params';
 import { visibleTo } from './owners';
 import { createAttachedVolume } from './volumes';
 
@@ -283,8 +284,10 @@ writeAction('RunInstances', (ctx) => {
     }
   }
 
-  const imageId = params.requiredString('ImageId');
-  const typeName = params.string('InstanceType') ?? DEFAULT_INSTANCE_TYPE;
+  const launch = applyLaunchTemplate(state, params);
+  const p = launch?.params ?? params;
+  const imageId = p.requiredString('ImageId');
+  const typeName = p.string('InstanceType') ?? DEFAULT_INSTANCE_TYPE;
   const type = findInstanceType(typeName);
   if (!type) throw invalidParameterValue(`Invalid value '${typeName}' for InstanceType.`);
   const image = resolveImage(ctx, imageId);
@@ -299,25 +302,25 @@ writeAction('RunInstances', (ctx) => {
       `You have requested more instances (${maxCount}) than your current instance limit of ${MAX_INSTANCES_PER_REQUEST} allows for the specified instance type.`,
     );
   }
-  const subnet = resolveSubnet(ctx, params);
-  const groups = resolveGroups(ctx, params, subnet);
-  const keyName = params.string('KeyName');
+  const subnet = resolveSubnet(ctx, p);
+  const groups = resolveGroups(ctx, p, subnet);
+  const keyName = p.string('KeyName');
   if (keyName !== undefined && ![...keyPairs.in(state).values()].some((k) => k.keyName === keyName)) {
     throw new Ec2ApiError('InvalidKeyPair.NotFound', `The key pair '${keyName}' does not exist`);
   }
-  const profile = readInstanceProfile(params, store.accountId);
-  const metadataOptions = readMetadataOptions(params);
-  const volumesPlan = planVolumes(image, readBlockDeviceMappings(params));
-  const tagSpecs = readTagSpecifications(params, ['instance', 'volume', 'network-interface']);
-  const userData = params.string('UserData');
+  const profile = readInstanceProfile(p, store.accountId);
+  const metadataOptions = readMetadataOptions(p);
+  const volumesPlan = planVolumes(image, readBlockDeviceMappings(p));
+  const tagSpecs = readTagSpecifications(p, ['instance', 'volume', 'network-interface']);
+  const userData = p.string('UserData');
   if (userData !== undefined && userData.length > 21_848) {
     throw invalidParameterValue('User data is limited to 16384 bytes');
   }
-  const monitoring = params.child('Monitoring')?.boolean('Enabled') ?? false;
-  const ebsOptimized = params.boolean('EbsOptimized') ?? true;
-  const disableApiTermination = params.boolean('DisableApiTermination') ?? false;
-  params.oneOf('InstanceInitiatedShutdownBehavior', ['stop', 'terminate']);
-  const associatePublic = params.list('NetworkInterface')[0]?.boolean('AssociatePublicIpAddress');
+  const monitoring = p.child('Monitoring')?.boolean('Enabled') ?? false;
+  const ebsOptimized = p.boolean('EbsOptimized') ?? true;
+  const disableApiTermination = p.boolean('DisableApiTermination') ?? false;
+  p.oneOf('InstanceInitiatedShutdownBehavior', ['stop', 'terminate']);
+  const associatePublic = p.list('NetworkInterface')[0]?.boolean('AssociatePublicIpAddress');
   const count = Math.min(maxCount, availableIpCount(subnet));
   if (count < minCount) {
     throw new Ec2ApiError(
@@ -328,7 +331,14 @@ writeAction('RunInstances', (ctx) => {
   ctx.gate();
 
   const reservationId = newId(ID_KINDS.reservation);
-  const instanceTags: Tag[] = tagSpecs.get('instance') ?? [];
+  const instanceTags: Tag[] = [...(tagSpecs.get('instance') ?? [])];
+  // EC2 marks instances launched from a template with these system tags.
+  if (launch) {
+    instanceTags.push(
+      { key: 'aws:ec2launchtemplate:id', value: launch.templateId },
+      { key: 'aws:ec2launchtemplate:version', value: String(launch.version) },
+    );
+  }
   const volumeTags: Tag[] = tagSpecs.get('volume') ?? [];
   const cores = type.architecture === 'arm64' || type.vcpus === 1 ? type.vcpus : type.vcpus / 2;
   const launched: InstanceRecord[] = [];
