@@ -166,6 +166,13 @@ describe('eip-cleanup plan', () => {
     expect(early.items).toEqual([]);
   });
 
+  it('does not try to DM an owner tag that is not a Slack user id, and says so', () => {
+    const tags = { 'ec2ops:idle-since': ago(6.5 * DAY), 'ec2ops:owner': 'alice@example.com' };
+    const plan = planEipCleanup('us-east-1', [address('eipalloc-o', tags)], policy, NOW);
+    expect(plan.items).toEqual([]);
+    expect(plan.skipped[0]?.reason).toContain('is not a Slack user id');
+  });
+
   it('warns again in a new idle spell (warned-at older than idle-since)', () => {
     const tags = {
       'ec2ops:idle-since': ago(6.5 * DAY),

@@ -66,7 +66,16 @@ export type Decision =
   | { kind: 'mark'; reason: string }
   | { kind: 'unmark'; keys: string[]; reason: string }
   | { kind: 'release'; idleSince: string; idleMs: number; reason: string }
-  | { kind: 'idle'; idle: Omit<IdleAddress, 'region' | 'allocationId' | 'publicIp'>; warn: boolean };
+  | {
+      kind: 'idle';
+      idle: Omit<IdleAddress, 'region' | 'allocationId' | 'publicIp'>;
+      warn: boolean;
+      /** Why a warning that is due cannot be sent. */
+      warnProblem?: string;
+    };
+
+/** Owners are Slack user ids (`U…`/`W…`): a DM to anything else would fail every run. */
+const SLACK_USER = /^[UW][A-Z0-9]{2,}$/;
 
 export function isAssociated(address: Address): boolean {
   return Boolean(address.associationId || address.instanceId || address.networkInterfaceId);
@@ -108,11 +117,17 @@ export function decide(address: Address, policy: EipPolicy, nowMs: number): Deci
   const owner = tags[keys.owner];
   const warnedAt = parseInstant(tags[keys.warnedAt]);
   const warnedThisSpell = warnedAt !== undefined && warnedAt >= since;
-  return {
-    kind: 'idle',
-    idle: { idleSince: raw, releaseAt: toInstant(releaseAtMs), timeLeftMs, owner },
-    warn: owner !== undefined && owner !== '' && timeLeftMs <= policy.warnBeforeMs && !warnedThisSpell,
-  };
+  const due = owner !== undefined && owner !== '' && timeLeftMs <= policy.warnBeforeMs && !warnedThisSpell;
+  const idle = { idleSince: raw, releaseAt: toInstant(releaseAtMs), timeLeftMs, owner };
+  if (due && !SLACK_USER.test(owner)) {
+    return {
+      kind: 'idle',
+      idle,
+      warn: false,
+      warnProblem: `idle, within the grace period; ${keys.owner} is not a Slack user id, so nobody is warned`,
+    };
+  }
+  return { kind: 'idle', idle, warn: due };
 }
 
 export interface EipRegionPlan extends RegionPlan<EipItemData> {
@@ -199,7 +214,7 @@ export function planEipCleanup(
             },
           });
         } else {
-          skipped.push({ ...base, reason: 'idle, within the grace period' });
+          skipped.push({ ...base, reason: decision.warnProblem ?? 'idle, within the grace period' });
         }
         break;
       }
