@@ -9,9 +9,7 @@ export const stage = loadStage($app.stage);
 /** Environment every function gets. */
 export const baseEnvironment: Record<string, string> = {
   EC2OPS_CONFIG: stage.configJson,
-  EC2OPS_STAGE: stage.name,
   LOG_LEVEL: 'info',
-  NODE_OPTIONS: '--enable-source-maps',
 };
 
 export const logging = { retention: stage.deploy.logRetention ?? '1 month', format: 'text' } as const;
