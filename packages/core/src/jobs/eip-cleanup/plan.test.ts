@@ -176,7 +176,7 @@ describe('eip-cleanup plan', () => {
   it('warns again in a new idle spell (warned-at older than idle-since)', () => {
     const tags = {
       'ec2ops:idle-since': ago(6.5 * DAY),
-      'ec2ops:owner': 'U1',
+      'ec2ops:owner': 'U123',
       'ec2ops:warned-at': ago(20 * DAY),
     };
     expect(planEipCleanup('us-east-1', [address('eipalloc-s', tags)], policy, NOW).items[0]?.action).toBe(
