@@ -3,7 +3,17 @@
  * arrays become `<key><item>…</item></key>`, dates ISO-8601 UTC with milliseconds, booleans
  * `true`/`false`; `undefined` and `null` members are left out, as EC2 leaves out absent fields.
  */
-export type XmlValue = string | number | boolean | Date | null | undefined | XmlValue[] | XmlList | XmlObject;
+export type XmlValue =
+  | string
+  | number
+  | boolean
+  | Date
+  | null
+  | undefined
+  | XmlValue[]
+  | XmlList
+  | XmlFragment
+  | XmlObject;
 export interface XmlObject {
   [key: string]: XmlValue;
 }
@@ -14,6 +24,11 @@ export class XmlList {
     readonly itemName: string,
     readonly items: XmlValue[],
   ) {}
+}
+
+/** Members already written as XML (see `membersXml`), for answers cached per record. */
+export class XmlFragment {
+  constructor(readonly xml: string) {}
 }
 
 export const namedList = (itemName: string, items: XmlValue[]): XmlList => new XmlList(itemName, items);
@@ -63,6 +78,7 @@ function scalar(value: string | number | boolean | Date): string {
 function element(name: string, value: XmlValue): string {
   if (value === undefined || value === null) return '';
   if (typeof value !== 'object' || value instanceof Date) return `<${name}>${scalar(value)}</${name}>`;
+  if (value instanceof XmlFragment) return `<${name}>${value.xml}</${name}>`;
   if (Array.isArray(value) || value instanceof XmlList) {
     const items = value instanceof XmlList ? value.items : value;
     const itemName = value instanceof XmlList ? value.itemName : 'item';
@@ -72,6 +88,10 @@ function element(name: string, value: XmlValue): string {
     return `${out}</${name}>`;
   }
   return `<${name}>${members(value)}</${name}>`;
+}
+
+export function membersXml(object: XmlObject): string {
+  return members(object);
 }
 
 function members(object: XmlObject): string {

@@ -1,7 +1,7 @@
 import { privateDnsName, publicDnsName } from '../ip';
 import { INSTANCE_STATE_CODES, type InstanceRecord, type InstanceStateName } from '../model';
 import { tagSet } from '../tags';
-import type { XmlObject } from '../xml';
+import { membersXml, XmlFragment, type XmlObject } from '../xml';
 
 /** An instance as DescribeInstances / RunInstances show it (element names from the EC2 model). */
 export function instanceStateWire(name: InstanceStateName): XmlObject {
@@ -127,6 +127,22 @@ export function instanceToWire(instance: InstanceRecord, region: string): XmlObj
   };
 }
 
+/**
+ * An instance's XML, cached until the record changes: DescribeInstances over thousands of
+ * instances spends most of its time writing XML, and most instances do not change between calls.
+ * The key is the record's JSON (records are plain JSON), so any change is seen.
+ */
+const cache = new WeakMap<InstanceRecord, { key: string; fragment: XmlFragment }>();
+
+export function instanceXml(instance: InstanceRecord, region: string): XmlFragment {
+  const key = `${region}|${JSON.stringify(instance)}`;
+  const cached = cache.get(instance);
+  if (cached && cached.key === key) return cached.fragment;
+  const fragment = new XmlFragment(membersXml(instanceToWire(instance, region)));
+  cache.set(instance, { key, fragment });
+  return fragment;
+}
+
 /** Groups instances into reservations, keeping their order. */
 export function reservationsWire(list: InstanceRecord[], region: string): XmlObject[] {
   const byReservation = new Map<string, InstanceRecord[]>();
@@ -139,6 +155,6 @@ export function reservationsWire(list: InstanceRecord[], region: string): XmlObj
     reservationId,
     ownerId: members[0]!.ownerId,
     groupSet: [],
-    instancesSet: members.map((m) => instanceToWire(m, region)),
+    instancesSet: members.map((m) => instanceXml(m, region)),
   }));
 }

@@ -40,6 +40,7 @@ writeAction('CreateTags', ({ params, state, gate }) => {
 writeAction('DeleteTags', ({ params, state, gate }) => {
   const ids = params.strings('ResourceId');
   // A tag with no Value removes the key whatever its value; with a Value (even ''), only a match.
+  // No Tag at all removes every tag but the system ones (`aws:…`), which users cannot remove.
   const selectors = params.list('Tag').map((item) => {
     const key = item.requiredString('Key');
     const value = item.string('Value');
@@ -51,7 +52,7 @@ writeAction('DeleteTags', ({ params, state, gate }) => {
   for (const record of records) {
     record.tags =
       selectors.length === 0
-        ? []
+        ? (record.tags ?? []).filter((tag) => tag.key.startsWith('aws:'))
         : (record.tags ?? []).filter(
             (tag) =>
               !selectors.some((s) => s.key === tag.key && (s.value === undefined || s.value === tag.value)),
