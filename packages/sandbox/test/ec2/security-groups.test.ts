@@ -79,6 +79,7 @@ describe('CreateSecurityGroup', () => {
     expect(group.OwnerId).toBe('123456789012');
     expect(group.VpcId).toMatch(/^vpc-/);
     expect(group.Tags).toEqual([{ Key: 'team', Value: 'platform' }]);
+    expect(group.SecurityGroupArn).toBe(`arn:aws:ec2:us-east-1:123456789012:security-group/${groupId}`);
     expect(group.IpPermissions).toEqual([]);
     expect(group.IpPermissionsEgress).toEqual([
       {
@@ -272,6 +273,9 @@ describe('AuthorizeSecurityGroupIngress', () => {
       });
       expect(rule.FromPort).toBe(22);
       expect(rule.Tags).toContainEqual({ Key: 'ec2ops:managed', Value: 'true' });
+      expect(rule.SecurityGroupRuleArn).toBe(
+        `arn:aws:ec2:us-east-1:123456789012:security-group-rule/${rule.SecurityGroupRuleId}`,
+      );
     }
     expect(
       rules.map((r) => r.CidrIpv4 ?? r.CidrIpv6 ?? r.ReferencedGroupInfo?.GroupId ?? r.PrefixListId),

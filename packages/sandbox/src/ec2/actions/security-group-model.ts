@@ -181,8 +181,14 @@ export function ruleSource(rule: SecurityGroupRuleRecord): RuleSource {
   return { kind: 'group', groupId: rule.referencedGroupId, userId: rule.referencedUserId };
 }
 
+/** `arn:aws:ec2:<region>:<account>:<type>/<id>`, in the region's partition. */
+export function ec2Arn(region: string, accountId: string, type: string, id: string): string {
+  const partition = region.startsWith('cn-') ? 'aws-cn' : region.startsWith('us-gov-') ? 'aws-us-gov' : 'aws';
+  return `arn:${partition}:ec2:${region}:${accountId}:${type}/${id}`;
+}
+
 /** A rule as DescribeSecurityGroupRules and Authorize* return it (`SecurityGroupRule`). */
-export function ruleXml(rule: SecurityGroupRuleRecord, ownerId: string): XmlObject {
+export function ruleXml(rule: SecurityGroupRuleRecord, ownerId: string, region: string): XmlObject {
   return {
     securityGroupRuleId: rule.id,
     groupId: rule.groupId,
@@ -199,6 +205,7 @@ export function ruleXml(rule: SecurityGroupRuleRecord, ownerId: string): XmlObje
       : undefined,
     description: rule.description,
     tagSet: rule.tags.map((t) => ({ key: t.key, value: t.value })),
+    securityGroupRuleArn: ec2Arn(region, ownerId, 'security-group-rule', rule.id),
   };
 }
 
@@ -257,7 +264,11 @@ export function permissionsXml(rules: Iterable<SecurityGroupRuleRecord | RuleSpe
 
 type RuleSpecLike = Pick<RuleSpec, 'ipProtocol' | 'fromPort' | 'toPort' | 'source' | 'description'>;
 
-export function groupXml(group: SecurityGroupRecord, rules: SecurityGroupRuleRecord[]): XmlObject {
+export function groupXml(
+  group: SecurityGroupRecord,
+  rules: SecurityGroupRuleRecord[],
+  region: string,
+): XmlObject {
   return {
     ownerId: group.ownerId,
     groupName: group.groupName,
@@ -267,5 +278,6 @@ export function groupXml(group: SecurityGroupRecord, rules: SecurityGroupRuleRec
     ipPermissionsEgress: permissionsXml(rules.filter((r) => r.isEgress)),
     vpcId: group.vpcId,
     tagSet: group.tags.length > 0 ? group.tags.map((t) => ({ key: t.key, value: t.value })) : undefined,
+    securityGroupArn: ec2Arn(region, group.ownerId, 'security-group', group.id),
   };
 }

@@ -120,7 +120,7 @@ function authorize(ctx: ActionContext, egress: boolean) {
     rules.set(rule.id, rule);
     return rule;
   });
-  return { return: true, securityGroupRuleSet: created.map((r) => ruleXml(r, group.ownerId)) };
+  return { return: true, securityGroupRuleSet: created.map((r) => ruleXml(r, group.ownerId, ctx.region)) };
 }
 
 function revoke(ctx: ActionContext, egress: boolean) {
@@ -272,7 +272,7 @@ readAction('DescribeSecurityGroupRules', (ctx) => {
   const kept = applyFilters(selected, filters, RULE_FILTERS);
   const result = paginate(kept, page, 'DescribeSecurityGroupRules');
   return {
-    securityGroupRuleSet: result.items.map((r) => ruleXml(r, ctx.store.accountId)),
+    securityGroupRuleSet: result.items.map((r) => ruleXml(r, ctx.store.accountId, ctx.region)),
     nextToken: result.nextToken,
   };
 });

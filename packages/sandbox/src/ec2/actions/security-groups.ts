@@ -8,6 +8,7 @@ import { readTagSpecifications } from '../tags';
 import {
   addDefaultRules,
   defaultVpcId,
+  ec2Arn,
   ensureDefaultRules,
   findGroupByName,
   forgetGroup,
@@ -90,6 +91,7 @@ writeAction('CreateSecurityGroup', (ctx) => {
     return: true,
     groupId: group.id,
     tagSet: tags.length > 0 ? tags.map((t) => ({ key: t.key, value: t.value })) : undefined,
+    securityGroupArn: ec2Arn(ctx.region, group.ownerId, 'security-group', group.id),
   };
 });
 
@@ -159,7 +161,7 @@ readAction('DescribeSecurityGroups', (ctx) => {
   const kept = applyFilters(described, filters, GROUP_FILTERS);
   const result = paginate(kept, page, 'DescribeSecurityGroups');
   return {
-    securityGroupInfo: result.items.map((d) => groupXml(d.group, d.rules)),
+    securityGroupInfo: result.items.map((d) => groupXml(d.group, d.rules, ctx.region)),
     nextToken: result.nextToken,
   };
 });
