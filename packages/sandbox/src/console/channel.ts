@@ -33,7 +33,7 @@ function Message({ message, props }: { message: ConsoleMessage; props: Props }):
   const name = poster ? poster.realName : 'ec2ops';
   const ctx: BlockContext = { ...props.ctx, onAction: (event) => props.onAction(message, event) };
   return html`<article class=${`msg ${message.ephemeral ? 'ephemeral' : ''}`} data-ts=${message.ts}>
-    <div class=${`avatar ${isBot ? 'bot' : ''}`}>${isBot ? '⎈' : name[0]}</div>
+    <div class=${`avatar ${isBot ? 'bot' : ''}`}>${isBot ? 'e2' : name[0]}</div>
     <div class="msg-main">
       ${message.command ? html`<div class="msg-command"><span class="mention">@${props.ctx.nameOf(message.requestedBy ?? '')}</span> used <code>${message.command}</code></div>` : null}
       <div class="msg-head">

@@ -26,7 +26,7 @@ export function Clock({
   const [custom, setCustom] = useState('');
   const ms = parseAdvance(custom);
   return html`<div class="clock" title="Sandbox time (UTC). Moving it runs the jobs that fall due.">
-    <span class="clock-now">🕒 ${when(now)} UTC</span>
+    <span class="clock-now" data-now=${now}><span class="muted small">sandbox time</span> ${when(now)} UTC</span>
     ${offsetMs > 0 ? html`<span class="muted small">+${duration(offsetMs)}</span>` : null}
     <button data-advance="1h" onClick=${() => onAdvance(UNIT_MS['h']!)}>+1h</button>
     <button data-advance="1d" onClick=${() => onAdvance(UNIT_MS['d']!)}>+1d</button>

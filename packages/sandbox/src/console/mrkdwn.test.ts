@@ -31,6 +31,12 @@ describe('parseMrkdwn', () => {
     ]);
   });
 
+  it('shows the emoji codes ec2ops uses as symbols and keeps unknown ones as text', () => {
+    expect(parseMrkdwn(':white_check_mark: done :custom_thing:')).toEqual([
+      { kind: 'text', text: '✔ done :custom_thing:' },
+    ]);
+  });
+
   it('keeps code blocks verbatim and splits lines', () => {
     expect(parseMrkdwn('Usage:\n```/ec2 open *port*```\nnext\n> quoted *bit*')).toEqual([
       { kind: 'text', text: 'Usage:' },

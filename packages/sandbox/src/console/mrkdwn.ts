@@ -14,8 +14,34 @@ export type Piece =
   | { kind: 'quote'; pieces: Piece[] }
   | { kind: 'break' };
 
+/**
+ * Emoji codes ec2ops uses, as symbols every desktop font has (no emoji font needed); others keep
+ * their `:name:` text, as Slack shows codes it does not know.
+ */
+const EMOJI: Record<string, string> = {
+  white_check_mark: '✔',
+  heavy_check_mark: '✔',
+  x: '✖',
+  no_entry: '⛔',
+  warning: '⚠',
+  moneybag: '$',
+  checkered_flag: '⚑',
+  hourglass: '⌛',
+  hourglass_flowing_sand: '⌛',
+  lock: '⚿',
+  unlock: '⚿',
+  star: '★',
+  hammer_and_wrench: '⚒',
+  information_source: 'ℹ',
+  arrow_right: '→',
+};
+
+export function emojify(text: string): string {
+  return text.replace(/:([a-z0-9_+-]+):/g, (code, name: string) => EMOJI[name] ?? code);
+}
+
 export function unescapeHtml(text: string): string {
-  return text.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');
+  return emojify(text.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&'));
 }
 
 function angle(inner: string): Piece {

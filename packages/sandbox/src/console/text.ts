@@ -1,6 +1,6 @@
 import type { VNode } from 'preact';
 import { html } from './html';
-import { type Piece, parseMrkdwn } from './mrkdwn';
+import { emojify, type Piece, parseMrkdwn } from './mrkdwn';
 
 /** Resolves user ids to names in mentions. */
 export type NameOf = (id: string) => string;
@@ -40,7 +40,7 @@ export function TextObject({ text, nameOf }: { text: unknown; nameOf: NameOf }):
   const body = t.text ?? '';
   if (t.type === 'mrkdwn')
     return html`<span class="mrkdwn">${parseMrkdwn(body).map((p) => piece(p, nameOf))}</span>`;
-  return html`<span>${body}</span>`;
+  return html`<span>${emojify(body)}</span>`;
 }
 
 export function plainOf(text: unknown): string {

@@ -1,0 +1,155 @@
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { type Sandbox, startSandbox } from '@ec2ops/sandbox/runner/sandbox';
+import { type Browser, chromium, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+/**
+ * The web console in a real browser (Debian's Chromium), against a sandbox started in this
+ * process on a free port with a fresh state directory. Screenshots go to test-artifacts/.
+ */
+const ARTIFACTS = join(import.meta.dirname, '..', '..', 'test-artifacts');
+let sandbox: Sandbox;
+let browser: Browser;
+let page: Page;
+let dir: string;
+
+const shot = (name: string) =>
+  page.screenshot({ path: join(ARTIFACTS, `console-${name}.png`), fullPage: false });
+
+beforeAll(async () => {
+  mkdirSync(ARTIFACTS, { recursive: true });
+  dir = mkdtempSync(join(tmpdir(), 'ec2ops-console-'));
+  sandbox = await startSandbox({ port: 0, stateDir: dir, schedule: false, log: () => {} });
+  browser = await chromium.launch({
+    executablePath: process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium',
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
+  });
+  page = await browser.newPage({ viewport: { width: 1600, height: 1000 } });
+  await page.goto(sandbox.endpoints.console);
+}, 60_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await sandbox?.close();
+  if (dir) rmSync(dir, { recursive: true, force: true });
+});
+
+/** Types a line into the channel's composer and sends it. */
+async function send(line: string): Promise<void> {
+  const input = page.locator('form.composer input[name="command"]');
+  await input.fill(line);
+  await input.press('Enter');
+}
+
+function messages() {
+  return page.locator('.messages article.msg');
+}
+
+async function switchTo(user: string): Promise<void> {
+  await page.locator('select[name="user"]').selectOption(user);
+}
+
+async function tab(name: 'account' | 'jobs' | 'audit'): Promise<void> {
+  await page.locator(`button[data-tab="${name}"]`).click();
+}
+
+describe('the web console', () => {
+  it('shows the seeded account: instances, approved images, on-request rules and Elastic IPs', async () => {
+    const account = page.locator('.account');
+    await expect.poll(() => account.locator('tr[data-id^="i-"]').count()).toBeGreaterThanOrEqual(5);
+    await expect.poll(() => account.locator('tr[data-id^="ami-"]').count()).toBe(3);
+    await expect.poll(() => account.locator('tr.temporary').count()).toBe(1);
+    await expect.poll(() => account.locator('tr[data-id^="eipalloc-"]').count()).toBe(4);
+    expect(await account.locator('tr.temporary').innerText()).toContain('tcp 22');
+    expect(await page.locator('.clock-now').innerText()).toMatch(/\d{4}-\d{2}-\d{2} \d{2}:\d{2} UTC/);
+    await shot('account');
+  });
+
+  it('answers /ec2 help as an ephemeral reply rendered from its Block Kit, and audits it', async () => {
+    await switchTo('UOPERATOR');
+    await send('/ec2 help');
+    const reply = messages().filter({ hasText: 'ec2ops commands' });
+    await reply.first().waitFor();
+    expect(await reply.first().locator('.bk-header').innerText()).toMatch(/ec2ops commands/i);
+    expect(await reply.first().locator('.msg-only').innerText()).toBe('Only visible to you');
+    expect(await reply.first().locator('.msg-command').innerText()).toContain('/ec2 help');
+    expect(await reply.first().locator('.bk-context strong').first().innerText()).toBe('operator');
+    await shot('help');
+
+    await tab('audit');
+    await expect
+      .poll(() => page.locator('.audit li').filter({ hasText: '/ec2 help' }).count())
+      .toBeGreaterThan(0);
+    await tab('account');
+  });
+
+  it('switches who you are: the viewer sees their own replies and their own role', async () => {
+    await switchTo('UVIEWER');
+    await expect.poll(() => messages().count()).toBe(0);
+    await send('/ec2 help');
+    const reply = messages().filter({ hasText: 'ec2ops commands' });
+    await reply.first().waitFor();
+    expect(await reply.first().locator('.bk-context strong').first().innerText()).toBe('viewer');
+    expect(await page.locator('.person.me').innerText()).toContain('Vera Viewer');
+    await switchTo('UOPERATOR');
+    await expect.poll(() => messages().filter({ hasText: 'ec2ops commands' }).count()).toBe(1);
+  });
+
+  it('refuses a command it does not know with a suggestion, as the app answers it', async () => {
+    await send('/ec2 hepl');
+    await expect.poll(() => messages().filter({ hasText: 'help' }).count()).toBeGreaterThan(1);
+  });
+
+  it('runs a job now, in dry run and for real, and shows its plan and report', async () => {
+    await tab('jobs');
+    await page.locator('input[name="dry-run"]').check();
+    await page.locator('button[data-run="eip-cleanup"]').click();
+    const dry = page.locator('details.run[data-job="eip-cleanup"]').first();
+    await dry.waitFor();
+    await expect.poll(() => dry.locator('.run-status').innerText()).toBe('ok');
+    expect(await dry.locator('.pill.dry').count()).toBe(1);
+    await dry.locator('summary').click();
+    expect(await dry.locator('tr.line.planned').count()).toBeGreaterThan(0);
+    expect(await dry.locator('tr.line.done').count()).toBe(0);
+
+    await page.locator('input[name="dry-run"]').uncheck();
+    await page.locator('button[data-run="eip-cleanup"]').click();
+    await expect.poll(() => page.locator('details.run[data-job="eip-cleanup"]').count()).toBe(2);
+    const real = page.locator('details.run[data-job="eip-cleanup"]').first();
+    await expect.poll(() => real.locator('.run-status').innerText()).toBe('ok');
+    expect(await real.locator('.pill.apply').count()).toBe(1);
+    await real.locator('summary').click();
+    expect(await real.locator('tr.line.done').count()).toBeGreaterThan(0);
+    await shot('jobs');
+  });
+
+  it('moves the clock a day forward: due jobs run, the nightly bake happens, an idle address is released', async () => {
+    const before = await page.locator('.clock-now').getAttribute('data-now');
+    await page.locator('button[data-advance="1d"]').click();
+    await expect
+      .poll(
+        async () =>
+          Date.parse((await page.locator('.clock-now').getAttribute('data-now')) ?? '') -
+          Date.parse(before ?? ''),
+      )
+      .toBeGreaterThanOrEqual(86_400_000);
+
+    const bake = page.locator('details.run[data-job="ami-bake"]').first();
+    await bake.waitFor();
+    await expect.poll(() => bake.locator('.run-status').innerText()).toBe('ok');
+    expect(await bake.locator('summary .muted').first().innerText()).toContain('clock');
+    const cleanup = page.locator('details.run[data-job="eip-cleanup"]').first();
+    await expect.poll(() => cleanup.locator('summary .muted').first().innerText()).toContain('clock');
+    await cleanup.locator('summary').click();
+    expect(await cleanup.locator('tr.line.done').filter({ hasText: 'release' }).count()).toBe(1);
+
+    await tab('account');
+    await expect.poll(() => page.locator('.account tr[data-id^="eipalloc-"]').count()).toBe(3);
+    await expect
+      .poll(() => page.locator('.account tr[data-id^="ami-"]').filter({ hasText: 'baked from' }).count())
+      .toBe(3);
+    await shot('after-a-day');
+  });
+});
