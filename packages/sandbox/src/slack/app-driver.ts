@@ -1,5 +1,6 @@
 import { emulatorMint, type SentRequest, SlackRequestClient } from './client';
-import type { Blocks } from './records';
+import type { SubmittedView } from './payloads';
+import type { Blocks, OpenedView } from './records';
 import type { SlackWorkspace } from './workspace';
 
 /** Slack gives up on an app that has not answered in 3 seconds and tells the user so. */
@@ -133,20 +134,8 @@ export class SlackAppDriver {
   }): Promise<DriverResult> {
     const view = this.ws.view(args.viewId);
     if (!view || view.closedAt !== undefined) throw new Error(`no open view ${args.viewId}`);
-    const v = view.view;
     const result = await this.timed(() =>
-      this.client().viewSubmission(
-        {
-          id: view.id,
-          values: args.values,
-          hash: view.hash,
-          ...(typeof v['callback_id'] === 'string' ? { callback_id: v['callback_id'] } : {}),
-          ...(typeof v['private_metadata'] === 'string' ? { private_metadata: v['private_metadata'] } : {}),
-          ...(v['title'] !== undefined ? { title: v['title'] } : {}),
-          ...(Array.isArray(v['blocks']) ? { blocks: v['blocks'] as Blocks } : {}),
-        },
-        { user: args.user },
-      ),
+      this.client().viewSubmission(submittedView(view, args.values), { user: args.user }),
     );
     if (result.error) return result;
     const body = (typeof result.body === 'object' && result.body !== null ? result.body : {}) as Record<
@@ -162,6 +151,28 @@ export class SlackAppDriver {
       this.ws.settleView(view.id, { close: true });
     }
     return result;
+  }
+
+  /** A click or selection inside an open modal; Slack sends no response_url for these. */
+  async viewAction(args: {
+    user: string;
+    viewId: string;
+    actionId: string;
+    value?: string;
+    values?: Record<string, Record<string, Record<string, unknown>>>;
+  }): Promise<DriverResult> {
+    const view = this.ws.view(args.viewId);
+    if (!view || view.closedAt !== undefined) throw new Error(`no open view ${args.viewId}`);
+    return this.timed(() =>
+      this.client().viewAction(
+        {
+          view: submittedView(view, args.values ?? {}),
+          actionId: args.actionId,
+          ...(args.value !== undefined ? { selectedValue: args.value } : {}),
+        },
+        { user: args.user },
+      ),
+    );
   }
 
   private async timed(send: () => Promise<SentRequest>): Promise<DriverResult> {
@@ -201,4 +212,21 @@ function ackContent(body: unknown): { text?: string; blocks?: Blocks } | undefin
   const blocks = Array.isArray(b['blocks']) && b['blocks'].length > 0 ? (b['blocks'] as Blocks) : undefined;
   if (!text && !blocks) return undefined;
   return { ...(text ? { text } : {}), ...(blocks ? { blocks } : {}) };
+}
+
+/** An opened view as a view payload carries it, with the person's current input values. */
+function submittedView(
+  view: OpenedView,
+  values: Record<string, Record<string, Record<string, unknown>>>,
+): SubmittedView {
+  const v = view.view;
+  return {
+    id: view.id,
+    values,
+    hash: view.hash,
+    ...(typeof v['callback_id'] === 'string' ? { callback_id: v['callback_id'] } : {}),
+    ...(typeof v['private_metadata'] === 'string' ? { private_metadata: v['private_metadata'] } : {}),
+    ...(v['title'] !== undefined ? { title: v['title'] } : {}),
+    ...(Array.isArray(v['blocks']) ? { blocks: v['blocks'] as Blocks } : {}),
+  };
 }

@@ -11,6 +11,7 @@ import {
   type SourceMessage,
   type SubmittedView,
   slashCommandBody,
+  viewBlockActionsPayload,
   viewSubmissionPayload,
 } from './payloads';
 import type { ResponseSource } from './records';
@@ -179,6 +180,20 @@ export class SlackRequestClient {
     const actor = this.actor(as);
     const triggerId = await this.mintTrigger(actor.user.id);
     const payload = viewSubmissionPayload(actor, { view, triggerId });
+    return { ...(await this.send(interactionBody(payload), as.tamper)), triggerId };
+  }
+
+  /** A click or selection on an element inside an open modal (`actionId` in its blocks). */
+  async viewAction(
+    input: { view: SubmittedView; actionId: string; selectedValue?: string },
+    as: AsUser = {},
+  ): Promise<SentRequest> {
+    const actor = this.actor(as);
+    const actionTs = (this.clock.now() / 1000).toFixed(6);
+    const action = actionFromBlocks(input.view.blocks, input.actionId, actionTs, input.selectedValue);
+    if (!action) throw new Error(`no element with action_id ${input.actionId} in that view`);
+    const triggerId = await this.mintTrigger(actor.user.id);
+    const payload = viewBlockActionsPayload(actor, { actions: [action], view: input.view, triggerId });
     return { ...(await this.send(interactionBody(payload), as.tamper)), triggerId };
   }
 

@@ -172,7 +172,7 @@ async function readApi(
       if (!user) return sendJson(res, 400, { ok: false, error: 'user_required' });
       return sendJson(res, 200, { ok: true, trigger_id: ws.triggers.mint(user) });
     }
-    if (route === 'command' || route === 'click' || route === 'submit') {
+    if (route === 'command' || route === 'click' || route === 'submit' || route === 'view-action') {
       return drive(driver, route, body, res);
     }
     if (route === 'clock/advance') {
@@ -223,6 +223,21 @@ async function drive(
     const viewId = str('viewId');
     if (!viewId) return sendJson(res, 400, { ok: false, error: 'viewId_required' });
     const values = (body['values'] ?? {}) as Record<string, Record<string, Record<string, unknown>>>;
+    if (route === 'view-action') {
+      const actionId = str('actionId');
+      if (!actionId) return sendJson(res, 400, { ok: false, error: 'actionId_required' });
+      const value = str('value');
+      return sendJson(res, 200, {
+        ok: true,
+        ...(await driver.viewAction({
+          user,
+          viewId,
+          actionId,
+          values,
+          ...(value !== undefined ? { value } : {}),
+        })),
+      });
+    }
     return sendJson(res, 200, { ok: true, ...(await driver.submit({ user, viewId, values })) });
   } catch (error) {
     if (error instanceof AppNotConfigured)

@@ -110,11 +110,35 @@ export interface SubmittedView {
   values: Record<string, Record<string, Record<string, unknown>>>;
 }
 
+/** The `view` object Slack puts in view payloads. */
+function viewObject(actor: Actor, view: SubmittedView): Record<string, unknown> {
+  return {
+    id: view.id,
+    team_id: actor.teamId,
+    type: 'modal',
+    blocks: view.blocks ?? [],
+    private_metadata: view.private_metadata ?? '',
+    callback_id: view.callback_id ?? '',
+    state: { values: view.values },
+    hash: view.hash ?? '',
+    title: view.title ?? { type: 'plain_text', text: 'ec2ops' },
+    clear_on_close: false,
+    notify_on_close: false,
+    close: null,
+    submit: null,
+    previous_view_id: null,
+    root_view_id: view.id,
+    app_id: actor.appId,
+    external_id: '',
+    app_installed_team_id: actor.teamId,
+    bot_id: '',
+  };
+}
+
 export function viewSubmissionPayload(
   actor: Actor,
   input: { view: SubmittedView; triggerId: string },
 ): Record<string, unknown> {
-  const { view } = input;
   return {
     type: 'view_submission',
     team: { id: actor.teamId, domain: actor.teamDomain },
@@ -122,30 +146,30 @@ export function viewSubmissionPayload(
     api_app_id: actor.appId,
     token: actor.verificationToken,
     trigger_id: input.triggerId,
-    view: {
-      id: view.id,
-      team_id: actor.teamId,
-      type: 'modal',
-      blocks: view.blocks ?? [],
-      private_metadata: view.private_metadata ?? '',
-      callback_id: view.callback_id ?? '',
-      state: { values: view.values },
-      hash: view.hash ?? '',
-      title: view.title ?? { type: 'plain_text', text: 'ec2ops' },
-      clear_on_close: false,
-      notify_on_close: false,
-      close: null,
-      submit: null,
-      previous_view_id: null,
-      root_view_id: view.id,
-      app_id: actor.appId,
-      external_id: '',
-      app_installed_team_id: actor.teamId,
-      bot_id: '',
-    },
+    view: viewObject(actor, input.view),
     response_urls: [],
     is_enterprise_install: false,
     enterprise: null,
+  };
+}
+
+/** A click or selection inside an open modal: block_actions with a view container, no response_url. */
+export function viewBlockActionsPayload(
+  actor: Actor,
+  input: { actions: BlockAction[]; view: SubmittedView; triggerId: string },
+): Record<string, unknown> {
+  return {
+    type: 'block_actions',
+    user: { id: actor.user.id, username: actor.user.name, name: actor.user.name, team_id: actor.teamId },
+    api_app_id: actor.appId,
+    token: actor.verificationToken,
+    container: { type: 'view', view_id: input.view.id },
+    trigger_id: input.triggerId,
+    team: { id: actor.teamId, domain: actor.teamDomain },
+    enterprise: null,
+    is_enterprise_install: false,
+    view: viewObject(actor, input.view),
+    actions: input.actions,
   };
 }
 
@@ -167,6 +191,7 @@ export function actionFromBlocks(
     const elements = [
       ...(Array.isArray(b['elements']) ? (b['elements'] as unknown[]) : []),
       ...(b['accessory'] ? [b['accessory']] : []),
+      ...(b['element'] ? [b['element']] : []),
     ];
     for (const element of elements) {
       const e = element as Record<string, unknown>;

@@ -58,6 +58,29 @@ function fakeApp(): Server {
         });
       }
       const body = JSON.parse(payload);
+      if (body.type === 'block_actions' && body.container.type === 'view') {
+        json(200);
+        // Like an app reacting to a choice in a modal: views.update through the Web API.
+        void fetch(`${emulator.apiUrl}views.update`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', authorization: `Bearer ${emulator.botToken}` },
+          body: JSON.stringify({
+            view_id: body.view.id,
+            view: {
+              type: 'modal',
+              callback_id: body.view.callback_id,
+              title: { type: 'plain_text', text: 'Launch' },
+              blocks: [
+                {
+                  type: 'section',
+                  text: { type: 'mrkdwn', text: `picked ${body.actions[0].selected_option.value}` },
+                },
+              ],
+            },
+          }),
+        });
+        return;
+      }
       if (body.type === 'block_actions') {
         json(200);
         void fetch(body.response_url, {
@@ -201,6 +224,43 @@ describe('driving the app as a person in Slack (the console’s way in)', () => 
       values: { name: { value: { type: 'plain_text_input', value: 'web-1' } } },
     });
     expect(emulator.workspace.view(opened.id)?.closedAt).toBeDefined();
+  });
+
+  it('sends a selection inside a modal as block_actions with a view container', async () => {
+    const opened = emulator.workspace.openView({
+      triggerId: emulator.mintTriggerId('UADMIN'),
+      view: {
+        type: 'modal',
+        callback_id: 'pick-image',
+        title: { type: 'plain_text', text: 'Launch' },
+        blocks: [
+          {
+            type: 'input',
+            block_id: 'image',
+            dispatch_action: true,
+            label: { type: 'plain_text', text: 'Image' },
+            element: {
+              type: 'static_select',
+              action_id: 'choose',
+              options: [
+                { text: { type: 'plain_text', text: 'web' }, value: 'ami-web' },
+                { text: { type: 'plain_text', text: 'db' }, value: 'ami-db' },
+              ],
+            },
+          },
+        ],
+      },
+    });
+    const res = await route('view-action', {
+      user: 'UADMIN',
+      viewId: opened.id,
+      actionId: 'choose',
+      value: 'ami-db',
+    });
+    expect(res.body).toMatchObject({ ok: true, status: 200 });
+    const text = () => JSON.stringify(emulator.workspace.view(opened.id)?.view['blocks']);
+    for (let i = 0; i < 50 && !text().includes('picked'); i++) await new Promise((r) => setTimeout(r, 10));
+    expect(text()).toContain('picked ami-db');
   });
 
   it('answers 409 when no app is configured, and 400 for a command without a slash', async () => {
