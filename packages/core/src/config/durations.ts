@@ -28,8 +28,6 @@ export function formatDuration(ms: number): string {
 }
 
 /** A config duration such as `8h`, validated and kept as text so the config stays readable. */
-export const durationSchema = z
-  .string()
-  .refine((v) => parseDuration(v) !== undefined, {
-    message: 'must be a duration such as 30m, 8h, 7d or 2w (a whole number and one of s, m, h, d, w)',
-  });
+export const durationSchema = z.string().refine((v) => parseDuration(v) !== undefined, {
+  message: 'must be a duration such as 30m, 8h, 7d or 2w (a whole number and one of s, m, h, d, w)',
+});

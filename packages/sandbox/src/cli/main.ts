@@ -1,5 +1,5 @@
-import { Command, CommanderError } from 'commander';
 import { isEc2opsError } from '@ec2ops/core';
+import { Command, CommanderError } from 'commander';
 
 /**
  * The `ec2ops` command line. Each subcommand lives in its own file and registers itself here;
