@@ -62,8 +62,8 @@ describe('the web console', () => {
     await expect.poll(() => account.locator('tr[data-id^="ami-"]').count()).toBe(3);
     await expect.poll(() => account.locator('tr.temporary').count()).toBe(1);
     await expect.poll(() => account.locator('tr[data-id^="eipalloc-"]').count()).toBe(4);
-    expect(await account.locator('tr.temporary').innerText()).toContain('tcp 22');
-    expect(await page.locator('.clock-now').innerText()).toMatch(/\d{4}-\d{2}-\d{2} \d{2}:\d{2} UTC/);
+    expect(await account.locator('tr.temporary').textContent()).toContain('tcp 22');
+    expect(await page.locator('.clock-now').textContent()).toMatch(/\d{4}-\d{2}-\d{2} \d{2}:\d{2} UTC/);
     await shot('account');
   });
 
@@ -72,10 +72,10 @@ describe('the web console', () => {
     await send('/ec2 help');
     const reply = messages().filter({ hasText: 'ec2ops commands' });
     await reply.first().waitFor();
-    expect(await reply.first().locator('.bk-header').innerText()).toMatch(/ec2ops commands/i);
-    expect(await reply.first().locator('.msg-only').innerText()).toBe('Only visible to you');
-    expect(await reply.first().locator('.msg-command').innerText()).toContain('/ec2 help');
-    expect(await reply.first().locator('.bk-context strong').first().innerText()).toBe('operator');
+    expect(await reply.first().locator('.bk-header').textContent()).toMatch(/ec2ops commands/i);
+    expect(await reply.first().locator('.msg-only').textContent()).toBe('Only visible to you');
+    expect(await reply.first().locator('.msg-command').textContent()).toContain('/ec2 help');
+    expect(await reply.first().locator('.bk-context strong').first().textContent()).toBe('operator');
     await shot('help');
 
     await tab('audit');
@@ -91,8 +91,8 @@ describe('the web console', () => {
     await send('/ec2 help');
     const reply = messages().filter({ hasText: 'ec2ops commands' });
     await reply.first().waitFor();
-    expect(await reply.first().locator('.bk-context strong').first().innerText()).toBe('viewer');
-    expect(await page.locator('.person.me').innerText()).toContain('Vera Viewer');
+    expect(await reply.first().locator('.bk-context strong').first().textContent()).toBe('viewer');
+    expect(await page.locator('.person.me').textContent()).toContain('Vera Viewer');
     await switchTo('UOPERATOR');
     await expect.poll(() => messages().filter({ hasText: 'ec2ops commands' }).count()).toBe(1);
   });
@@ -108,7 +108,7 @@ describe('the web console', () => {
     await page.locator('button[data-run="eip-cleanup"]').click();
     const dry = page.locator('details.run[data-job="eip-cleanup"]').first();
     await dry.waitFor();
-    await expect.poll(() => dry.locator('.run-status').innerText()).toBe('ok');
+    await expect.poll(() => dry.locator('.run-status').textContent()).toBe('ok');
     expect(await dry.locator('.pill.dry').count()).toBe(1);
     await dry.locator('summary').click();
     expect(await dry.locator('tr.line.planned').count()).toBeGreaterThan(0);
@@ -118,7 +118,7 @@ describe('the web console', () => {
     await page.locator('button[data-run="eip-cleanup"]').click();
     await expect.poll(() => page.locator('details.run[data-job="eip-cleanup"]').count()).toBe(2);
     const real = page.locator('details.run[data-job="eip-cleanup"]').first();
-    await expect.poll(() => real.locator('.run-status').innerText()).toBe('ok');
+    await expect.poll(() => real.locator('.run-status').textContent()).toBe('ok');
     expect(await real.locator('.pill.apply').count()).toBe(1);
     await real.locator('summary').click();
     expect(await real.locator('tr.line.done').count()).toBeGreaterThan(0);
@@ -138,10 +138,10 @@ describe('the web console', () => {
 
     const bake = page.locator('details.run[data-job="ami-bake"]').first();
     await bake.waitFor();
-    await expect.poll(() => bake.locator('.run-status').innerText()).toBe('ok');
-    expect(await bake.locator('summary .muted').first().innerText()).toContain('clock');
+    await expect.poll(() => bake.locator('.run-status').textContent()).toBe('ok');
+    expect(await bake.locator('summary .muted').first().textContent()).toContain('clock');
     const cleanup = page.locator('details.run[data-job="eip-cleanup"]').first();
-    await expect.poll(() => cleanup.locator('summary .muted').first().innerText()).toContain('clock');
+    await expect.poll(() => cleanup.locator('summary .muted').first().textContent()).toContain('clock');
     await cleanup.locator('summary').click();
     expect(await cleanup.locator('tr.line.done').filter({ hasText: 'release' }).count()).toBe(1);
 
