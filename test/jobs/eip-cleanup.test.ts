@@ -226,6 +226,23 @@ describe('eip-cleanup against the EC2 emulator', () => {
     expect(Object.keys(await remaining(ec2))).toEqual(['old']);
   });
 
+  it('logs the report as one JSON event carrying report.counts.failed (what the alarm filter reads)', async () => {
+    world = await startWorld();
+    const ec2 = world.ec2('us-east-1');
+    const locked = await allocateAddress(ec2, 'locked', { ...M, 'ec2ops:idle-since': ago(9 * DAY) });
+    await fetch(`${world.emulator.url}/_emulator/addresses/${locked}/lock`, { method: 'POST' });
+    const lines: string[] = [];
+    const log = pino({ level: 'info' }, { write: (line: string) => void lines.push(line) });
+    await runJob('eip-cleanup', { ec2: world.ec2, config: stageConfig(), now: NOW, dryRun: false, log });
+    const events = lines.map((l) => JSON.parse(l));
+    const reportEvent = events.find((e) => e.report);
+    expect(reportEvent).toMatchObject({
+      job: 'eip-cleanup',
+      stage: 'test',
+      report: { counts: { failed: 1 }, lines: [expect.objectContaining({ code: 'InvalidAddress.Locked' })] },
+    });
+  });
+
   it('handles several regions independently', async () => {
     world = await startWorld();
     await seedMatrix(world, 'us-east-1');
