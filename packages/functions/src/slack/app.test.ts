@@ -1,0 +1,73 @@
+import { createHmac } from 'node:crypto';
+import { deriveApprovalKey } from '@ec2ops/core/approvals/token';
+import { commands } from '@ec2ops/core/commands/index';
+import { parseStageConfig } from '@ec2ops/core/config/schema';
+import type { APIGatewayProxyEventV2 } from 'aws-lambda';
+import pino from 'pino';
+import { describe, expect, it } from 'vitest';
+import { createAuditor } from '../audit';
+import { memoryQueue } from '../queue';
+import { createSlackHandler } from './app';
+
+const SECRET = 'unit-secret';
+
+function slashEvent(text: string, user: string): APIGatewayProxyEventV2 {
+  const body = new URLSearchParams({
+    command: '/ec2',
+    text,
+    user_id: user,
+    user_name: 'x',
+    channel_id: 'C0OPS',
+    team_id: 'T0',
+    response_url: 'https://hooks.slack.test/1',
+    trigger_id: '1.1',
+  }).toString();
+  const ts = String(Math.floor(Date.now() / 1000));
+  return {
+    version: '2.0',
+    routeKey: '$default',
+    rawPath: '/',
+    rawQueryString: '',
+    headers: {
+      'content-type': 'application/x-www-form-urlencoded',
+      'x-slack-request-timestamp': ts,
+      'x-slack-signature': `v0=${createHmac('sha256', SECRET).update(`v0:${ts}:${body}`).digest('hex')}`,
+    },
+    requestContext: { http: { method: 'POST' } } as APIGatewayProxyEventV2['requestContext'],
+    body,
+    isBase64Encoded: false,
+  };
+}
+
+describe('createSlackHandler', () => {
+  it('makes no Slack call at start-up or for a slash command (its Web API points nowhere)', async () => {
+    const queue = memoryQueue();
+    const logger = pino({ level: 'silent' });
+    const handler = createSlackHandler({
+      signingSecret: SECRET,
+      botToken: 'xoxb-unit',
+      slackApiUrl: 'http://127.0.0.1:1/api/',
+      botId: 'B0',
+      botUserId: 'U0BOT',
+      deps: {
+        config: parseStageConfig({ stage: 'unit', roles: { users: { U0OPS: 'operator' } } }),
+        commands,
+        queue,
+        auditor: createAuditor(logger),
+        logger,
+        now: () => new Date(),
+        newRequestId: () => 'r-unit000000000001',
+        approvalKey: deriveApprovalKey(SECRET, 'unit'),
+      },
+    });
+    const started = performance.now();
+    const result = await handler(slashEvent('help', 'U0OPS'));
+    expect(result.statusCode).toBe(200);
+    expect(performance.now() - started).toBeLessThan(1000);
+    expect(queue.messages).toHaveLength(1);
+    expect(queue.messages[0]).toMatchObject({
+      kind: 'command',
+      request: { id: 'r-unit000000000001', command: 'help', user: { id: 'U0OPS', role: 'operator' } },
+    });
+  });
+});
