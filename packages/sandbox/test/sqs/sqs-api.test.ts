@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import {
   ChangeMessageVisibilityCommand,
   CreateQueueCommand,
@@ -79,17 +78,17 @@ describe('SQS endpoint, through the real @aws-sdk/client-sqs', () => {
     );
   });
 
-  it('computes the attribute digest the way SQS documents it', () => {
-    // Independent encoding of one String attribute: len(name) name len(type) type 0x01 len(value) value.
-    const parts = [
-      Buffer.from([0, 0, 0, 1]),
-      Buffer.from('a'),
-      Buffer.from([0, 0, 0, 6]),
-      Buffer.from('String'),
-    ];
-    parts.push(Buffer.from([1]), Buffer.from([0, 0, 0, 1]), Buffer.from('b'));
-    const expected = createHash('md5').update(Buffer.concat(parts)).digest('hex');
-    expect(md5OfMessageAttributes({ a: { DataType: 'String', StringValue: 'b' } })).toBe(expected);
+  it('computes the attribute digest SQS computes (published sample values)', () => {
+    // AWS's documented sample, and a Number + String pair checked against SQS by other emulators.
+    expect(md5OfMessageAttributes({ SellerName: { DataType: 'String', StringValue: 'Example Store' } })).toBe(
+      'cd28f3b68aeee4b2eac9c66f2f694b58',
+    );
+    expect(
+      md5OfMessageAttributes({
+        ordinal: { DataType: 'Number', StringValue: '1' },
+        category: { DataType: 'String', StringValue: 'test' },
+      }),
+    ).toBe('d21ae90c49061e927f57df5f5d72be1f');
   });
 
   it('accepts SendMessageBatch and reports each entry', async () => {
