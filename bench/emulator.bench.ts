@@ -14,6 +14,7 @@ import {
   DescribeImagesCommand,
   DescribeInstancesCommand,
   EC2Client,
+  paginateDescribeInstances,
   RunInstancesCommand,
 } from '@aws-sdk/client-ec2';
 import { parseQuery } from '@ec2ops/sandbox/ec2/query';
@@ -42,6 +43,8 @@ export interface EmulatorBenchResult {
     resources: string;
     heapUsedMiB: number;
     bytesPerInstance: number;
+    /** After one DescribeInstances of all of them: the emulator caches each instance's XML. */
+    heapUsedAfterDescribeMiB: number;
     stateJsonMiB: number;
   };
 }
@@ -183,10 +186,18 @@ async function memory(): Promise<EmulatorBenchResult['memory']> {
     gc();
     const heapUsed = process.memoryUsage().heapUsed - before;
     const stateJson = JSON.stringify(emulator.store.toJSON()).length;
+    let described = 0;
+    for await (const page of paginateDescribeInstances({ client: ec2, pageSize: 1000 }, {})) {
+      described += (page.Reservations ?? []).flatMap((r) => r.Instances ?? []).length;
+    }
+    if (described !== MEMORY_INSTANCES) throw new Error(`described ${described} instances`);
+    gc();
+    const heapAfterDescribe = process.memoryUsage().heapUsed - before;
     return {
       resources: `${MEMORY_INSTANCES} instances + ${MEMORY_INSTANCES} volumes`,
       heapUsedMiB: Number((heapUsed / 1024 / 1024).toFixed(1)),
       bytesPerInstance: Math.round(heapUsed / MEMORY_INSTANCES),
+      heapUsedAfterDescribeMiB: Number((heapAfterDescribe / 1024 / 1024).toFixed(1)),
       stateJsonMiB: Number((stateJson / 1024 / 1024).toFixed(1)),
     };
   } finally {

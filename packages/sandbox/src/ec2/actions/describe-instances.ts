@@ -63,7 +63,7 @@ readAction('DescribeInstances', ({ params, state, region, action }) => {
   }
   const { list } = selectInstances(params, state);
   const result = paginate(applyFilters(list, filters, INSTANCE_FILTERS(region)), page, action);
-  return { reservationSet: reservationsWire(result.items, region), nextToken: result.nextToken };
+  return { reservationSet: reservationsWire(result.items, region, true), nextToken: result.nextToken };
 });
 
 function statusOf(instance: InstanceRecord): string {

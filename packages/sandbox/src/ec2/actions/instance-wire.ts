@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { privateDnsName, publicDnsName } from '../ip';
 import { INSTANCE_STATE_CODES, type InstanceRecord, type InstanceStateName } from '../model';
 import { tagSet } from '../tags';
@@ -135,16 +136,20 @@ export function instanceToWire(instance: InstanceRecord, region: string): XmlObj
 const cache = new WeakMap<InstanceRecord, { key: string; fragment: XmlFragment }>();
 
 export function instanceXml(instance: InstanceRecord, region: string): XmlFragment {
-  const key = `${region}|${JSON.stringify(instance)}`;
+  const key = createHash('sha1').update(region).update(JSON.stringify(instance)).digest('base64');
   const cached = cache.get(instance);
   if (cached && cached.key === key) return cached.fragment;
-  const fragment = new XmlFragment(membersXml(instanceToWire(instance, region)));
+  const xml = membersXml(instanceToWire(instance, region));
+  // A string built by concatenation is a tree of pieces in V8; converting it to a number
+  // flattens it into one buffer, so the cached copy costs its length, not many times that.
+  void Number(xml);
+  const fragment = new XmlFragment(xml);
   cache.set(instance, { key, fragment });
   return fragment;
 }
 
-/** Groups instances into reservations, keeping their order. */
-export function reservationsWire(list: InstanceRecord[], region: string): XmlObject[] {
+/** Groups instances into reservations, keeping their order (`cached`: see `instanceXml`). */
+export function reservationsWire(list: InstanceRecord[], region: string, cached = false): XmlObject[] {
   const byReservation = new Map<string, InstanceRecord[]>();
   for (const instance of list) {
     const group = byReservation.get(instance.reservationId);
@@ -155,6 +160,6 @@ export function reservationsWire(list: InstanceRecord[], region: string): XmlObj
     reservationId,
     ownerId: members[0]!.ownerId,
     groupSet: [],
-    instancesSet: members.map((m) => instanceXml(m, region)),
+    instancesSet: members.map((m) => (cached ? instanceXml(m, region) : instanceToWire(m, region))),
   }));
 }
