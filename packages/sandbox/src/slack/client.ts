@@ -232,9 +232,11 @@ export class SlackRequestClient {
 
   private actor(as: AsUser): Actor {
     const userId = as.user ?? 'UOPERATOR';
-    const channelId = as.channel ?? this.seed.channels[0]?.id ?? 'C0EC2OPS';
+    const ref = as.channel ?? this.seed.channels[0]?.id ?? 'C0EC2OPS';
+    // `#ec2ops` or `ec2ops` name a seeded channel as well as its id does.
+    const channel = this.seed.channels.find((c) => c.id === ref || c.name === ref.replace(/^#/, ''));
+    const channelId = channel?.id ?? ref;
     const user = this.seed.users.find((u) => u.id === userId);
-    const channel = this.seed.channels.find((c) => c.id === channelId);
     return {
       teamId: this.seed.team.id,
       teamDomain: this.seed.team.domain,

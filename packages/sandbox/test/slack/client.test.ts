@@ -123,6 +123,14 @@ describe('signed slash commands', () => {
     expect(opened.user).toBe('UVIEWER');
   });
 
+  it('accepts a channel by #name', async () => {
+    await client.slashCommand('/ec2 help', { channel: '#ec2ops-approvals' });
+    expect(Object.fromEntries(new URLSearchParams(only().body))).toMatchObject({
+      channel_id: 'C0APPROVE',
+      channel_name: 'ec2ops-approvals',
+    });
+  });
+
   it('signs with the development secret when none is given', async () => {
     const devClient = new SlackRequestClient({ url: appUrl });
     await devClient.slashCommand('/ec2 help');
