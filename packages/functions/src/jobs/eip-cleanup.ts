@@ -242,6 +242,8 @@ async function applyRelease(
   return settle(
     item,
     async () => {
+      // Wait for our turn first, so the re-read stays right before the release.
+      await pacer.take();
       if (ctx.deadline !== undefined && Date.now() >= ctx.deadline) {
         return { status: 'skipped', reason: 'out of time in this run: the next run releases it' };
       }
@@ -260,7 +262,6 @@ async function applyRelease(
         return { status: 'skipped', reason: `changed since the plan (${why}): not released` };
       }
       try {
-        await pacer.take();
         const border = fresh.networkBorderGroup;
         await ctx.ec2.send(
           new ReleaseAddressCommand({
