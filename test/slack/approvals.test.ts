@@ -25,6 +25,14 @@ async function requestBigProbe() {
   return { requestId, message, requesterUrl: sent.responseUrl! };
 }
 
+/** What the requester received by DM from ec2ops (decisions and approved results arrive there). */
+function dmTexts(user: string): string[] {
+  const dm = h.slack.workspace.dms().find((d) => d.user === user);
+  return dm
+    ? h.slack.workspace.messages(dm.channel).map((m) => `${m.text} ${JSON.stringify(m.blocks ?? [])}`)
+    : [];
+}
+
 function replies(urlId: string): string[] {
   return (h.slack.workspace.responseUrl(urlId)?.replies ?? []).map((r) => JSON.stringify(r.payload));
 }
@@ -77,7 +85,7 @@ describe('approvals', () => {
   });
 
   it('an approval runs the command once, marks the message decided and tells the requester', async () => {
-    const { requestId, message, requesterUrl } = await requestBigProbe();
+    const { requestId, message } = await requestBigProbe();
     await h.client.blockAction(
       { message: source(message), actionId: `ec2ops:approve:${requestId}` },
       { user: 'UADMIN', channel: 'C0APPROVE' },
@@ -87,7 +95,7 @@ describe('approvals', () => {
     const updated = h.slack.workspace.messages('C0APPROVE').find((m) => m.ts === message.ts)!;
     expect(updated.text).toContain('Approved by <@UADMIN>');
     expect(JSON.stringify(updated.blocks)).not.toContain('ec2ops:approve');
-    const toRequester = replies(requesterUrl.id);
+    const toRequester = dmTexts('UOPERATOR');
     expect(toRequester.some((r) => r.includes('<@UADMIN> approved your request'))).toBe(true);
     expect(toRequester.some((r) => r.includes('probe launched i-'))).toBe(true);
     expect(
@@ -129,7 +137,7 @@ describe('approvals', () => {
   });
 
   it('a denial runs nothing and tells the requester', async () => {
-    const { requestId, message, requesterUrl } = await requestBigProbe();
+    const { requestId, message } = await requestBigProbe();
     await h.client.blockAction(
       { message: source(message), actionId: `ec2ops:deny:${requestId}` },
       { user: 'UADMIN2', channel: 'C0APPROVE' },
@@ -139,7 +147,7 @@ describe('approvals', () => {
     expect(h.slack.workspace.messages('C0APPROVE').find((m) => m.ts === message.ts)!.text).toContain(
       'Denied by <@UADMIN2>',
     );
-    expect(replies(requesterUrl.id).some((r) => r.includes('<@UADMIN2> denied your request'))).toBe(true);
+    expect(dmTexts('UOPERATOR').some((r) => r.includes('<@UADMIN2> denied your request'))).toBe(true);
     expect(
       auditLines(h.logs).some((l) => l['event'] === 'denied-by-approver' && l['requestId'] === requestId),
     ).toBe(true);

@@ -33,7 +33,10 @@ export const approvalSchema = z.object({
   args: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])),
   text: z.string(),
   channel: z.string(),
-  /** The requester's response_url, to tell them the outcome while it is still valid. */
+  /**
+   * Not set by ec2ops (button values are visible to the approvals channel's clients, and a
+   * response_url lets its holder post as the app); accepted for tokens already issued.
+   */
   responseUrl: z.string().optional(),
   /** Why it needs approval (from the command's `needsApproval`). */
   reason: z.string(),

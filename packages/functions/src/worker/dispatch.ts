@@ -197,7 +197,8 @@ async function requestApproval(deps: WorkerDeps, request: CommandRequest, reason
     reason,
     iat,
     exp: iat + Math.floor((parseDuration(deps.config.slack.approvalExpiry) ?? 3_600_000) / 1000),
-    ...(request.responseUrl ? { responseUrl: request.responseUrl } : {}),
+    // No response_url in the token: button values reach every client in the approvals channel,
+    // and a response_url lets whoever holds it post as ec2ops to the requester. Outcomes go by DM.
   };
   const token = signApproval(approval, deps.approvalKey);
   await deps.slack.post(channel, approvalRequestMessage(approval, token));
