@@ -96,7 +96,12 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   });
   const ec2 = await startEc2Emulator({ port: 0, log: () => {} });
   const config = parseStageConfig(options.config ?? TEST_CONFIG);
-  const commands = new CommandRegistry([...COMMANDS, ...(options.specs ?? [])]);
+  // Test-only specs replace a real command of the same name, so tests keep working as commands land.
+  const extra = options.specs ?? [];
+  const commands = new CommandRegistry([
+    ...COMMANDS.filter((c) => !extra.some((e) => e.name === c.name)),
+    ...extra,
+  ]);
   const logs: Record<string, unknown>[] = [];
   const logger = pino({ level: 'debug' }, { write: (line: string) => void logs.push(JSON.parse(line)) });
   const approvalKey = deriveApprovalKey(SIGNING_SECRET, config.stage);
