@@ -2,6 +2,7 @@ import { CreateTagsCommand, DeleteSnapshotCommand, DeregisterImageCommand } from
 import type { StageConfig } from '@ec2ops/core';
 import { bakeRegions } from '@ec2ops/core/config/bake';
 import { resolveJobSettings } from '@ec2ops/core/config/jobs';
+import { localDayBounds } from '@ec2ops/core/jobs/ami-bake/bake-day';
 import {
   type AmiBakeItem,
   type AmiBakeItemData,
@@ -9,12 +10,14 @@ import {
   planAmiBake,
 } from '@ec2ops/core/jobs/ami-bake/plan';
 import { summarizeAmiBake } from '@ec2ops/core/jobs/ami-bake/report';
+import { bakedAtMs, isFailedState } from '@ec2ops/core/jobs/ami-bake/retention';
 import { type BakeTagKeys, bakeTagKeys } from '@ec2ops/core/jobs/ami-bake/tags';
 import type { ItemResult } from '@ec2ops/core/jobs/types';
 import {
   createImage,
   describeImagesById,
   describeImageUsers,
+  describeManagedImages,
   describeTemplateHeads,
   describeTemplateVersions,
   observeRegion,
@@ -90,13 +93,48 @@ const explain: FailureExplainer = (error) => {
   return undefined;
 };
 
-async function applyBake(ctx: RegionContext, item: AmiBakeItem, keys: BakeTagKeys): Promise<ItemResult> {
+/**
+ * Sources baked today since the plan (an overlapping run, a `/ec2 ami bake`): one filtered
+ * DescribeImages per 200 sources. CreateImage has no client token, so this is the guard.
+ */
+async function bakedSincePlan(
+  ctx: RegionContext,
+  items: AmiBakeItem[],
+  keys: BakeTagKeys,
+): Promise<Map<string, string>> {
+  const day = localDayBounds(ctx.now.getTime(), amiBakeTimeZone(ctx.config));
+  const found = new Map<string, string>();
+  for (const batch of chunk(
+    items.map((i) => i.id),
+    200,
+  )) {
+    const images = await describeManagedImages(ctx.ec2, keys, [
+      { Name: `tag:${keys.sourceInstance}`, Values: batch },
+    ]);
+    for (const image of images) {
+      const at = bakedAtMs(image, keys);
+      const source = image.tags[keys.sourceInstance];
+      if (source && !isFailedState(image.state) && at >= day.start && at < day.end)
+        found.set(source, image.id);
+    }
+  }
+  return found;
+}
+
+async function applyBake(
+  ctx: RegionContext,
+  item: AmiBakeItem,
+  keys: BakeTagKeys,
+  already: Map<string, string>,
+): Promise<ItemResult> {
   const data = item.data;
   if (data.kind !== 'bake') throw new Error('not a bake');
   return settle(
     item,
     async () => {
       if (outOfTime(ctx)) return { status: 'skipped', reason: LATER };
+      const earlier = already.get(data.instanceId);
+      if (earlier) return { status: 'skipped', reason: `baked since the plan (${earlier})` };
       const { imageId, existed } = await createImage(ctx.ec2, data, keys);
       return { status: 'done', detail: `${imageId} ${data.name}${existed ? ' (already created)' : ''}` };
     },
@@ -245,6 +283,25 @@ async function applySnapshotDeletes(
   });
 }
 
+async function applyBakes(ctx: RegionContext, items: AmiBakeItem[], keys: BakeTagKeys, sem: Semaphore) {
+  if (items.length === 0) return [];
+  let already: Map<string, string>;
+  try {
+    already = await bakedSincePlan(ctx, items, keys);
+  } catch (error) {
+    return items.map((item) =>
+      resultOf(item, {
+        status: 'failed',
+        code: awsErrorCode(error),
+        message: `cannot bake: could not check for an image baked since the plan (${awsErrorMessage(error)}), do nothing: the next run retries`,
+      }),
+    );
+  }
+  return mapLimit(items, ctx.config.bake.concurrency, (item) =>
+    sem.run(() => applyBake(ctx, item, keys, already)),
+  );
+}
+
 export function amiBakeTimeZone(config: StageConfig): string {
   return resolveJobSettings(config, 'ami-bake').timeZone;
 }
@@ -277,11 +334,7 @@ export async function applyRegion(ctx: RegionContext, plan: AmiBakePlan): Promis
   const of = (kind: AmiBakeItemData['kind']) => plan.items.filter((i) => i.data.kind === kind);
   const sem = limiter(ctx.config);
   const results: ItemResult[] = [];
-  results.push(
-    ...(await mapLimit(of('bake'), ctx.config.bake.concurrency, (item) =>
-      sem.run(() => applyBake(ctx, item, keys)),
-    )),
-  );
+  results.push(...(await applyBakes(ctx, of('bake'), keys, sem)));
   results.push(...(await applyMarks(ctx, of('mark-available'))));
   const deregisters = await applyDeregisters(ctx, plan, of('deregister'), keys);
   results.push(...deregisters);

@@ -7,8 +7,11 @@ import {
   RunInstancesCommand,
   StopInstancesCommand,
 } from '@aws-sdk/client-ec2';
+import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { amiBake } from '../../src/jobs/ami-bake';
 import { runJob } from '../../src/jobs/run';
+import type { RegionContext } from '../../src/jobs/types';
 import { type BakeHarness, DAY, startBakeHarness } from './ami-bake-harness';
 
 let h: BakeHarness;
@@ -222,6 +225,28 @@ describe('ami-bake idempotency', () => {
     // The next day it bakes again.
     await h.run(h.at(DAY), h.config());
     expect((await h.imagesOf(a)).length).toBe(2);
+  });
+
+  it('does not bake twice when two runs overlap (the second plan is applied after the first run)', async () => {
+    const source = await h.instance({ 'ec2ops:bake': 'nightly' });
+    const ctx: RegionContext = {
+      region: 'us-east-1',
+      ec2: h.ec2,
+      config: h.config(),
+      now: h.at(7 * DAY),
+      dryRun: false,
+      log: pino({ level: 'silent' }),
+      notifier: undefined,
+    };
+    const late = await amiBake.plan(ctx);
+    expect(late.items.find((i) => i.id === source)?.action).toBe('bake');
+    await h.run(h.at(7 * DAY + HOUR));
+    const results = await amiBake.apply(ctx, late);
+    expect(results.find((r) => r.id === source)?.outcome).toMatchObject({
+      status: 'skipped',
+      reason: expect.stringMatching(/^baked since the plan \(ami-/),
+    });
+    expect((await h.imagesOf(source)).length).toBe(1);
   });
 
   it('leaves nothing orphaned after a run interrupted between deregister and snapshot delete', async () => {
