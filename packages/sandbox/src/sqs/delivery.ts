@@ -72,11 +72,17 @@ export class SqsPoller {
     return this.inFlight > 0;
   }
 
-  async stop(): Promise<void> {
+  /** Stops polling; waits for a running invocation at most `graceMs`, then leaves it behind. */
+  async stop(graceMs = 5_000): Promise<void> {
     this.stopped = true;
     this.unsubscribe();
     this.wake?.();
-    await this.loop;
+    let timer: NodeJS.Timeout | undefined;
+    const grace = new Promise<void>((resolve) => {
+      timer = setTimeout(resolve, graceMs);
+    });
+    await Promise.race([this.loop, grace]);
+    clearTimeout(timer);
   }
 
   private async run(): Promise<void> {

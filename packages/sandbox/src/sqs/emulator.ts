@@ -104,10 +104,10 @@ export class SqsHub {
     return this.drain(options);
   }
 
-  /** Stops every delivery loop, waiting for running invocations (bounded by their timeout). */
-  async close(): Promise<void> {
+  /** Stops every delivery loop, waiting for running invocations at most `graceMs`. */
+  async close(options: { graceMs?: number } = {}): Promise<void> {
     this.closed = true;
-    await Promise.all(this.pollers.map((p) => p.stop()));
+    await Promise.all(this.pollers.map((p) => p.stop(options.graceMs)));
   }
 }
 
@@ -149,8 +149,8 @@ export async function startSqsEmulator(options: SqsEmulatorOptions = {}): Promis
   return Object.assign(hub, {
     url,
     port,
-    close: async () => {
-      await closeHub();
+    close: async (options: { graceMs?: number } = {}) => {
+      await closeHub(options);
       await new Promise<void>((resolve, reject) => {
         server.close((error) => (error ? reject(error) : resolve()));
         server.closeAllConnections();

@@ -232,6 +232,18 @@ describe('delivery to a Lambda-style consumer', () => {
     sqs = await startSqsEmulator({ queues: [{ name: 'work' }] });
   });
 
+  it('close does not wait longer than its grace for a consumer that never returns', async () => {
+    sqs.consume('work', () => new Promise(() => {}));
+    sqs.send('work', 'stuck forever');
+    while (sqs.deliveries('work').length === 0 && sqs.messages('work')[0]?.receiveCount !== 1) {
+      await new Promise((r) => setTimeout(r, 5));
+    }
+    const started = Date.now();
+    await sqs.close({ graceMs: 50 });
+    expect(Date.now() - started).toBeLessThan(1000);
+    sqs = await startSqsEmulator({ queues: [{ name: 'work' }] });
+  });
+
   it('stops delivering after close', async () => {
     let calls = 0;
     sqs.consume('work', () => {
