@@ -70,4 +70,35 @@ describe('createSlackHandler', () => {
       request: { id: 'r-unit000000000001', command: 'help', user: { id: 'U0OPS', role: 'operator' } },
     });
   });
+
+  it('answers with a generic message and the request id when something inside breaks, instead of a 500', async () => {
+    const queue = memoryQueue();
+    const logger = pino({ level: 'silent' });
+    const handler = createSlackHandler({
+      signingSecret: SECRET,
+      botToken: 'xoxb-unit',
+      botId: 'B0',
+      botUserId: 'U0BOT',
+      deps: {
+        config: parseStageConfig({ stage: 'unit' }),
+        commands,
+        queue,
+        roles: {
+          resolve: async () => {
+            throw new Error('bug');
+          },
+        },
+        auditor: createAuditor(logger),
+        logger,
+        now: () => new Date(),
+        newRequestId: () => 'r-unit000000000002',
+        approvalKey: deriveApprovalKey(SECRET, 'unit'),
+      },
+    });
+    const result = await handler(slashEvent('help', 'U0OPS'));
+    expect(result.statusCode).toBe(200);
+    expect(result.body).toContain('r-unit000000000002');
+    expect(result.body).not.toContain('bug');
+    expect(queue.messages).toEqual([]);
+  });
 });

@@ -14,14 +14,23 @@ import { intake } from '../intake';
  */
 export function registerSlashCommand(app: App, deps: SlackDeps): void {
   app.command(SLASH_COMMAND, async ({ command, ack, client }) => {
-    const result = await intake(deps, {
-      text: command.text ?? '',
-      user: { id: command.user_id, name: command.user_name },
-      channel: { id: command.channel_id, name: command.channel_name },
-      teamId: command.team_id,
-      responseUrl: command.response_url,
-      origin: 'slash',
-    });
+    let result: Awaited<ReturnType<typeof intake>>;
+    try {
+      result = await intake(deps, {
+        text: command.text ?? '',
+        user: { id: command.user_id, name: command.user_name },
+        channel: { id: command.channel_id, name: command.channel_name },
+        teamId: command.team_id,
+        responseUrl: command.response_url,
+        origin: 'slash',
+      });
+    } catch (error) {
+      // A bug here must still answer the person, not leave Slack showing "dispatch_failed".
+      const requestId = deps.newRequestId();
+      deps.logger.error({ err: error, requestId }, 'slash command failed');
+      await ack(slack(errorMessage(error, requestId)));
+      return;
+    }
     if (result.kind === 'refused') {
       await ack(slack(errorMessage(result.error, result.requestId)));
       return;
