@@ -1,5 +1,5 @@
 import { InputError } from '@ec2ops/core';
-import { DEFAULT_PORT, type Sandbox, startSandbox } from '../runner/sandbox';
+import type { Sandbox } from '../runner/sandbox';
 import { registerCommand } from './main';
 
 interface SandboxCliOptions {
@@ -21,7 +21,8 @@ function banner(sandbox: Sandbox): string {
   const e = sandbox.endpoints;
   const lines = [
     '',
-    `  ec2ops sandbox — ready in ${sandbox.readyInMs} ms${sandbox.seeded ? ' (new account seeded)' : ''}`,
+    `  ec2ops sandbox — ready in ${sandbox.readyInMs} ms${sandbox.seeded ? ' (new account seeded)' : ''}` +
+      ` · ${(process.uptime()).toFixed(1)} s since the process started`,
     '',
     `  Console      ${e.console}`,
     `  Slack app    POST ${e.slack}`,
@@ -55,14 +56,13 @@ registerCommand((program) => {
     .description(
       'run ec2ops on this machine: EC2 and Slack emulators, the real handlers, and the web console',
     )
-    .option(
-      '--port <n>',
-      `port of the console and the Slack endpoint (default ${DEFAULT_PORT}; 0 = any free port)`,
-    )
+    .option('--port <n>', 'port of the console and the Slack endpoint (default 3000; 0 = any free port)')
     .option('--state <dir>', 'where the sandbox keeps its state between runs', '.sandbox')
     .option('--no-schedule', 'do not run jobs on their schedules (run them from the console)')
     .action(async (options: SandboxCliOptions) => {
       const port = parsePort(options.port);
+      // Loaded here so that other subcommands do not pay for the handlers and emulators.
+      const { startSandbox } = await import('../runner/sandbox');
       const sandbox = await startSandbox({
         ...(port === undefined ? {} : { port, portIsExplicit: true }),
         stateDir: options.state,
