@@ -1,0 +1,28 @@
+import { ConfigError } from '@ec2ops/core';
+import { describe, expect, it } from 'vitest';
+import { createJobRoot } from './root';
+
+describe('job composition root', () => {
+  it('refuses to start without a stage config, or with one that is not JSON or not valid', () => {
+    expect(() => createJobRoot({ LOG_LEVEL: 'silent' })).toThrow(ConfigError);
+    expect(() => createJobRoot({ LOG_LEVEL: 'silent', EC2OPS_CONFIG: '{nope' })).toThrow(
+      'EC2OPS_CONFIG is not valid JSON',
+    );
+    expect(() =>
+      createJobRoot({
+        LOG_LEVEL: 'silent',
+        EC2OPS_CONFIG: JSON.stringify({ stage: 'dev', eip: { scope: 'some' } }),
+      }),
+    ).toThrow('eip.scope');
+  });
+
+  it('builds one EC2 client per region, once, and a notifier only with a bot token', () => {
+    const env = { LOG_LEVEL: 'silent', EC2OPS_CONFIG: JSON.stringify({ stage: 'dev' }) };
+    const root = createJobRoot(env);
+    expect(root.config.stage).toBe('dev');
+    expect(root.notifier).toBeUndefined();
+    expect(root.ec2('eu-west-1')).toBe(root.ec2('eu-west-1'));
+    expect(root.ec2('eu-west-1')).not.toBe(root.ec2('us-east-1'));
+    expect(createJobRoot({ ...env, SLACK_BOT_TOKEN: 'xoxb-test' }).notifier).toBeDefined();
+  });
+});
