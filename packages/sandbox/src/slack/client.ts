@@ -81,6 +81,11 @@ export interface Tamper {
   headers?: Record<string, string>;
 }
 
+export interface SignedRequest {
+  body: string;
+  headers: Record<string, string>;
+}
+
 export interface SentRequest {
   status: number;
   headers: Record<string, string>;
@@ -88,7 +93,7 @@ export interface SentRequest {
   text: string;
   json?: unknown;
   /** Exactly what was sent. */
-  request: { body: string; headers: Record<string, string> };
+  request: SignedRequest;
   responseUrl?: { id: string; url: string };
   triggerId?: string;
 }
@@ -129,6 +134,22 @@ export class SlackRequestClient {
 
   /** `/ec2 list` → command `/ec2`, text `list`. */
   async slashCommand(commandLine: string, as: AsUser = {}): Promise<SentRequest> {
+    const built = await this.buildSlashCommand(commandLine, as);
+    return {
+      ...(await this.post(built.request)),
+      responseUrl: built.responseUrl,
+      triggerId: built.triggerId,
+    };
+  }
+
+  /**
+   * The signed slash command without sending it: for in-process callers (a benchmark turning it
+   * into a Function URL event, say).
+   */
+  async buildSlashCommand(
+    commandLine: string,
+    as: AsUser = {},
+  ): Promise<{ request: SignedRequest; responseUrl: { id: string; url: string }; triggerId: string }> {
     const trimmed = commandLine.trim();
     const space = trimmed.indexOf(' ');
     const command = space === -1 ? trimmed : trimmed.slice(0, space);
@@ -138,7 +159,7 @@ export class SlackRequestClient {
     const responseUrl = await this.mintResponseUrl(actor, { kind: 'command', command, text });
     const triggerId = await this.mintTrigger(actor.user.id);
     const body = slashCommandBody(actor, { command, text, responseUrl: responseUrl.url, triggerId });
-    return { ...(await this.send(body, as.tamper)), responseUrl, triggerId };
+    return { request: this.sign(body, as.tamper), responseUrl, triggerId };
   }
 
   /**
@@ -199,6 +220,11 @@ export class SlackRequestClient {
 
   /** Signs and posts any form body; the other methods end here. */
   async send(body: string, tamper: Tamper = {}): Promise<SentRequest> {
+    return this.post(this.sign(body, tamper));
+  }
+
+  /** The headers Slack would send with this body (and whatever `tamper` breaks), without sending. */
+  sign(body: string, tamper: Tamper = {}): SignedRequest {
     const nowSeconds = Math.floor(this.clock.now() / 1000) + (tamper.skewSeconds ?? 0);
     const timestamp = tamper.timestamp === undefined ? String(nowSeconds) : tamper.timestamp;
     const signature =
@@ -212,8 +238,16 @@ export class SlackRequestClient {
       ...(signature === null ? {} : { 'x-slack-signature': signature }),
       ...tamper.headers,
     };
-    const sentBody = tamper.body ? tamper.body(body) : body;
-    const res = await fetch(this.url, { method: 'POST', headers, body: sentBody, redirect: 'manual' });
+    return { body: tamper.body ? tamper.body(body) : body, headers };
+  }
+
+  private async post(request: SignedRequest): Promise<SentRequest> {
+    const res = await fetch(this.url, {
+      method: 'POST',
+      headers: request.headers,
+      body: request.body,
+      redirect: 'manual',
+    });
     const text = await res.text();
     let json: unknown;
     try {
@@ -226,7 +260,7 @@ export class SlackRequestClient {
       headers: headersObject(res.headers),
       text,
       ...(json === undefined ? {} : { json }),
-      request: { body: sentBody, headers },
+      request,
     };
   }
 

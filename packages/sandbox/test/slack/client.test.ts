@@ -131,6 +131,13 @@ describe('signed slash commands', () => {
     });
   });
 
+  it('builds a signed request without sending it, for in-process callers', async () => {
+    const built = await client.buildSlashCommand('/ec2 list', { user: 'UVIEWER' });
+    expect(captured).toHaveLength(0);
+    expect(verify(SECRET, { headers: built.request.headers, body: built.request.body })).toBe(true);
+    expect(new URLSearchParams(built.request.body).get('response_url')).toBe(built.responseUrl.url);
+  });
+
   it('signs with the development secret when none is given', async () => {
     const devClient = new SlackRequestClient({ url: appUrl });
     await devClient.slashCommand('/ec2 help');
