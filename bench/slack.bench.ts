@@ -85,7 +85,7 @@ function signedEvent(text: string, user: string, i: number): APIGatewayProxyEven
   };
 }
 
-async function ackLatency() {
+export async function ackLatency() {
   const config = parseStageConfig(CONFIG);
   const logger = pino({ level: 'silent' });
   const queue = memoryQueue();

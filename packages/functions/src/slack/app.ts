@@ -54,6 +54,8 @@ export function createSlackHandler(options: SlackAppOptions): FunctionUrlHandler
     botId: options.botId,
     botUserId: options.botUserId,
     tokenVerificationEnabled: false,
+    // No conversation state: ec2ops keeps none between requests (and an in-memory store only grows).
+    convoStore: false,
     logger: boltLogger(deps.logger),
     // views.open and usergroups.users.list must answer well inside Slack's 3 seconds: no retries.
     clientOptions: {
