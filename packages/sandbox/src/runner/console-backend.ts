@@ -127,8 +127,18 @@ export class ConsoleBackend {
   }
 
   async action(a: ConsoleAction): Promise<SendResult> {
-    if (!a.messageTs)
-      return { status: 400, error: 'Elements inside a dialog do not send anything in the sandbox yet.' };
+    if (a.viewId) {
+      const value = a.selectedOption?.value ?? a.value;
+      return result(
+        await this.o.driver.viewAction({
+          user: a.user,
+          viewId: a.viewId,
+          actionId: a.actionId,
+          ...(value !== undefined ? { value } : {}),
+        }),
+      );
+    }
+    if (!a.messageTs) return { status: 400, error: 'messageTs or viewId is required' };
     return result(
       await this.o.driver.click({
         user: a.user,
