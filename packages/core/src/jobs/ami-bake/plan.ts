@@ -1,11 +1,11 @@
 import type { BakeConfig } from '../../config/bake';
-import { formatDuration, parseDuration } from '../../config/durations';
 import type { PlanItem, PlanSkip, RegionPlan, ReportSection } from '../types';
 import { localDayBounds } from './bake-day';
 import { imageName } from './naming';
-import type { AmiBakeObservation, ObservedImage, ObservedInstance, Tags } from './observation';
-import { bakedAtMs, isFailedState, planRetention, type RetentionRule } from './retention';
-import { BAKE_NIGHTLY, type BakeTagKeys, bakeTagKeys } from './tags';
+import type { AmiBakeObservation, ObservedImage, Tags } from './observation';
+import { bakedAtMs, isFailedState, planRetention } from './retention';
+import { bakeImageTags, imageLabel, imageUsage, instanceLabel, sourceSettings } from './sources';
+import { BAKE_NIGHTLY, bakeTagKeys } from './tags';
 
 export type AmiBakeItemData =
   | { kind: 'bake'; instanceId: string; name: string; noReboot: boolean; tags: Tags }
@@ -38,98 +38,6 @@ export interface AmiBakePlanInput {
 export const ORPHAN_GRACE_MS = 3_600_000;
 const BAKEABLE_STATES = new Set(['running', 'stopped']);
 const INSTANCE_REFERENCE = /^i-[0-9a-f]{8,17}$/;
-
-export function instanceLabel(instance: ObservedInstance): string {
-  const name = instance.tags['Name'];
-  return name ? `${instance.id} (${name})` : instance.id;
-}
-
-function imageLabel(image: ObservedImage, keys: BakeTagKeys): string {
-  const source = image.tags[keys.sourceInstance];
-  return `${image.id}${image.name ? ` ${image.name}` : ''}${source ? ` of ${source}` : ''}`;
-}
-
-/** Image id → who uses it: instances in any state but terminated and every launch-template version. */
-export function imageUsage(observation: AmiBakeObservation): Map<string, string[]> {
-  const usedBy = new Map<string, string[]>();
-  const add = (imageId: string | undefined, user: string) => {
-    if (!imageId) return;
-    const list = usedBy.get(imageId) ?? [];
-    list.push(user);
-    usedBy.set(imageId, list);
-  };
-  for (const instance of observation.imageUsers) {
-    if (instance.state !== 'terminated') add(instance.imageId, `instance ${instance.id} (${instance.state})`);
-  }
-  for (const v of observation.launchTemplateVersions) {
-    add(v.imageId, `launch template ${v.templateName ?? v.templateId} version ${v.version}`);
-  }
-  return usedBy;
-}
-
-interface Override {
-  rule: RetentionRule;
-  noReboot: boolean;
-  warnings: string[];
-}
-
-/** Per-instance tags override the stage's retention and reboot settings; bad values are reported. */
-function overrides(instance: ObservedInstance | undefined, bake: BakeConfig, keys: BakeTagKeys): Override {
-  const warnings: string[] = [];
-  const rule: RetentionRule = {
-    count: bake.retention.count,
-    ageMs: bake.retention.age === undefined ? undefined : parseDuration(bake.retention.age),
-  };
-  let noReboot = !bake.reboot;
-  const tags = instance?.tags ?? {};
-  const retain = tags[keys.retain];
-  if (retain !== undefined) {
-    if (/^\d{1,4}$/.test(retain)) rule.count = Number(retain);
-    else
-      warnings.push(
-        `${instance?.id}: ${keys.retain}=${retain} is not a whole number; using the stage's retention`,
-      );
-  }
-  const days = tags[keys.retainDays];
-  if (days !== undefined) {
-    if (/^\d{1,4}$/.test(days) && Number(days) > 0) rule.ageMs = Number(days) * 86_400_000;
-    else
-      warnings.push(
-        `${instance?.id}: ${keys.retainDays}=${days} is not a number of days; using the stage's retention`,
-      );
-  }
-  const reboot = tags[keys.reboot];
-  if (reboot === 'true') noReboot = false;
-  else if (reboot === 'false') noReboot = true;
-  else if (reboot !== undefined)
-    warnings.push(`${instance?.id}: ${keys.reboot}=${reboot} is not true or false; ignored`);
-  return { rule, noReboot, warnings };
-}
-
-/** Tags a new image and its snapshots carry. */
-export function bakeImageTags(input: {
-  instance: ObservedInstance;
-  now: number;
-  stage: string;
-  keys: BakeTagKeys;
-  copyTags: string[];
-  requestId?: string;
-}): Tags {
-  const { instance, keys } = input;
-  const tags: Tags = {};
-  for (const key of input.copyTags) {
-    const value = instance.tags[key];
-    // aws: keys are reserved; our own keys are set below and must not come from the instance.
-    if (value !== undefined && !key.startsWith('aws:') && !Object.values(keys).includes(key))
-      tags[key] = value;
-  }
-  tags[keys.managed] = 'true';
-  tags[keys.sourceInstance] = instance.id;
-  tags[keys.bakedAt] = new Date(input.now).toISOString();
-  tags[keys.stage] = input.stage;
-  if (input.requestId) tags[keys.requestId] = input.requestId;
-  return tags;
-}
 
 export function planAmiBake(input: AmiBakePlanInput): AmiBakePlan {
   const { observation, now, bake } = input;
@@ -174,7 +82,7 @@ export function planAmiBake(input: AmiBakePlanInput): AmiBakePlan {
       skip(instance.id, `${label}: ${today.id}`, 'already baked today');
       continue;
     }
-    const { noReboot, warnings: w } = overrides(instance, bake, keys);
+    const { noReboot, warnings: w } = sourceSettings(instance, bake, keys);
     warnings.push(...w);
     const name = imageName({ id: instance.id, name: instance.tags['Name'] }, now, taken);
     items.push({
@@ -207,7 +115,7 @@ export function planAmiBake(input: AmiBakePlanInput): AmiBakePlan {
   const failed: string[] = [];
   const inUse: string[] = [];
   for (const [source, images] of bySource) {
-    const { rule, warnings: w } = overrides(targets.get(source), bake, keys);
+    const { rule, warnings: w } = sourceSettings(targets.get(source), bake, keys);
     warnings.push(...w);
     const planned = planRetention({ images, rule, now, keys, usedBy });
     // An image a launch template names only through an SSM parameter EC2 could not resolve might
@@ -334,13 +242,4 @@ function snapshotItem(
       : { kind: 'delete-snapshot', snapshotId, sizeGiB, orphan: true },
   };
   return item;
-}
-
-/** Human summary of a retention rule, for help text and reports. */
-export function describeRule(rule: RetentionRule): string {
-  const parts = [
-    rule.count !== undefined ? `newest ${rule.count}` : undefined,
-    rule.ageMs !== undefined ? `younger than ${formatDuration(rule.ageMs)}` : undefined,
-  ].filter(Boolean);
-  return parts.join(' or ');
 }

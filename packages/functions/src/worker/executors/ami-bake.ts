@@ -1,7 +1,7 @@
 import { DescribeImagesCommand } from '@aws-sdk/client-ec2';
 import { InputError } from '@ec2ops/core';
 import { imageName } from '@ec2ops/core/jobs/ami-bake/naming';
-import { bakeImageTags, instanceLabel } from '@ec2ops/core/jobs/ami-bake/plan';
+import { bakeImageTags, instanceLabel, sourceSettings } from '@ec2ops/core/jobs/ami-bake/sources';
 import { bakeTagKeys } from '@ec2ops/core/jobs/ami-bake/tags';
 import { context, section } from '@ec2ops/core/slack/blocks';
 import { createImage } from '../../jobs/ami-bake-ec2';
@@ -50,12 +50,7 @@ export const amiBake: Executor = async ({ request, config, ec2, idempotencyToken
     requestId: token,
   });
   const taken = new Set<string>();
-  const noReboot =
-    instance.tags[keys.reboot] === 'true'
-      ? false
-      : instance.tags[keys.reboot] === 'false'
-        ? true
-        : !config.bake.reboot;
+  const { noReboot } = sourceSettings(instance, config.bake, keys);
   let name = imageName({ id: instance.id, name: instance.tags['Name'] }, now, taken);
   let result: { imageId: string; existed: boolean };
   try {

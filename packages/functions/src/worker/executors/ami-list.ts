@@ -1,6 +1,6 @@
 import { bakeRegions } from '@ec2ops/core/config/bake';
 import { imageListRows, type ListedRegion, renderImageList } from '@ec2ops/core/jobs/ami-bake/list-view';
-import { imageUsage } from '@ec2ops/core/jobs/ami-bake/plan';
+import { imageUsage } from '@ec2ops/core/jobs/ami-bake/sources';
 import { bakeTagKeys } from '@ec2ops/core/jobs/ami-bake/tags';
 import {
   describeAllTemplateVersions,
