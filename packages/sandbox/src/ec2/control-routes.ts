@@ -1,5 +1,5 @@
 import { ControlError, listControlRoutes, registerControlRoute } from './control';
-import { images } from './model';
+import { images, instances } from './model';
 import { listActions } from './registry';
 import type { Delays } from './store';
 
@@ -12,6 +12,9 @@ import type { Delays } from './store';
  *   POST /_emulator/clock/advance          {"seconds": N} or {"ms": N}
  *   POST /_emulator/delays                 {"instancePending": ms, …} transition delays
  *   POST /_emulator/images/:id/state       {"state": "pending"|"available"|"failed", "hold": bool}
+ *   POST /_emulator/instances/:id/hold     {"hold": bool} keep an instance in its current state
+ *   GET  /_emulator/authorization          {"deny": [actions answered UnauthorizedOperation]}
+ *   POST /_emulator/authorization          {"deny": ["TerminateInstances", …]} (replaces the list)
  */
 const regionOf = (query: URLSearchParams): string => query.get('region') ?? 'us-east-1';
 
@@ -76,4 +79,34 @@ registerControlRoute('POST', '/_emulator/images/:id/state', ({ store, params, qu
   if (image.state === 'pending' && !image.held) state.wake(store.clock.now() + store.delays.imagePending);
   store.markChanged();
   return { imageId: image.id, state: image.state, held: image.held === true };
+});
+
+registerControlRoute('POST', '/_emulator/instances/:id/hold', ({ store, params, query, body }) => {
+  const { hold } = (body ?? {}) as { hold?: unknown };
+  if (typeof hold !== 'boolean') throw new ControlError(400, 'give {"hold": true} or {"hold": false}');
+  const state = store.region(regionOf(query));
+  const instance = instances.in(state).get(params.id ?? '');
+  if (!instance) throw new ControlError(404, `no instance ${params.id} in ${state.region}`);
+  instance.held = hold;
+  // Released: the transition restarts from now, as if it had just begun.
+  if (!hold) {
+    instance.stateSince = store.clock.now();
+    state.wake(store.clock.now());
+  }
+  store.markChanged();
+  return { instanceId: instance.id, state: instance.state, held: hold };
+});
+
+registerControlRoute('GET', '/_emulator/authorization', ({ store }) => ({
+  deny: [...store.deniedActions].sort(),
+}));
+
+registerControlRoute('POST', '/_emulator/authorization', ({ store, body }) => {
+  const { deny } = (body ?? {}) as { deny?: unknown };
+  if (!Array.isArray(deny) || deny.some((a) => typeof a !== 'string' || !/^[A-Za-z0-9]+$/.test(a))) {
+    throw new ControlError(400, 'give {"deny": ["ActionName", …]}');
+  }
+  store.deniedActions.clear();
+  for (const action of deny as string[]) store.deniedActions.add(action);
+  return { deny: [...store.deniedActions].sort() };
 });

@@ -46,7 +46,7 @@ export const dryRunOperation = (): Ec2ApiError =>
 export const unauthorizedOperation = (action: string): Ec2ApiError =>
   new Ec2ApiError(
     'UnauthorizedOperation',
-    `You are not authorized to perform this operation (${action}).`,
+    `You are not authorized to perform this operation: ec2:${action}`,
     403,
   );
 

@@ -78,6 +78,8 @@ export interface InstanceRecord extends BaseRecord {
   cpuCores: number;
   threadsPerCore: number;
   disableApiTermination: boolean;
+  /** Set by the control endpoint: the instance stays in its state until released. */
+  held?: boolean;
   /** When it reached `terminated`; it disappears from Describe calls `terminatedRetention` later. */
   terminatedAt?: number;
 }

@@ -63,6 +63,7 @@ export function invoke(invocation: Invocation): XmlObject {
   const definition = actions.get(action);
   if (!definition) throw invalidAction(action);
   checkAuthorized(invocation.authorize, action, region);
+  checkAuthorized((name) => !store.deniedActions.has(name), action, region);
   const state = store.region(region);
   store.advance(state);
   const dryRun = params.boolean('DryRun') ?? false;

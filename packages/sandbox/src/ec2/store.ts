@@ -170,6 +170,8 @@ export class Ec2Store {
   delays: Delays;
   /** Increments on every change; persistence and the sandbox watch it. */
   changes = 0;
+  /** Actions answered with UnauthorizedOperation (set through `/_emulator/authorization`). */
+  readonly deniedActions = new Set<string>();
   private readonly regionStates = new Map<string, RegionState>();
   private readonly listeners = new Set<() => void>();
 

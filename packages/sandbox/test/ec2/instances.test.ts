@@ -385,6 +385,24 @@ describe('instances', () => {
       ).toBe('InvalidInstanceID.NotFound');
     });
 
+    it('keeps an instance pending while the control endpoint holds it', async () => {
+      const launched = await ec2.send(
+        new RunInstancesCommand({ ImageId: imageId, MinCount: 1, MaxCount: 1, InstanceType: 't3.nano' }),
+      );
+      const id = launched.Instances![0]!.InstanceId!;
+      expect((await t.control('POST', `/_emulator/instances/${id}/hold`, { hold: true })).status).toBe(200);
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      const state = async () =>
+        (await ec2.send(new DescribeInstancesCommand({ InstanceIds: [id] }))).Reservations![0]!.Instances![0]!
+          .State?.Name;
+      expect(await state()).toBe('pending');
+      await t.control('POST', `/_emulator/instances/${id}/hold`, { hold: false });
+      await waitUntilInstanceRunning({ client: ec2, ...FAST_WAIT }, { InstanceIds: [id] });
+      expect(
+        (await t.control('POST', '/_emulator/instances/i-0123456789abcdef0/hold', { hold: true })).status,
+      ).toBe(404);
+    });
+
     it('refuses to terminate an instance launched with DisableApiTermination', async () => {
       const [instance] = await runningInstances(ec2, { DisableApiTermination: true });
       const refused = await failure(

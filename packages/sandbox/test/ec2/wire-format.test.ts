@@ -168,6 +168,18 @@ describe('EC2 wire format', () => {
     }
   });
 
+  it('denies the actions named through /_emulator/authorization until the list is cleared', async () => {
+    const denied = await t.control('POST', '/_emulator/authorization', { deny: ['CreateVpc'] });
+    expect(denied).toEqual({ status: 200, json: { deny: ['CreateVpc'] } });
+    const refused = await rawRequest(t.url, { Action: 'CreateVpc', CidrBlock: '10.2.0.0/16' });
+    expect([refused.status, xmlValues(refused.body, 'Code')]).toEqual([403, ['UnauthorizedOperation']]);
+    expect(xmlValues(refused.body, 'Message')[0]).toContain('ec2:CreateVpc');
+    await t.control('POST', '/_emulator/authorization', { deny: [] });
+    const dry = await rawRequest(t.url, { Action: 'CreateVpc', CidrBlock: '10.2.0.0/16', DryRun: 'true' });
+    expect(dry.status).toBe(412);
+    expect((await t.control('POST', '/_emulator/authorization', { deny: 'all' })).status).toBe(400);
+  });
+
   it('answers an unexpected failure with InternalError (500) and keeps serving', async () => {
     const { registerAction } = await import('../../src/ec2/registry');
     registerAction('TestExplode', {

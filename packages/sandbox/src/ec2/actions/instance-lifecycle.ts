@@ -176,7 +176,7 @@ registerTicker((state, now, store) => {
     else if (instance.state === 'stopping') [delay, to] = [store.delays.instanceStopping, 'stopped'];
     else if (instance.state === 'shutting-down')
       [delay, to] = [store.delays.instanceShuttingDown, 'terminated'];
-    if (delay !== undefined && to !== undefined) {
+    if (delay !== undefined && to !== undefined && !instance.held) {
       const at = instance.stateSince + delay;
       if (at > now) {
         due(at);
