@@ -133,12 +133,18 @@ async function readApi(
       const messages = thread
         ? ws.thread(channel, thread)
         : ws.messages(channel, { includeDeleted: flag('includeDeleted') });
-      return sendJson(res, 200, { ok: true, channel: ws.resolveChannel(channel) ?? channel, messages });
+      return sendJson(res, 200, {
+        ok: true,
+        channel: ws.resolveChannel(channel, { open: false }) ?? channel,
+        messages,
+      });
     }
     if (route === 'ephemerals') {
       const filter = {
         ...(q('user') ? { user: q('user') } : {}),
-        ...(q('channel') ? { channel: ws.resolveChannel(q('channel') ?? '') ?? q('channel') } : {}),
+        ...(q('channel')
+          ? { channel: ws.resolveChannel(q('channel') ?? '', { open: false }) ?? q('channel') }
+          : {}),
         includeDeleted: flag('includeDeleted'),
       };
       return sendJson(res, 200, { ok: true, ephemerals: ws.ephemerals(filter) });

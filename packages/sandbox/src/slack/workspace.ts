@@ -68,15 +68,18 @@ export class SlackWorkspace {
     return this.seed.users.find((u) => u.id === id);
   }
 
-  /** A channel id for `C…`, `#name`, `name`, an opened `D…`, or a user id (the app's DM with them). */
-  resolveChannel(ref: string): string | undefined {
+  /**
+   * A channel id for `C…`, `#name`, `name`, an opened `D…`, or a user id (the app's DM with them,
+   * opened unless `open` is false, so that reading never creates a DM).
+   */
+  resolveChannel(ref: string, options: { open?: boolean } = {}): string | undefined {
     const byId = this.seed.channels.find((c) => c.id === ref);
     if (byId) return byId.id;
     const name = ref.startsWith('#') ? ref.slice(1) : ref;
     const byName = this.seed.channels.find((c) => c.name === name);
     if (byName) return byName.id;
     if ([...this.dmChannels.values()].includes(ref)) return ref;
-    if (this.user(ref)) return this.openDm(ref);
+    if (this.user(ref)) return options.open === false ? this.dmChannels.get(ref) : this.openDm(ref);
     return undefined;
   }
 
@@ -423,7 +426,7 @@ export class SlackWorkspace {
     ts: string,
     user?: string,
   ): { message: ChannelMessage | EphemeralMessage; ephemeral: boolean } | undefined {
-    const id = this.resolveChannel(channel) ?? channel;
+    const id = this.resolveChannel(channel, { open: false }) ?? channel;
     const inChannel = this.findMessage(id, ts);
     if (inChannel && !inChannel.deleted) return { message: inChannel, ephemeral: false };
     const ephemeral = this.ephemeralMessages.find(
@@ -435,7 +438,7 @@ export class SlackWorkspace {
   // ---- reads ------------------------------------------------------------------------------------
 
   messages(channel: string, options: { includeDeleted?: boolean } = {}): ChannelMessage[] {
-    const id = this.resolveChannel(channel) ?? channel;
+    const id = this.resolveChannel(channel, { open: false }) ?? channel;
     return (this.channelMessages.get(id) ?? []).filter((m) => options.includeDeleted || !m.deleted);
   }
 

@@ -245,6 +245,13 @@ describe('Slack Web API emulator, through the real @slack/web-api WebClient', ()
     });
   });
 
+  it('reads a user’s DM by user id without opening one', async () => {
+    expect(emulator.workspace.messages('UVIEWER')).toEqual([]);
+    expect(emulator.workspace.dms().some((d) => d.user === 'UVIEWER')).toBe(false);
+    await slack.chat.postMessage({ channel: 'UVIEWER', text: 'hello in your DM' });
+    expect(emulator.workspace.messages('UVIEWER').map((m) => m.text)).toEqual(['hello in your DM']);
+  });
+
   it('lists user-group members and refuses unknown groups', async () => {
     const res = await slack.usergroups.users.list({ usergroup: 'SPLATFORM' });
     expect(res.users).toEqual(['UADMIN', 'UOPERATOR']);
