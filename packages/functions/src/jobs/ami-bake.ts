@@ -35,18 +35,20 @@ import type { JobImplementation, RegionContext } from './types';
  */
 
 /** One semaphore per run (per config object) so `bake.concurrency` bounds all regions together. */
-class Semaphore {
+export class Semaphore {
   private active = 0;
   private readonly waiting: (() => void)[] = [];
   constructor(private readonly limit: number) {}
   async run<T>(work: () => Promise<T>): Promise<T> {
+    // A finishing task hands its slot straight to the next waiter, so the bound is never exceeded.
     if (this.active >= this.limit) await new Promise<void>((resolve) => this.waiting.push(resolve));
-    this.active += 1;
+    else this.active += 1;
     try {
       return await work();
     } finally {
-      this.active -= 1;
-      this.waiting.shift()?.();
+      const next = this.waiting.shift();
+      if (next) next();
+      else this.active -= 1;
     }
   }
 }
