@@ -296,6 +296,24 @@ describe('eip-cleanup against the EC2 emulator', () => {
     expect(JSON.stringify(posts[0]?.blocks)).toContain('released');
   });
 
+  it('posts a dry run only when a person asked for it (a scheduled one would repeat every run)', async () => {
+    world = await startWorld();
+    await seedMatrix(world, 'us-east-1');
+    const posts: string[] = [];
+    const notifier: Notifier = { post: async (channel) => void posts.push(channel), dm: async () => {} };
+    const base = {
+      ec2: world.ec2,
+      config: stageConfig({ slack: { reportChannel: 'CREPORTS' } }),
+      now: NOW,
+      dryRun: true,
+      notifier,
+    };
+    await runJob('eip-cleanup', base);
+    expect(posts).toEqual([]);
+    await runJob('eip-cleanup', { ...base, postDryRun: true });
+    expect(posts).toEqual(['CREPORTS']);
+  });
+
   it('ends two simultaneous runs in the same state as one', async () => {
     world = await startWorld();
     await seedMatrix(world, 'us-east-1');

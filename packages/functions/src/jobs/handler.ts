@@ -87,6 +87,7 @@ export function createJobHandler(name: JobName, buildRoot: () => JobRoot = creat
       regions: input.regions,
       log: root.log,
       deadline: deadlineOf(context),
+      postDryRun: input.dryRun === true,
     });
     return {
       job: name,

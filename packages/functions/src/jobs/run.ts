@@ -12,7 +12,7 @@ import type { JobImplementation, RegionContext, RunJobDeps } from './types';
 export class JobNotImplementedError extends Ec2opsError {
   constructor(name: JobName) {
     super('job.not-implemented', `The ${name} job is not implemented yet.`, {
-      hint: 'Only eip-cleanup runs today; the others are being built.',
+      hint: 'See `ec2ops job run --help` for the jobs this build implements.',
     });
   }
 }
@@ -126,6 +126,7 @@ export async function runJob(name: JobName, deps: RunJobDeps): Promise<JobReport
 async function postReport(report: JobReport, deps: RunJobDeps, log: Logger): Promise<void> {
   const channel = deps.config.slack.reportChannel;
   if (!channel || !deps.notifier || !reportIsNoteworthy(report)) return;
+  if (report.dryRun && !deps.postDryRun) return;
   try {
     await deps.notifier.post(channel, renderReportBlocks(report));
   } catch (error) {

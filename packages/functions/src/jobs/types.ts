@@ -67,4 +67,9 @@ export interface RunJobDeps {
   concurrency?: number | undefined;
   /** See RegionContext.deadline; the Lambda handler sets it from the remaining time. */
   deadline?: number | undefined;
+  /**
+   * Post a dry run's report to Slack too. Off for scheduled runs: a dry run changes nothing, so
+   * it would post the same plan every run (every minute for port-sweep). On when a person asked.
+   */
+  postDryRun?: boolean | undefined;
 }

@@ -126,6 +126,7 @@ export async function jobRun(
     dryRun,
     regions,
     log,
+    postDryRun: true,
   });
   process.stdout.write(options.json ? `${JSON.stringify(report, null, 2)}\n` : renderReportText(report));
   return reportHasFailures(report) ? 1 : 0;
