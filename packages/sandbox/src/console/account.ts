@@ -43,7 +43,7 @@ export function Account({ account, nameOf }: { account: AccountView; nameOf: Nam
       head=${['Instance', 'State', 'Type', 'Owner', 'Time left', 'Tags']}
       rows=${live.map(
         (i) => html`<tr data-id=${i.id}>
-        <td><code>${i.id}</code>${where(i.region)}${i.name ? html`<div class="muted">${i.name}</div>` : null}</td>
+        <td><code>${i.id}</code><div class="muted">${i.name ?? ''}${where(i.region)}</div></td>
         <td><span class=${stateClass(i.state)}>${i.state}</span></td>
         <td>${i.type}</td>
         <td>${i.owner ? nameOf(i.owner) : html`<span class="muted">—</span>`}</td>
@@ -58,7 +58,7 @@ export function Account({ account, nameOf }: { account: AccountView; nameOf: Nam
       head=${['Image', 'Source', 'Approved', 'In use', 'Created']}
       rows=${account.images.map(
         (img) => html`<tr data-id=${img.id}>
-        <td><code>${img.id}</code>${where(img.region)}<div class="muted">${img.alias ? html`<strong>${img.alias}</strong> · ` : null}${img.name}</div></td>
+        <td><code>${img.id}</code><div class="muted">${img.alias ? html`<strong>${img.alias}</strong> · ` : null}${img.name}${where(img.region)}</div></td>
         <td>${img.source === 'baked' ? html`baked from <code>${img.sourceInstance}</code>` : 'registered'}${img.state !== 'available' ? html` <span class=${stateClass(img.state)}>${img.state}</span>` : null}</td>
         <td>${img.approved ? '✓' : ''}${img.keep ? html` <span class="pill">keep</span>` : null}</td>
         <td>${img.usedBy.length ? `${img.usedBy.length} instance${img.usedBy.length === 1 ? '' : 's'}` : html`<span class="muted">no</span>`}</td>
@@ -71,7 +71,7 @@ export function Account({ account, nameOf }: { account: AccountView; nameOf: Nam
       head=${['Group', 'Rule', 'Source', 'Owner', 'Time left']}
       rows=${account.rules.map(
         (r) => html`<tr data-id=${r.ruleId} class=${r.temporary ? 'temporary' : ''}>
-        <td>${r.groupName}${where(r.region)}<div class="muted"><code>${r.groupId}</code></div></td>
+        <td>${r.groupName}<div class="muted"><code>${r.groupId}</code>${where(r.region)}</div></td>
         <td>${r.protocol} ${r.ports}${r.temporary ? html` <span class="pill">temporary</span>` : null}</td>
         <td><code>${r.source}</code></td>
         <td>${r.owner ? nameOf(r.owner) : html`<span class="muted">—</span>`}</td>
@@ -90,7 +90,7 @@ export function Account({ account, nameOf }: { account: AccountView; nameOf: Nam
       head=${['Address', 'Associated', 'Idle for', 'Idle cost']}
       rows=${account.addresses.map(
         (a) => html`<tr data-id=${a.allocationId}>
-        <td><code>${a.publicIp}</code>${where(a.region)}<div class="muted">${a.allocationId}</div></td>
+        <td><code>${a.publicIp}</code><div class="muted">${a.allocationId}${where(a.region)}</div></td>
         <td>${a.instanceId ? html`<code>${a.instanceId}</code>` : html`<span class="muted">idle</span>`}${a.keep ? html` <span class="pill">keep</span>` : null}</td>
         <td>${a.idleMs !== undefined ? duration(a.idleMs) : a.instanceId ? '—' : html`<span class="muted">not marked yet</span>`}</td>
         <td>${usd(a.idleCostUsd)}</td>
