@@ -21,19 +21,24 @@ export function attachStateFile(store: Ec2Store, file: string, debounceMs = 100)
   if (text !== undefined && text.trim() !== '') store.load(JSON.parse(text));
 
   let written = -1;
+  let lastWriteMs = 0;
   let timer: NodeJS.Timeout | undefined;
   const flush = (): void => {
     if (timer) clearTimeout(timer);
     timer = undefined;
     if (written === store.changes) return;
     written = store.changes;
+    const started = performance.now();
     mkdirSync(dirname(file), { recursive: true });
     const temp = `${file}.${process.pid}.tmp`;
     writeFileSync(temp, JSON.stringify(store.toJSON()));
     renameSync(temp, file);
+    lastWriteMs = performance.now() - started;
   };
+  // A big state takes a while to write: wait at least twice as long as the last write took, so
+  // a busy emulator spends most of its time serving, not saving.
   const unsubscribe = store.onChange(() => {
-    if (!timer) timer = setTimeout(flush, debounceMs);
+    if (!timer) timer = setTimeout(flush, Math.max(debounceMs, 2 * lastWriteMs));
   });
   return {
     flush,
