@@ -16,7 +16,12 @@ import { createSlackHandler, type FunctionUrlHandler } from './app';
 export function slackRoot(env: Env): FunctionUrlHandler {
   const base = loadBaseEnv(env, { queue: true });
   const logger = createLogger(env, { fn: 'slack', stage: base.config.stage });
-  const queue = sqsQueue(new SQSClient({}), base.queueUrl!);
+  // Slack gives 3 seconds for the ack: one quick retry at most, never the SDK's default back-off.
+  const sqs = new SQSClient({
+    maxAttempts: 2,
+    requestHandler: { connectionTimeout: 500, requestTimeout: 1000 },
+  });
+  const queue = sqsQueue(sqs, base.queueUrl!);
   const auditChannel = base.config.slack.auditChannel;
   // Denials recorded here reach the audit channel through the worker (no Slack call from here).
   const auditor = createAuditor(
