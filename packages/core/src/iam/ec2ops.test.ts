@@ -54,7 +54,7 @@ describe("ec2ops's own commands and jobs", () => {
   });
 
   it('grants no security-group change in a stage that lists no groups, and says so', () => {
-    const { warnings: unlisted } = stagePolicies(config);
+    const { warnings: unlisted } = stagePolicies(parseStageConfig({ stage: 'unlisted' }));
     const changers = ec2opsCapabilities().filter((c) =>
       c.iam.some((n) => n.actions.includes('ec2:RevokeSecurityGroupIngress')),
     );
