@@ -1,7 +1,8 @@
 /**
  * ami-bake at scale: 200 source instances with 30 managed images each (6,000 images and 6,000
  * snapshots) in one region, planned against the EC2 emulator. Reports the time to describe and
- * to plan (the pure planner alone), and the EC2 calls by action; then shows that calls grow
+ * to plan (the pure planner alone), and the EC2 calls by action (the emulator's request counters,
+ * checked against an SDK middleware's); then shows that calls grow
  * with sources and images (100×30, 200×15) and not with unrelated resources (the same 200×30
  * plus 2,000 unrelated instances and 2,000 unmanaged images gives the same calls).
  */
@@ -158,6 +159,9 @@ export async function scenario(
       new CreateTagsCommand({ Resources: [targets[0]!], Tags: [{ Key: 'bench', Value: 'yes' }] }),
     );
 
+    // Count on both sides: the emulator's own request counters (GET /_emulator/stats), reset
+    // after seeding, and an SDK middleware; they must agree.
+    await fetch(`${emulator.url}/_emulator/stats`, { method: 'DELETE' });
     const counter = newCallCounter();
     const ec2 = clients(REGION);
     countCalls(ec2, counter);
@@ -174,6 +178,15 @@ export async function scenario(
       timeZone: 'UTC',
     });
     const t2 = performance.now();
+    const stats = (await (await fetch(`${emulator.url}/_emulator/stats`)).json()) as {
+      actions: Record<string, { requests: number }>;
+    };
+    const served = Object.fromEntries(Object.entries(stats.actions).map(([name, a]) => [name, a.requests]));
+    if (JSON.stringify(served) !== JSON.stringify(Object.fromEntries(Object.entries(counter.calls).sort()))) {
+      throw new Error(
+        `the emulator served ${JSON.stringify(served)} but the SDK sent ${JSON.stringify(counter.calls)}`,
+      );
+    }
     const count = (action: string) => plan.items.filter((i) => i.action === action).length;
     return {
       sources,
@@ -182,7 +195,7 @@ export async function scenario(
       unrelatedImages: unrelated.images,
       describeMs: Math.round(t1 - t0),
       planMs: Math.round((t2 - t1) * 10) / 10,
-      calls: counter.calls,
+      calls: served,
       callTotal: counter.total(),
       planned: {
         bake: count('bake'),
