@@ -12,15 +12,16 @@ import { LIMITS } from '../slack/blocks';
  *
  * Exactly one execution, for a double click or two approvers at once, with no lock to take:
  *  1. The request id inside the token is the request's idempotency token. Executors pass it to
- *     EC2 as ClientToken (RunInstances) or tag with it / treat "already exists" as success, so
- *     a second execution of the same approved request finds the first one's result and changes
- *     nothing (it answers "already done"). This holds across Lambda containers and SQS
- *     redeliveries, which no in-memory guard could.
+ *     EC2 as ClientToken (RunInstances returns the same instances for the same token) or tag
+ *     with it / treat "already exists" as success, so a second execution of the same approved
+ *     request finds the first one's result and changes nothing. This holds across Lambda
+ *     containers and SQS redeliveries, which no in-memory guard could.
  *  2. The worker replaces the approval message (response_url, replace_original) with
  *     "Approved by … / Denied by …" as soon as it takes the decision, so a later click sees
  *     the decision instead of buttons.
- *  3. Approve and Deny racing: whichever the worker takes first is shown; an approval that
- *     already ran is reported as such and a denial after it says it came too late.
+ *  3. Known limit: an Approve and a Deny clicked within the same moment are both taken; the
+ *     message shows the last one, and a Deny taken after the approved command ran does not
+ *     undo it (the audit log has both decisions in order).
  */
 
 export const approvalSchema = z.object({
