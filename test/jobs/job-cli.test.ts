@@ -2,6 +2,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { main } from '@ec2ops/sandbox/cli/main';
+import { startSlackEmulator } from '@ec2ops/sandbox/slack/emulator';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { ago, allocateAddress, DAY, type EipWorld, remaining, startWorld } from './eip-fixtures';
 
@@ -160,15 +161,35 @@ describe('ec2ops job run', () => {
     }
   });
 
-  it('falls back to the sandbox endpoints file with dummy credentials when no AWS environment is set', async () => {
+  it('falls back to the sandbox endpoints file (EC2 with dummy credentials, its Slack for the report) when no AWS environment is set', async () => {
     const before = await seed();
-    for (const name of ['AWS_ENDPOINT_URL_EC2', 'AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY'])
-      delete process.env[name];
-    await writeFile(join(dir, 'endpoints.json'), JSON.stringify({ ec2: world.emulator.url }));
-    const code = await main(['job', 'run', 'eip-cleanup', '--state', dir, '--region', 'us-east-1', '--json']);
-    expect(code).toBe(0);
-    expect(err).toContain(`using the sandbox's EC2 at ${world.emulator.url} with dummy credentials`);
-    expect(JSON.parse(out).counts.planned).toBe(2);
-    expect(await remaining(world.ec2('us-east-1'))).toEqual(before);
+    const slack = await startSlackEmulator({ port: 0 });
+    try {
+      for (const name of ['AWS_ENDPOINT_URL_EC2', 'AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY'])
+        delete process.env[name];
+      await writeFile(
+        join(dir, 'endpoints.json'),
+        JSON.stringify({ ec2: world.emulator.url, slackApi: slack.apiUrl }),
+      );
+      const code = await main([
+        'job',
+        'run',
+        'eip-cleanup',
+        '--state',
+        dir,
+        '--region',
+        'us-east-1',
+        '--json',
+      ]);
+      expect(code).toBe(0);
+      expect(err).toContain(
+        `using the sandbox's EC2 at ${world.emulator.url} with dummy credentials, and its Slack`,
+      );
+      expect(JSON.parse(out).counts.planned).toBe(2);
+      expect(await remaining(world.ec2('us-east-1'))).toEqual(before);
+      expect(JSON.stringify(slack.workspace.messages('C0EC2OPS'))).toContain('would release 1');
+    } finally {
+      await slack.close();
+    }
   });
 });

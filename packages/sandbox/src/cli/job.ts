@@ -11,6 +11,7 @@ import { jobImplementation, runJob } from '@ec2ops/functions/jobs/run';
 import { createSlackNotifier } from '@ec2ops/functions/jobs/slack-notifier';
 import type { Command } from 'commander';
 import pino from 'pino';
+import { SANDBOX_BOT_TOKEN } from '../slack/seed';
 import { registerCommand } from './main';
 
 export interface JobRunOptions {
@@ -45,6 +46,8 @@ async function loadConfig(file: string | undefined): Promise<StageConfig> {
 interface Ec2Target {
   endpoint?: string;
   credentials?: { accessKeyId: string; secretAccessKey: string };
+  /** The sandbox's Slack Web API, when falling back to the sandbox. */
+  sandboxSlackApi?: string;
 }
 
 /** The standard AWS environment when it names anything; otherwise the running sandbox's EC2. */
@@ -58,7 +61,7 @@ async function ec2Target(env: NodeJS.ProcessEnv, stateDir: string): Promise<Ec2T
   ];
   if (standard.some((name) => env[name])) return {};
   const file = join(stateDir, 'endpoints.json');
-  let endpoints: { ec2?: unknown };
+  let endpoints: { ec2?: unknown; slackApi?: unknown };
   try {
     endpoints = JSON.parse(await readFile(file, 'utf8'));
   } catch {
@@ -69,10 +72,16 @@ async function ec2Target(env: NodeJS.ProcessEnv, stateDir: string): Promise<Ec2T
     );
   }
   if (typeof endpoints.ec2 !== 'string') throw new InputError('cli.no-ec2', `${file} has no "ec2" endpoint`);
+  const slackApi = typeof endpoints.slackApi === 'string' ? endpoints.slackApi : undefined;
   process.stderr.write(
-    `no AWS environment set: using the sandbox's EC2 at ${endpoints.ec2} with dummy credentials\n`,
+    `no AWS environment set: using the sandbox's EC2 at ${endpoints.ec2} with dummy credentials` +
+      `${slackApi && !env.SLACK_BOT_TOKEN ? `, and its Slack at ${slackApi}` : ''}\n`,
   );
-  return { endpoint: endpoints.ec2, credentials: { accessKeyId: 'sandbox', secretAccessKey: 'sandbox' } };
+  return {
+    endpoint: endpoints.ec2,
+    credentials: { accessKeyId: 'sandbox', secretAccessKey: 'sandbox' },
+    ...(slackApi ? { sandboxSlackApi: slackApi } : {}),
+  };
 }
 
 /** `ec2ops job run …`: validates everything before any EC2 call, then runs the job once. */
@@ -116,11 +125,14 @@ export async function jobRun(
 
   const target = await ec2Target(env, options.state ?? '.sandbox');
   const log = pino({ level: env.LOG_LEVEL ?? 'warn' }, pino.destination(2));
+  const notifier = env.SLACK_BOT_TOKEN
+    ? createSlackNotifier({ token: env.SLACK_BOT_TOKEN, slackApiUrl: env.SLACK_API_URL })
+    : target.sandboxSlackApi
+      ? createSlackNotifier({ token: SANDBOX_BOT_TOKEN, slackApiUrl: target.sandboxSlackApi })
+      : undefined;
   const report = await runJob(name, {
-    ec2: ec2ClientsByRegion(target),
-    notifier: env.SLACK_BOT_TOKEN
-      ? createSlackNotifier({ token: env.SLACK_BOT_TOKEN, slackApiUrl: env.SLACK_API_URL })
-      : undefined,
+    ec2: ec2ClientsByRegion({ endpoint: target.endpoint, credentials: target.credentials }),
+    notifier,
     config,
     now,
     dryRun,
