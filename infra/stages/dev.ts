@@ -12,6 +12,10 @@ export const dev: StageDefinition = {
     regions: ['eu-west-1'],
     slack: { reportChannel: 'C0123DEVOPS' },
     roles: { bootstrapAdmins: ['U0123ADMIN'] },
+    access: {
+      groups: { tags: { 'ec2ops:access-group': 'true' } },
+      sources: { office: ['203.0.113.0/24'], vpn: ['10.8.0.0/16'] },
+    },
   },
   deploy: { logRetention: '2 weeks' },
 };

@@ -14,6 +14,15 @@ export const production: StageDefinition = {
       groups: { S0123PLATFORM: 'operator' },
       bootstrapAdmins: ['U0123ADMIN'],
     },
+    access: {
+      groups: { tags: { 'ec2ops:access-group': 'true' } },
+      sources: { office: ['203.0.113.0/24'], vpn: ['10.8.0.0/16'] },
+      defaultSource: 'vpn',
+      maxDuration: '4h',
+      worldOpenPorts: ['443'],
+      neverPorts: ['23', '445'],
+      warnBefore: '10m',
+    },
   },
   deploy: { alarmEmail: 'platform-oncall@example.com', logRetention: '3 months' },
 };

@@ -1,9 +1,13 @@
 import { CommandRegistry } from './registry';
+import { access } from './specs/access';
+import { accessExtend } from './specs/access-extend';
 import { amiApprove } from './specs/ami-approve';
 import { amiBake } from './specs/ami-bake';
 import { amiList } from './specs/ami-list';
 import { amiRevoke } from './specs/ami-revoke';
+import { close } from './specs/close';
 import { help } from './specs/help';
+import { open } from './specs/open';
 import type { CommandSpec } from './types';
 
 /**
@@ -11,7 +15,17 @@ import type { CommandSpec } from './types';
  * `specs/<name>.ts` exporting its CommandSpec, add it to this list, and register its executor in
  * functions/src/worker/executors/index.ts. See ./README.md.
  */
-export const COMMANDS: CommandSpec[] = [help, amiList, amiBake, amiApprove, amiRevoke];
+export const COMMANDS: CommandSpec[] = [
+  help,
+  amiList,
+  amiBake,
+  amiApprove,
+  amiRevoke,
+  open,
+  close,
+  access,
+  accessExtend,
+];
 
 export const commands = new CommandRegistry(COMMANDS);
 

@@ -14,4 +14,12 @@ export const SANDBOX_STAGE: StageConfigInput = {
     users: { UVIEWER: 'viewer', UOPERATOR: 'operator', UADMIN: 'admin' },
     groups: { SPLATFORM: 'operator' },
   },
+  // Groups tagged ec2ops:access-group=true may be changed from Slack (tag one in the console).
+  access: {
+    groups: { tags: { 'ec2ops:access-group': 'true' } },
+    sources: { office: ['203.0.113.0/24', '2001:db8:100::/48'], vpn: ['10.8.0.0/16'] },
+    worldOpenPorts: ['80', '443'],
+    neverPorts: ['23'],
+    warnBefore: '10m',
+  },
 };

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { ConfigError } from '../errors';
+import { accessSchema } from './access';
 import { bakeSchema, checkBakeRegions } from './bake';
 import { eipSchema } from './eip';
 import { jobsSchema } from './jobs';
@@ -17,13 +18,20 @@ export const stageConfigSchema = z
     /** Production stages apply by default; others plan (dry-run) unless told to apply. */
     production: z.boolean().default(false),
     /** Prefix of every tag ec2ops reads and writes. */
-    tagPrefix: z.string().regex(/^[A-Za-z0-9_.:/=+@-]{1,32}$/).default('ec2ops:'),
-    regions: z.array(z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d$/, 'must be an AWS region such as eu-west-1')).min(1).default(['us-east-1']),
+    tagPrefix: z
+      .string()
+      .regex(/^[A-Za-z0-9_.:/=+@-]{1,32}$/)
+      .default('ec2ops:'),
+    regions: z
+      .array(z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d$/, 'must be an AWS region such as eu-west-1'))
+      .min(1)
+      .default(['us-east-1']),
     slack: slackSchema.default({ approvalExpiry: '1h', groupCacheSeconds: 60 }),
     roles: rolesSchema.default({ users: {}, groups: {}, bootstrapAdmins: [] }),
     jobs: jobsSchema.prefault({}),
     eip: eipSchema.prefault({}),
     bake: bakeSchema.prefault({}),
+    access: accessSchema.prefault({}),
   })
   .strict()
   .superRefine((stage, ctx) =>

@@ -9,9 +9,9 @@ export function ec2opsCapabilities(): Capability[] {
   return [...commandCapabilities(COMMANDS), ...jobCapabilities(JOB_DEFINITIONS)];
 }
 
-/** Security groups a stage lets ec2ops change; none until the stage lists some. */
-export function allowedSecurityGroups(_config: StageConfig): PolicyScope['securityGroups'] {
-  return { ids: [], tags: {} };
+/** Security groups a stage lets ec2ops change (config `access.groups`); none until it lists some. */
+export function allowedSecurityGroups(config: StageConfig): PolicyScope['securityGroups'] {
+  return { ids: [...config.access.groups.ids], tags: { ...config.access.groups.tags } };
 }
 
 export function policyScope(config: StageConfig): PolicyScope {

@@ -116,13 +116,30 @@ export const JOB_CATALOG: Record<JobName, JobDefinition> = {
     function: 'port-sweep',
     description: 'Closes temporary security-group rules whose expires-at has passed.',
     schedule: { expression: 'rate(1 minute)', timeZone: 'UTC' },
-    verbs: { revoke: { done: 'closed', planned: 'would close' } },
+    verbs: {
+      revoke: { done: 'closed', planned: 'would close' },
+      warn: { done: 'owners warned', planned: 'would warn owner' },
+    },
     iam: [
-      describe(['ec2:DescribeSecurityGroupRules', 'ec2:DescribeSecurityGroups'], 'Find managed rules by tag'),
+      describe(
+        ['ec2:DescribeSecurityGroupRules'],
+        'Find managed rules by tag (server-side filter) and re-read them',
+      ),
       {
         actions: ['ec2:RevokeSecurityGroupIngress'],
         resources: ['arn:aws:ec2:*:*:security-group/*'],
         why: 'Close expired managed rules by rule id',
+      },
+      {
+        actions: ['ec2:CreateTags'],
+        resources: ['arn:aws:ec2:*:*:security-group-rule/*'],
+        condition: {
+          ...managedOnly,
+          'ForAllValues:StringEquals': {
+            'aws:TagKeys': ['{tagPrefix}close-failures', '{tagPrefix}warned-for'],
+          },
+        },
+        why: 'Count failed closes and record the expiry warning on managed rules',
       },
     ],
   },

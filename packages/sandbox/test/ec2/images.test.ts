@@ -7,6 +7,7 @@ import {
   paginateDescribeImages,
   paginateDescribeSnapshots,
   waitUntilImageAvailable,
+  waitUntilSnapshotCompleted,
 } from '@aws-sdk/client-ec2';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AMAZON_OWNER_ID, CANONICAL_OWNER_ID } from '../../src/ec2/seed';
@@ -141,6 +142,7 @@ describe('images and snapshots', () => {
         ['/dev/sdf', 20],
       ]);
       const snapshotIds = image!.BlockDeviceMappings!.map((d) => d.Ebs!.SnapshotId!);
+      await waitUntilSnapshotCompleted({ client: t.ec2, ...FAST_WAIT }, { SnapshotIds: snapshotIds });
       const { Snapshots = [] } = await t.ec2.send(new DescribeSnapshotsCommand({ SnapshotIds: snapshotIds }));
       expect(Snapshots.map((s) => [s.State, s.OwnerId, s.Tags])).toEqual([
         ['completed', ACCOUNT, [{ Key: 'ec2ops:managed', Value: 'true' }]],

@@ -14,7 +14,9 @@ import {
   DescribeTagsCommand,
   DescribeVpcsCommand,
   type EC2Client,
+  paginateDescribeSubnets,
   paginateDescribeTags,
+  paginateDescribeVpcs,
 } from '@aws-sdk/client-ec2';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runningInstances } from './fixtures';
@@ -228,6 +230,27 @@ describe('tags, networks, key pairs, regions', () => {
         (await failure(ec2.send(new CreateVpcCommand({ CidrBlock: '10.30.0.0/16', DryRun: true })))).code,
       ).toBe('DryRunOperation');
       expect((await ec2.send(new DescribeVpcsCommand({}))).Vpcs).toHaveLength(2);
+    });
+
+    it('pages VPCs and subnets', async () => {
+      const { Vpc } = await ec2.send(new CreateVpcCommand({ CidrBlock: '10.60.0.0/16' }));
+      for (let i = 0; i < 6; i += 1) {
+        await ec2.send(new CreateSubnetCommand({ VpcId: Vpc!.VpcId!, CidrBlock: `10.60.${i}.0/24` }));
+      }
+      const sizes: number[] = [];
+      for await (const page of paginateDescribeSubnets(
+        { client: ec2, pageSize: 5 },
+        { Filters: [{ Name: 'vpc-id', Values: [Vpc!.VpcId!] }] },
+      )) {
+        sizes.push(page.Subnets?.length ?? 0);
+      }
+      expect(sizes).toEqual([5, 1]);
+      const vpcIds: string[] = [];
+      for await (const page of paginateDescribeVpcs({ client: ec2, pageSize: 5 }, {})) {
+        vpcIds.push(...(page.Vpcs ?? []).map((v) => v.VpcId!));
+      }
+      expect(vpcIds).toContain(Vpc!.VpcId);
+      expect(new Set(vpcIds).size).toBe(vpcIds.length);
     });
 
     it('launches into a new subnet without a public IP, with addresses from its range', async () => {

@@ -1,9 +1,13 @@
 import type { Executor } from '../context';
+import { access } from './access';
+import { accessExtend } from './access-extend';
 import { amiApprove } from './ami-approve';
 import { amiBake } from './ami-bake';
 import { amiList } from './ami-list';
 import { amiRevoke } from './ami-revoke';
+import { close } from './close';
 import { help } from './help';
+import { open } from './open';
 
 /**
  * Command name (as in its CommandSpec) → executor, one file each beside this one. A spec
@@ -15,4 +19,8 @@ export const EXECUTORS: Record<string, Executor> = {
   'ami bake': amiBake,
   'ami approve': amiApprove,
   'ami revoke': amiRevoke,
+  open,
+  close,
+  access,
+  'access extend': accessExtend,
 };

@@ -1,0 +1,75 @@
+import { formatDuration } from '../config/durations';
+import { actionId } from '../slack/actions';
+import { actions, type Block, button, confirmDialog, context, type Message, section } from '../slack/blocks';
+import { type AccessRule, type AccessTagKeys, expiresAtMs, ruleLabel, shortInstant } from './rules';
+
+/** Messages of the access commands: the `/ec2 access` list and the buttons every rule carries. */
+export interface ListedRule {
+  region: string;
+  rule: AccessRule;
+  groupName?: string | undefined;
+}
+
+/** Extend and Close now, as `run` buttons: the clicker runs them with their own role. */
+export function ruleButtons(ruleId: string, extendBy: string, label: string): Block[] {
+  return actions([
+    button(`Extend ${extendBy}`, actionId('run', `extend-${ruleId}`), {
+      value: `access extend ${ruleId} for ${extendBy}`,
+    }),
+    button('Close now', actionId('run', `close-${ruleId}`), {
+      value: `close ${ruleId}`,
+      style: 'danger',
+      confirm: confirmDialog('Close this port?', `Close ${label} now?`, 'Close', 'Cancel', true),
+    }),
+  ]);
+}
+
+export function timeLeft(expiresAt: number | undefined, nowMs: number): string {
+  if (expiresAt === undefined) return 'no expiry tag';
+  const left = expiresAt - nowMs;
+  return left > 0
+    ? `closes in ${formatDuration(left)} (${shortInstant(expiresAt)})`
+    : `expired ${shortInstant(expiresAt)}, closing within a minute`;
+}
+
+export function renderAccessList(
+  rows: readonly ListedRule[],
+  input: { scope: 'mine' | 'all'; userId: string; nowMs: number; keys: AccessTagKeys; extendBy: string },
+): Message {
+  const { keys, nowMs } = input;
+  const whose = input.scope === 'mine' ? 'Your' : 'All';
+  if (rows.length === 0) {
+    const text =
+      input.scope === 'mine'
+        ? 'You have no temporary port rules open. `/ec2 access all` shows everyone’s.'
+        : 'No temporary port rules are open.';
+    return { text, blocks: section(text) };
+  }
+  const sorted = [...rows].sort(
+    (a, b) =>
+      (expiresAtMs(a.rule, keys) ?? 0) - (expiresAtMs(b.rule, keys) ?? 0) ||
+      a.rule.ruleId.localeCompare(b.rule.ruleId),
+  );
+  const blocks: Block[] = [];
+  const lines: string[] = [`${whose} temporary port rules (${rows.length}):`];
+  for (const { region, rule, groupName } of sorted) {
+    const label = ruleLabel(rule);
+    const group = groupName ? `${rule.groupId} (${groupName})` : rule.groupId;
+    const owner = rule.tags[keys.owner];
+    const reason = rule.tags[keys.reason];
+    const left = timeLeft(expiresAtMs(rule, keys), nowMs);
+    const who = owner ? `<@${owner}>` : 'unknown owner';
+    lines.push(
+      `${rule.ruleId}: ${label} on ${group} in ${region}, ${who}${reason ? `, "${reason}"` : ''}, ${left}`,
+    );
+    blocks.push(
+      ...section(`*${label}* on ${group} · ${region}\n${who}${reason ? ` · _${reason}_` : ''} · ${left}`),
+      ...context(`\`${rule.ruleId}\``),
+      ...ruleButtons(rule.ruleId, input.extendBy, `${label} on ${rule.groupId}`),
+    );
+  }
+  return {
+    text: lines.join('\n'),
+    blocks: [...section(`*${whose} temporary port rules* (${rows.length})`), ...blocks],
+  };
+}

@@ -1,0 +1,36 @@
+import type { CommandSpec } from '../types';
+import { RETAG_MANAGED_RULE } from './open';
+
+/** The Extend button of `/ec2 access` and of the sweep's warning; typed rarely, so hidden. */
+export const accessExtend: CommandSpec = {
+  name: 'access extend',
+  summary: 'Keep a temporary rule open longer (owner or admin)',
+  args: [
+    {
+      name: 'rule',
+      type: 'string',
+      required: true,
+      pattern: /^sgr-([0-9a-f]{8}|[0-9a-f]{17})$/,
+      patternHelp: 'a rule id such as sgr-0123456789abcdef0',
+      placeholder: 'rule-id',
+      description: 'the temporary rule',
+    },
+    {
+      name: 'duration',
+      keyword: 'for',
+      type: 'duration',
+      min: '1m',
+      max: '30d',
+      placeholder: 'duration',
+      description: 'from now (default: the stage default)',
+    },
+  ],
+  examples: ['access extend sgr-0123456789abcdef0 for 1h'],
+  role: 'operator',
+  mutates: true,
+  hidden: true,
+  iam: [
+    { actions: ['ec2:DescribeSecurityGroupRules'], why: 'Read the rule and its tags' },
+    ...RETAG_MANAGED_RULE,
+  ],
+};

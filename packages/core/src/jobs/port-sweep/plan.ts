@@ -1,0 +1,126 @@
+import { type AccessRule, type AccessTagKeys, accessTagKeys, isManaged, ruleLabel } from '../../access/rules';
+import { formatDuration } from '../../config/durations';
+import { parseInstant, toInstant } from '../instant';
+import type { PlanItem, PlanSkip, RegionPlan } from '../types';
+
+/**
+ * The port sweep's pure decision: which temporary rules to close now, which owners to warn,
+ * and what to leave alone. Only rules tagged managed=true with a readable expires-at in the past
+ * are ever closed; anything else is skipped with a reason.
+ */
+export interface SweepPolicy {
+  tagPrefix: string;
+  /** Warn the owner this long before expiry; undefined: no warnings. */
+  warnBeforeMs?: number | undefined;
+  /** Failures to close beyond which a rule is reported as stuck. */
+  maxCloseFailures: number;
+}
+
+export type SweepItemData =
+  | {
+      action: 'revoke';
+      groupId: string;
+      label: string;
+      owner: string | undefined;
+      expiresAt: string;
+      /** Earlier failed attempts, from the close-failures tag. */
+      failures: number;
+    }
+  | { action: 'warn'; groupId: string; label: string; owner: string; expiresAt: string };
+
+export type SweepItem = PlanItem<SweepItemData>;
+export type SweepRegionPlan = RegionPlan<SweepItemData>;
+
+const SLACK_USER = /^[UW][A-Z0-9]{2,}$/;
+
+export type SweepDecision =
+  | { kind: 'skip'; reason: string }
+  | { kind: 'revoke'; reason: string; failures: number }
+  | { kind: 'warn'; reason: string }
+  | { kind: 'open'; reason: string };
+
+export function decideRule(
+  rule: AccessRule,
+  policy: SweepPolicy,
+  nowMs: number,
+  keys?: AccessTagKeys,
+): SweepDecision {
+  const k = keys ?? accessTagKeys(policy.tagPrefix);
+  if (!isManaged(rule, k)) return { kind: 'skip', reason: `not tagged ${k.managed}=true` };
+  if (rule.isEgress) return { kind: 'skip', reason: 'egress rule (ec2ops only opens ingress)' };
+  const expiresAt = parseInstant(rule.tags[k.expiresAt]);
+  if (expiresAt === undefined) return { kind: 'skip', reason: `no readable ${k.expiresAt}` };
+  const left = expiresAt - nowMs;
+  if (left <= 0) {
+    const failures = Number.parseInt(rule.tags[k.closeFailures] ?? '0', 10);
+    return {
+      kind: 'revoke',
+      reason: `expired ${formatDuration(-left)} ago (${toInstant(expiresAt)})`,
+      failures: Number.isFinite(failures) && failures > 0 ? failures : 0,
+    };
+  }
+  const owner = rule.tags[k.owner];
+  if (
+    policy.warnBeforeMs !== undefined &&
+    left <= policy.warnBeforeMs &&
+    owner !== undefined &&
+    SLACK_USER.test(owner) &&
+    rule.tags[k.warnedFor] !== rule.tags[k.expiresAt]
+  ) {
+    return { kind: 'warn', reason: `closes in ${formatDuration(left)}` };
+  }
+  return { kind: 'open', reason: 'not expired yet' };
+}
+
+export function planPortSweep(
+  region: string,
+  rules: readonly AccessRule[],
+  policy: SweepPolicy,
+  now: Date,
+): SweepRegionPlan {
+  const keys = accessTagKeys(policy.tagPrefix);
+  const nowMs = now.getTime();
+  const items: SweepItem[] = [];
+  const skipped: PlanSkip[] = [];
+  const stuck: string[] = [];
+  for (const rule of rules) {
+    const label = `${ruleLabel(rule)} on ${rule.groupId}`;
+    const decision = decideRule(rule, policy, nowMs, keys);
+    const base = { id: rule.ruleId, region, resource: `${rule.ruleId} (${label})`, reason: decision.reason };
+    const owner = rule.tags[keys.owner];
+    const expiresAt = rule.tags[keys.expiresAt] ?? '';
+    if (decision.kind === 'revoke') {
+      items.push({
+        ...base,
+        action: 'revoke',
+        data: {
+          action: 'revoke',
+          groupId: rule.groupId,
+          label,
+          owner,
+          expiresAt,
+          failures: decision.failures,
+        },
+      });
+      if (decision.failures >= policy.maxCloseFailures) {
+        stuck.push(`${rule.ruleId} (${label}): failed to close ${decision.failures} times`);
+      }
+    } else if (decision.kind === 'warn' && owner) {
+      items.push({
+        ...base,
+        action: 'warn',
+        data: { action: 'warn', groupId: rule.groupId, label, owner, expiresAt },
+      });
+    } else {
+      skipped.push({
+        id: rule.ruleId,
+        region,
+        resource: base.resource,
+        reason: decision.kind === 'open' ? 'not expired yet' : decision.reason,
+      });
+    }
+  }
+  const plan: SweepRegionPlan = { region, items, skipped };
+  if (stuck.length) plan.sections = [{ title: `Rules that keep failing to close (${region})`, lines: stuck }];
+  return plan;
+}

@@ -1,0 +1,276 @@
+import { CreateTagsCommand, RevokeSecurityGroupIngressCommand } from '@aws-sdk/client-ec2';
+import type { StageConfig } from '@ec2ops/core';
+import { parseDuration } from '@ec2ops/core';
+import { ruleButtons } from '@ec2ops/core/access/list-view';
+import { type AccessRule, accessTagKeys, shortInstant } from '@ec2ops/core/access/rules';
+import {
+  decideRule,
+  planPortSweep,
+  type SweepItem,
+  type SweepItemData,
+  type SweepPolicy,
+  type SweepRegionPlan,
+} from '@ec2ops/core/jobs/port-sweep/plan';
+import type { ItemResult } from '@ec2ops/core/jobs/types';
+import { section } from '@ec2ops/core/slack/blocks';
+import { chunk, resultOf, settle } from './apply-helpers';
+import { awsErrorCode, awsErrorMessage, isNotFound } from './aws-errors';
+import { describeManagedRules } from './port-sweep-ec2';
+import type { JobImplementation, RegionContext } from './types';
+
+/**
+ * port-sweep: closes temporary security-group rules whose expires-at has passed. Rules are
+ * found by the managed tag on the server (never by scanning groups), re-read right before they
+ * are revoked (an Extend since the plan wins), revoked by rule id, and "not found" counts as
+ * closed. A failure is counted on the rule (close-failures tag) and retried next minute; past
+ * `access.maxCloseFailures` it is logged as `port-rule-not-closing` for the alarm.
+ */
+const REREAD_BATCH = 200;
+const REVOKE_BATCH = 100;
+
+export function sweepPolicy(config: StageConfig): SweepPolicy {
+  return {
+    tagPrefix: config.tagPrefix,
+    warnBeforeMs: config.access.warnBefore ? parseDuration(config.access.warnBefore) : undefined,
+    maxCloseFailures: config.access.maxCloseFailures,
+  };
+}
+
+const SLACK_USER = /^[UW][A-Z0-9]{2,}$/;
+
+async function reread(ctx: RegionContext, ids: string[]): Promise<Map<string, AccessRule>> {
+  const keys = accessTagKeys(ctx.config.tagPrefix);
+  const fresh = new Map<string, AccessRule>();
+  for (const batch of chunk(ids, REREAD_BATCH)) {
+    const rules = await describeManagedRules(ctx.ec2, keys, [
+      { Name: 'security-group-rule-id', Values: batch },
+    ]);
+    for (const rule of rules) fresh.set(rule.ruleId, rule);
+  }
+  return fresh;
+}
+
+type RevokeOutcome =
+  | { ruleId: string; status: 'closed' | 'gone' }
+  | { ruleId: string; status: 'failed'; error: unknown };
+
+/** One call per group (up to 100 ids); if the batch fails, each rule alone so one bad rule fails alone. */
+async function revokeGroup(ctx: RegionContext, groupId: string, ruleIds: string[]): Promise<RevokeOutcome[]> {
+  const revoke = (ids: string[]) =>
+    ctx.ec2.send(new RevokeSecurityGroupIngressCommand({ GroupId: groupId, SecurityGroupRuleIds: ids }));
+  const out: RevokeOutcome[] = [];
+  for (const batch of chunk(ruleIds, REVOKE_BATCH)) {
+    try {
+      await revoke(batch);
+      for (const ruleId of batch) out.push({ ruleId, status: 'closed' });
+      continue;
+    } catch (error) {
+      if (batch.length === 1) {
+        out.push(
+          isNotFound(error)
+            ? { ruleId: batch[0]!, status: 'gone' }
+            : { ruleId: batch[0]!, status: 'failed', error },
+        );
+        continue;
+      }
+    }
+    for (const ruleId of batch) {
+      try {
+        await revoke([ruleId]);
+        out.push({ ruleId, status: 'closed' });
+      } catch (error) {
+        out.push(isNotFound(error) ? { ruleId, status: 'gone' } : { ruleId, status: 'failed', error });
+      }
+    }
+  }
+  return out;
+}
+
+async function recordFailure(ctx: RegionContext, item: SweepItem, failures: number): Promise<void> {
+  const keys = accessTagKeys(ctx.config.tagPrefix);
+  try {
+    await ctx.ec2.send(
+      new CreateTagsCommand({
+        Resources: [item.id],
+        Tags: [{ Key: keys.closeFailures, Value: String(failures) }],
+      }),
+    );
+  } catch (error) {
+    ctx.log.warn({ err: error, ruleId: item.id }, 'could not record the close failure on the rule');
+  }
+}
+
+async function tell(
+  ctx: RegionContext,
+  owner: string | undefined,
+  text: string,
+  blocks?: unknown[],
+): Promise<string> {
+  if (!owner || !SLACK_USER.test(owner)) return '';
+  if (!ctx.notifier) return '; owner not told (no Slack notifier)';
+  try {
+    await ctx.notifier.dm(owner, blocks ? { text, blocks } : { text });
+    return `; told ${owner}`;
+  } catch (error) {
+    ctx.log.warn({ err: error, owner }, 'could not DM the rule owner');
+    return `; could not tell ${owner} (${awsErrorCode(error)})`;
+  }
+}
+
+async function applyRevokes(ctx: RegionContext, items: SweepItem[]): Promise<ItemResult[]> {
+  const results: ItemResult[] = [];
+  if (items.length === 0) return results;
+  if (ctx.deadline !== undefined && Date.now() >= ctx.deadline) {
+    return items.map((item) =>
+      resultOf(item, { status: 'skipped', reason: 'out of time in this run: the next run closes it' }),
+    );
+  }
+  const policy = sweepPolicy(ctx.config);
+  const fresh = await reread(
+    ctx,
+    items.map((i) => i.id),
+  );
+  const due = new Map<string, SweepItem[]>();
+  for (const item of items) {
+    const rule = fresh.get(item.id);
+    if (!rule) {
+      results.push(resultOf(item, { status: 'done', detail: 'already closed' }));
+      continue;
+    }
+    const decision = decideRule(rule, policy, ctx.now.getTime());
+    if (decision.kind !== 'revoke') {
+      results.push(
+        resultOf(item, {
+          status: 'skipped',
+          reason: `changed since the plan (${decision.reason}): left open`,
+        }),
+      );
+      continue;
+    }
+    due.set(rule.groupId, [...(due.get(rule.groupId) ?? []), item]);
+  }
+  for (const [groupId, group] of due) {
+    const byId = new Map(group.map((i) => [i.id, i]));
+    const outcomes = await revokeGroup(
+      ctx,
+      groupId,
+      group.map((i) => i.id),
+    );
+    for (const outcome of outcomes) {
+      const item = byId.get(outcome.ruleId)!;
+      const data = item.data as Extract<SweepItemData, { action: 'revoke' }>;
+      if (outcome.status === 'gone') {
+        results.push(resultOf(item, { status: 'done', detail: 'already closed' }));
+      } else if (outcome.status === 'closed') {
+        const told = await tell(
+          ctx,
+          data.owner,
+          `Closed ${data.label} in ${ctx.region}: it expired at ${shortInstant(Date.parse(data.expiresAt))}. \`/ec2 open\` opens it again.`,
+        );
+        results.push(resultOf(item, { status: 'done', detail: `closed${told}` }));
+      } else if (outcome.status === 'failed') {
+        const failures = data.failures + 1;
+        await recordFailure(ctx, item, failures);
+        const stuck = failures > ctx.config.access.maxCloseFailures;
+        if (stuck) {
+          ctx.log.error(
+            {
+              event: 'port-rule-not-closing',
+              ruleId: item.id,
+              groupId,
+              failures,
+              code: awsErrorCode(outcome.error),
+            },
+            `temporary rule ${item.id} failed to close ${failures} times: the port is still open`,
+          );
+        }
+        const failed = await settle(item, () => Promise.reject(outcome.error));
+        const outcomeOf = failed.outcome as { status: 'failed'; code: string; message: string };
+        results.push({
+          ...failed,
+          outcome: {
+            ...outcomeOf,
+            message: `${outcomeOf.message} (failed ${failures} time${failures === 1 ? '' : 's'}${stuck ? ', over the limit: close it by hand' : ''})`,
+          },
+        });
+      }
+    }
+  }
+  return results;
+}
+
+async function applyWarnings(ctx: RegionContext, items: SweepItem[]): Promise<ItemResult[]> {
+  const keys = accessTagKeys(ctx.config.tagPrefix);
+  const results: ItemResult[] = [];
+  for (const item of items) {
+    const data = item.data;
+    if (data.action !== 'warn') continue;
+    if (!ctx.notifier) {
+      results.push(
+        resultOf(item, { status: 'skipped', reason: 'no Slack notifier configured: owner not told' }),
+      );
+      continue;
+    }
+    const notifier = ctx.notifier;
+    results.push(
+      await settle(
+        item,
+        async () => {
+          const text = `${data.label} in ${ctx.region} closes at ${shortInstant(Date.parse(data.expiresAt))}. Extend it if you still need it.`;
+          await notifier.dm(data.owner, {
+            text,
+            blocks: [
+              ...section(text),
+              ...ruleButtons(item.id, ctx.config.access.defaultDuration, data.label),
+            ],
+          });
+          try {
+            await ctx.ec2.send(
+              new CreateTagsCommand({
+                Resources: [item.id],
+                Tags: [{ Key: keys.warnedFor, Value: data.expiresAt }],
+              }),
+            );
+          } catch (error) {
+            if (isNotFound(error))
+              return { status: 'done', detail: `told ${data.owner}; the rule closed meanwhile` };
+            return {
+              status: 'done',
+              detail: `told ${data.owner}; could not record ${keys.warnedFor} (${awsErrorMessage(error)}), may repeat`,
+            };
+          }
+          return { status: 'done', detail: `told ${data.owner}` };
+        },
+        (error) => ({
+          code: awsErrorCode(error),
+          message: `cannot warn ${data.owner}: ${awsErrorMessage(error)}, do check the Slack token; the next run tries again`,
+        }),
+      ),
+    );
+  }
+  return results;
+}
+
+export const portSweep: JobImplementation<SweepItemData> = {
+  name: 'port-sweep',
+
+  async plan(ctx): Promise<SweepRegionPlan> {
+    const keys = accessTagKeys(ctx.config.tagPrefix);
+    const rules = await describeManagedRules(ctx.ec2, keys);
+    return planPortSweep(ctx.region, rules, sweepPolicy(ctx.config), ctx.now);
+  },
+
+  async apply(ctx, plan): Promise<ItemResult[]> {
+    const items = plan.items as SweepItem[];
+    return [
+      ...(await applyRevokes(
+        ctx,
+        items.filter((i) => i.action === 'revoke'),
+      )),
+      ...(await applyWarnings(
+        ctx,
+        items.filter((i) => i.action === 'warn'),
+      )),
+    ];
+  },
+};

@@ -1,0 +1,139 @@
+import {
+  DescribeInstancesCommand,
+  DescribeSecurityGroupsCommand,
+  type EC2Client,
+  type SecurityGroup,
+} from '@aws-sdk/client-ec2';
+import { InputError, type StageConfig } from '@ec2ops/core';
+import { groupAllowed, groupNotAllowed } from '@ec2ops/core/access/policy';
+import { accessTagKeys } from '@ec2ops/core/access/rules';
+import { SECURITY_GROUP_ID } from '@ec2ops/core/config/access';
+import { awsErrorCode } from '../../jobs/aws-errors';
+import type { Ec2Gateway } from '../context';
+
+/**
+ * The security group an access command acts on: a group by id, or the access group of an
+ * instance (by id or Name): the one of its groups tagged `<prefix>access-group=true`.
+ * Refused when unknown, ambiguous, or not a group Slack may change.
+ */
+export interface TargetGroup {
+  region: string;
+  client: EC2Client;
+  groupId: string;
+  groupName: string | undefined;
+  vpcId: string | undefined;
+  tags: Record<string, string>;
+  /** `i-… (web)` when the target was an instance. */
+  via?: string;
+}
+
+const INSTANCE_ID = /^i-([0-9a-f]{8}|[0-9a-f]{17})$/;
+const LIVE = ['pending', 'running', 'stopping', 'stopped'];
+
+const tagsOf = (list: { Key?: string; Value?: string }[] | undefined) =>
+  Object.fromEntries((list ?? []).filter((t) => t.Key !== undefined).map((t) => [t.Key!, t.Value ?? '']));
+
+async function describeGroups(client: EC2Client, ids: string[]): Promise<SecurityGroup[]> {
+  try {
+    return (await client.send(new DescribeSecurityGroupsCommand({ GroupIds: ids }))).SecurityGroups ?? [];
+  } catch (error) {
+    if (awsErrorCode(error) === 'InvalidGroup.NotFound') return [];
+    throw error;
+  }
+}
+
+function toTarget(region: string, client: EC2Client, group: SecurityGroup, via?: string): TargetGroup {
+  return {
+    region,
+    client,
+    groupId: group.GroupId!,
+    groupName: group.GroupName,
+    vpcId: group.VpcId,
+    tags: tagsOf(group.Tags),
+    ...(via ? { via } : {}),
+  };
+}
+
+export function targetLabel(target: TargetGroup): string {
+  const group = target.groupName ? `${target.groupId} (${target.groupName})` : target.groupId;
+  return target.via ? `${group}, the access group of ${target.via}` : group;
+}
+
+/** The group, checked against the stage's access.groups. */
+export async function findTargetGroup(
+  ec2: Ec2Gateway,
+  target: string,
+  config: StageConfig,
+): Promise<TargetGroup> {
+  const found = await locate(ec2, target, config);
+  if (!groupAllowed(found, config)) throw groupNotAllowed(found.groupId, config);
+  return found;
+}
+
+async function locate(ec2: Ec2Gateway, target: string, config: StageConfig): Promise<TargetGroup> {
+  const where = ec2.regions.join(', ');
+  if (SECURITY_GROUP_ID.test(target)) {
+    for (const region of ec2.regions) {
+      const client = ec2.client(region);
+      const group = (await describeGroups(client, [target]))[0];
+      if (group) return toTarget(region, client, group);
+    }
+    throw new InputError('access.target-not-found', `No security group ${target} in ${where}.`, {
+      hint: 'Give a security group id (sg-…), an instance id (i-…) or an instance Name tag.',
+    });
+  }
+  const keys = accessTagKeys(config.tagPrefix);
+  const filter = INSTANCE_ID.test(target)
+    ? { Name: 'instance-id', Values: [target] }
+    : { Name: 'tag:Name', Values: [target] };
+  const instances: { region: string; client: EC2Client; id: string; name?: string; groups: string[] }[] = [];
+  for (const region of ec2.regions) {
+    const client = ec2.client(region);
+    const out = await client.send(
+      new DescribeInstancesCommand({ Filters: [filter, { Name: 'instance-state-name', Values: LIVE }] }),
+    );
+    for (const instance of (out.Reservations ?? []).flatMap((r) => r.Instances ?? [])) {
+      const name = tagsOf(instance.Tags)['Name'];
+      instances.push({
+        region,
+        client,
+        id: instance.InstanceId!,
+        ...(name ? { name } : {}),
+        groups: (instance.SecurityGroups ?? []).map((g) => g.GroupId!).filter(Boolean),
+      });
+    }
+  }
+  if (instances.length === 0) {
+    throw new InputError('access.target-not-found', `No security group or instance ${target} in ${where}.`, {
+      hint: 'Give a security group id (sg-…), an instance id (i-…) or the exact Name tag of a running or stopped instance.',
+    });
+  }
+  if (instances.length > 1) {
+    throw new InputError(
+      'access.target-ambiguous',
+      `${instances.length} instances are named ${target}: ${instances.map((i) => `${i.id} (${i.region})`).join(', ')}.`,
+      { hint: 'Give the instance id or the security group id instead.' },
+    );
+  }
+  const instance = instances[0]!;
+  const via = instance.name ? `${instance.id} (${instance.name})` : instance.id;
+  const groups = instance.groups.length ? await describeGroups(instance.client, instance.groups) : [];
+  const designated = groups.filter((g) => tagsOf(g.Tags)[keys.accessGroup] === 'true');
+  if (designated.length === 0) {
+    throw new InputError(
+      'access.no-access-group',
+      `${via} has no security group tagged ${keys.accessGroup}=true, so ec2ops does not know where to open ports for it.`,
+      {
+        hint: `An admin can tag one of its groups (${instance.groups.join(', ') || 'none'}) ${keys.accessGroup}=true, or name a group: \`on sg-…\`.`,
+      },
+    );
+  }
+  if (designated.length > 1) {
+    throw new InputError(
+      'access.access-group-ambiguous',
+      `${via} has ${designated.length} groups tagged ${keys.accessGroup}=true: ${designated.map((g) => g.GroupId).join(', ')}.`,
+      { hint: 'Name the group instead: `on sg-…`.' },
+    );
+  }
+  return toTarget(instance.region, instance.client, designated[0]!, via);
+}

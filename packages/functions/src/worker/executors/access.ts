@@ -1,0 +1,35 @@
+import { DescribeSecurityGroupsCommand } from '@aws-sdk/client-ec2';
+import { type ListedRule, renderAccessList } from '@ec2ops/core/access/list-view';
+import { accessTagKeys } from '@ec2ops/core/access/rules';
+import { describeManagedRules } from '../../jobs/port-sweep-ec2';
+import type { Executor } from '../context';
+
+/** `/ec2 access [mine|all]`: open temporary rules, found by tag, with Extend and Close now. */
+export const access: Executor = async ({ request, config, ec2, clock }) => {
+  const keys = accessTagKeys(config.tagPrefix);
+  const scope = request.args['scope'] === 'all' ? 'all' : 'mine';
+  const extra = scope === 'mine' ? [{ Name: `tag:${keys.owner}`, Values: [request.user.id] }] : [];
+  const rows: ListedRule[] = [];
+  for (const region of ec2.regions) {
+    const client = ec2.client(region);
+    const rules = (await describeManagedRules(client, keys, extra)).filter((r) => !r.isEgress);
+    if (rules.length === 0) continue;
+    const groupIds = [...new Set(rules.map((r) => r.groupId))];
+    const names = new Map<string, string>();
+    for (let i = 0; i < groupIds.length; i += 200) {
+      const out = await client
+        .send(new DescribeSecurityGroupsCommand({ GroupIds: groupIds.slice(i, i + 200) }))
+        .catch(() => undefined);
+      for (const g of out?.SecurityGroups ?? [])
+        if (g.GroupId && g.GroupName) names.set(g.GroupId, g.GroupName);
+    }
+    for (const rule of rules) rows.push({ region, rule, groupName: names.get(rule.groupId) });
+  }
+  return renderAccessList(rows, {
+    scope,
+    userId: request.user.id,
+    nowMs: clock.now().getTime(),
+    keys,
+    extendBy: config.access.defaultDuration,
+  });
+};
