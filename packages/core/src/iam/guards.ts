@@ -188,7 +188,11 @@ function tagging(
     if (missing.length) {
       throw new Error(`${fn}: CreateTags on create of ${missing.join(', ')}, which ${fn} is not granted`);
     }
-    return { actions: [action], resources, condition: declared, why };
+    // The implied grant (impliedNeeds) already allows tagging in every create action the
+    // function runs; widening this one to the same list lets the two merge into one statement.
+    const all = TAG_ON_CREATE.filter((a) => scope.functionActions.has(lower(`ec2:${a}`)));
+    const widened = { ...declared, StringEquals: { ...declared.StringEquals, 'ec2:CreateAction': [...all] } };
+    return { actions: [action], resources, condition: resources.includes('*') ? widened : declared, why };
   }
   const onManaged = conditionValues(declared, 'StringEquals', managedTag(p))?.includes('true') ?? false;
   const keys: Condition = {

@@ -219,6 +219,19 @@ describe('guard rails on what EC2 can condition', () => {
     expect(bake[0]!.Condition?.StringEquals?.['ec2:CreateAction']).toBe('CreateImage');
   });
 
+  it('writes one tag-on-create statement per function, however many needs ask for it', () => {
+    const caps = commandCapabilities([
+      { name: 'bake', iam: amiBake.iam },
+      { name: 'launch', iam: launch },
+    ]);
+    const onCreate = grantsOf(build(caps).policies.worker.Statement, 'ec2:CreateTags');
+    expect(onCreate).toHaveLength(1);
+    expect(onCreate[0]!.Condition?.StringEquals?.['ec2:CreateAction']).toEqual([
+      'CreateImage',
+      'RunInstances',
+    ]);
+  });
+
   it('refuses a CreateTags-on-create for a create action the function is not granted', () => {
     const bad = jobCapabilities([
       {
