@@ -322,6 +322,25 @@ describe('eip-cleanup against the EC2 emulator', () => {
     expect(a.counts.failed + b.counts.failed).toBe(0);
   });
 
+  it('ends two overlapping runs a second apart in the same state, up to which of them wrote the new mark', async () => {
+    world = await startWorld();
+    await seedMatrix(world, 'us-east-1');
+    const later = new Date(NOW.getTime() + 1000);
+    const config = stageConfig();
+    const [a, b] = await Promise.all([
+      runJob('eip-cleanup', { ec2: world.ec2, config, now: NOW, dryRun: false }),
+      runJob('eip-cleanup', { ec2: world.ec2, config, now: later, dryRun: false }),
+    ]);
+    expect(a.counts.failed + b.counts.failed).toBe(0);
+    const after = await remaining(world.ec2('us-east-1'));
+    const mark = after.new?.tags['ec2ops:idle-since'];
+    expect([NOW_ISO, later.toISOString()]).toContain(mark);
+    expect(after).toEqual({
+      ...AFTER_MATRIX,
+      new: { tags: { ...M, 'ec2ops:idle-since': mark }, associated: false },
+    });
+  });
+
   it('ends correct with 20% of requests throttled', async () => {
     world = await startWorld();
     await seedMatrix(world, 'us-east-1');
