@@ -2,8 +2,13 @@ import { Ec2ApiError, invalidValueFor } from './errors';
 import type { Params } from './query';
 
 /**
- * MaxResults/NextToken. The token is opaque to clients (base64url JSON of the offset and the
- * action it belongs to); EC2 checks MaxResults against a range that differs per action.
+ * MaxResults/NextToken. The token is opaque to clients (base64url JSON of the action, the offset
+ * and the id of the first item of the next page); EC2 checks MaxResults against a range that
+ * differs per action.
+ *
+ * A token resumes at the item it names, not at a bare offset, so that deleting what a page
+ * returned (a job that pages and deletes as it goes) neither skips nor repeats items, as with
+ * EC2's own tokens. The offset is the fallback when that item itself is gone.
  */
 export interface PageRange {
   min: number;
@@ -18,17 +23,18 @@ export interface Page<T> {
 interface Token {
   a: string;
   o: number;
+  n?: string;
 }
 
 function encode(token: Token): string {
   return Buffer.from(JSON.stringify(token)).toString('base64url');
 }
 
-function decode(action: string, raw: string): number {
+function decode(action: string, raw: string): { offset: number; nextId: string | undefined } {
   try {
     const token = JSON.parse(Buffer.from(raw, 'base64url').toString('utf8')) as Partial<Token>;
     if (token.a === action && typeof token.o === 'number' && Number.isInteger(token.o) && token.o >= 0) {
-      return token.o;
+      return { offset: token.o, nextId: typeof token.n === 'string' ? token.n : undefined };
     }
   } catch {
     // falls through to the error below
@@ -39,6 +45,8 @@ function decode(action: string, raw: string): number {
 export interface PaginationRequest {
   maxResults: number | undefined;
   offset: number;
+  /** The id of the item the page starts at, when the token named one. */
+  nextId?: string;
 }
 
 /** Reads and validates MaxResults/NextToken before anything else happens. */
@@ -52,14 +60,24 @@ export function readPagination(params: Params, action: string, range: PageRange)
     }
   }
   const token = params.string('NextToken');
-  return { maxResults, offset: token ? decode(action, token) : 0 };
+  if (!token) return { maxResults, offset: 0 };
+  const { offset, nextId } = decode(action, token);
+  return { maxResults, offset, nextId };
+}
+
+function idOf(item: unknown): string | undefined {
+  const id = (item as { id?: unknown } | null)?.id;
+  return typeof id === 'string' ? id : undefined;
 }
 
 export function paginate<T>(items: T[], request: PaginationRequest, action: string): Page<T> {
-  if (request.maxResults === undefined) return { items: items.slice(request.offset), nextToken: undefined };
-  const end = request.offset + request.maxResults;
-  return {
-    items: items.slice(request.offset, end),
-    nextToken: end < items.length ? encode({ a: action, o: end }) : undefined,
-  };
+  let start = Math.min(request.offset, items.length);
+  if (request.nextId !== undefined) {
+    const index = items.findIndex((item) => idOf(item) === request.nextId);
+    if (index >= 0) start = index;
+  }
+  if (request.maxResults === undefined) return { items: items.slice(start), nextToken: undefined };
+  const end = start + request.maxResults;
+  if (end >= items.length) return { items: items.slice(start), nextToken: undefined };
+  return { items: items.slice(start, end), nextToken: encode({ a: action, o: end, n: idOf(items[end]) }) };
 }

@@ -135,6 +135,26 @@ describe('tags, networks, key pairs, regions', () => {
       ]);
     });
 
+    it('resumes a page at the right item when the previous pages were deleted meanwhile', async () => {
+      const [instance] = await runningInstances(ec2);
+      const id = instance!.InstanceId!;
+      const tags = Array.from({ length: 12 }, (_, i) => ({
+        Key: `sweep-${String(i).padStart(2, '0')}`,
+        Value: 'x',
+      }));
+      await ec2.send(new CreateTagsCommand({ Resources: [id], Tags: tags }));
+      const seen: string[] = [];
+      for await (const page of paginateDescribeTags(
+        { client: ec2, pageSize: 5 },
+        { Filters: [{ Name: 'key', Values: ['sweep-*'] }] },
+      )) {
+        const keys = (page.Tags ?? []).map((tag) => tag.Key!);
+        seen.push(...keys);
+        await ec2.send(new DeleteTagsCommand({ Resources: [id], Tags: keys.map((Key) => ({ Key })) }));
+      }
+      expect(seen).toEqual(tags.map((tag) => tag.Key));
+    });
+
     it('pages DescribeTags', async () => {
       const [instance] = await runningInstances(ec2);
       const tags = Array.from({ length: 12 }, (_, i) => ({

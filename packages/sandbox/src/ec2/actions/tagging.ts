@@ -77,7 +77,8 @@ readAction('DescribeTags', ({ params, state, action }) => {
     for (const record of collection.in(state).values()) {
       for (const tag of (record.tags ?? []) as Tag[]) {
         rows.push({
-          id: record.id,
+          // unique per row, so that a page token can name the row it resumes at
+          id: `${record.id}\u0000${tag.key}`,
           resourceId: record.id,
           resourceType: collection.kind.resourceType,
           key: tag.key,
