@@ -72,6 +72,20 @@ describe('ec2ops job run ami-bake', () => {
     expect((await h.imagesOf(source)).length).toBe(1);
   });
 
+  it('refuses a region that is not one of the stage regions, changing nothing', async () => {
+    const source = await h.instance({ 'ec2ops:bake': 'nightly' });
+    const file = await config({ stage: 'dev', production: true, regions: ['us-east-1'] });
+    expect(
+      await main(['job', 'run', 'ami-bake', '--apply', '--config', file, '--region', 'eu-west-3', '--json']),
+    ).toBe(1);
+    const report = JSON.parse(out) as { regionFailures: { region: string; message: string }[] };
+    expect(report.regionFailures[0]).toMatchObject({ region: 'eu-west-3' });
+    expect(report.regionFailures[0]!.message).toMatch(
+      /eu-west-3 is not one of the stage's regions \(us-east-1\)/,
+    );
+    expect(await h.imagesOf(source)).toEqual([]);
+  });
+
   it('refuses a bad bake config at start-up with a clear message and changes nothing', async () => {
     const source = await h.instance({ 'ec2ops:bake': 'nightly' });
     const cases: [object, RegExp][] = [

@@ -1,5 +1,5 @@
 import { CreateTagsCommand, DeleteSnapshotCommand, DeregisterImageCommand } from '@aws-sdk/client-ec2';
-import type { StageConfig } from '@ec2ops/core';
+import { InputError, type StageConfig } from '@ec2ops/core';
 import { bakeRegions } from '@ec2ops/core/config/bake';
 import { resolveJobSettings } from '@ec2ops/core/config/jobs';
 import { localDayBounds } from '@ec2ops/core/jobs/ami-bake/bake-day';
@@ -309,6 +309,12 @@ export function amiBakeTimeZone(config: StageConfig): string {
 }
 
 export async function planRegion(ctx: RegionContext): Promise<AmiBakePlan> {
+  if (!ctx.config.regions.includes(ctx.region)) {
+    throw new InputError(
+      'bake.region',
+      `${ctx.region} is not one of the stage's regions (${ctx.config.regions.join(', ')}); nothing is baked or removed there`,
+    );
+  }
   if (!bakeRegions(ctx.config).includes(ctx.region)) {
     return {
       region: ctx.region,
