@@ -113,6 +113,13 @@ describe('paginate', () => {
   it('clamps a page beyond the end to the last page', () => {
     expect(paginate(many, 99, next).page).toBe(3);
   });
+  it('still says how to see the next page when no button can be made', () => {
+    const page = paginate(many, 1, () => undefined);
+    const text = JSON.stringify(page.blocks);
+    expect(text).toContain('page 1 of 3');
+    expect(text).toContain('add page=2');
+    expect(page.blocks.some((b) => b.type === 'actions')).toBe(false);
+  });
   it('adds no paging to a short answer', () => {
     expect(paginate(many.slice(0, 3), 1, next).blocks).toHaveLength(3);
   });

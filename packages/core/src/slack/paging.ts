@@ -40,22 +40,27 @@ export function splitPages(
 
 /**
  * One page of a long answer, with "page x of y" and buttons to move. `button(page)` makes the
- * button that shows that page (typically re-running the command with `page=N`).
+ * button that shows that page (typically re-running the command with `page=N`), or returns
+ * undefined when it cannot.
  */
 export function paginate(
   blocks: Block[],
   page: number,
-  button: (page: number, label: string) => ButtonElement,
+  button: (page: number, label: string) => ButtonElement | undefined,
 ): Page {
   const pages = splitPages(blocks);
   const index = Math.min(Math.max(1, Math.floor(page) || 1), pages.length);
   const shown = [...pages[index - 1]!];
   if (pages.length > 1) {
-    shown.push(...context(`page ${index} of ${pages.length}`));
     const elements: ButtonElement[] = [];
-    if (index > 1) elements.push(button(index - 1, 'Previous'));
-    if (index < pages.length) elements.push(button(index + 1, 'Next'));
-    shown.push({ type: 'actions', elements });
+    const previous = index > 1 ? button(index - 1, 'Previous') : undefined;
+    const next = index < pages.length ? button(index + 1, 'Next') : undefined;
+    if (previous) elements.push(previous);
+    if (next) elements.push(next);
+    // Without a button (say, a command too long for a button value), the person can still type page=N.
+    const hint = index < pages.length && !next ? ` · add page=${index + 1} to the command for more` : '';
+    shown.push(...context(`page ${index} of ${pages.length}${hint}`));
+    if (elements.length > 0) shown.push({ type: 'actions', elements });
   }
   return { blocks: shown, page: index, pages: pages.length };
 }

@@ -20,7 +20,7 @@ import { roleAtLeast } from '@ec2ops/core/config/roles';
 import type { StageConfig } from '@ec2ops/core/config/schema';
 import { Ec2opsError, ForbiddenError, InputError, isEc2opsError } from '@ec2ops/core/errors';
 import { ACTION_KINDS, actionId } from '@ec2ops/core/slack/actions';
-import { button, context, type Message, section } from '@ec2ops/core/slack/blocks';
+import { button, context, LIMITS, type Message, section } from '@ec2ops/core/slack/blocks';
 import { errorCode, errorMessage } from '@ec2ops/core/slack/error-message';
 import { paginate } from '@ec2ops/core/slack/paging';
 import type { Logger } from 'pino';
@@ -288,11 +288,12 @@ export function idempotencyToken(requestId: string, scope?: string): string {
 function paged(result: Message, request: CommandRequest, spec: CommandSpec): Message {
   const message = withReplace(result, request);
   if (!message.blocks) return message;
-  const page = paginate(message.blocks, request.page ?? 1, (n, label) =>
-    button(label, actionId(ACTION_KINDS.run, `page-${n}`), {
-      value: formatCommand({ command: spec.name, args: request.args, page: n }, spec),
-    }),
-  );
+  const page = paginate(message.blocks, request.page ?? 1, (n, label) => {
+    const value = formatCommand({ command: spec.name, args: request.args, page: n }, spec);
+    return value.length > LIMITS.buttonValue
+      ? undefined
+      : button(label, actionId(ACTION_KINDS.run, `page-${n}`), { value });
+  });
   return { ...message, blocks: page.blocks };
 }
 
