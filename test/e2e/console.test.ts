@@ -15,6 +15,9 @@ let browser: Browser;
 let page: Page;
 let dir: string;
 
+/** Polls as long as a busy CI machine may need (vitest's default gives up after a second). */
+const poll = <T>(read: () => T | Promise<T>) => expect.poll(read, { timeout: 15_000, interval: 100 });
+
 const shot = (name: string) =>
   page.screenshot({ path: join(ARTIFACTS, `console-${name}.png`), fullPage: false });
 
@@ -58,10 +61,10 @@ async function tab(name: 'account' | 'jobs' | 'audit'): Promise<void> {
 describe('the web console', () => {
   it('shows the seeded account: instances, approved images, on-request rules and Elastic IPs', async () => {
     const account = page.locator('.account');
-    await expect.poll(() => account.locator('tr[data-id^="i-"]').count()).toBeGreaterThanOrEqual(5);
-    await expect.poll(() => account.locator('tr[data-id^="ami-"]').count()).toBe(3);
-    await expect.poll(() => account.locator('tr.temporary').count()).toBe(1);
-    await expect.poll(() => account.locator('tr[data-id^="eipalloc-"]').count()).toBe(4);
+    await poll(() => account.locator('tr[data-id^="i-"]').count()).toBeGreaterThanOrEqual(5);
+    await poll(() => account.locator('tr[data-id^="ami-"]').count()).toBe(3);
+    await poll(() => account.locator('tr.temporary').count()).toBe(1);
+    await poll(() => account.locator('tr[data-id^="eipalloc-"]').count()).toBe(4);
     expect(await account.locator('tr.temporary').textContent()).toContain('tcp 22');
     expect(await page.locator('.clock-now').textContent()).toMatch(/\d{4}-\d{2}-\d{2} \d{2}:\d{2} UTC/);
     await shot('account');
@@ -79,27 +82,25 @@ describe('the web console', () => {
     await shot('help');
 
     await tab('audit');
-    await expect
-      .poll(() => page.locator('.audit li').filter({ hasText: '/ec2 help' }).count())
-      .toBeGreaterThan(0);
+    await poll(() => page.locator('.audit li').filter({ hasText: '/ec2 help' }).count()).toBeGreaterThan(0);
     await tab('account');
   });
 
   it('switches who you are: the viewer sees their own replies and their own role', async () => {
     await switchTo('UVIEWER');
-    await expect.poll(() => messages().count()).toBe(0);
+    await poll(() => messages().count()).toBe(0);
     await send('/ec2 help');
     const reply = messages().filter({ hasText: 'ec2ops commands' });
     await reply.first().waitFor();
     expect(await reply.first().locator('.bk-context strong').first().textContent()).toBe('viewer');
     expect(await page.locator('.person.me').textContent()).toContain('Vera Viewer');
     await switchTo('UOPERATOR');
-    await expect.poll(() => messages().filter({ hasText: 'ec2ops commands' }).count()).toBe(1);
+    await poll(() => messages().filter({ hasText: 'ec2ops commands' }).count()).toBe(1);
   });
 
   it('refuses a command it does not know with a suggestion, as the app answers it', async () => {
     await send('/ec2 hepl');
-    await expect.poll(() => messages().filter({ hasText: 'help' }).count()).toBeGreaterThan(1);
+    await poll(() => messages().filter({ hasText: 'help' }).count()).toBeGreaterThan(1);
   });
 
   it('runs a job now, in dry run and for real, and shows its plan and report', async () => {
@@ -108,7 +109,7 @@ describe('the web console', () => {
     await page.locator('button[data-run="eip-cleanup"]').click();
     const dry = page.locator('details.run[data-job="eip-cleanup"]').first();
     await dry.waitFor();
-    await expect.poll(() => dry.locator('.run-status').textContent()).toBe('ok');
+    await poll(() => dry.locator('.run-status').textContent()).toBe('ok');
     expect(await dry.locator('.pill.dry').count()).toBe(1);
     await dry.locator('summary').click();
     expect(await dry.locator('tr.line.planned').count()).toBeGreaterThan(0);
@@ -116,9 +117,9 @@ describe('the web console', () => {
 
     await page.locator('input[name="dry-run"]').uncheck();
     await page.locator('button[data-run="eip-cleanup"]').click();
-    await expect.poll(() => page.locator('details.run[data-job="eip-cleanup"]').count()).toBe(2);
+    await poll(() => page.locator('details.run[data-job="eip-cleanup"]').count()).toBe(2);
     const real = page.locator('details.run[data-job="eip-cleanup"]').first();
-    await expect.poll(() => real.locator('.run-status').textContent()).toBe('ok');
+    await poll(() => real.locator('.run-status').textContent()).toBe('ok');
     expect(await real.locator('.pill.apply').count()).toBe(1);
     await real.locator('summary').click();
     expect(await real.locator('tr.line.done').count()).toBeGreaterThan(0);
@@ -128,28 +129,26 @@ describe('the web console', () => {
   it('moves the clock a day forward: due jobs run, the nightly bake happens, an idle address is released', async () => {
     const before = await page.locator('.clock-now').getAttribute('data-now');
     await page.locator('button[data-advance="1d"]').click();
-    await expect
-      .poll(
-        async () =>
-          Date.parse((await page.locator('.clock-now').getAttribute('data-now')) ?? '') -
-          Date.parse(before ?? ''),
-      )
-      .toBeGreaterThanOrEqual(86_400_000);
+    await poll(
+      async () =>
+        Date.parse((await page.locator('.clock-now').getAttribute('data-now')) ?? '') -
+        Date.parse(before ?? ''),
+    ).toBeGreaterThanOrEqual(86_400_000);
 
     const bake = page.locator('details.run[data-job="ami-bake"]').first();
     await bake.waitFor();
-    await expect.poll(() => bake.locator('.run-status').textContent()).toBe('ok');
+    await poll(() => bake.locator('.run-status').textContent()).toBe('ok');
     expect(await bake.locator('summary .muted').first().textContent()).toContain('clock');
     const cleanup = page.locator('details.run[data-job="eip-cleanup"]').first();
-    await expect.poll(() => cleanup.locator('summary .muted').first().textContent()).toContain('clock');
+    await poll(() => cleanup.locator('summary .muted').first().textContent()).toContain('clock');
     await cleanup.locator('summary').click();
     expect(await cleanup.locator('tr.line.done').filter({ hasText: 'release' }).count()).toBe(1);
 
     await tab('account');
-    await expect.poll(() => page.locator('.account tr[data-id^="eipalloc-"]').count()).toBe(3);
-    await expect
-      .poll(() => page.locator('.account tr[data-id^="ami-"]').filter({ hasText: 'baked from' }).count())
-      .toBe(3);
+    await poll(() => page.locator('.account tr[data-id^="eipalloc-"]').count()).toBe(3);
+    await poll(() =>
+      page.locator('.account tr[data-id^="ami-"]').filter({ hasText: 'baked from' }).count(),
+    ).toBe(3);
     await shot('after-a-day');
   });
 });

@@ -1,5 +1,5 @@
 import { render, type VNode } from 'preact';
-import { useCallback, useEffect, useMemo, useState } from 'preact/hooks';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { Account } from './account';
 import { api, watch } from './api';
 import type { ActionEvent, Json } from './blocks';
@@ -22,19 +22,37 @@ function App(): VNode {
   const [confirm, setConfirm] = useState<{ dialog: Json; proceed: () => void } | undefined>();
   const [failure, setFailure] = useState<string | undefined>();
 
+  // One snapshot request at a time; changes announced meanwhile cause exactly one more.
+  const who = useRef(me);
+  who.current = me;
+  const loading = useRef({ busy: false, again: false });
   const refresh = useCallback(() => {
+    const state = loading.current;
+    if (state.busy) {
+      state.again = true;
+      return;
+    }
+    state.busy = true;
+    const user = who.current;
     api
-      .snapshot(me)
+      .snapshot(user)
       .then((s) => {
-        setSnapshot(s);
+        // A snapshot for someone the person has switched away from is not shown.
+        if (user !== who.current) state.again = true;
+        else setSnapshot(s);
         setFailure(undefined);
       })
-      .catch((error: Error) => setFailure(error.message));
-  }, [me]);
-  useEffect(() => {
-    refresh();
-    return watch(refresh);
-  }, [refresh]);
+      .catch((error: Error) => setFailure(error.message))
+      .finally(() => {
+        state.busy = false;
+        if (state.again) {
+          state.again = false;
+          refresh();
+        }
+      });
+  }, []);
+  useEffect(() => watch(refresh), [refresh]);
+  useEffect(() => refresh(), [me, refresh]);
 
   const users = snapshot?.users ?? [];
   const nameOf = useCallback((id: string) => users.find((u) => u.id === id)?.realName ?? id, [users]);
