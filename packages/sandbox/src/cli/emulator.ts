@@ -19,12 +19,34 @@ function parsePort(text: string): number {
 
 /** Runs the EC2 emulator in the foreground until SIGINT/SIGTERM. */
 export async function runEmulator(options: EmulatorOptions, signal?: AbortSignal): Promise<void> {
-  const emulator = await startEc2Emulator({
-    port: parsePort(options.port),
-    host: options.host,
-    stateFile: options.state,
-    faults: options.faults,
-  });
+  const port = parsePort(options.port);
+  let emulator: Awaited<ReturnType<typeof startEc2Emulator>>;
+  try {
+    emulator = await startEc2Emulator({
+      port,
+      host: options.host,
+      stateFile: options.state,
+      faults: options.faults,
+    });
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'EADDRINUSE')
+      throw new InputError('cli.port', `port ${port} is already in use`, {
+        hint: 'pick another with --port, or --port 0 for any free one',
+      });
+    if (code === 'EADDRNOTAVAIL') throw new InputError('cli.host', `cannot listen on ${options.host}`);
+    if (
+      error instanceof SyntaxError ||
+      (error as Error).message?.startsWith('unsupported emulator state file')
+    ) {
+      throw new InputError(
+        'cli.state',
+        `cannot use the state file ${options.state}: ${(error as Error).message}`,
+        { cause: error },
+      );
+    }
+    throw error;
+  }
   const out = process.stdout;
   out.write(`EC2 emulator (Query API 2016-11-15) listening on ${emulator.url}\n`);
   out.write(options.state ? `state: ${options.state}\n` : 'state: in memory (use --state FILE to keep it)\n');

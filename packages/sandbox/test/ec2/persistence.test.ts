@@ -79,7 +79,10 @@ describe('--state FILE', () => {
 });
 
 describe('ec2ops emulator (CLI)', () => {
-  it('prints help and refuses unknown flags and bad ports', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'ec2-cli-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('prints help and refuses unknown flags, bad or busy ports and unusable state files', async () => {
     const out = vi.spyOn(process.stdout, 'write').mockImplementation(() => true);
     const err = vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
     try {
@@ -88,6 +91,19 @@ describe('ec2ops emulator (CLI)', () => {
       expect(await main(['emulator', '--bogus'])).toBe(2);
       expect(await main(['emulator', '--port', 'eighty'])).toBe(1);
       expect(err.mock.calls.map((c) => String(c[0])).join('')).toContain('--port must be a number');
+      const busy = await startEc2Emulator({});
+      try {
+        expect(await main(['emulator', '--port', String(busy.port)])).toBe(1);
+        expect(err.mock.calls.map((c) => String(c[0])).join('')).toContain(
+          `port ${busy.port} is already in use`,
+        );
+      } finally {
+        await busy.close();
+      }
+      const bad = join(dir, 'not-json.json');
+      writeFileSync(bad, '{oops');
+      expect(await main(['emulator', '--port', '0', '--state', bad])).toBe(1);
+      expect(err.mock.calls.map((c) => String(c[0])).join('')).toContain('cannot use the state file');
     } finally {
       out.mockRestore();
       err.mockRestore();
