@@ -1,0 +1,117 @@
+import { EC2Client } from '@aws-sdk/client-ec2';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { AccountView } from '../../src/console/types';
+import { Clock } from '../../src/ec2/clock';
+import { type Ec2Emulator, startEc2Emulator } from '../../src/ec2/server';
+import { readAccountView } from '../../src/runner/account-view';
+import { seedAccount } from '../../src/runner/seed-account';
+
+const credentials = { accessKeyId: 'AKIDTEST', secretAccessKey: 'secret' };
+const onRequestTag = { key: 'ec2ops:access', value: 'on-request' };
+let ec2: Ec2Emulator;
+let clock: Clock;
+let view: AccountView;
+const clients = new Map<string, EC2Client>();
+const client = (region: string) => {
+  let c = clients.get(region);
+  if (!c) {
+    c = new EC2Client({ region, endpoint: ec2.url, credentials, maxAttempts: 1 });
+    clients.set(region, c);
+  }
+  return c;
+};
+const read = () =>
+  readAccountView({
+    regions: ['us-east-1', 'eu-west-1'],
+    ec2: client,
+    tagPrefix: 'ec2ops:',
+    now: () => clock.now(),
+    ipv4PricePerHour: 0.005,
+    onRequestTag,
+  });
+
+beforeAll(async () => {
+  clock = new Clock();
+  ec2 = await startEc2Emulator({
+    clock,
+    delays: { instancePending: 0, imagePending: 0, snapshotPending: 0, volumeCreating: 0 },
+    log: () => {},
+  });
+  await seedAccount({
+    ec2: client,
+    regions: ['us-east-1', 'eu-west-1'],
+    tagPrefix: 'ec2ops:',
+    now: () => clock.now(),
+    onRequestTag,
+  });
+  view = await read();
+});
+
+afterAll(async () => {
+  for (const c of clients.values()) c.destroy();
+  await ec2.close();
+});
+
+describe('the seeded sandbox account, as the console reads it', () => {
+  it('has approved images with aliases, in use by the instances launched from them', () => {
+    const approved = view.images.filter((i) => i.approved);
+    expect(approved.map((i) => i.alias).sort()).toEqual(['al2023', 'ubuntu']);
+    expect(approved.every((i) => i.state === 'available' && i.usedBy.length > 0)).toBe(true);
+    expect(view.images.filter((i) => !i.approved).map((i) => i.name)).toEqual(['legacy-app-2023']);
+  });
+
+  it('has running managed instances baked nightly in both regions, some about to expire, one unmanaged', () => {
+    const live = view.instances.filter((i) => i.state === 'running');
+    expect(
+      live
+        .filter((i) => i.bake)
+        .map((i) => `${i.region}/${i.name}`)
+        .sort(),
+    ).toEqual(['eu-west-1/web-eu-1', 'us-east-1/api-1', 'us-east-1/web-1']);
+    const expiring = live.filter((i) => i.timeLeftMs !== undefined);
+    expect(expiring.map((i) => i.name).sort()).toEqual(['ci-runner', 'scratch-omar']);
+    expect(expiring.every((i) => i.owner === 'UOPERATOR' && (i.timeLeftMs ?? 0) > 0)).toBe(true);
+    expect(live.find((i) => i.name === 'legacy-db')).toMatchObject({ managed: false, bake: false });
+  });
+
+  it('has security groups for on-request access, one with a temporary rule that expires', () => {
+    expect(
+      view.groups
+        .filter((g) => g.onRequest)
+        .map((g) => g.name)
+        .sort(),
+    ).toEqual(['ssh-on-request', 'web-on-request']);
+    const temporary = view.rules.filter((r) => r.temporary);
+    expect(temporary).toHaveLength(1);
+    expect(temporary[0]).toMatchObject({
+      groupName: 'ssh-on-request',
+      protocol: 'tcp',
+      ports: '22',
+      source: '203.0.113.10/32',
+      owner: 'UOPERATOR',
+    });
+    expect(temporary[0]?.timeLeftMs).toBeGreaterThan(40 * 60_000);
+    expect(view.rules.find((r) => r.groupName === 'web-on-request')).toMatchObject({
+      ports: '443',
+      source: '0.0.0.0/0',
+      temporary: false,
+    });
+  });
+
+  it('has Elastic IPs associated, idle and marked (priced), idle and new, and kept', () => {
+    expect(view.addresses).toHaveLength(4);
+    expect(view.addresses.filter((a) => a.instanceId)).toHaveLength(1);
+    const marked = view.addresses.find((a) => a.idleSince);
+    expect(marked?.idleMs).toBeGreaterThanOrEqual(6 * 86_400_000);
+    expect(marked?.idleCostUsd).toBeCloseTo(((marked?.idleMs ?? 0) / 3_600_000) * 0.005, 6);
+    expect(view.addresses.filter((a) => a.keep)).toHaveLength(1);
+  });
+
+  it('counts time left from the sandbox clock', async () => {
+    clock.advance(3 * 3_600_000);
+    const later = await read();
+    const scratch = later.instances.find((i) => i.name === 'scratch-omar');
+    expect(scratch?.timeLeftMs).toBeLessThan(0);
+    expect(later.rules.find((r) => r.temporary)?.timeLeftMs).toBeLessThan(0);
+  });
+});
