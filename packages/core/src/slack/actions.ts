@@ -1,3 +1,5 @@
+import { type ButtonElement, button, type ConfirmDialog } from './blocks';
+
 /**
  * Every interactive element ec2ops sends has an action_id `ec2ops:<kind>[:<anything>]`; the
  * slack function routes clicks by `<kind>` (see functions/src/slack/listeners/actions). Slack
@@ -28,4 +30,24 @@ export function actionKind(id: string): string | undefined {
 /** Modals: callback_id `ec2ops:<command name with dashes>`, routed to that command's modal handler. */
 export function modalCallbackId(command: string): string {
   return `${ACTION_PREFIX}modal:${command.replace(/ /g, '-')}`;
+}
+
+/**
+ * A button that runs a command line as the person who clicks it (with their own role), e.g.
+ * `runButton('Extend 2h', 'extend i-0abc 2h')`. `suffix` keeps action_ids unique in a message.
+ */
+export function runButton(
+  label: string,
+  commandText: string,
+  options: { suffix?: string; style?: 'primary' | 'danger'; confirm?: ConfirmDialog } = {},
+): ButtonElement {
+  const { suffix, ...rest } = options;
+  return button(
+    label,
+    actionId(ACTION_KINDS.run, suffix ?? label.toLowerCase().replace(/[^a-z0-9]+/g, '-')),
+    {
+      value: commandText,
+      ...rest,
+    },
+  );
 }

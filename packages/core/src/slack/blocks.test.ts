@@ -130,3 +130,16 @@ describe('paginate', () => {
     for (const page of pages) expect(JSON.stringify(page).length).toBeLessThanOrEqual(12_000 + 3_100);
   });
 });
+
+describe('runButton', () => {
+  it('makes an ec2ops:run button whose value is the command line', async () => {
+    const { runButton } = await import('./actions');
+    const b = runButton('Close now', 'close sgr-0abc', { style: 'danger' });
+    expect(b).toMatchObject({
+      type: 'button',
+      action_id: 'ec2ops:run:close-now',
+      value: 'close sgr-0abc',
+      style: 'danger',
+    });
+  });
+});
