@@ -57,9 +57,14 @@ export async function runEmulator(options: EmulatorOptions, signal?: AbortSignal
   out.write('  aws ec2 describe-images --owners amazon\n');
   out.write(`Control endpoints: ${emulator.url}/_emulator/health\n`);
   await new Promise<void>((resolve) => {
-    const stop = () => resolve();
+    const stop = () => {
+      process.off('SIGINT', stop);
+      process.off('SIGTERM', stop);
+      resolve();
+    };
     process.once('SIGINT', stop);
     process.once('SIGTERM', stop);
+    if (signal?.aborted) stop();
     signal?.addEventListener('abort', stop, { once: true });
   });
   await emulator.close();

@@ -10,6 +10,7 @@ import {
   TerminateInstancesCommand,
 } from '@aws-sdk/client-ec2';
 import { afterAll, describe, expect, it, vi } from 'vitest';
+import { runEmulator } from '../../src/cli/emulator';
 import { main } from '../../src/cli/main';
 import { startEc2Emulator } from '../../src/ec2/server';
 import { runningInstances } from './fixtures';
@@ -81,6 +82,32 @@ describe('--state FILE', () => {
 describe('ec2ops emulator (CLI)', () => {
   const dir = mkdtempSync(join(tmpdir(), 'ec2-cli-'));
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('serves until stopped, printing the endpoint and how to point clients at it', async () => {
+    const chunks: string[] = [];
+    const out = vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => {
+      chunks.push(String(chunk));
+      return true;
+    });
+    const stop = new AbortController();
+    try {
+      const running = runEmulator({ port: '0', host: '127.0.0.1' }, stop.signal);
+      let url: string | undefined;
+      for (let i = 0; i < 100 && !url; i += 1) {
+        url = /listening on (http:\/\/[0-9.:]+)/.exec(chunks.join(''))?.[1];
+        if (!url) await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+      expect(url).toBeDefined();
+      expect(chunks.join('')).toContain(`export AWS_ENDPOINT_URL_EC2=${url}`);
+      const answer = await fetch(url!, { method: 'POST', body: 'Action=DescribeRegions&Version=2016-11-15' });
+      expect(answer.status).toBe(200);
+      stop.abort();
+      await running;
+      expect(chunks.join('')).toContain('EC2 emulator stopped');
+    } finally {
+      out.mockRestore();
+    }
+  });
 
   it('prints help and refuses unknown flags, bad or busy ports and unusable state files', async () => {
     const out = vi.spyOn(process.stdout, 'write').mockImplementation(() => true);
