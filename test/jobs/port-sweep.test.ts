@@ -1,0 +1,185 @@
+import {
+  AuthorizeSecurityGroupIngressCommand,
+  CreateSecurityGroupCommand,
+  DescribeSecurityGroupRulesCommand,
+  EC2Client,
+} from '@aws-sdk/client-ec2';
+import { runJob } from '@ec2ops/functions/jobs/run';
+import { main } from '@ec2ops/sandbox/cli/main';
+import pino from 'pino';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { type EipWorld, stageConfig, startWorld } from './eip-fixtures';
+
+/** port-sweep against the EC2 emulator: the CLI with --now, failures counted on the rule, the stuck-rule log line. */
+const NOW = new Date('2026-11-23T16:00:00.000Z');
+const at = (minutes: number) => new Date(NOW.getTime() + minutes * 60_000).toISOString();
+
+let world: EipWorld;
+let ec2: EC2Client;
+let group: string;
+const savedEnv = { ...process.env };
+
+beforeEach(async () => {
+  world = await startWorld();
+  ec2 = world.ec2('us-east-1');
+  group = (await ec2.send(new CreateSecurityGroupCommand({ GroupName: 'jit', Description: 'jit' }))).GroupId!;
+});
+afterEach(async () => {
+  vi.restoreAllMocks();
+  process.env = { ...savedEnv };
+  process.exitCode = undefined;
+  await world.close();
+});
+
+/** AuthorizeSecurityGroupIngress fixture: one rule on `port` from 198.51.100.<port%250>/32 with these tags. */
+async function rule(port: number, tags: Record<string, string>): Promise<string> {
+  const out = await ec2.send(
+    new AuthorizeSecurityGroupIngressCommand({
+      GroupId: group,
+      IpPermissions: [
+        {
+          IpProtocol: 'tcp',
+          FromPort: port,
+          ToPort: port,
+          IpRanges: [{ CidrIp: `198.51.100.${port % 250}/32` }],
+        },
+      ],
+      ...(Object.keys(tags).length
+        ? {
+            TagSpecifications: [
+              {
+                ResourceType: 'security-group-rule',
+                Tags: Object.entries(tags).map(([Key, Value]) => ({ Key, Value })),
+              },
+            ],
+          }
+        : {}),
+    }),
+  );
+  return out.SecurityGroupRules![0]!.SecurityGroupRuleId!;
+}
+const managed = (expires: string) => ({
+  'ec2ops:managed': 'true',
+  'ec2ops:owner': 'U0123OWNER',
+  'ec2ops:expires-at': expires,
+});
+
+async function ingress(): Promise<Map<string, Record<string, string>>> {
+  const out = await ec2.send(
+    new DescribeSecurityGroupRulesCommand({ Filters: [{ Name: 'group-id', Values: [group] }] }),
+  );
+  return new Map(
+    (out.SecurityGroupRules ?? [])
+      .filter((r) => !r.IsEgress)
+      .map((r) => [
+        r.SecurityGroupRuleId!,
+        Object.fromEntries((r.Tags ?? []).map((t) => [t.Key!, t.Value!])),
+      ]),
+  );
+}
+
+describe('ec2ops job run port-sweep', () => {
+  it('plans by default and closes with --apply, as if at --now; never an unmanaged or unexpired rule', async () => {
+    const expired = await rule(2201, managed(at(-1)));
+    const future = await rule(2202, managed(at(30)));
+    const unmanaged = await rule(2203, { 'ec2ops:expires-at': at(-60) });
+    const permanent = await rule(2204, {});
+    let out = '';
+    vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => {
+      out += String(chunk);
+      return true;
+    });
+    vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
+    for (const name of ['AWS_ENDPOINT_URL', 'AWS_PROFILE', 'SLACK_BOT_TOKEN']) delete process.env[name];
+    Object.assign(process.env, {
+      AWS_ENDPOINT_URL_EC2: world.emulator.url,
+      AWS_ACCESS_KEY_ID: 'AKIDTEST',
+      AWS_SECRET_ACCESS_KEY: 'secret',
+      AWS_REGION: 'us-east-1',
+    });
+    expect(await main(['job', 'run', 'port-sweep', '--now', NOW.toISOString()])).toBe(0);
+    expect(out).toMatch(/would close 1/);
+    expect([...(await ingress()).keys()].sort()).toEqual([expired, future, unmanaged, permanent].sort());
+
+    out = '';
+    expect(await main(['job', 'run', 'port-sweep', '--apply', '--now', NOW.toISOString(), '--json'])).toBe(0);
+    const report = JSON.parse(out);
+    expect(report.counts.byAction.revoke.done).toBe(1);
+    expect([...(await ingress()).keys()].sort()).toEqual([future, unmanaged, permanent].sort());
+  });
+
+  it('counts failures on the rule, retries every run, and logs a stuck rule for the alarm', async () => {
+    const stuck = await rule(3306, managed(at(-5)));
+    const lines: Record<string, unknown>[] = [];
+    const log = pino({ level: 'info' }, { write: (line: string) => void lines.push(JSON.parse(line)) });
+    const config = stageConfig({ access: { maxCloseFailures: 2 } });
+    await fetch(`${world.emulator.url}/_emulator/faults`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ spec: 'error-rate=1,error-codes=500,actions=RevokeSecurityGroupIngress' }),
+    });
+    // One attempt per call: the SDK's own retries of a 500 are not what this test is about.
+    const once = new EC2Client({
+      endpoint: world.emulator.url,
+      region: 'us-east-1',
+      credentials: { accessKeyId: 'AKIDTEST', secretAccessKey: 'secret' },
+      maxAttempts: 1,
+    });
+    const run = () => runJob('port-sweep', { ec2: () => once, config, now: NOW, dryRun: false, log });
+    for (const n of [1, 2, 3]) {
+      const report = await run();
+      expect(report.counts.failed).toBe(1);
+      expect(report.lines[0]).toMatchObject({ id: stuck, status: 'failed' });
+      expect(report.lines[0]!.message).toContain(`failed ${n} time`);
+      expect((await ingress()).get(stuck)?.['ec2ops:close-failures']).toBe(String(n));
+      // The report line the infra alarm's metric filter reads ($.report.counts.failed > 0).
+      expect(lines.some((l) => (l['report'] as { counts?: { failed?: number } })?.counts?.failed === 1)).toBe(
+        true,
+      );
+    }
+    const alarms = lines.filter((l) => l['event'] === 'port-rule-not-closing');
+    expect(alarms).toHaveLength(1);
+    expect(alarms[0]).toMatchObject({ level: 50, ruleId: stuck, groupId: group, failures: 3 });
+
+    await fetch(`${world.emulator.url}/_emulator/faults`, { method: 'DELETE' });
+    const report = await run();
+    expect(report.sections.flatMap((s) => s.lines).join('\n')).toMatch(/failed to close 3 times/);
+    expect(report.lines[0]).toMatchObject({ id: stuck, status: 'done' });
+    expect((await ingress()).has(stuck)).toBe(false);
+  });
+
+  it('treats a rule closed by someone else since the plan as already closed', async () => {
+    const gone = await rule(4000, managed(at(-5)));
+    const config = stageConfig();
+    const report = await runJob('port-sweep', {
+      ec2: () => {
+        const client = ec2;
+        return new Proxy(client, {
+          get(target, prop, receiver) {
+            if (prop !== 'send') return Reflect.get(target, prop, receiver);
+            return async (command: { constructor: { name: string } }) => {
+              // Someone closes it between the plan and the re-read.
+              if (
+                command.constructor.name === 'DescribeSecurityGroupRulesCommand' &&
+                (await ingress()).has(gone)
+              ) {
+                const result = await target.send(command as never);
+                const { RevokeSecurityGroupIngressCommand } = await import('@aws-sdk/client-ec2');
+                await target.send(
+                  new RevokeSecurityGroupIngressCommand({ GroupId: group, SecurityGroupRuleIds: [gone] }),
+                );
+                return result;
+              }
+              return target.send(command as never);
+            };
+          },
+        });
+      },
+      config,
+      now: NOW,
+      dryRun: false,
+    });
+    expect(report.lines[0]).toMatchObject({ id: gone, status: 'done', message: 'already closed' });
+    expect(report.counts.failed).toBe(0);
+  });
+});
