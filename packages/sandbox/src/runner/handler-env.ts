@@ -12,6 +12,8 @@ export interface HandlerEnvInput {
   config: StageConfigInput;
   region: string;
   logLevel: string;
+  /** The queue's redrive maxReceiveCount; the worker tells the user on the last attempt. */
+  maxReceiveCount: number;
 }
 
 /**
@@ -35,6 +37,7 @@ export function handlerEnvironment(input: HandlerEnvInput): Record<string, strin
     AWS_ACCESS_KEY_ID: 'AKIASANDBOX000000000',
     AWS_SECRET_ACCESS_KEY: 'sandbox-secret-access-key',
     LOG_LEVEL: input.logLevel,
+    QUEUE_MAX_RECEIVE_COUNT: String(input.maxReceiveCount),
   };
 }
 

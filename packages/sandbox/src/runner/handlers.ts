@@ -1,11 +1,12 @@
 import type { Context } from 'aws-lambda';
+import type { FunctionUrlTarget } from '../lambda/function-url';
 import type { JobOutcome } from './scheduler';
 
 type Invoke = (event: unknown, context: Context) => Promise<unknown>;
 
 /** The production handlers, loaded only after the sandbox has set their environment. */
 export interface Handlers {
-  slack: Invoke;
+  slack: FunctionUrlTarget;
   worker: Invoke;
   jobs: Record<string, Invoke>;
 }
@@ -24,7 +25,7 @@ export async function importHandlers(jobNames: string[]): Promise<Handlers> {
     ),
   ]);
   return {
-    slack: slack.handler as unknown as Invoke,
+    slack: slack.handler as unknown as FunctionUrlTarget,
     worker: worker.handler as unknown as Invoke,
     jobs: Object.fromEntries(jobNames.map((name, i) => [name, jobs[i]!.handler])),
   };

@@ -27,6 +27,9 @@ import { loadStageConfig, openStateDir, writeEndpoints } from './state-dir';
 
 export const DEFAULT_PORT = 3000;
 const COMMAND_QUEUE = 'ec2ops-commands';
+/** As infra/functions.ts deploys them: deliveries before the dead-letter queue, worker timeout. */
+const COMMAND_MAX_RECEIVES = 3;
+const WORKER_TIMEOUT_MS = 60_000;
 const ACCOUNT_ID = '123456789012';
 
 export interface SandboxOptions {
@@ -120,7 +123,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
         {
           name: COMMAND_QUEUE,
           visibilityTimeoutSeconds: 60,
-          deadLetter: { queue: `${COMMAND_QUEUE}-dlq`, maxReceiveCount: 3 },
+          deadLetter: { queue: `${COMMAND_QUEUE}-dlq`, maxReceiveCount: COMMAND_MAX_RECEIVES },
         },
       ],
     });
@@ -177,15 +180,16 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
           config: stageInput,
           region,
           logLevel: options.logLevel ?? process.env['LOG_LEVEL'] ?? 'warn',
+          maxReceiveCount: COMMAND_MAX_RECEIVES,
         }),
       ),
     );
     const jobNames = JOB_DEFINITIONS.map((j) => j.name);
     const handlers = await importHandlers(jobNames);
-    const slackFunction = functionUrlListener(handlers.slack as never, { functionName: 'ec2ops-slack' });
+    const slackFunction = functionUrlListener(handlers.slack, { functionName: 'ec2ops-slack' });
     sqs.consume(COMMAND_QUEUE, handlers.worker, {
       batchSize: 5,
-      timeoutMs: 60_000,
+      timeoutMs: WORKER_TIMEOUT_MS,
       functionName: 'ec2ops-worker',
     });
 
