@@ -6,12 +6,7 @@
  * Passes when calls and HTTP attempts (retries included) are ≤ minimum × 1.05 and no throttling
  * error reaches the report.
  */
-import {
-  AllocateAddressCommand,
-  AssociateAddressCommand,
-  CreateTagsCommand,
-  type EC2Client,
-} from '@aws-sdk/client-ec2';
+import { AllocateAddressCommand, CreateTagsCommand, type EC2Client } from '@aws-sdk/client-ec2';
 import { parseStageConfig } from '@ec2ops/core';
 import { countCalls, ec2ClientsByRegion, newCallCounter } from '@ec2ops/functions/jobs/ec2-clients';
 import { runJob } from '@ec2ops/functions/jobs/run';

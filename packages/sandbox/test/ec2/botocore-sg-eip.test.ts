@@ -10,7 +10,7 @@ import { type Harness, startHarness } from './sg-eip-harness';
  */
 const run = promisify(execFile);
 
-const SCRIPT = String.raw`
+const SCRIPT = `
 import json, os, botocore.session
 session = botocore.session.get_session()
 ec2 = session.create_client('ec2', region_name='us-east-1', endpoint_url=os.environ['ENDPOINT'],

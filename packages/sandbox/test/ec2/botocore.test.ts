@@ -10,7 +10,7 @@ import { startTestEmulator, type TestEmulator } from './harness';
  */
 const PYTHON = '/usr/bin/python3';
 
-const SCRIPT = String.raw`
+const SCRIPT = `
 import json, sys, time
 try:
     import botocore.session
