@@ -262,6 +262,20 @@ describe('/ec2 open', () => {
     expect(h.slack.workspace.messages('C0APPROVE').length).toBe(posted + 1);
     expect(JSON.stringify(h.slack.workspace.messages('C0APPROVE').at(-1))).toContain('administrative port');
     expect(port(await rulesOf(web), 22).some((r) => r.CidrIpv4 === '198.51.100.20/32')).toBe(false);
+
+    const request = h.slack.workspace.messages('C0APPROVE').at(-1)!;
+    const requestId = /request `(r-[0-9a-f]+)`/.exec(JSON.stringify(request.blocks))![1]!;
+    await h.client.blockAction(
+      {
+        message: { ts: request.ts, text: request.text, blocks: request.blocks, ephemeral: false },
+        actionId: `ec2ops:approve:${requestId}`,
+      },
+      { user: 'UADMIN', channel: 'C0APPROVE' },
+    );
+    await h.sqs.drain();
+    const [opened] = port(await rulesOf(web), 22).filter((r) => r.CidrIpv4 === '198.51.100.20/32');
+    expect(tagsOf(opened!)).toMatchObject({ 'ec2ops:owner': 'UOPERATOR', 'ec2ops:request-id': requestId });
+    expect(dms('UOPERATOR').some((m) => m.includes('Opened 22/tcp from 198.51.100.20/32'))).toBe(true);
   });
 });
 

@@ -137,11 +137,12 @@ function sourceError(error: unknown, decision: OpenDecision, target: TargetGroup
   throw error;
 }
 
-export const open: Executor = async ({ request, config, ec2, clock, idempotencyToken }) => {
+export const open: Executor = async ({ request, config, ec2, clock }) => {
   const decision = evaluateOpen(request.args, config);
   const keys = accessTagKeys(config.tagPrefix);
   const target = await findTargetGroup(ec2, decision.target, config);
-  const token = idempotencyToken('open');
+  // The request id is the same on every delivery and after an approval: it marks the rule as this request's.
+  const token = request.id;
   const startMs = requestInstant(request, clock);
   const expiresAt = startMs + decision.durationMs;
   const user = request.user;
