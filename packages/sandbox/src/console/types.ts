@@ -70,7 +70,6 @@ export interface ImageRow {
   source: 'baked' | 'registered';
   sourceInstance?: string;
   approved: boolean;
-  alias?: string;
   keep: boolean;
   /** Instances (not terminated) launched from it. */
   usedBy: string[];

@@ -20,8 +20,18 @@ export interface AccountViewOptions {
   now: () => number;
   /** US dollars per public IPv4 address-hour. */
   ipv4PricePerHour: number;
-  /** Tag (key → value) marking security groups open to on-request access. */
-  onRequestTag: { key: string; value: string };
+  /** The stage's access.groups: security groups `/ec2 open` may change, by id or by tags. */
+  accessGroups: { ids: string[]; tags: Record<string, string> };
+}
+
+function isAccessGroup(
+  id: string,
+  tags: Map<string, string>,
+  groups: AccountViewOptions['accessGroups'],
+): boolean {
+  if (groups.ids.includes(id)) return true;
+  const wanted = Object.entries(groups.tags);
+  return wanted.length > 0 && wanted.every(([key, value]) => tags.get(key) === value);
 }
 
 function tagsOf(tags: Tag[] | undefined): Map<string, string> {
@@ -87,7 +97,6 @@ async function readRegion(
       source: sourceInstance ? 'baked' : 'registered',
       ...(sourceInstance ? { sourceInstance } : {}),
       approved: tags.get(`${p}approved`) === 'true',
-      ...(tags.get(`${p}alias`) ? { alias: tags.get(`${p}alias`) } : {}),
       keep: tags.get(`${p}keep`) === 'true',
       usedBy: instances.filter((i) => i.imageId === img.ImageId && i.state !== 'terminated').map((i) => i.id),
       ...(img.CreationDate ? { createdAt: img.CreationDate } : {}),
@@ -104,7 +113,7 @@ async function readRegion(
     id: g.GroupId ?? '',
     name: g.GroupName ?? '',
     description: g.Description ?? '',
-    onRequest: tagsOf(g.Tags).get(o.onRequestTag.key) === o.onRequestTag.value,
+    onRequest: isAccessGroup(g.GroupId ?? '', tagsOf(g.Tags), o.accessGroups),
   }));
   const groupName = new Map(groups.map((g) => [g.id, g.name]));
 

@@ -205,7 +205,6 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     cleanup.push(() => {
       for (const client of ec2Clients.values()) client.destroy();
     });
-    const onRequestTag = { key: `${config.tagPrefix}access`, value: 'on-request' };
 
     let seeded = false;
     if (state.isNew && options.seed !== false) {
@@ -220,7 +219,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
           regions: config.regions,
           tagPrefix: config.tagPrefix,
           now: () => clock.now(),
-          onRequestTag,
+          accessGroupTags: config.access.groups.tags,
         });
       } finally {
         Object.assign(ec2.store.delays, delays);
@@ -276,7 +275,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
             tagPrefix: config.tagPrefix,
             now: () => clock.now(),
             ipv4PricePerHour: config.eip.pricePerHour,
-            onRequestTag,
+            accessGroups: config.access.groups,
           }),
         };
       }

@@ -15,7 +15,7 @@ import {
 
 /**
  * A believable account for a first start, created through the EC2 API like any client would:
- * approved images with aliases, running instances that are baked nightly, on-request security
+ * approved images (launchable by id or name; the stage's aliases name public ones), running instances that are baked nightly, on-request security
  * groups (one with a temporary rule about to expire), and Elastic IPs — associated, idle and
  * marked, idle and new, kept. The sandbox calls this only when the state is new.
  */
@@ -24,8 +24,8 @@ export interface SeedOptions {
   regions: string[];
   tagPrefix: string;
   now: () => number;
-  /** The tag that designates security groups open to on-request access. */
-  onRequestTag: { key: string; value: string };
+  /** Tags that designate security groups for on-request access (the stage's access.groups.tags). */
+  accessGroupTags: Record<string, string>;
 }
 
 export interface SeedSummary {
@@ -99,7 +99,7 @@ export async function seedAccount(o: SeedOptions): Promise<SeedSummary> {
     });
   }
 
-  /** An image of a builder instance, approved for `/ec2 launch` under an alias. */
+  /** An image of a builder instance, approved for `/ec2 launch` by id or name. */
   async function golden(ec2: EC2Client, builder: string, name: string, tags: Tag[]): Promise<string> {
     const { ImageId } = await ec2.send(
       new CreateImageCommand({
@@ -137,8 +137,8 @@ export async function seedAccount(o: SeedOptions): Promise<SeedSummary> {
   ]);
   await running(ec2, builders);
   const images = await Promise.all([
-    golden(ec2, builders[0]!, 'golden-al2023-web', [tag('approved', 'true'), tag('alias', 'al2023')]),
-    golden(ec2, builders[1]!, 'golden-ubuntu-2404', [tag('approved', 'true'), tag('alias', 'ubuntu')]),
+    golden(ec2, builders[0]!, 'golden-al2023-web', [tag('approved', 'true')]),
+    golden(ec2, builders[1]!, 'golden-ubuntu-2404', [tag('approved', 'true')]),
     golden(ec2, builders[1]!, 'legacy-app-2023', []),
   ]);
   await available(ec2, images);
@@ -176,7 +176,7 @@ export async function seedAccount(o: SeedOptions): Promise<SeedSummary> {
         TagSpecifications: [
           {
             ResourceType: 'security-group',
-            Tags: [managed, { Key: o.onRequestTag.key, Value: o.onRequestTag.value }],
+            Tags: [managed, ...Object.entries(o.accessGroupTags).map(([Key, Value]) => ({ Key, Value }))],
           },
         ],
       }),

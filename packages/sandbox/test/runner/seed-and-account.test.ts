@@ -7,7 +7,7 @@ import { readAccountView } from '../../src/runner/account-view';
 import { seedAccount } from '../../src/runner/seed-account';
 
 const credentials = { accessKeyId: 'AKIDTEST', secretAccessKey: 'secret' };
-const onRequestTag = { key: 'ec2ops:access', value: 'on-request' };
+const accessGroupTags = { 'ec2ops:access-group': 'true' };
 let ec2: Ec2Emulator;
 let clock: Clock;
 let view: AccountView;
@@ -27,7 +27,7 @@ const read = () =>
     tagPrefix: 'ec2ops:',
     now: () => clock.now(),
     ipv4PricePerHour: 0.005,
-    onRequestTag,
+    accessGroups: { ids: [], tags: accessGroupTags },
   });
 
 beforeAll(async () => {
@@ -42,7 +42,7 @@ beforeAll(async () => {
     regions: ['us-east-1', 'eu-west-1'],
     tagPrefix: 'ec2ops:',
     now: () => clock.now(),
-    onRequestTag,
+    accessGroupTags,
   });
   view = await read();
 });
@@ -53,9 +53,9 @@ afterAll(async () => {
 });
 
 describe('the seeded sandbox account, as the console reads it', () => {
-  it('has approved images with aliases, in use by the instances launched from them', () => {
+  it('has approved images, in use by the instances launched from them', () => {
     const approved = view.images.filter((i) => i.approved);
-    expect(approved.map((i) => i.alias).sort()).toEqual(['al2023', 'ubuntu']);
+    expect(approved.map((i) => i.name).sort()).toEqual(['golden-al2023-web', 'golden-ubuntu-2404']);
     expect(approved.every((i) => i.state === 'available' && i.usedBy.length > 0)).toBe(true);
     expect(view.images.filter((i) => !i.approved).map((i) => i.name)).toEqual(['legacy-app-2023']);
   });
