@@ -50,9 +50,11 @@ describe.each(stages)('the %s stage', (_, stage) => {
   });
 
   it("builds each function's EC2 policy within IAM's inline policy size", () => {
+    // A role's inline policies may hold 10,240 characters in all; SST's own (queue, logs) is
+    // well under 1,500 of them.
     const { policies } = stagePolicies(stage.config);
     for (const [fn, document] of Object.entries(policies)) {
-      expect(JSON.stringify(document).length, fn).toBeLessThan(6_144);
+      expect(JSON.stringify(document).length, fn).toBeLessThan(10_240 - 1_500);
     }
   });
 

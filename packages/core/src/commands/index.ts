@@ -6,6 +6,11 @@ import { amiBake } from './specs/ami-bake';
 import { amiList } from './specs/ami-list';
 import { amiRevoke } from './specs/ami-revoke';
 import { close } from './specs/close';
+import { eipAttach } from './specs/eip-attach';
+import { eipKeep } from './specs/eip-keep';
+import { eipList } from './specs/eip-list';
+import { eipRelease } from './specs/eip-release';
+import { eipUnkeep } from './specs/eip-unkeep';
 import { help } from './specs/help';
 import { open } from './specs/open';
 import type { CommandSpec } from './types';
@@ -25,6 +30,11 @@ export const COMMANDS: CommandSpec[] = [
   close,
   access,
   accessExtend,
+  eipList,
+  eipRelease,
+  eipKeep,
+  eipUnkeep,
+  eipAttach,
 ];
 
 export const commands = new CommandRegistry(COMMANDS);

@@ -123,7 +123,7 @@ describe('function policies built from command and job metadata', () => {
     expect(build().policies.slack.Statement).toEqual([]);
   });
 
-  it('limits every statement to the stage regions', () => {
+  it('limits every EC2 statement to the stage regions', () => {
     for (const fn of FUNCTION_NAMES) {
       for (const statement of build().policies[fn].Statement) {
         expect(statement.Condition?.StringEquals?.['aws:RequestedRegion'], statement.Sid).toEqual([
@@ -132,6 +132,26 @@ describe('function policies built from command and job metadata', () => {
         ]);
       }
     }
+  });
+
+  it('does not region-limit global services such as IAM (PassRole is checked outside the EC2 region)', () => {
+    const caps = commandCapabilities([
+      {
+        name: 'launch',
+        iam: [
+          {
+            actions: ['ec2:RunInstances', 'iam:PassRole'],
+            resources: ['*'],
+            condition: { StringEquals: { 'iam:PassedToService': 'ec2.amazonaws.com' } },
+            why: 'Launch with an instance profile',
+          },
+        ],
+      },
+    ]);
+    const [passRole, ...rest] = grantsOf(build(caps).policies.worker.Statement, 'iam:PassRole');
+    expect(rest).toEqual([]);
+    expect(passRole!.Action).toEqual(['iam:PassRole']);
+    expect(passRole!.Condition).toEqual({ StringEquals: { 'iam:PassedToService': 'ec2.amazonaws.com' } });
   });
 
   it('writes Sids IAM accepts: alphanumeric and unique within a policy', () => {

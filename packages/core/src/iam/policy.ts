@@ -80,7 +80,7 @@ export function buildFunctionPolicies(
     }
     policies[fn] = {
       Version: '2012-10-17',
-      Statement: group(grants.map((g) => limitRegions(g, scope.regions))),
+      Statement: group(grants.flatMap((g) => limitRegions(g, scope.regions))),
     };
   }
   return { policies, warnings: [...new Set(warnings)] };
@@ -112,13 +112,26 @@ function substitute(need: IamNeed, tagPrefix: string): IamNeed {
   };
 }
 
-function limitRegions(grant: Grant, regions: string[]): Grant {
-  return {
-    ...grant,
-    condition: mergeConditions(grant.condition, {
-      StringEquals: { 'aws:RequestedRegion': [...regions].sort() },
-    }),
-  };
+/** Services whose calls are not regional: `aws:RequestedRegion` does not describe where they act. */
+const GLOBAL_SERVICES = new Set(['iam', 'sts', 'organizations', 'route53', 'cloudfront']);
+
+/** Regional actions only run in the stage's regions; global ones (iam:PassRole) keep their grant as is. */
+function limitRegions(grant: Grant, regions: string[]): Grant[] {
+  const isGlobal = (action: string) => GLOBAL_SERVICES.has(action.split(':')[0]!.toLowerCase());
+  const global = grant.actions.filter(isGlobal);
+  const regional = grant.actions.filter((a) => !isGlobal(a));
+  const out: Grant[] = [];
+  if (regional.length) {
+    out.push({
+      ...grant,
+      actions: regional,
+      condition: mergeConditions(grant.condition, {
+        StringEquals: { 'aws:RequestedRegion': [...regions].sort() },
+      }),
+    });
+  }
+  if (global.length) out.push({ ...grant, actions: global });
+  return out;
 }
 
 /** Grants with the same resources and condition become one statement with their actions merged. */

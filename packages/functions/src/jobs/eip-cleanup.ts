@@ -42,7 +42,7 @@ export function eipPolicy(config: StageConfig): EipPolicy {
   };
 }
 
-function toAddress(a: Ec2Address): Address {
+export function toAddress(a: Ec2Address): Address {
   const tags: Record<string, string> = {};
   for (const tag of a.Tags ?? []) if (tag.Key !== undefined) tags[tag.Key] = tag.Value ?? '';
   return {
@@ -87,7 +87,7 @@ const explainReleaseFailure: FailureExplainer = (error, item) => {
   }
 };
 
-async function describeOne(ec2: EC2Client, allocationId: string): Promise<Address | undefined> {
+export async function describeOne(ec2: EC2Client, allocationId: string): Promise<Address | undefined> {
   try {
     const out = await ec2.send(new DescribeAddressesCommand({ AllocationIds: [allocationId] }));
     const found = out.Addresses?.find((a) => a.AllocationId === allocationId);

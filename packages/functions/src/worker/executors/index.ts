@@ -6,6 +6,11 @@ import { amiBake } from './ami-bake';
 import { amiList } from './ami-list';
 import { amiRevoke } from './ami-revoke';
 import { close } from './close';
+import { eipAttach } from './eip-attach';
+import { eipKeep } from './eip-keep';
+import { eipList } from './eip-list';
+import { eipRelease } from './eip-release';
+import { eipUnkeep } from './eip-unkeep';
 import { help } from './help';
 import { open } from './open';
 
@@ -23,4 +28,9 @@ export const EXECUTORS: Record<string, Executor> = {
   close,
   access,
   'access extend': accessExtend,
+  'eip list': eipList,
+  'eip release': eipRelease,
+  'eip keep': eipKeep,
+  'eip unkeep': eipUnkeep,
+  'eip attach': eipAttach,
 };

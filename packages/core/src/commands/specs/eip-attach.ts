@@ -1,0 +1,33 @@
+import type { CommandSpec } from '../types';
+import { ELASTIC_IP_ARN, RELEASE_ADDRESS } from './eip-arg';
+
+export const eipAttach: CommandSpec = {
+  name: 'eip attach',
+  summary: 'Allocate a new Elastic IP (a fixed public IP) and attach it to an instance (yours; admins: any)',
+  args: [
+    {
+      name: 'instance',
+      type: 'string',
+      required: true,
+      maxLength: 255,
+      placeholder: 'instance-id|Name',
+      description: 'the instance: its id (i-…) or its Name tag',
+    },
+  ],
+  examples: ['eip attach i-0123456789abcdef0', 'eip attach web-test'],
+  role: 'operator',
+  mutates: true,
+  iam: [
+    {
+      actions: ['ec2:DescribeInstances', 'ec2:DescribeAddresses'],
+      why: 'Find the instance, its addresses, and an address this request already allocated',
+    },
+    {
+      // Ownership of the instance is checked by the worker; the address is tagged on create.
+      actions: ['ec2:AllocateAddress', 'ec2:AssociateAddress'],
+      resources: [ELASTIC_IP_ARN, 'arn:aws:ec2:*:*:instance/*', 'arn:aws:ec2:*:*:network-interface/*'],
+      why: 'Allocate an address and attach it',
+    },
+    RELEASE_ADDRESS,
+  ],
+};

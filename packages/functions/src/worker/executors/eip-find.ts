@@ -1,0 +1,103 @@
+import {
+  DescribeAddressesCommand,
+  type EC2Client,
+  type Filter,
+  paginateDescribeInstances,
+} from '@aws-sdk/client-ec2';
+import { InputError } from '@ec2ops/core';
+import { type AttachTarget, addressRef } from '@ec2ops/core/eip/policy';
+import type { Address } from '@ec2ops/core/jobs/eip-cleanup/plan';
+import { tagsOf } from '../../jobs/ami-bake-ec2';
+import { toAddress } from '../../jobs/eip-cleanup';
+import type { Ec2Gateway } from '../context';
+
+/** Lookups shared by the `/ec2 eip …` executors, across the stage's regions. */
+export interface FoundAddress {
+  region: string;
+  client: EC2Client;
+  address: Address;
+}
+
+/** Filters, not AllocationIds/PublicIps: a region without the address answers empty, not NotFound. */
+export async function findAddress(ec2: Ec2Gateway, reference: string): Promise<FoundAddress | undefined> {
+  const ref = addressRef(reference);
+  const filter: Filter =
+    'allocationId' in ref
+      ? { Name: 'allocation-id', Values: [ref.allocationId] }
+      : { Name: 'public-ip', Values: [ref.publicIp] };
+  for (const region of ec2.regions) {
+    const client = ec2.client(region);
+    const out = await client.send(new DescribeAddressesCommand({ Filters: [filter] }));
+    const found = out.Addresses?.[0];
+    if (found) return { region, client, address: toAddress(found) };
+  }
+  return undefined;
+}
+
+export function notFound(reference: string, ec2: Ec2Gateway): InputError {
+  return new InputError('eip.not-found', `No Elastic IP ${reference} in ${ec2.regions.join(', ')}.`, {
+    hint: '`/ec2 eip list` shows the addresses ec2ops sees.',
+  });
+}
+
+export async function requireAddress(ec2: Ec2Gateway, reference: string): Promise<FoundAddress> {
+  const found = await findAddress(ec2, reference);
+  if (!found) throw notFound(reference, ec2);
+  return found;
+}
+
+export interface AttachInstance extends AttachTarget {
+  publicIp: string | undefined;
+}
+
+const INSTANCE_ID = /^i-([0-9a-f]{8}|[0-9a-f]{17})$/;
+
+/**
+ * The instance by id or exact Name, in any state (so a terminated one is refused as such, not as
+ * unknown). When a Name matches both live and terminated instances, only the live ones count.
+ */
+export async function findAttachInstance(
+  ec2: Ec2Gateway,
+  reference: string,
+): Promise<{ region: string; client: EC2Client; instance: AttachInstance }> {
+  const filter: Filter = INSTANCE_ID.test(reference)
+    ? { Name: 'instance-id', Values: [reference] }
+    : { Name: 'tag:Name', Values: [reference] };
+  const found: { region: string; client: EC2Client; instance: AttachInstance }[] = [];
+  for (const region of ec2.regions) {
+    const client = ec2.client(region);
+    for await (const page of paginateDescribeInstances({ client, pageSize: 1000 }, { Filters: [filter] })) {
+      for (const r of page.Reservations ?? []) {
+        for (const i of r.Instances ?? []) {
+          if (!i.InstanceId) continue;
+          const instance = {
+            id: i.InstanceId,
+            state: i.State?.Name ?? 'unknown',
+            tags: tagsOf(i.Tags),
+            publicIp: i.PublicIpAddress,
+          };
+          found.push({ region, client, instance });
+        }
+      }
+    }
+  }
+  const gone = (s: string) => s === 'terminated' || s === 'shutting-down';
+  const live = found.filter((f) => !gone(f.instance.state));
+  const candidates = live.length ? live : found;
+  if (candidates.length === 0) {
+    throw new InputError('eip.instance-not-found', `No instance ${reference} in ${ec2.regions.join(', ')}.`, {
+      hint: 'Give an instance id (i-…) or the exact Name tag of a running or stopped instance.',
+    });
+  }
+  if (candidates.length > 1) {
+    const ids = candidates.map((f) => `${f.instance.id} (${f.region})`).join(', ');
+    throw new InputError(
+      'eip.instance-ambiguous',
+      `${candidates.length} instances are named ${reference}: ${ids}.`,
+      {
+        hint: 'Give the instance id instead.',
+      },
+    );
+  }
+  return candidates[0]!;
+}

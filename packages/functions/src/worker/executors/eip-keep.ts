@@ -1,0 +1,22 @@
+import { CreateTagsCommand } from '@aws-sdk/client-ec2';
+import { addressLabel, isKept } from '@ec2ops/core/eip/policy';
+import { eipTagKeys } from '@ec2ops/core/jobs/eip-cleanup/plan';
+import { section } from '@ec2ops/core/slack/blocks';
+import type { Executor } from '../context';
+import { requireAddress } from './eip-find';
+
+/** `/ec2 eip keep <allocation-id|ip>`: tag keep=true; keeping twice changes nothing. */
+export const eipKeep: Executor = async ({ request, config, ec2 }) => {
+  const keys = eipTagKeys(config.tagPrefix);
+  const { region, client, address } = await requireAddress(ec2, String(request.args['address']));
+  const label = addressLabel(address, region);
+  if (isKept(address, keys)) {
+    const text = `${label} is already kept (${keys.keep}=true).`;
+    return { text, blocks: section(text) };
+  }
+  await client.send(
+    new CreateTagsCommand({ Resources: [address.allocationId!], Tags: [{ Key: keys.keep, Value: 'true' }] }),
+  );
+  const text = `Kept ${label}: tagged ${keys.keep}=true, so cleanup and \`/ec2 eip release\` leave it alone.`;
+  return { text, blocks: section(text) };
+};

@@ -1,0 +1,431 @@
+import {
+  AllocateAddressCommand,
+  AssociateAddressCommand,
+  DescribeAddressesCommand,
+  DescribeImagesCommand,
+  EC2Client,
+  RunInstancesCommand,
+  TerminateInstancesCommand,
+} from '@aws-sdk/client-ec2';
+import { commandRequestSchema } from '@ec2ops/core/commands/request';
+import { parseStageConfig } from '@ec2ops/core/config/schema';
+import type { ExecutorContext } from '@ec2ops/functions/worker/context';
+import { ec2Gateway } from '@ec2ops/functions/worker/ec2';
+import { EXECUTORS } from '@ec2ops/functions/worker/executors/index';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type Harness, startHarness, TEST_CONFIG } from './harness';
+
+/**
+ * `/ec2 eip …` end to end: a signed slash command (or a button click) to the real slack
+ * function, through the SQS emulator to the real worker, against the EC2 emulator. Every
+ * refusal also asserts what the emulator holds afterwards: nothing released, nothing changed.
+ */
+const DAY = 86_400_000;
+let h: Harness;
+let publicImage: string;
+beforeAll(async () => {
+  h = await startHarness({
+    config: {
+      ...TEST_CONFIG,
+      roles: {
+        users: { UVIEWER: 'viewer', UOPERATOR: 'operator', UADMIN: 'admin', UADMIN2: 'admin' },
+        groups: {},
+        bootstrapAdmins: [],
+      },
+    },
+  });
+  await fetch(`${h.ec2.url}/_emulator/delays`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ instancePending: 0, instanceShuttingDown: 0 }),
+  });
+  const images = await h.ec2Client.send(new DescribeImagesCommand({ Owners: ['amazon'] }));
+  publicImage = images.Images![0]!.ImageId!;
+});
+afterAll(async () => {
+  await h?.close();
+});
+
+interface Reply {
+  text?: string;
+  blocks?: { type: string; elements?: { action_id?: string; value?: string }[]; accessory?: unknown }[];
+}
+
+async function answerOf(responseUrlId: string, fallback: () => Reply | undefined): Promise<Reply> {
+  for (let i = 0; i < 400; i++) {
+    const reply = h.slack.workspace.responseUrl(responseUrlId)?.replies.find((r) => r.outcome === 'ok');
+    if (reply) return reply.payload as Reply;
+    const early = fallback();
+    if (early) return early;
+    await new Promise((r) => setTimeout(r, 25));
+  }
+  throw new Error('no answer');
+}
+
+/** Sends the command and waits for the worker's (or the slack function's) answer. */
+async function ask(text: string, user: string): Promise<Reply> {
+  const queued = h.sent.length;
+  const sent = await h.client.slashCommand(`/ec2 ${text}`, { user, channel: 'C0GENERAL' });
+  const immediate = sent.json as Reply | undefined;
+  return answerOf(sent.responseUrl!.id, () =>
+    // Refused before queueing (parse, role): the answer is the HTTP response itself.
+    immediate?.text && !h.sent.slice(queued).some((m) => m.kind === 'command') ? immediate : undefined,
+  );
+}
+
+async function ec2(text: string, user: string): Promise<string> {
+  return JSON.stringify(await ask(text, user));
+}
+
+/** Clicks the button whose value starts with `prefix` in a reply, as `user`; returns the answer. */
+async function click(reply: Reply, prefix: string, user: string): Promise<string> {
+  const element = (reply.blocks ?? [])
+    .flatMap((b) => [
+      ...(b.elements ?? []),
+      ...(b.accessory ? [b.accessory as { action_id?: string; value?: string }] : []),
+    ])
+    .find((e) => e.value?.startsWith(prefix));
+  if (!element?.action_id) throw new Error(`no button ${prefix} in ${JSON.stringify(reply)}`);
+  const sent = await h.client.blockAction(
+    {
+      message: {
+        ts: '1700000000.000200',
+        text: reply.text ?? '',
+        ephemeral: true,
+        blocks: reply.blocks as never,
+      },
+      actionId: element.action_id,
+    },
+    { user },
+  );
+  return JSON.stringify(await answerOf(sent.responseUrl!.id, () => undefined));
+}
+
+async function allocate(tags: Record<string, string>): Promise<{ id: string; ip: string }> {
+  const out = await h.ec2Client.send(
+    new AllocateAddressCommand({
+      Domain: 'vpc',
+      TagSpecifications: Object.keys(tags).length
+        ? [{ ResourceType: 'elastic-ip', Tags: Object.entries(tags).map(([Key, Value]) => ({ Key, Value })) }]
+        : undefined,
+    }),
+  );
+  return { id: out.AllocationId!, ip: out.PublicIp! };
+}
+
+async function instance(tags: Record<string, string>): Promise<string> {
+  const out = await h.ec2Client.send(
+    new RunInstancesCommand({
+      ImageId: publicImage,
+      MinCount: 1,
+      MaxCount: 1,
+      TagSpecifications: [
+        { ResourceType: 'instance', Tags: Object.entries(tags).map(([Key, Value]) => ({ Key, Value })) },
+      ],
+    }),
+  );
+  return out.Instances![0]!.InstanceId!;
+}
+
+const managedBy = (owner: string) => ({ 'ec2ops:managed': 'true', 'ec2ops:owner': owner });
+const idleFor = (days: number) => new Date(Date.now() - days * DAY).toISOString();
+
+/** The address as EC2 now has it (undefined once released). */
+async function address(allocationId: string) {
+  const out = await h.ec2Client.send(
+    new DescribeAddressesCommand({ Filters: [{ Name: 'allocation-id', Values: [allocationId] }] }),
+  );
+  const a = out.Addresses?.[0];
+  if (!a) return undefined;
+  return {
+    instanceId: a.InstanceId,
+    tags: Object.fromEntries((a.Tags ?? []).map((t) => [t.Key!, t.Value!])),
+  };
+}
+
+async function allAddresses() {
+  const out = await h.ec2Client.send(new DescribeAddressesCommand({}));
+  return out.Addresses ?? [];
+}
+
+describe('/ec2 eip list', () => {
+  let web: string;
+  let onWeb: { id: string; ip: string };
+  let idle: { id: string; ip: string };
+  let kept: { id: string; ip: string };
+  let stray: { id: string; ip: string };
+  beforeAll(async () => {
+    web = await instance({ Name: 'web-eip', ...managedBy('UOPERATOR') });
+    onWeb = await allocate(managedBy('UOPERATOR'));
+    await h.ec2Client.send(new AssociateAddressCommand({ AllocationId: onWeb.id, InstanceId: web }));
+    idle = await allocate({ ...managedBy('UOPERATOR'), 'ec2ops:idle-since': idleFor(2) });
+    kept = await allocate({
+      ...managedBy('UADMIN'),
+      'ec2ops:keep': 'true',
+      'ec2ops:idle-since': idleFor(30),
+    });
+    stray = await allocate({});
+  });
+
+  it('shows every address with association, idle time, keep, owner and monthly cost, to a viewer', async () => {
+    const answer = await ec2('eip list', 'UVIEWER');
+    expect(answer).toContain(`associated with ${web} (web-eip)`);
+    expect(answer).toMatch(new RegExp(`${idle.ip}[^\\n]*idle 2d, released in 5d`));
+    expect(answer).toMatch(new RegExp(`${kept.ip}[^\\n]*ec2ops:keep=true`));
+    expect(answer).toMatch(new RegExp(`${stray.ip}[^\\n]*no owner[^\\n]*not managed`));
+    expect(answer).toContain('owner <@UOPERATOR>');
+    expect(answer).toContain('$3.65/month');
+    expect(answer).toContain(onWeb.ip);
+  });
+
+  it('`idle` shows only unassociated addresses, with the time left before release', async () => {
+    const answer = await ec2('eip list idle', 'UVIEWER');
+    expect(answer).not.toContain(onWeb.ip);
+    expect(answer).toContain(idle.ip);
+    expect(answer).toMatch(/released in 5d/);
+    expect(answer).toMatch(new RegExp(`${kept.ip}[^\\n]*never released by cleanup`));
+    // An idle address that may be released carries a button that asks to release it.
+    const reply = await ask('eip list idle', 'UVIEWER');
+    expect(JSON.stringify(reply.blocks)).toContain(`"value":"eip release ${idle.id}"`);
+    expect(JSON.stringify(reply.blocks)).not.toContain(`"value":"eip release ${kept.id}"`);
+  });
+
+  it('refuses a filter it does not know', async () => {
+    expect(await ec2('eip list busy', 'UVIEWER')).toMatch(/idle/);
+  });
+});
+
+describe('/ec2 eip release', () => {
+  it('asks first, releases only after the confirmation button, and says so when clicked again', async () => {
+    const mine = await allocate({ ...managedBy('UOPERATOR'), 'ec2ops:idle-since': idleFor(1) });
+    const question = await ask(`eip release ${mine.ip}`, 'UOPERATOR');
+    expect(question.text).toContain(`Release ${mine.ip} (${mine.id}, us-east-1)`);
+    expect(JSON.stringify(question)).toContain(`"value":"eip release ${mine.id} confirm=yes"`);
+    expect(JSON.stringify(question)).toContain('"confirm":{"title"');
+    // Asking released nothing.
+    expect(await address(mine.id)).toBeDefined();
+
+    const done = await click(question, 'eip release', 'UOPERATOR');
+    expect(done).toContain(`Released ${mine.ip}`);
+    expect(done).toContain('$3.65/month');
+    expect(await address(mine.id)).toBeUndefined();
+
+    expect(await click(question, 'eip release', 'UOPERATOR')).toContain('already released');
+  });
+
+  it('refuses malformed ids and ips before anything runs', async () => {
+    const before = (await allAddresses()).length;
+    for (const bad of ['eipalloc-xyz', '999.1.2.3', '10.0.0', 'i-0123456789abcdef0']) {
+      expect(await ec2(`eip release ${bad}`, 'UOPERATOR')).toMatch(/allocation id such as eipalloc-/);
+    }
+    expect((await allAddresses()).length).toBe(before);
+  });
+
+  it('refuses unknown ids and ips', async () => {
+    expect(await ec2('eip release eipalloc-0123456789abcdef0', 'UOPERATOR')).toContain(
+      'No Elastic IP eipalloc-0123456789abcdef0 in us-east-1',
+    );
+    expect(await ec2('eip release 203.0.113.9', 'UOPERATOR')).toContain('No Elastic IP 203.0.113.9');
+  });
+
+  it('refuses an associated address, even when confirm=yes is typed, and leaves it associated', async () => {
+    const box = await instance({ Name: 'assoc-box', ...managedBy('UOPERATOR') });
+    const on = await allocate(managedBy('UOPERATOR'));
+    await h.ec2Client.send(new AssociateAddressCommand({ AllocationId: on.id, InstanceId: box }));
+    expect(await ec2(`eip release ${on.id}`, 'UOPERATOR')).toContain(
+      `is associated with ${box}: not released`,
+    );
+    expect(await ec2(`eip release ${on.id} confirm=yes`, 'UADMIN')).toContain('not released');
+    expect((await address(on.id))?.instanceId).toBe(box);
+  });
+
+  it('re-reads before releasing: an address associated after the question is not released', async () => {
+    const box = await instance({ Name: 'late-assoc', ...managedBy('UOPERATOR') });
+    const later = await allocate(managedBy('UOPERATOR'));
+    const question = await ask(`eip release ${later.id}`, 'UOPERATOR');
+    await h.ec2Client.send(new AssociateAddressCommand({ AllocationId: later.id, InstanceId: box }));
+    expect(await click(question, 'eip release', 'UOPERATOR')).toContain(`is associated with ${box}`);
+    // In the default VPC, EC2 itself would have disassociated and released it.
+    expect((await address(later.id))?.instanceId).toBe(box);
+  });
+
+  it('refuses a kept address, for an admin too', async () => {
+    const kept = await allocate({ ...managedBy('UADMIN'), 'ec2ops:keep': 'true' });
+    expect(await ec2(`eip release ${kept.ip} confirm=yes`, 'UADMIN')).toContain(
+      'ec2ops:keep=true: not released',
+    );
+    expect(await address(kept.id)).toBeDefined();
+  });
+
+  it("refuses someone else's address to an operator, and a viewer altogether", async () => {
+    const theirs = await allocate(managedBy('UADMIN2'));
+    expect(await ec2(`eip release ${theirs.id} confirm=yes`, 'UOPERATOR')).toContain(
+      'belongs to <@UADMIN2>: only the owner or an admin',
+    );
+    const unowned = await allocate({});
+    expect(await ec2(`eip release ${unowned.id} confirm=yes`, 'UOPERATOR')).toContain('only an admin');
+    expect(await ec2(`eip release ${theirs.id} confirm=yes`, 'UVIEWER')).toMatch(/operator/);
+    expect(await address(theirs.id)).toBeDefined();
+    expect(await address(unowned.id)).toBeDefined();
+  });
+
+  it('says what to do about a reverse-DNS record or a locked address, and releases nothing', async () => {
+    const ptr = await allocate(managedBy('UOPERATOR'));
+    const locked = await allocate(managedBy('UOPERATOR'));
+    await fetch(`${h.ec2.url}/_emulator/addresses/${ptr.id}/ptr`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ domainName: 'mail.example.com' }),
+    });
+    await fetch(`${h.ec2.url}/_emulator/addresses/${locked.id}/lock`, { method: 'POST' });
+    const ptrAnswer = await ec2(`eip release ${ptr.id} confirm=yes`, 'UOPERATOR');
+    expect(ptrAnswer).toContain('reverse-DNS (PTR) record: not released');
+    expect(ptrAnswer).toContain(`reset-address-attribute --allocation-id ${ptr.id}`);
+    const lockedAnswer = await ec2(`eip release ${locked.id} confirm=yes`, 'UOPERATOR');
+    expect(lockedAnswer).toContain('locked to this account by AWS');
+    expect(lockedAnswer).toContain('AWS Support');
+    expect(await address(ptr.id)).toBeDefined();
+    expect(await address(locked.id)).toBeDefined();
+  });
+});
+
+describe('/ec2 eip keep and unkeep', () => {
+  it('tags and untags keep=true for an admin, each twice without harm', async () => {
+    const a = await allocate(managedBy('UOPERATOR'));
+    expect(await ec2(`eip keep ${a.ip}`, 'UADMIN')).toContain(`Kept ${a.ip}`);
+    expect((await address(a.id))?.tags['ec2ops:keep']).toBe('true');
+    expect(await ec2(`eip keep ${a.id}`, 'UADMIN')).toContain('already kept');
+    expect(await ec2(`eip unkeep ${a.id}`, 'UADMIN')).toContain('no longer kept');
+    expect((await address(a.id))?.tags).not.toHaveProperty('ec2ops:keep');
+    expect(await ec2(`eip unkeep ${a.id}`, 'UADMIN')).toContain('not kept');
+  });
+
+  it('refuses a viewer and an operator, and bad or unknown addresses, changing nothing', async () => {
+    const a = await allocate({ ...managedBy('UOPERATOR'), 'ec2ops:keep': 'true' });
+    expect(await ec2(`eip keep ${a.id}`, 'UVIEWER')).toMatch(/admin/);
+    expect(await ec2(`eip unkeep ${a.id}`, 'UOPERATOR')).toMatch(/admin/);
+    expect(await ec2('eip keep eipalloc-zz', 'UADMIN')).toMatch(/allocation id such as/);
+    expect(await ec2('eip unkeep 203.0.113.77', 'UADMIN')).toContain('No Elastic IP 203.0.113.77');
+    expect((await address(a.id))?.tags['ec2ops:keep']).toBe('true');
+  });
+});
+
+describe('/ec2 eip attach', () => {
+  it('allocates, tags and associates a new address to the owner’s managed instance, with the cost', async () => {
+    const box = await instance({ Name: 'attach-me', ...managedBy('UOPERATOR') });
+    const answer = await ec2('eip attach attach-me', 'UOPERATOR');
+    expect(answer).toContain(`to ${box} (attach-me) in us-east-1`);
+    expect(answer).toContain('$0.005/hour ≈ $3.65/month');
+    const on = (await allAddresses()).filter((a) => a.InstanceId === box);
+    expect(on).toHaveLength(1);
+    const tags = (await address(on[0]!.AllocationId!))!.tags;
+    expect(tags).toMatchObject({ 'ec2ops:managed': 'true', 'ec2ops:owner': 'UOPERATOR' });
+    expect(tags['ec2ops:request-id']).toBeTruthy();
+    expect(answer).toContain(on[0]!.PublicIp!);
+
+    // A second request refuses: the instance already has an ec2ops address.
+    const again = await ec2(`eip attach ${box}`, 'UOPERATOR');
+    expect(again).toContain(
+      `already has Elastic IP ${on[0]!.PublicIp} (${on[0]!.AllocationId}, an ec2ops address)`,
+    );
+    expect((await allAddresses()).filter((a) => a.InstanceId === box)).toHaveLength(1);
+  });
+
+  it('allocates one address however often the request is delivered, even after a failure midway', async () => {
+    const box = await instance({ Name: 'redelivered-eip', ...managedBy('UOPERATOR') });
+    const config = parseStageConfig({ stage: 'test', regions: ['us-east-1'] });
+    const request = commandRequestSchema.parse({
+      id: 'r-0000eipattach',
+      command: 'eip attach',
+      args: { instance: box },
+      text: `eip attach ${box}`,
+      user: { id: 'UOPERATOR', role: 'operator' },
+      channel: { id: 'C0GENERAL' },
+      requestedAt: new Date().toISOString(),
+    });
+    // The same emulator, through a client whose AssociateAddress times out.
+    const failingAssociate = new EC2Client({
+      endpoint: h.ec2.url,
+      region: 'us-east-1',
+      credentials: { accessKeyId: 'AKIDTEST', secretAccessKey: 'secret' },
+      maxAttempts: 1,
+    });
+    failingAssociate.middlewareStack.add(
+      (next, context) => async (args) => {
+        if (context.commandName === 'AssociateAddressCommand') {
+          throw Object.assign(new Error('timeout'), { name: 'TimeoutError' });
+        }
+        return next(args);
+      },
+      { step: 'initialize' },
+    );
+    const context = (fail: boolean) =>
+      ({
+        request,
+        config,
+        ec2: ec2Gateway(config.regions, () => (fail ? failingAssociate : h.ec2Client)),
+        idempotencyToken: (scope?: string) => `${request.id}:${scope}`,
+      }) as unknown as ExecutorContext;
+    const before = (await allAddresses()).length;
+    // First delivery dies after allocating (the associate times out); SQS delivers it again, twice.
+    await expect(EXECUTORS['eip attach']!(context(true))).rejects.toThrow('timeout');
+    const second = await EXECUTORS['eip attach']!(context(false));
+    const third = await EXECUTORS['eip attach']!(context(false));
+    const all = await allAddresses();
+    expect(all.length).toBe(before + 1);
+    const on = all.filter((a) => a.InstanceId === box);
+    expect(on).toHaveLength(1);
+    expect(second.text).toContain(`Attached *${on[0]!.PublicIp}*`);
+    expect(third.text).toContain('already attached');
+  });
+
+  it('refuses unmanaged, unknown, terminated and other people’s instances, allocating nothing', async () => {
+    const unmanaged = await instance({ Name: 'not-ours' });
+    const theirs = await instance({ Name: 'theirs', ...managedBy('UADMIN2') });
+    const gone = await instance({ Name: 'gone-box', ...managedBy('UOPERATOR') });
+    await h.ec2Client.send(new TerminateInstancesCommand({ InstanceIds: [gone] }));
+    const before = (await allAddresses()).length;
+    expect(await ec2('eip attach not-ours', 'UOPERATOR')).toContain(
+      `${unmanaged} (not-ours) is not managed by ec2ops`,
+    );
+    expect(await ec2('eip attach no-such-box', 'UOPERATOR')).toContain('No instance no-such-box');
+    expect(await ec2('eip attach i-0123456789abcdef0', 'UOPERATOR')).toContain(
+      'No instance i-0123456789abcdef0',
+    );
+    expect(await ec2(`eip attach ${gone}`, 'UOPERATOR')).toMatch(
+      /is (terminated|shutting-down): nothing to attach/,
+    );
+    expect(await ec2(`eip attach ${theirs}`, 'UOPERATOR')).toContain('belongs to <@UADMIN2>');
+    expect(await ec2(`eip attach ${theirs}`, 'UVIEWER')).toMatch(/operator/);
+    expect((await allAddresses()).length).toBe(before);
+  });
+
+  it('lets an admin attach to any instance, managed or not', async () => {
+    const unmanaged = await instance({ Name: 'admin-target' });
+    expect(await ec2('eip attach admin-target', 'UADMIN')).toContain(`to ${unmanaged} (admin-target)`);
+    const on = (await allAddresses()).filter((a) => a.InstanceId === unmanaged);
+    expect(on).toHaveLength(1);
+    expect((await address(on[0]!.AllocationId!))!.tags['ec2ops:owner']).toBe('UADMIN');
+  });
+});
+
+describe('/ec2 eip list, long', () => {
+  it('pages beyond one message, with a Next button that shows the rest', async () => {
+    const many = await Promise.all(Array.from({ length: 60 }, () => allocate(managedBy('UOPERATOR'))));
+    const total = (await allAddresses()).length;
+    const first = await ask('eip list', 'UVIEWER');
+    const firstText = JSON.stringify(first.blocks);
+    expect(firstText).toMatch(/page 1 of \d/);
+    expect(firstText).toContain('"value":"eip list page=2"');
+    const second = await click(first, 'eip list page=2', 'UVIEWER');
+    expect(second).toMatch(/page 2 of \d/);
+    const shown = (text: string) => many.filter((a) => text.includes(a.ip)).length;
+    const pages = Number(/page 1 of (\d+)/.exec(firstText)![1]);
+    let seen = 0;
+    for (let page = 1; page <= pages; page++) {
+      seen += shown(JSON.stringify((await ask(`eip list page=${page}`, 'UVIEWER')).blocks));
+    }
+    expect(seen).toBe(many.length);
+    expect(total).toBeGreaterThan(50);
+  });
+});
