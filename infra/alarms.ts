@@ -98,24 +98,23 @@ for (const { job, fn } of jobs) {
   });
 
   if (job.name === 'port-sweep') {
-    // The sweep runs every minute and retries what it could not close; five failing minutes in
-    // a row means a port stays open past its expiry.
-    new aws.cloudwatch.LogMetricFilter('PortSweepCloseFailedFilter', {
+    // The sweep counts failed closes on the rule itself (close-failures tag) and, past
+    // `access.maxCloseFailures`, logs `port-rule-not-closing`: the port is still open.
+    new aws.cloudwatch.LogMetricFilter('PortRuleNotClosingFilter', {
       logGroupName,
-      pattern: '{ $.report.counts.failed > 0 }',
-      metricTransformation: { namespace, name: 'port-sweep-close-failed', value: '$.report.counts.failed' },
+      pattern: '{ $.event = "port-rule-not-closing" }',
+      metricTransformation: { namespace, name: 'port-rule-not-closing', value: '1' },
     });
     new aws.cloudwatch.MetricAlarm('PortRuleNotClosing', {
       alarmDescription:
-        'A temporary security-group rule failed to close in five sweeps in a row: the port is still open',
+        'A temporary security-group rule failed to close more than access.maxCloseFailures times: the port is still open; close it by hand',
       namespace,
-      metricName: 'port-sweep-close-failed',
+      metricName: 'port-rule-not-closing',
       statistic: 'Sum',
-      period: 60,
-      evaluationPeriods: 5,
-      datapointsToAlarm: 5,
-      threshold: 1,
-      comparisonOperator: 'GreaterThanOrEqualToThreshold',
+      period: 300,
+      evaluationPeriods: 1,
+      threshold: 0,
+      comparisonOperator: 'GreaterThanThreshold',
       treatMissingData: 'notBreaching',
       ...notify,
     });

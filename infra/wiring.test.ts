@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { stagePolicies } from '@ec2ops/core/iam/ec2ops';
 import type { PolicyDocument } from '@ec2ops/core/iam/policy';
 import { JOB_DEFINITIONS } from '@ec2ops/core/jobs/catalog';
@@ -208,6 +210,19 @@ describe('what sst deploy creates for a stage', () => {
     for (const alarm of created.filter((c) => c.kind === 'MetricAlarm')) {
       expect(alarm.args.alarmActions, alarm.name).toEqual([expect.stringMatching(/:Alarms$/)]);
     }
+  });
+
+  it("alarms on the port sweep's own log line for a rule that keeps failing to close", () => {
+    const filter = created.find(
+      (c) => c.kind === 'LogMetricFilter' && c.name === 'PortRuleNotClosingFilter',
+    )!;
+    expect(filter.args.logGroupName).toBe('/aws/lambda/PortSweepJob');
+    const event = /\$\.event = "([^"]+)"/.exec(filter.args.pattern as string)![1]!;
+    const sweep = readFileSync(
+      resolve(import.meta.dirname, '../packages/functions/src/jobs/port-sweep.ts'),
+      'utf8',
+    );
+    expect(sweep).toContain(`event: '${event}'`);
   });
 
   it('subscribes the alarm e-mail only where the stage names one', async () => {
