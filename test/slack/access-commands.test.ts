@@ -348,6 +348,23 @@ describe('/ec2 access and its buttons', () => {
     expect((await ec2(`close ${id}`)).text).toContain('is open in us-east-1: it is closed already');
   });
 
+  it('extending a rule that needed an approver needs one again, unless an admin extends it', async () => {
+    const [rule] = port(await rulesOf(web), 22).filter((r) => r.CidrIpv4 === '198.51.100.20/32');
+    const id = rule!.SecurityGroupRuleId!;
+    const before = tagsOf(rule!)['ec2ops:expires-at'];
+    const refused = await ec2(`access extend ${id} for 2h`);
+    expect(refused.text).toContain(
+      'needs an approver: 22/tcp is an administrative port outside the named sources',
+    );
+    expect(refused.text).toContain(`/ec2 open 22/tcp on ${web} from 198.51.100.20/32 for 2h`);
+    expect(
+      tagsOf(port(await rulesOf(web), 22).find((r) => r.SecurityGroupRuleId === id)!)['ec2ops:expires-at'],
+    ).toBe(before);
+    expect((await ec2(`access extend ${id} for 2h`, 'UADMIN')).text).toContain(
+      'Extended 22/tcp from 198.51.100.20/32',
+    );
+  });
+
   it('closes by port and source, leaving the other rules', async () => {
     await ec2(`open 6300 on ${web} from 198.51.100.40 for 1h`);
     await ec2(`open 6300 on ${web} from 198.51.100.41 for 1h`);
