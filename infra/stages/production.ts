@@ -23,6 +23,33 @@ export const production: StageDefinition = {
       neverPorts: ['23', '445'],
       warnBefore: '10m',
     },
+    launch: {
+      defaultTtl: '8h',
+      maxTtl: '14d',
+      maxCount: 2,
+      maxRunningPerUser: 3,
+      images: {
+        aliases: {
+          al2023: {
+            owner: 'amazon',
+            name: 'al2023-ami-2023.*-kernel-6.1-*',
+            description: 'Amazon Linux 2023',
+          },
+          ubuntu: {
+            owner: '099720109477',
+            name: 'ubuntu/images/hvm-ssd-gp3/ubuntu-noble-24.04-*-server-*',
+            description: 'Ubuntu 24.04',
+          },
+        },
+      },
+      subnets: {
+        default: 'private-a',
+        aliases: { 'private-a': 'subnet-0123456789abcdef0', 'private-b': 'subnet-0fedcba9876543210' },
+      },
+      securityGroups: ['sg-0123456789abcdef0'],
+      instanceProfile: 'ec2ops-production-instance',
+    },
+    reaper: { action: 'terminate', warnBefore: '2h' },
   },
   deploy: { alarmEmail: 'platform-oncall@example.com', logRetention: '3 months' },
 };

@@ -11,8 +11,14 @@ import { eipKeep } from './specs/eip-keep';
 import { eipList } from './specs/eip-list';
 import { eipRelease } from './specs/eip-release';
 import { eipUnkeep } from './specs/eip-unkeep';
+import { extend } from './specs/extend';
 import { help } from './specs/help';
+import { launch } from './specs/launch';
+import { list } from './specs/list';
 import { open } from './specs/open';
+import { start } from './specs/start';
+import { stop } from './specs/stop';
+import { terminate } from './specs/terminate';
 import type { CommandSpec } from './types';
 
 /**
@@ -22,6 +28,12 @@ import type { CommandSpec } from './types';
  */
 export const COMMANDS: CommandSpec[] = [
   help,
+  launch,
+  list,
+  stop,
+  start,
+  terminate,
+  extend,
   amiList,
   amiBake,
   amiApprove,

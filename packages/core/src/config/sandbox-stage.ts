@@ -22,4 +22,21 @@ export const SANDBOX_STAGE: StageConfigInput = {
     neverPorts: ['23'],
     warnBefore: '10m',
   },
+  // `/ec2 launch al2023` / `ubuntu`: the newest of the emulator's seeded Amazon / Canonical images.
+  launch: {
+    defaultTtl: '8h',
+    maxTtl: '3d',
+    images: {
+      aliases: {
+        al2023: { owner: 'amazon', name: 'al2023-ami-2023.*-kernel-6.1-*', description: 'Amazon Linux 2023' },
+        ubuntu: {
+          owner: '099720109477',
+          name: 'ubuntu/images/hvm-ssd-gp3/ubuntu-noble-24.04-*-server-*',
+          description: 'Ubuntu 24.04',
+        },
+      },
+    },
+    instanceProfile: 'ec2ops-sandbox-instance',
+  },
+  reaper: { action: 'stop', warnBefore: '1h' },
 };

@@ -4,6 +4,8 @@ import { accessSchema } from './access';
 import { bakeSchema, checkBakeRegions } from './bake';
 import { eipSchema } from './eip';
 import { jobsSchema } from './jobs';
+import { launchSchema } from './launch';
+import { reaperSchema } from './reaper';
 import { rolesSchema } from './roles';
 import { slackSchema } from './slack';
 
@@ -32,6 +34,8 @@ export const stageConfigSchema = z
     eip: eipSchema.prefault({}),
     bake: bakeSchema.prefault({}),
     access: accessSchema.prefault({}),
+    launch: launchSchema.prefault({}),
+    reaper: reaperSchema.prefault({}),
   })
   .strict()
   .superRefine((stage, ctx) =>

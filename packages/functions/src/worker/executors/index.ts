@@ -11,7 +11,11 @@ import { eipKeep } from './eip-keep';
 import { eipList } from './eip-list';
 import { eipRelease } from './eip-release';
 import { eipUnkeep } from './eip-unkeep';
+import { extend } from './extend';
 import { help } from './help';
+import { launch } from './launch';
+import { start, stop, terminate } from './lifecycle';
+import { list } from './list';
 import { open } from './open';
 
 /**
@@ -20,6 +24,12 @@ import { open } from './open';
  */
 export const EXECUTORS: Record<string, Executor> = {
   help,
+  launch,
+  list,
+  stop,
+  start,
+  terminate,
+  extend,
   'ami list': amiList,
   'ami bake': amiBake,
   'ami approve': amiApprove,

@@ -1,0 +1,12 @@
+import type { CommandSpec } from '../types';
+import { DESCRIBE_INSTANCES, INSTANCE_ARG } from './instance-arg';
+
+export const start: CommandSpec = {
+  name: 'start',
+  summary: 'Start a stopped instance (yours; admins: any)',
+  args: [INSTANCE_ARG],
+  examples: ['start i-0123456789abcdef0', 'start web-test'],
+  role: 'operator',
+  mutates: true,
+  iam: [DESCRIBE_INSTANCES, { actions: ['ec2:StartInstances'], why: 'Start an instance on request' }],
+};

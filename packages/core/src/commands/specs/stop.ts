@@ -1,0 +1,12 @@
+import type { CommandSpec } from '../types';
+import { DESCRIBE_INSTANCES, INSTANCE_ARG } from './instance-arg';
+
+export const stop: CommandSpec = {
+  name: 'stop',
+  summary: 'Stop an instance (yours; admins: any)',
+  args: [INSTANCE_ARG],
+  examples: ['stop i-0123456789abcdef0', 'stop web-test'],
+  role: 'operator',
+  mutates: true,
+  iam: [DESCRIBE_INSTANCES, { actions: ['ec2:StopInstances'], why: 'Stop an instance on request' }],
+};

@@ -1,0 +1,19 @@
+import type { CommandSpec } from '../types';
+import { DESCRIBE_INSTANCES, INSTANCE_ARG } from './instance-arg';
+
+export const terminate: CommandSpec = {
+  name: 'terminate',
+  summary: 'Terminate an instance, after a confirmation button (yours; admins: any)',
+  args: [INSTANCE_ARG],
+  options: [
+    {
+      name: 'confirm',
+      type: 'boolean',
+      description: 'set by the confirmation button; without it ec2ops only asks',
+    },
+  ],
+  examples: ['terminate i-0123456789abcdef0', 'terminate web-test'],
+  role: 'operator',
+  mutates: true,
+  iam: [DESCRIBE_INSTANCES, { actions: ['ec2:TerminateInstances'], why: 'Terminate an instance on request' }],
+};

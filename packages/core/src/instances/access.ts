@@ -1,0 +1,56 @@
+import type { Role } from '../config/roles';
+import { ForbiddenError, InputError } from '../errors';
+import { type InstanceTagKeys, type InstanceView, instanceLabel, isManaged } from './tags';
+
+/** `i-` and 8 or 17 hex digits, as EC2 writes instance ids. */
+export const INSTANCE_ID = /^i-([0-9a-f]{8}|[0-9a-f]{17})$/;
+
+export type InstanceReference = { kind: 'id'; id: string } | { kind: 'name'; name: string };
+
+/** An id, or a Name tag; `i-…` that is not a valid id is refused rather than looked up as a Name. */
+export function instanceReference(text: string): InstanceReference {
+  if (INSTANCE_ID.test(text)) return { kind: 'id', id: text };
+  if (/^i-/i.test(text)) {
+    throw new InputError('instance.malformed-id', `\`${text}\` is not an instance id.`, {
+      hint: 'Instance ids look like i-0123456789abcdef0; or give the instance’s Name.',
+    });
+  }
+  return { kind: 'name', name: text };
+}
+
+export type LifecycleAction = 'stop' | 'start' | 'terminate' | 'extend';
+
+/**
+ * Who may act on an instance: its owner on their own managed instances, admins on any managed
+ * one; an instance ec2ops does not manage only by an admin (and never extended: it has no TTL).
+ */
+export function checkInstanceAccess(
+  instance: InstanceView,
+  user: { id: string; role: Role },
+  action: LifecycleAction,
+  keys: InstanceTagKeys,
+): void {
+  const label = instanceLabel(instance);
+  if (!isManaged(instance.tags, keys)) {
+    if (action === 'extend') {
+      throw new ForbiddenError(
+        'instance.unmanaged',
+        `${label} is not managed by ec2ops: it has no TTL to extend.`,
+      );
+    }
+    if (user.role !== 'admin') {
+      throw new ForbiddenError(
+        'instance.unmanaged',
+        `${label} is not managed by ec2ops (no ${keys.managed}=true); only an admin may ${action} it from Slack.`,
+      );
+    }
+    return;
+  }
+  const owner = instance.tags[keys.owner];
+  if (owner === user.id || user.role === 'admin') return;
+  throw new ForbiddenError(
+    'instance.not-owner',
+    `${label} belongs to ${owner ? `<@${owner}>` : 'nobody'}; you may ${action} only your own instances.`,
+    { hint: 'Ask its owner, or an ec2ops admin.' },
+  );
+}

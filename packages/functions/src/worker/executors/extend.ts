@@ -1,0 +1,59 @@
+import { CreateTagsCommand } from '@aws-sdk/client-ec2';
+import { InputError } from '@ec2ops/core';
+import { formatDuration, parseDuration } from '@ec2ops/core/config/durations';
+import { checkInstanceAccess } from '@ec2ops/core/instances/access';
+import { instanceLabel, instanceTagKeys } from '@ec2ops/core/instances/tags';
+import { parseInstant, toInstant } from '@ec2ops/core/jobs/instant';
+import { section } from '@ec2ops/core/slack/blocks';
+import { findInstance } from '../../instances/describe';
+import type { Executor } from '../context';
+
+/**
+ * `/ec2 extend <instance-id|Name> <duration>`: expires-at moves `duration` past the later of its
+ * current value and now, never further than now + the stage's maximum TTL. The request id is
+ * written with it, so a redelivered extend does not add the duration twice.
+ */
+export const extend: Executor = async (ctx) => {
+  const keys = instanceTagKeys(ctx.config.tagPrefix);
+  const { client, instance } = await findInstance(ctx.ec2, String(ctx.request.args['instance']));
+  checkInstanceAccess(instance, ctx.request.user, 'extend', keys);
+  const label = instanceLabel(instance);
+  const token = ctx.idempotencyToken('extend');
+  if (instance.tags[keys.extendedBy] === token) {
+    const text = `${label} was already extended by this request: it expires ${instance.tags[keys.expiresAt]}.`;
+    return { text, blocks: section(text) };
+  }
+  if (instance.state === 'terminated' || instance.state === 'shutting-down') {
+    throw new InputError('instance.state', `${label} is ${instance.state}; there is nothing to extend.`);
+  }
+  const nowMs = ctx.clock.now().getTime();
+  const current = parseInstant(instance.tags[keys.expiresAt]);
+  const duration = Number(ctx.request.args['duration']);
+  const next = Math.max(current ?? nowMs, nowMs) + duration;
+  const maxMs = parseDuration(ctx.config.launch.maxTtl)!;
+  if (next > nowMs + maxMs) {
+    const room = nowMs + maxMs - Math.max(current ?? nowMs, nowMs);
+    throw new InputError(
+      'extend.too-long',
+      `That would make ${label} expire ${toInstant(next)}, more than ${ctx.config.launch.maxTtl} from now (this stage’s maximum TTL).`,
+      {
+        hint:
+          room >= 60_000
+            ? `Extend by ${formatDuration(room)} at most.`
+            : 'It already expires as late as the stage allows.',
+      },
+    );
+  }
+  const value = toInstant(next);
+  await client.send(
+    new CreateTagsCommand({
+      Resources: [instance.id],
+      Tags: [
+        { Key: keys.expiresAt, Value: value },
+        { Key: keys.extendedBy, Value: token },
+      ],
+    }),
+  );
+  const text = `Extended ${label}: it now expires ${value} (in ${formatDuration(next - nowMs)}).`;
+  return { text, blocks: section(text) };
+};

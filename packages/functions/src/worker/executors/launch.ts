@@ -1,0 +1,316 @@
+import {
+  DescribeImagesCommand,
+  DescribeInstanceTypesCommand,
+  type EC2Client,
+  type Image,
+  RunInstancesCommand,
+  type RunInstancesCommandInput,
+} from '@aws-sdk/client-ec2';
+import { InputError } from '@ec2ops/core';
+import {
+  approvedChoices,
+  architectureMismatch,
+  classifyImage,
+  type ImageView,
+  newest,
+  unapprovedImage,
+  unavailableImage,
+  unknownImage,
+} from '@ec2ops/core/instances/images';
+import { suggestTypes } from '@ec2ops/core/instances/instance-type';
+import {
+  checkCount,
+  checkRunningLimit,
+  checkType,
+  defaultName,
+  expiresAt,
+  instanceTagKeys,
+  launchTags,
+  readLaunchArgs,
+  resolveSubnet,
+  resolveTtl,
+  runInstancesRequest,
+} from '@ec2ops/core/instances/launch';
+import { type LaunchStatus, launchMessage } from '@ec2ops/core/instances/messages';
+import type { InstanceTagKeys, InstanceView } from '@ec2ops/core/instances/tags';
+import { describeByIds, describeInstanceViews, toInstanceView } from '../../instances/describe';
+import { awsErrorCode, awsErrorMessage } from '../../jobs/aws-errors';
+import type { Executor, ExecutorContext } from '../context';
+
+/**
+ * `/ec2 launch`: refuse what policy refuses before any change, launch once per request
+ * (ClientToken = the request's idempotency token), answer, then update the answer when the
+ * instances run — within a bounded wait, so the worker stays inside its timeout.
+ */
+export const launch: Executor = async (ctx) => {
+  const { request, config } = ctx;
+  const settings = config.launch;
+  const keys = instanceTagKeys(config.tagPrefix);
+  const args = readLaunchArgs(request.args);
+  if (!args.image) {
+    throw new InputError('launch.image-missing', 'Which image? `/ec2 launch <image>`.', {
+      hint: 'Type `/ec2 launch` alone for a form with the approved images.',
+    });
+  }
+  checkCount(args.count, settings);
+  const ttl = resolveTtl(args.ttl, settings);
+  const subnetId = resolveSubnet(args.subnet, settings);
+  const approved = request.approval !== undefined;
+  const requestedType = args.type ? checkType(args.type, request.user.role, approved, settings) : undefined;
+
+  const region = ctx.ec2.regions[0]!;
+  const client = ctx.ec2.client(region);
+  const token = ctx.idempotencyToken('launch');
+
+  // A redelivered message or a second approval: report what this request launched already.
+  const earlier = await describeInstanceViews(client, region, [{ Name: 'client-token', Values: [token] }]);
+  if (earlier.length) return alreadyLaunched(ctx, earlier, region, keys);
+
+  const typeArchitecture = requestedType ? await architectureOf(client, requestedType.name, ctx) : undefined;
+  const image = await resolveImage(ctx, client, args.image, typeArchitecture);
+  const architecture = image.view.architecture === 'arm64' ? 'arm64' : 'x86_64';
+  const type = requestedType?.name ?? settings.types.default[architecture];
+  if (typeArchitecture && image.view.architecture && typeArchitecture !== image.view.architecture) {
+    throw architectureMismatch(image.view, type, typeArchitecture);
+  }
+  if (!requestedType) checkType(type, request.user.role, true, settings);
+
+  const owned = await countOwned(ctx, request.user.id, keys);
+  checkRunningLimit(owned, args.count, settings);
+
+  const expiry = expiresAt(request, ttl);
+  const tags = launchTags(
+    {
+      name: args.name ?? defaultName(request.user, image.alias ?? image.view.name ?? image.view.id),
+      owner: request.user.id,
+      expiresAt: expiry,
+      stage: config.stage,
+      requestId: request.id,
+      alias: image.alias,
+    },
+    keys,
+  );
+  const input = runInstancesRequest(
+    {
+      imageId: image.view.id,
+      rootDeviceName: image.view.rootDeviceName ?? '/dev/xvda',
+      imageRootGiB: image.view.rootGiB,
+      type,
+      count: args.count,
+      subnetId,
+      clientToken: token,
+      tags,
+    },
+    settings,
+  );
+  let launched: InstanceView[];
+  try {
+    const out = await client.send(new RunInstancesCommand(input as RunInstancesCommandInput));
+    launched = (out.Instances ?? []).map((i) => toInstanceView(i, region));
+  } catch (error) {
+    if (awsErrorCode(error) === 'IdempotentParameterMismatch') {
+      const again = await describeInstanceViews(client, region, [{ Name: 'client-token', Values: [token] }]);
+      if (again.length) return alreadyLaunched(ctx, again, region, keys);
+    }
+    throw explainLaunchFailure(error);
+  }
+  const summary = {
+    region,
+    image: { id: image.view.id, name: image.view.name, alias: image.alias },
+    type,
+    expiresAt: expiry,
+    requestId: request.id,
+  };
+  ctx.logger.info({ instances: launched.map((i) => i.id), type, image: image.view.id }, 'launched');
+  if (settings.waitSeconds === 0)
+    return launchMessage({ ...summary, status: 'launching', instances: launched });
+  await ctx.slack.respond(request, launchMessage({ ...summary, status: 'launching', instances: launched }));
+  const { status, instances } = await waitForRunning(client, region, launched, settings.waitSeconds * 1000);
+  return launchMessage({ ...summary, status, instances });
+};
+
+async function alreadyLaunched(
+  ctx: ExecutorContext,
+  instances: InstanceView[],
+  region: string,
+  keys: InstanceTagKeys,
+) {
+  const first = instances[0]!;
+  return launchMessage({
+    status: 'already',
+    region,
+    instances,
+    image: { id: first.imageId ?? '?', alias: first.tags[keys.imageAlias] },
+    type: first.type ?? '?',
+    expiresAt: first.tags[keys.expiresAt] ?? '?',
+    requestId: ctx.request.id,
+  });
+}
+
+/** The type's architecture; a type EC2 does not know is refused with suggestions. */
+async function architectureOf(
+  client: EC2Client,
+  type: string,
+  ctx: ExecutorContext,
+): Promise<string | undefined> {
+  try {
+    const out = await client.send(new DescribeInstanceTypesCommand({ InstanceTypes: [type as never] }));
+    return out.InstanceTypes?.[0]?.ProcessorInfo?.SupportedArchitectures?.[0];
+  } catch (error) {
+    const code = awsErrorCode(error);
+    if (code === 'InvalidInstanceType' || code.startsWith('InvalidParameterValue')) {
+      const suggestions = suggestTypes(type, ctx.config.launch.types.choices);
+      throw new InputError('launch.type-unknown', `EC2 has no instance type \`${type}\` in this region.`, {
+        hint: suggestions.length ? `Try ${suggestions.map((s) => `type=${s}`).join(', ')}.` : undefined,
+      });
+    }
+    throw error;
+  }
+}
+
+function toImageView(image: Image, approvedKey: string): ImageView {
+  const root = image.BlockDeviceMappings?.find((b) => b.DeviceName === image.RootDeviceName);
+  return {
+    id: image.ImageId ?? '',
+    name: image.Name,
+    state: image.State ?? 'unknown',
+    architecture: image.Architecture,
+    creationDate: image.CreationDate,
+    rootDeviceName: image.RootDeviceName,
+    rootGiB: root?.Ebs?.VolumeSize,
+    approved: image.Tags?.some((t) => t.Key === approvedKey && t.Value === 'true') ?? false,
+  };
+}
+
+async function approvedImages(client: EC2Client, approvedKey: string): Promise<ImageView[]> {
+  const out = await client.send(
+    new DescribeImagesCommand({
+      Owners: ['self'],
+      Filters: [{ Name: `tag:${approvedKey}`, Values: ['true'] }],
+    }),
+  );
+  return (out.Images ?? []).map((i) => toImageView(i, approvedKey));
+}
+
+/** An alias (newest available match), or an approved image by id or name; else refused with the choices. */
+async function resolveImage(
+  ctx: ExecutorContext,
+  client: EC2Client,
+  text: string,
+  architecture: string | undefined,
+): Promise<{ view: ImageView; alias?: string }> {
+  const settings = ctx.config.launch;
+  const approvedKey = `${ctx.config.tagPrefix}approved`;
+  const reference = classifyImage(text, settings);
+  const choices = async () => approvedChoices(settings, await approvedImages(client, approvedKey));
+  switch (reference.kind) {
+    case 'alias': {
+      const arch = architecture ?? reference.spec.architecture;
+      const out = await client.send(
+        new DescribeImagesCommand({
+          Owners: [reference.spec.owner],
+          Filters: [
+            { Name: 'name', Values: [reference.spec.name] },
+            { Name: 'architecture', Values: [arch] },
+          ],
+        }),
+      );
+      const matches = (out.Images ?? []).map((i) => toImageView(i, approvedKey));
+      const available = newest(matches.filter((i) => i.state === 'available'));
+      if (available) return { view: available, alias: reference.alias };
+      const pending = newest(matches);
+      if (pending) throw unavailableImage(pending);
+      throw new InputError(
+        'launch.alias-empty',
+        `No ${arch} image matches the alias \`${reference.alias}\` (${reference.spec.owner}, ${reference.spec.name}).`,
+        { hint: 'Ask an ec2ops admin to check the alias in the stage config, or pick another image.' },
+      );
+    }
+    case 'malformed-id':
+      throw new InputError('launch.image-malformed', `\`${text}\` is not an image id.`, {
+        hint: `Image ids look like ami-0123456789abcdef0. ${await choices()}`,
+      });
+    case 'id': {
+      let found: Image | undefined;
+      try {
+        const out = await client.send(new DescribeImagesCommand({ ImageIds: [reference.id] }));
+        found = out.Images?.find((i) => i.ImageId === reference.id);
+      } catch (error) {
+        if (!awsErrorCode(error).startsWith('InvalidAMIID')) throw error;
+      }
+      if (!found) throw unknownImage(text, await choices());
+      const view = toImageView(found, approvedKey);
+      if (!view.approved) throw unapprovedImage(view, await choices());
+      if (view.state !== 'available') throw unavailableImage(view);
+      return { view };
+    }
+    case 'name': {
+      const approved = await approvedImages(client, approvedKey);
+      const named = approved.filter((i) => i.name === text);
+      const view = newest(named.filter((i) => i.state === 'available')) ?? newest(named);
+      if (!view) throw unknownImage(text, approvedChoices(settings, approved));
+      if (view.state !== 'available') throw unavailableImage(view);
+      return { view };
+    }
+  }
+}
+
+/** Pending or running managed instances the person owns, in every stage region. */
+async function countOwned(ctx: ExecutorContext, user: string, keys: InstanceTagKeys): Promise<number> {
+  let total = 0;
+  for (const region of ctx.ec2.regions) {
+    const list = await describeInstanceViews(ctx.ec2.client(region), region, [
+      { Name: `tag:${keys.managed}`, Values: ['true'] },
+      { Name: `tag:${keys.owner}`, Values: [user] },
+      { Name: 'instance-state-name', Values: ['pending', 'running'] },
+    ]);
+    total += list.length;
+  }
+  return total;
+}
+
+const POLL_MS = 1000;
+
+/** Polls until every instance runs, one stops starting, or the wait is over. */
+async function waitForRunning(
+  client: EC2Client,
+  region: string,
+  launched: InstanceView[],
+  maxWaitMs: number,
+): Promise<{ status: LaunchStatus; instances: InstanceView[] }> {
+  const ids = launched.map((i) => i.id);
+  const deadline = Date.now() + maxWaitMs;
+  let current = launched;
+  for (;;) {
+    const fresh = await describeByIds(client, region, ids);
+    if (fresh.length) current = fresh;
+    if (current.some((i) => i.state !== 'pending' && i.state !== 'running'))
+      return { status: 'failed', instances: current };
+    if (current.every((i) => i.state === 'running')) return { status: 'running', instances: current };
+    if (Date.now() + POLL_MS > deadline) return { status: 'still-pending', instances: current };
+    await new Promise((resolve) => setTimeout(resolve, Math.min(POLL_MS, maxWaitMs)));
+  }
+}
+
+/** EC2 refusals a person can act on become InputErrors; anything else is retried by the worker. */
+function explainLaunchFailure(error: unknown): unknown {
+  const code = awsErrorCode(error);
+  const message = awsErrorMessage(error);
+  const known: Record<string, string> = {
+    InsufficientInstanceCapacity:
+      'AWS has no capacity for this type in the zone right now; try another type or later.',
+    InstanceLimitExceeded: 'The account’s instance limit is reached; ask an admin to raise the quota.',
+    VcpuLimitExceeded: 'The account’s vCPU limit is reached; ask an admin to raise the quota.',
+    InsufficientFreeAddressesInSubnet: 'The subnet has no free addresses; pick another subnet.',
+    'InvalidSubnetID.NotFound': 'The subnet does not exist in this region.',
+    'InvalidGroup.NotFound': 'A security group of the stage config does not exist.',
+    'InvalidKeyPair.NotFound': 'The key pair of the stage config does not exist.',
+    InvalidParameterCombination: 'EC2 refused this combination of settings.',
+    InvalidParameter: 'EC2 refused a setting.',
+    Unsupported: 'This type is not offered in this zone.',
+    UnauthorizedOperation: 'ec2ops’s role may not launch this (IAM).',
+  };
+  const hint = known[code];
+  if (!hint) return error;
+  return new InputError(`launch.ec2-${code}`, `EC2 refused the launch: ${message}`, { hint, cause: error });
+}

@@ -1,0 +1,147 @@
+import { StartInstancesCommand, StopInstancesCommand, TerminateInstancesCommand } from '@aws-sdk/client-ec2';
+import { ForbiddenError, InputError } from '@ec2ops/core';
+import { checkInstanceAccess, type LifecycleAction } from '@ec2ops/core/instances/access';
+import { timeLeft } from '@ec2ops/core/instances/messages';
+import { type InstanceView, instanceLabel, instanceTagKeys, isManaged } from '@ec2ops/core/instances/tags';
+import { parseInstant } from '@ec2ops/core/jobs/instant';
+import { actionId } from '@ec2ops/core/slack/actions';
+import { actions, button, confirmDialog, context, type Message, section } from '@ec2ops/core/slack/blocks';
+import { type FoundInstance, findInstance } from '../../instances/describe';
+import { awsErrorCode } from '../../jobs/aws-errors';
+import type { Executor, ExecutorContext } from '../context';
+
+/**
+ * `/ec2 stop|start|terminate <instance-id|Name>`: find, check who may, then act. Each is safe to
+ * run twice: an instance already in the wanted state is reported, not acted on again.
+ */
+async function target(ctx: ExecutorContext, action: LifecycleAction): Promise<FoundInstance> {
+  const found = await findInstance(ctx.ec2, String(ctx.request.args['instance']));
+  checkInstanceAccess(found.instance, ctx.request.user, action, instanceTagKeys(ctx.config.tagPrefix));
+  return found;
+}
+
+const say = (text: string, ...extra: ReturnType<typeof context>): Message => ({
+  text,
+  blocks: [...section(text), ...extra],
+});
+
+/** Unmanaged instances are outside ec2ops's IAM grant: say so rather than "failed". */
+function explainRefusal(error: unknown, label: string, action: string): unknown {
+  if (awsErrorCode(error) === 'UnauthorizedOperation') {
+    return new ForbiddenError(
+      'instance.iam-denied',
+      `AWS refused to ${action} ${label}: ec2ops’s role may not.`,
+      {
+        hint: 'ec2ops’s IAM policy only allows changing instances tagged managed=true.',
+        cause: error,
+      },
+    );
+  }
+  if (awsErrorCode(error) === 'IncorrectInstanceState') {
+    return new InputError(
+      'instance.state',
+      `${label} cannot be ${action === 'stop' ? 'stopped' : `${action}ed`} in its current state.`,
+      {
+        cause: error,
+      },
+    );
+  }
+  if (awsErrorCode(error) === 'OperationNotPermitted') {
+    return new ForbiddenError('instance.protected', `${label} has termination protection on.`, {
+      cause: error,
+    });
+  }
+  return error;
+}
+
+export const stop: Executor = async (ctx) => {
+  const { client, instance } = await target(ctx, 'stop');
+  const label = instanceLabel(instance);
+  if (instance.state === 'stopped' || instance.state === 'stopping')
+    return say(`${label} is already ${instance.state}.`);
+  if (instance.state === 'terminated' || instance.state === 'shutting-down') {
+    throw new InputError('instance.state', `${label} is ${instance.state}; there is nothing to stop.`);
+  }
+  try {
+    await client.send(new StopInstancesCommand({ InstanceIds: [instance.id] }));
+  } catch (error) {
+    throw explainRefusal(error, label, 'stop');
+  }
+  return say(`Stopping ${label}.`, ...context('`/ec2 start` brings it back; its volumes are kept.'));
+};
+
+export const start: Executor = async (ctx) => {
+  const { client, instance } = await target(ctx, 'start');
+  const keys = instanceTagKeys(ctx.config.tagPrefix);
+  const label = instanceLabel(instance);
+  if (instance.state === 'running' || instance.state === 'pending')
+    return say(`${label} is already ${instance.state}.`);
+  if (instance.state !== 'stopped') {
+    throw new InputError(
+      'instance.state',
+      `${label} is ${instance.state}; only a stopped instance can be started.`,
+      {
+        hint: instance.state === 'stopping' ? 'Try again once it is stopped.' : undefined,
+      },
+    );
+  }
+  try {
+    await client.send(new StartInstancesCommand({ InstanceIds: [instance.id] }));
+  } catch (error) {
+    throw explainRefusal(error, label, 'start');
+  }
+  const expiry = parseInstant(instance.tags[keys.expiresAt]);
+  const expired =
+    isManaged(instance.tags, keys) && expiry !== undefined && expiry <= ctx.clock.now().getTime();
+  if (!expired) return say(`Starting ${label}.`);
+  const text = `Starting ${label}. Its TTL has passed (${timeLeft(instance.tags[keys.expiresAt], ctx.clock.now().getTime())}): the reaper stops it again at its next run unless you extend it.`;
+  return {
+    text,
+    blocks: [
+      ...section(text),
+      ...actions([
+        button('Extend 2h', actionId('run', `extend-${instance.id}`), { value: `extend ${instance.id} 2h` }),
+      ]),
+    ],
+  };
+};
+
+export const terminate: Executor = async (ctx) => {
+  const { client, instance } = await target(ctx, 'terminate');
+  const label = instanceLabel(instance);
+  if (instance.state === 'terminated' || instance.state === 'shutting-down') {
+    return say(`${label} is already ${instance.state}.`);
+  }
+  if (ctx.request.args['confirm'] !== true) return confirmation(instance, label);
+  try {
+    await client.send(new TerminateInstancesCommand({ InstanceIds: [instance.id] }));
+  } catch (error) {
+    throw explainRefusal(error, label, 'terminate');
+  }
+  return { ...say(`Terminating ${label}. Its root volume is deleted with it.`), replace_original: true };
+};
+
+/** Nothing is terminated until someone clicks the button (and confirms the dialog). */
+function confirmation(instance: InstanceView, label: string): Message {
+  const text = `Terminate ${label} (${instance.state}, ${instance.type ?? '?'})? This cannot be undone.`;
+  return {
+    text,
+    blocks: [
+      ...section(`:warning: ${text}`),
+      ...actions([
+        button('Terminate', actionId('run', `terminate-${instance.id}`), {
+          value: `terminate ${instance.id} confirm=yes`,
+          style: 'danger',
+          confirm: confirmDialog(
+            'Terminate?',
+            `Terminate ${label}? Its root volume is deleted.`,
+            'Terminate',
+            'Cancel',
+            true,
+          ),
+        }),
+      ]),
+      ...context('Nothing happens unless you click Terminate.'),
+    ],
+  };
+}

@@ -1,0 +1,28 @@
+import { renderInstanceList } from '@ec2ops/core/instances/list-view';
+import { type InstanceView, instanceTagKeys } from '@ec2ops/core/instances/tags';
+import { describeInstanceViews } from '../../instances/describe';
+import type { Executor } from '../context';
+
+const LIVE = ['pending', 'running', 'stopping', 'stopped', 'shutting-down'];
+
+/** `/ec2 list [mine|all] [state=…]`: managed instances of every stage region, filtered by EC2. */
+export const list: Executor = async ({ request, config, ec2, clock }) => {
+  const keys = instanceTagKeys(config.tagPrefix);
+  const scope = request.args['scope'] === 'mine' ? 'mine' : 'all';
+  const state = typeof request.args['state'] === 'string' ? request.args['state'] : undefined;
+  const filters = [
+    { Name: `tag:${keys.managed}`, Values: ['true'] },
+    { Name: 'instance-state-name', Values: state ? [state] : LIVE },
+    ...(scope === 'mine' ? [{ Name: `tag:${keys.owner}`, Values: [request.user.id] }] : []),
+  ];
+  const found: InstanceView[] = [];
+  for (const region of ec2.regions)
+    found.push(...(await describeInstanceViews(ec2.client(region), region, filters)));
+  return renderInstanceList(found, {
+    scope,
+    state,
+    nowMs: clock.now().getTime(),
+    keys,
+    regions: ec2.regions.length,
+  });
+};
