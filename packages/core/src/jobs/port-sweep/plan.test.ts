@@ -83,14 +83,11 @@ describe('port-sweep plan', () => {
   });
 
   it('carries the failure count and reports rules that keep failing', () => {
-    const plan = planPortSweep(
-      'r',
-      [rule('sgr-stuck', managed(at(-10), { 'ec2ops:close-failures': '3' }))],
-      policy,
-      NOW,
-    );
-    expect(plan.items[0]!.data).toMatchObject({ action: 'revoke', failures: 3 });
-    expect(plan.sections?.[0]?.lines[0]).toMatch(/sgr-stuck .*failed to close 3 times/);
+    const tagged = (n: string) => rule('sgr-stuck', managed(at(-10), { 'ec2ops:close-failures': n }));
+    const plan = planPortSweep('r', [tagged('4')], policy, NOW);
+    expect(plan.items[0]!.data).toMatchObject({ action: 'revoke', failures: 4 });
+    expect(plan.sections?.[0]?.lines[0]).toMatch(/sgr-stuck .*failed to close 4 times/);
+    expect(planPortSweep('r', [tagged('3')], policy, NOW).sections).toBeUndefined();
   });
 
   it('never revokes a rule that is unmanaged or not yet expired (any rule set)', () => {

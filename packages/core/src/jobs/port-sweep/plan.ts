@@ -12,7 +12,7 @@ export interface SweepPolicy {
   tagPrefix: string;
   /** Warn the owner this long before expiry; undefined: no warnings. */
   warnBeforeMs?: number | undefined;
-  /** Failures to close beyond which a rule is reported as stuck. */
+  /** A rule that failed to close more than this many times is reported as stuck. */
   maxCloseFailures: number;
 }
 
@@ -102,7 +102,7 @@ export function planPortSweep(
           failures: decision.failures,
         },
       });
-      if (decision.failures >= policy.maxCloseFailures) {
+      if (decision.failures > policy.maxCloseFailures) {
         stuck.push(`${rule.ruleId} (${label}): failed to close ${decision.failures} times`);
       }
     } else if (decision.kind === 'warn' && owner) {
