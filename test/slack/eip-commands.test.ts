@@ -22,6 +22,8 @@ import { type Harness, startHarness, TEST_CONFIG } from './harness';
  */
 const DAY = 86_400_000;
 let h: Harness;
+/** The stage's second region. */
+let euWest: EC2Client;
 let publicImage: string;
 beforeAll(async () => {
   h = await startHarness({
@@ -32,7 +34,13 @@ beforeAll(async () => {
         groups: {},
         bootstrapAdmins: [],
       },
+      regions: ['us-east-1', 'eu-west-1'],
     },
+  });
+  euWest = new EC2Client({
+    endpoint: h.ec2.url,
+    region: 'eu-west-1',
+    credentials: { accessKeyId: 'AKIDTEST', secretAccessKey: 'secret' },
   });
   await fetch(`${h.ec2.url}/_emulator/delays`, {
     method: 'POST',
@@ -43,6 +51,7 @@ beforeAll(async () => {
   publicImage = images.Images![0]!.ImageId!;
 });
 afterAll(async () => {
+  euWest?.destroy();
   await h?.close();
 });
 
@@ -101,8 +110,11 @@ async function click(reply: Reply, prefix: string, user: string): Promise<string
   return JSON.stringify(await answerOf(sent.responseUrl!.id, () => undefined));
 }
 
-async function allocate(tags: Record<string, string>): Promise<{ id: string; ip: string }> {
-  const out = await h.ec2Client.send(
+async function allocate(
+  tags: Record<string, string>,
+  client: EC2Client = h.ec2Client,
+): Promise<{ id: string; ip: string }> {
+  const out = await client.send(
     new AllocateAddressCommand({
       Domain: 'vpc',
       TagSpecifications: Object.keys(tags).length
@@ -148,12 +160,22 @@ async function allAddresses() {
   return out.Addresses ?? [];
 }
 
+/** The text of the block that shows this IP, or undefined when the answer does not show it. */
+function rowOf(reply: Reply, ip: string): string | undefined {
+  for (const block of reply.blocks ?? []) {
+    const text = (block as { text?: { text?: string } }).text?.text;
+    if (block.type === 'section' && text?.includes(`*${ip}*`)) return text;
+  }
+  return undefined;
+}
+
 describe('/ec2 eip list', () => {
   let web: string;
   let onWeb: { id: string; ip: string };
   let idle: { id: string; ip: string };
   let kept: { id: string; ip: string };
   let stray: { id: string; ip: string };
+  let dublin: { id: string; ip: string };
   beforeAll(async () => {
     web = await instance({ Name: 'web-eip', ...managedBy('UOPERATOR') });
     onWeb = await allocate(managedBy('UOPERATOR'));
@@ -165,29 +187,47 @@ describe('/ec2 eip list', () => {
       'ec2ops:idle-since': idleFor(30),
     });
     stray = await allocate({});
+    dublin = await allocate(managedBy('UOPERATOR'), euWest);
   });
 
   it('shows every address with association, idle time, keep, owner and monthly cost, to a viewer', async () => {
-    const answer = await ec2('eip list', 'UVIEWER');
-    expect(answer).toContain(`associated with ${web} (web-eip)`);
-    expect(answer).toMatch(new RegExp(`${idle.ip}[^\\n]*idle 2d, released in 5d`));
-    expect(answer).toMatch(new RegExp(`${kept.ip}[^\\n]*ec2ops:keep=true`));
-    expect(answer).toMatch(new RegExp(`${stray.ip}[^\\n]*no owner[^\\n]*not managed`));
-    expect(answer).toContain('owner <@UOPERATOR>');
-    expect(answer).toContain('$3.65/month');
-    expect(answer).toContain(onWeb.ip);
+    const reply = await ask('eip list', 'UVIEWER');
+    expect(rowOf(reply, onWeb.ip)).toContain(`associated with ${web} (web-eip) · owner <@UOPERATOR>`);
+    expect(rowOf(reply, idle.ip)).toMatch(
+      /idle 2d, released in 5d \(.*Z\) · owner <@UOPERATOR> · \$3\.65\/month/,
+    );
+    expect(rowOf(reply, kept.ip)).toMatch(
+      /idle 30d, never released by cleanup · ec2ops:keep=true · owner <@UADMIN>/,
+    );
+    expect(rowOf(reply, stray.ip)).toContain('idle, never released by cleanup · no owner · not managed');
+    expect(rowOf(reply, dublin.ip)).toMatch(
+      /eu-west-1\nidle, not yet marked: released 7d after the next cleanup run/,
+    );
+    expect(reply.text).toMatch(/^5 addresses in us-east-1, eu-west-1: \$18\.25\/month/);
   });
 
   it('`idle` shows only unassociated addresses, with the time left before release', async () => {
-    const answer = await ec2('eip list idle', 'UVIEWER');
-    expect(answer).not.toContain(onWeb.ip);
-    expect(answer).toContain(idle.ip);
-    expect(answer).toMatch(/released in 5d/);
-    expect(answer).toMatch(new RegExp(`${kept.ip}[^\\n]*never released by cleanup`));
-    // An idle address that may be released carries a button that asks to release it.
     const reply = await ask('eip list idle', 'UVIEWER');
+    expect(rowOf(reply, onWeb.ip)).toBeUndefined();
+    expect(rowOf(reply, idle.ip)).toContain('released in 5d');
+    expect(rowOf(reply, kept.ip)).toContain('never released by cleanup');
+    // Soonest released first.
+    const order = [idle.ip, dublin.ip, kept.ip].map((ip) => JSON.stringify(reply.blocks).indexOf(`*${ip}*`));
+    expect(order).toEqual([...order].sort((a, b) => a - b));
+    // An address that may be released carries a button that asks to release it.
     expect(JSON.stringify(reply.blocks)).toContain(`"value":"eip release ${idle.id}"`);
     expect(JSON.stringify(reply.blocks)).not.toContain(`"value":"eip release ${kept.id}"`);
+  });
+
+  it('keeps and releases an address in another region of the stage, found by its IP', async () => {
+    expect(await ec2(`eip keep ${dublin.ip}`, 'UADMIN')).toContain(
+      `Kept ${dublin.ip} (${dublin.id}, eu-west-1)`,
+    );
+    expect(await ec2(`eip unkeep ${dublin.ip}`, 'UADMIN')).toContain('no longer kept');
+    const question = await ask(`eip release ${dublin.ip}`, 'UOPERATOR');
+    expect(await click(question, 'eip release', 'UOPERATOR')).toContain(`Released ${dublin.ip}`);
+    const left = await euWest.send(new DescribeAddressesCommand({}));
+    expect(left.Addresses?.some((a) => a.AllocationId === dublin.id)).toBe(false);
   });
 
   it('refuses a filter it does not know', async () => {
@@ -419,7 +459,7 @@ describe('/ec2 eip list, long', () => {
     expect(firstText).toContain('"value":"eip list page=2"');
     const second = await click(first, 'eip list page=2', 'UVIEWER');
     expect(second).toMatch(/page 2 of \d/);
-    const shown = (text: string) => many.filter((a) => text.includes(a.ip)).length;
+    const shown = (text: string) => many.filter((a) => text.includes(`*${a.ip}*`)).length;
     const pages = Number(/page 1 of (\d+)/.exec(firstText)![1]);
     let seen = 0;
     for (let page = 1; page <= pages; page++) {

@@ -3,7 +3,7 @@ import { type Address, decide, type EipPolicy, eipTagKeys, isAssociated } from '
 import { parseInstant } from '../jobs/instant';
 import { actionId } from '../slack/actions';
 import { type Block, button, context, header, type Message, section } from '../slack/blocks';
-import { addressLabel, isKept, monthlyCost, usd } from './policy';
+import { isKept, monthlyCost, usd } from './policy';
 
 /** One address as `/ec2 eip list` shows it. */
 export interface ListedAddress {
@@ -96,7 +96,6 @@ export function renderEipList(
     `at $${Number(input.pricePerHour.toFixed(6))}/hour each` +
     (input.idleOnly ? '' : `; ${idleCount} unassociated (${usd(idleCount * perAddress)}/month)`);
   const blocks: Block[] = [header(title), ...context(summary)];
-  const lines: string[] = [summary];
   for (const row of rows) {
     const { address } = row;
     const kept = isKept(address, keys);
@@ -110,7 +109,6 @@ export function renderEipList(
       `${usd(perAddress)}/month`,
     ];
     const line = `*${address.publicIp ?? '(no ip)'}* \`${address.allocationId ?? '-'}\` · ${row.region}\n${facts.join(' · ')}`;
-    lines.push(`${addressLabel(address, row.region)}: ${facts.join(', ')}`);
     const releasable = !row.associated && !kept && address.allocationId;
     blocks.push(
       ...section(
@@ -124,5 +122,6 @@ export function renderEipList(
       ),
     );
   }
-  return { text: lines.join('\n'), blocks };
+  // The blocks carry the rows (paged); the notification text is the summary.
+  return { text: summary, blocks };
 }
