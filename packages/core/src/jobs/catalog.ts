@@ -154,7 +154,10 @@ export const JOB_CATALOG: Record<JobName, JobDefinition> = {
       terminate: { done: 'terminated', planned: 'would terminate' },
     },
     iam: [
-      describe(['ec2:DescribeInstances'], 'Find managed instances and their expiry'),
+      describe(
+        ['ec2:DescribeInstances'],
+        'Find managed instances and their expiry, and re-read each before acting',
+      ),
       {
         actions: ['ec2:StopInstances', 'ec2:TerminateInstances'],
         resources: ['arn:aws:ec2:*:*:instance/*'],
@@ -164,8 +167,11 @@ export const JOB_CATALOG: Record<JobName, JobDefinition> = {
       {
         actions: ['ec2:CreateTags'],
         resources: ['arn:aws:ec2:*:*:instance/*'],
-        condition: managedOnly,
-        why: 'Record that the owner was warned',
+        condition: {
+          ...managedOnly,
+          'ForAllValues:StringEquals': { 'aws:TagKeys': ['{tagPrefix}warned-for'] },
+        },
+        why: 'Record which expiry the owner was warned about',
       },
     ],
   },

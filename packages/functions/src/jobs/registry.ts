@@ -1,6 +1,7 @@
 import type { JobName } from '@ec2ops/core/jobs/types';
 import { amiBake } from './ami-bake';
 import { eipCleanup } from './eip-cleanup';
+import { instanceReaper } from './instance-reaper';
 import { portSweep } from './port-sweep';
 import type { JobImplementation } from './types';
 
@@ -12,4 +13,5 @@ export const JOB_IMPLEMENTATIONS: Partial<Record<JobName, JobImplementation>> = 
   'eip-cleanup': eipCleanup,
   'ami-bake': amiBake,
   'port-sweep': portSweep,
+  'instance-reaper': instanceReaper,
 };
