@@ -2,12 +2,14 @@ import type { CommandSpec } from '../types';
 
 export const eipList: CommandSpec = {
   name: 'eip list',
-  summary: 'Elastic IPs: association, idle time, keep, owner, monthly cost; `idle`: time left before release',
+  summary:
+    'Elastic IPs: association, idle time, keep, owner, cost; `idle`: unassociated, time left before release',
   args: [
     {
       name: 'filter',
       type: 'enum',
       values: ['idle'],
+      placeholder: 'idle',
       description: '`idle`: only unassociated addresses, with the time left before cleanup releases them',
     },
   ],

@@ -9,8 +9,8 @@ import { describeOne } from '../../jobs/eip-cleanup';
 import type { Executor } from '../context';
 import { findAddress, notFound } from './eip-find';
 
-const released = (what: string, regions: readonly string[]): Message => {
-  const text = `${what} is not in ${regions.join(', ')} any more: it was already released. Nothing to do.`;
+const released = (what: string, regions: readonly string[], surely: boolean): Message => {
+  const text = `${what} is not in ${regions.join(', ')} any more: it was already released${surely ? '' : ' (or never existed)'}. Nothing to do.`;
   return { text, blocks: section(text) };
 };
 
@@ -50,7 +50,7 @@ export const eipRelease: Executor = async ({ request, config, ec2 }) => {
   const found = await findAddress(ec2, reference);
   if (!found) {
     // A confirmed release of an address that is gone: a second click, a redelivery, or the cleanup.
-    if (confirmed) return released(reference, ec2.regions);
+    if (confirmed) return released(reference, ec2.regions, false);
     throw notFound(reference, ec2);
   }
   const { region, client, address } = found;
@@ -89,7 +89,7 @@ export const eipRelease: Executor = async ({ request, config, ec2 }) => {
 
   // Re-read right before releasing: it may have been associated or kept since the question.
   const fresh = await describeOne(client, allocationId);
-  if (!fresh) return released(label, ec2.regions);
+  if (!fresh) return released(label, ec2.regions, true);
   const now = releaseRefusal(fresh, region, request.user, keys);
   if (now) throw now;
   try {
@@ -101,7 +101,7 @@ export const eipRelease: Executor = async ({ request, config, ec2 }) => {
       }),
     );
   } catch (error) {
-    if (isNotFound(error)) return released(label, ec2.regions);
+    if (isNotFound(error)) return released(label, ec2.regions, true);
     throw explain(error, label, allocationId, region);
   }
   const text = `Released ${label}: it no longer costs ${saves}.`;
