@@ -148,6 +148,38 @@ describe('ec2ops job run port-sweep', () => {
     expect((await ingress()).has(stuck)).toBe(false);
   });
 
+  it('three sweeps at once end in the state one sweep leaves, each rule closed exactly once', async () => {
+    const groups = [group];
+    for (const name of ['jit-b', 'jit-c'])
+      groups.push(
+        (await ec2.send(new CreateSecurityGroupCommand({ GroupName: name, Description: name }))).GroupId!,
+      );
+    const expired: string[] = [];
+    const kept: string[] = [];
+    for (let i = 0; i < 45; i++) {
+      group = groups[i % 3]!;
+      if (i < 30) expired.push(await rule(5000 + i, managed(at(-1 - i))));
+      else if (i < 40) kept.push(await rule(5000 + i, managed(at(1 + i))));
+      else kept.push(await rule(5000 + i, { 'ec2ops:expires-at': at(-100) }));
+    }
+    const config = stageConfig();
+    const reports = await Promise.all(
+      [1, 2, 3].map(() => runJob('port-sweep', { ec2: () => ec2, config, now: NOW, dryRun: false })),
+    );
+    const left: string[] = [];
+    for (const g of groups) {
+      group = g;
+      left.push(...(await ingress()).keys());
+    }
+    expect(left.sort()).toEqual([...kept].sort());
+    const lines = reports.flatMap((r) => r.lines).filter((l) => l.action === 'revoke');
+    expect(lines.every((l) => l.status === 'done' || l.status === 'skipped')).toBe(true);
+    const closedBy = lines
+      .filter((l) => l.status === 'done' && l.message.startsWith('closed'))
+      .map((l) => l.id);
+    expect(closedBy.sort()).toEqual([...expired].sort());
+  });
+
   it('treats a rule closed by someone else since the plan as already closed', async () => {
     const gone = await rule(4000, managed(at(-5)));
     const config = stageConfig();
