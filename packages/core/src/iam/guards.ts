@@ -78,6 +78,7 @@ export const TAG_ON_CREATE = [
 ] as const;
 
 const lower = (action: string) => action.toLowerCase();
+const TAG_ON_CREATE_WHY = 'Tag resources in the same call that creates them';
 const managedTag = (prefix: string) => `aws:ResourceTag/${prefix}managed`;
 
 /**
@@ -92,7 +93,7 @@ export function impliedNeeds(declared: readonly IamNeed[]): IamNeed[] {
     {
       actions: ['ec2:CreateTags'],
       condition: { StringEquals: { 'ec2:CreateAction': [...creates] } },
-      why: 'Tag resources in the same call that creates them',
+      why: TAG_ON_CREATE_WHY,
     },
   ];
 }
@@ -192,7 +193,9 @@ function tagging(
     // function runs; widening this one to the same list lets the two merge into one statement.
     const all = TAG_ON_CREATE.filter((a) => scope.functionActions.has(lower(`ec2:${a}`)));
     const widened = { ...declared, StringEquals: { ...declared.StringEquals, 'ec2:CreateAction': [...all] } };
-    return { actions: [action], resources, condition: resources.includes('*') ? widened : declared, why };
+    return resources.includes('*')
+      ? { actions: [action], resources, condition: widened, why: TAG_ON_CREATE_WHY }
+      : { actions: [action], resources, condition: declared, why };
   }
   const onManaged = conditionValues(declared, 'StringEquals', managedTag(p))?.includes('true') ?? false;
   const keys: Condition = {
