@@ -250,6 +250,7 @@ describe('guard rails on what EC2 can condition', () => {
       'CreateImage',
       'RunInstances',
     ]);
+    expect(onCreate[0]!.Sid).toBe('TagResourcesInTheSameCallThatCreatesThem');
   });
 
   it('refuses a CreateTags-on-create for a create action the function is not granted', () => {
