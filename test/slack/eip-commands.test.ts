@@ -13,7 +13,7 @@ import type { ExecutorContext } from '@ec2ops/functions/worker/context';
 import { ec2Gateway } from '@ec2ops/functions/worker/ec2';
 import { EXECUTORS } from '@ec2ops/functions/worker/executors/index';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Harness, startHarness, TEST_CONFIG } from './harness';
+import { type Harness, QUEUE, startHarness, TEST_CONFIG } from './harness';
 
 /**
  * `/ec2 eip …` end to end: a signed slash command (or a button click) to the real slack
@@ -362,6 +362,20 @@ describe('/ec2 eip attach', () => {
     expect(tags).toMatchObject({ 'ec2ops:managed': 'true', 'ec2ops:owner': 'UOPERATOR' });
     expect(tags['ec2ops:request-id']).toBeTruthy();
     expect(answer).toContain(on[0]!.PublicIp!);
+
+    // SQS delivers the same message again: the worker finishes with the same address.
+    const queued = h.sent.findLast((m) => m.kind === 'command' && m.request.text === 'eip attach attach-me')!;
+    h.sqs.send(QUEUE, JSON.stringify(queued));
+    await h.sqs.drain();
+    expect((await allAddresses()).filter((a) => a.InstanceId === box)).toHaveLength(1);
+    const replies = h.slack.workspace.responseUrl(
+      decodeURIComponent(
+        new URL((queued as { request: { responseUrl: string } }).request.responseUrl).pathname
+          .split('/')
+          .at(-1)!,
+      ),
+    );
+    expect(JSON.stringify(replies?.replies.at(-1)?.payload)).toContain('already attached');
 
     // A second request refuses: the instance already has an ec2ops address.
     const again = await ec2(`eip attach ${box}`, 'UOPERATOR');
