@@ -126,6 +126,53 @@ describe('the web console', () => {
     await shot('jobs');
   });
 
+  it('launches an instance as an operator: the reply updates to running, and its buttons work', async () => {
+    await tab('account');
+    await send('/ec2 launch al2023 name=demo ttl=2h');
+    const reply = messages().filter({ hasText: '/ec2 launch al2023 name=demo ttl=2h' });
+    // The worker answers at once and then replaces its reply when the instance is running.
+    const running = reply.filter({ hasText: 'running' }).filter({ has: page.locator('.msg-edited') });
+    await poll(() => running.count()).toBe(1);
+    expect(await running.locator('.msg-only').count()).toBe(1);
+    await shot('launched');
+
+    const demo = page.locator('.account tr[data-id^="i-"]').filter({ hasText: 'demo' });
+    await poll(() => demo.locator('.pill.state-running').count()).toBe(1);
+    expect(await demo.textContent()).toMatch(/1h 5\dm|2h/);
+
+    // A click is the signed block_actions payload Slack would send; Extend adds 2 hours.
+    await running.locator('button.bk-button', { hasText: 'Extend 2h' }).click();
+    await poll(async () => /3h 5\dm|4h/.test((await demo.textContent()) ?? '')).toBe(true);
+  });
+
+  it('opens a port on request and shows the temporary rule with its time left', async () => {
+    await send('/ec2 open 8080 on web-1 from office for 30m');
+    await poll(() => messages().filter({ hasText: 'Opened 8080/tcp' }).count()).toBe(1);
+    // From office: its IPv4 and IPv6 blocks, one rule each.
+    const rule = page
+      .locator('.account tr.temporary')
+      .filter({ hasText: '8080' })
+      .filter({ hasText: '203.0.113.0/24' });
+    await poll(() => rule.count()).toBe(1);
+    expect(await rule.textContent()).toContain('Omar Operator');
+    expect(await rule.textContent()).toMatch(/2\dm|30m/);
+    await shot('port-open');
+  });
+
+  it('moves the clock an hour: the sweeper closes the expired rules', async () => {
+    await page.locator('button[data-advance="1h"]').click();
+    await poll(() => page.locator('.account tr.temporary').count()).toBe(0);
+    await tab('jobs');
+    const sweep = page.locator('details.run[data-job="port-sweep"]').first();
+    await poll(() => sweep.locator('.run-status').textContent()).toBe('ok');
+    expect(await sweep.locator('summary .muted').first().textContent()).toContain('clock');
+    await sweep.locator('summary').click();
+    expect(await sweep.locator('tr.line.done').filter({ hasText: '8080' }).count()).toBeGreaterThanOrEqual(1);
+    expect(await sweep.locator('tr.line.done').filter({ hasText: '22/tcp' }).count()).toBe(1);
+    await shot('swept');
+    await tab('account');
+  });
+
   it('moves the clock a day forward: due jobs run, the nightly bake happens, an idle address is released', async () => {
     const before = await page.locator('.clock-now').getAttribute('data-now');
     await page.locator('button[data-advance="1d"]').click();
@@ -135,6 +182,7 @@ describe('the web console', () => {
         Date.parse(before ?? ''),
     ).toBeGreaterThanOrEqual(86_400_000);
 
+    await tab('jobs');
     const bake = page.locator('details.run[data-job="ami-bake"]').first();
     await bake.waitFor();
     await poll(() => bake.locator('.run-status').textContent()).toBe('ok');

@@ -71,6 +71,7 @@ export async function seedAccount(o: SeedOptions): Promise<SeedSummary> {
     imageId: string,
     type: _InstanceType,
     tags: Tag[],
+    groups: string[] = [],
   ): Promise<string> {
     const { Instances } = await ec2.send(
       new RunInstancesCommand({
@@ -78,6 +79,7 @@ export async function seedAccount(o: SeedOptions): Promise<SeedSummary> {
         InstanceType: type,
         MinCount: 1,
         MaxCount: 1,
+        ...(groups.length ? { SecurityGroupIds: groups } : {}),
         ClientToken: `sandbox-seed-${name}`,
         TagSpecifications: [
           { ResourceType: 'instance', Tags: [{ Key: 'Name', Value: name }, ...tags] },
@@ -145,28 +147,6 @@ export async function seedAccount(o: SeedOptions): Promise<SeedSummary> {
   await ec2.send(new TerminateInstancesCommand({ InstanceIds: builders }));
   const [webImage, ubuntuImage] = images as [string, string, string];
 
-  // Running instances: two baked nightly, two with an expiry the reaper will act on, one legacy.
-  const web = await launch(ec2, 'web-1', webImage, 't3.small', [
-    managed,
-    tag('owner', 'UOPERATOR'),
-    tag('bake', 'nightly'),
-  ]);
-  const fleet = await Promise.all([
-    launch(ec2, 'api-1', ubuntuImage, 't3.medium', [managed, tag('owner', 'UADMIN'), tag('bake', 'nightly')]),
-    launch(ec2, 'ci-runner', ubuntuImage, 't3.large', [
-      managed,
-      tag('owner', 'UOPERATOR'),
-      tag('expires-at', iso(2 * HOUR)),
-    ]),
-    launch(ec2, 'scratch-omar', webImage, 't3.micro', [
-      managed,
-      tag('owner', 'UOPERATOR'),
-      tag('expires-at', iso(HOUR / 2)),
-    ]),
-    launch(ec2, 'legacy-db', al2023, 'm5.large', []),
-  ]);
-  await running(ec2, [web, ...fleet]);
-
   // Security groups designated for on-request access; one permanent rule, one temporary one.
   const group = async (name: string, description: string) => {
     const { GroupId } = await ec2.send(
@@ -223,6 +203,39 @@ export async function seedAccount(o: SeedOptions): Promise<SeedSummary> {
       }),
     ),
   ]);
+
+  // Running instances: two baked nightly, two with an expiry the reaper will act on, one legacy.
+  // web-1 and api-1 each sit in one on-request group, so `/ec2 open 8080 on web-1` knows where.
+  const web = await launch(
+    ec2,
+    'web-1',
+    webImage,
+    't3.small',
+    [managed, tag('owner', 'UOPERATOR'), tag('bake', 'nightly')],
+    [webGroup],
+  );
+  const fleet = await Promise.all([
+    launch(
+      ec2,
+      'api-1',
+      ubuntuImage,
+      't3.medium',
+      [managed, tag('owner', 'UADMIN'), tag('bake', 'nightly')],
+      [ssh],
+    ),
+    launch(ec2, 'ci-runner', ubuntuImage, 't3.large', [
+      managed,
+      tag('owner', 'UOPERATOR'),
+      tag('expires-at', iso(2 * HOUR)),
+    ]),
+    launch(ec2, 'scratch-omar', webImage, 't3.micro', [
+      managed,
+      tag('owner', 'UOPERATOR'),
+      tag('expires-at', iso(HOUR / 2)),
+    ]),
+    launch(ec2, 'legacy-db', al2023, 'm5.large', []),
+  ]);
+  await running(ec2, [web, ...fleet]);
 
   // Elastic IPs: associated, idle for six days (released after the 7-day grace), idle and not yet
   // seen by the cleanup, and one kept on purpose.
