@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { isEc2opsError } from './errors';
-import { buildSlackManifest, checkRequestUrl } from './slack-manifest';
+import { buildSlackManifest, checkRequestUrl, manifestToYaml } from './slack-manifest';
 
 const URL_OUTPUT = 'https://abc123xyz.lambda-url.eu-west-1.on.aws/';
 
@@ -82,5 +82,28 @@ describe('the Slack app manifest', () => {
 
   it('refuses a stage name that is not one', () => {
     expect(() => buildSlackManifest({ url: URL_OUTPUT, stage: 'Prod!' })).toThrow(/not a stage name/);
+  });
+
+  it('writes the same manifest as YAML, every string quoted so none changes meaning', () => {
+    const manifest = buildSlackManifest({ url: URL_OUTPUT, stage: 'dev' });
+    const yaml = manifestToYaml(manifest);
+    expect(yaml).toContain(
+      [
+        'features:',
+        '  app_home:',
+        '    home_tab_enabled: false',
+        '    messages_tab_enabled: true',
+        '    messages_tab_read_only_enabled: true',
+        '  bot_user:',
+        '    display_name: "ec2ops-dev"',
+        '    always_online: true',
+        '  slash_commands:',
+        '    - command: "/ec2"',
+        `      url: "${URL_OUTPUT}"`,
+      ].join('\n'),
+    );
+    expect(yaml).toContain('    bot:\n      - "commands"\n      - "chat:write"\n');
+    expect(yaml).toContain('  background_color: "#232f3e"\n');
+    expect(yaml.endsWith('  token_rotation_enabled: false\n')).toBe(true);
   });
 });

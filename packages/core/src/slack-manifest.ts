@@ -142,3 +142,36 @@ export function buildSlackManifest(options: ManifestOptions): SlackManifest {
     },
   };
 }
+
+type Yamlable = string | number | boolean | readonly Yamlable[] | { readonly [key: string]: Yamlable };
+
+/**
+ * The manifest as YAML, the form Slack's editor shows. Strings are written as YAML
+ * double-quoted scalars (JSON's escapes are valid there), so no value can change meaning.
+ */
+export function manifestToYaml(manifest: SlackManifest): string {
+  return `${yamlLines(manifest as unknown as Yamlable, 0).join('\n')}\n`;
+}
+
+function scalar(value: string | number | boolean): string {
+  return typeof value === 'string' ? JSON.stringify(value) : String(value);
+}
+
+function yamlLines(value: Yamlable, indent: number): string[] {
+  const pad = ' '.repeat(indent);
+  if (Array.isArray(value)) {
+    return value.flatMap((item: Yamlable) => {
+      if (typeof item !== 'object') return [`${pad}- ${scalar(item)}`];
+      const [first = '', ...rest] = yamlLines(item, indent + 2);
+      return [`${pad}- ${first.trimStart()}`, ...rest];
+    });
+  }
+  if (typeof value === 'object') {
+    return Object.entries(value).flatMap(([key, item]) => {
+      if (typeof item !== 'object') return [`${pad}${key}: ${scalar(item)}`];
+      if (Array.isArray(item) && item.length === 0) return [`${pad}${key}: []`];
+      return [`${pad}${key}:`, ...yamlLines(item, indent + 2)];
+    });
+  }
+  return [`${pad}${scalar(value)}`];
+}

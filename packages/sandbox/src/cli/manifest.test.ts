@@ -42,4 +42,26 @@ describe('ec2ops manifest', () => {
       'error manifest.url: the request URL must use https (got http://example.com)',
     );
   });
+
+  it('prints YAML when asked', async () => {
+    const { out } = capture();
+    const code = await main([
+      'manifest',
+      '--url',
+      'https://abc.lambda-url.eu-west-1.on.aws/',
+      '--format',
+      'yaml',
+    ]);
+    expect(code).toBe(0);
+    expect(out.join('')).toMatch(/^_metadata:\n {2}major_version: 1\n/);
+    expect(out.join('')).toContain('    - command: "/ec2"\n');
+  });
+
+  it('refuses a format it does not write', async () => {
+    const { err } = capture();
+    expect(
+      await main(['manifest', '--url', 'https://abc.lambda-url.eu-west-1.on.aws/', '--format', 'toml']),
+    ).toBe(1);
+    expect(err.join('')).toContain('--format must be json or yaml (got "toml")');
+  });
 });
