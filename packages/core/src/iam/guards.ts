@@ -15,6 +15,7 @@ import type { Grant, PolicyScope } from './policy';
  *   `<prefix>managed` on something ec2ops did not create. DeleteTags likewise, never without keys
  *   (DeleteTags with no keys removes every tag).
  * - Security-group changes: only on the groups the stage lists (by id or by tag).
+ * - AllocateAddress: only with `<prefix>managed=true` (and only ec2ops's keys) tagged on create.
  * - ReleaseAddress: never on an address tagged `<prefix>keep=true`.
  *
  * So the launch path must tag the instance *and* its volumes on create, and the bake path its
@@ -121,6 +122,16 @@ export function applyGuards(need: IamNeed, scope: GuardScope, warnings: string[]
       grants.push(tagging(action, resources, declared, scope, need.why, fn));
     } else if (SECURITY_GROUP_CHANGES.has(key)) {
       grants.push(...securityGroupChange(action, declared, scope, need.why, warnings, fn));
+    } else if (key === 'ec2:allocateaddress') {
+      // An address ec2ops allocates is managed from its first moment (tagged on create).
+      grant(
+        [action],
+        [ARN.elasticIp],
+        mergeConditions(declared, {
+          StringEquals: { [`aws:RequestTag/${scope.tagPrefix}managed`]: 'true' },
+          'ForAllValues:StringLike': { 'aws:TagKeys': `${scope.tagPrefix}*` },
+        }),
+      );
     } else if (key === 'ec2:releaseaddress') {
       grant(
         [action],

@@ -296,6 +296,35 @@ describe('guard rails on what EC2 can condition', () => {
       expect(s.Condition?.StringEquals?.['aws:ResourceTag/ec2ops:managed']).toBe('true');
   });
 
+  it('allocates Elastic IPs only tagged managed on create', () => {
+    const caps = commandCapabilities([
+      {
+        name: 'eip attach',
+        iam: [
+          {
+            actions: ['ec2:AllocateAddress', 'ec2:AssociateAddress'],
+            resources: ['arn:aws:ec2:*:*:elastic-ip/*', 'arn:aws:ec2:*:*:instance/*'],
+            why: 'Allocate an address and attach it',
+          },
+        ],
+      },
+    ]);
+    const statements = build(caps).policies.worker.Statement;
+    const [allocate, ...rest] = grantsOf(statements, 'ec2:AllocateAddress');
+    expect(rest).toEqual([]);
+    expect(allocate!.Action).toEqual(['ec2:AllocateAddress']);
+    expect(allocate!.Resource).toEqual(['arn:aws:ec2:*:*:elastic-ip/*']);
+    expect(allocate!.Condition?.StringEquals?.['aws:RequestTag/ec2ops:managed']).toBe('true');
+    expect(
+      grantsOf(statements, 'ec2:AssociateAddress')[0]!.Condition?.StringEquals?.[
+        'aws:RequestTag/ec2ops:managed'
+      ],
+    ).toBeUndefined();
+    expect(grantsOf(statements, 'ec2:CreateTags')[0]!.Condition?.StringEquals?.['ec2:CreateAction']).toBe(
+      'AllocateAddress',
+    );
+  });
+
   it('never releases an Elastic IP tagged keep', () => {
     const [release] = grantsOf(build().policies['eip-cleanup'].Statement, 'ec2:ReleaseAddress');
     expect(release!.Resource).toEqual(['arn:aws:ec2:*:*:elastic-ip/*']);
