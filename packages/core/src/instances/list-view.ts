@@ -1,3 +1,4 @@
+import { parseInstant } from '../jobs/instant';
 import { context, type Message, section } from '../slack/blocks';
 import { timeLeft } from './messages';
 import { type InstanceTagKeys, type InstanceView, isKept } from './tags';
@@ -23,11 +24,12 @@ export function renderInstanceList(
         : '`/ec2 launch` starts one.';
     return { text, blocks: [...section(text), ...context(hint)] };
   }
-  const sorted = [...instances].sort(
-    (a, b) =>
-      (a.tags[keys.expiresAt] ?? '~').localeCompare(b.tags[keys.expiresAt] ?? '~') ||
-      a.id.localeCompare(b.id),
-  );
+  // Soonest expiry first; kept instances and those without a readable expiry last.
+  const expiry = (i: InstanceView) =>
+    isKept(i.tags, keys)
+      ? Number.POSITIVE_INFINITY
+      : (parseInstant(i.tags[keys.expiresAt]) ?? Number.POSITIVE_INFINITY);
+  const sorted = [...instances].sort((a, b) => expiry(a) - expiry(b) || a.id.localeCompare(b.id));
   const blocks = sorted.flatMap((i) => {
     const alias = i.tags[keys.imageAlias];
     const owner = i.tags[keys.owner];
