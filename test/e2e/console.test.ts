@@ -159,6 +159,28 @@ describe('the web console', () => {
     await shot('port-open');
   });
 
+  it('sends a request that needs approval to the approvals channel, where an admin approves it', async () => {
+    await send('/ec2 open 22 on web-1 from 198.51.100.7/32 for 30m reason="hotfix"');
+    await page.locator('button[data-channel="ec2ops-approvals"]').click();
+    const request = messages().filter({ has: page.locator('button.bk-button', { hasText: 'Approve' }) });
+    await poll(() => request.count()).toBe(1);
+    // The requester may not approve their own request: the button is there, the app refuses.
+    await switchTo('UADMIN');
+    await poll(() => request.count()).toBe(1);
+    await shot('approval');
+    await request.locator('button.bk-button', { hasText: 'Approve' }).click();
+    // Approve carries a Block Kit confirmation, shown as Slack shows it.
+    const confirm = page.locator('.overlay[role="alertdialog"]');
+    expect(await confirm.textContent()).toContain('Approve?');
+    await confirm.locator('button.bk-button', { hasText: 'Approve' }).click();
+    await poll(() => messages().filter({ hasText: 'Approved by' }).count()).toBe(1);
+    const rule = page.locator('.account tr.temporary').filter({ hasText: '198.51.100.7/32' });
+    await poll(() => rule.count()).toBe(1);
+    expect(await rule.textContent()).toContain('tcp 22');
+    await switchTo('UOPERATOR');
+    await page.locator('button[data-channel="ec2ops"]').click();
+  });
+
   it('moves the clock an hour: the sweeper closes the expired rules', async () => {
     await page.locator('button[data-advance="1h"]').click();
     await poll(() => page.locator('.account tr.temporary').count()).toBe(0);
@@ -168,7 +190,8 @@ describe('the web console', () => {
     expect(await sweep.locator('summary .muted').first().textContent()).toContain('clock');
     await sweep.locator('summary').click();
     expect(await sweep.locator('tr.line.done').filter({ hasText: '8080' }).count()).toBeGreaterThanOrEqual(1);
-    expect(await sweep.locator('tr.line.done').filter({ hasText: '22/tcp' }).count()).toBe(1);
+    // The seeded SSH rule and the approved one, both past their time.
+    expect(await sweep.locator('tr.line.done').filter({ hasText: '22/tcp' }).count()).toBe(2);
     await shot('swept');
     await tab('account');
   });

@@ -55,7 +55,11 @@ function App(): VNode {
   useEffect(() => refresh(), [me, refresh]);
 
   const users = snapshot?.users ?? [];
-  const nameOf = useCallback((id: string) => users.find((u) => u.id === id)?.realName ?? id, [users]);
+  const nameOf = useCallback(
+    (id: string) =>
+      users.find((u) => u.id === id)?.realName ?? snapshot?.channels.find((c) => c.id === id)?.name ?? id,
+    [users, snapshot?.channels],
+  );
   const user = users.find((u) => u.id === me) ?? users[0];
   const channels = snapshot?.channels ?? [];
   const channel =

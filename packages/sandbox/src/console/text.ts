@@ -23,7 +23,7 @@ function piece(p: Piece, nameOf: NameOf): VNode | string {
     case 'user':
       return html`<span class="mention">@${p.label ?? nameOf(p.id)}</span>`;
     case 'channel':
-      return html`<span class="mention">#${p.label ?? p.id}</span>`;
+      return html`<span class="mention">#${p.label ?? nameOf(p.id)}</span>`;
     case 'special':
       return html`<span class="mention">${p.text}</span>`;
     case 'quote':
