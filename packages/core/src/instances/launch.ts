@@ -122,6 +122,13 @@ export function checkType(
   throw new ForbiddenError(decision.code, decision.reason, { hint });
 }
 
+/** The stage's type choices this role may launch without approval (the form, suggestions). */
+export function typeChoicesFor(role: string, launch: LaunchConfig): string[] {
+  return launch.types.choices.filter(
+    (t) => evaluateInstanceType(t, role, launch.types.roles, launch.types.choices).kind === 'ok',
+  );
+}
+
 /** `needsApproval` of `/ec2 launch`: a type beyond the role's size that a higher role may launch. */
 export function launchNeedsApproval(request: ApprovalCheckInput, config: StageConfig): string | undefined {
   const type = readLaunchArgs(request.args).type;

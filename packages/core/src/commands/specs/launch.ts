@@ -1,6 +1,5 @@
 import { formatDuration, parseDuration } from '../../config/durations';
-import { evaluateInstanceType } from '../../instances/instance-type';
-import { launchNeedsApproval } from '../../instances/launch';
+import { launchNeedsApproval, typeChoicesFor } from '../../instances/launch';
 import { input, modal, staticSelect, textInput } from '../../slack/blocks';
 import type { CommandSpec } from '../types';
 
@@ -62,9 +61,7 @@ export const launch: CommandSpec = {
     build: ({ user, config }) => {
       const settings = config.launch;
       const aliases = Object.entries(settings.images.aliases);
-      const types = settings.types.choices.filter(
-        (t) => evaluateInstanceType(t, user.role, settings.types.roles, settings.types.choices).kind === 'ok',
-      );
+      const types = typeChoicesFor(user.role, settings);
       const max = parseDuration(settings.maxTtl)!;
       const ttls = [...new Set([settings.defaultTtl, ...TTL_CHOICES])]
         .filter((t) => (parseDuration(t) ?? 0) <= max)

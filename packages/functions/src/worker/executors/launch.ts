@@ -30,6 +30,7 @@ import {
   resolveSubnet,
   resolveTtl,
   runInstancesRequest,
+  typeChoicesFor,
 } from '@ec2ops/core/instances/launch';
 import { type LaunchStatus, launchMessage } from '@ec2ops/core/instances/messages';
 import type { InstanceTagKeys, InstanceView } from '@ec2ops/core/instances/tags';
@@ -159,7 +160,7 @@ async function architectureOf(
   } catch (error) {
     const code = awsErrorCode(error);
     if (code === 'InvalidInstanceType' || code.startsWith('InvalidParameterValue')) {
-      const suggestions = suggestTypes(type, ctx.config.launch.types.choices);
+      const suggestions = suggestTypes(type, typeChoicesFor(ctx.request.user.role, ctx.config.launch));
       throw new InputError('launch.type-unknown', `EC2 has no instance type \`${type}\` in this region.`, {
         hint: suggestions.length ? `Try ${suggestions.map((s) => `type=${s}`).join(', ')}.` : undefined,
       });
