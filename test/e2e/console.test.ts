@@ -145,6 +145,23 @@ describe('the web console', () => {
     await poll(async () => /3h 5\dm|4h/.test((await demo.textContent()) ?? '')).toBe(true);
   });
 
+  it('opens the launch form for a bare /ec2 launch and launches what is submitted', async () => {
+    await send('/ec2 launch');
+    const modal = page.locator('.overlay .modal');
+    await modal.waitFor();
+    expect(await modal.locator('h3').textContent()).toBe('Launch an instance');
+    await modal.locator('select[data-action-id="image"]').selectOption('ubuntu');
+    await modal.locator('input[data-action-id="name"]').fill('from-form');
+    // A snapshot arriving meanwhile (they come every few seconds) keeps what was typed.
+    await page.waitForTimeout(3500);
+    expect(await modal.locator('input[data-action-id="name"]').inputValue()).toBe('from-form');
+    await shot('modal');
+    await modal.locator('button[type="submit"]').click();
+    await poll(() => page.locator('.overlay .modal').count()).toBe(0);
+    const row = page.locator('.account tr[data-id^="i-"]').filter({ hasText: 'from-form' });
+    await poll(() => row.locator('.pill.state-running').count()).toBe(1);
+  });
+
   it('opens a port on request and shows the temporary rule with its time left', async () => {
     await send('/ec2 open 8080 on web-1 from office for 30m');
     await poll(() => messages().filter({ hasText: 'Opened 8080/tcp' }).count()).toBe(1);

@@ -98,8 +98,8 @@ function TextInput({ element, blockId, ctx }: { element: Json; blockId: string; 
     });
   const placeholder = plainOf(element['placeholder']);
   return element['multiline']
-    ? html`<textarea class="bk-input" data-action-id=${actionId} placeholder=${placeholder} onInput=${onInput}>${element['initial_value'] ?? ''}</textarea>`
-    : html`<input class="bk-input" data-action-id=${actionId} placeholder=${placeholder} value=${element['initial_value'] ?? ''} onInput=${onInput} />`;
+    ? html`<textarea class="bk-input" data-action-id=${actionId} placeholder=${placeholder} defaultValue=${element['initial_value'] ?? ''} onInput=${onInput} />`
+    : html`<input class="bk-input" data-action-id=${actionId} placeholder=${placeholder} defaultValue=${element['initial_value'] ?? ''} onInput=${onInput} />`;
 }
 
 /** One interactive or display element inside actions, section accessory, context or input. */
