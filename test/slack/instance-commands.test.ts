@@ -20,7 +20,10 @@ import {
 /** `/ec2 list|stop|start|terminate|extend` end to end, against instances in the EC2 emulator. */
 let h: Harness;
 beforeAll(async () => {
-  h = await startHarness({ config: LAUNCH_CONFIG });
+  // Room for the instances these tests give UOPERATOR; the last test fills it up.
+  h = await startHarness({
+    config: { ...LAUNCH_CONFIG, launch: { ...LAUNCH_CONFIG.launch, maxRunningPerUser: 10 } },
+  });
   await setDelays(h, { instancePending: 0, instanceStopping: 0, instanceShuttingDown: 0 });
 });
 afterAll(async () => {
@@ -221,5 +224,18 @@ describe('/ec2 extend', () => {
     const answer = (await ec2(h, `start ${id}`, 'UOPERATOR')).answer;
     expect(answer).toContain('the reaper stops it again');
     expect(answer).toContain(`"value":"extend ${id} 2h"`);
+  });
+});
+
+describe('/ec2 start and the per-person limit', () => {
+  it('refuses to start an instance that would pass the owner’s limit of running instances', async () => {
+    const [stopped] = await managedInstance(h.ec2Client, mine('UOPERATOR', { Name: 'one-too-many' }));
+    await waitForState(stopped!, 'running');
+    await ec2(h, `stop ${stopped}`, 'UOPERATOR', /Stopping/);
+    await waitForState(stopped!, 'stopped');
+    await managedInstance(h.ec2Client, mine('UOPERATOR', { Name: 'filler' }), { count: 10 });
+    const refused = (await ec2(h, `start ${stopped}`, 'UOPERATOR')).answer;
+    expect(refused).toContain('launch.user-limit');
+    expect(await stateOf(h.ec2Client, stopped!)).toBe('stopped');
   });
 });

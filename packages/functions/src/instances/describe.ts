@@ -7,7 +7,7 @@ import {
 } from '@aws-sdk/client-ec2';
 import { InputError } from '@ec2ops/core';
 import { instanceReference } from '@ec2ops/core/instances/access';
-import type { InstanceView } from '@ec2ops/core/instances/tags';
+import type { InstanceTagKeys, InstanceView } from '@ec2ops/core/instances/tags';
 import { isNotFound } from '../jobs/aws-errors';
 import type { Ec2Gateway } from '../worker/context';
 
@@ -97,4 +97,22 @@ export async function findInstance(ec2: Ec2Gateway, text: string): Promise<Found
     });
   }
   return found[0]!;
+}
+
+/** Pending or running managed instances a person owns, in every stage region. */
+export async function countRunningOwned(
+  ec2: Ec2Gateway,
+  owner: string,
+  keys: InstanceTagKeys,
+): Promise<number> {
+  let total = 0;
+  for (const region of ec2.regions) {
+    const list = await describeInstanceViews(ec2.client(region), region, [
+      { Name: `tag:${keys.managed}`, Values: ['true'] },
+      { Name: `tag:${keys.owner}`, Values: [owner] },
+      { Name: 'instance-state-name', Values: ['pending', 'running'] },
+    ]);
+    total += list.length;
+  }
+  return total;
 }

@@ -34,7 +34,12 @@ import {
 } from '@ec2ops/core/instances/launch';
 import { type LaunchStatus, launchMessage } from '@ec2ops/core/instances/messages';
 import type { InstanceTagKeys, InstanceView } from '@ec2ops/core/instances/tags';
-import { describeByIds, describeInstanceViews, toInstanceView } from '../../instances/describe';
+import {
+  countRunningOwned,
+  describeByIds,
+  describeInstanceViews,
+  toInstanceView,
+} from '../../instances/describe';
 import { awsErrorCode, awsErrorMessage } from '../../jobs/aws-errors';
 import type { Executor, ExecutorContext } from '../context';
 
@@ -76,7 +81,7 @@ export const launch: Executor = async (ctx) => {
   }
   if (!requestedType) checkType(type, request.user.role, true, settings);
 
-  const owned = await countOwned(ctx, request.user.id, keys);
+  const owned = await countRunningOwned(ctx.ec2, request.user.id, keys);
   checkRunningLimit(owned, args.count, settings);
 
   const expiry = expiresAt(request, ttl);
@@ -254,20 +259,6 @@ async function resolveImage(
       return { view };
     }
   }
-}
-
-/** Pending or running managed instances the person owns, in every stage region. */
-async function countOwned(ctx: ExecutorContext, user: string, keys: InstanceTagKeys): Promise<number> {
-  let total = 0;
-  for (const region of ctx.ec2.regions) {
-    const list = await describeInstanceViews(ctx.ec2.client(region), region, [
-      { Name: `tag:${keys.managed}`, Values: ['true'] },
-      { Name: `tag:${keys.owner}`, Values: [user] },
-      { Name: 'instance-state-name', Values: ['pending', 'running'] },
-    ]);
-    total += list.length;
-  }
-  return total;
 }
 
 const POLL_MS = 1000;

@@ -1,12 +1,13 @@
 import { StartInstancesCommand, StopInstancesCommand, TerminateInstancesCommand } from '@aws-sdk/client-ec2';
 import { ForbiddenError, InputError } from '@ec2ops/core';
 import { checkInstanceAccess, type LifecycleAction } from '@ec2ops/core/instances/access';
+import { checkRunningLimit } from '@ec2ops/core/instances/launch';
 import { timeLeft } from '@ec2ops/core/instances/messages';
 import { type InstanceView, instanceLabel, instanceTagKeys, isManaged } from '@ec2ops/core/instances/tags';
 import { parseInstant } from '@ec2ops/core/jobs/instant';
 import { actionId } from '@ec2ops/core/slack/actions';
 import { actions, button, confirmDialog, context, type Message, section } from '@ec2ops/core/slack/blocks';
-import { type FoundInstance, findInstance } from '../../instances/describe';
+import { countRunningOwned, type FoundInstance, findInstance } from '../../instances/describe';
 import { awsErrorCode } from '../../jobs/aws-errors';
 import type { Executor, ExecutorContext } from '../context';
 
@@ -84,6 +85,10 @@ export const start: Executor = async (ctx) => {
         hint: instance.state === 'stopping' ? 'Try again once it is stopped.' : undefined,
       },
     );
+  }
+  const owner = instance.tags[keys.owner];
+  if (isManaged(instance.tags, keys) && owner && ctx.request.user.role !== 'admin') {
+    checkRunningLimit(await countRunningOwned(ctx.ec2, owner, keys), 1, ctx.config.launch);
   }
   try {
     await client.send(new StartInstancesCommand({ InstanceIds: [instance.id] }));
