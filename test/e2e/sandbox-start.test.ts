@@ -62,6 +62,11 @@ describe('ec2ops sandbox', () => {
     expect(slack.output()).toMatch(/reply 1/);
     expect(slack.output()).toMatch(/ec2ops commands/i);
 
+    const list = runCli(['slack', '/ec2 list', '--user', 'UOPERATOR', '--state', dir, '--wait', '10']);
+    expect(await list.exited).toBe(0);
+    expect(list.output()).toContain('web-1');
+    expect(list.output()).toContain('scratch-omar');
+
     const seeded = instanceIds(dir);
     expect(seeded.length).toBeGreaterThanOrEqual(5);
     expect(await interrupt(first)).toBe(0);
