@@ -1,3 +1,4 @@
+import { clip, LIMITS } from '../slack/blocks';
 import { formatUsd, headline, reportLineText, summaryLine } from './report';
 import type { JobReport, ReportLine } from './types';
 
@@ -15,18 +16,14 @@ export interface SlackReportMessage {
 }
 
 /** Slack's limits: 50 blocks per message, 3,000 characters per section text, 150 per header. */
-export const SLACK_MAX_BLOCKS = 50;
-export const SLACK_MAX_SECTION_CHARS = 3000;
-const HEADER_MAX = 150;
+export const SLACK_MAX_BLOCKS = LIMITS.blocksPerMessage;
+export const SLACK_MAX_SECTION_CHARS = LIMITS.sectionText;
+const HEADER_MAX = LIMITS.headerText;
 /** Per group, so one long list does not crowd out the failures. */
 const LINES_PER_GROUP = 15;
 
 export function escapeMrkdwn(text: string): string {
   return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
-}
-
-function clip(text: string, max: number): string {
-  return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
 }
 
 const section = (text: string): ReportBlock => ({

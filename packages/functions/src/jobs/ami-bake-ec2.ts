@@ -10,7 +10,6 @@ import {
   paginateDescribeLaunchTemplates,
   paginateDescribeLaunchTemplateVersions,
   paginateDescribeSnapshots,
-  type Tag,
 } from '@aws-sdk/client-ec2';
 import type {
   AmiBakeObservation,
@@ -21,6 +20,7 @@ import type {
   Tags,
 } from '@ec2ops/core/jobs/ami-bake/observation';
 import { BAKE_NIGHTLY, type BakeTagKeys } from '@ec2ops/core/jobs/ami-bake/tags';
+import { tagsOf, toTagList } from '../ec2-tags';
 import { chunk, mapLimit } from './apply-helpers';
 import { awsErrorCode } from './aws-errors';
 
@@ -36,15 +36,8 @@ const PAGE = 1000;
 /** Every state but terminated: an image used by a stopped (or stopping) instance is in use. */
 const NOT_TERMINATED = ['pending', 'running', 'shutting-down', 'stopping', 'stopped'];
 
-export function tagsOf(list: Tag[] | undefined): Tags {
-  const tags: Tags = {};
-  for (const tag of list ?? []) if (tag.Key !== undefined) tags[tag.Key] = tag.Value ?? '';
-  return tags;
-}
-
-export function toTagList(tags: Tags): Tag[] {
-  return Object.entries(tags).map(([Key, Value]) => ({ Key, Value }));
-}
+// Kept importable from here for the executors that already do.
+export { tagsOf, toTagList };
 
 function toInstance(i: Instance): ObservedInstance {
   return {

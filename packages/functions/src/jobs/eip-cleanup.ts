@@ -19,6 +19,7 @@ import {
 } from '@ec2ops/core/jobs/eip-cleanup/plan';
 import { ALREADY_RELEASED, eipMoney, ownerWarning } from '@ec2ops/core/jobs/eip-cleanup/summary';
 import type { ItemResult, PlanItem } from '@ec2ops/core/jobs/types';
+import { tagsOf } from '../ec2-tags';
 import { chunk, type FailureExplainer, mapLimit, Pacer, resultOf, settle } from './apply-helpers';
 import { awsErrorCode, awsErrorMessage, isNotFound, isThrottling } from './aws-errors';
 import type { JobImplementation, RegionContext } from './types';
@@ -43,8 +44,6 @@ export function eipPolicy(config: StageConfig): EipPolicy {
 }
 
 export function toAddress(a: Ec2Address): Address {
-  const tags: Record<string, string> = {};
-  for (const tag of a.Tags ?? []) if (tag.Key !== undefined) tags[tag.Key] = tag.Value ?? '';
   return {
     allocationId: a.AllocationId,
     publicIp: a.PublicIp,
@@ -52,7 +51,7 @@ export function toAddress(a: Ec2Address): Address {
     instanceId: a.InstanceId,
     networkInterfaceId: a.NetworkInterfaceId,
     networkBorderGroup: a.NetworkBorderGroup,
-    tags,
+    tags: tagsOf(a.Tags),
   };
 }
 
