@@ -85,6 +85,8 @@ export class Pacer {
     private readonly burst: number,
     private readonly perSecond: number,
     private readonly now: () => number = () => performance.now(),
+    private readonly sleep: (ms: number) => Promise<void> = (ms) =>
+      new Promise((resolve) => setTimeout(resolve, ms)),
   ) {
     this.tokens = burst;
     this.last = now();
@@ -98,7 +100,7 @@ export class Pacer {
       this.last = now;
       if (this.tokens < 1) {
         const waitMs = ((1 - this.tokens) / this.perSecond) * 1000;
-        await new Promise((resolve) => setTimeout(resolve, waitMs));
+        await this.sleep(waitMs);
         this.tokens = 1;
         this.last = this.now();
       }
