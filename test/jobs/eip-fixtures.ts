@@ -9,7 +9,11 @@ import {
   RunInstancesCommand,
 } from '@aws-sdk/client-ec2';
 import { parseStageConfig, type StageConfig } from '@ec2ops/core';
-import { ec2ClientsByRegion } from '@ec2ops/functions/jobs/ec2-clients';
+import {
+  EC2_MAX_ATTEMPTS,
+  type Ec2ClientOptions,
+  ec2ClientsByRegion,
+} from '@ec2ops/functions/jobs/ec2-clients';
 import { type Ec2Emulator, type Ec2EmulatorOptions, startEc2Emulator } from '@ec2ops/sandbox/ec2/server';
 
 export const DAY = 86_400_000;
@@ -23,7 +27,10 @@ export interface EipWorld {
 }
 
 /** An emulator on a free loopback port and job-style clients (adaptive retry) pointed at it. */
-export async function startWorld(options: Ec2EmulatorOptions = {}): Promise<EipWorld> {
+export async function startWorld(
+  options: Ec2EmulatorOptions = {},
+  clientOptions: Ec2ClientOptions = {},
+): Promise<EipWorld> {
   const emulator = await startEc2Emulator({
     delays: { instancePending: 0, instanceStopping: 0, instanceShuttingDown: 0 },
     log: () => {},
@@ -33,6 +40,7 @@ export async function startWorld(options: Ec2EmulatorOptions = {}): Promise<EipW
   const build = ec2ClientsByRegion({
     endpoint: emulator.url,
     credentials: { accessKeyId: 'AKIDTEST', secretAccessKey: 'secret' },
+    ...clientOptions,
   });
   const ec2 = (region: string) => {
     const client = build(region);
@@ -50,13 +58,32 @@ export async function startWorld(options: Ec2EmulatorOptions = {}): Promise<EipW
 }
 
 /**
+ * The SDK's retry loop as the job clients run it (retryable errors, up to EC2_MAX_ATTEMPTS) but
+ * 1 ms apart: the SDK's back-off after a throttle (0.5 s and up) only makes a test wait.
+ */
+export function quickRetry(maxAttempts = EC2_MAX_ATTEMPTS): NonNullable<Ec2ClientOptions['retryStrategy']> {
+  const token = (retries: number) => ({ getRetryCount: () => retries, getRetryDelay: () => 1 });
+  return {
+    mode: 'standard',
+    acquireInitialRetryToken: async () => token(0),
+    refreshRetryTokenForRetry: async (previous, info) => {
+      const retries = previous.getRetryCount() + 1;
+      // Throwing ends the loop: the SDK then throws the request's own error.
+      if (info.errorType === 'CLIENT_ERROR' || retries >= maxAttempts) throw new Error('no more retries');
+      return token(retries);
+    },
+    recordSuccess: () => {},
+  };
+}
+
+/**
  * The same account on a new emulator started with `--faults spec`: fixtures are set up without
- * faults, then only the job meets them.
+ * faults, then only the job meets them (retrying as the job clients do, without the waits).
  */
 export async function withFaults(world: EipWorld, spec: string): Promise<EipWorld> {
   const state = world.emulator.store.toJSON();
   await world.close();
-  const faulty = await startWorld({ faults: spec });
+  const faulty = await startWorld({ faults: spec }, { retryStrategy: quickRetry() });
   faulty.emulator.store.load(state);
   return faulty;
 }

@@ -36,6 +36,8 @@ describe('eip-cleanup reporting through the Slack Web API (Slack emulator)', () 
       config: stageConfig({ slack: { reportChannel: 'C0EC2OPS' } }),
       now: NOW,
       dryRun: false,
+      // The emulator does not throttle here: 61 releases need not wait for EC2's 5 a second.
+      pacing: { burst: 1000, perSecond: 1000 },
     });
 
     expect(report.counts.failed).toBe(0);

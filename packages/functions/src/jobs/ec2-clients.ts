@@ -8,6 +8,8 @@ export interface Ec2ClientOptions {
   endpoint?: string | undefined;
   credentials?: EC2ClientConfig['credentials'];
   maxAttempts?: number;
+  /** Replaces the adaptive retry strategy (tests against an emulator: the same attempts, no back-off). */
+  retryStrategy?: EC2ClientConfig['retryStrategy'];
 }
 
 /** One EC2 client per region, created on first use and reused for the life of the process. */
@@ -22,6 +24,7 @@ export function ec2ClientsByRegion(options: Ec2ClientOptions = {}): (region: str
         maxAttempts: options.maxAttempts ?? EC2_MAX_ATTEMPTS,
         ...(options.endpoint ? { endpoint: options.endpoint } : {}),
         ...(options.credentials ? { credentials: options.credentials } : {}),
+        ...(options.retryStrategy ? { retryStrategy: options.retryStrategy } : {}),
       });
       clients.set(region, client);
     }

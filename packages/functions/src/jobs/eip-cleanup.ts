@@ -22,7 +22,7 @@ import type { ItemResult, PlanItem } from '@ec2ops/core/jobs/types';
 import { tagsOf } from '../ec2-tags';
 import { chunk, type FailureExplainer, mapLimit, Pacer, resultOf, settle } from './apply-helpers';
 import { awsErrorCode, awsErrorMessage, isNotFound, isThrottling } from './aws-errors';
-import type { JobImplementation, RegionContext } from './types';
+import type { JobImplementation, Pacing, RegionContext } from './types';
 
 type Item = PlanItem<EipItemData>;
 
@@ -31,8 +31,7 @@ const TAG_BATCH = 1000;
 /** Releases in flight per region (each is a re-read then a release). */
 const RELEASE_CONCURRENCY = 4;
 /** EC2's default bucket for mutating actions such as ReleaseAddress (per account and region). */
-const RELEASE_BURST = 50;
-const RELEASES_PER_SECOND = 5;
+const RELEASE_PACING: Pacing = { burst: 50, perSecond: 5 };
 
 export function eipPolicy(config: StageConfig): EipPolicy {
   return {
@@ -296,7 +295,8 @@ export const eipCleanup: JobImplementation<EipItemData> = {
     results.push(...(await applyMarks(ctx, items, keys.idleSince)));
     results.push(...(await applyWarnings(ctx, items, keys)));
     const releases = items.filter((i) => i.action === 'release');
-    const pacer = new Pacer(RELEASE_BURST, RELEASES_PER_SECOND);
+    const { burst, perSecond } = ctx.pacing ?? RELEASE_PACING;
+    const pacer = new Pacer(burst, perSecond);
     results.push(
       ...(await mapLimit(releases, RELEASE_CONCURRENCY, (item) => applyRelease(ctx, item, policy, pacer))),
     );

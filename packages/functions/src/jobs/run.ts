@@ -50,6 +50,7 @@ export async function runJob(name: JobName, deps: RunJobDeps): Promise<JobReport
     log: log.child({ region }),
     notifier: deps.notifier,
     deadline: deps.deadline,
+    pacing: deps.pacing,
   }));
 
   const regionFailures: RegionFailure[] = [];

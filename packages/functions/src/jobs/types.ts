@@ -31,6 +31,14 @@ export interface RegionContext {
    * reported as skipped and the next run does it (state lives in tags). Undefined: no limit.
    */
   deadline?: number | undefined;
+  /** See RunJobDeps.pacing. */
+  pacing?: Pacing | undefined;
+}
+
+/** A client-side token bucket for bulk mutating calls: `burst` at once, then `perSecond`. */
+export interface Pacing {
+  burst: number;
+  perSecond: number;
 }
 
 export interface SummaryInput<D> {
@@ -67,6 +75,11 @@ export interface RunJobDeps {
   concurrency?: number | undefined;
   /** See RegionContext.deadline; the Lambda handler sets it from the remaining time. */
   deadline?: number | undefined;
+  /**
+   * Pacing of bulk mutating calls (eip-cleanup's releases). Unset: EC2's default bucket for
+   * mutating actions, which the account shares; tests against an unthrottled emulator lift it.
+   */
+  pacing?: Pacing | undefined;
   /**
    * Post a dry run's report to Slack too. Off for scheduled runs: a dry run changes nothing, so
    * it would post the same plan every run (every minute for port-sweep). On when a person asked.
