@@ -212,7 +212,8 @@ describe('images and snapshots', () => {
       const { ImageId } = await t.ec2.send(new CreateImageCommand({ InstanceId: instanceId, Name: 'held' }));
       const held = await t.control('POST', `/_emulator/images/${ImageId}/state`, { hold: true });
       expect(held).toEqual({ status: 200, json: { imageId: ImageId, state: 'pending', held: true } });
-      await new Promise((resolve) => setTimeout(resolve, 400));
+      // Emulator time, far past the 200 ms pending delay: only the hold keeps it pending.
+      await t.control('POST', '/_emulator/clock/advance', { seconds: 5 });
       expect((await t.ec2.send(new DescribeImagesCommand({ ImageIds: [ImageId!] }))).Images?.[0]?.State).toBe(
         'pending',
       );

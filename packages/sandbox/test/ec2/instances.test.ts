@@ -391,7 +391,8 @@ describe('instances', () => {
       );
       const id = launched.Instances![0]!.InstanceId!;
       expect((await t.control('POST', `/_emulator/instances/${id}/hold`, { hold: true })).status).toBe(200);
-      await new Promise((resolve) => setTimeout(resolve, 300));
+      // Emulator time, far past the 150 ms pending delay: only the hold keeps it pending.
+      await t.control('POST', '/_emulator/clock/advance', { seconds: 5 });
       const state = async () =>
         (await ec2.send(new DescribeInstancesCommand({ InstanceIds: [id] }))).Reservations![0]!.Instances![0]!
           .State?.Name;
