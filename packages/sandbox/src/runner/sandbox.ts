@@ -288,7 +288,6 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       ec2.store.markChanged();
       changed();
       await scheduler.tick('clock');
-      await sqs.drain({ timeoutMs: 20_000 }).catch(() => undefined);
       return new Date(clock.now()).toISOString();
     };
 
