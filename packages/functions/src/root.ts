@@ -37,19 +37,24 @@ export function loadBaseEnv(env: Env, options: { queue: boolean }): BaseEnv {
       },
     );
   }
-  let raw: unknown;
-  try {
-    raw = JSON.parse(env['EC2OPS_CONFIG']!);
-  } catch (error) {
-    throw new ConfigError('EC2OPS_CONFIG is not valid JSON.', { cause: error });
-  }
   return {
     signingSecret: env['SLACK_SIGNING_SECRET']!,
     botToken: env['SLACK_BOT_TOKEN']!,
     slackApiUrl: env['SLACK_API_URL'] || undefined,
     queueUrl: env['QUEUE_URL'] || undefined,
-    config: parseStageConfig(raw),
+    config: stageConfigFromJson(env['EC2OPS_CONFIG']!),
   };
+}
+
+/** The stage config from EC2OPS_CONFIG's text (every function's, and the jobs'); ConfigError if unusable. */
+export function stageConfigFromJson(text: string): StageConfig {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch (error) {
+    throw new ConfigError('EC2OPS_CONFIG is not valid JSON.', { cause: error });
+  }
+  return parseStageConfig(raw);
 }
 
 /** Structured JSON logs (one object per line), the level from LOG_LEVEL. */

@@ -12,24 +12,32 @@ export interface Ec2ClientOptions {
   retryStrategy?: EC2ClientConfig['retryStrategy'];
 }
 
-/** One EC2 client per region, created on first use and reused for the life of the process. */
-export function ec2ClientsByRegion(options: Ec2ClientOptions = {}): (region: string) => EC2Client {
+/** `make` runs once per region, on first use; its client is reused for the life of the process. */
+export function oncePerRegion(make: (region: string) => EC2Client): (region: string) => EC2Client {
   const clients = new Map<string, EC2Client>();
   return (region) => {
     let client = clients.get(region);
     if (!client) {
-      client = new EC2Client({
+      client = make(region);
+      clients.set(region, client);
+    }
+    return client;
+  };
+}
+
+/** The jobs' EC2 clients: one per region (adaptive retry, EC2_MAX_ATTEMPTS), built on first use. */
+export function ec2ClientsByRegion(options: Ec2ClientOptions = {}): (region: string) => EC2Client {
+  return oncePerRegion(
+    (region) =>
+      new EC2Client({
         region,
         retryMode: 'adaptive',
         maxAttempts: options.maxAttempts ?? EC2_MAX_ATTEMPTS,
         ...(options.endpoint ? { endpoint: options.endpoint } : {}),
         ...(options.credentials ? { credentials: options.credentials } : {}),
         ...(options.retryStrategy ? { retryStrategy: options.retryStrategy } : {}),
-      });
-      clients.set(region, client);
-    }
-    return client;
-  };
+      }),
+  );
 }
 
 export interface CallCounter {

@@ -1,6 +1,7 @@
 import type { EC2Client } from '@aws-sdk/client-ec2';
-import { ConfigError, parseStageConfig, type StageConfig } from '@ec2ops/core';
+import { ConfigError, type StageConfig } from '@ec2ops/core';
 import pino, { type Logger } from 'pino';
+import { stageConfigFromJson } from '../root';
 import { ec2ClientsByRegion } from './ec2-clients';
 import { createSlackNotifier } from './slack-notifier';
 import type { Notifier } from './types';
@@ -28,13 +29,7 @@ export function createJobRoot(env: NodeJS.ProcessEnv = process.env): JobRoot {
       hint: 'The deployment sets it (infra/); in the sandbox the runner does.',
     });
   }
-  let raw: unknown;
-  try {
-    raw = JSON.parse(env.EC2OPS_CONFIG);
-  } catch (error) {
-    throw new ConfigError('EC2OPS_CONFIG is not valid JSON.', { cause: error });
-  }
-  const config = parseStageConfig(raw);
+  const config = stageConfigFromJson(env.EC2OPS_CONFIG);
   const notifier = env.SLACK_BOT_TOKEN
     ? createSlackNotifier({ token: env.SLACK_BOT_TOKEN, slackApiUrl: env.SLACK_API_URL })
     : undefined;
