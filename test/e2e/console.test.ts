@@ -100,6 +100,10 @@ describe('the web console', () => {
 
   it('refuses a command it does not know with a suggestion, as the app answers it', async () => {
     await send('/ec2 hepl');
+    // ↑ brings back the last command, as in a terminal.
+    await page.locator('form.composer input[name="command"]').press('ArrowUp');
+    expect(await page.locator('form.composer input[name="command"]').inputValue()).toBe('/ec2 hepl');
+    await page.locator('form.composer input[name="command"]').fill('');
     await poll(() => messages().filter({ hasText: 'help' }).count()).toBeGreaterThan(1);
   });
 
@@ -238,5 +242,15 @@ describe('the web console', () => {
       page.locator('.account tr[data-id^="ami-"]').filter({ hasText: 'baked from' }).count(),
     ).toBe(3);
     await shot('after-a-day');
+  });
+
+  it('moves the clock by any amount typed in', async () => {
+    const before = Date.parse((await page.locator('.clock-now').getAttribute('data-now')) ?? '');
+    await page.locator('input[name="advance"]').fill('90m');
+    await page.locator('.clock-custom button[type="submit"]').click();
+    await poll(
+      async () => Date.parse((await page.locator('.clock-now').getAttribute('data-now')) ?? '') - before,
+    ).toBeGreaterThanOrEqual(90 * 60_000);
+    expect(await page.locator('input[name="advance"]').inputValue()).toBe('');
   });
 });

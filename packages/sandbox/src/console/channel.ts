@@ -61,6 +61,10 @@ export function Channel(props: Props): VNode {
     if (el) el.scrollTop = el.scrollHeight;
   }, [count, props.channel.id]);
 
+  // Commands sent from this page, newest last; ↑ and ↓ walk through them as in a terminal.
+  const history = useRef<string[]>([]);
+  const cursor = useRef(0);
+
   const send = async (e: Event) => {
     e.preventDefault();
     const line = text.trim();
@@ -68,10 +72,21 @@ export function Channel(props: Props): VNode {
     setBusy(true);
     try {
       await props.onSend(line);
+      history.current = [...history.current.filter((h) => h !== line), line].slice(-50);
+      cursor.current = history.current.length;
       setText('');
     } finally {
       setBusy(false);
     }
+  };
+
+  const recall = (e: KeyboardEvent) => {
+    if (e.key !== 'ArrowUp' && e.key !== 'ArrowDown') return;
+    const list = history.current;
+    if (!list.length) return;
+    e.preventDefault();
+    cursor.current = Math.max(0, Math.min(list.length, cursor.current + (e.key === 'ArrowUp' ? -1 : 1)));
+    setText(list[cursor.current] ?? '');
   };
 
   type Item = { at: number; node: VNode };
@@ -94,7 +109,7 @@ export function Channel(props: Props): VNode {
     ${
       props.compose
         ? html`<form class="composer" onSubmit=${send}>
-          <input name="command" autocomplete="off" placeholder=${`Message #${props.channel.name} — try /ec2 help`} value=${text} onInput=${(e: Event) => setText((e.target as HTMLInputElement).value)} disabled=${busy} />
+          <input name="command" autocomplete="off" placeholder=${`Message #${props.channel.name} — try /ec2 help`} value=${text} onInput=${(e: Event) => setText((e.target as HTMLInputElement).value)} onKeyDown=${recall} />
           <button type="submit" disabled=${busy || !text.trim()}>Send</button>
         </form>`
         : null
