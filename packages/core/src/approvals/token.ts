@@ -99,7 +99,9 @@ export interface VerifyOptions {
 export function verifyApproval(token: string, options: VerifyOptions): ApprovalRequest {
   const parts = token.split('.');
   if (parts.length !== 3 || parts[0] !== VERSION || !parts[1] || !parts[2]) {
-    throw new ForbiddenError(APPROVAL_CODES.malformed, 'This approval button is not one ec2ops made.');
+    throw new ForbiddenError(APPROVAL_CODES.malformed, 'This approval button is not one ec2ops made.', {
+      hint: 'Nothing was run. Decide on a request ec2ops posted, or ask the requester to run the command again.',
+    });
   }
   const expected = Buffer.from(mac(options.key, parts[1]));
   const given = Buffer.from(parts[2]);
@@ -107,13 +109,18 @@ export function verifyApproval(token: string, options: VerifyOptions): ApprovalR
     throw new ForbiddenError(
       APPROVAL_CODES.forged,
       'This approval request was not signed by ec2ops, so it was ignored.',
+      {
+        hint: 'Nothing was run. Ask the requester to run the command again; if it keeps happening, tell an ec2ops admin (the signing secret may have changed).',
+      },
     );
   }
   let request: ApprovalRequest;
   try {
     request = approvalSchema.parse(JSON.parse(Buffer.from(parts[1], 'base64url').toString('utf8')));
   } catch {
-    throw new ForbiddenError(APPROVAL_CODES.malformed, 'This approval request cannot be read.');
+    throw new ForbiddenError(APPROVAL_CODES.malformed, 'This approval request cannot be read.', {
+      hint: 'Nothing was run. Ask the requester to run the command again.',
+    });
   }
   if (Math.floor(options.now.getTime() / 1000) >= request.exp) {
     throw new ForbiddenError(
@@ -131,6 +138,7 @@ export function verifyApproval(token: string, options: VerifyOptions): ApprovalR
     throw new ForbiddenError(
       APPROVAL_CODES.role,
       `Only ${options.approverRole}s may decide approval requests.`,
+      { hint: `Leave it to an ${options.approverRole}, or ask an ec2ops admin for the role.` },
     );
   }
   return request;

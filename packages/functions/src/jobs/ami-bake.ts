@@ -313,6 +313,7 @@ export async function planRegion(ctx: RegionContext): Promise<AmiBakePlan> {
     throw new InputError(
       'bake.region',
       `${ctx.region} is not one of the stage's regions (${ctx.config.regions.join(', ')}); nothing is baked or removed there`,
+      { hint: "Run it for one of the stage's regions, or add this one to regions in the stage config." },
     );
   }
   if (!bakeRegions(ctx.config).includes(ctx.region)) {

@@ -113,10 +113,13 @@ async function runCommand(deps: WorkerDeps, request: CommandRequest, attempt: nu
       throw new InputError(
         'command.unknown',
         `This deployment does not know \`${request.command}\` any more.`,
+        { hint: 'See `/ec2 help` for the commands it has now.' },
       );
     // The slack function checked this; checked again because the queue outlives deployments and config changes.
     if (!roleAtLeast(request.user.role, spec.role)) {
-      throw new ForbiddenError('role.insufficient', `\`${spec.name}\` needs the ${spec.role} role.`);
+      throw new ForbiddenError('role.insufficient', `\`${spec.name}\` needs the ${spec.role} role.`, {
+        hint: 'Ask an ec2ops admin if you need it.',
+      });
     }
     if (!request.approval && spec.needsApproval) {
       const reason = spec.needsApproval(
@@ -133,6 +136,7 @@ async function runCommand(deps: WorkerDeps, request: CommandRequest, attempt: nu
       throw new InputError(
         'command.not-implemented',
         `\`${spec.name}\` is not available in this deployment yet.`,
+        { hint: 'See `/ec2 help` for what it can do, or ask an ec2ops admin to deploy the newer version.' },
       );
     const context: ExecutorContext = {
       request,

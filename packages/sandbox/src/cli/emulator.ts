@@ -34,7 +34,10 @@ export async function runEmulator(options: EmulatorOptions, signal?: AbortSignal
       throw new InputError('cli.port', `port ${port} is already in use`, {
         hint: 'pick another with --port, or --port 0 for any free one',
       });
-    if (code === 'EADDRNOTAVAIL') throw new InputError('cli.host', `cannot listen on ${options.host}`);
+    if (code === 'EADDRNOTAVAIL')
+      throw new InputError('cli.host', `cannot listen on ${options.host}: no such address on this machine`, {
+        hint: 'give an address of this machine with --host, e.g. 127.0.0.1 (the default) or 0.0.0.0',
+      });
     if (
       error instanceof SyntaxError ||
       (error as Error).message?.startsWith('unsupported emulator state file')

@@ -32,13 +32,17 @@ async function loadConfig(file: string | undefined): Promise<StageConfig> {
   try {
     text = await readFile(file, 'utf8');
   } catch (error) {
-    throw new InputError('cli.config', `cannot read the config file ${file}: ${(error as Error).message}`);
+    throw new InputError('cli.config', `cannot read the config file ${file}: ${(error as Error).message}`, {
+      hint: 'give --config the path of a stage config as JSON, or leave --config out for the sandbox stage',
+    });
   }
   let json: unknown;
   try {
     json = JSON.parse(text);
   } catch (error) {
-    throw new InputError('cli.config', `the config file ${file} is not JSON: ${(error as Error).message}`);
+    throw new InputError('cli.config', `the config file ${file} is not JSON: ${(error as Error).message}`, {
+      hint: 'fix the JSON at the position named, or leave --config out for the sandbox stage',
+    });
   }
   return parseStageConfig(json);
 }
@@ -71,7 +75,10 @@ async function ec2Target(env: NodeJS.ProcessEnv, stateDir: string): Promise<Ec2T
       { hint: 'Start the sandbox (npm start), or set AWS_ENDPOINT_URL_EC2 / AWS_REGION / credentials.' },
     );
   }
-  if (typeof endpoints.ec2 !== 'string') throw new InputError('cli.no-ec2', `${file} has no "ec2" endpoint`);
+  if (typeof endpoints.ec2 !== 'string')
+    throw new InputError('cli.no-ec2', `${file} has no "ec2" endpoint`, {
+      hint: 'Restart the sandbox (npm start) to rewrite it, or set AWS_ENDPOINT_URL_EC2 / AWS_REGION / credentials.',
+    });
   const slackApi = typeof endpoints.slackApi === 'string' ? endpoints.slackApi : undefined;
   process.stderr.write(
     `no AWS environment set: using the sandbox's EC2 at ${endpoints.ec2} with dummy credentials` +

@@ -152,7 +152,9 @@ function requestUrl(url: string | undefined, stateDir: string): string {
   try {
     parsed = new URL(url);
   } catch {
-    throw new InputError('slack.bad_url', `not a URL: ${url}`);
+    throw new InputError('slack.bad_url', `not a URL: ${url}`, {
+      hint: 'give the full request URL, e.g. --url http://127.0.0.1:<port>/slack/events',
+    });
   }
   if (parsed.pathname === '/' || parsed.pathname === '') parsed.pathname = '/slack/events';
   return parsed.toString();
