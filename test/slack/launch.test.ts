@@ -259,6 +259,7 @@ describe('/ec2 launch refuses bad input and launches nothing', () => {
     ],
     ['count over the limit', 'launch al2023 count=4', 'launch.count-too-high', /count=3 or fewer/],
     ['TTL over the maximum', 'launch al2023 ttl=3d', 'launch.ttl-too-long', /ttl=1d or less/],
+    ['no image', 'launch type=t3.small', 'launch.image-missing', /Which image\?/],
     ['unknown subnet alias', 'launch al2023 subnet=dmz', 'launch.subnet-unknown', /neither a subnet id/],
   ];
   it.each(cases)('%s', async (_, text, code, expected) => {

@@ -34,9 +34,10 @@ describe('/ec2 launch grammar', () => {
     expect(() => parseCommand('launch al2023 name="two words"', registry)).toThrow(/name/);
   });
 
-  it('opens the modal only without an image', () => {
+  it('opens the modal only without arguments', () => {
     expect(launch.modal!.opensWhen(parseCommand('launch', registry))).toBe(true);
     expect(launch.modal!.opensWhen(parseCommand('launch al2023', registry))).toBe(false);
+    expect(launch.modal!.opensWhen(parseCommand('launch type=t3.small', registry))).toBe(false);
   });
 
   it('offers the approved aliases, the types the role may launch and TTLs within the maximum', () => {

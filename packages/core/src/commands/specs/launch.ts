@@ -57,7 +57,7 @@ export const launch: CommandSpec = {
     },
   ],
   modal: {
-    opensWhen: (parsed) => parsed.args['image'] === undefined,
+    opensWhen: (parsed) => Object.keys(parsed.args).length === 0,
     build: ({ user, config }) => {
       const settings = config.launch;
       const aliases = Object.entries(settings.images.aliases);
