@@ -3,7 +3,7 @@ import { type Ec2Emulator, type Ec2EmulatorOptions, startEc2Emulator } from '../
 
 /**
  * An emulator on a free loopback port with short transition delays (so waiters finish fast),
- * and SDK clients pointed at it with retries off (errors surface at once).
+ * and SDK clients pointed at it with retries off unless asked (errors surface at once).
  */
 export const FAST_DELAYS = {
   instancePending: 150,
@@ -17,20 +17,28 @@ export interface TestEmulator {
   emulator: Ec2Emulator;
   url: string;
   ec2: EC2Client;
-  client(region?: string): EC2Client;
+  /** Another client: a region, or a region and SDK attempts (default us-east-1, 1 attempt). */
+  client(options?: string | ClientOptions): EC2Client;
   control(method: string, path: string, body?: unknown): Promise<{ status: number; json: unknown }>;
   close(): Promise<void>;
+}
+
+export interface ClientOptions {
+  region?: string;
+  maxAttempts?: number;
 }
 
 export async function startTestEmulator(options: Ec2EmulatorOptions = {}): Promise<TestEmulator> {
   const emulator = await startEc2Emulator({ delays: FAST_DELAYS, log: () => {}, ...options });
   const clients: EC2Client[] = [];
-  const client = (region = 'us-east-1') => {
+  const client = (options: string | ClientOptions = {}) => {
+    const { region = 'us-east-1', maxAttempts = 1 } =
+      typeof options === 'string' ? { region: options } : options;
     const created = new EC2Client({
       endpoint: emulator.url,
       region,
       credentials: { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'secret' },
-      maxAttempts: 1,
+      maxAttempts,
     });
     clients.push(created);
     return created;

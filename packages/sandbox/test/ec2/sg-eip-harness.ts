@@ -1,51 +1,16 @@
-import { EC2Client } from '@aws-sdk/client-ec2';
 import { ID_KINDS, newId } from '../../src/ec2/ids';
 import { subnets, vpcs } from '../../src/ec2/model';
-import { type Ec2Emulator, type Ec2EmulatorOptions, startEc2Emulator } from '../../src/ec2/server';
+import type { Ec2EmulatorOptions } from '../../src/ec2/server';
+import { failure, startTestEmulator, type TestEmulator } from './harness';
 
-/** An emulator on a free loopback port and an SDK client pointed at it (no retries by default). */
-export interface Harness {
-  emulator: Ec2Emulator;
-  ec2: EC2Client;
-  client(options?: { region?: string; maxAttempts?: number }): EC2Client;
-  control(method: string, path: string, body?: unknown): Promise<{ status: number; json: unknown }>;
-  close(): Promise<void>;
-}
+/** The security-group and address tests' emulator: ./harness's, with instant instance transitions. */
+export type Harness = TestEmulator;
 
-export async function startHarness(options: Ec2EmulatorOptions = {}): Promise<Harness> {
-  const emulator = await startEc2Emulator({
+export function startHarness(options: Ec2EmulatorOptions = {}): Promise<Harness> {
+  return startTestEmulator({
     delays: { instancePending: 0, instanceStopping: 0, instanceShuttingDown: 0 },
     ...options,
   });
-  const clients: EC2Client[] = [];
-  const client = (opts: { region?: string; maxAttempts?: number } = {}) => {
-    const created = new EC2Client({
-      endpoint: emulator.url,
-      region: opts.region ?? 'us-east-1',
-      credentials: { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'secret' },
-      maxAttempts: opts.maxAttempts ?? 1,
-    });
-    clients.push(created);
-    return created;
-  };
-  const ec2 = client();
-  return {
-    emulator,
-    ec2,
-    client,
-    async control(method, path, body) {
-      const response = await fetch(`${emulator.url}${path}`, {
-        method,
-        headers: body === undefined ? {} : { 'content-type': 'application/json' },
-        body: body === undefined ? undefined : JSON.stringify(body),
-      });
-      return { status: response.status, json: await response.json() };
-    },
-    async close() {
-      for (const c of clients) c.destroy();
-      await emulator.close();
-    },
-  };
 }
 
 /** The EC2 error code an SDK call failed with (fails the test when the call succeeded). */
@@ -58,17 +23,8 @@ export async function errorCode(call: Promise<unknown>): Promise<string> {
   throw new Error('expected the call to fail');
 }
 
-export async function errorOf(
-  call: Promise<unknown>,
-): Promise<{ code: string; status: number | undefined; message: string }> {
-  try {
-    await call;
-  } catch (error) {
-    const e = error as { name: string; message: string; $metadata?: { httpStatusCode?: number } };
-    return { code: e.name, status: e.$metadata?.httpStatusCode, message: e.message };
-  }
-  throw new Error('expected the call to fail');
-}
+/** The code, HTTP status and message an SDK call failed with. */
+export const errorOf = failure;
 
 /**
  * A non-default VPC with one subnet, put straight into the store: the security-group and
