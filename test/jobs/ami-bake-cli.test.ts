@@ -2,14 +2,13 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { main } from '@ec2ops/sandbox/cli/main';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { type BakeHarness, startBakeHarness } from '../../packages/functions/test/jobs/ami-bake-harness';
+import { CliSession } from '../support/cli-session';
 
 let h: BakeHarness;
 let dir: string;
-let out = '';
-let err = '';
-const savedEnv = { ...process.env };
+const cli = new CliSession();
 
 beforeAll(async () => {
   h = await startBakeHarness();
@@ -19,30 +18,8 @@ afterAll(async () => {
   await h?.close();
   await rm(dir, { recursive: true, force: true });
 });
-beforeEach(() => {
-  out = '';
-  err = '';
-  vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => {
-    out += String(chunk);
-    return true;
-  });
-  vi.spyOn(process.stderr, 'write').mockImplementation((chunk) => {
-    err += String(chunk);
-    return true;
-  });
-  for (const name of ['AWS_ENDPOINT_URL', 'AWS_PROFILE', 'AWS_WEB_IDENTITY_TOKEN_FILE', 'SLACK_BOT_TOKEN'])
-    delete process.env[name];
-  process.env.AWS_ENDPOINT_URL_EC2 = h.emulator.url;
-  process.env.AWS_ACCESS_KEY_ID = 'AKIDTEST';
-  process.env.AWS_SECRET_ACCESS_KEY = 'secret';
-  process.env.AWS_REGION = 'us-east-1';
-  process.exitCode = undefined;
-});
-afterEach(() => {
-  vi.restoreAllMocks();
-  process.env = { ...savedEnv };
-  process.exitCode = undefined;
-});
+beforeEach(() => cli.begin(h.emulator.url));
+afterEach(() => cli.end());
 
 async function config(content: object): Promise<string> {
   const file = join(dir, `stage-${Math.random().toString(36).slice(2)}.json`);
@@ -57,7 +34,7 @@ describe('ec2ops job run ami-bake', () => {
     expect(
       await main(['job', 'run', 'ami-bake', '--dry-run', '--now', now, '--region', 'us-east-1', '--json']),
     ).toBe(0);
-    const planned = JSON.parse(out) as {
+    const planned = JSON.parse(cli.out) as {
       dryRun: boolean;
       lines: { id: string; action: string; status: string }[];
     };
@@ -65,9 +42,9 @@ describe('ec2ops job run ami-bake', () => {
     expect(planned.lines.find((l) => l.id === source)).toMatchObject({ action: 'bake', status: 'planned' });
     expect(await h.imagesOf(source)).toEqual([]);
 
-    out = '';
+    cli.out = '';
     expect(await main(['job', 'run', 'ami-bake', '--apply', '--now', now, '--json'])).toBe(0);
-    const applied = JSON.parse(out) as { lines: { id: string; action: string; status: string }[] };
+    const applied = JSON.parse(cli.out) as { lines: { id: string; action: string; status: string }[] };
     expect(applied.lines.find((l) => l.id === source)).toMatchObject({ action: 'bake', status: 'done' });
     expect((await h.imagesOf(source)).length).toBe(1);
   });
@@ -78,7 +55,7 @@ describe('ec2ops job run ami-bake', () => {
     expect(
       await main(['job', 'run', 'ami-bake', '--apply', '--config', file, '--region', 'eu-west-3', '--json']),
     ).toBe(1);
-    const report = JSON.parse(out) as { regionFailures: { region: string; message: string }[] };
+    const report = JSON.parse(cli.out) as { regionFailures: { region: string; message: string }[] };
     expect(report.regionFailures[0]).toMatchObject({ region: 'eu-west-3' });
     expect(report.regionFailures[0]!.message).toMatch(
       /eu-west-3 is not one of the stage's regions \(us-east-1\)/,
@@ -97,10 +74,10 @@ describe('ec2ops job run ami-bake', () => {
       ],
     ];
     for (const [bad, message] of cases) {
-      err = '';
+      cli.err = '';
       const file = await config({ stage: 'dev', production: true, regions: ['us-east-1'], ...bad });
       expect(await main(['job', 'run', 'ami-bake', '--apply', '--config', file])).toBe(1);
-      expect(err).toMatch(message);
+      expect(cli.err).toMatch(message);
     }
     expect(await h.imagesOf(source)).toEqual([]);
   });

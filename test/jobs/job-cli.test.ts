@@ -3,43 +3,24 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { main } from '@ec2ops/sandbox/cli/main';
 import { startSlackEmulator } from '@ec2ops/sandbox/slack/emulator';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { CliSession } from '../support/cli-session';
 import { ago, allocateAddress, DAY, type EipWorld, remaining, startWorld } from './eip-fixtures';
 
 const M = { 'ec2ops:managed': 'true' };
 
 let world: EipWorld;
 let dir: string;
-let out: string;
-let err: string;
-const savedEnv = { ...process.env };
+const cli = new CliSession();
 
 beforeEach(async () => {
   world = await startWorld();
   dir = await mkdtemp(join(tmpdir(), 'ec2ops-job-cli-'));
-  out = '';
-  err = '';
-  vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => {
-    out += String(chunk);
-    return true;
-  });
-  vi.spyOn(process.stderr, 'write').mockImplementation((chunk) => {
-    err += String(chunk);
-    return true;
-  });
-  for (const name of ['AWS_ENDPOINT_URL', 'AWS_PROFILE', 'AWS_WEB_IDENTITY_TOKEN_FILE', 'SLACK_BOT_TOKEN'])
-    delete process.env[name];
-  process.env.AWS_ENDPOINT_URL_EC2 = world.emulator.url;
-  process.env.AWS_ACCESS_KEY_ID = 'AKIDTEST';
-  process.env.AWS_SECRET_ACCESS_KEY = 'secret';
-  process.env.AWS_REGION = 'us-east-1';
-  process.exitCode = undefined;
+  cli.begin(world.emulator.url);
 });
 
 afterEach(async () => {
-  vi.restoreAllMocks();
-  process.env = { ...savedEnv };
-  process.exitCode = undefined;
+  cli.end();
   await world.close();
   await rm(dir, { recursive: true, force: true });
 });
@@ -62,8 +43,8 @@ describe('ec2ops job run', () => {
     const before = await seed();
     const code = await main(['job', 'run', 'eip-cleanup', '--now', '2026-11-23T15:00:00Z']);
     expect(code).toBe(0);
-    expect(out).toContain('dry run');
-    expect(out).toMatch(/would release 1/);
+    expect(cli.out).toContain('dry run');
+    expect(cli.out).toMatch(/would release 1/);
     expect(await remaining(world.ec2('us-east-1'))).toEqual(before);
   });
 
@@ -79,7 +60,7 @@ describe('ec2ops job run', () => {
       '--json',
     ]);
     expect(code).toBe(0);
-    const report = JSON.parse(out);
+    const report = JSON.parse(cli.out);
     expect(report).toMatchObject({
       job: 'eip-cleanup',
       dryRun: false,
@@ -124,7 +105,7 @@ describe('ec2ops job run', () => {
   ])('refuses %j with a clear message and releases nothing', async (argv, message) => {
     const before = await seed();
     expect(await main(argv)).not.toBe(0);
-    expect(err).toContain(message);
+    expect(cli.err).toContain(message);
     expect(await remaining(world.ec2('us-east-1'))).toEqual(before);
   });
 
@@ -140,13 +121,13 @@ describe('ec2ops job run', () => {
     const before = await seed();
     const file = await configFile(content);
     expect(await main(['job', 'run', 'eip-cleanup', '--apply', '--config', file])).toBe(1);
-    expect(err).toContain(message);
+    expect(cli.err).toContain(message);
     expect(await remaining(world.ec2('us-east-1'))).toEqual(before);
   });
 
   it('refuses a missing config file', async () => {
     expect(await main(['job', 'run', 'eip-cleanup', '--config', join(dir, 'nope.json')])).toBe(1);
-    expect(err).toContain('cannot read the config file');
+    expect(cli.err).toContain('cannot read the config file');
   });
 
   it('says clearly when a job is not implemented yet', async () => {
@@ -155,7 +136,7 @@ describe('ec2ops job run', () => {
     delete JOB_IMPLEMENTATIONS['port-sweep'];
     try {
       expect(await main(['job', 'run', 'port-sweep'])).toBe(1);
-      expect(err).toContain('The port-sweep job is not implemented yet.');
+      expect(cli.err).toContain('The port-sweep job is not implemented yet.');
     } finally {
       if (saved) JOB_IMPLEMENTATIONS['port-sweep'] = saved;
     }
@@ -182,10 +163,10 @@ describe('ec2ops job run', () => {
         '--json',
       ]);
       expect(code).toBe(0);
-      expect(err).toContain(
+      expect(cli.err).toContain(
         `using the sandbox's EC2 at ${world.emulator.url} with dummy credentials, and its Slack`,
       );
-      expect(JSON.parse(out).counts.planned).toBe(2);
+      expect(JSON.parse(cli.out).counts.planned).toBe(2);
       expect(await remaining(world.ec2('us-east-1'))).toEqual(before);
       expect(JSON.stringify(slack.workspace.messages('C0EC2OPS'))).toContain('would release 1');
     } finally {

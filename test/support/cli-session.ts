@@ -1,0 +1,40 @@
+import { vi } from 'vitest';
+
+/** Variables that would make `job run` look past AWS_ENDPOINT_URL_EC2 or post to a real Slack. */
+const CLEARED = ['AWS_ENDPOINT_URL', 'AWS_PROFILE', 'AWS_WEB_IDENTITY_TOKEN_FILE', 'SLACK_BOT_TOKEN'];
+
+/**
+ * `ec2ops` run in process (its `main`) as from a shell whose standard AWS environment names an
+ * EC2 endpoint: `begin` captures stdout and stderr into `out` and `err` and sets the
+ * environment; `end` restores output, environment and exit code. One session per test.
+ */
+export class CliSession {
+  out = '';
+  err = '';
+  private readonly savedEnv = { ...process.env };
+
+  begin(ec2Endpoint: string): void {
+    this.out = '';
+    this.err = '';
+    vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => {
+      this.out += String(chunk);
+      return true;
+    });
+    vi.spyOn(process.stderr, 'write').mockImplementation((chunk) => {
+      this.err += String(chunk);
+      return true;
+    });
+    for (const name of CLEARED) delete process.env[name];
+    process.env.AWS_ENDPOINT_URL_EC2 = ec2Endpoint;
+    process.env.AWS_ACCESS_KEY_ID = 'AKIDTEST';
+    process.env.AWS_SECRET_ACCESS_KEY = 'secret';
+    process.env.AWS_REGION = 'us-east-1';
+    process.exitCode = undefined;
+  }
+
+  end(): void {
+    vi.restoreAllMocks();
+    process.env = { ...this.savedEnv };
+    process.exitCode = undefined;
+  }
+}
