@@ -23,7 +23,7 @@ import { listen } from './listen';
 import { installProcessClock, realNow } from './process-clock';
 import { LocalScheduler } from './scheduler';
 import { seedAccount } from './seed-account';
-import { loadStageConfig, openStateDir, writeEndpoints } from './state-dir';
+import { loadStageConfig, openStateDir, unreadableState, writeEndpoints } from './state-dir';
 
 export const DEFAULT_PORT = 3000;
 const COMMAND_QUEUE = 'ec2ops-commands';
@@ -109,6 +109,8 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       accountId: ACCOUNT_ID,
       ...(options.delays ? { delays: options.delays } : {}),
       log,
+    }).catch((error: unknown) => {
+      throw unreadableState(state.ec2File, error);
     });
     cleanup.push(() => ec2.close());
 

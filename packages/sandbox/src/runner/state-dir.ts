@@ -1,6 +1,7 @@
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseStageConfig, type StageConfig, type StageConfigInput } from '@ec2ops/core/config/schema';
+import { InputError } from '@ec2ops/core/errors';
 import type { Endpoints } from '../console/types';
 
 /**
@@ -31,6 +32,18 @@ export function openStateDir(dir: string): StateDir {
   };
 }
 
+/** A state file the sandbox cannot use: say which, and how to start over. */
+export function unreadableState(file: string, cause: unknown): InputError {
+  return new InputError(
+    'sandbox.state',
+    `Cannot use ${file}: ${(cause as Error)?.message ?? String(cause)}`,
+    {
+      cause,
+      hint: 'Fix or remove that file, or start over with a new state directory (--state DIR, or delete .sandbox/).',
+    },
+  );
+}
+
 function writeAtomically(file: string, text: string): void {
   const temp = `${file}.${process.pid}.tmp`;
   writeFileSync(temp, text);
@@ -43,7 +56,12 @@ export function loadStageConfig(
   initial: StageConfigInput,
 ): { input: StageConfigInput; config: StageConfig } {
   if (!existsSync(state.stageFile)) writeAtomically(state.stageFile, `${JSON.stringify(initial, null, 2)}\n`);
-  const input = JSON.parse(readFileSync(state.stageFile, 'utf8')) as StageConfigInput;
+  let input: StageConfigInput;
+  try {
+    input = JSON.parse(readFileSync(state.stageFile, 'utf8')) as StageConfigInput;
+  } catch (error) {
+    throw unreadableState(state.stageFile, error);
+  }
   return { input, config: parseStageConfig(input) };
 }
 
