@@ -1,25 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import '../../src/ec2/actions';
 import { isEc2ApiError } from '../../src/ec2/errors';
+import { seededRandom } from '../../src/ec2/faults';
 import { images, instances } from '../../src/ec2/model';
 import { parseQuery } from '../../src/ec2/query';
 import { invoke, listActions } from '../../src/ec2/registry';
 import { Ec2Store } from '../../src/ec2/store';
-
-/**
- * Every action, fed seeded random parameters (real names, odd values, odd shapes), either
- * answers or refuses with an EC2 error: no exception of any other kind ever escapes a handler.
- */
-function prng(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const NAMES = [
   'InstanceId',
@@ -96,9 +82,13 @@ const SUFFIXES = [
   '.x',
 ];
 
+/**
+ * Every action, fed seeded random parameters (real names, odd values, odd shapes), either
+ * answers or refuses with an EC2 error: no exception of any other kind ever escapes a handler.
+ */
 describe('robustness', () => {
   it('answers or refuses every action for 10,000 random requests, never crashing', () => {
-    const random = prng(20241212);
+    const random = seededRandom(20241212);
     const store = new Ec2Store({ delays: { instancePending: 0 } });
     const state = store.region('us-east-1');
     const imageId = [...images.in(state).keys()][0]!;
