@@ -25,6 +25,11 @@ export function jobImplementation(name: JobName): JobImplementation {
 
 const REGION = /^[a-z]{2}(-[a-z]+)+-\d$/;
 
+/** The shape of an AWS region name (eu-west-1, us-gov-west-1), as the stage config checks it. */
+export function isRegionName(text: string): boolean {
+  return REGION.test(text);
+}
+
 /** Lines kept in the log event; the full list is in the returned report. */
 const LOGGED_LINES = 500;
 
@@ -37,7 +42,7 @@ export async function runJob(name: JobName, deps: RunJobDeps): Promise<JobReport
   const job = jobImplementation(name);
   const log = (deps.log ?? pino({ level: 'silent' })).child({ job: name, stage: deps.config.stage });
   const regions = deps.regions?.length ? deps.regions : deps.config.regions;
-  const badRegion = regions.find((r) => !REGION.test(r));
+  const badRegion = regions.find((r) => !isRegionName(r));
   if (badRegion) throw new InputError('job.region', `"${badRegion}" is not an AWS region such as eu-west-1`);
   const concurrency = deps.concurrency ?? 3;
   const startedAt = new Date();

@@ -7,7 +7,7 @@ import { parseInstant } from '@ec2ops/core/jobs/instant';
 import { renderReportText, reportHasFailures } from '@ec2ops/core/jobs/report';
 import { isJobName, JOB_NAMES, type JobName } from '@ec2ops/core/jobs/types';
 import { ec2ClientsByRegion } from '@ec2ops/functions/jobs/ec2-clients';
-import { jobImplementation, runJob } from '@ec2ops/functions/jobs/run';
+import { isRegionName, jobImplementation, runJob } from '@ec2ops/functions/jobs/run';
 import { createSlackNotifier } from '@ec2ops/functions/jobs/slack-notifier';
 import type { Command } from 'commander';
 import pino from 'pino';
@@ -23,8 +23,6 @@ export interface JobRunOptions {
   json?: boolean;
   state?: string;
 }
-
-const REGION = /^[a-z]{2}(-[a-z]+)+-\d$/;
 
 async function loadConfig(file: string | undefined): Promise<StageConfig> {
   if (!file) return parseStageConfig(SANDBOX_STAGE);
@@ -117,7 +115,7 @@ export async function jobRun(
     }
     now = new Date(ms);
   }
-  const badRegion = options.region?.find((r) => !REGION.test(r));
+  const badRegion = options.region?.find((r) => !isRegionName(r));
   if (badRegion)
     throw new InputError('cli.region', `--region "${badRegion}" is not an AWS region such as eu-west-1`);
   const config = await loadConfig(options.config);
@@ -126,7 +124,7 @@ export async function jobRun(
   const dryRun = effectiveDryRun(settings, options.apply ? 'apply' : options.dryRun ? 'dry-run' : undefined);
   const regions = options.region?.length
     ? options.region
-    : !options.config && env.AWS_REGION && REGION.test(env.AWS_REGION)
+    : !options.config && env.AWS_REGION && isRegionName(env.AWS_REGION)
       ? [env.AWS_REGION]
       : config.regions;
 
