@@ -158,6 +158,25 @@ async function readRegion(
   return { instances, images, groups, rules, addresses };
 }
 
+/**
+ * The account view, read again when EC2 changed or a second has passed (time left moves on),
+ * so a burst of change notices from many browser tabs costs one read.
+ */
+export function cachedAccountView(
+  o: AccountViewOptions,
+  changes: () => number,
+  realNow: () => number,
+): () => Promise<AccountView> {
+  let cache: { at: number; changes: number; view: Promise<AccountView> } | undefined;
+  return () => {
+    const now = realNow();
+    if (!cache || cache.changes !== changes() || now - cache.at > 1000) {
+      cache = { at: now, changes: changes(), view: readAccountView(o) };
+    }
+    return cache.view;
+  };
+}
+
 export async function readAccountView(o: AccountViewOptions): Promise<AccountView> {
   const view: AccountView = {
     regions: o.regions,

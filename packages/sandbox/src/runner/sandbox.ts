@@ -1,28 +1,27 @@
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import { EC2Client } from '@aws-sdk/client-ec2';
-import { resolveJobSettings } from '@ec2ops/core/config/jobs';
 import { SANDBOX_STAGE } from '@ec2ops/core/config/sandbox-stage';
-import { JOB_DEFINITIONS } from '@ec2ops/core/jobs/catalog';
-import type { AccountView, ConsoleSnapshot, Endpoints } from '../console/types';
+import type { ConsoleSnapshot, Endpoints } from '../console/types';
 import { Clock } from '../ec2/clock';
 import { startEc2Emulator } from '../ec2/server';
 import type { Delays } from '../ec2/store';
-import { functionUrlListener, invocationContext } from '../lambda/function-url';
+import { functionUrlListener } from '../lambda/function-url';
 import { DEV_SIGNING_SECRET } from '../slack/dev-secret';
 import { createSlackEmulator } from '../slack/emulator';
 import type { SlackWorkspace } from '../slack/workspace';
 import { createSqsHandler } from '../sqs/api';
 import { SqsHub } from '../sqs/emulator';
-import { readAccountView } from './account-view';
+import { cachedAccountView } from './account-view';
 import { buildConsoleAssets } from './assets';
 import { ConsoleBackend } from './console-backend';
 import { createConsoleRoutes } from './console-routes';
+import { ec2Clients } from './ec2-clients';
+import { createFront } from './front';
 import { applyEnvironment, handlerEnvironment } from './handler-env';
-import { importHandlers, jobOutcome } from './handlers';
+import { importHandlers } from './handlers';
+import { invokeJob, scheduledJobs } from './jobs';
 import { listen } from './listen';
 import { installProcessClock, realNow } from './process-clock';
 import { LocalScheduler } from './scheduler';
-import { seedAccount } from './seed-account';
+import { seedWithoutDelays } from './seed-account';
 import { loadStageConfig, openStateDir, unreadableState, writeEndpoints } from './state-dir';
 
 export const DEFAULT_PORT = 3000;
@@ -132,22 +131,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     cleanup.push(() => sqs.close());
     const sqsEndpoint = createSqsHandler(sqs.service, { closed: () => sqs.isClosed });
 
-    // The sandbox port answers before the handlers are loaded; requests wait for them.
-    let route: (req: IncomingMessage, res: ServerResponse) => Promise<boolean> = async () => false;
-    const server = createServer((req, res) => {
-      route(req, res)
-        .then((handled) => {
-          if (!handled && !res.headersSent) {
-            res.writeHead(404, { 'content-type': 'application/json' });
-            res.end(JSON.stringify({ error: `nothing here: ${req.method} ${req.url}` }));
-          }
-        })
-        .catch((error: unknown) => {
-          log(`sandbox: ${req.method} ${req.url} failed: ${(error as Error)?.stack ?? String(error)}`);
-          if (!res.headersSent) res.writeHead(500, { 'content-type': 'application/json' });
-          res.end(JSON.stringify({ error: 'internal error' }));
-        });
-    });
+    const { server, setRoute } = createFront(log);
     const listening = await listen(server, options.port ?? DEFAULT_PORT, host, !options.portIsExplicit);
     cleanup.push(
       () =>
@@ -186,8 +170,8 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
         }),
       ),
     );
-    const jobNames = JOB_DEFINITIONS.map((j) => j.name);
-    const handlers = await importHandlers(jobNames);
+    const jobs = scheduledJobs(config);
+    const handlers = await importHandlers(jobs.map((j) => j.name));
     const slackFunction = functionUrlListener(handlers.slack, { functionName: 'ec2ops-slack' });
     sqs.consume(COMMAND_QUEUE, handlers.worker, {
       batchSize: 5,
@@ -195,38 +179,18 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       functionName: 'ec2ops-worker',
     });
 
-    const ec2Clients = new Map<string, EC2Client>();
-    const ec2For = (r: string) => {
-      let client = ec2Clients.get(r);
-      if (!client) {
-        client = new EC2Client({ region: r, endpoint: ec2.url, maxAttempts: 1 });
-        ec2Clients.set(r, client);
-      }
-      return client;
-    };
-    cleanup.push(() => {
-      for (const client of ec2Clients.values()) client.destroy();
-    });
+    const clients = ec2Clients(ec2.url);
+    cleanup.push(() => clients.destroy());
 
-    let seeded = false;
-    if (state.isNew && options.seed !== false) {
-      // Seeding waits for instances and images; with zero delays it does not wait at all.
-      const delays = { ...ec2.store.delays };
-      for (const key of Object.keys(ec2.store.delays) as (keyof Delays)[]) {
-        if (key !== 'terminatedRetention') ec2.store.delays[key] = 0;
-      }
-      try {
-        await seedAccount({
-          ec2: ec2For,
-          regions: config.regions,
-          tagPrefix: config.tagPrefix,
-          now: () => clock.now(),
-          accessGroupTags: config.access.groups.tags,
-        });
-      } finally {
-        Object.assign(ec2.store.delays, delays);
-      }
-      seeded = true;
+    const seeded = state.isNew && options.seed !== false;
+    if (seeded) {
+      await seedWithoutDelays(ec2.store, {
+        ec2: clients.forRegion,
+        regions: config.regions,
+        tagPrefix: config.tagPrefix,
+        now: () => clock.now(),
+        accessGroupTags: config.access.groups.tags,
+      });
     }
 
     const changes = new Set<() => void>();
@@ -235,23 +199,8 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     };
     const scheduler = new LocalScheduler({
       now: () => clock.now(),
-      jobs: JOB_DEFINITIONS.map((job) => {
-        const settings = resolveJobSettings(config, job.name);
-        return {
-          name: job.name,
-          description: job.description,
-          expression: settings.schedule,
-          timeZone: settings.timeZone,
-          enabled: settings.enabled,
-          configDryRun: settings.dryRun,
-        };
-      }),
-      invoke: async (job, input) => {
-        const handler = handlers.jobs[job];
-        if (!handler) throw new Error(`no handler for ${job}`);
-        const result = await handler(input, invocationContext(`ec2ops-${job}`, 300_000));
-        return jobOutcome(result, input.dryRun ?? true);
-      },
+      jobs,
+      invoke: invokeJob(handlers),
       onChange: changed,
       log,
     });
@@ -264,25 +213,18 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       await scheduler.idle();
     });
 
-    let accountCache: { at: number; changes: number; view: Promise<AccountView> } | undefined;
-    const account = () => {
-      const now = realNow();
-      if (!accountCache || accountCache.changes !== ec2.store.changes || now - accountCache.at > 1000) {
-        accountCache = {
-          at: now,
-          changes: ec2.store.changes,
-          view: readAccountView({
-            regions: config.regions,
-            ec2: ec2For,
-            tagPrefix: config.tagPrefix,
-            now: () => clock.now(),
-            ipv4PricePerHour: config.eip.pricePerHour,
-            accessGroups: config.access.groups,
-          }),
-        };
-      }
-      return accountCache.view;
-    };
+    const account = cachedAccountView(
+      {
+        regions: config.regions,
+        ec2: clients.forRegion,
+        tagPrefix: config.tagPrefix,
+        now: () => clock.now(),
+        ipv4PricePerHour: config.eip.pricePerHour,
+        accessGroups: config.access.groups,
+      },
+      () => ec2.store.changes,
+      realNow,
+    );
 
     const advanceClock = async (ms: number) => {
       clock.advance(ms);
@@ -324,7 +266,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     });
     cleanup.push(() => consoleRoutes.close());
 
-    route = async (req, res) => {
+    setRoute(async (req, res) => {
       if (await sqsEndpoint(req, res)) return true;
       const path = (req.url ?? '/').split('?')[0];
       if (path === '/slack/events') {
@@ -334,7 +276,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       }
       if (await consoleRoutes.handle(req, res)) return true;
       return slack.handle(req, res);
-    };
+    });
 
     writeEndpoints(state, endpoints);
     const sandbox: Sandbox = {

@@ -12,6 +12,7 @@ import {
   type Tag,
   TerminateInstancesCommand,
 } from '@aws-sdk/client-ec2';
+import type { Delays, Ec2Store } from '../ec2/store';
 
 /**
  * A believable account for a first start, created through the EC2 API like any client would:
@@ -57,6 +58,22 @@ async function publicImage(ec2: EC2Client, namePrefix: string): Promise<string> 
   const image = (Images ?? []).find((i) => i.Name?.startsWith(namePrefix));
   if (!image?.ImageId) throw new Error(`seeding: no public image named ${namePrefix}…`);
   return image.ImageId;
+}
+
+/**
+ * Seeds with the emulator's transition delays at zero, so waiting for instances and images to be
+ * ready costs nothing, and puts the delays back afterwards.
+ */
+export async function seedWithoutDelays(store: Ec2Store, o: SeedOptions): Promise<SeedSummary> {
+  const delays = { ...store.delays };
+  for (const key of Object.keys(store.delays) as (keyof Delays)[]) {
+    if (key !== 'terminatedRetention') store.delays[key] = 0;
+  }
+  try {
+    return await seedAccount(o);
+  } finally {
+    Object.assign(store.delays, delays);
+  }
 }
 
 export async function seedAccount(o: SeedOptions): Promise<SeedSummary> {
