@@ -84,6 +84,17 @@ export async function runMessage(deps: WorkerDeps, body: string, attempt: number
   }
 }
 
+/** Who asked, for what, where: the audit fields every record about a request carries. */
+function whoWhatWhere(request: CommandRequest) {
+  return {
+    user: request.user.id,
+    role: request.user.role,
+    command: request.command,
+    text: request.text,
+    channel: request.channel.id,
+  };
+}
+
 async function runCommand(deps: WorkerDeps, request: CommandRequest, attempt: number): Promise<Outcome> {
   const started = deps.clock.now();
   const logger = deps.logger.child({
@@ -98,11 +109,7 @@ async function runCommand(deps: WorkerDeps, request: CommandRequest, attempt: nu
       requestId: request.id,
       at: deps.clock.now(),
       stage: deps.config.stage,
-      user: request.user.id,
-      role: request.user.role,
-      command: request.command,
-      text: request.text,
-      channel: request.channel.id,
+      ...whoWhatWhere(request),
       result,
       code: error === undefined ? undefined : errorCode(error),
       durationMs: deps.clock.now().getTime() - started.getTime(),
@@ -212,11 +219,7 @@ async function requestApproval(deps: WorkerDeps, request: CommandRequest, reason
     requestId: request.id,
     at: now,
     stage: deps.config.stage,
-    user: request.user.id,
-    role: request.user.role,
-    command: request.command,
-    text: request.text,
-    channel: request.channel.id,
+    ...whoWhatWhere(request),
     reason,
   });
 }
