@@ -38,6 +38,12 @@ export const QUEUE_VISIBILITY_SECONDS = 6 * SIZES.worker.timeoutSeconds;
 /** Commands taken from the queue per worker invocation; failures are reported per message. */
 export const WORKER_BATCH_SIZE = 5;
 
+/**
+ * Worker invocations SQS runs at once: bounds the EC2 call rate (EC2 throttles per account)
+ * while a burst of commands waits in the queue instead of failing.
+ */
+export const WORKER_MAX_CONCURRENCY = 5;
+
 /** Deliveries of one command before it goes to the dead-letter queue. */
 export const COMMAND_MAX_RECEIVES = 3;
 

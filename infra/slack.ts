@@ -1,4 +1,10 @@
-import { COMMAND_MAX_RECEIVES, HANDLERS, SIZES, WORKER_BATCH_SIZE } from './functions';
+import {
+  COMMAND_MAX_RECEIVES,
+  HANDLERS,
+  SIZES,
+  WORKER_BATCH_SIZE,
+  WORKER_MAX_CONCURRENCY,
+} from './functions';
 import { attachEc2Policy } from './iam';
 import { commandQueue } from './queue';
 import { slackBotToken, slackSigningSecret } from './secrets';
@@ -61,4 +67,5 @@ attachEc2Policy('worker', workerFunction);
 
 commandQueue.subscribe(workerFunction.arn, {
   batch: { size: WORKER_BATCH_SIZE, window: '0 seconds', partialResponses: true },
+  transform: { eventSourceMapping: { scalingConfig: { maximumConcurrency: WORKER_MAX_CONCURRENCY } } },
 });

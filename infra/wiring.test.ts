@@ -4,7 +4,12 @@ import { stagePolicies } from '@ec2ops/core/iam/ec2ops';
 import type { PolicyDocument } from '@ec2ops/core/iam/policy';
 import { JOB_DEFINITIONS } from '@ec2ops/core/jobs/catalog';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { COMMAND_MAX_RECEIVES, HANDLERS, QUEUE_VISIBILITY_SECONDS } from './functions';
+import {
+  COMMAND_MAX_RECEIVES,
+  HANDLERS,
+  QUEUE_VISIBILITY_SECONDS,
+  WORKER_MAX_CONCURRENCY,
+} from './functions';
 import { loadStage } from './stages';
 
 /**
@@ -170,6 +175,9 @@ describe('what sst deploy creates for a stage', () => {
     expect(subscription.name).toBe('Commands');
     expect(subscription.args.subscriber).toMatch(/:function:Worker$/);
     expect(subscription.args.batch).toMatchObject({ partialResponses: true, window: '0 seconds' });
+    expect(subscription.args.transform).toEqual({
+      eventSourceMapping: { scalingConfig: { maximumConcurrency: WORKER_MAX_CONCURRENCY } },
+    });
     const queue = created.find((c) => c.kind === 'Queue' && c.name === 'Commands')!;
     expect(queue.args.visibilityTimeout).toBe(`${QUEUE_VISIBILITY_SECONDS} seconds`);
     expect(queue.args.dlq).toEqual({
