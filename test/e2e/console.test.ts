@@ -252,5 +252,11 @@ describe('the web console', () => {
       async () => Date.parse((await page.locator('.clock-now').getAttribute('data-now')) ?? '') - before,
     ).toBeGreaterThanOrEqual(90 * 60_000);
     expect(await page.locator('input[name="advance"]').inputValue()).toBe('');
+
+    // Requests are signed and checked in sandbox time, so commands still work a day later.
+    await page.locator('button[data-channel="ec2ops"]').click();
+    const before2 = await messages().filter({ hasText: 'ec2ops commands' }).count();
+    await send('/ec2 help');
+    await poll(() => messages().filter({ hasText: 'ec2ops commands' }).count()).toBe(before2 + 1);
   });
 });
