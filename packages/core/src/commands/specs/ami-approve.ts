@@ -1,23 +1,26 @@
-import type { CommandSpec } from '../types';
+import type { ArgSpec, CommandSpec } from '../types';
 
 /** `ami-` and 8 or 17 hex digits, as EC2 writes image ids. */
 export const IMAGE_ID = /^ami-([0-9a-f]{8}|[0-9a-f]{17})$/;
 export const IMAGE_ID_HELP = 'an image id such as ami-0123456789abcdef0';
 
+/** The image an `ami approve|revoke` command acts on, by id. */
+export function imageArg(description: string): ArgSpec {
+  return {
+    name: 'image',
+    type: 'string',
+    required: true,
+    pattern: IMAGE_ID,
+    patternHelp: IMAGE_ID_HELP,
+    placeholder: 'image-id',
+    description,
+  };
+}
+
 export const amiApprove: CommandSpec = {
   name: 'ami approve',
   summary: 'Approve an image: /ec2 launch may use it',
-  args: [
-    {
-      name: 'image',
-      type: 'string',
-      required: true,
-      pattern: IMAGE_ID,
-      patternHelp: IMAGE_ID_HELP,
-      placeholder: 'image-id',
-      description: 'the image to approve',
-    },
-  ],
+  args: [imageArg('the image to approve')],
   examples: ['ami approve ami-0123456789abcdef0'],
   role: 'admin',
   mutates: true,

@@ -1,18 +1,10 @@
 import type { CommandSpec } from '../types';
+import { INSTANCE_ARG } from './instance-arg';
 
 export const amiBake: CommandSpec = {
   name: 'ami bake',
   summary: 'Bake an image of one instance now (same name and tags as the nightly bake)',
-  args: [
-    {
-      name: 'instance',
-      type: 'string',
-      required: true,
-      maxLength: 255,
-      placeholder: 'instance-id|Name',
-      description: 'the instance to image: its id, or its Name tag',
-    },
-  ],
+  args: [{ ...INSTANCE_ARG, description: 'the instance to image: its id, or its Name tag' }],
   examples: ['ami bake i-0123456789abcdef0', 'ami bake builder'],
   role: 'operator',
   mutates: true,
