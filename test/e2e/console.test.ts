@@ -62,7 +62,11 @@ describe('the web console', () => {
   it('shows the seeded account: instances, approved images, on-request rules and Elastic IPs', async () => {
     const account = page.locator('.account');
     await poll(() => account.locator('tr[data-id^="i-"]').count()).toBeGreaterThanOrEqual(5);
-    await poll(() => account.locator('tr[data-id^="ami-"]').count()).toBe(3);
+    await poll(() => account.locator('tr[data-id^="ami-"]').filter({ hasText: 'registered' }).count()).toBe(
+      3,
+    );
+    // The stage's launch aliases (al2023, ubuntu) in both regions.
+    await poll(() => account.locator('tr[data-id^="ami-"]').filter({ hasText: 'alias' }).count()).toBe(4);
     await poll(() => account.locator('tr.temporary').count()).toBe(1);
     await poll(() => account.locator('tr[data-id^="eipalloc-"]').count()).toBe(4);
     expect(await account.locator('tr.temporary').textContent()).toContain('tcp 22');

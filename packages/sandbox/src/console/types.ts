@@ -66,9 +66,14 @@ export interface ImageRow {
   id: string;
   name: string;
   state: string;
-  /** `baked` from an instance by ami-bake, otherwise `registered`. */
-  source: 'baked' | 'registered';
+  /**
+   * `baked` from an instance by ami-bake; `registered` in this account otherwise; `alias` for a
+   * public image that one of the stage's launch aliases currently names.
+   */
+  source: 'baked' | 'registered' | 'alias';
   sourceInstance?: string;
+  /** The launch alias naming it (approved by the stage config). */
+  alias?: string;
   approved: boolean;
   keep: boolean;
   /** Instances (not terminated) launched from it. */

@@ -20,6 +20,8 @@ export interface AccountViewOptions {
   now: () => number;
   /** US dollars per public IPv4 address-hour. */
   ipv4PricePerHour: number;
+  /** The stage's launch aliases: each names the newest image of an owner whose name matches. */
+  aliases: Record<string, { owner: string; name: string; architecture: string }>;
   /** The stage's access.groups: security groups `/ec2 open` may change, by id or by tags. */
   accessGroups: { ids: string[]; tags: Record<string, string> };
 }
@@ -102,8 +104,10 @@ async function readRegion(
       ...(img.CreationDate ? { createdAt: img.CreationDate } : {}),
     };
   });
+  images.push(...(await aliasImages(ec2, region, o.aliases, instances)));
   images.sort(
     (a, b) =>
+      Number(b.source === 'alias') - Number(a.source === 'alias') ||
       (a.sourceInstance ?? '').localeCompare(b.sourceInstance ?? '') ||
       (b.createdAt ?? '').localeCompare(a.createdAt ?? ''),
   );
@@ -175,6 +179,48 @@ export function cachedAccountView(
     }
     return cache.view;
   };
+}
+
+/** The public images the launch aliases name today (the newest match), approved by config. */
+async function aliasImages(
+  ec2: EC2Client,
+  region: string,
+  aliases: AccountViewOptions['aliases'],
+  instances: InstanceRow[],
+): Promise<ImageRow[]> {
+  const rows = await Promise.all(
+    Object.entries(aliases).map(async ([alias, a]): Promise<ImageRow | undefined> => {
+      const { Images } = await ec2.send(
+        new DescribeImagesCommand({
+          Owners: [a.owner],
+          Filters: [
+            { Name: 'name', Values: [a.name] },
+            { Name: 'architecture', Values: [a.architecture] },
+            { Name: 'state', Values: ['available'] },
+          ],
+        }),
+      );
+      const newest = [...(Images ?? [])].sort((x, y) =>
+        (y.CreationDate ?? '').localeCompare(x.CreationDate ?? ''),
+      )[0];
+      if (!newest?.ImageId) return undefined;
+      return {
+        region,
+        id: newest.ImageId,
+        name: newest.Name ?? '',
+        state: newest.State ?? 'available',
+        source: 'alias',
+        alias,
+        approved: true,
+        keep: false,
+        usedBy: instances
+          .filter((i) => i.imageId === newest.ImageId && i.state !== 'terminated')
+          .map((i) => i.id),
+        ...(newest.CreationDate ? { createdAt: newest.CreationDate } : {}),
+      };
+    }),
+  );
+  return rows.filter((row): row is ImageRow => row !== undefined);
 }
 
 export async function readAccountView(o: AccountViewOptions): Promise<AccountView> {

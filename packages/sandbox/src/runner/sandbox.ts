@@ -221,6 +221,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
         now: () => clock.now(),
         ipv4PricePerHour: config.eip.pricePerHour,
         accessGroups: config.access.groups,
+        aliases: config.launch.images.aliases,
       },
       () => ec2.store.changes,
       realNow,

@@ -28,6 +28,7 @@ const read = () =>
     now: () => clock.now(),
     ipv4PricePerHour: 0.005,
     accessGroups: { ids: [], tags: accessGroupTags },
+    aliases: { al2023: { owner: 'amazon', name: 'al2023-ami-2023.*-kernel-6.1-*', architecture: 'x86_64' } },
   });
 
 beforeAll(async () => {
@@ -54,10 +55,21 @@ afterAll(async () => {
 
 describe('the seeded sandbox account, as the console reads it', () => {
   it('has approved images, in use by the instances launched from them', () => {
-    const approved = view.images.filter((i) => i.approved);
+    const approved = view.images.filter((i) => i.approved && i.source === 'registered');
     expect(approved.map((i) => i.name).sort()).toEqual(['golden-al2023-web', 'golden-ubuntu-2404']);
     expect(approved.every((i) => i.state === 'available' && i.usedBy.length > 0)).toBe(true);
     expect(view.images.filter((i) => !i.approved).map((i) => i.name)).toEqual(['legacy-app-2023']);
+  });
+
+  it('shows the public image each launch alias names today, approved, in every region', () => {
+    const aliased = view.images.filter((i) => i.source === 'alias');
+    expect(aliased.map((i) => `${i.region}:${i.alias}`).sort()).toEqual([
+      'eu-west-1:al2023',
+      'us-east-1:al2023',
+    ]);
+    expect(aliased.every((i) => i.approved && i.name.startsWith('al2023-ami-2023.'))).toBe(true);
+    const legacy = view.instances.find((i) => i.name === 'legacy-db');
+    expect(aliased.find((i) => i.region === 'us-east-1')?.usedBy).toContain(legacy?.id);
   });
 
   it('has running managed instances baked nightly in both regions, some about to expire, one unmanaged', () => {
