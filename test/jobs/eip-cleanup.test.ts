@@ -1,5 +1,6 @@
 import {
   DescribeAddressesCommand,
+  type EC2Client,
   ModifyAddressAttributeCommand,
   ReleaseAddressCommand,
 } from '@aws-sdk/client-ec2';
@@ -25,6 +26,17 @@ import {
 } from './eip-fixtures';
 
 const M = { 'ec2ops:managed': 'true' };
+
+/** What runJob hands eip-cleanup for us-east-1, to drive plan and apply one at a time. */
+const applyContext = (ec2: EC2Client): RegionContext => ({
+  region: 'us-east-1',
+  ec2,
+  config: stageConfig(),
+  now: NOW,
+  dryRun: false,
+  log: pino({ level: 'silent' }),
+  notifier: undefined,
+});
 const NOW_ISO = NOW.toISOString();
 
 let world: EipWorld | undefined;
@@ -137,15 +149,7 @@ describe('eip-cleanup against the EC2 emulator', () => {
     const instance = await runInstance(ec2);
     const late = await allocateAddress(ec2, 'late', { ...M, 'ec2ops:idle-since': ago(9 * DAY) });
     await allocateAddress(ec2, 'old', { ...M, 'ec2ops:idle-since': ago(9 * DAY) });
-    const ctx: RegionContext = {
-      region: 'us-east-1',
-      ec2,
-      config: stageConfig(),
-      now: NOW,
-      dryRun: false,
-      log: pino({ level: 'silent' }),
-      notifier: undefined,
-    };
+    const ctx = applyContext(ec2);
     const plan = await eipCleanup.plan(ctx);
     expect(plan.items.map((i) => i.action)).toEqual(['release', 'release']);
     await associate(ec2, late, instance);
@@ -161,15 +165,7 @@ describe('eip-cleanup against the EC2 emulator', () => {
     world = await startWorld();
     const ec2 = world.ec2('us-east-1');
     const gone = await allocateAddress(ec2, 'gone', { ...M, 'ec2ops:idle-since': ago(9 * DAY) });
-    const ctx: RegionContext = {
-      region: 'us-east-1',
-      ec2,
-      config: stageConfig(),
-      now: NOW,
-      dryRun: false,
-      log: pino({ level: 'silent' }),
-      notifier: undefined,
-    };
+    const ctx = applyContext(ec2);
     const plan = await eipCleanup.plan(ctx);
     await ec2.send(new ReleaseAddressCommand({ AllocationId: gone }));
     const results = await eipCleanup.apply(ctx, plan);
