@@ -263,4 +263,11 @@ describe('the web console', () => {
     await send('/ec2 help');
     await poll(() => messages().filter({ hasText: 'ec2ops commands' }).count()).toBe(before2 + 1);
   });
+
+  it('says so when the sandbox is gone, and keeps the last view', async () => {
+    // Last: this stops the sandbox (afterAll's close is then a no-op).
+    await sandbox.close();
+    await poll(() => page.locator('.offline').count()).toBe(1);
+    expect(await page.locator('.account tr[data-id^="i-"]').count()).toBeGreaterThan(0);
+  });
 });

@@ -107,6 +107,7 @@ function App(): VNode {
     <header class="topbar">
       <h1>ec2ops <span>sandbox</span></h1>
       <span class="muted small">stage <code>${snapshot.stage}</code>${snapshot.signingSecret === 'development' ? ' · development signing secret' : ''}</span>
+      ${failure ? html`<span class="offline" title=${failure}>sandbox unreachable — retrying</span>` : null}
       <${Clock} now=${snapshot.now} offsetMs=${snapshot.clockOffsetMs} onAdvance=${(ms: number) => api.advanceClock(ms).then(refresh, report(channel.id))} />
       <label class="who">You are
         <select name="user" onChange=${(e: Event) => switchUser((e.target as HTMLSelectElement).value)}>

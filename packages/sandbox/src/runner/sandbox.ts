@@ -89,9 +89,11 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   const signingSecretSource: ConsoleSnapshot['signingSecret'] =
     signingSecret === DEV_SIGNING_SECRET ? 'development' : 'SLACK_SIGNING_SECRET';
   const cleanup: Array<() => Promise<void> | void> = [];
+  // Runs each step once, newest first, however often it is called (close() is idempotent).
   const undo = async () => {
-    for (const step of cleanup.reverse()) await step();
+    for (const step of cleanup.splice(0).reverse()) await step();
   };
+  let closing: Promise<void> | undefined;
 
   try {
     // One clock for everything: EC2 transitions, Slack's expiries, SQS visibility, `new Date()`.
@@ -294,8 +296,9 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       sqs,
       advanceClock,
       readyInMs: realNow() - started,
-      close: async () => {
-        await undo();
+      close: () => {
+        closing ??= undo();
+        return closing;
       },
     };
     return sandbox;
