@@ -20,9 +20,9 @@ import type {
   Tags,
 } from '@ec2ops/core/jobs/ami-bake/observation';
 import { BAKE_NIGHTLY, type BakeTagKeys } from '@ec2ops/core/jobs/ami-bake/tags';
-import { tagsOf, toTagList } from '../ec2-tags';
 import { chunk, mapLimit } from './apply-helpers';
 import { awsErrorCode } from './aws-errors';
+import { tagsOf, toTagList } from './ec2-tags';
 
 /**
  * The EC2 side of the bake: describe calls shaped so their number grows with bake targets and
