@@ -82,9 +82,14 @@ export function releasePrivateIp(subnet: SubnetRecord, address: string): void {
     subnet.freeHosts.push(host);
 }
 
-/** A public address from a block EC2 uses in us-east-1; realism, not routability. */
+/**
+ * An auto-assigned public address. Drawn from the RFC 5737 documentation blocks so nothing the
+ * sandbox shows (or a user copies out of it) is somebody's real host; Elastic IPs come from
+ * 198.18.0.0/15 (address-model.ts), so the two never collide.
+ */
 export function randomPublicIp(): string {
-  return `${[3, 18, 34, 35, 44, 52, 54][randomInt(7)]}.${randomInt(256)}.${randomInt(256)}.${1 + randomInt(254)}`;
+  const block = ['192.0.2', '198.51.100'][randomInt(2)];
+  return `${block}.${1 + randomInt(254)}`;
 }
 
 export function privateDnsName(ip: string, region: string): string {
