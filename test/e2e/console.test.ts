@@ -166,6 +166,12 @@ describe('the web console', () => {
     await shot('modal');
     await modal.locator('button[type="submit"]').click();
     await poll(() => page.locator('.overlay .modal').count()).toBe(0);
+
+    // Escape dismisses a form without sending it.
+    await send('/ec2 launch');
+    await page.locator('.overlay .modal').waitFor();
+    await page.keyboard.press('Escape');
+    await poll(() => page.locator('.overlay .modal').count()).toBe(0);
     const row = page.locator('.account tr[data-id^="i-"]').filter({ hasText: 'from-form' });
     await poll(() => row.locator('.pill.state-running').count()).toBe(1);
   });

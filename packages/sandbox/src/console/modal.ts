@@ -1,5 +1,5 @@
 import type { VNode } from 'preact';
-import { useState } from 'preact/hooks';
+import { useEffect, useState } from 'preact/hooks';
 import { type ActionEvent, type BlockContext, Blocks, type Json } from './blocks';
 import { html } from './html';
 import { plainOf } from './text';
@@ -46,6 +46,14 @@ export function Modal({ open, ctx, onSubmit, onClose, onAction }: Props): VNode 
     onInput: (blockId, actionId, value) =>
       setValues((v) => ({ ...v, [blockId]: { ...(v[blockId] ?? {}), [actionId]: value } })),
   };
+  // Escape dismisses the modal, as in Slack.
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      if (e.key === 'Escape') onClose();
+    };
+    document.addEventListener('keydown', onKey);
+    return () => document.removeEventListener('keydown', onKey);
+  }, [onClose]);
   const submit = async (e: Event) => {
     e.preventDefault();
     setBusy(true);
