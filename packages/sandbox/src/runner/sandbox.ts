@@ -102,6 +102,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     const sharedClock = { now: () => clock.now() };
 
     const assetsBuilt = buildConsoleAssets();
+    assetsBuilt.catch(() => undefined); // awaited below; a failure before then must not go unhandled
     const ec2 = await startEc2Emulator({
       host,
       port: 0,
@@ -125,7 +126,8 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       queues: [
         {
           name: COMMAND_QUEUE,
-          visibilityTimeoutSeconds: 60,
+          // AWS's advice, as infra applies it: six times the worker's timeout.
+          visibilityTimeoutSeconds: (6 * WORKER_TIMEOUT_MS) / 1000,
           deadLetter: { queue: `${COMMAND_QUEUE}-dlq`, maxReceiveCount: COMMAND_MAX_RECEIVES },
         },
       ],
