@@ -118,7 +118,8 @@ describe('port-sweep plan', () => {
         return rule(`sgr-${id}`, tags, { isEgress: egress });
       });
     fc.assert(
-      fc.property(fc.array(arbRule, { maxLength: 40 }), (rules) => {
+      // Rule ids are unique in EC2, so the generated sets are too (a repeated id made the map lie).
+      fc.property(fc.uniqueArray(arbRule, { maxLength: 40, selector: (r) => r.ruleId }), (rules) => {
         const plan = planPortSweep('r', rules, policy, NOW);
         const byId = new Map(rules.map((r) => [r.ruleId, r]));
         for (const item of plan.items.filter((i) => i.action === 'revoke')) {
