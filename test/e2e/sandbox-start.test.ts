@@ -69,13 +69,24 @@ describe('ec2ops sandbox', () => {
 
     const seeded = instanceIds(dir);
     expect(seeded.length).toBeGreaterThanOrEqual(5);
+    const moved = await fetch(`${endpoints.console}console/api/clock/advance`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ ms: 86_400_000 }),
+    });
+    expect(moved.status).toBe(200);
     expect(await interrupt(first)).toBe(0);
     expect(first.output()).toContain('Stopped.');
 
     const second = start(['--port', '0', '--state', dir]);
-    await readyEndpoints(second, dir);
+    const again = await readyEndpoints(second, dir);
     expect(second.output()).not.toContain('new account seeded');
     expect(instanceIds(dir)).toEqual(seeded);
+    // The sandbox clock is part of the state: a day moved stays moved.
+    const snapshot = (await (await fetch(`${again.console}console/api/snapshot?user=UOPERATOR`)).json()) as {
+      clockOffsetMs: number;
+    };
+    expect(snapshot.clockOffsetMs).toBeGreaterThanOrEqual(86_400_000);
     expect(await interrupt(second)).toBe(0);
   }, 90_000);
 
