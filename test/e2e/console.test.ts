@@ -225,6 +225,13 @@ describe('the web console', () => {
     expect(await sweep.locator('tr.line.done').filter({ hasText: '22/tcp' }).count()).toBe(2);
     await shot('swept');
     await tab('account');
+
+    // The sweeper tells the owner in a direct message, which the console shows as a channel.
+    const dm = page.locator('button[data-channel="ec2ops (direct messages)"]');
+    await poll(() => dm.count()).toBe(1);
+    await dm.click();
+    await poll(() => messages().filter({ hasText: '8080' }).count()).toBeGreaterThan(0);
+    await page.locator('button[data-channel="ec2ops"]').click();
   });
 
   it('moves the clock a day forward: due jobs run, the nightly bake happens, an idle address is released', async () => {
