@@ -8,13 +8,12 @@ import {
 import { InputError } from '@ec2ops/core';
 import { instanceReference } from '@ec2ops/core/instances/access';
 import type { InstanceTagKeys, InstanceView } from '@ec2ops/core/instances/tags';
+import { tagsOf } from '../ec2/tags';
 import { isNotFound } from '../jobs/aws-errors';
 import type { Ec2Gateway } from '../worker/context';
 
 /** SDK instances → core's InstanceView; shared by the instance commands and the reaper. */
 export function toInstanceView(i: Instance, region: string): InstanceView {
-  const tags: Record<string, string> = {};
-  for (const t of i.Tags ?? []) if (t.Key !== undefined) tags[t.Key] = t.Value ?? '';
   return {
     id: i.InstanceId ?? '',
     region,
@@ -26,7 +25,7 @@ export function toInstanceView(i: Instance, region: string): InstanceView {
     subnetId: i.SubnetId,
     launchTime: i.LaunchTime?.toISOString(),
     stateReason: i.StateReason?.Message,
-    tags,
+    tags: tagsOf(i.Tags),
   };
 }
 

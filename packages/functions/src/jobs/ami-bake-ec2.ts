@@ -20,9 +20,9 @@ import type {
   Tags,
 } from '@ec2ops/core/jobs/ami-bake/observation';
 import { BAKE_NIGHTLY, type BakeTagKeys } from '@ec2ops/core/jobs/ami-bake/tags';
+import { tagsOf, toTagList } from '../ec2/tags';
 import { chunk, mapLimit } from './apply-helpers';
 import { awsErrorCode } from './aws-errors';
-import { tagsOf, toTagList } from './ec2-tags';
 
 /**
  * The EC2 side of the bake: describe calls shaped so their number grows with bake targets and
@@ -35,9 +35,6 @@ const FILTER_VALUES = 200;
 const PAGE = 1000;
 /** Every state but terminated: an image used by a stopped (or stopping) instance is in use. */
 const NOT_TERMINATED = ['pending', 'running', 'shutting-down', 'stopping', 'stopped'];
-
-// Kept importable from here for the executors that already do.
-export { tagsOf, toTagList };
 
 function toInstance(i: Instance): ObservedInstance {
   return {

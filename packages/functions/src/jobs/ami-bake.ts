@@ -13,6 +13,7 @@ import { summarizeAmiBake } from '@ec2ops/core/jobs/ami-bake/report';
 import { bakedAtMs, isFailedState } from '@ec2ops/core/jobs/ami-bake/retention';
 import { type BakeTagKeys, bakeTagKeys } from '@ec2ops/core/jobs/ami-bake/tags';
 import type { ItemResult } from '@ec2ops/core/jobs/types';
+import { toTagList } from '../ec2/tags';
 import {
   createImage,
   describeImagesById,
@@ -25,7 +26,6 @@ import {
 } from './ami-bake-ec2';
 import { chunk, type FailureExplainer, mapLimit, resultOf, settle } from './apply-helpers';
 import { awsErrorCode, awsErrorMessage, isNotFound } from './aws-errors';
-import { toTagList } from './ec2-tags';
 import type { JobImplementation, RegionContext } from './types';
 
 /**

@@ -19,9 +19,9 @@ import {
 } from '@ec2ops/core/jobs/eip-cleanup/plan';
 import { ALREADY_RELEASED, eipMoney, ownerWarning } from '@ec2ops/core/jobs/eip-cleanup/summary';
 import type { ItemResult, PlanItem } from '@ec2ops/core/jobs/types';
+import { tagsOf } from '../ec2/tags';
 import { chunk, type FailureExplainer, mapLimit, Pacer, resultOf, settle } from './apply-helpers';
 import { awsErrorCode, awsErrorMessage, isNotFound, isThrottling } from './aws-errors';
-import { tagsOf } from './ec2-tags';
 import type { JobImplementation, Pacing, RegionContext } from './types';
 
 type Item = PlanItem<EipItemData>;

@@ -5,6 +5,7 @@ import {
   type SecurityGroupRule,
 } from '@aws-sdk/client-ec2';
 import type { AccessRule, AccessTagKeys } from '@ec2ops/core/access/rules';
+import { tagsOf } from '../ec2/tags';
 
 /**
  * Security-group rules as the access commands and the port sweep read them. Managed rules are
@@ -12,8 +13,6 @@ import type { AccessRule, AccessTagKeys } from '@ec2ops/core/access/rules';
  * ec2ops does not manage.
  */
 export function toAccessRule(r: SecurityGroupRule): AccessRule {
-  const tags: Record<string, string> = {};
-  for (const tag of r.Tags ?? []) if (tag.Key !== undefined) tags[tag.Key] = tag.Value ?? '';
   const source: AccessRule['source'] = r.CidrIpv4
     ? { kind: 'cidr', cidr: r.CidrIpv4 }
     : r.CidrIpv6
@@ -30,7 +29,7 @@ export function toAccessRule(r: SecurityGroupRule): AccessRule {
     toPort: r.ToPort ?? -1,
     source,
     description: r.Description,
-    tags,
+    tags: tagsOf(r.Tags),
   };
 }
 

@@ -8,6 +8,7 @@ import { InputError, type StageConfig } from '@ec2ops/core';
 import { groupAllowed, groupNotAllowed } from '@ec2ops/core/access/policy';
 import { accessTagKeys } from '@ec2ops/core/access/rules';
 import { SECURITY_GROUP_ID } from '@ec2ops/core/config/access';
+import { tagsOf } from '../../ec2/tags';
 import { awsErrorCode } from '../../jobs/aws-errors';
 import type { Ec2Gateway } from '../context';
 
@@ -29,9 +30,6 @@ export interface TargetGroup {
 
 const INSTANCE_ID = /^i-([0-9a-f]{8}|[0-9a-f]{17})$/;
 const LIVE = ['pending', 'running', 'stopping', 'stopped'];
-
-const tagsOf = (list: { Key?: string; Value?: string }[] | undefined) =>
-  Object.fromEntries((list ?? []).filter((t) => t.Key !== undefined).map((t) => [t.Key!, t.Value ?? '']));
 
 async function describeGroups(client: EC2Client, ids: string[]): Promise<SecurityGroup[]> {
   try {

@@ -7,7 +7,7 @@ import {
 import { InputError } from '@ec2ops/core';
 import { type AttachTarget, addressRef } from '@ec2ops/core/eip/policy';
 import type { Address } from '@ec2ops/core/jobs/eip-cleanup/plan';
-import { tagsOf } from '../../jobs/ami-bake-ec2';
+import { tagsOf } from '../../ec2/tags';
 import { toAddress } from '../../jobs/eip-cleanup';
 import type { Ec2Gateway } from '../context';
 
