@@ -1,10 +1,11 @@
 import type { VNode } from 'preact';
 import { when } from './format';
 import { html } from './html';
-import type { JobRunRecord, JobsView } from './types';
+import type { JobRunRecord, JobsView, QueueView } from './types';
 
 interface Props {
   jobs: JobsView;
+  queue: QueueView;
   onRun: (job: string, dryRun: boolean) => void;
   onSettings: (settings: { dryRunOverride?: boolean | null; paused?: boolean }) => void;
 }
@@ -48,7 +49,7 @@ function Run({ run }: { run: JobRunRecord }): VNode {
 }
 
 /** Scheduled jobs: when each runs next, "run now", the dry-run toggle, and every run's plan and report. */
-export function Jobs({ jobs, onRun, onSettings }: Props): VNode {
+export function Jobs({ jobs, queue, onRun, onSettings }: Props): VNode {
   const override = jobs.dryRunOverride;
   return html`<div class="jobs">
     <div class="toolbar">
@@ -71,6 +72,10 @@ export function Jobs({ jobs, onRun, onSettings }: Props): VNode {
         </tr>`;
       })}
     </tbody></table>
+    <p class="muted small queue" data-dead-letters=${queue.deadLetters}>
+      Command queue: ${queue.waiting} waiting · ${queue.inFlight} with the worker ·
+      <span class=${queue.deadLetters ? 'warn' : ''}>${queue.deadLetters} in the dead-letter queue</span>
+    </p>
     <h3>Runs <span class="count">${jobs.runs.length}</span></h3>
     ${jobs.runs.length ? jobs.runs.map((run) => html`<${Run} key=${run.id} run=${run} />`) : html`<p class="empty">No runs yet. Run a job, or move the clock.</p>`}
   </div>`;

@@ -150,7 +150,7 @@ function App(): VNode {
         ${tab === 'account' ? html`<${Account} account=${snapshot.account} nameOf=${nameOf} />` : null}
         ${
           tab === 'jobs'
-            ? html`<${Jobs} jobs=${snapshot.jobs}
+            ? html`<${Jobs} jobs=${snapshot.jobs} queue=${snapshot.queue}
               onRun=${(job: string, dryRun: boolean) => api.runJob(job, dryRun).then(refresh, report(channel.id))}
               onSettings=${(s: { dryRunOverride?: boolean | null; paused?: boolean }) => api.jobSettings(s).then(refresh, report(channel.id))} />`
             : null

@@ -168,6 +168,14 @@ export interface JobsView {
   runs: JobRunRecord[];
 }
 
+/** The command queue between the slack function and the worker. */
+export interface QueueView {
+  waiting: number;
+  inFlight: number;
+  /** Commands the worker failed on every delivery, now in the dead-letter queue. */
+  deadLetters: number;
+}
+
 export interface Endpoints {
   console: string;
   slack: string;
@@ -188,6 +196,7 @@ export interface ConsoleSnapshot {
   views: ConsoleView[];
   account: AccountView;
   jobs: JobsView;
+  queue: QueueView;
   endpoints: Endpoints;
 }
 

@@ -27,6 +27,7 @@ export interface ConsoleBackendOptions {
   clock: { now(): number; offset: number };
   account: () => Promise<AccountView>;
   jobs: () => ConsoleSnapshot['jobs'];
+  queue: () => ConsoleSnapshot['queue'];
 }
 
 export class ConsoleBackend {
@@ -111,6 +112,7 @@ export class ConsoleBackend {
       views: views.slice(-1),
       account: await this.o.account(),
       jobs: this.o.jobs(),
+      queue: this.o.queue(),
       endpoints: this.o.endpoints,
     };
   }

@@ -249,6 +249,11 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       clock,
       account,
       jobs: () => scheduler.view(),
+      queue: () => {
+        const main = sqs.service.queue(COMMAND_QUEUE).counts();
+        const dead = sqs.service.queue(`${COMMAND_QUEUE}-dlq`).counts();
+        return { waiting: main.visible + main.delayed, inFlight: main.inFlight, deadLetters: dead.total };
+      },
     });
     const consoleRoutes = createConsoleRoutes(await assetsBuilt, backend, {
       runJob: (name, dryRun) => scheduler.runNow(name, dryRun),

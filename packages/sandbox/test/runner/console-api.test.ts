@@ -58,6 +58,7 @@ describe('the console API', () => {
       'UADMIN:admin',
     ]);
     expect(operator.channels.map((c) => c.purpose)).toEqual(['commands', 'approvals', 'audit']);
+    expect(operator.queue).toEqual({ waiting: 0, inFlight: 0, deadLetters: 0 });
   });
 
   it('answers a plain message with a hint instead of sending it anywhere', async () => {
