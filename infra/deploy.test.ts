@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { resolveJobSettings } from '@ec2ops/core/config/jobs';
 import { stagePolicies } from '@ec2ops/core/iam/ec2ops';
@@ -63,6 +63,20 @@ describe.each(stages)('the %s stage', (_, stage) => {
     expect(Object.keys(summary)).toEqual(['Stage', 'Channels', 'Roles', 'Jobs']);
     expect(summary.Channels).toContain(`reports ${stage.config.slack.reportChannel}`);
     for (const job of JOB_DEFINITIONS) expect(summary.Jobs).toContain(job.name);
+  });
+});
+
+describe('sst.config.ts', () => {
+  it('composes every infra file that creates resources, stage first', () => {
+    const source = readFileSync(resolve(root, 'sst.config.ts'), 'utf8');
+    const config = source.slice(source.indexOf('async run()'));
+    const imported = [...config.matchAll(/import\('\.\/infra\/([a-z-]+)'\)/g)].map((m) => m[1]);
+    const creating = readdirSync(resolve(root, 'infra'))
+      .filter((f) => f.endsWith('.ts') && !f.endsWith('.test.ts'))
+      .map((f) => f.replace(/\.ts$/, ''))
+      .filter((f) => /new (sst|aws)\./.test(readFileSync(resolve(root, 'infra', `${f}.ts`), 'utf8')));
+    expect(imported[0]).toBe('stage');
+    expect(creating.filter((f) => !imported.includes(f))).toEqual([]);
   });
 });
 
