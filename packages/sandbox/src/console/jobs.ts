@@ -73,8 +73,8 @@ export function Jobs({ jobs, queue, onRun, onSettings }: Props): VNode {
       })}
     </tbody></table>
     <p class="muted small queue" data-dead-letters=${queue.deadLetters}>
-      Command queue: ${queue.waiting} waiting · ${queue.inFlight} with the worker ·
-      <span class=${queue.deadLetters ? 'warn' : ''}>${queue.deadLetters} in the dead-letter queue</span>
+      Command queue: ${queue.waiting} waiting · ${queue.inFlight} with the worker${' · '}<span
+        class=${queue.deadLetters ? 'warn' : ''}>${queue.deadLetters} in the dead-letter queue</span>
     </p>
     <h3>Runs <span class="count">${jobs.runs.length}</span></h3>
     ${jobs.runs.length ? jobs.runs.map((run) => html`<${Run} key=${run.id} run=${run} />`) : html`<p class="empty">No runs yet. Run a job, or move the clock.</p>`}
