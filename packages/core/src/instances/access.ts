@@ -18,6 +18,11 @@ export function instanceReference(text: string): InstanceReference {
   return { kind: 'name', name: text };
 }
 
+/** An id when `text` is a well-formed one, a Name tag otherwise (a Name may start with `i-`). */
+export function looseInstanceReference(text: string): InstanceReference {
+  return INSTANCE_ID.test(text) ? { kind: 'id', id: text } : { kind: 'name', name: text };
+}
+
 export type LifecycleAction = 'stop' | 'start' | 'terminate' | 'extend';
 
 /**

@@ -46,6 +46,7 @@ export interface InstanceView {
   subnetId?: string | undefined;
   launchTime?: string | undefined;
   stateReason?: string | undefined;
+  securityGroupIds?: string[] | undefined;
   tags: Tags;
 }
 

@@ -6,7 +6,7 @@ import {
   paginateDescribeInstances,
 } from '@aws-sdk/client-ec2';
 import { InputError } from '@ec2ops/core';
-import { instanceReference } from '@ec2ops/core/instances/access';
+import { type InstanceReference, instanceReference } from '@ec2ops/core/instances/access';
 import type { InstanceTagKeys, InstanceView } from '@ec2ops/core/instances/tags';
 import { tagsOf } from '../ec2/tags';
 import { isNotFound } from '../jobs/aws-errors';
@@ -25,6 +25,7 @@ export function toInstanceView(i: Instance, region: string): InstanceView {
     subnetId: i.SubnetId,
     launchTime: i.LaunchTime?.toISOString(),
     stateReason: i.StateReason?.Message,
+    securityGroupIds: (i.SecurityGroups ?? []).flatMap((g) => (g.GroupId ? [g.GroupId] : [])),
     tags: tagsOf(i.Tags),
   };
 }
@@ -64,6 +65,58 @@ export interface FoundInstance {
   instance: InstanceView;
 }
 
+/**
+ * The instances `reference` names (by id, or by exact Name tag) in every stage region, narrowed
+ * to `states` when given. The one lookup behind every command that takes an instance.
+ */
+export async function lookupInstances(
+  ec2: Ec2Gateway,
+  reference: InstanceReference,
+  states?: readonly string[],
+): Promise<FoundInstance[]> {
+  const filters: Filter[] = [
+    reference.kind === 'id'
+      ? { Name: 'instance-id', Values: [reference.id] }
+      : { Name: 'tag:Name', Values: [reference.name] },
+    ...(states ? [{ Name: 'instance-state-name', Values: [...states] }] : []),
+  ];
+  const found: FoundInstance[] = [];
+  for (const region of ec2.regions) {
+    const client = ec2.client(region);
+    for (const instance of await describeInstanceViews(client, region, filters))
+      found.push({ region, client, instance });
+  }
+  return found;
+}
+
+/** The error codes and hint a command refuses a missing or ambiguous instance with. */
+export interface LookupRefusal {
+  notFound: string;
+  ambiguous: string;
+  hint: string;
+}
+
+/** The one instance found, or an InputError saying there is none, or which ones match. */
+export function onlyInstance<T extends { region: string; instance: { id: string } }>(
+  found: readonly T[],
+  text: string,
+  regions: readonly string[],
+  refusal: LookupRefusal,
+): T {
+  if (found.length === 0) {
+    throw new InputError(refusal.notFound, `No instance ${text} in ${regions.join(', ')}.`, {
+      hint: refusal.hint,
+    });
+  }
+  if (found.length > 1) {
+    const ids = found.map((f) => `${f.instance.id} (${f.region})`).join(', ');
+    throw new InputError(refusal.ambiguous, `${found.length} instances are named ${text}: ${ids}.`, {
+      hint: 'Give the instance id instead.',
+    });
+  }
+  return found[0]!;
+}
+
 const NOT_TERMINATED = ['pending', 'running', 'stopping', 'stopped', 'shutting-down'];
 
 /**
@@ -72,30 +125,12 @@ const NOT_TERMINATED = ['pending', 'running', 'stopping', 'stopped', 'shutting-d
  */
 export async function findInstance(ec2: Ec2Gateway, text: string): Promise<FoundInstance> {
   const reference = instanceReference(text);
-  const found: FoundInstance[] = [];
-  for (const region of ec2.regions) {
-    const client = ec2.client(region);
-    const list =
-      reference.kind === 'id'
-        ? await describeByIds(client, region, [reference.id])
-        : await describeInstanceViews(client, region, [
-            { Name: 'tag:Name', Values: [reference.name] },
-            { Name: 'instance-state-name', Values: NOT_TERMINATED },
-          ]);
-    for (const instance of list) found.push({ region, client, instance });
-  }
-  if (found.length === 0) {
-    throw new InputError('instance.not-found', `No instance ${text} in ${ec2.regions.join(', ')}.`, {
-      hint: 'Give an instance id (i-…) or the exact Name of a live instance; `/ec2 list` shows them.',
-    });
-  }
-  if (found.length > 1) {
-    const ids = found.map((f) => `${f.instance.id} (${f.region})`).join(', ');
-    throw new InputError('instance.ambiguous', `${found.length} instances are named ${text}: ${ids}.`, {
-      hint: 'Give the instance id instead.',
-    });
-  }
-  return found[0]!;
+  const found = await lookupInstances(ec2, reference, reference.kind === 'id' ? undefined : NOT_TERMINATED);
+  return onlyInstance(found, text, ec2.regions, {
+    notFound: 'instance.not-found',
+    ambiguous: 'instance.ambiguous',
+    hint: 'Give an instance id (i-…) or the exact Name of a live instance; `/ec2 list` shows them.',
+  });
 }
 
 /** Pending or running managed instances a person owns, in every stage region. */

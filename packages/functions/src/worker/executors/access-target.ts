@@ -1,14 +1,12 @@
-import {
-  DescribeInstancesCommand,
-  DescribeSecurityGroupsCommand,
-  type EC2Client,
-  type SecurityGroup,
-} from '@aws-sdk/client-ec2';
+import { DescribeSecurityGroupsCommand, type EC2Client, type SecurityGroup } from '@aws-sdk/client-ec2';
 import { InputError, type StageConfig } from '@ec2ops/core';
 import { groupAllowed, groupNotAllowed } from '@ec2ops/core/access/policy';
 import { accessTagKeys } from '@ec2ops/core/access/rules';
 import { SECURITY_GROUP_ID } from '@ec2ops/core/config/access';
+import { looseInstanceReference } from '@ec2ops/core/instances/access';
+import { instanceLabel } from '@ec2ops/core/instances/tags';
 import { tagsOf } from '../../ec2/tags';
+import { lookupInstances } from '../../instances/describe';
 import { awsErrorCode } from '../../jobs/aws-errors';
 import type { Ec2Gateway } from '../context';
 
@@ -28,7 +26,6 @@ export interface TargetGroup {
   via?: string;
 }
 
-const INSTANCE_ID = /^i-([0-9a-f]{8}|[0-9a-f]{17})$/;
 const LIVE = ['pending', 'running', 'stopping', 'stopped'];
 
 async function describeGroups(client: EC2Client, ids: string[]): Promise<SecurityGroup[]> {
@@ -81,26 +78,7 @@ async function locate(ec2: Ec2Gateway, target: string, config: StageConfig): Pro
     });
   }
   const keys = accessTagKeys(config.tagPrefix);
-  const filter = INSTANCE_ID.test(target)
-    ? { Name: 'instance-id', Values: [target] }
-    : { Name: 'tag:Name', Values: [target] };
-  const instances: { region: string; client: EC2Client; id: string; name?: string; groups: string[] }[] = [];
-  for (const region of ec2.regions) {
-    const client = ec2.client(region);
-    const out = await client.send(
-      new DescribeInstancesCommand({ Filters: [filter, { Name: 'instance-state-name', Values: LIVE }] }),
-    );
-    for (const instance of (out.Reservations ?? []).flatMap((r) => r.Instances ?? [])) {
-      const name = tagsOf(instance.Tags)['Name'];
-      instances.push({
-        region,
-        client,
-        id: instance.InstanceId!,
-        ...(name ? { name } : {}),
-        groups: (instance.SecurityGroups ?? []).map((g) => g.GroupId!).filter(Boolean),
-      });
-    }
-  }
+  const instances = await lookupInstances(ec2, looseInstanceReference(target), LIVE);
   if (instances.length === 0) {
     throw new InputError('access.target-not-found', `No security group or instance ${target} in ${where}.`, {
       hint: 'Give a security group id (sg-…), an instance id (i-…) or the exact Name tag of a running or stopped instance.',
@@ -109,20 +87,21 @@ async function locate(ec2: Ec2Gateway, target: string, config: StageConfig): Pro
   if (instances.length > 1) {
     throw new InputError(
       'access.target-ambiguous',
-      `${instances.length} instances are named ${target}: ${instances.map((i) => `${i.id} (${i.region})`).join(', ')}.`,
+      `${instances.length} instances are named ${target}: ${instances.map((i) => `${i.instance.id} (${i.region})`).join(', ')}.`,
       { hint: 'Give the instance id or the security group id instead.' },
     );
   }
-  const instance = instances[0]!;
-  const via = instance.name ? `${instance.id} (${instance.name})` : instance.id;
-  const groups = instance.groups.length ? await describeGroups(instance.client, instance.groups) : [];
+  const { region, client, instance } = instances[0]!;
+  const via = instanceLabel(instance);
+  const groupIds = instance.securityGroupIds ?? [];
+  const groups = groupIds.length ? await describeGroups(client, groupIds) : [];
   const designated = groups.filter((g) => tagsOf(g.Tags)[keys.accessGroup] === 'true');
   if (designated.length === 0) {
     throw new InputError(
       'access.no-access-group',
       `${via} has no security group tagged ${keys.accessGroup}=true, so ec2ops does not know where to open ports for it.`,
       {
-        hint: `An admin can tag one of its groups (${instance.groups.join(', ') || 'none'}) ${keys.accessGroup}=true, or name a group: \`on sg-…\`.`,
+        hint: `An admin can tag one of its groups (${groupIds.join(', ') || 'none'}) ${keys.accessGroup}=true, or name a group: \`on sg-…\`.`,
       },
     );
   }
@@ -133,5 +112,5 @@ async function locate(ec2: Ec2Gateway, target: string, config: StageConfig): Pro
       { hint: 'Name the group instead: `on sg-…`.' },
     );
   }
-  return toTarget(instance.region, instance.client, designated[0]!, via);
+  return toTarget(region, client, designated[0]!, via);
 }

@@ -1,7 +1,8 @@
 import { DescribeImagesCommand, type EC2Client, type Image } from '@aws-sdk/client-ec2';
 import { InputError } from '@ec2ops/core';
-import type { ObservedInstance } from '@ec2ops/core/jobs/ami-bake/observation';
-import { describeInstances } from '../../jobs/ami-bake-ec2';
+import { looseInstanceReference } from '@ec2ops/core/instances/access';
+import type { InstanceView } from '@ec2ops/core/instances/tags';
+import { lookupInstances, onlyInstance } from '../../instances/describe';
 import { awsErrorCode } from '../../jobs/aws-errors';
 import type { Ec2Gateway } from '../context';
 
@@ -9,7 +10,6 @@ import type { Ec2Gateway } from '../context';
  * Lookups shared by the `/ec2 ami …` executors: an instance by id or Name, and an image by id,
  * across the stage's regions, refused with a clear message when absent or ambiguous.
  */
-const INSTANCE_ID = /^i-([0-9a-f]{8}|[0-9a-f]{17})$/;
 const LIVE = ['pending', 'running', 'stopping', 'stopped', 'shutting-down'];
 
 export interface Found<T> {
@@ -18,38 +18,21 @@ export interface Found<T> {
   value: T;
 }
 
-export async function findInstances(ec2: Ec2Gateway, reference: string): Promise<Found<ObservedInstance>[]> {
-  const filters = INSTANCE_ID.test(reference)
-    ? [{ Name: 'instance-id', Values: [reference] }]
-    : [{ Name: 'tag:Name', Values: [reference] }];
-  const found: Found<ObservedInstance>[] = [];
-  for (const region of ec2.regions) {
-    const client = ec2.client(region);
-    const list = await describeInstances(client, [...filters, { Name: 'instance-state-name', Values: LIVE }]);
-    for (const value of list) found.push({ region, client, value });
-  }
-  return found;
+/** Live instances by id or Name; text that is not a well-formed id is looked up as a Name. */
+export async function findInstances(ec2: Ec2Gateway, reference: string): Promise<Found<InstanceView>[]> {
+  const found = await lookupInstances(ec2, looseInstanceReference(reference), LIVE);
+  return found.map(({ region, client, instance }) => ({ region, client, value: instance }));
 }
 
 /** Exactly one instance, or an InputError that says what to type instead. */
-export async function findOneInstance(ec2: Ec2Gateway, reference: string): Promise<Found<ObservedInstance>> {
-  const found = await findInstances(ec2, reference);
-  if (found.length === 0) {
-    throw new InputError('ami.instance-not-found', `No instance ${reference} in ${ec2.regions.join(', ')}.`, {
-      hint: 'Give an instance id (i-…) or the exact Name tag of a running or stopped instance.',
-    });
-  }
-  if (found.length > 1) {
-    const ids = found.map((f) => `${f.value.id} (${f.region})`).join(', ');
-    throw new InputError(
-      'ami.instance-ambiguous',
-      `${found.length} instances are named ${reference}: ${ids}.`,
-      {
-        hint: 'Give the instance id instead.',
-      },
-    );
-  }
-  return found[0]!;
+export async function findOneInstance(ec2: Ec2Gateway, reference: string): Promise<Found<InstanceView>> {
+  const found = await lookupInstances(ec2, looseInstanceReference(reference), LIVE);
+  const { region, client, instance } = onlyInstance(found, reference, ec2.regions, {
+    notFound: 'ami.instance-not-found',
+    ambiguous: 'ami.instance-ambiguous',
+    hint: 'Give an instance id (i-…) or the exact Name tag of a running or stopped instance.',
+  });
+  return { region, client, value: instance };
 }
 
 /** The image in whichever stage region has it; refused when absent or not the account's own. */

@@ -1,13 +1,9 @@
-import {
-  DescribeAddressesCommand,
-  type EC2Client,
-  type Filter,
-  paginateDescribeInstances,
-} from '@aws-sdk/client-ec2';
+import { DescribeAddressesCommand, type EC2Client, type Filter } from '@aws-sdk/client-ec2';
 import { InputError } from '@ec2ops/core';
 import { type AttachTarget, addressRef } from '@ec2ops/core/eip/policy';
+import { looseInstanceReference } from '@ec2ops/core/instances/access';
 import type { Address } from '@ec2ops/core/jobs/eip-cleanup/plan';
-import { tagsOf } from '../../ec2/tags';
+import { lookupInstances, onlyInstance } from '../../instances/describe';
 import { toAddress } from '../../jobs/eip-cleanup';
 import type { Ec2Gateway } from '../context';
 
@@ -47,10 +43,8 @@ export async function requireAddress(ec2: Ec2Gateway, reference: string): Promis
 }
 
 export interface AttachInstance extends AttachTarget {
-  publicIp: string | undefined;
+  publicIp?: string | undefined;
 }
-
-const INSTANCE_ID = /^i-([0-9a-f]{8}|[0-9a-f]{17})$/;
 
 /**
  * The instance by id or exact Name, in any state (so a terminated one is refused as such, not as
@@ -60,44 +54,12 @@ export async function findAttachInstance(
   ec2: Ec2Gateway,
   reference: string,
 ): Promise<{ region: string; client: EC2Client; instance: AttachInstance }> {
-  const filter: Filter = INSTANCE_ID.test(reference)
-    ? { Name: 'instance-id', Values: [reference] }
-    : { Name: 'tag:Name', Values: [reference] };
-  const found: { region: string; client: EC2Client; instance: AttachInstance }[] = [];
-  for (const region of ec2.regions) {
-    const client = ec2.client(region);
-    for await (const page of paginateDescribeInstances({ client, pageSize: 1000 }, { Filters: [filter] })) {
-      for (const r of page.Reservations ?? []) {
-        for (const i of r.Instances ?? []) {
-          if (!i.InstanceId) continue;
-          const instance = {
-            id: i.InstanceId,
-            state: i.State?.Name ?? 'unknown',
-            tags: tagsOf(i.Tags),
-            publicIp: i.PublicIpAddress,
-          };
-          found.push({ region, client, instance });
-        }
-      }
-    }
-  }
+  const found = await lookupInstances(ec2, looseInstanceReference(reference));
   const gone = (s: string) => s === 'terminated' || s === 'shutting-down';
   const live = found.filter((f) => !gone(f.instance.state));
-  const candidates = live.length ? live : found;
-  if (candidates.length === 0) {
-    throw new InputError('eip.instance-not-found', `No instance ${reference} in ${ec2.regions.join(', ')}.`, {
-      hint: 'Give an instance id (i-…) or the exact Name tag of a running or stopped instance.',
-    });
-  }
-  if (candidates.length > 1) {
-    const ids = candidates.map((f) => `${f.instance.id} (${f.region})`).join(', ');
-    throw new InputError(
-      'eip.instance-ambiguous',
-      `${candidates.length} instances are named ${reference}: ${ids}.`,
-      {
-        hint: 'Give the instance id instead.',
-      },
-    );
-  }
-  return candidates[0]!;
+  return onlyInstance(live.length ? live : found, reference, ec2.regions, {
+    notFound: 'eip.instance-not-found',
+    ambiguous: 'eip.instance-ambiguous',
+    hint: 'Give an instance id (i-…) or the exact Name tag of a running or stopped instance.',
+  });
 }
