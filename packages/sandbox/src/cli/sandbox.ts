@@ -17,8 +17,10 @@ function parsePort(text: string | undefined): number | undefined {
   return port;
 }
 
-function banner(sandbox: Sandbox): string {
+function banner(sandbox: Sandbox, stateOption: string): string {
   const e = sandbox.endpoints;
+  // `ec2ops slack` finds the sandbox through <state>/endpoints.json; name the directory if not the default.
+  const stateFlag = stateOption === '.sandbox' ? '' : ` --state ${stateOption}`;
   const lines = [
     '',
     `  ec2ops sandbox — ready in ${sandbox.readyInMs} ms${sandbox.seeded ? ' (new account seeded)' : ''}` +
@@ -37,7 +39,7 @@ function banner(sandbox: Sandbox): string {
     '  Users: UVIEWER (viewer), UOPERATOR (operator), UADMIN (admin)',
     '  Jobs run on their schedules against the sandbox clock and apply (toggle dry-run in the console).',
     '',
-    '  Try:  npx ec2ops slack "/ec2 help" --user UOPERATOR',
+    `  Try:  npx ec2ops slack "/ec2 list" --user UOPERATOR${stateFlag}`,
     '  Ctrl-C stops the sandbox; its state stays in the state directory.',
     '',
   ];
@@ -68,7 +70,7 @@ registerCommand((program) => {
         stateDir: options.state,
         schedule: options.schedule,
       });
-      process.stdout.write(`${banner(sandbox)}\n`);
+      process.stdout.write(`${banner(sandbox, options.state)}\n`);
       await new Promise<void>((resolve) => {
         let stopping = false;
         const stop = (signal: NodeJS.Signals) => {
