@@ -1,5 +1,6 @@
+import { SECURITY_GROUP_ID } from '../aws-ids';
 import type { ArgValue } from '../commands/types';
-import { type AccessConfig, ANY_SECURITY_GROUP, SECURITY_GROUP_ID } from '../config/access';
+import { type AccessConfig, ANY_SECURITY_GROUP } from '../config/access';
 import { formatDuration, parseDuration } from '../config/durations';
 import type { StageConfig } from '../config/schema';
 import { ForbiddenError, InputError } from '../errors';

@@ -1,13 +1,13 @@
 import { z } from 'zod';
 import { isWorld, parseCidr } from '../access/net';
 import { parsePortSpec } from '../access/ports';
+import { SECURITY_GROUP_ID } from '../aws-ids';
 import { durationSchema, parseDuration } from './durations';
 
 /**
  * `access`: what `/ec2 open` may change, for how long, and from where. Checked purely in core
  * (access/policy.ts) before any EC2 call; infra grants security-group changes only on `groups`.
  */
-export const SECURITY_GROUP_ID = /^sg-([0-9a-f]{8}|[0-9a-f]{17})$/;
 const SOURCE_NAME = /^[a-z][a-z0-9-]{0,30}$/;
 /** In `portSources`: any security group as the source. */
 export const ANY_SECURITY_GROUP = 'security-group';

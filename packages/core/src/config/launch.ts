@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { SECURITY_GROUP_ID, SUBNET_ID } from '../aws-ids';
 import { FAMILY_PATTERN, parseInstanceType, sizeFactor } from '../instances/instance-type';
 import { durationSchema, parseDuration } from './durations';
 
@@ -6,8 +7,6 @@ import { durationSchema, parseDuration } from './durations';
  * `launch`: what `/ec2 launch` may start and how. Checked purely in core (instances/launch.ts)
  * before any EC2 call; the image catalog is resolved against EC2 by the worker.
  */
-const SUBNET_ID = /^subnet-([0-9a-f]{8}|[0-9a-f]{17})$/;
-const SECURITY_GROUP_ID = /^sg-([0-9a-f]{8}|[0-9a-f]{17})$/;
 const ALIAS = /^[a-z][a-z0-9.-]{0,30}$/;
 
 const instanceType = z.string().refine((v) => parseInstanceType(v) !== undefined, {

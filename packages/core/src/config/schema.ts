@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { REGION } from '../aws-ids';
 import { ConfigError } from '../errors';
 import { accessSchema } from './access';
 import { bakeSchema, checkBakeRegions } from './bake';
@@ -25,7 +26,7 @@ export const stageConfigSchema = z
       .regex(/^[A-Za-z0-9_.:/=+@-]{1,32}$/)
       .default('ec2ops:'),
     regions: z
-      .array(z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d$/, 'must be an AWS region such as eu-west-1'))
+      .array(z.string().regex(REGION, 'must be an AWS region such as eu-west-1'))
       .min(1)
       .default(['us-east-1']),
     slack: slackSchema.default({ approvalExpiry: '1h', groupCacheSeconds: 60 }),

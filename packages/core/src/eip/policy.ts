@@ -1,3 +1,4 @@
+import { ALLOCATION_ID } from '../aws-ids';
 import { type Role, roleAtLeast } from '../config/roles';
 import { ForbiddenError, InputError } from '../errors';
 import { type Address, type EipTagKeys, isAssociated } from '../jobs/eip-cleanup/plan';
@@ -9,8 +10,6 @@ import { HOURS_PER_MONTH } from '../jobs/eip-cleanup/summary';
  * before it acts, so what a person confirmed is what is checked.
  */
 
-/** `eipalloc-` and 8 or 17 hex digits, as EC2 writes allocation ids. */
-export const ALLOCATION_ID = /^eipalloc-([0-9a-f]{8}|[0-9a-f]{17})$/;
 const OCTET = '(25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)';
 export const IPV4 = new RegExp(`^${OCTET}(\\.${OCTET}){3}$`);
 /** An allocation id or a dotted IPv4 address: what `eip release|keep|unkeep` accept. */

@@ -1,9 +1,7 @@
+import { INSTANCE_ID } from '../aws-ids';
 import type { Role } from '../config/roles';
 import { ForbiddenError, InputError } from '../errors';
 import { type InstanceTagKeys, type InstanceView, instanceLabel, isManaged } from './tags';
-
-/** `i-` and 8 or 17 hex digits, as EC2 writes instance ids. */
-export const INSTANCE_ID = /^i-([0-9a-f]{8}|[0-9a-f]{17})$/;
 
 export type InstanceReference = { kind: 'id'; id: string } | { kind: 'name'; name: string };
 

@@ -1,3 +1,4 @@
+import { IMAGE_ID } from '../aws-ids';
 import type { LaunchConfig } from '../config/launch';
 import { ForbiddenError, InputError } from '../errors';
 
@@ -5,8 +6,6 @@ import { ForbiddenError, InputError } from '../errors';
  * Which images `/ec2 launch` accepts: an alias of the stage's catalog (the newest available image
  * of an owner whose name matches), or an image tagged `<prefix>approved=true` given by id or name.
  */
-export const IMAGE_ID = /^ami-([0-9a-f]{8}|[0-9a-f]{17})$/;
-
 export type ImageReference =
   | { kind: 'alias'; alias: string; spec: LaunchConfig['images']['aliases'][string] }
   | { kind: 'id'; id: string }

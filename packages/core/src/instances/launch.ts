@@ -1,3 +1,4 @@
+import { SUBNET_ID } from '../aws-ids';
 import type { ApprovalCheckInput } from '../commands/types';
 import { formatDuration, parseDuration } from '../config/durations';
 import type { LaunchConfig } from '../config/launch';
@@ -76,7 +77,7 @@ export function resolveSubnet(subnet: string | undefined, launch: LaunchConfig):
   if (wanted === undefined) return undefined;
   const aliases = launch.subnets.aliases;
   if (wanted in aliases) return aliases[wanted];
-  if (/^subnet-([0-9a-f]{8}|[0-9a-f]{17})$/.test(wanted)) {
+  if (SUBNET_ID.test(wanted)) {
     const listed = Object.values(aliases);
     if (listed.length === 0 || listed.includes(wanted)) return wanted;
     throw new ForbiddenError(

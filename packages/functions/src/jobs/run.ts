@@ -1,4 +1,5 @@
 import { Ec2opsError, InputError } from '@ec2ops/core';
+import { REGION } from '@ec2ops/core/aws-ids';
 import { JOB_CATALOG } from '@ec2ops/core/jobs/catalog';
 import { buildReport, reportIsNoteworthy, summaryLine } from '@ec2ops/core/jobs/report';
 import { renderReportBlocks } from '@ec2ops/core/jobs/slack-report';
@@ -22,8 +23,6 @@ export function jobImplementation(name: JobName): JobImplementation {
   if (!implementation) throw new JobNotImplementedError(name);
   return implementation;
 }
-
-const REGION = /^[a-z]{2}(-[a-z]+)+-\d$/;
 
 /** The shape of an AWS region name (eu-west-1, us-gov-west-1), as the stage config checks it. */
 export function isRegionName(text: string): boolean {

@@ -1,3 +1,4 @@
+import { SECURITY_GROUP_RULE_ID } from '../../aws-ids';
 import type { CommandSpec } from '../types';
 import { RETAG_MANAGED_RULE } from './open';
 
@@ -10,7 +11,7 @@ export const accessExtend: CommandSpec = {
       name: 'rule',
       type: 'string',
       required: true,
-      pattern: /^sgr-([0-9a-f]{8}|[0-9a-f]{17})$/,
+      pattern: SECURITY_GROUP_RULE_ID,
       patternHelp: 'a rule id such as sgr-0123456789abcdef0',
       placeholder: 'rule-id',
       description: 'the temporary rule',

@@ -1,7 +1,6 @@
+import { IMAGE_ID } from '../../aws-ids';
 import type { ArgSpec, CommandSpec } from '../types';
 
-/** `ami-` and 8 or 17 hex digits, as EC2 writes image ids. */
-export const IMAGE_ID = /^ami-([0-9a-f]{8}|[0-9a-f]{17})$/;
 export const IMAGE_ID_HELP = 'an image id such as ami-0123456789abcdef0';
 
 /** The image an `ami approve|revoke` command acts on, by id. */

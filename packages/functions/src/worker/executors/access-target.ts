@@ -2,7 +2,7 @@ import { DescribeSecurityGroupsCommand, type EC2Client, type SecurityGroup } fro
 import { InputError, type StageConfig } from '@ec2ops/core';
 import { groupAllowed, groupNotAllowed } from '@ec2ops/core/access/policy';
 import { accessTagKeys } from '@ec2ops/core/access/rules';
-import { SECURITY_GROUP_ID } from '@ec2ops/core/config/access';
+import { SECURITY_GROUP_ID } from '@ec2ops/core/aws-ids';
 import { looseInstanceReference } from '@ec2ops/core/instances/access';
 import { instanceLabel } from '@ec2ops/core/instances/tags';
 import { tagsOf } from '../../ec2/tags';

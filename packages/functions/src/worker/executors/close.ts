@@ -10,6 +10,7 @@ import {
   ruleLabel,
   sameRule,
 } from '@ec2ops/core/access/rules';
+import { SECURITY_GROUP_RULE_ID } from '@ec2ops/core/aws-ids';
 import { section } from '@ec2ops/core/slack/blocks';
 import { isNotFound } from '../../jobs/aws-errors';
 import { describeRule, describeRules } from '../../jobs/port-sweep-ec2';
@@ -22,7 +23,6 @@ import { identityOf } from './open';
  * id, the owner's or (for an admin) anyone's. Never a rule ec2ops does not manage; a rule that
  * is already gone counts as closed, so a redelivered request changes nothing.
  */
-const RULE_ID = /^sgr-([0-9a-f]{8}|[0-9a-f]{17})$/;
 
 /** Revokes by id; "not found" means someone (the sweep, another click) closed it already. */
 export async function revokeRules(
@@ -72,7 +72,7 @@ function refuseUnlessChangeable(
 export const close: Executor = async ({ request, config, ec2 }) => {
   const what = String(request.args['rule']);
   const user = request.user;
-  if (RULE_ID.test(what)) {
+  if (SECURITY_GROUP_RULE_ID.test(what)) {
     if (request.args['target'] !== undefined || request.args['source'] !== undefined) {
       throw new InputError(
         'access.close-usage',
