@@ -12,7 +12,8 @@ import { instanceReaper } from '@ec2ops/functions/jobs/instance-reaper';
 import { main } from '@ec2ops/sandbox/cli/main';
 import { type SlackEmulator, startSlackEmulator } from '@ec2ops/sandbox/slack/emulator';
 import pino from 'pino';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { CliSession } from '../support/cli-session';
 import { type EipWorld, runInstance, startWorld } from './eip-fixtures';
 
 /**
@@ -23,41 +24,24 @@ const NOW = Date.parse('2026-11-23T15:00:00.000Z');
 const MIN = 60_000;
 const at = (ms: number) => new Date(NOW + ms).toISOString();
 
+const cli = new CliSession();
 let world: EipWorld;
 let slack: SlackEmulator;
 let ec2: EC2Client;
 let dir: string;
-let out: string;
-const savedEnv = { ...process.env };
 
 beforeEach(async () => {
   world = await startWorld();
   slack = await startSlackEmulator({ port: 0 });
   ec2 = world.ec2('us-east-1');
   dir = await mkdtemp(join(tmpdir(), 'ec2ops-reaper-'));
-  out = '';
-  vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => {
-    out += String(chunk);
-    return true;
-  });
-  vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
-  for (const name of ['AWS_ENDPOINT_URL', 'AWS_PROFILE', 'AWS_WEB_IDENTITY_TOKEN_FILE'])
-    delete process.env[name];
-  Object.assign(process.env, {
-    AWS_ENDPOINT_URL_EC2: world.emulator.url,
-    AWS_ACCESS_KEY_ID: 'AKIDTEST',
-    AWS_SECRET_ACCESS_KEY: 'secret',
-    AWS_REGION: 'us-east-1',
-    SLACK_BOT_TOKEN: slack.botToken,
-    SLACK_API_URL: `${slack.apiUrl.replace(/\/$/, '')}/`,
-  });
-  process.exitCode = undefined;
+  cli.begin(world.emulator.url);
+  process.env.SLACK_BOT_TOKEN = slack.botToken;
+  process.env.SLACK_API_URL = `${slack.apiUrl.replace(/\/$/, '')}/`;
 });
 
 afterEach(async () => {
-  vi.restoreAllMocks();
-  process.env = { ...savedEnv };
-  process.exitCode = undefined;
+  cli.end();
   await world.close();
   await slack.close();
   await rm(dir, { recursive: true, force: true });
@@ -96,7 +80,7 @@ function dmsTo(user: string): string[] {
 }
 
 async function reap(now: number, ...flags: string[]): Promise<Record<string, unknown>> {
-  out = '';
+  cli.out = '';
   const code = await main([
     'job',
     'run',
@@ -109,7 +93,7 @@ async function reap(now: number, ...flags: string[]): Promise<Record<string, unk
     ...flags,
   ]);
   expect(code).toBe(0);
-  return JSON.parse(out);
+  return JSON.parse(cli.out);
 }
 
 describe('instance-reaper', () => {
