@@ -157,6 +157,8 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     ),
     approvalKey,
     maxReceiveCount: MAX_RECEIVE_COUNT,
+    // The emulator's instances run within a second: re-read them often rather than each second.
+    pollIntervalMs: 50,
   };
   sqs.consume(QUEUE, createWorkerHandler(deps), { batchSize: 5, timeoutMs: 10_000, pollIntervalMs: 20 });
 

@@ -52,6 +52,8 @@ export interface ExecutorContext {
    * changes nothing the second time. `scope` separates several calls of one request.
    */
   idempotencyToken(scope?: string): string;
+  /** How often an executor that waits on EC2 (launch, until running) re-reads it; 1 s when unset. */
+  pollIntervalMs?: number | undefined;
 }
 
 /**

@@ -39,6 +39,8 @@ export interface WorkerDeps {
   approvalKey: Buffer;
   /** The queue's redrive maxReceiveCount: the attempt that equals it is the last one. */
   maxReceiveCount: number;
+  /** See ExecutorContext.pollIntervalMs; tests against the emulator set it shorter. */
+  pollIntervalMs?: number | undefined;
 }
 
 /** Done (delete the message) or failed (SQS redelivers it, then moves it to the DLQ). */
@@ -156,6 +158,7 @@ async function runCommand(deps: WorkerDeps, request: CommandRequest, attempt: nu
       commands: deps.commands,
       attempt,
       idempotencyToken: (scope) => idempotencyToken(request.id, scope),
+      pollIntervalMs: deps.pollIntervalMs,
     };
     const result = await executor(context);
     await deps.slack.respond(request, paged(result, request, spec));

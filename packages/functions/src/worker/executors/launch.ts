@@ -131,7 +131,13 @@ export const launch: Executor = async (ctx) => {
   if (settings.waitSeconds === 0)
     return launchMessage({ ...summary, status: 'launching', instances: launched });
   await ctx.slack.respond(request, launchMessage({ ...summary, status: 'launching', instances: launched }));
-  const { status, instances } = await waitForRunning(client, region, launched, settings.waitSeconds * 1000);
+  const { status, instances } = await waitForRunning(
+    client,
+    region,
+    launched,
+    settings.waitSeconds * 1000,
+    ctx.pollIntervalMs ?? POLL_MS,
+  );
   return launchMessage({ ...summary, status, instances });
 };
 
@@ -269,6 +275,7 @@ async function waitForRunning(
   region: string,
   launched: InstanceView[],
   maxWaitMs: number,
+  pollMs: number,
 ): Promise<{ status: LaunchStatus; instances: InstanceView[] }> {
   const ids = launched.map((i) => i.id);
   const deadline = Date.now() + maxWaitMs;
@@ -279,8 +286,8 @@ async function waitForRunning(
     if (current.some((i) => i.state !== 'pending' && i.state !== 'running'))
       return { status: 'failed', instances: current };
     if (current.every((i) => i.state === 'running')) return { status: 'running', instances: current };
-    if (Date.now() + POLL_MS > deadline) return { status: 'still-pending', instances: current };
-    await new Promise((resolve) => setTimeout(resolve, Math.min(POLL_MS, maxWaitMs)));
+    if (Date.now() + pollMs > deadline) return { status: 'still-pending', instances: current };
+    await new Promise((resolve) => setTimeout(resolve, Math.min(pollMs, maxWaitMs)));
   }
 }
 
