@@ -1,19 +1,11 @@
 import type { CommandSpec } from '../types';
 import { ELASTIC_IP_ARN, RELEASE_ADDRESS } from './eip-arg';
+import { INSTANCE_ARG } from './instance-arg';
 
 export const eipAttach: CommandSpec = {
   name: 'eip attach',
   summary: 'Allocate a new Elastic IP (a fixed public IP) and attach it to an instance (yours; admins: any)',
-  args: [
-    {
-      name: 'instance',
-      type: 'string',
-      required: true,
-      maxLength: 255,
-      placeholder: 'instance-id|Name',
-      description: 'the instance: its id (i-…) or its Name tag',
-    },
-  ],
+  args: [INSTANCE_ARG],
   examples: ['eip attach i-0123456789abcdef0', 'eip attach web-test'],
   role: 'operator',
   mutates: true,
