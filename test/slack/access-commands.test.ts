@@ -6,15 +6,13 @@ import {
   RunInstancesCommand,
   type SecurityGroupRule,
 } from '@aws-sdk/client-ec2';
-import { commandRequestSchema } from '@ec2ops/core/commands/request';
 import { parseStageConfig, type StageConfigInput } from '@ec2ops/core/config/schema';
 import { runJob } from '@ec2ops/functions/jobs/run';
 import { createSlackNotifier } from '@ec2ops/functions/jobs/slack-notifier';
-import type { ExecutorContext } from '@ec2ops/functions/worker/context';
-import { ec2Gateway } from '@ec2ops/functions/worker/ec2';
 import { EXECUTORS } from '@ec2ops/functions/worker/executors/index';
 import type { SourceMessage } from '@ec2ops/sandbox/slack/payloads';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { executorContext, queuedRequest } from './fixtures';
 import { type Harness, startHarness, TEST_CONFIG } from './harness';
 
 /**
@@ -230,22 +228,13 @@ describe('/ec2 open', () => {
 
   it('opens once per request, however often it is delivered', async () => {
     const config = parseStageConfig(CONFIG);
-    const request = commandRequestSchema.parse({
+    const request = queuedRequest({
       id: 'r-0000redelivered',
       command: 'open',
       args: { ports: '7100', target: web, source: '198.51.100.9', duration: HOUR },
       text: `open 7100 on ${web} from 198.51.100.9 for 1h`,
-      user: { id: 'UOPERATOR', role: 'operator' },
-      channel: { id: 'C0GENERAL' },
-      requestedAt: new Date().toISOString(),
     });
-    const ctx = {
-      request,
-      config,
-      ec2: ec2Gateway(config.regions, () => h.ec2Client),
-      clock: { now: () => new Date() },
-      idempotencyToken: (scope?: string) => `${request.id}:${scope}`,
-    } as unknown as ExecutorContext;
+    const ctx = executorContext(request, config, h.ec2Client);
     const first = await EXECUTORS['open']!(ctx);
     const second = await EXECUTORS['open']!(ctx);
     const rules = port(await rulesOf(web), 7100);

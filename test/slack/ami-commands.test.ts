@@ -5,12 +5,10 @@ import {
   RunInstancesCommand,
   type Tag,
 } from '@aws-sdk/client-ec2';
-import { commandRequestSchema } from '@ec2ops/core/commands/request';
 import { parseStageConfig } from '@ec2ops/core/config/schema';
-import type { ExecutorContext } from '@ec2ops/functions/worker/context';
-import { ec2Gateway } from '@ec2ops/functions/worker/ec2';
 import { EXECUTORS } from '@ec2ops/functions/worker/executors/index';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { executorContext, queuedRequest } from './fixtures';
 import { type Harness, startHarness, TEST_CONFIG } from './harness';
 
 /**
@@ -117,21 +115,13 @@ describe('/ec2 ami bake', () => {
   it('bakes once per request, however often the request is delivered', async () => {
     const id = await instance({ Name: 'redelivered' });
     const config = parseStageConfig({ stage: 'test', regions: ['us-east-1'] });
-    const request = commandRequestSchema.parse({
+    const request = queuedRequest({
       id: 'r-0000redelivered',
       command: 'ami bake',
       args: { instance: id },
       text: `ami bake ${id}`,
-      user: { id: 'UOPERATOR', role: 'operator' },
-      channel: { id: 'C0GENERAL' },
-      requestedAt: new Date().toISOString(),
     });
-    const ctx = {
-      request,
-      config,
-      ec2: ec2Gateway(config.regions, () => h.ec2Client),
-      idempotencyToken: (scope?: string) => `${request.id}:${scope}`,
-    } as unknown as ExecutorContext;
+    const ctx = executorContext(request, config, h.ec2Client);
     const first = await EXECUTORS['ami bake']!(ctx);
     const second = await EXECUTORS['ami bake']!(ctx);
     const images = await imagesOf(id);

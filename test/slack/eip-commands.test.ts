@@ -7,12 +7,10 @@ import {
   RunInstancesCommand,
   TerminateInstancesCommand,
 } from '@aws-sdk/client-ec2';
-import { commandRequestSchema } from '@ec2ops/core/commands/request';
 import { parseStageConfig } from '@ec2ops/core/config/schema';
-import type { ExecutorContext } from '@ec2ops/functions/worker/context';
-import { ec2Gateway } from '@ec2ops/functions/worker/ec2';
 import { EXECUTORS } from '@ec2ops/functions/worker/executors/index';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { executorContext, queuedRequest } from './fixtures';
 import { type Harness, QUEUE, startHarness, TEST_CONFIG } from './harness';
 
 /**
@@ -388,14 +386,11 @@ describe('/ec2 eip attach', () => {
   it('allocates one address however often the request is delivered, even after a failure midway', async () => {
     const box = await instance({ Name: 'redelivered-eip', ...managedBy('UOPERATOR') });
     const config = parseStageConfig({ stage: 'test', regions: ['us-east-1'] });
-    const request = commandRequestSchema.parse({
+    const request = queuedRequest({
       id: 'r-0000eipattach',
       command: 'eip attach',
       args: { instance: box },
       text: `eip attach ${box}`,
-      user: { id: 'UOPERATOR', role: 'operator' },
-      channel: { id: 'C0GENERAL' },
-      requestedAt: new Date().toISOString(),
     });
     // The same emulator, through a client whose AssociateAddress times out.
     const failingAssociate = new EC2Client({
@@ -414,12 +409,7 @@ describe('/ec2 eip attach', () => {
       { step: 'initialize' },
     );
     const context = (fail: boolean) =>
-      ({
-        request,
-        config,
-        ec2: ec2Gateway(config.regions, () => (fail ? failingAssociate : h.ec2Client)),
-        idempotencyToken: (scope?: string) => `${request.id}:${scope}`,
-      }) as unknown as ExecutorContext;
+      executorContext(request, config, fail ? failingAssociate : h.ec2Client);
     const before = (await allAddresses()).length;
     // First delivery dies after allocating (the associate times out); SQS delivers it again, twice.
     await expect(EXECUTORS['eip attach']!(context(true))).rejects.toThrow('timeout');

@@ -4,8 +4,11 @@ import {
   type EC2Client,
   RunInstancesCommand,
 } from '@aws-sdk/client-ec2';
+import { type CommandRequest, commandRequestSchema } from '@ec2ops/core/commands/request';
 import type { CommandSpec } from '@ec2ops/core/commands/types';
-import type { Executor } from '@ec2ops/functions/worker/context';
+import type { StageConfig } from '@ec2ops/core/config/schema';
+import type { Executor, ExecutorContext } from '@ec2ops/functions/worker/context';
+import { ec2Gateway } from '@ec2ops/functions/worker/ec2';
 import type { SourceMessage } from '@ec2ops/sandbox/slack/payloads';
 import type { ChannelMessage } from '@ec2ops/sandbox/slack/records';
 
@@ -38,6 +41,40 @@ export const probeExecutor: Executor = async (ctx) => {
   );
   return { response_type: 'ephemeral', text: `probe launched ${out.Instances![0]!.InstanceId}` };
 };
+
+/** A request as the worker receives it from the queue, from UOPERATOR in C0GENERAL unless said. */
+export function queuedRequest(request: {
+  id: string;
+  command: string;
+  args: Record<string, unknown>;
+  text: string;
+  user?: CommandRequest['user'];
+}): CommandRequest {
+  return commandRequestSchema.parse({
+    user: { id: 'UOPERATOR', role: 'operator' },
+    channel: { id: 'C0GENERAL' },
+    requestedAt: new Date().toISOString(),
+    ...request,
+  });
+}
+
+/**
+ * What the worker hands an executor for `request`, for calling the executor directly (say once
+ * per SQS delivery): the same request id, so the same idempotency tokens, every call.
+ */
+export function executorContext(
+  request: CommandRequest,
+  config: StageConfig,
+  ec2: EC2Client,
+): ExecutorContext {
+  return {
+    request,
+    config,
+    ec2: ec2Gateway(config.regions, () => ec2),
+    clock: { now: () => new Date() },
+    idempotencyToken: (scope?: string) => `${request.id}:${scope}`,
+  } as unknown as ExecutorContext;
+}
 
 /** Instances launched for one request (by its ClientToken). */
 export async function instancesFor(ec2: EC2Client, requestId: string): Promise<string[]> {

@@ -1,11 +1,9 @@
 import { CreateTagsCommand, DescribeInstancesCommand } from '@aws-sdk/client-ec2';
-import { commandRequestSchema } from '@ec2ops/core/commands/request';
 import { parseStageConfig } from '@ec2ops/core/config/schema';
-import type { ExecutorContext } from '@ec2ops/functions/worker/context';
-import { ec2Gateway } from '@ec2ops/functions/worker/ec2';
 import { EXECUTORS } from '@ec2ops/functions/worker/executors/index';
 import type { SourceMessage } from '@ec2ops/sandbox/slack/payloads';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { executorContext, queuedRequest } from './fixtures';
 import { type Harness, startHarness } from './harness';
 import {
   ec2,
@@ -188,22 +186,13 @@ describe('/ec2 extend', () => {
     const [id] = await managedInstance(h.ec2Client, mine('UOPERATOR', { Name: 'extend-once' }));
     const before = Date.parse((await expiresAt(id!))!);
     const config = parseStageConfig(LAUNCH_CONFIG);
-    const request = commandRequestSchema.parse({
+    const request = queuedRequest({
       id: 'r-0000extendonce',
       command: 'extend',
       args: { instance: id, duration: HOUR },
       text: `extend ${id} 1h`,
-      user: { id: 'UOPERATOR', role: 'operator' },
-      channel: { id: 'C0GENERAL' },
-      requestedAt: new Date().toISOString(),
     });
-    const ctx = {
-      request,
-      config,
-      ec2: ec2Gateway(config.regions, () => h.ec2Client),
-      clock: { now: () => new Date() },
-      idempotencyToken: (scope?: string) => `${request.id}:${scope}`,
-    } as unknown as ExecutorContext;
+    const ctx = executorContext(request, config, h.ec2Client);
     await EXECUTORS['extend']!(ctx);
     const second = await EXECUTORS['extend']!(ctx);
     expect(second.text).toContain('already extended by this request');
