@@ -287,8 +287,14 @@ describe('/ec2 launch refuses bad input and launches nothing', () => {
   });
 
   it('a viewer may not launch', async () => {
-    const { answer } = await ec2(h, 'launch al2023', 'UVIEWER');
+    const before = (await allInstances(h.ec2Client)).length;
+    const queued = h.sent.length;
+    const { answer, urlId } = await ec2(h, 'launch al2023', 'UVIEWER');
     expect(answer).toMatch(/needs the operator role/);
-    expect(replies(h, 'none')).toEqual([]);
+    // Refused by the slack function itself: nothing queued for the worker, so no later reply.
+    expect(h.sent.slice(queued).filter((m) => m.kind === 'command')).toEqual([]);
+    await h.sqs.drain();
+    expect(replies(h, urlId)).toEqual([]);
+    expect((await allInstances(h.ec2Client)).length).toBe(before);
   });
 });
