@@ -69,6 +69,7 @@ export function releaseRefusal(
     return new InputError(
       'eip.classic',
       `${label} has no allocation id; ec2ops releases VPC addresses only.`,
+      { hint: 'Release it with the AWS console or CLI (aws ec2 release-address --public-ip …).' },
     );
   }
   if (isAssociated(address)) {
@@ -116,7 +117,9 @@ export function attachRefusal(
 ): InputError | ForbiddenError | undefined {
   const label = instanceLabel(instance);
   if (instance.state === 'terminated' || instance.state === 'shutting-down') {
-    return new InputError('eip.instance-terminated', `${label} is ${instance.state}: nothing to attach to.`);
+    return new InputError('eip.instance-terminated', `${label} is ${instance.state}: nothing to attach to.`, {
+      hint: 'Give a running or stopped instance; `/ec2 list` shows them.',
+    });
   }
   const admin = roleAtLeast(user.role, 'admin');
   if (!admin && instance.tags[keys.managed] !== 'true') {

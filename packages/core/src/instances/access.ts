@@ -39,12 +39,16 @@ export function checkInstanceAccess(
       throw new ForbiddenError(
         'instance.unmanaged',
         `${label} is not managed by ec2ops: it has no TTL to extend.`,
+        {
+          hint: 'Only instances launched with `/ec2 launch` have a TTL; this one stays until someone stops it.',
+        },
       );
     }
     if (user.role !== 'admin') {
       throw new ForbiddenError(
         'instance.unmanaged',
         `${label} is not managed by ec2ops (no ${keys.managed}=true); only an admin may ${action} it from Slack.`,
+        { hint: 'Ask an ec2ops admin, or whoever runs it.' },
       );
     }
     return;

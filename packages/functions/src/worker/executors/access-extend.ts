@@ -34,12 +34,17 @@ export const accessExtend: Executor = async ({ request, config, ec2, clock }) =>
       throw new InputError(
         'access.not-managed',
         `${ruleId} (${ruleLabel(rule)}) is not managed by ec2ops: it has no expiry to extend.`,
+        { hint: 'ec2ops extends only the rules it opened; `/ec2 access` lists them.' },
       );
     }
     if (!mayChange(rule, keys, request.user)) {
+      const owner = rule.tags[keys.owner];
       throw new ForbiddenError(
         'access.not-yours',
-        `${ruleId} (${ruleLabel(rule)}) belongs to <@${rule.tags[keys.owner] ?? 'unknown'}>: only the owner or an admin can extend it.`,
+        owner
+          ? `${ruleId} (${ruleLabel(rule)}) belongs to <@${owner}>: only the owner or an admin can extend it.`
+          : `${ruleId} (${ruleLabel(rule)}) has no ${keys.owner} tag: only an admin can extend it.`,
+        { hint: 'Ask the owner, or an admin, to extend it; or open your own with `/ec2 open …`.' },
       );
     }
     const source: OpenSource | undefined =

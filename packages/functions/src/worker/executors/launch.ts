@@ -173,7 +173,9 @@ async function architectureOf(
     if (code === 'InvalidInstanceType' || code.startsWith('InvalidParameterValue')) {
       const suggestions = suggestTypes(type, typeChoicesFor(ctx.request.user.role, ctx.config.launch));
       throw new InputError('launch.type-unknown', `EC2 has no instance type \`${type}\` in this region.`, {
-        hint: suggestions.length ? `Try ${suggestions.map((s) => `type=${s}`).join(', ')}.` : undefined,
+        hint: suggestions.length
+          ? `Try ${suggestions.map((s) => `type=${s}`).join(', ')}.`
+          : 'Ask an ec2ops admin which instance types this stage allows.',
       });
     }
     throw error;

@@ -43,14 +43,20 @@ function explainRefusal(error: unknown, label: string, action: string): unknown 
       'instance.state',
       `${label} cannot be ${action === 'stop' ? 'stopped' : `${action}ed`} in its current state.`,
       {
+        hint: '`/ec2 list` shows its state; try again once it is running or stopped.',
         cause: error,
       },
     );
   }
   if (awsErrorCode(error) === 'OperationNotPermitted') {
-    return new ForbiddenError('instance.protected', `${label} has termination protection on.`, {
-      cause: error,
-    });
+    return new ForbiddenError(
+      'instance.protected',
+      `${label} has termination protection on: not terminated.`,
+      {
+        hint: 'If it really should go, someone with EC2 access turns termination protection off first; otherwise stop it.',
+        cause: error,
+      },
+    );
   }
   return error;
 }
