@@ -7,7 +7,8 @@ import {
 import { runJob } from '@ec2ops/functions/jobs/run';
 import { main } from '@ec2ops/sandbox/cli/main';
 import pino from 'pino';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { CliSession } from '../support/cli-session';
 import { type EipWorld, stageConfig, startWorld } from './eip-fixtures';
 
 /** port-sweep against the EC2 emulator: the CLI with --now, failures counted on the rule, the stuck-rule log line. */
@@ -17,7 +18,7 @@ const at = (minutes: number) => new Date(NOW.getTime() + minutes * 60_000).toISO
 let world: EipWorld;
 let ec2: EC2Client;
 let group: string;
-const savedEnv = { ...process.env };
+const cli = new CliSession();
 
 beforeEach(async () => {
   world = await startWorld();
@@ -25,9 +26,7 @@ beforeEach(async () => {
   group = (await ec2.send(new CreateSecurityGroupCommand({ GroupName: 'jit', Description: 'jit' }))).GroupId!;
 });
 afterEach(async () => {
-  vi.restoreAllMocks();
-  process.env = { ...savedEnv };
-  process.exitCode = undefined;
+  cli.end();
   await world.close();
 });
 
@@ -84,26 +83,14 @@ describe('ec2ops job run port-sweep', () => {
     const future = await rule(2202, managed(at(30)));
     const unmanaged = await rule(2203, { 'ec2ops:expires-at': at(-60) });
     const permanent = await rule(2204, {});
-    let out = '';
-    vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => {
-      out += String(chunk);
-      return true;
-    });
-    vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
-    for (const name of ['AWS_ENDPOINT_URL', 'AWS_PROFILE', 'SLACK_BOT_TOKEN']) delete process.env[name];
-    Object.assign(process.env, {
-      AWS_ENDPOINT_URL_EC2: world.emulator.url,
-      AWS_ACCESS_KEY_ID: 'AKIDTEST',
-      AWS_SECRET_ACCESS_KEY: 'secret',
-      AWS_REGION: 'us-east-1',
-    });
+    cli.begin(world.emulator.url);
     expect(await main(['job', 'run', 'port-sweep', '--now', NOW.toISOString()])).toBe(0);
-    expect(out).toMatch(/would close 1/);
+    expect(cli.out).toMatch(/would close 1/);
     expect([...(await ingress()).keys()].sort()).toEqual([expired, future, unmanaged, permanent].sort());
 
-    out = '';
+    cli.out = '';
     expect(await main(['job', 'run', 'port-sweep', '--apply', '--now', NOW.toISOString(), '--json'])).toBe(0);
-    const report = JSON.parse(out);
+    const report = JSON.parse(cli.out);
     expect(report.counts.byAction.revoke.done).toBe(1);
     expect([...(await ingress()).keys()].sort()).toEqual([future, unmanaged, permanent].sort());
   });
