@@ -154,14 +154,18 @@ async function bundle(entry: string, outfile: string) {
   };
 }
 
-/** A fresh node process imports the bundle; its wall time for the import and its peak RSS. */
+/** A fresh node process imports the bundle; its wall time for the import and its own peak RSS. */
 function coldImport(file: string | undefined): { importMs: number; maxRssMb: number; heapMb: number } {
   const script = `
     const t = performance.now();
     ${file ? `require(${JSON.stringify(file)});` : ''}
     const importMs = performance.now() - t;
     globalThis.gc?.();
-    process.stdout.write(JSON.stringify({ importMs, maxRssMb: process.resourceUsage().maxRSS / 1024, heapMb: process.memoryUsage().heapUsed / 1048576 }));`;
+    // Peak RSS from VmHWM: getrusage's maxRSS survives exec on Linux, so a child spawned by a
+    // large parent reports the parent's high-water mark, not its own.
+    const hwm = /VmHWM:s+(d+) kB/.exec(require('node:fs').readFileSync('/proc/self/status', 'utf8'));
+    const maxRssMb = hwm ? Number(hwm[1]) / 1024 : process.memoryUsage().rss / 1048576;
+    process.stdout.write(JSON.stringify({ importMs, maxRssMb, heapMb: process.memoryUsage().heapUsed / 1048576 }));`;
   const out = execFileSync(process.execPath, ['--expose-gc', '-e', script], {
     env: { ...process.env, ...ENV },
     encoding: 'utf8',
