@@ -1,6 +1,6 @@
 import { SECURITY_GROUP_RULE_ID } from '../../aws-ids';
 import type { CommandSpec } from '../types';
-import { RETAG_MANAGED_RULE } from './open';
+import { ACCESS_DURATION_ARG, RETAG_MANAGED_RULE } from './open';
 
 /** The Extend button of `/ec2 access` and of the sweep's warning; typed rarely, so hidden. */
 export const accessExtend: CommandSpec = {
@@ -16,15 +16,7 @@ export const accessExtend: CommandSpec = {
       placeholder: 'rule-id',
       description: 'the temporary rule',
     },
-    {
-      name: 'duration',
-      keyword: 'for',
-      type: 'duration',
-      min: '1m',
-      max: '30d',
-      placeholder: 'duration',
-      description: 'from now (default: the stage default)',
-    },
+    { ...ACCESS_DURATION_ARG, description: 'from now (default: the stage default)' },
   ],
   examples: ['access extend sgr-0123456789abcdef0 for 1h'],
   role: 'operator',

@@ -1,5 +1,5 @@
 import { evaluateOpen } from '../../access/policy';
-import type { CommandSpec } from '../types';
+import type { ArgSpec, CommandSpec } from '../types';
 
 const RULE_ARN = 'arn:aws:ec2:*:*:security-group-rule/*';
 
@@ -22,6 +22,17 @@ export const RETAG_MANAGED_RULE = [
     why: 'Show the new expiry in the rule description',
   },
 ];
+
+/** `for <duration>`: how long a rule stays open; the stage's access config narrows the bounds. */
+export const ACCESS_DURATION_ARG: ArgSpec = {
+  name: 'duration',
+  keyword: 'for',
+  type: 'duration',
+  min: '1m',
+  max: '30d',
+  placeholder: 'duration',
+  description: 'how long (default and maximum set by the stage)',
+};
 
 export const open: CommandSpec = {
   name: 'open',
@@ -54,15 +65,7 @@ export const open: CommandSpec = {
       placeholder: 'cidr|named-source|sg-id',
       description: 'who may connect: a CIDR, a named source such as office, or a security group',
     },
-    {
-      name: 'duration',
-      keyword: 'for',
-      type: 'duration',
-      min: '1m',
-      max: '30d',
-      placeholder: 'duration',
-      description: 'how long (default and maximum set by the stage)',
-    },
+    ACCESS_DURATION_ARG,
   ],
   options: [{ name: 'reason', type: 'string', maxLength: 200, description: 'why, recorded on the rule' }],
   examples: [
