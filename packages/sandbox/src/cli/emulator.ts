@@ -77,7 +77,7 @@ export async function runEmulator(options: EmulatorOptions, signal?: AbortSignal
 registerCommand((program: Command) => {
   program
     .command('emulator')
-    .description('Run the EC2 Query API emulator on its own')
+    .description('run the EC2 Query API emulator on its own: any EC2 client can point at it')
     .option('--port <n>', 'port to listen on (0 picks a free one)', '4599')
     .option('--host <address>', 'address to listen on', '127.0.0.1')
     .option('--state <file>', 'keep state in this JSON file across restarts')

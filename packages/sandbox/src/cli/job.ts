@@ -150,10 +150,10 @@ export async function jobRun(
 }
 
 registerCommand((program: Command) => {
-  const job = program.command('job').description('Scheduled jobs: run one now');
+  const job = program.command('job').description('scheduled jobs: run one now, as its schedule would');
   job
     .command('run')
-    .description(`Run a job once: plan, apply (unless dry-run) and report. Jobs: ${JOB_NAMES.join(', ')}`)
+    .description(`run a job once: plan, apply (unless dry-run) and report. Jobs: ${JOB_NAMES.join(', ')}`)
     .argument('<job>', JOB_NAMES.join(' | '))
     .option('--dry-run', 'plan only; change nothing')
     .option('--apply', 'apply even if the stage config says dry-run')
