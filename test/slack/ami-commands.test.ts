@@ -1,15 +1,10 @@
-import {
-  CreateImageCommand,
-  CreateTagsCommand,
-  DescribeImagesCommand,
-  RunInstancesCommand,
-  type Tag,
-} from '@aws-sdk/client-ec2';
+import { CreateImageCommand, CreateTagsCommand, DescribeImagesCommand, type Tag } from '@aws-sdk/client-ec2';
 import { parseStageConfig } from '@ec2ops/core/config/schema';
 import { EXECUTORS } from '@ec2ops/functions/worker/executors/index';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { executorContext, queuedRequest } from './fixtures';
 import { type Harness, startHarness, TEST_CONFIG } from './harness';
+import { managedInstance } from './launch-fixtures';
 
 /**
  * `/ec2 ami …` end to end: a signed slash command to the real slack function, through the SQS
@@ -61,18 +56,9 @@ async function ec2(text: string, user: string): Promise<string> {
   throw new Error(`no answer to /ec2 ${text}`);
 }
 
+/** RunInstances fixture: one instance with exactly these tags, its id. */
 async function instance(tags: Record<string, string>): Promise<string> {
-  const out = await h.ec2Client.send(
-    new RunInstancesCommand({
-      ImageId: publicImage,
-      MinCount: 1,
-      MaxCount: 1,
-      TagSpecifications: [
-        { ResourceType: 'instance', Tags: Object.entries(tags).map(([Key, Value]) => ({ Key, Value })) },
-      ],
-    }),
-  );
-  return out.Instances![0]!.InstanceId!;
+  return (await managedInstance(h.ec2Client, tags, { managed: false }))[0]!;
 }
 
 async function imageTags(imageId: string): Promise<Record<string, string>> {

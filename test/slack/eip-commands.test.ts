@@ -2,9 +2,7 @@ import {
   AllocateAddressCommand,
   AssociateAddressCommand,
   DescribeAddressesCommand,
-  DescribeImagesCommand,
   EC2Client,
-  RunInstancesCommand,
   TerminateInstancesCommand,
 } from '@aws-sdk/client-ec2';
 import { parseStageConfig } from '@ec2ops/core/config/schema';
@@ -12,6 +10,7 @@ import { EXECUTORS } from '@ec2ops/functions/worker/executors/index';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { executorContext, queuedRequest } from './fixtures';
 import { type Harness, QUEUE, startHarness, TEST_CONFIG } from './harness';
+import { managedInstance, setDelays } from './launch-fixtures';
 
 /**
  * `/ec2 eip …` end to end: a signed slash command (or a button click) to the real slack
@@ -22,7 +21,6 @@ const DAY = 86_400_000;
 let h: Harness;
 /** The stage's second region. */
 let euWest: EC2Client;
-let publicImage: string;
 beforeAll(async () => {
   h = await startHarness({
     config: {
@@ -40,13 +38,7 @@ beforeAll(async () => {
     region: 'eu-west-1',
     credentials: { accessKeyId: 'AKIDTEST', secretAccessKey: 'secret' },
   });
-  await fetch(`${h.ec2.url}/_emulator/delays`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ instancePending: 0, instanceShuttingDown: 0 }),
-  });
-  const images = await h.ec2Client.send(new DescribeImagesCommand({ Owners: ['amazon'] }));
-  publicImage = images.Images![0]!.ImageId!;
+  await setDelays(h, { instancePending: 0, instanceShuttingDown: 0 });
 });
 afterAll(async () => {
   euWest?.destroy();
@@ -123,18 +115,9 @@ async function allocate(
   return { id: out.AllocationId!, ip: out.PublicIp! };
 }
 
+/** RunInstances fixture: one instance with exactly these tags, its id. */
 async function instance(tags: Record<string, string>): Promise<string> {
-  const out = await h.ec2Client.send(
-    new RunInstancesCommand({
-      ImageId: publicImage,
-      MinCount: 1,
-      MaxCount: 1,
-      TagSpecifications: [
-        { ResourceType: 'instance', Tags: Object.entries(tags).map(([Key, Value]) => ({ Key, Value })) },
-      ],
-    }),
-  );
-  return out.Instances![0]!.InstanceId!;
+  return (await managedInstance(h.ec2Client, tags, { managed: false }))[0]!;
 }
 
 const managedBy = (owner: string) => ({ 'ec2ops:managed': 'true', 'ec2ops:owner': owner });
