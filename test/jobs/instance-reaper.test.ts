@@ -8,6 +8,7 @@ import {
   StopInstancesCommand,
 } from '@aws-sdk/client-ec2';
 import { parseStageConfig } from '@ec2ops/core';
+import { tagsOf } from '@ec2ops/functions/ec2/tags';
 import { instanceReaper } from '@ec2ops/functions/jobs/instance-reaper';
 import { main } from '@ec2ops/sandbox/cli/main';
 import { type SlackEmulator, startSlackEmulator } from '@ec2ops/sandbox/slack/emulator';
@@ -69,7 +70,7 @@ const managed = (expiresAt: string, extra: Record<string, string> = {}) => ({
 async function look(id: string): Promise<{ state: string; tags: Record<string, string> }> {
   const res = await ec2.send(new DescribeInstancesCommand({ InstanceIds: [id] }));
   const i = res.Reservations![0]!.Instances![0]!;
-  return { state: i.State!.Name!, tags: Object.fromEntries((i.Tags ?? []).map((t) => [t.Key!, t.Value!])) };
+  return { state: i.State!.Name!, tags: tagsOf(i.Tags) };
 }
 
 function dmsTo(user: string): string[] {

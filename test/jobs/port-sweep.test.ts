@@ -4,6 +4,7 @@ import {
   DescribeSecurityGroupRulesCommand,
   EC2Client,
 } from '@aws-sdk/client-ec2';
+import { tagsOf } from '@ec2ops/functions/ec2/tags';
 import { runJob } from '@ec2ops/functions/jobs/run';
 import { main } from '@ec2ops/sandbox/cli/main';
 import pino from 'pino';
@@ -70,10 +71,7 @@ async function ingress(): Promise<Map<string, Record<string, string>>> {
   return new Map(
     (out.SecurityGroupRules ?? [])
       .filter((r) => !r.IsEgress)
-      .map((r) => [
-        r.SecurityGroupRuleId!,
-        Object.fromEntries((r.Tags ?? []).map((t) => [t.Key!, t.Value!])),
-      ]),
+      .map((r) => [r.SecurityGroupRuleId!, tagsOf(r.Tags)]),
   );
 }
 

@@ -14,6 +14,7 @@ import type { SourceMessage } from '@ec2ops/sandbox/slack/payloads';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { executorContext, queuedRequest } from './fixtures';
 import { type Harness, startHarness, TEST_CONFIG } from './harness';
+import { tagsOf } from './launch-fixtures';
 
 /**
  * `/ec2 open`, `/ec2 close`, `/ec2 access` end to end: signed slash commands and button clicks
@@ -138,7 +139,6 @@ async function rulesOf(groupId: string): Promise<SecurityGroupRule[]> {
   );
   return (out.SecurityGroupRules ?? []).filter((r) => !r.IsEgress);
 }
-const tagsOf = (r: SecurityGroupRule) => Object.fromEntries((r.Tags ?? []).map((t) => [t.Key!, t.Value!]));
 const port = (rules: SecurityGroupRule[], p: number) => rules.filter((r) => r.FromPort === p);
 
 async function sweep(now: Date, dryRun = false) {

@@ -6,6 +6,7 @@ import {
   TerminateInstancesCommand,
 } from '@aws-sdk/client-ec2';
 import { parseStageConfig } from '@ec2ops/core/config/schema';
+import { tagsOf } from '@ec2ops/functions/ec2/tags';
 import { EXECUTORS } from '@ec2ops/functions/worker/executors/index';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { executorContext, queuedRequest } from './fixtures';
@@ -132,7 +133,7 @@ async function address(allocationId: string) {
   if (!a) return undefined;
   return {
     instanceId: a.InstanceId,
-    tags: Object.fromEntries((a.Tags ?? []).map((t) => [t.Key!, t.Value!])),
+    tags: tagsOf(a.Tags),
   };
 }
 

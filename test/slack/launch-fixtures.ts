@@ -5,8 +5,10 @@ import {
   type EC2Client,
   type Instance,
   RunInstancesCommand,
+  type Tag,
 } from '@aws-sdk/client-ec2';
 import type { StageConfigInput } from '@ec2ops/core/config/schema';
+import { tagsOf as tagList } from '@ec2ops/functions/ec2/tags';
 import type { Harness } from './harness';
 import { TEST_CONFIG } from './harness';
 
@@ -44,8 +46,8 @@ export async function allInstances(ec2: EC2Client): Promise<Instance[]> {
   return (out.Reservations ?? []).flatMap((r) => r.Instances ?? []);
 }
 
-export function tagsOf(resource: { Tags?: { Key?: string; Value?: string }[] }): Record<string, string> {
-  return Object.fromEntries((resource.Tags ?? []).map((t) => [t.Key!, t.Value!]));
+export function tagsOf(resource: { Tags?: Tag[] }): Record<string, string> {
+  return tagList(resource.Tags);
 }
 
 export async function volumesOf(ec2: EC2Client, instanceId: string) {
