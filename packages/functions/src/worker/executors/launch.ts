@@ -1,23 +1,6 @@
-import {
-  DescribeImagesCommand,
-  DescribeInstanceTypesCommand,
-  type EC2Client,
-  type Image,
-  RunInstancesCommand,
-  type RunInstancesCommandInput,
-} from '@aws-sdk/client-ec2';
+import { type EC2Client, RunInstancesCommand, type RunInstancesCommandInput } from '@aws-sdk/client-ec2';
 import { InputError } from '@ec2ops/core';
-import {
-  approvedChoices,
-  architectureMismatch,
-  classifyImage,
-  type ImageView,
-  newest,
-  unapprovedImage,
-  unavailableImage,
-  unknownImage,
-} from '@ec2ops/core/instances/images';
-import { suggestTypes } from '@ec2ops/core/instances/instance-type';
+import { architectureMismatch } from '@ec2ops/core/instances/images';
 import {
   checkCount,
   checkRunningLimit,
@@ -30,7 +13,6 @@ import {
   resolveSubnet,
   resolveTtl,
   runInstancesRequest,
-  typeChoicesFor,
 } from '@ec2ops/core/instances/launch';
 import { type LaunchStatus, launchMessage } from '@ec2ops/core/instances/messages';
 import type { InstanceTagKeys, InstanceView } from '@ec2ops/core/instances/tags';
@@ -40,6 +22,7 @@ import {
   describeInstanceViews,
   toInstanceView,
 } from '../../instances/describe';
+import { architectureOf, resolveImage } from '../../instances/images';
 import { awsErrorCode, awsErrorMessage } from '../../jobs/aws-errors';
 import type { Executor, ExecutorContext } from '../context';
 
@@ -72,8 +55,10 @@ export const launch: Executor = async (ctx) => {
   const earlier = await describeInstanceViews(client, region, [{ Name: 'client-token', Values: [token] }]);
   if (earlier.length) return alreadyLaunched(ctx, earlier, region, keys);
 
-  const typeArchitecture = requestedType ? await architectureOf(client, requestedType.name, ctx) : undefined;
-  const image = await resolveImage(ctx, client, args.image, typeArchitecture);
+  const typeArchitecture = requestedType
+    ? await architectureOf(client, requestedType.name, request.user.role, settings)
+    : undefined;
+  const image = await resolveImage(client, args.image, typeArchitecture, config);
   const architecture = image.view.architecture === 'arm64' ? 'arm64' : 'x86_64';
   const type = requestedType?.name ?? settings.types.default[architecture];
   if (typeArchitecture && image.view.architecture && typeArchitecture !== image.view.architecture) {
@@ -157,116 +142,6 @@ async function alreadyLaunched(
     expiresAt: first.tags[keys.expiresAt] ?? '?',
     requestId: ctx.request.id,
   });
-}
-
-/** The type's architecture; a type EC2 does not know is refused with suggestions. */
-async function architectureOf(
-  client: EC2Client,
-  type: string,
-  ctx: ExecutorContext,
-): Promise<string | undefined> {
-  try {
-    const out = await client.send(new DescribeInstanceTypesCommand({ InstanceTypes: [type as never] }));
-    return out.InstanceTypes?.[0]?.ProcessorInfo?.SupportedArchitectures?.[0];
-  } catch (error) {
-    const code = awsErrorCode(error);
-    if (code === 'InvalidInstanceType' || code.startsWith('InvalidParameterValue')) {
-      const suggestions = suggestTypes(type, typeChoicesFor(ctx.request.user.role, ctx.config.launch));
-      throw new InputError('launch.type-unknown', `EC2 has no instance type \`${type}\` in this region.`, {
-        hint: suggestions.length
-          ? `Try ${suggestions.map((s) => `type=${s}`).join(', ')}.`
-          : 'Ask an ec2ops admin which instance types this stage allows.',
-      });
-    }
-    throw error;
-  }
-}
-
-function toImageView(image: Image, approvedKey: string): ImageView {
-  const root = image.BlockDeviceMappings?.find((b) => b.DeviceName === image.RootDeviceName);
-  return {
-    id: image.ImageId ?? '',
-    name: image.Name,
-    state: image.State ?? 'unknown',
-    architecture: image.Architecture,
-    creationDate: image.CreationDate,
-    rootDeviceName: image.RootDeviceName,
-    rootGiB: root?.Ebs?.VolumeSize,
-    approved: image.Tags?.some((t) => t.Key === approvedKey && t.Value === 'true') ?? false,
-  };
-}
-
-async function approvedImages(client: EC2Client, approvedKey: string): Promise<ImageView[]> {
-  const out = await client.send(
-    new DescribeImagesCommand({
-      Owners: ['self'],
-      Filters: [{ Name: `tag:${approvedKey}`, Values: ['true'] }],
-    }),
-  );
-  return (out.Images ?? []).map((i) => toImageView(i, approvedKey));
-}
-
-/** An alias (newest available match), or an approved image by id or name; else refused with the choices. */
-async function resolveImage(
-  ctx: ExecutorContext,
-  client: EC2Client,
-  text: string,
-  architecture: string | undefined,
-): Promise<{ view: ImageView; alias?: string }> {
-  const settings = ctx.config.launch;
-  const approvedKey = `${ctx.config.tagPrefix}approved`;
-  const reference = classifyImage(text, settings);
-  const choices = async () => approvedChoices(settings, await approvedImages(client, approvedKey));
-  switch (reference.kind) {
-    case 'alias': {
-      const arch = architecture ?? reference.spec.architecture;
-      const out = await client.send(
-        new DescribeImagesCommand({
-          Owners: [reference.spec.owner],
-          Filters: [
-            { Name: 'name', Values: [reference.spec.name] },
-            { Name: 'architecture', Values: [arch] },
-          ],
-        }),
-      );
-      const matches = (out.Images ?? []).map((i) => toImageView(i, approvedKey));
-      const available = newest(matches.filter((i) => i.state === 'available'));
-      if (available) return { view: available, alias: reference.alias };
-      const pending = newest(matches);
-      if (pending) throw unavailableImage(pending);
-      throw new InputError(
-        'launch.alias-empty',
-        `No ${arch} image matches the alias \`${reference.alias}\` (${reference.spec.owner}, ${reference.spec.name}).`,
-        { hint: 'Ask an ec2ops admin to check the alias in the stage config, or pick another image.' },
-      );
-    }
-    case 'malformed-id':
-      throw new InputError('launch.image-malformed', `\`${text}\` is not an image id.`, {
-        hint: `Image ids look like ami-0123456789abcdef0. ${await choices()}`,
-      });
-    case 'id': {
-      let found: Image | undefined;
-      try {
-        const out = await client.send(new DescribeImagesCommand({ ImageIds: [reference.id] }));
-        found = out.Images?.find((i) => i.ImageId === reference.id);
-      } catch (error) {
-        if (!awsErrorCode(error).startsWith('InvalidAMIID')) throw error;
-      }
-      if (!found) throw unknownImage(text, await choices());
-      const view = toImageView(found, approvedKey);
-      if (!view.approved) throw unapprovedImage(view, await choices());
-      if (view.state !== 'available') throw unavailableImage(view);
-      return { view };
-    }
-    case 'name': {
-      const approved = await approvedImages(client, approvedKey);
-      const named = approved.filter((i) => i.name === text);
-      const view = newest(named.filter((i) => i.state === 'available')) ?? newest(named);
-      if (!view) throw unknownImage(text, approvedChoices(settings, approved));
-      if (view.state !== 'available') throw unavailableImage(view);
-      return { view };
-    }
-  }
 }
 
 const POLL_MS = 1000;
