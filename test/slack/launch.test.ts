@@ -120,7 +120,8 @@ describe('/ec2 launch', () => {
   });
 
   it('launches once however often the message is delivered, and says so', async () => {
-    await setDelays(h, { instancePending: 1500 });
+    // Still pending when the duplicate arrives, so both deliveries run at once.
+    await setDelays(h, { instancePending: 600 });
     try {
       const before = (await allInstances(h.ec2Client)).length;
       const { answer, urlId } = await ec2(h, 'launch al2023 name=once', 'UOPERATOR', /Launching/);
