@@ -30,6 +30,11 @@ export function instanceTagKeys(prefix: string): InstanceTagKeys {
 
 export type Tags = Record<string, string>;
 
+/** Instance states that are neither gone nor going: what the reaper and access targets act on. */
+export const LIVE_STATES = ['pending', 'running', 'stopping', 'stopped'];
+/** Every state but terminated: an instance a Name still names, or an image still serves. */
+export const NOT_TERMINATED = [...LIVE_STATES, 'shutting-down'];
+
 export const isManaged = (tags: Tags, keys: InstanceTagKeys) => tags[keys.managed] === 'true';
 export const isKept = (tags: Tags, keys: InstanceTagKeys) => tags[keys.keep]?.toLowerCase() === 'true';
 

@@ -7,7 +7,7 @@ import {
 } from '@aws-sdk/client-ec2';
 import { InputError } from '@ec2ops/core';
 import { type InstanceReference, instanceReference } from '@ec2ops/core/instances/access';
-import type { InstanceTagKeys, InstanceView } from '@ec2ops/core/instances/tags';
+import { type InstanceTagKeys, type InstanceView, NOT_TERMINATED } from '@ec2ops/core/instances/tags';
 import { tagsOf } from '../ec2/tags';
 import { isNotFound } from '../jobs/aws-errors';
 import type { Ec2Gateway } from '../worker/context';
@@ -116,8 +116,6 @@ export function onlyInstance<T extends { region: string; instance: { id: string 
   }
   return found[0]!;
 }
-
-const NOT_TERMINATED = ['pending', 'running', 'stopping', 'stopped', 'shutting-down'];
 
 /**
  * One instance by id or Name across the stage's regions. Names match instances that are not

@@ -11,6 +11,7 @@ import {
   paginateDescribeLaunchTemplateVersions,
   paginateDescribeSnapshots,
 } from '@aws-sdk/client-ec2';
+import { NOT_TERMINATED } from '@ec2ops/core/instances/tags';
 import type {
   AmiBakeObservation,
   ObservedImage,
@@ -33,8 +34,6 @@ import { awsErrorCode } from './aws-errors';
 /** EC2 accepts up to 200 values in one filter. */
 const FILTER_VALUES = 200;
 const PAGE = 1000;
-/** Every state but terminated: an image used by a stopped (or stopping) instance is in use. */
-const NOT_TERMINATED = ['pending', 'running', 'shutting-down', 'stopping', 'stopped'];
 
 function toInstance(i: Instance): ObservedInstance {
   return {

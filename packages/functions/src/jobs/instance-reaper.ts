@@ -1,6 +1,6 @@
 import { CreateTagsCommand, StopInstancesCommand, TerminateInstancesCommand } from '@aws-sdk/client-ec2';
 import { parseDuration } from '@ec2ops/core';
-import { instanceTagKeys } from '@ec2ops/core/instances/tags';
+import { instanceTagKeys, LIVE_STATES } from '@ec2ops/core/instances/tags';
 import {
   decideInstance,
   planInstanceReaper,
@@ -122,7 +122,7 @@ export const instanceReaper: JobImplementation<ReaperItemData> = {
     const policy = reaperPolicy(ctx.config);
     const instances = await describeInstanceViews(ctx.ec2, ctx.region, [
       { Name: `tag:${policy.keys.managed}`, Values: ['true'] },
-      { Name: 'instance-state-name', Values: ['pending', 'running', 'stopping', 'stopped'] },
+      { Name: 'instance-state-name', Values: LIVE_STATES },
     ]);
     return planInstanceReaper(ctx.region, instances, policy, ctx.now);
   },

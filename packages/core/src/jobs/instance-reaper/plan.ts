@@ -5,6 +5,7 @@ import {
   instanceLabel,
   isKept,
   isManaged,
+  LIVE_STATES,
 } from '../../instances/tags';
 import { parseInstant } from '../instant';
 import type { PlanItem, PlanSkip, RegionPlan } from '../types';
@@ -36,7 +37,7 @@ export type ReaperDecision =
 
 const SLACK_USER = /^[UW][A-Z0-9]{2,}$/;
 const STOPPABLE = new Set(['pending', 'running']);
-const TERMINABLE = new Set(['pending', 'running', 'stopping', 'stopped']);
+const TERMINABLE = new Set(LIVE_STATES);
 
 export function decideInstance(instance: InstanceView, policy: ReaperPolicy, nowMs: number): ReaperDecision {
   const { keys } = policy;

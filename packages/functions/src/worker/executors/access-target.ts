@@ -4,7 +4,7 @@ import { groupAllowed, groupNotAllowed } from '@ec2ops/core/access/policy';
 import { accessTagKeys } from '@ec2ops/core/access/rules';
 import { SECURITY_GROUP_ID } from '@ec2ops/core/aws-ids';
 import { looseInstanceReference } from '@ec2ops/core/instances/access';
-import { instanceLabel } from '@ec2ops/core/instances/tags';
+import { instanceLabel, LIVE_STATES } from '@ec2ops/core/instances/tags';
 import { tagsOf } from '../../ec2/tags';
 import { lookupInstances } from '../../instances/describe';
 import { awsErrorCode } from '../../jobs/aws-errors';
@@ -25,8 +25,6 @@ export interface TargetGroup {
   /** `i-… (web)` when the target was an instance. */
   via?: string;
 }
-
-const LIVE = ['pending', 'running', 'stopping', 'stopped'];
 
 async function describeGroups(client: EC2Client, ids: string[]): Promise<SecurityGroup[]> {
   try {
@@ -78,7 +76,7 @@ async function locate(ec2: Ec2Gateway, target: string, config: StageConfig): Pro
     });
   }
   const keys = accessTagKeys(config.tagPrefix);
-  const instances = await lookupInstances(ec2, looseInstanceReference(target), LIVE);
+  const instances = await lookupInstances(ec2, looseInstanceReference(target), LIVE_STATES);
   if (instances.length === 0) {
     throw new InputError('access.target-not-found', `No security group or instance ${target} in ${where}.`, {
       hint: 'Give a security group id (sg-…), an instance id (i-…) or the exact Name tag of a running or stopped instance.',

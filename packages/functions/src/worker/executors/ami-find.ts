@@ -1,7 +1,7 @@
 import { DescribeImagesCommand, type EC2Client, type Image } from '@aws-sdk/client-ec2';
 import { InputError } from '@ec2ops/core';
 import { looseInstanceReference } from '@ec2ops/core/instances/access';
-import type { InstanceView } from '@ec2ops/core/instances/tags';
+import { type InstanceView, NOT_TERMINATED } from '@ec2ops/core/instances/tags';
 import { lookupInstances, onlyInstance } from '../../instances/describe';
 import { awsErrorCode } from '../../jobs/aws-errors';
 import type { Ec2Gateway } from '../context';
@@ -10,8 +10,6 @@ import type { Ec2Gateway } from '../context';
  * Lookups shared by the `/ec2 ami …` executors: an instance by id or Name, and an image by id,
  * across the stage's regions, refused with a clear message when absent or ambiguous.
  */
-const LIVE = ['pending', 'running', 'stopping', 'stopped', 'shutting-down'];
-
 export interface Found<T> {
   region: string;
   client: EC2Client;
@@ -20,13 +18,13 @@ export interface Found<T> {
 
 /** Live instances by id or Name; text that is not a well-formed id is looked up as a Name. */
 export async function findInstances(ec2: Ec2Gateway, reference: string): Promise<Found<InstanceView>[]> {
-  const found = await lookupInstances(ec2, looseInstanceReference(reference), LIVE);
+  const found = await lookupInstances(ec2, looseInstanceReference(reference), NOT_TERMINATED);
   return found.map(({ region, client, instance }) => ({ region, client, value: instance }));
 }
 
 /** Exactly one instance, or an InputError that says what to type instead. */
 export async function findOneInstance(ec2: Ec2Gateway, reference: string): Promise<Found<InstanceView>> {
-  const found = await lookupInstances(ec2, looseInstanceReference(reference), LIVE);
+  const found = await lookupInstances(ec2, looseInstanceReference(reference), NOT_TERMINATED);
   const { region, client, instance } = onlyInstance(found, reference, ec2.regions, {
     notFound: 'ami.instance-not-found',
     ambiguous: 'ami.instance-ambiguous',

@@ -1,9 +1,7 @@
 import { renderInstanceList } from '@ec2ops/core/instances/list-view';
-import { type InstanceView, instanceTagKeys } from '@ec2ops/core/instances/tags';
+import { type InstanceView, instanceTagKeys, NOT_TERMINATED } from '@ec2ops/core/instances/tags';
 import { describeInstanceViews } from '../../instances/describe';
 import type { Executor } from '../context';
-
-const LIVE = ['pending', 'running', 'stopping', 'stopped', 'shutting-down'];
 
 /** `/ec2 list [mine|all] [state=…]`: managed instances of every stage region, filtered by EC2. */
 export const list: Executor = async ({ request, config, ec2, clock }) => {
@@ -12,7 +10,7 @@ export const list: Executor = async ({ request, config, ec2, clock }) => {
   const state = typeof request.args['state'] === 'string' ? request.args['state'] : undefined;
   const filters = [
     { Name: `tag:${keys.managed}`, Values: ['true'] },
-    { Name: 'instance-state-name', Values: state ? [state] : LIVE },
+    { Name: 'instance-state-name', Values: state ? [state] : NOT_TERMINATED },
     ...(scope === 'mine' ? [{ Name: `tag:${keys.owner}`, Values: [request.user.id] }] : []),
   ];
   const found: InstanceView[] = [];
