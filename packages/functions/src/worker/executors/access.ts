@@ -1,6 +1,7 @@
 import { DescribeSecurityGroupsCommand } from '@aws-sdk/client-ec2';
 import { type ListedRule, renderAccessList } from '@ec2ops/core/access/list-view';
 import { accessTagKeys } from '@ec2ops/core/access/rules';
+import { chunk } from '../../jobs/apply-helpers';
 import { describeManagedRules } from '../../jobs/port-sweep-ec2';
 import type { Executor } from '../context';
 
@@ -16,9 +17,10 @@ export const access: Executor = async ({ request, config, ec2, clock }) => {
     if (rules.length === 0) continue;
     const groupIds = [...new Set(rules.map((r) => r.groupId))];
     const names = new Map<string, string>();
-    for (let i = 0; i < groupIds.length; i += 200) {
+    // Names only label the list: a group that cannot be described is shown by id.
+    for (const batch of chunk(groupIds, 200)) {
       const out = await client
-        .send(new DescribeSecurityGroupsCommand({ GroupIds: groupIds.slice(i, i + 200) }))
+        .send(new DescribeSecurityGroupsCommand({ GroupIds: batch }))
         .catch(() => undefined);
       for (const g of out?.SecurityGroups ?? [])
         if (g.GroupId && g.GroupName) names.set(g.GroupId, g.GroupName);
