@@ -120,18 +120,21 @@ function sourceError(error: unknown, decision: OpenDecision, target: TargetGroup
       `Cannot open from ${decision.sourceText}: ${awsErrorMessage(error)}.`,
       {
         hint: 'A security group source must exist in the same VPC as the target group.',
+        cause: error,
       },
     );
   }
   if (code === 'InvalidParameterValue' || code === 'InvalidPermission.Malformed') {
     throw new InputError(
       'access.refused-by-ec2',
-      `EC2 refused the rule on ${targetLabel(target)}: ${awsErrorMessage(error)}.`,
+      `EC2 refused the rule on ${targetLabel(target)}: ${awsErrorMessage(error)}. Nothing was opened.`,
+      { hint: 'Check the ports, protocol and source against `/ec2 help open`.', cause: error },
     );
   }
   if (code === 'RulesPerSecurityGroupLimitExceeded') {
     throw new InputError('access.group-full', `${targetLabel(target)} has no room for more rules.`, {
       hint: 'Close rules you no longer need (`/ec2 access`), or ask for a larger quota.',
+      cause: error,
     });
   }
   throw error;
