@@ -10,9 +10,10 @@ import { parseStageConfig, type StageConfigInput } from '@ec2ops/core/config/sch
 import { runJob } from '@ec2ops/functions/jobs/run';
 import { createSlackNotifier } from '@ec2ops/functions/jobs/slack-notifier';
 import { EXECUTORS } from '@ec2ops/functions/worker/executors/index';
+import type { SentRequest } from '@ec2ops/sandbox/slack/client';
 import type { SourceMessage } from '@ec2ops/sandbox/slack/payloads';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { executorContext, queuedRequest } from './fixtures';
+import { answerTo, executorContext, queuedRequest } from './fixtures';
 import { type Harness, startHarness, TEST_CONFIG } from './harness';
 import { tagsOf } from './launch-fixtures';
 
@@ -88,37 +89,26 @@ interface Answer {
 }
 
 /** Sends the command (or a click) and waits for the worker's answer (or the slack function's refusal). */
-async function waitAnswer(
-  urlId: string,
-  immediate: { text?: string } | undefined,
-  queued: number,
-): Promise<Answer> {
-  for (let i = 0; i < 400; i++) {
-    const reply = h.slack.workspace.responseUrl(urlId)?.replies.find((r) => r.outcome === 'ok');
-    if (reply) {
-      const payload = reply.payload as { text?: string; blocks?: unknown[] };
-      return {
-        text: JSON.stringify(payload),
-        message: {
-          ts: '1700000000.000100',
-          text: payload.text ?? '',
-          blocks: payload.blocks as never,
-          ephemeral: true,
-        },
-      };
-    }
-    if (immediate?.text && !h.sent.slice(queued).some((m) => m.kind === 'command')) {
-      return { text: JSON.stringify(immediate), message: { ts: '0', text: immediate.text, ephemeral: true } };
-    }
-    await new Promise((r) => setTimeout(r, 25));
+async function waitAnswer(sent: SentRequest, queued: number): Promise<Answer> {
+  const { payload, immediate } = await answerTo(h, sent, queued);
+  if (immediate) {
+    return { text: JSON.stringify(payload), message: { ts: '0', text: payload.text ?? '', ephemeral: true } };
   }
-  throw new Error('no answer');
+  return {
+    text: JSON.stringify(payload),
+    message: {
+      ts: '1700000000.000100',
+      text: payload.text ?? '',
+      blocks: payload.blocks as never,
+      ephemeral: true,
+    },
+  };
 }
 
 async function ec2(text: string, user = 'UOPERATOR'): Promise<Answer> {
   const queued = h.sent.length;
   const sent = await h.client.slashCommand(`/ec2 ${text}`, { user, channel: 'C0GENERAL' });
-  return waitAnswer(sent.responseUrl!.id, sent.json as { text?: string } | undefined, queued);
+  return waitAnswer(sent, queued);
 }
 
 async function click(answer: Answer, actionPrefix: string, user = 'UOPERATOR'): Promise<Answer> {
@@ -130,7 +120,7 @@ async function click(answer: Answer, actionPrefix: string, user = 'UOPERATOR'): 
     { message: answer.message, actionId },
     { user, channel: 'C0GENERAL' },
   );
-  return waitAnswer(sent.responseUrl!.id, undefined, queued);
+  return waitAnswer(sent, queued);
 }
 
 async function rulesOf(groupId: string): Promise<SecurityGroupRule[]> {

@@ -2,7 +2,7 @@ import { CreateImageCommand, CreateTagsCommand, DescribeImagesCommand, type Tag 
 import { parseStageConfig } from '@ec2ops/core/config/schema';
 import { EXECUTORS } from '@ec2ops/functions/worker/executors/index';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { executorContext, queuedRequest } from './fixtures';
+import { answerTo, executorContext, queuedRequest } from './fixtures';
 import { type Harness, startHarness, TEST_CONFIG } from './harness';
 import { managedInstance } from './launch-fixtures';
 
@@ -41,19 +41,7 @@ afterAll(async () => {
 async function ec2(text: string, user: string): Promise<string> {
   const queued = h.sent.length;
   const sent = await h.client.slashCommand(`/ec2 ${text}`, { user, channel: 'C0GENERAL' });
-  const immediate = sent.json as { text?: string } | undefined;
-  const id = sent.responseUrl!.id;
-  for (let i = 0; i < 200; i++) {
-    const record = h.slack.workspace.responseUrl(id);
-    const reply = record?.replies.find((r) => r.outcome === 'ok');
-    if (reply) return JSON.stringify(reply.payload);
-    // Refused before queueing (parse, role): the answer is the HTTP response itself.
-    if (immediate?.text && !h.sent.slice(queued).some((m) => m.kind === 'command')) {
-      return JSON.stringify(immediate);
-    }
-    await new Promise((r) => setTimeout(r, 25));
-  }
-  throw new Error(`no answer to /ec2 ${text}`);
+  return JSON.stringify((await answerTo(h, sent, queued)).payload);
 }
 
 /** RunInstances fixture: one instance with exactly these tags, its id. */

@@ -9,7 +9,7 @@ import { parseStageConfig } from '@ec2ops/core/config/schema';
 import { tagsOf } from '@ec2ops/functions/ec2/tags';
 import { EXECUTORS } from '@ec2ops/functions/worker/executors/index';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { executorContext, queuedRequest } from './fixtures';
+import { answerTo, executorContext, queuedRequest } from './fixtures';
 import { type Harness, QUEUE, startHarness, TEST_CONFIG } from './harness';
 import { managedInstance, setDelays } from './launch-fixtures';
 
@@ -51,26 +51,11 @@ interface Reply {
   blocks?: { type: string; elements?: { action_id?: string; value?: string }[]; accessory?: unknown }[];
 }
 
-async function answerOf(responseUrlId: string, fallback: () => Reply | undefined): Promise<Reply> {
-  for (let i = 0; i < 400; i++) {
-    const reply = h.slack.workspace.responseUrl(responseUrlId)?.replies.find((r) => r.outcome === 'ok');
-    if (reply) return reply.payload as Reply;
-    const early = fallback();
-    if (early) return early;
-    await new Promise((r) => setTimeout(r, 25));
-  }
-  throw new Error('no answer');
-}
-
 /** Sends the command and waits for the worker's (or the slack function's) answer. */
 async function ask(text: string, user: string): Promise<Reply> {
   const queued = h.sent.length;
   const sent = await h.client.slashCommand(`/ec2 ${text}`, { user, channel: 'C0GENERAL' });
-  const immediate = sent.json as Reply | undefined;
-  return answerOf(sent.responseUrl!.id, () =>
-    // Refused before queueing (parse, role): the answer is the HTTP response itself.
-    immediate?.text && !h.sent.slice(queued).some((m) => m.kind === 'command') ? immediate : undefined,
-  );
+  return (await answerTo(h, sent, queued)).payload as Reply;
 }
 
 async function ec2(text: string, user: string): Promise<string> {
@@ -86,6 +71,7 @@ async function click(reply: Reply, prefix: string, user: string): Promise<string
     ])
     .find((e) => e.value?.startsWith(prefix));
   if (!element?.action_id) throw new Error(`no button ${prefix} in ${JSON.stringify(reply)}`);
+  const queued = h.sent.length;
   const sent = await h.client.blockAction(
     {
       message: {
@@ -98,7 +84,7 @@ async function click(reply: Reply, prefix: string, user: string): Promise<string
     },
     { user },
   );
-  return JSON.stringify(await answerOf(sent.responseUrl!.id, () => undefined));
+  return JSON.stringify((await answerTo(h, sent, queued)).payload);
 }
 
 async function allocate(

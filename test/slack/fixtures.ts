@@ -9,8 +9,10 @@ import type { CommandSpec } from '@ec2ops/core/commands/types';
 import type { StageConfig } from '@ec2ops/core/config/schema';
 import type { Executor, ExecutorContext } from '@ec2ops/functions/worker/context';
 import { ec2Gateway } from '@ec2ops/functions/worker/ec2';
+import type { SentRequest } from '@ec2ops/sandbox/slack/client';
 import type { SourceMessage } from '@ec2ops/sandbox/slack/payloads';
 import type { ChannelMessage } from '@ec2ops/sandbox/slack/records';
+import type { Harness } from './harness';
 
 /**
  * A test-only mutating command standing in for real ones until they exist: `probe small|big`
@@ -41,6 +43,30 @@ export const probeExecutor: Executor = async (ctx) => {
   );
   return { response_type: 'ephemeral', text: `probe launched ${out.Instances![0]!.InstanceId}` };
 };
+
+/**
+ * The answer to a slash command or click: the first reply posted to its response_url, or — when
+ * the slack function refused it before queueing anything (parse, role) — its HTTP response.
+ * `queued` is `h.sent.length` from before the request was sent.
+ */
+export async function answerTo(
+  h: Harness,
+  sent: SentRequest,
+  queued: number,
+  timeoutMs = 10_000,
+): Promise<{ payload: { text?: string; blocks?: unknown[] }; immediate: boolean }> {
+  const urlId = sent.responseUrl!.id;
+  const immediate = sent.json as { text?: string } | undefined;
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    const reply = h.slack.workspace.responseUrl(urlId)?.replies.find((r) => r.outcome === 'ok');
+    if (reply) return { payload: reply.payload as { text?: string; blocks?: unknown[] }, immediate: false };
+    if (immediate?.text && !h.sent.slice(queued).some((m) => m.kind === 'command'))
+      return { payload: immediate, immediate: true };
+    await new Promise((r) => setTimeout(r, 25));
+  }
+  throw new Error(`no answer on ${urlId}`);
+}
 
 /** A request as the worker receives it from the queue, from UOPERATOR in C0GENERAL unless said. */
 export function queuedRequest(request: {
