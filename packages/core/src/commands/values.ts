@@ -1,10 +1,10 @@
 import { formatDuration, parseDuration } from '../config/durations';
+import { SLACK_USER_ID } from '../slack/ids';
 import type { ArgValue, ValueType } from './types';
 
 /** Why a word is not a valid value, phrased to follow "name must be …" / "name: …". */
 export type Conversion = { ok: true; value: ArgValue } | { ok: false; problem: string };
 
-const USER = /^[UW][A-Z0-9]{2,}$/;
 const CHANNEL = /^[CGD][A-Z0-9]{2,}$/;
 const TRUE = new Set(['yes', 'true', 'on', '1', 'y']);
 const FALSE = new Set(['no', 'false', 'off', '0', 'n']);
@@ -54,7 +54,7 @@ export function convertValue(spec: ValueType, raw: string): Conversion {
     }
     case 'user': {
       const id = raw.startsWith('@') ? raw.slice(1) : raw;
-      if (USER.test(id)) return { ok: true, value: id };
+      if (SLACK_USER_ID.test(id)) return { ok: true, value: id };
       return { ok: false, problem: `must be a Slack user, e.g. @someone (got "${raw}")` };
     }
     case 'channel': {

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { SLACK_USER_ID } from '../slack/ids';
 
 export const ROLES = ['viewer', 'operator', 'admin'] as const;
 export type Role = (typeof ROLES)[number];
@@ -10,9 +11,7 @@ export function roleAtLeast(have: Role | undefined, need: Role): boolean {
   return have !== undefined && RANK[have] >= RANK[need];
 }
 
-export const slackUserId = z
-  .string()
-  .regex(/^[UW][A-Z0-9]{2,}$/, 'must be a Slack user id such as U012ABCDEF');
+export const slackUserId = z.string().regex(SLACK_USER_ID, 'must be a Slack user id such as U012ABCDEF');
 export const slackGroupId = z
   .string()
   .regex(/^S[A-Z0-9]{2,}$/, 'must be a Slack user-group id such as S012ABCDEF');

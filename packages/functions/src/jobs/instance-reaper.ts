@@ -10,6 +10,7 @@ import {
 import type { ItemResult, PlanItem } from '@ec2ops/core/jobs/types';
 import { actionId } from '@ec2ops/core/slack/actions';
 import { actions, button, section } from '@ec2ops/core/slack/blocks';
+import { SLACK_USER_ID } from '@ec2ops/core/slack/ids';
 import { describeByIds, describeInstanceViews } from '../instances/describe';
 import { resultOf, settle } from './apply-helpers';
 import { awsErrorCode, awsErrorMessage } from './aws-errors';
@@ -98,7 +99,7 @@ async function reap(ctx: RegionContext, item: Item, policy: ReaperPolicy): Promi
       throw error;
     }
     const owner = fresh.tags[policy.keys.owner];
-    if (ctx.notifier && owner && /^[UW][A-Z0-9]{2,}$/.test(owner)) {
+    if (ctx.notifier && owner && SLACK_USER_ID.test(owner)) {
       const next =
         decision.action === 'stop'
           ? `\`/ec2 extend ${item.id} 2h\` then \`/ec2 start ${item.id}\` brings it back.`

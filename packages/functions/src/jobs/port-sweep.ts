@@ -13,6 +13,7 @@ import {
 } from '@ec2ops/core/jobs/port-sweep/plan';
 import type { ItemResult } from '@ec2ops/core/jobs/types';
 import { section } from '@ec2ops/core/slack/blocks';
+import { SLACK_USER_ID } from '@ec2ops/core/slack/ids';
 import { chunk, resultOf, settle } from './apply-helpers';
 import { awsErrorCode, awsErrorMessage, isNotFound } from './aws-errors';
 import { describeManagedRules } from './port-sweep-ec2';
@@ -35,8 +36,6 @@ export function sweepPolicy(config: StageConfig): SweepPolicy {
     maxCloseFailures: config.access.maxCloseFailures,
   };
 }
-
-const SLACK_USER = /^[UW][A-Z0-9]{2,}$/;
 
 async function reread(ctx: RegionContext, ids: string[]): Promise<Map<string, AccessRule>> {
   const keys = accessTagKeys(ctx.config.tagPrefix);
@@ -106,7 +105,7 @@ async function tell(
   text: string,
   blocks?: unknown[],
 ): Promise<string> {
-  if (!owner || !SLACK_USER.test(owner)) return '';
+  if (!owner || !SLACK_USER_ID.test(owner)) return '';
   if (!ctx.notifier) return '; owner not told (no Slack notifier)';
   try {
     await ctx.notifier.dm(owner, blocks ? { text, blocks } : { text });

@@ -1,4 +1,5 @@
 import { formatDuration } from '../../config/durations';
+import { SLACK_USER_ID } from '../../slack/ids';
 import { parseInstant, toInstant } from '../instant';
 import type { PlanItem, PlanSkip, RegionPlan } from '../types';
 
@@ -75,7 +76,6 @@ export type Decision =
     };
 
 /** Owners are Slack user ids (`U…`/`W…`): a DM to anything else would fail every run. */
-const SLACK_USER = /^[UW][A-Z0-9]{2,}$/;
 
 export function isAssociated(address: Address): boolean {
   return Boolean(address.associationId || address.instanceId || address.networkInterfaceId);
@@ -119,7 +119,7 @@ export function decide(address: Address, policy: EipPolicy, nowMs: number): Deci
   const warnedThisSpell = warnedAt !== undefined && warnedAt >= since;
   const due = owner !== undefined && owner !== '' && timeLeftMs <= policy.warnBeforeMs && !warnedThisSpell;
   const idle = { idleSince: raw, releaseAt: toInstant(releaseAtMs), timeLeftMs, owner };
-  if (due && !SLACK_USER.test(owner)) {
+  if (due && !SLACK_USER_ID.test(owner)) {
     return {
       kind: 'idle',
       idle,

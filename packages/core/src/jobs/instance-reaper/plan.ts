@@ -7,6 +7,7 @@ import {
   isManaged,
   LIVE_STATES,
 } from '../../instances/tags';
+import { SLACK_USER_ID } from '../../slack/ids';
 import { parseInstant } from '../instant';
 import type { PlanItem, PlanSkip, RegionPlan } from '../types';
 
@@ -35,7 +36,6 @@ export type ReaperDecision =
   | { kind: 'act'; action: 'stop' | 'terminate'; expiresAt: string; overdueMs: number }
   | { kind: 'warn'; owner: string; expiresAt: string; leftMs: number };
 
-const SLACK_USER = /^[UW][A-Z0-9]{2,}$/;
 const STOPPABLE = new Set(['pending', 'running']);
 const TERMINABLE = new Set(LIVE_STATES);
 
@@ -63,7 +63,8 @@ export function decideInstance(instance: InstanceView, policy: ReaperPolicy, now
   }
   if (tags[keys.warnedFor] === raw) return { kind: 'skip', reason: 'expiring, owner already warned' };
   const owner = tags[keys.owner];
-  if (!owner || !SLACK_USER.test(owner)) return { kind: 'skip', reason: 'expiring, no Slack owner to warn' };
+  if (!owner || !SLACK_USER_ID.test(owner))
+    return { kind: 'skip', reason: 'expiring, no Slack owner to warn' };
   return { kind: 'warn', owner, expiresAt: raw, leftMs };
 }
 

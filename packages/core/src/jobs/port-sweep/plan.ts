@@ -1,5 +1,6 @@
 import { type AccessRule, type AccessTagKeys, accessTagKeys, isManaged, ruleLabel } from '../../access/rules';
 import { formatDuration } from '../../config/durations';
+import { SLACK_USER_ID } from '../../slack/ids';
 import { parseInstant, toInstant } from '../instant';
 import type { PlanItem, PlanSkip, RegionPlan } from '../types';
 
@@ -30,8 +31,6 @@ export type SweepItemData =
 
 export type SweepItem = PlanItem<SweepItemData>;
 export type SweepRegionPlan = RegionPlan<SweepItemData>;
-
-const SLACK_USER = /^[UW][A-Z0-9]{2,}$/;
 
 export type SweepDecision =
   | { kind: 'skip'; reason: string }
@@ -64,7 +63,7 @@ export function decideRule(
     policy.warnBeforeMs !== undefined &&
     left <= policy.warnBeforeMs &&
     owner !== undefined &&
-    SLACK_USER.test(owner) &&
+    SLACK_USER_ID.test(owner) &&
     rule.tags[k.warnedFor] !== rule.tags[k.expiresAt]
   ) {
     return { kind: 'warn', reason: `closes in ${formatDuration(left)}` };
