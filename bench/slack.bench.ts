@@ -21,6 +21,7 @@ import { createAuditor } from '@ec2ops/functions/audit';
 import { memoryQueue } from '@ec2ops/functions/queue';
 import { newRequestId } from '@ec2ops/functions/request-id';
 import { createSlackHandler } from '@ec2ops/functions/slack/app';
+import { linkedSecretVariables } from '@ec2ops/sandbox/runner/handler-env';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { build } from 'esbuild';
 import pino from 'pino';
@@ -32,8 +33,7 @@ const REQUESTS = 2_000;
 const COLD_RUNS = 7;
 const CONFIG = { stage: 'bench', roles: { users: { UOPERATOR: 'operator', UVIEWER: 'viewer' } } };
 const ENV = {
-  SLACK_BOT_TOKEN: 'xoxb-bench',
-  SLACK_SIGNING_SECRET: SECRET,
+  ...linkedSecretVariables('bench', { SlackBotToken: 'xoxb-bench', SlackSigningSecret: SECRET }),
   QUEUE_URL: 'http://127.0.0.1:1/000000000000/ec2ops-requests',
   EC2OPS_CONFIG: JSON.stringify(CONFIG),
   AWS_REGION: 'us-east-1',

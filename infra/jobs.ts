@@ -32,7 +32,7 @@ export const jobs = JOB_DEFINITIONS.map((job) => {
     memory: `${size.memoryMb} MB`,
     timeout: `${size.timeoutSeconds} seconds`,
     link: [slackBotToken],
-    environment: { ...baseEnvironment, SLACK_BOT_TOKEN: slackBotToken.value },
+    environment: baseEnvironment,
     // Jobs are idempotent, but the next scheduled run is the retry: a throw goes to the DLQ.
     retries: 0,
     transform: {

@@ -10,10 +10,6 @@ import { commandQueue } from './queue';
 import { slackBotToken, slackSigningSecret } from './secrets';
 import { baseEnvironment, logging, stage } from './stage';
 
-const secrets = {
-  SLACK_BOT_TOKEN: slackBotToken.value,
-  SLACK_SIGNING_SECRET: slackSigningSecret.value,
-};
 const bot = stage.deploy.slackBot;
 
 /**
@@ -31,7 +27,6 @@ export const slackFunction = new sst.aws.Function('Slack', {
   link: [slackBotToken, slackSigningSecret],
   environment: {
     ...baseEnvironment,
-    ...secrets,
     QUEUE_URL: commandQueue.url,
     ...(bot ? { SLACK_BOT_ID: bot.botId, SLACK_BOT_USER_ID: bot.botUserId } : {}),
   },
@@ -49,7 +44,7 @@ export const workerFunction = new sst.aws.Function('Worker', {
   timeout: `${SIZES.worker.timeoutSeconds} seconds`,
   link: [slackBotToken, slackSigningSecret],
   // The worker reads the redrive limit to tell the user, on the last attempt, that it failed.
-  environment: { ...baseEnvironment, ...secrets, QUEUE_MAX_RECEIVE_COUNT: String(COMMAND_MAX_RECEIVES) },
+  environment: { ...baseEnvironment, QUEUE_MAX_RECEIVE_COUNT: String(COMMAND_MAX_RECEIVES) },
   permissions: [
     {
       actions: [

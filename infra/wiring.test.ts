@@ -15,7 +15,8 @@ import { loadStage } from './stages';
 /**
  * Evaluates infra/* against a recording stand-in for SST's globals (`sst`, `aws`, `$app`), as
  * `sst deploy` would, and checks what would be created: which function gets which handler,
- * secrets, permissions, EC2 policy and schedule. Outputs are plain strings here.
+ * linked secrets, permissions, EC2 policy and schedule. Outputs are plain strings here (a
+ * secret's value is `secret:<Name>`).
  */
 
 interface Created {
@@ -135,13 +136,21 @@ describe('what sst deploy creates for a stage', () => {
     for (const f of fns().filter((f) => f.name !== 'Slack')) expect(f.args.url, f.name).toBeUndefined();
   });
 
-  it('links each secret only to the functions that use it', () => {
+  it('links each secret only to the functions that use it, and puts none in any environment', () => {
     const linked = (f: Created) => (f.args.link as { name: string }[]).map((s) => s.name).sort();
     expect(linked(fn('Slack'))).toEqual(['SlackBotToken', 'SlackSigningSecret']);
     expect(linked(fn('Worker'))).toEqual(['SlackBotToken', 'SlackSigningSecret']);
-    for (const name of Object.values(JOB_FUNCTIONS)) {
+    for (const name of Object.values(JOB_FUNCTIONS))
       expect(linked(fn(name)), name).toEqual(['SlackBotToken']);
-      expect(env(name).SLACK_SIGNING_SECRET, name).toBeUndefined();
+    const secretValues = created.filter((c) => c.kind === 'Secret').map((c) => `secret:${c.name}`);
+    expect(secretValues).toEqual(['secret:SlackBotToken', 'secret:SlackSigningSecret']);
+    for (const f of fns()) {
+      const values = Object.values(env(f.name));
+      for (const value of secretValues) expect(values, f.name).not.toContain(value);
+      expect(
+        Object.keys(env(f.name)).filter((k) => /SLACK_(BOT_TOKEN|SIGNING_SECRET)/.test(k)),
+        f.name,
+      ).toEqual([]);
     }
   });
 

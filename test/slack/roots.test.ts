@@ -2,6 +2,7 @@ import { slackRoot } from '@ec2ops/functions/slack/root';
 import { createWorkerHandler } from '@ec2ops/functions/worker/batch';
 import { workerRoot } from '@ec2ops/functions/worker/root';
 import { type FunctionUrlServer, startFunctionUrl } from '@ec2ops/sandbox/lambda/function-url';
+import { linkedSecretVariables } from '@ec2ops/sandbox/runner/handler-env';
 import { emulatorMint, SlackRequestClient } from '@ec2ops/sandbox/slack/client';
 import { type SlackEmulator, startSlackEmulator } from '@ec2ops/sandbox/slack/emulator';
 import { type SqsEmulator, startSqsEmulator } from '@ec2ops/sandbox/sqs/emulator';
@@ -24,8 +25,7 @@ beforeAll(async () => {
     queues: [{ name: 'roots', deadLetter: { queue: 'roots-dlq', maxReceiveCount: 3 } }],
   });
   Object.assign(process.env, {
-    SLACK_BOT_TOKEN: slack.botToken,
-    SLACK_SIGNING_SECRET: SECRET,
+    ...linkedSecretVariables('roots', { SlackBotToken: slack.botToken, SlackSigningSecret: SECRET }),
     SLACK_API_URL: slack.apiUrl,
     QUEUE_URL: sqs.queueUrl('roots'),
     QUEUE_MAX_RECEIVE_COUNT: '3',
@@ -62,7 +62,7 @@ describe('the composition roots', () => {
     expect(JSON.stringify(reply.payload)).toContain('ec2ops commands');
   });
   it('fail fast, naming what is missing', () => {
-    expect(() => slackRoot({})).toThrow(/SLACK_BOT_TOKEN.*SLACK_SIGNING_SECRET.*EC2OPS_CONFIG.*QUEUE_URL/);
-    expect(() => workerRoot({ SLACK_BOT_TOKEN: 'x', SLACK_SIGNING_SECRET: 'y' })).toThrow(/EC2OPS_CONFIG/);
+    expect(() => slackRoot({})).toThrow(/EC2OPS_CONFIG, QUEUE_URL/);
+    expect(() => workerRoot({})).toThrow(/EC2OPS_CONFIG/);
   });
 });

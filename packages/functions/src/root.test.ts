@@ -1,32 +1,45 @@
 import { describe, expect, it } from 'vitest';
 import { loadBaseEnv } from './root';
+import type { SecretSource } from './secrets';
+
+const linked: SecretSource = (name) => ({ SlackBotToken: 'x', SlackSigningSecret: 'y' })[name];
+const unlinked: SecretSource = () => undefined;
 
 describe('loadBaseEnv', () => {
-  it('names every missing variable at once', () => {
-    expect(() => loadBaseEnv({}, { queue: true })).toThrow(
-      /SLACK_BOT_TOKEN, SLACK_SIGNING_SECRET, EC2OPS_CONFIG, QUEUE_URL/,
+  it('names every missing linked secret and variable at once', () => {
+    expect(() => loadBaseEnv({}, { queue: true }, unlinked)).toThrow(
+      'Missing linked secrets SlackBotToken, SlackSigningSecret and environment variables EC2OPS_CONFIG, QUEUE_URL.',
+    );
+    expect(() => loadBaseEnv({}, { queue: false }, linked)).toThrow(
+      /^Missing environment variable EC2OPS_CONFIG\.$/,
+    );
+  });
+  it('does not take the secrets from plain environment variables', () => {
+    const env = { SLACK_BOT_TOKEN: 'x', SLACK_SIGNING_SECRET: 'y', EC2OPS_CONFIG: '{"stage":"dev"}' };
+    expect(() => loadBaseEnv(env, { queue: false }, unlinked)).toThrow(
+      /^Missing linked secrets SlackBotToken, SlackSigningSecret\.$/,
     );
   });
   it('refuses a config that is not JSON or not valid', () => {
-    const env = { SLACK_BOT_TOKEN: 'x', SLACK_SIGNING_SECRET: 'y', EC2OPS_CONFIG: '{' };
-    expect(() => loadBaseEnv(env, { queue: false })).toThrow(/not valid JSON/);
-    expect(() => loadBaseEnv({ ...env, EC2OPS_CONFIG: '{"stage":"BAD"}' }, { queue: false })).toThrow(
+    const env = { EC2OPS_CONFIG: '{' };
+    expect(() => loadBaseEnv(env, { queue: false }, linked)).toThrow(/not valid JSON/);
+    expect(() => loadBaseEnv({ EC2OPS_CONFIG: '{"stage":"BAD"}' }, { queue: false }, linked)).toThrow(
       /stage/,
     );
   });
-  it('reads a complete environment', () => {
+  it('reads the linked secrets and a complete environment', () => {
     const base = loadBaseEnv(
-      {
-        SLACK_BOT_TOKEN: 'x',
-        SLACK_SIGNING_SECRET: 'y',
-        EC2OPS_CONFIG: '{"stage":"dev"}',
-        QUEUE_URL: 'http://q',
-        SLACK_API_URL: 'http://s/api/',
-      },
+      { EC2OPS_CONFIG: '{"stage":"dev"}', QUEUE_URL: 'http://q', SLACK_API_URL: 'http://s/api/' },
       { queue: true },
+      linked,
     );
     expect(base).toEqual(
-      expect.objectContaining({ queueUrl: 'http://q', slackApiUrl: 'http://s/api/', botToken: 'x' }),
+      expect.objectContaining({
+        queueUrl: 'http://q',
+        slackApiUrl: 'http://s/api/',
+        botToken: 'x',
+        signingSecret: 'y',
+      }),
     );
     expect(base.config.stage).toBe('dev');
   });

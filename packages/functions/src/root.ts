@@ -1,11 +1,13 @@
 import { parseStageConfig, type StageConfig } from '@ec2ops/core/config/schema';
 import { ConfigError } from '@ec2ops/core/errors';
 import pino, { type Logger } from 'pino';
+import { linkedSecret, type SecretSource } from './secrets';
 
 /**
- * What both functions read from the environment, checked once per cold start. The slack and
- * worker roots (slack/root.ts, worker/root.ts) build their clients on top of this; they are two
- * files so that the slack function's bundle never reaches the EC2 client.
+ * What both functions read at cold start, checked once. The slack and worker roots
+ * (slack/root.ts, worker/root.ts) build their clients on top of this; they are two files so that
+ * the slack function's bundle never reaches the EC2 client. The Slack secrets are linked
+ * (secrets.ts), everything else is plain environment.
  * AWS_ENDPOINT_URL_EC2 / AWS_ENDPOINT_URL_SQS / AWS_REGION are read by the AWS SDK itself.
  */
 export interface BaseEnv {
@@ -20,26 +22,40 @@ export interface BaseEnv {
 
 export type Env = Record<string, string | undefined>;
 
-/** Reads and validates the environment; one ConfigError naming every missing or bad variable. */
-export function loadBaseEnv(env: Env, options: { queue: boolean }): BaseEnv {
-  const required = [
-    'SLACK_BOT_TOKEN',
-    'SLACK_SIGNING_SECRET',
-    'EC2OPS_CONFIG',
-    ...(options.queue ? ['QUEUE_URL'] : []),
+/** `linked secret A` / `linked secrets A, B`, or nothing when none is missing. */
+const missing = (what: string, names: string[]) =>
+  names.length ? [`${what}${names.length > 1 ? 's' : ''} ${names.join(', ')}`] : [];
+
+/**
+ * Reads the linked secrets and the environment; one ConfigError naming everything missing or
+ * bad. `secret` is SST's linked resources unless a unit test passes its own.
+ */
+export function loadBaseEnv(
+  env: Env,
+  options: { queue: boolean },
+  secret: SecretSource = linkedSecret,
+): BaseEnv {
+  const botToken = secret('SlackBotToken');
+  const signingSecret = secret('SlackSigningSecret');
+  const missingSecrets = [
+    ...(botToken ? [] : ['SlackBotToken']),
+    ...(signingSecret ? [] : ['SlackSigningSecret']),
   ];
-  const missing = required.filter((name) => !env[name]);
-  if (missing.length > 0) {
-    throw new ConfigError(
-      `Missing environment variable${missing.length > 1 ? 's' : ''}: ${missing.join(', ')}.`,
-      {
-        hint: 'The deployment sets them (infra/); in the sandbox the runner does.',
-      },
-    );
+  const missingVariables = ['EC2OPS_CONFIG', ...(options.queue ? ['QUEUE_URL'] : [])].filter(
+    (name) => !env[name],
+  );
+  const parts = [
+    ...missing('linked secret', missingSecrets),
+    ...missing('environment variable', missingVariables),
+  ];
+  if (parts.length > 0) {
+    throw new ConfigError(`Missing ${parts.join(' and ')}.`, {
+      hint: 'The deployment links the secrets (set with `sst secret set`) and sets the variables (infra/); in the sandbox the runner does.',
+    });
   }
   return {
-    signingSecret: env['SLACK_SIGNING_SECRET']!,
-    botToken: env['SLACK_BOT_TOKEN']!,
+    signingSecret: signingSecret!,
+    botToken: botToken!,
     slackApiUrl: env['SLACK_API_URL'] || undefined,
     queueUrl: env['QUEUE_URL'] || undefined,
     config: stageConfigFromJson(env['EC2OPS_CONFIG']!),

@@ -16,13 +16,14 @@ describe('job composition root', () => {
     ).toThrow('eip.scope');
   });
 
-  it('builds one EC2 client per region, once, and a notifier only with a bot token', () => {
+  it('builds one EC2 client per region, once, and a notifier only with a linked bot token', () => {
     const env = { LOG_LEVEL: 'silent', EC2OPS_CONFIG: JSON.stringify({ stage: 'dev' }) };
-    const root = createJobRoot(env);
+    const root = createJobRoot({ ...env, SLACK_BOT_TOKEN: 'xoxb-plain-env' }, () => undefined);
     expect(root.config.stage).toBe('dev');
     expect(root.notifier).toBeUndefined();
     expect(root.ec2('eu-west-1')).toBe(root.ec2('eu-west-1'));
     expect(root.ec2('eu-west-1')).not.toBe(root.ec2('us-east-1'));
-    expect(createJobRoot({ ...env, SLACK_BOT_TOKEN: 'xoxb-test' }).notifier).toBeDefined();
+    const linked = createJobRoot(env, (name) => (name === 'SlackBotToken' ? 'xoxb-test' : undefined));
+    expect(linked.notifier).toBeDefined();
   });
 });

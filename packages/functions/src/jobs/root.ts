@@ -2,6 +2,7 @@ import type { EC2Client } from '@aws-sdk/client-ec2';
 import { ConfigError, type StageConfig } from '@ec2ops/core';
 import pino, { type Logger } from 'pino';
 import { stageConfigFromJson } from '../root';
+import { linkedSecret, type SecretSource } from '../secrets';
 import { ec2ClientsByRegion } from './ec2-clients';
 import { createSlackNotifier } from './slack-notifier';
 import type { Notifier } from './types';
@@ -15,14 +16,17 @@ export interface JobRoot {
 }
 
 /**
- * The job functions' composition root. Environment (set by infra, or by the sandbox):
+ * The job functions' composition root. The linked secret `SlackBotToken` (secrets.ts) sends the
+ * reports and owner DMs; without it, jobs only log. Environment (set by infra, or by the sandbox):
  * - `EC2OPS_CONFIG`: the stage config as JSON (validated here; a bad one fails the cold start);
- * - `SLACK_BOT_TOKEN`: reports and owner DMs (without it, jobs only log);
  * - `SLACK_API_URL`: the Slack Web API base (the sandbox's emulator); Slack's own when unset;
  * - `AWS_ENDPOINT_URL_EC2`, `AWS_REGION`, credentials: read by the AWS SDK itself;
  * - `LOG_LEVEL`: pino level (default `info`).
  */
-export function createJobRoot(env: NodeJS.ProcessEnv = process.env): JobRoot {
+export function createJobRoot(
+  env: NodeJS.ProcessEnv = process.env,
+  secret: SecretSource = linkedSecret,
+): JobRoot {
   const log = pino({ level: env.LOG_LEVEL ?? 'info' });
   if (!env.EC2OPS_CONFIG) {
     throw new ConfigError('Missing environment variable EC2OPS_CONFIG (the stage config as JSON).', {
@@ -30,8 +34,7 @@ export function createJobRoot(env: NodeJS.ProcessEnv = process.env): JobRoot {
     });
   }
   const config = stageConfigFromJson(env.EC2OPS_CONFIG);
-  const notifier = env.SLACK_BOT_TOKEN
-    ? createSlackNotifier({ token: env.SLACK_BOT_TOKEN, slackApiUrl: env.SLACK_API_URL })
-    : undefined;
+  const token = secret('SlackBotToken');
+  const notifier = token ? createSlackNotifier({ token, slackApiUrl: env.SLACK_API_URL }) : undefined;
   return { config, ec2: ec2ClientsByRegion(), notifier, log };
 }

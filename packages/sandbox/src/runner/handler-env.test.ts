@@ -26,8 +26,8 @@ describe('the handlers environment', () => {
   it('is what infra sets, with the sandbox endpoints', () => {
     const env = handlerEnvironment(input);
     expect(env).toMatchObject({
-      SLACK_BOT_TOKEN: 'xoxb-sandbox',
-      SLACK_SIGNING_SECRET: 'secret',
+      SLACK_BOT_ID: 'BBOT',
+      SLACK_BOT_USER_ID: 'UBOT',
       SLACK_API_URL: 'http://127.0.0.1:1/api/',
       QUEUE_URL: input.queueUrl,
       QUEUE_MAX_RECEIVE_COUNT: '3',
@@ -37,6 +37,21 @@ describe('the handlers environment', () => {
       LOG_LEVEL: 'warn',
     });
     expect(JSON.parse(env['EC2OPS_CONFIG']!)).toEqual({ stage: 'sandbox' });
+  });
+
+  it('links the Slack secrets as SST does, never as plain variables', () => {
+    const env = handlerEnvironment(input);
+    expect(JSON.parse(env['SST_RESOURCE_SlackBotToken']!)).toEqual({
+      value: 'xoxb-sandbox',
+      type: 'sst.sst.Secret',
+    });
+    expect(JSON.parse(env['SST_RESOURCE_SlackSigningSecret']!)).toEqual({
+      value: 'secret',
+      type: 'sst.sst.Secret',
+    });
+    expect(JSON.parse(env['SST_RESOURCE_App']!)).toEqual({ name: 'ec2ops', stage: 'sandbox' });
+    expect(env['SLACK_BOT_TOKEN']).toBeUndefined();
+    expect(env['SLACK_SIGNING_SECRET']).toBeUndefined();
   });
 
   it("keeps a developer's own AWS credentials and profile away from the handlers, and gives them back after", () => {

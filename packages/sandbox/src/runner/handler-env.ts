@@ -1,4 +1,5 @@
 import type { StageConfigInput } from '@ec2ops/core/config/schema';
+import type { SecretName } from '@ec2ops/functions/secrets';
 
 export interface HandlerEnvInput {
   signingSecret: string;
@@ -16,15 +17,40 @@ export interface HandlerEnvInput {
   maxReceiveCount: number;
 }
 
+/** The app name in sst.config.ts, which SST gives every function as `SST_RESOURCE_App`. */
+const SST_APP = 'ec2ops';
+
+/**
+ * Secrets linked as SST links them to a process it runs outside Lambda (`sst dev`): each as
+ * `SST_RESOURCE_<Name>`, the link's properties as JSON, with `SST_RESOURCE_App`. SST's runtime
+ * SDK reads these as it reads the encrypted `resource.enc` on Lambda, so the handlers take their
+ * secrets the same way here as deployed.
+ */
+export function linkedSecretVariables(
+  stage: string,
+  secrets: Partial<Record<SecretName, string>>,
+): Record<string, string> {
+  const vars: Record<string, string> = {
+    SST_RESOURCE_App: JSON.stringify({ name: SST_APP, stage }),
+  };
+  for (const [name, value] of Object.entries(secrets)) {
+    if (value !== undefined) vars[`SST_RESOURCE_${name}`] = JSON.stringify({ value, type: 'sst.sst.Secret' });
+  }
+  return vars;
+}
+
 /**
  * The environment the deployed functions get from infra, with the sandbox's endpoints in place
- * of AWS's and Slack's. Credentials are dummies: the emulators accept any, and a developer's
- * real AWS credentials must never reach a handler running against the sandbox.
+ * of AWS's and Slack's, and the Slack secrets linked (see linkedSecretVariables). Credentials
+ * are dummies: the emulators accept any, and a developer's real AWS credentials must never reach
+ * a handler running against the sandbox.
  */
 export function handlerEnvironment(input: HandlerEnvInput): Record<string, string> {
   return {
-    SLACK_BOT_TOKEN: input.botToken,
-    SLACK_SIGNING_SECRET: input.signingSecret,
+    ...linkedSecretVariables(input.config.stage, {
+      SlackBotToken: input.botToken,
+      SlackSigningSecret: input.signingSecret,
+    }),
     SLACK_BOT_ID: input.botId,
     SLACK_BOT_USER_ID: input.botUserId,
     SLACK_API_URL: input.slackApiUrl,
