@@ -22,6 +22,7 @@ import type { ItemResult, PlanItem } from '@ec2ops/core/jobs/types';
 import { tagsOf } from '../ec2/tags';
 import { chunk, type FailureExplainer, mapLimit, Pacer, resultOf, settle } from './apply-helpers';
 import { awsErrorCode, awsErrorMessage, isNotFound, isThrottling } from './aws-errors';
+import { warnOwner } from './owner-warning';
 import type { JobImplementation, Pacing, RegionContext } from './types';
 
 type Item = PlanItem<EipItemData>;
@@ -185,24 +186,9 @@ async function applyWarnings(
   for (const item of items) {
     const data = item.data;
     if (data.action !== 'warn') continue;
-    if (!ctx.notifier) {
-      results.push(
-        resultOf(item, { status: 'skipped', reason: 'no Slack notifier configured: owner not told' }),
-      );
-      continue;
-    }
-    const notifier = ctx.notifier;
-    const outcome = await settle(
-      item,
-      async () => {
-        await notifier.dm(data.owner, { text: ownerWarning(item, data, ctx.now.getTime(), keys.keep) });
-        return { status: 'done' };
-      },
-      (error) => ({
-        code: awsErrorCode(error),
-        message: `cannot warn ${data.owner}: ${awsErrorMessage(error)}, do check the Slack token and that the user exists; the next run tries again`,
-      }),
-    );
+    const outcome = await warnOwner(ctx, item, data.owner, {
+      text: ownerWarning(item, data, ctx.now.getTime(), keys.keep),
+    });
     if (outcome.outcome.status === 'done') sent.push(item);
     else results.push(outcome);
   }

@@ -13,7 +13,8 @@ import { actions, button, section } from '@ec2ops/core/slack/blocks';
 import { SLACK_USER_ID } from '@ec2ops/core/slack/ids';
 import { describeByIds, describeInstanceViews } from '../instances/describe';
 import { resultOf, settle } from './apply-helpers';
-import { awsErrorCode, awsErrorMessage } from './aws-errors';
+import { awsErrorCode } from './aws-errors';
+import { warnOwner } from './owner-warning';
 import type { JobImplementation, RegionContext } from './types';
 
 type Item = PlanItem<ReaperItemData>;
@@ -31,31 +32,18 @@ const name = (item: Item) => (item.data.name ? `${item.id} (${item.data.name})` 
 async function warn(ctx: RegionContext, item: Item, policy: ReaperPolicy): Promise<ItemResult> {
   const data = item.data;
   if (data.action !== 'warn') throw new Error('not a warning');
-  if (!ctx.notifier)
-    return resultOf(item, { status: 'skipped', reason: 'no Slack notifier configured: owner not told' });
-  const notifier = ctx.notifier;
   const verb = policy.action === 'stop' ? 'stopped' : 'terminated';
   const text = `Your instance ${name(item)} in ${item.region} expires ${data.expiresAt} (UTC) and will then be ${verb}. Extend it if you still need it: \`/ec2 extend ${item.id} 2h\`.`;
-  const sent = await settle(
-    item,
-    async () => {
-      await notifier.dm(data.owner, {
-        text,
-        blocks: [
-          ...section(`:alarm_clock: ${text}`),
-          ...actions([
-            button('Extend 2h', actionId('run', `extend-${item.id}`), { value: `extend ${item.id} 2h` }),
-            button('Extend 1d', actionId('run', `extend-1d-${item.id}`), { value: `extend ${item.id} 1d` }),
-          ]),
-        ],
-      });
-      return { status: 'done', detail: `told ${data.owner}` };
-    },
-    (error) => ({
-      code: awsErrorCode(error),
-      message: `cannot warn ${data.owner}: ${awsErrorMessage(error)}, do check the Slack token and that the user exists; the next run tries again`,
-    }),
-  );
+  const sent = await warnOwner(ctx, item, data.owner, {
+    text,
+    blocks: [
+      ...section(`:alarm_clock: ${text}`),
+      ...actions([
+        button('Extend 2h', actionId('run', `extend-${item.id}`), { value: `extend ${item.id} 2h` }),
+        button('Extend 1d', actionId('run', `extend-1d-${item.id}`), { value: `extend ${item.id} 1d` }),
+      ]),
+    ],
+  });
   if (sent.outcome.status !== 'done') return sent;
   try {
     // Recorded per expiry: warned once, and again only if someone extends it.

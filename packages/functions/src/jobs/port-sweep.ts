@@ -16,6 +16,7 @@ import { section } from '@ec2ops/core/slack/blocks';
 import { SLACK_USER_ID } from '@ec2ops/core/slack/ids';
 import { chunk, resultOf, settle } from './apply-helpers';
 import { awsErrorCode, awsErrorMessage, isNotFound } from './aws-errors';
+import { warnOwner } from './owner-warning';
 import { describeManagedRules } from './port-sweep-ec2';
 import type { JobImplementation, RegionContext } from './types';
 
@@ -204,48 +205,29 @@ async function applyWarnings(ctx: RegionContext, items: SweepItem[]): Promise<It
   for (const item of items) {
     const data = item.data;
     if (data.action !== 'warn') continue;
-    if (!ctx.notifier) {
-      results.push(
-        resultOf(item, { status: 'skipped', reason: 'no Slack notifier configured: owner not told' }),
-      );
+    const text = `${data.label} in ${ctx.region} closes at ${shortInstant(Date.parse(data.expiresAt))}. Extend it if you still need it.`;
+    const told = await warnOwner(ctx, item, data.owner, {
+      text,
+      blocks: [...section(text), ...ruleButtons(item.id, ctx.config.access.defaultDuration, data.label)],
+    });
+    if (told.outcome.status !== 'done') {
+      results.push(told);
       continue;
     }
-    const notifier = ctx.notifier;
-    results.push(
-      await settle(
-        item,
-        async () => {
-          const text = `${data.label} in ${ctx.region} closes at ${shortInstant(Date.parse(data.expiresAt))}. Extend it if you still need it.`;
-          await notifier.dm(data.owner, {
-            text,
-            blocks: [
-              ...section(text),
-              ...ruleButtons(item.id, ctx.config.access.defaultDuration, data.label),
-            ],
-          });
-          try {
-            await ctx.ec2.send(
-              new CreateTagsCommand({
-                Resources: [item.id],
-                Tags: [{ Key: keys.warnedFor, Value: data.expiresAt }],
-              }),
-            );
-          } catch (error) {
-            if (isNotFound(error))
-              return { status: 'done', detail: `told ${data.owner}; the rule closed meanwhile` };
-            return {
-              status: 'done',
-              detail: `told ${data.owner}; could not record ${keys.warnedFor} (${awsErrorMessage(error)}), may repeat`,
-            };
-          }
-          return { status: 'done', detail: `told ${data.owner}` };
-        },
-        (error) => ({
-          code: awsErrorCode(error),
-          message: `cannot warn ${data.owner}: ${awsErrorMessage(error)}, do check the Slack token; the next run tries again`,
+    try {
+      await ctx.ec2.send(
+        new CreateTagsCommand({
+          Resources: [item.id],
+          Tags: [{ Key: keys.warnedFor, Value: data.expiresAt }],
         }),
-      ),
-    );
+      );
+      results.push(told);
+    } catch (error) {
+      const detail = isNotFound(error)
+        ? `told ${data.owner}; the rule closed meanwhile`
+        : `told ${data.owner}; could not record ${keys.warnedFor} (${awsErrorMessage(error)}), may repeat`;
+      results.push(resultOf(item, { status: 'done', detail }));
+    }
   }
   return results;
 }
