@@ -24,6 +24,13 @@ describe('the slack function bundle', () => {
     expect(inputs.filter((p) => p.includes('packages/functions/src/worker/'))).toEqual([]);
     expect(inputs.filter((p) => p.includes('node_modules/express/'))).toEqual([]);
   });
+  it('takes only the linked-resource reader from sst, not its realtime, vector or AWS clients', async () => {
+    const inputs = await bundledInputs('packages/functions/src/slack/handler.ts');
+    const fromSst = inputs.filter((p) => p.includes('node_modules/sst/'));
+    expect(fromSst.length).toBeGreaterThan(0);
+    expect(fromSst.filter((p) => !p.includes('node_modules/sst/dist/resource/'))).toEqual([]);
+    expect(inputs.filter((p) => p.includes('node_modules/aws4fetch/'))).toEqual([]);
+  });
   it('while the worker bundle does contain the EC2 client (the check above can fail)', async () => {
     const inputs = await bundledInputs('packages/functions/src/worker/handler.ts');
     expect(inputs.some((p) => p.includes('@aws-sdk/client-ec2'))).toBe(true);
