@@ -21,6 +21,15 @@ if (stage.deploy.alarmEmail) {
 
 const namespace = `ec2ops/${stage.name}`;
 const notify = { alarmActions: [alarmTopic.arn], okActions: [alarmTopic.arn] };
+/** Every alarm here pages on the first datapoint above zero in a five-minute period. */
+const firesOnAny = {
+  period: 300,
+  evaluationPeriods: 1,
+  threshold: 0,
+  comparisonOperator: 'GreaterThanThreshold',
+  treatMissingData: 'notBreaching',
+  ...notify,
+};
 
 function logGroupOf(fn: sst.aws.Function) {
   return fn.nodes.logGroup.apply((group) => {
@@ -39,12 +48,7 @@ for (const [id, queue] of [
     metricName: 'ApproximateNumberOfMessagesVisible',
     dimensions: { QueueName: queue.nodes.queue.name },
     statistic: 'Maximum',
-    period: 300,
-    evaluationPeriods: 1,
-    threshold: 0,
-    comparisonOperator: 'GreaterThanThreshold',
-    treatMissingData: 'notBreaching',
-    ...notify,
+    ...firesOnAny,
   });
 }
 
@@ -54,12 +58,7 @@ new aws.cloudwatch.MetricAlarm('SlackFunctionErrors', {
   metricName: 'Errors',
   dimensions: { FunctionName: slackFunction.name },
   statistic: 'Sum',
-  period: 300,
-  evaluationPeriods: 1,
-  threshold: 0,
-  comparisonOperator: 'GreaterThanThreshold',
-  treatMissingData: 'notBreaching',
-  ...notify,
+  ...firesOnAny,
 });
 
 for (const { job, fn } of jobs) {
@@ -76,12 +75,7 @@ for (const { job, fn } of jobs) {
     namespace,
     metricName: `${job.name}-failures`,
     statistic: 'Sum',
-    period: 300,
-    evaluationPeriods: 1,
-    threshold: 0,
-    comparisonOperator: 'GreaterThanThreshold',
-    treatMissingData: 'notBreaching',
-    ...notify,
+    ...firesOnAny,
   });
   new aws.cloudwatch.MetricAlarm(`${id}JobErrors`, {
     alarmDescription: `${job.name}: the function threw (bad config, timeout, crash); the run went to the jobs DLQ`,
@@ -89,12 +83,7 @@ for (const { job, fn } of jobs) {
     metricName: 'Errors',
     dimensions: { FunctionName: fn.name },
     statistic: 'Sum',
-    period: 300,
-    evaluationPeriods: 1,
-    threshold: 0,
-    comparisonOperator: 'GreaterThanThreshold',
-    treatMissingData: 'notBreaching',
-    ...notify,
+    ...firesOnAny,
   });
 
   if (job.name === 'port-sweep') {
@@ -111,12 +100,7 @@ for (const { job, fn } of jobs) {
       namespace,
       metricName: 'port-rule-not-closing',
       statistic: 'Sum',
-      period: 300,
-      evaluationPeriods: 1,
-      threshold: 0,
-      comparisonOperator: 'GreaterThanThreshold',
-      treatMissingData: 'notBreaching',
-      ...notify,
+      ...firesOnAny,
     });
   }
 }
