@@ -95,29 +95,24 @@ function port(params: Params, key: string): number | undefined {
 
 function readSources(item: Params): { source: RuleSource; description: string | undefined }[] {
   const out: { source: RuleSource; description: string | undefined }[] = [];
-  for (const range of item.list('IpRanges')) {
-    const raw = range.string('CidrIp');
-    if (raw === undefined)
-      throw new Ec2ApiError(
-        'MissingParameter',
-        `The request must contain the parameter ${range.path}.CidrIp`,
-      );
-    out.push({
-      source: { kind: 'ipv4', cidr: requireIpv4Cidr(raw) },
-      description: validateDescription(range.string('Description')),
-    });
-  }
-  for (const range of item.list('Ipv6Ranges')) {
-    const raw = range.string('CidrIpv6');
-    if (raw === undefined)
-      throw new Ec2ApiError(
-        'MissingParameter',
-        `The request must contain the parameter ${range.path}.CidrIpv6`,
-      );
-    out.push({
-      source: { kind: 'ipv6', cidr: requireIpv6Cidr(raw) },
-      description: validateDescription(range.string('Description')),
-    });
+  // IpRanges and Ipv6Ranges differ only in their member name and address family.
+  const ranges = [
+    { list: 'IpRanges', member: 'CidrIp', kind: 'ipv4', read: requireIpv4Cidr },
+    { list: 'Ipv6Ranges', member: 'CidrIpv6', kind: 'ipv6', read: requireIpv6Cidr },
+  ] as const;
+  for (const { list, member, kind, read } of ranges) {
+    for (const range of item.list(list)) {
+      const raw = range.string(member);
+      if (raw === undefined)
+        throw new Ec2ApiError(
+          'MissingParameter',
+          `The request must contain the parameter ${range.path}.${member}`,
+        );
+      out.push({
+        source: { kind, cidr: read(raw) },
+        description: validateDescription(range.string('Description')),
+      });
+    }
   }
   for (const pair of item.list('Groups')) {
     const groupId = pair.string('GroupId');
