@@ -37,7 +37,7 @@ export function runCli(args: string[], env: Record<string, string | undefined> =
 export async function eventually<T>(
   what: () => string,
   check: () => T | undefined,
-  ms = 100_000,
+  ms = 200_000,
 ): Promise<T> {
   const deadline = Date.now() + ms;
   while (Date.now() < deadline) {

@@ -88,7 +88,7 @@ describe('ec2ops sandbox', () => {
     };
     expect(snapshot.clockOffsetMs).toBeGreaterThanOrEqual(86_400_000);
     expect(await interrupt(second)).toBe(0);
-  }, 240_000); // two starts and two commands: the longest case, on a busy machine
+  }, 500_000); // two starts and two commands: the longest case, on a busy machine
 
   it('says clearly when the port it was given is taken', async () => {
     const busy: Server = createServer();
@@ -102,7 +102,7 @@ describe('ec2ops sandbox', () => {
     } finally {
       await new Promise((resolve) => busy.close(resolve));
     }
-  });
+  }, 240_000);
 
   it('stops on SIGTERM too', async () => {
     const dir = stateDir();
@@ -114,5 +114,5 @@ describe('ec2ops sandbox', () => {
       () => 'the stop message',
       () => (run.output().includes('Stopped.') ? true : undefined),
     );
-  });
+  }, 240_000);
 });
