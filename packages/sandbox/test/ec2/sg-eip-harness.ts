@@ -1,3 +1,4 @@
+import { internetGateways } from '../../src/ec2/actions/internet-gateways';
 import { ID_KINDS, newId } from '../../src/ec2/ids';
 import { subnets, vpcs } from '../../src/ec2/model';
 import type { Ec2EmulatorOptions } from '../../src/ec2/server';
@@ -27,8 +28,9 @@ export async function errorCode(call: Promise<unknown>): Promise<string> {
 export const errorOf = failure;
 
 /**
- * A non-default VPC with one subnet, put straight into the store: the security-group and
- * address tests need one without depending on the network area's CreateVpc/CreateSubnet.
+ * A non-default VPC with one subnet and an attached internet gateway, put straight into the
+ * store: the security-group and address tests need one without depending on the network area's
+ * CreateVpc/CreateSubnet.
  */
 export function addVpc(h: Harness, region = 'us-east-1'): string {
   const state = h.emulator.store.region(region);
@@ -44,6 +46,10 @@ export function addVpc(h: Harness, region = 'us-east-1'): string {
     dhcpOptionsId: 'dopt-0123456789abcdef0',
     cidrAssociationId: newId('vpc-cidr-assoc'),
   });
+  const gatewayId = newId(ID_KINDS.internetGateway);
+  internetGateways
+    .in(state)
+    .set(gatewayId, { id: gatewayId, tags: [], ownerId: h.emulator.store.accountId, vpcId });
   const subnetId = newId(ID_KINDS.subnet);
   subnets.in(state).set(subnetId, {
     id: subnetId,
