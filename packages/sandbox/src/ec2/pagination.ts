@@ -1,5 +1,5 @@
 import { Ec2ApiError, invalidValueFor } from './errors';
-import { pagingRule } from './paging-rules';
+import { type PagingRule, pagingRule } from './paging-rules';
 import type { Params } from './query';
 
 /**
@@ -26,7 +26,11 @@ function encode(token: Token): string {
   return Buffer.from(JSON.stringify(token)).toString('base64url');
 }
 
-function decode(action: string, raw: string): { offset: number; nextId: string | undefined } {
+function decode(
+  rule: PagingRule,
+  action: string,
+  raw: string,
+): { offset: number; nextId: string | undefined } {
   try {
     const token = JSON.parse(Buffer.from(raw, 'base64url').toString('utf8')) as Partial<Token>;
     if (token.a === action && typeof token.o === 'number' && Number.isInteger(token.o) && token.o >= 0) {
@@ -35,10 +39,11 @@ function decode(action: string, raw: string): { offset: number; nextId: string |
   } catch {
     // falls through to the error below
   }
-  throw invalidNextToken();
+  throw invalidNextToken(rule, raw);
 }
 
-function invalidNextToken(): Ec2ApiError {
+function invalidNextToken(rule: PagingRule, raw: string): Ec2ApiError {
+  if (rule.vpcStyleToken) return invalidValueFor('NextToken', raw, 'The token is invalid.');
   return new Ec2ApiError('InvalidNextToken', 'The specified NextToken is not valid.');
 }
 
@@ -69,9 +74,9 @@ export function readPagination(params: Params, action: string): PaginationReques
     }
   }
   const token = params.string('NextToken');
-  if (token === '' && rule.emptyTokenIsError) throw invalidNextToken();
+  if (token === '' && rule.vpcStyleToken) throw invalidNextToken(rule, token);
   if (!token) return { maxResults, offset: 0 };
-  const { offset, nextId } = decode(action, token);
+  const { offset, nextId } = decode(rule, action, token);
   return { maxResults, offset, nextId };
 }
 

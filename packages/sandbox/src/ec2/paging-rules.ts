@@ -10,14 +10,16 @@
  * - `above: 'error'`: InvalidParameterValue, as for a value below `min` (every action).
  * - `idsParam`: the id list that cannot be combined with MaxResults (InvalidParameterCombination),
  *   named as EC2's message names it.
- * - `emptyTokenIsError`: `NextToken=` (empty) is refused rather than read as "first page".
+ * - `vpcStyleToken`: an empty or unreadable NextToken is InvalidParameterValue (DescribeVpcs
+ *   refuses even `NextToken=`); elsewhere an unreadable one is InvalidNextToken and an empty one
+ *   reads as "first page".
  */
 export interface PagingRule {
   min: number;
   max: number;
   above: 'cap' | 'error';
   idsParam?: { query: string; wire: string };
-  emptyTokenIsError?: boolean;
+  vpcStyleToken?: boolean;
 }
 
 const range = (min: number, max: number, above: PagingRule['above'] = 'error') => ({ min, max, above });
@@ -37,8 +39,7 @@ export const PAGING_RULES: Readonly<Record<string, PagingRule>> = {
   DescribeSubnets: range(5, 1000),
   DescribeTags: range(5, 1000),
   DescribeVolumes: { ...range(5, 500, 'cap'), idsParam: { query: 'VolumeId', wire: 'volumeSet' } },
-  // EC2 refuses an empty token here while DescribeInstances and others read it as absent.
-  DescribeVpcs: { ...range(5, 1000), emptyTokenIsError: true },
+  DescribeVpcs: { ...range(5, 1000), vpcStyleToken: true },
 };
 
 /**
