@@ -5,6 +5,8 @@ import {
   AuthorizeSecurityGroupIngressCommand,
   CreateImageCommand,
   CreateSecurityGroupCommand,
+  CreateSubnetCommand,
+  CreateVpcCommand,
   DescribeImagesCommand,
   DescribeInstancesCommand,
   type EC2Client,
@@ -89,6 +91,7 @@ export async function seedAccount(o: SeedOptions): Promise<SeedSummary> {
     type: _InstanceType,
     tags: Tag[],
     groups: string[] = [],
+    subnetId?: string,
   ): Promise<string> {
     const { Instances } = await ec2.send(
       new RunInstancesCommand({
@@ -97,6 +100,7 @@ export async function seedAccount(o: SeedOptions): Promise<SeedSummary> {
         MinCount: 1,
         MaxCount: 1,
         ...(groups.length ? { SecurityGroupIds: groups } : {}),
+        ...(subnetId ? { SubnetId: subnetId } : {}),
         ClientToken: `sandbox-seed-${name}`,
         TagSpecifications: [
           { ResourceType: 'instance', Tags: [{ Key: 'Name', Value: name }, ...tags] },
@@ -279,6 +283,34 @@ export async function seedAccount(o: SeedOptions): Promise<SeedSummary> {
     address([tag('keep', 'true'), { Key: 'Name', Value: 'partner-allowlisted' }]),
   ]);
   await ec2.send(new AssociateAddressCommand({ AllocationId: attached, InstanceId: web }));
+
+  // A private VPC with no internet gateway: `/ec2 eip attach isolated-worker` shows EC2's
+  // Gateway.NotAttached, and that ec2ops gives the address it allocated back.
+  const { Vpc } = await ec2.send(
+    new CreateVpcCommand({
+      CidrBlock: '10.90.0.0/16',
+      TagSpecifications: [
+        { ResourceType: 'vpc', Tags: [{ Key: 'Name', Value: 'isolated (no internet gateway)' }] },
+      ],
+    }),
+  );
+  const { Subnet } = await ec2.send(
+    new CreateSubnetCommand({
+      VpcId: Vpc?.VpcId,
+      CidrBlock: '10.90.1.0/24',
+      TagSpecifications: [{ ResourceType: 'subnet', Tags: [{ Key: 'Name', Value: 'isolated-private' }] }],
+    }),
+  );
+  const isolated = await launch(
+    ec2,
+    'isolated-worker',
+    al2023,
+    't3.micro',
+    [managed, tag('owner', 'UOPERATOR')],
+    [],
+    Subnet?.SubnetId,
+  );
+  await running(ec2, [isolated]);
 
   // A second region, so the bake and the console show more than one.
   if (second) {
