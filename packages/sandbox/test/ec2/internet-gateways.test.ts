@@ -7,7 +7,6 @@ import {
   CreateVpcCommand,
   DeleteInternetGatewayCommand,
   DescribeAddressesCommand,
-  DescribeImagesCommand,
   DescribeInstancesCommand,
   DescribeInternetGatewaysCommand,
   DescribeVpcsCommand,
@@ -17,14 +16,13 @@ import {
   TerminateInstancesCommand,
 } from '@aws-sdk/client-ec2';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { errorOf, type Harness, startHarness } from './sg-eip-harness';
+import { amazonImageId, errorOf, type Harness, startHarness } from './sg-eip-harness';
 
 let h: Harness;
 let imageId: string;
 beforeAll(async () => {
   h = await startHarness();
-  const images = await h.ec2.send(new DescribeImagesCommand({ Owners: ['amazon'] }));
-  imageId = images.Images![0]!.ImageId!;
+  imageId = await amazonImageId(h);
 });
 afterAll(async () => {
   await h?.close();

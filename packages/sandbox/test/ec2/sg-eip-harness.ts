@@ -1,3 +1,4 @@
+import { DescribeImagesCommand } from '@aws-sdk/client-ec2';
 import { internetGateways } from '../../src/ec2/actions/internet-gateways';
 import { ID_KINDS, newId } from '../../src/ec2/ids';
 import { subnets, vpcs } from '../../src/ec2/model';
@@ -12,6 +13,12 @@ export function startHarness(options: Ec2EmulatorOptions = {}): Promise<Harness>
     delays: { instancePending: 0, instanceStopping: 0, instanceShuttingDown: 0 },
     ...options,
   });
+}
+
+/** The id of a public Amazon image, to launch instances from. */
+export async function amazonImageId(h: Harness): Promise<string> {
+  const images = await h.ec2.send(new DescribeImagesCommand({ Owners: ['amazon'] }));
+  return images.Images![0]!.ImageId!;
 }
 
 /** The EC2 error code an SDK call failed with (fails the test when the call succeeded). */
