@@ -1,0 +1,3 @@
+export type { ContextValue, RequestContext } from './context';
+export { type Decision, type Evaluation, evaluate, type IamRequest } from './evaluate';
+export { type IamPolicy, IamPolicyError, type IamStatement } from './policy';
