@@ -1,0 +1,33 @@
+import type { FunctionName } from '@ec2ops/core/capability';
+import type { StageConfig } from '@ec2ops/core/config/schema';
+import { stagePolicies } from '@ec2ops/core/iam/ec2ops';
+import { FUNCTION_NAMES, type PolicyDocument } from '@ec2ops/core/iam/policy';
+import { type CallerPolicies, FULL_ACCESS } from './enforce';
+
+/**
+ * Each function's generated policy under the name it is deployed as (the SST component:
+ * `Worker`, `AmiBakeJob`, …). That name is also the access key id a handler uses against the
+ * sandbox's EC2 emulator, so the emulator evaluates exactly the policy the function would get.
+ */
+const pascal = (name: string) => name.replace(/(^|-)([a-z0-9])/g, (_, __, c: string) => c.toUpperCase());
+
+export function deployedName(fn: FunctionName): string {
+  return fn === 'slack' || fn === 'worker' ? pascal(fn) : `${pascal(fn)}Job`;
+}
+
+/** `{"Worker": {...}, "AmiBakeJob": {...}, …}`: what `ec2ops iam --json` prints. */
+export function functionPolicies(config: StageConfig): Record<string, PolicyDocument> {
+  const { policies } = stagePolicies(config);
+  return Object.fromEntries(FUNCTION_NAMES.map((fn) => [deployedName(fn), policies[fn]]));
+}
+
+/**
+ * The access key the sandbox itself (seeding, the console's account view, test set-up) signs
+ * with: it stands for the operator's own credentials, not a function, and may do anything.
+ */
+export const SANDBOX_ACCESS_KEY = 'ec2ops-sandbox-admin';
+
+/** What the sandbox enforces: every function's policy, plus the sandbox's own full-access key. */
+export function sandboxCallerPolicies(config: StageConfig): CallerPolicies {
+  return { ...functionPolicies(config), [SANDBOX_ACCESS_KEY]: FULL_ACCESS };
+}
