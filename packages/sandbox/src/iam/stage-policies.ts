@@ -2,7 +2,7 @@ import type { FunctionName } from '@ec2ops/core/capability';
 import type { StageConfig } from '@ec2ops/core/config/schema';
 import { stagePolicies } from '@ec2ops/core/iam/ec2ops';
 import { FUNCTION_NAMES, type PolicyDocument } from '@ec2ops/core/iam/policy';
-import { type CallerPolicies, FULL_ACCESS } from './enforce';
+import { type CallerPolicies, createIamEnforcer, FULL_ACCESS, type IamEnforcer } from './enforce';
 
 /**
  * Each function's generated policy under the name it is deployed as (the SST component:
@@ -30,4 +30,20 @@ export const SANDBOX_ACCESS_KEY = 'ec2ops-sandbox-admin';
 /** What the sandbox enforces: every function's policy, plus the sandbox's own full-access key. */
 export function sandboxCallerPolicies(config: StageConfig): CallerPolicies {
   return { ...functionPolicies(config), [SANDBOX_ACCESS_KEY]: FULL_ACCESS };
+}
+
+/** The secret is never checked (the emulator does not verify signatures); any value will do. */
+const SECRET = 'sandbox';
+
+/** What a handler's EC2 client signs with in the sandbox and in tests: its deployed name. */
+export function functionCredentials(fn: FunctionName): { accessKeyId: string; secretAccessKey: string } {
+  return { accessKeyId: deployedName(fn), secretAccessKey: SECRET };
+}
+
+/** What the sandbox's own set-up (seeding, the console, test fixtures) signs with. */
+export const SANDBOX_CREDENTIALS = { accessKeyId: SANDBOX_ACCESS_KEY, secretAccessKey: SECRET } as const;
+
+/** An emulator interceptor enforcing the stage's policies (pass it in `interceptors`). */
+export function stageEnforcer(config: StageConfig): IamEnforcer {
+  return createIamEnforcer(sandboxCallerPolicies(config));
 }
