@@ -191,7 +191,7 @@ describe('/ec2 extend', () => {
       args: { instance: id, duration: HOUR },
       text: `extend ${id} 1h`,
     });
-    const ctx = executorContext(request, config, h.ec2Client);
+    const ctx = executorContext(request, config, h.workerEc2Client);
     await EXECUTORS['extend']!(ctx);
     const second = await EXECUTORS['extend']!(ctx);
     expect(second.text).toContain('already extended by this request');

@@ -1,7 +1,12 @@
 import type { FunctionName } from '@ec2ops/core/capability';
 import type { StageConfig } from '@ec2ops/core/config/schema';
-import { stagePolicies } from '@ec2ops/core/iam/ec2ops';
-import { FUNCTION_NAMES, type PolicyDocument } from '@ec2ops/core/iam/policy';
+import { ec2opsCapabilities, policyScope } from '@ec2ops/core/iam/ec2ops';
+import {
+  buildFunctionPolicies,
+  type Capability,
+  FUNCTION_NAMES,
+  type PolicyDocument,
+} from '@ec2ops/core/iam/policy';
 import { type CallerPolicies, createIamEnforcer, FULL_ACCESS, type IamEnforcer } from './enforce';
 
 /**
@@ -15,9 +20,16 @@ export function deployedName(fn: FunctionName): string {
   return fn === 'slack' || fn === 'worker' ? pascal(fn) : `${pascal(fn)}Job`;
 }
 
-/** `{"Worker": {...}, "AmiBakeJob": {...}, …}`: what `ec2ops iam --json` prints. */
-export function functionPolicies(config: StageConfig): Record<string, PolicyDocument> {
-  const { policies } = stagePolicies(config);
+/**
+ * `{"Worker": {...}, "AmiBakeJob": {...}, …}`: what `ec2ops iam --json` prints. Tests that add
+ * their own commands pass the capabilities they run with, so their fixtures are held to the same
+ * rule: every call inside the policy its declarations generate.
+ */
+export function functionPolicies(
+  config: StageConfig,
+  capabilities: readonly Capability[] = ec2opsCapabilities(),
+): Record<string, PolicyDocument> {
+  const { policies } = buildFunctionPolicies(capabilities, policyScope(config));
   return Object.fromEntries(FUNCTION_NAMES.map((fn) => [deployedName(fn), policies[fn]]));
 }
 
@@ -28,8 +40,11 @@ export function functionPolicies(config: StageConfig): Record<string, PolicyDocu
 export const SANDBOX_ACCESS_KEY = 'ec2ops-sandbox-admin';
 
 /** What the sandbox enforces: every function's policy, plus the sandbox's own full-access key. */
-export function sandboxCallerPolicies(config: StageConfig): CallerPolicies {
-  return { ...functionPolicies(config), [SANDBOX_ACCESS_KEY]: FULL_ACCESS };
+export function sandboxCallerPolicies(
+  config: StageConfig,
+  capabilities: readonly Capability[] = ec2opsCapabilities(),
+): CallerPolicies {
+  return { ...functionPolicies(config, capabilities), [SANDBOX_ACCESS_KEY]: FULL_ACCESS };
 }
 
 /** The secret is never checked (the emulator does not verify signatures); any value will do. */
@@ -44,6 +59,9 @@ export function functionCredentials(fn: FunctionName): { accessKeyId: string; se
 export const SANDBOX_CREDENTIALS = { accessKeyId: SANDBOX_ACCESS_KEY, secretAccessKey: SECRET } as const;
 
 /** An emulator interceptor enforcing the stage's policies (pass it in `interceptors`). */
-export function stageEnforcer(config: StageConfig): IamEnforcer {
-  return createIamEnforcer(sandboxCallerPolicies(config));
+export function stageEnforcer(
+  config: StageConfig,
+  capabilities: readonly Capability[] = ec2opsCapabilities(),
+): IamEnforcer {
+  return createIamEnforcer(sandboxCallerPolicies(config, capabilities));
 }
