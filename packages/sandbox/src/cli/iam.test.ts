@@ -3,20 +3,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { evaluate } from '../iam/evaluate';
+import { captureOutput } from './capture-output';
 import { loadCallerPolicies } from './iam-files';
 import { main } from './main';
 
-function capture() {
-  const out: string[] = [];
-  const err: string[] = [];
-  const into = (lines: string[]) => (chunk: unknown) => {
-    lines.push(String(chunk));
-    return true;
-  };
-  vi.spyOn(process.stdout, 'write').mockImplementation(into(out));
-  vi.spyOn(process.stderr, 'write').mockImplementation(into(err));
-  return { out, err };
-}
+const capture = captureOutput;
 
 afterEach(() => {
   vi.restoreAllMocks();
