@@ -95,7 +95,7 @@ describe('/ec2 ami bake', () => {
       args: { instance: id },
       text: `ami bake ${id}`,
     });
-    const ctx = executorContext(request, config, h.ec2Client);
+    const ctx = executorContext(request, config, h.workerEc2Client);
     const first = await EXECUTORS['ami bake']!(ctx);
     const second = await EXECUTORS['ami bake']!(ctx);
     const images = await imagesOf(id);

@@ -6,6 +6,8 @@ import { CommandRegistry } from '@ec2ops/core/commands/registry';
 import type { QueueMessage } from '@ec2ops/core/commands/request';
 import type { CommandSpec } from '@ec2ops/core/commands/types';
 import { parseStageConfig, type StageConfigInput } from '@ec2ops/core/config/schema';
+import { commandCapabilities, jobCapabilities } from '@ec2ops/core/iam/capabilities';
+import { JOB_DEFINITIONS } from '@ec2ops/core/jobs/catalog';
 import { createAuditor } from '@ec2ops/functions/audit';
 import { type Queue, sqsQueue } from '@ec2ops/functions/queue';
 import { newRequestId } from '@ec2ops/functions/request-id';
@@ -17,6 +19,7 @@ import { ec2Gateway } from '@ec2ops/functions/worker/ec2';
 import { EXECUTORS } from '@ec2ops/functions/worker/executors/index';
 import { createSlackNotifier } from '@ec2ops/functions/worker/notifier';
 import { type Ec2Emulator, startEc2Emulator } from '@ec2ops/sandbox/ec2/server';
+import { functionCredentials, SANDBOX_CREDENTIALS, stageEnforcer } from '@ec2ops/sandbox/iam/stage-policies';
 import { type FunctionUrlServer, startFunctionUrl } from '@ec2ops/sandbox/lambda/function-url';
 import { emulatorMint, SlackRequestClient } from '@ec2ops/sandbox/slack/client';
 import { type SlackEmulator, startSlackEmulator } from '@ec2ops/sandbox/slack/emulator';
@@ -66,7 +69,10 @@ export interface Harness {
   /** A second slack function (another Lambda container) on its own URL, same settings. */
   secondFront: FunctionUrlServer;
   secondClient: SlackRequestClient;
+  /** The test's own client: full access (set-up and inspection, as an operator's credentials). */
   ec2Client: EC2Client;
+  /** The worker's client: signs as `Worker`, so the emulator holds it to the worker's policy. */
+  workerEc2Client: EC2Client;
   handler: FunctionUrlHandler;
   close(): Promise<void>;
 }
@@ -94,14 +100,17 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
       },
     ],
   });
-  const ec2 = await startEc2Emulator({ port: 0, log: () => {} });
   const config = parseStageConfig(options.config ?? TEST_CONFIG);
   // Test-only specs replace a real command of the same name, so tests keep working as commands land.
   const extra = options.specs ?? [];
-  const commands = new CommandRegistry([
-    ...COMMANDS.filter((c) => !extra.some((e) => e.name === c.name)),
-    ...extra,
+  const specs = [...COMMANDS.filter((c) => !extra.some((e) => e.name === c.name)), ...extra];
+  const commands = new CommandRegistry(specs);
+  // The emulator enforces the policy these commands generate: the worker signs as `Worker`.
+  const enforcer = stageEnforcer(config, [
+    ...commandCapabilities(specs),
+    ...jobCapabilities(JOB_DEFINITIONS),
   ]);
+  const ec2 = await startEc2Emulator({ port: 0, log: () => {}, interceptors: [enforcer.interceptor] });
   const logs: Record<string, unknown>[] = [];
   const logger = pino({ level: 'debug' }, { write: (line: string) => void logs.push(JSON.parse(line)) });
   const approvalKey = deriveApprovalKey(SIGNING_SECRET, config.stage);
@@ -141,13 +150,25 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
 
   const web = new WebClient(slack.botToken, { slackApiUrl: slack.apiUrl });
   const notifier = createSlackNotifier(web, logger);
-  const ec2Client = new EC2Client({ endpoint: ec2.url, region: 'us-east-1', credentials });
+  const ec2Client = new EC2Client({
+    endpoint: ec2.url,
+    region: 'us-east-1',
+    credentials: SANDBOX_CREDENTIALS,
+  });
+  const workerEc2Client = new EC2Client({
+    endpoint: ec2.url,
+    region: 'us-east-1',
+    credentials: functionCredentials('worker'),
+  });
   const workerLogger = logger.child({ fn: 'worker' });
   const deps: WorkerDeps = {
     config,
     commands,
     executors: { ...EXECUTORS, ...options.executors },
-    ec2: ec2Gateway(config.regions, (region) => new EC2Client({ endpoint: ec2.url, region, credentials })),
+    ec2: ec2Gateway(
+      config.regions,
+      (region) => new EC2Client({ endpoint: ec2.url, region, credentials: functionCredentials('worker') }),
+    ),
     slack: notifier,
     clock: { now: () => new Date() },
     logger: workerLogger,
@@ -186,6 +207,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     sent,
     logs,
     ec2Client,
+    workerEc2Client,
     handler,
     async close() {
       await front.close();

@@ -26,12 +26,14 @@ describe('who may act on an instance', () => {
     );
   });
 
-  it('refuses unmanaged instances unless the caller is an admin, and never extends them', () => {
+  it('refuses unmanaged instances to everyone, admins included (as the IAM policy does), and never extends them', () => {
     const legacy = box({});
     expect(() => checkInstanceAccess(legacy, { id: 'U1', role: 'operator' }, 'start', keys)).toThrow(
       /not managed/,
     );
-    expect(() => checkInstanceAccess(legacy, { id: 'U2', role: 'admin' }, 'start', keys)).not.toThrow();
+    expect(() => checkInstanceAccess(legacy, { id: 'U2', role: 'admin' }, 'stop', keys)).toThrow(
+      /not managed/,
+    );
     expect(() => checkInstanceAccess(legacy, { id: 'U2', role: 'admin' }, 'extend', keys)).toThrow(/no TTL/);
   });
 

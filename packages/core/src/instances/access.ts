@@ -25,7 +25,8 @@ export type LifecycleAction = 'stop' | 'start' | 'terminate' | 'extend';
 
 /**
  * Who may act on an instance: its owner on their own managed instances, admins on any managed
- * one; an instance ec2ops does not manage only by an admin (and never extended: it has no TTL).
+ * one; an instance ec2ops does not manage by nobody, admins included (the deployed IAM policy
+ * says the same), and it is never extended: it has no TTL.
  */
 export function checkInstanceAccess(
   instance: InstanceView,
@@ -44,14 +45,14 @@ export function checkInstanceAccess(
         },
       );
     }
-    if (user.role !== 'admin') {
-      throw new ForbiddenError(
-        'instance.unmanaged',
-        `${label} is not managed by ec2ops (no ${keys.managed}=true); only an admin may ${action} it from Slack.`,
-        { hint: 'Ask an ec2ops admin, or whoever runs it.' },
-      );
-    }
-    return;
+    // One rule for Slack and IAM: ec2ops acts only on what it manages, whoever asks. The deployed
+    // policy allows lifecycle actions only on `managed=true` instances, so an admin exception here
+    // would promise what AWS refuses.
+    throw new ForbiddenError(
+      'instance.unmanaged',
+      `${label} is not managed by ec2ops (no ${keys.managed}=true); ec2ops does not ${action} it for anyone.`,
+      { hint: 'Use the EC2 console or CLI with your own credentials for instances ec2ops did not launch.' },
+    );
   }
   const owner = instance.tags[keys.owner];
   if (owner === user.id || user.role === 'admin') return;

@@ -53,10 +53,20 @@ const REGION_PATTERN = /^[a-z]{2}(-[a-z]+)+-[0-9]{1,2}$/;
 
 /** The region of a SigV4 request: `Credential=AKID/20240101/eu-west-1/ec2/aws4_request`. */
 export function regionFromRequest(authorization: string | undefined, query: URLSearchParams): string {
-  const credential =
-    /Credential=([^,\s]+)/.exec(authorization ?? '')?.[1] ?? query.get('X-Amz-Credential') ?? undefined;
-  const region = credential?.split('/')[2];
+  const region = credentialOf(authorization, query)?.split('/')[2];
   return region && REGION_PATTERN.test(region) ? region : DEFAULT_REGION;
+}
+
+/** The access key id of a SigV4 request (the IAM hook names the caller by it). */
+export function accessKeyFromRequest(
+  authorization: string | undefined,
+  query: URLSearchParams,
+): string | undefined {
+  return credentialOf(authorization, query)?.split('/')[0] || undefined;
+}
+
+function credentialOf(authorization: string | undefined, query: URLSearchParams): string | undefined {
+  return /Credential=([^,\s]+)/.exec(authorization ?? '')?.[1] ?? query.get('X-Amz-Credential') ?? undefined;
 }
 
 class BodyTooLarge extends Error {}
@@ -179,7 +189,9 @@ export async function startEc2Emulator(options: Ec2EmulatorOptions = {}): Promis
       action = params.string('Action');
       if (!action) throw missingParameter('Action');
       const region = regionFromRequest(request.headers.authorization, url.searchParams);
-      for (const intercept of interceptors) await intercept({ action, region, requestId, store, params });
+      const accessKeyId = accessKeyFromRequest(request.headers.authorization, url.searchParams);
+      for (const intercept of interceptors)
+        await intercept({ action, region, requestId, store, params, accessKeyId });
       const result = invoke({ store, action, params, region, requestId, authorize: options.authorize });
       const xml = actionResponseXml(action, requestId, result);
       send(response, 200, 'text/xml;charset=UTF-8', xml);
