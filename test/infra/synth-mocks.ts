@@ -31,7 +31,7 @@ export function policyDocumentJson(statements: DocStatement[]): string {
     Statement: statements.map((s) => {
       const condition: Record<string, Record<string, string | string[]>> = {};
       for (const c of s.conditions ?? []) {
-        condition[c.test] = { ...condition[c.test], [c.variable]: one(c.values) };
+        condition[c.test] = { ...condition[c.test], [c.variable]: one(c.values) as string | string[] };
       }
       return {
         ...(s.sid ? { Sid: s.sid } : {}),

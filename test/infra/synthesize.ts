@@ -96,6 +96,25 @@ async function bundleConfig(outfile: string): Promise<void> {
   });
 }
 
+/** The part of `@pulumi/pulumi` (installed under .sst/platform, not in the project) used here. */
+interface PulumiRuntime {
+  runtime: {
+    setMocks(
+      mocks: {
+        newResource(args: { type: string; name: string; inputs: Record<string, unknown> }): {
+          id: string;
+          state: Record<string, unknown>;
+        };
+        call(args: { token: string; inputs: Record<string, unknown> }): Record<string, unknown>;
+      },
+      project: string,
+      stack: string,
+      preview: boolean,
+    ): Promise<void>;
+    runInPulumiStack(program: () => Promise<unknown>): Promise<unknown>;
+  };
+}
+
 async function synthesize(stage: string): Promise<{ resources: Registered[]; outputs: unknown }> {
   const work = mkdtempSync(join(tmpdir(), 'ec2ops-synth-'));
   const bundleDir = join(platform, `synth-${process.pid}`);
@@ -129,9 +148,7 @@ async function synthesize(stage: string): Promise<{ resources: Registered[]; out
       providers: { aws: { region: REGION } },
     });
 
-    const pulumi = createRequire(join(platform, 'package.json'))(
-      '@pulumi/pulumi',
-    ) as typeof import('@pulumi/pulumi');
+    const pulumi = createRequire(join(platform, 'package.json'))('@pulumi/pulumi') as PulumiRuntime;
     const resources: Registered[] = [];
     await pulumi.runtime.setMocks(
       {
