@@ -48,7 +48,8 @@ async function startCliServer(work: string): Promise<{ url: string; close: () =>
         writeFileSync(join(out, 'index.mjs'), 'export const handler = () => {};\n');
         result = { handler: String(params[0]?.handler), out, errors: [], sourcemaps: [] };
       }
-      res.writeHead(200, { 'content-type': 'application/json' });
+      // No keep-alive: SST's client reuses sockets, and one the server times out mid-reuse resets.
+      res.writeHead(200, { 'content-type': 'application/json', connection: 'close' });
       res.end(JSON.stringify(result === undefined ? { error: `rpc: can't find ${method}` } : { result }));
     });
   });
