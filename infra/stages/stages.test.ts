@@ -91,7 +91,9 @@ describe('policy size', () => {
     } catch (error) {
       message = (error as Error).message;
     }
-    expect(message).toMatch(/^infra\/stages\/dev\.ts: the worker function's EC2 policy would be \d+ characters/);
+    expect(message).toMatch(
+      /^infra\/stages\/dev\.ts: the worker function's EC2 policy would be \d+ characters/,
+    );
     expect(message).toMatch(/The statement that grows is "[A-Za-z0-9]+" \(\d+ characters, 45 resources\)/);
     expect(message).toContain('access.groups.tags');
   });

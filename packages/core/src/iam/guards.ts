@@ -226,9 +226,9 @@ function runInstances(action: string, declared: Condition, scope: GuardScope, wh
       grant(
         ids(launch.subnets, (id) => `${ANY}:subnet/${id}`),
         {},
-        "the stage's subnets",
+        'subnets of the stage',
       ),
-      grant(ids(launch.securityGroups, ARN.securityGroup), {}, "the stage's security groups"),
+      grant(ids(launch.securityGroups, ARN.securityGroup), {}, 'security groups of the stage'),
       grant([ARN.networkInterface, ARN.keyPair], {}, 'the interface and key pair it uses'),
     );
   } else {

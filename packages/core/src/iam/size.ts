@@ -35,7 +35,11 @@ export function policySizeProblems(
       fn,
       length,
       budget,
-      largest: { sid: largest?.Sid ?? '?', length: iamLength(largest), resources: largest?.Resource.length ?? 0 },
+      largest: {
+        sid: largest?.Sid ?? '?',
+        length: iamLength(largest),
+        resources: largest?.Resource.length ?? 0,
+      },
     });
   }
   return problems;
