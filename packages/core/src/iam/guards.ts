@@ -254,38 +254,46 @@ function profileArn(profile: string): string {
   return profile.startsWith('arn:') ? profile : `arn:aws:iam::*:instance-profile/${profile}`;
 }
 
+/**
+ * One grant for the resources a tag condition applies to, one for the rest: a call authorizes
+ * several resource types, and a condition on a tag a type does not carry would deny it.
+ */
+function splitOnTagged(
+  action: string,
+  resources: string[],
+  declared: Condition,
+  why: string,
+  split: { star: string[]; tagged: (arn: string) => boolean; guard: Condition; otherWhy?: string },
+): Grant[] {
+  const all = resources.includes('*') ? split.star : resources;
+  const tagged = all.filter(split.tagged);
+  const plain = all.filter((r) => !split.tagged(r));
+  return [
+    ...(tagged.length
+      ? [{ actions: [action], resources: tagged, condition: mergeConditions(declared, split.guard), why }]
+      : []),
+    ...(plain.length
+      ? [{ actions: [action], resources: plain, condition: declared, why: split.otherWhy ?? why }]
+      : []),
+  ];
+}
+
+/** Images of managed instances, unless the declaration pins a tag of its own (bake=nightly). */
 function createImage(
   action: string,
   resources: string[],
   declared: Condition,
   scope: GuardScope,
   why: string,
-): Grant[] {
-  const onInstance = resources.filter((r) => r === '*' || r.includes(':instance/'));
-  const other = resources.filter((r) => !onInstance.includes(r));
+) {
   const pinsTag = Object.values(declared).some((entries) =>
     Object.keys(entries).some((k) => k.startsWith('aws:ResourceTag/')),
   );
-  const grants: Grant[] = [];
-  if (onInstance.length) {
-    grants.push({
-      actions: [action],
-      resources: onInstance.includes('*') ? [ARN.instance] : onInstance,
-      condition: pinsTag
-        ? declared
-        : mergeConditions(declared, { StringEquals: { [managedTag(scope.tagPrefix)]: 'true' } }),
-      why,
-    });
-  }
-  if (other.length || onInstance.includes('*')) {
-    grants.push({
-      actions: [action],
-      resources: onInstance.includes('*') ? [ARN.image, ARN.snapshot] : other,
-      condition: declared,
-      why,
-    });
-  }
-  return grants;
+  return splitOnTagged(action, resources, declared, why, {
+    star: [ARN.instance, ARN.image, ARN.snapshot],
+    tagged: (arn) => arn.includes(':instance/'),
+    guard: pinsTag ? {} : { StringEquals: { [managedTag(scope.tagPrefix)]: 'true' } },
+  });
 }
 
 /** Managed addresses onto managed instances; the interface carries no tags of its own. */
@@ -295,17 +303,13 @@ function associateAddress(
   declared: Condition,
   scope: GuardScope,
   why: string,
-): Grant[] {
-  const managed = mergeConditions(declared, { StringEquals: { [managedTag(scope.tagPrefix)]: 'true' } });
-  const all = resources.includes('*') ? [ARN.elasticIp, ARN.instance, ARN.networkInterface] : resources;
-  const tagged = all.filter((r) => r.includes(':elastic-ip/') || r.includes(':instance/'));
-  const plain = all.filter((r) => !tagged.includes(r));
-  return [
-    ...(tagged.length ? [{ actions: [action], resources: tagged, condition: managed, why }] : []),
-    ...(plain.length
-      ? [{ actions: [action], resources: plain, condition: declared, why: `${why} (its interface)` }]
-      : []),
-  ];
+) {
+  return splitOnTagged(action, resources, declared, why, {
+    star: [ARN.elasticIp, ARN.instance, ARN.networkInterface],
+    tagged: (arn) => arn.includes(':elastic-ip/') || arn.includes(':instance/'),
+    guard: { StringEquals: { [managedTag(scope.tagPrefix)]: 'true' } },
+    otherWhy: `${why} (its interface)`,
+  });
 }
 
 function tagging(
