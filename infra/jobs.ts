@@ -1,7 +1,7 @@
 import { resolveJobSettings } from '@ec2ops/core/config/jobs';
 import { JOB_DEFINITIONS } from '@ec2ops/core/jobs/catalog';
 import { HANDLERS, pascalCase, SIZES } from './functions';
-import { attachEc2Policy } from './iam';
+import { functionRole } from './iam';
 import { jobDeadLetters } from './queue';
 import { slackBotToken } from './secrets';
 import { baseEnvironment, logging, stage } from './stage';
@@ -37,11 +37,11 @@ export const jobs = JOB_DEFINITIONS.map((job) => {
     retries: 0,
     transform: {
       eventInvokeConfig: { destinationConfig: { onFailure: { destination: jobDeadLetters.arn } } },
+      role: functionRole(job.function),
     },
     permissions: [{ actions: ['sqs:SendMessage'], resources: [jobDeadLetters.arn] }],
     logging,
   });
-  attachEc2Policy(job.function, fn);
   const schedule = new sst.aws.CronV2(`${id}Schedule`, {
     function: fn,
     schedule: scheduleExpression(settings.schedule),

@@ -5,7 +5,7 @@ import {
   WORKER_BATCH_SIZE,
   WORKER_MAX_CONCURRENCY,
 } from './functions';
-import { attachEc2Policy } from './iam';
+import { functionRole } from './iam';
 import { commandQueue } from './queue';
 import { slackBotToken, slackSigningSecret } from './secrets';
 import { baseEnvironment, logging, stage } from './stage';
@@ -31,9 +31,9 @@ export const slackFunction = new sst.aws.Function('Slack', {
     ...(bot ? { SLACK_BOT_ID: bot.botId, SLACK_BOT_USER_ID: bot.botUserId } : {}),
   },
   permissions: [{ actions: ['sqs:SendMessage'], resources: [commandQueue.arn] }],
+  transform: { role: functionRole('slack') },
   logging,
 });
-attachEc2Policy('slack', slackFunction);
 
 /** Runs each command and answers in Slack; SQS redelivers what it reports as failed. */
 export const workerFunction = new sst.aws.Function('Worker', {
@@ -56,9 +56,9 @@ export const workerFunction = new sst.aws.Function('Worker', {
       resources: [commandQueue.arn],
     },
   ],
+  transform: { role: functionRole('worker') },
   logging,
 });
-attachEc2Policy('worker', workerFunction);
 
 commandQueue.subscribe(workerFunction.arn, {
   batch: { size: WORKER_BATCH_SIZE, window: '0 seconds', partialResponses: true },

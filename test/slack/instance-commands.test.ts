@@ -107,11 +107,12 @@ describe('/ec2 stop and start', () => {
     expect((await ec2(h, 'stop operators', 'UADMIN2')).answer).toContain('Stopping');
   });
 
-  it('refuses an unmanaged instance to everyone, admins included (the deployed policy would too)', async () => {
+  it('refuses an unmanaged instance to everyone, admins included, and leaves it running', async () => {
     const [id] = await managedInstance(h.ec2Client, { Name: 'legacy' }, { managed: false });
     await waitForState(id!, 'running');
     expect((await ec2(h, 'stop legacy', 'UOPERATOR')).answer).toContain('instance.unmanaged');
     expect((await ec2(h, 'stop legacy', 'UADMIN')).answer).toContain('instance.unmanaged');
+    expect((await ec2(h, 'terminate legacy', 'UADMIN')).answer).toContain('instance.unmanaged');
     expect(await stateOf(h.ec2Client, id!)).toBe('running');
   });
 
@@ -191,7 +192,7 @@ describe('/ec2 extend', () => {
       args: { instance: id, duration: HOUR },
       text: `extend ${id} 1h`,
     });
-    const ctx = executorContext(request, config, h.workerEc2Client);
+    const ctx = executorContext(request, config, h.ec2Client);
     await EXECUTORS['extend']!(ctx);
     const second = await EXECUTORS['extend']!(ctx);
     expect(second.text).toContain('already extended by this request');

@@ -25,8 +25,9 @@ export type LifecycleAction = 'stop' | 'start' | 'terminate' | 'extend';
 
 /**
  * Who may act on an instance: its owner on their own managed instances, admins on any managed
- * one; an instance ec2ops does not manage by nobody, admins included (the deployed IAM policy
- * says the same), and it is never extended: it has no TTL.
+ * one. ec2ops acts only on what it manages, for everyone: its IAM policy denies lifecycle calls
+ * on anything without `<prefix>managed=true`, so an admin exception here would only turn a clear
+ * refusal into an AccessDenied from EC2 (and one to extend: it has no TTL either).
  */
 export function checkInstanceAccess(
   instance: InstanceView,
@@ -36,22 +37,17 @@ export function checkInstanceAccess(
 ): void {
   const label = instanceLabel(instance);
   if (!isManaged(instance.tags, keys)) {
-    if (action === 'extend') {
-      throw new ForbiddenError(
-        'instance.unmanaged',
-        `${label} is not managed by ec2ops: it has no TTL to extend.`,
-        {
-          hint: 'Only instances launched with `/ec2 launch` have a TTL; this one stays until someone stops it.',
-        },
-      );
-    }
-    // One rule for Slack and IAM: ec2ops acts only on what it manages, whoever asks. The deployed
-    // policy allows lifecycle actions only on `managed=true` instances, so an admin exception here
-    // would promise what AWS refuses.
     throw new ForbiddenError(
       'instance.unmanaged',
-      `${label} is not managed by ec2ops (no ${keys.managed}=true); ec2ops does not ${action} it for anyone.`,
-      { hint: 'Use the EC2 console or CLI with your own credentials for instances ec2ops did not launch.' },
+      action === 'extend'
+        ? `${label} is not managed by ec2ops: it has no TTL to extend.`
+        : `${label} is not managed by ec2ops (no ${keys.managed}=true); ec2ops may ${action} only instances it manages, whoever asks.`,
+      {
+        hint:
+          action === 'extend'
+            ? 'Only instances launched with `/ec2 launch` have a TTL; this one stays until someone stops it.'
+            : 'Use the EC2 console or the AWS CLI for instances ec2ops did not launch.',
+      },
     );
   }
   const owner = instance.tags[keys.owner];
