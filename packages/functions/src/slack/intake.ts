@@ -1,5 +1,6 @@
 import { parseCommand } from '@ec2ops/core/commands/parse';
 import type { CommandRequest } from '@ec2ops/core/commands/request';
+import { unescapeSlack } from '@ec2ops/core/commands/tokenize';
 import type { CommandSpec, ParsedCommand } from '@ec2ops/core/commands/types';
 import { type Role, roleAtLeast } from '@ec2ops/core/config/roles';
 import { ForbiddenError } from '@ec2ops/core/errors';
@@ -32,6 +33,8 @@ export async function intake(deps: SlackDeps, input: Intake): Promise<IntakeResu
   const requestId = deps.newRequestId();
   const started = deps.now();
   const { role, incomplete } = await deps.roles.resolve(input.user.id);
+  // What the person typed, Slack's entities decoded: audit and replies show it (escaped) as typed.
+  const typed = unescapeSlack(input.text).trim();
   const deny = async (error: ForbiddenError, command?: string): Promise<IntakeResult> => {
     await deps.auditor.record({
       event: 'denied',
@@ -41,7 +44,7 @@ export async function intake(deps: SlackDeps, input: Intake): Promise<IntakeResu
       user: input.user.id,
       role,
       command,
-      text: input.text,
+      text: typed,
       channel: input.channel.id,
       result: 'refused',
       code: error.code,
@@ -91,7 +94,7 @@ export async function intake(deps: SlackDeps, input: Intake): Promise<IntakeResu
     id: requestId,
     command: spec.name,
     args: parsed.args,
-    text: input.text.trim(),
+    text: typed,
     user: { id: input.user.id, role, ...(input.user.name ? { name: input.user.name } : {}) },
     channel: { id: input.channel.id, ...(input.channel.name ? { name: input.channel.name } : {}) },
     requestedAt: started.toISOString(),
