@@ -21,11 +21,12 @@ export function looseInstanceReference(text: string): InstanceReference {
   return INSTANCE_ID.test(text) ? { kind: 'id', id: text } : { kind: 'name', name: text };
 }
 
-export type LifecycleAction = 'stop' | 'start' | 'terminate' | 'extend';
+export type LifecycleAction = 'stop' | 'start' | 'terminate' | 'extend' | 'bake';
 
 /**
  * Who may act on an instance: its owner on their own managed instances, admins on any managed
- * one; an instance ec2ops does not manage only by an admin (and never extended: it has no TTL).
+ * one; an instance ec2ops does not manage only by an admin (and never extended: it has no TTL;
+ * never baked: an image copies the whole disk, and an unmanaged server's disk is not ours to copy).
  */
 export function checkInstanceAccess(
   instance: InstanceView,
@@ -42,6 +43,13 @@ export function checkInstanceAccess(
         {
           hint: 'Only instances launched with `/ec2 launch` have a TTL; this one stays until someone stops it.',
         },
+      );
+    }
+    if (action === 'bake') {
+      throw new ForbiddenError(
+        'instance.unmanaged',
+        `${label} is not managed by ec2ops (no ${keys.managed}=true): it cannot be baked from Slack.`,
+        { hint: 'Only instances ec2ops manages can be baked; image others with your usual tooling.' },
       );
     }
     if (user.role !== 'admin') {
