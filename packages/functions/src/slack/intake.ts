@@ -1,4 +1,4 @@
-import { parseCommand } from '@ec2ops/core/commands/parse';
+import { formatCommand, parseCommand, parseFormValues } from '@ec2ops/core/commands/parse';
 import type { CommandRequest } from '@ec2ops/core/commands/request';
 import { unescapeSlack } from '@ec2ops/core/commands/tokenize';
 import type { CommandSpec, ParsedCommand } from '@ec2ops/core/commands/types';
@@ -15,6 +15,8 @@ export interface Intake {
   teamId?: string | undefined;
   responseUrl?: string | undefined;
   origin: 'slash' | 'button' | 'modal';
+  /** A submitted form: its command's values by name, checked as values (never re-parsed as text). */
+  form?: { command: string; values: Record<string, string | undefined> };
   replaceOriginal?: boolean;
 }
 
@@ -69,7 +71,10 @@ export async function intake(deps: SlackDeps, input: Intake): Promise<IntakeResu
   }
   let parsed: ParsedCommand;
   try {
-    parsed = parseCommand(input.text, deps.commands);
+    const formSpec = input.form && deps.commands.get(input.form.command);
+    parsed = formSpec
+      ? parseFormValues(formSpec, input.form!.values, deps.commands)
+      : parseCommand(input.text, deps.commands);
   } catch (error) {
     deps.logger.info({ requestId, user: input.user.id, code: errorCode(error) }, 'command not understood');
     return { kind: 'refused', requestId, error };
@@ -94,7 +99,8 @@ export async function intake(deps: SlackDeps, input: Intake): Promise<IntakeResu
     id: requestId,
     command: spec.name,
     args: parsed.args,
-    text: typed,
+    // A form's values are shown as the command that does the same, for audit and replies.
+    text: input.form ? formatCommand(parsed, spec) : typed,
     user: { id: input.user.id, role, ...(input.user.name ? { name: input.user.name } : {}) },
     channel: { id: input.channel.id, ...(input.channel.name ? { name: input.channel.name } : {}) },
     requestedAt: started.toISOString(),
