@@ -55,10 +55,6 @@ describe('/ec2 open: port ranges', () => {
     const parsed = parseCidr('203.0.113.0/24');
     if (!parsed.ok) throw new Error(parsed.problem);
     const source = { kind: 'cidr' as const, cidr: parsed.cidr, named: 'office' };
-      kind: 'cidr' as const,
-      cidr: (parseCidr('203.0.113.0/24') as cidr: never ).cidr,
-      named: 'office',
-    };
     expect(extensionNeedsApproval({ protocol: 'tcp', fromPort: 20, toPort: 30, source }, config)).toMatch(
       /administrative/,
     );
