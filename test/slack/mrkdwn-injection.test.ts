@@ -23,37 +23,40 @@ const shown = (m: { text?: string; blocks?: unknown }) =>
 /** What Slack turns into a broadcast, a mention of someone else, or a link with a label. */
 const LIVE = /<!(channel|here|everyone)>|<@UADMIN>|<https?:[^>]*\|/;
 
+/** Sends a signed slash command and returns it with what it caused to be posted in `channel`. */
+async function postedIn(channel: string, commandLine: string, user: string) {
+  const before = h.slack.workspace.messages(channel).length;
+  const sent = await h.client.slashCommand(commandLine, { user, channel: 'C0EC2OPS' });
+  expect(sent.status).toBe(200);
+  await h.sqs.drain();
+  const posted = h.slack.workspace.messages(channel).slice(before);
+  expect(posted).toHaveLength(1);
+  return { sent, message: posted[0]! };
+}
+
 describe('user text reaches Slack escaped, never as live mrkdwn', () => {
   it('a user with no role cannot ping the audit channel or post a labelled link there', async () => {
-    const before = h.slack.workspace.messages('C0AUDIT').length;
     // As Slack sends a typed @channel, a mention and a link: already in their live form.
-    const sent = await h.client.slashCommand(
+    const { message } = await postedIn(
+      'C0AUDIT',
       '/ec2 launch <!channel> <@UADMIN> <https://evil.example|Approve here>',
-      { user: 'UNOBODY', channel: 'C0EC2OPS' },
+      'UNOBODY',
     );
-    expect(sent.status).toBe(200);
-    await h.sqs.drain();
-    const posted = h.slack.workspace.messages('C0AUDIT').slice(before);
-    expect(posted).toHaveLength(1);
-    expect(posted[0]!.text).toContain('denied');
-    expect(shown(posted[0]!)).not.toMatch(LIVE);
+    expect(message.text).toContain('denied');
+    expect(shown(message)).not.toMatch(LIVE);
     // Shown as the person typed it: the mention and the link's label as plain words.
-    expect(posted[0]!.text).toContain('`/ec2 launch channel UADMIN Approve here`');
+    expect(message.text).toContain('`/ec2 launch channel UADMIN Approve here`');
   });
 
   it('an operator’s reason="…" shows as text in the approvals channel and in every reply', async () => {
-    const before = h.slack.workspace.messages('C0APPROVE').length;
     // What Slack sends when someone types a literal `<` or `>`: entities, which ec2ops decodes.
-    const sent = await h.client.slashCommand(
+    const { sent, message } = await postedIn(
+      'C0APPROVE',
       '/ec2 probe big reason="&lt;!channel&gt; see &lt;https://evil.example|the runbook&gt; `x` &lt;@UADMIN&gt;"',
-      { user: 'UOPERATOR', channel: 'C0EC2OPS' },
+      'UOPERATOR',
     );
-    expect(sent.status).toBe(200);
-    await h.sqs.drain();
-    const posted = h.slack.workspace.messages('C0APPROVE').slice(before);
-    expect(posted).toHaveLength(1);
-    expect(shown(posted[0]!)).not.toMatch(LIVE);
-    expect(shown(posted[0]!)).toContain('&lt;!channel&gt; see &lt;https://evil.example|the runbook&gt;');
+    expect(shown(message)).not.toMatch(LIVE);
+    expect(shown(message)).toContain('&lt;!channel&gt; see &lt;https://evil.example|the runbook&gt;');
     const replies = h.slack.workspace.responseUrl(sent.responseUrl!.id)?.replies ?? [];
     expect(replies.length).toBeGreaterThan(0);
     for (const reply of replies) expect(shown(reply.payload as never)).not.toMatch(LIVE);
