@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Harness, startHarness } from './harness';
-import { allInstances, LAUNCH_CONFIG, setDelays } from './launch-fixtures';
+import { allInstances, LAUNCH_CONFIG, setDelays, submitLaunchForm } from './launch-fixtures';
 
 /** The launch form, submitted as Slack sends it, through the real slack function and worker. */
 let h: Harness;
@@ -12,24 +12,9 @@ afterAll(async () => {
   await h?.close();
 });
 
-async function submitLaunchForm(name: string) {
+async function submitNamed(name: string) {
   await h.client.slashCommand('/ec2 launch', { user: 'UOPERATOR', channel: 'C0GENERAL' });
-  const view = h.slack.workspace.views({ user: 'UOPERATOR' }).at(-1)!;
-  const select = (value: string) => ({ type: 'static_select', selected_option: { value } });
-  const sent = await h.client.viewSubmission(
-    {
-      id: view.id,
-      callback_id: 'ec2ops:modal:launch',
-      private_metadata: String(view.view['private_metadata']),
-      values: {
-        image: { image: select('al2023') },
-        type: { type: select('t3.small') },
-        name: { name: { type: 'plain_text_input', value: name } },
-        ttl: { ttl: select('4h') },
-      },
-    },
-    { user: 'UOPERATOR' },
-  );
+  const sent = await submitLaunchForm(h, { image: 'al2023', type: 't3.small', name, ttl: '4h' });
   await h.sqs.drain();
   return sent;
 }
@@ -38,7 +23,7 @@ describe('the launch form passes its fields as values, never as re-parsed text',
   for (const name of ['modalsmug” count=“3', 'smug" count="3', "smug' count='3", 'smug count=3']) {
     it(`a Name of ${name} cannot add options: the form shows the problem and nothing is launched`, async () => {
       const before = (await allInstances(h.ec2Client)).length;
-      const sent = await submitLaunchForm(name);
+      const sent = await submitNamed(name);
       expect(sent.status).toBe(200);
       expect(sent.json).toMatchObject({ response_action: 'errors' });
       expect(JSON.stringify(sent.json)).toContain('name must be');
