@@ -21,13 +21,14 @@ export function looseInstanceReference(text: string): InstanceReference {
   return INSTANCE_ID.test(text) ? { kind: 'id', id: text } : { kind: 'name', name: text };
 }
 
-export type LifecycleAction = 'stop' | 'start' | 'terminate' | 'extend';
+export type LifecycleAction = 'stop' | 'start' | 'terminate' | 'extend' | 'bake';
 
 /**
  * Who may act on an instance: its owner on their own managed instances, admins on any managed
  * one. ec2ops acts only on what it manages, for everyone: its IAM policy denies lifecycle calls
  * on anything without `<prefix>managed=true`, so an admin exception here would only turn a clear
- * refusal into an AccessDenied from EC2 (and one to extend: it has no TTL either).
+ * refusal into an AccessDenied from EC2 (and one to extend: it has no TTL either; nor to bake:
+ * an image copies the whole disk, and an unmanaged server's disk is not ours to copy).
  */
 export function checkInstanceAccess(
   instance: InstanceView,

@@ -8,6 +8,7 @@ import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context
 import type { Logger } from 'pino';
 import { createRoleResolver, type RoleResolver } from '../roles';
 import type { SlackDeps } from './deps';
+import { checkInteractionPayload } from './interaction-payload';
 import { registerListeners } from './listeners/index';
 import { verifySlackRequest } from './verify';
 
@@ -76,6 +77,21 @@ export function createSlackHandler(options: SlackAppOptions): FunctionUrlHandler
         'refused a request before Bolt',
       );
       return verified.response;
+    }
+    const payload = checkInteractionPayload(verified.event.body ?? '');
+    if (!payload.ok) {
+      // Signed by Slack but unreadable: refused as bad input (400), audited, never a throw.
+      await deps.auditor.record({
+        event: 'denied',
+        requestId: deps.newRequestId(),
+        at: deps.now(),
+        stage: deps.config.stage,
+        user: payload.user ?? 'unknown',
+        result: 'refused',
+        code: 'request.bad-payload',
+        message: payload.reason,
+      });
+      return { statusCode: 400, headers: { 'content-type': 'text/plain' }, body: payload.reason };
     }
     return (await bolt(verified.event as never, context as never)) as APIGatewayProxyStructuredResultV2;
   };

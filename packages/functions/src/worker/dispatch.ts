@@ -22,6 +22,7 @@ import { Ec2opsError, ForbiddenError, InputError, isEc2opsError } from '@ec2ops/
 import { ACTION_KINDS, actionId } from '@ec2ops/core/slack/actions';
 import { button, context, LIMITS, type Message, section } from '@ec2ops/core/slack/blocks';
 import { errorCode, errorMessage } from '@ec2ops/core/slack/error-message';
+import { code } from '@ec2ops/core/slack/escape';
 import { paginate } from '@ec2ops/core/slack/paging';
 import type { Logger } from 'pino';
 import type { Auditor } from '../audit';
@@ -312,10 +313,10 @@ function withReplace(message: Message, request: CommandRequest): Message {
 }
 
 function failedMessage(request: CommandRequest): Message {
-  const text = `Your request \`/ec2 ${request.text}\` failed and was not completed. If you ask for help, quote request ${request.id}.`;
+  const text = `Your request ${code(`/ec2 ${request.text}`)} failed and was not completed. If you ask for help, quote request ${request.id}.`;
   return {
     response_type: 'ephemeral',
     text,
-    blocks: [...section(`:x: ${text}`), ...context(`request \`${request.id}\``)],
+    blocks: [...section(`:x: ${text}`), ...context(`request ${code(request.id)}`)],
   };
 }

@@ -5,6 +5,7 @@ import './actions';
 import './control-routes';
 // Registers the --faults factory and the /_emulator/faults and /_emulator/stats endpoints.
 import './faults';
+import { refuseCrossSite } from '../cross-site';
 import type { Clock } from './clock';
 import { ControlError, matchControlRoute } from './control';
 import type { Authorizer } from './dry-run';
@@ -132,6 +133,8 @@ export async function startEc2Emulator(options: Ec2EmulatorOptions = {}): Promis
       if (match === undefined) return json(404, { error: `no such control endpoint: ${url.pathname}` });
       if (match === 'method-not-allowed')
         return json(405, { error: `method not allowed: ${request.method}` });
+      const crossSite = refuseCrossSite(request);
+      if (crossSite) return json(crossSite.status, { error: crossSite.error });
       const text = await readBody(request, maxBody);
       let body: unknown = {};
       if (text.trim() !== '') {
