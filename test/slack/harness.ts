@@ -7,6 +7,9 @@ import type { QueueMessage } from '@ec2ops/core/commands/request';
 import type { CommandSpec } from '@ec2ops/core/commands/types';
 import { parseStageConfig, type StageConfigInput } from '@ec2ops/core/config/schema';
 import { createAuditor } from '@ec2ops/functions/audit';
+import { replayCache } from '@ec2ops/functions/coordination/replay';
+import type { CoordinationTable } from '@ec2ops/functions/coordination/table';
+import { workerCoordination } from '@ec2ops/functions/coordination/worker';
 import { type Queue, sqsQueue } from '@ec2ops/functions/queue';
 import { newRequestId } from '@ec2ops/functions/request-id';
 import { createSlackHandler, type FunctionUrlHandler } from '@ec2ops/functions/slack/app';
@@ -76,6 +79,8 @@ export interface HarnessOptions {
   executors?: Record<string, Executor>;
   config?: StageConfigInput;
   visibilityTimeoutSeconds?: number;
+  /** The coordination table both functions use (test/coordination/); none by default. */
+  coordination?: CoordinationTable;
 }
 
 /**
@@ -117,6 +122,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   };
   const makeHandler = () =>
     createSlackHandler({
+      replay: options.coordination ? replayCache(options.coordination) : undefined,
       signingSecret: SIGNING_SECRET,
       botToken: slack.botToken,
       slackApiUrl: slack.apiUrl,
@@ -133,6 +139,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
         now: () => new Date(),
         newRequestId,
         approvalKey,
+        coordination: options.coordination,
       },
     });
   const handler = makeHandler();
@@ -159,6 +166,9 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     maxReceiveCount: MAX_RECEIVE_COUNT,
     // The emulator's instances run within a second: re-read them often rather than each second.
     pollIntervalMs: 50,
+    coordination: options.coordination
+      ? workerCoordination(options.coordination, () => new Date())
+      : undefined,
   };
   sqs.consume(QUEUE, createWorkerHandler(deps), { batchSize: 5, timeoutMs: 10_000, pollIntervalMs: 20 });
 

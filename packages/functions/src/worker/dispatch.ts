@@ -25,6 +25,8 @@ import { errorCode, errorMessage } from '@ec2ops/core/slack/error-message';
 import { paginate } from '@ec2ops/core/slack/paging';
 import type { Logger } from 'pino';
 import type { Auditor } from '../audit';
+import { refuseIfStale } from '../coordination/stale';
+import type { WorkerCoordination } from '../coordination/worker';
 import type { Clock, Ec2Gateway, Executor, ExecutorContext, SlackNotifier } from './context';
 
 export interface WorkerDeps {
@@ -41,6 +43,8 @@ export interface WorkerDeps {
   maxReceiveCount: number;
   /** See ExecutorContext.pollIntervalMs; tests against the emulator set it shorter. */
   pollIntervalMs?: number | undefined;
+  /** Once-only messages and launch reservations (coordination/); unguarded when absent. */
+  coordination?: WorkerCoordination | undefined;
 }
 
 /** Done (delete the message) or failed (SQS redelivers it, then moves it to the DLQ). */
@@ -118,6 +122,7 @@ async function runCommand(deps: WorkerDeps, request: CommandRequest, attempt: nu
       ...(request.approval ? { reason: `approved by ${request.approval.by}` } : {}),
     });
   try {
+    refuseIfStale(request, deps.config.commandMaxAge, started);
     if (!spec)
       throw new InputError(
         'command.unknown',
@@ -159,6 +164,7 @@ async function runCommand(deps: WorkerDeps, request: CommandRequest, attempt: nu
       attempt,
       idempotencyToken: (scope) => idempotencyToken(request.id, scope),
       pollIntervalMs: deps.pollIntervalMs,
+      reservations: deps.coordination?.reservations,
     };
     const result = await executor(context);
     await deps.slack.respond(request, paged(result, request, spec));
