@@ -71,6 +71,8 @@ export interface Harness {
   secondClient: SlackRequestClient;
   ec2Client: EC2Client;
   handler: FunctionUrlHandler;
+  /** The worker's Lambda handler the queue delivers to, for invoking it directly. */
+  worker: ReturnType<typeof createWorkerHandler>;
   close(): Promise<void>;
 }
 
@@ -170,7 +172,8 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
       ? workerCoordination(options.coordination, () => new Date())
       : undefined,
   };
-  sqs.consume(QUEUE, createWorkerHandler(deps), { batchSize: 5, timeoutMs: 10_000, pollIntervalMs: 20 });
+  const worker = createWorkerHandler(deps);
+  sqs.consume(QUEUE, worker, { batchSize: 5, timeoutMs: 10_000, pollIntervalMs: 20 });
 
   const mint = emulatorMint(slack);
   const client = new SlackRequestClient({
@@ -197,6 +200,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     logs,
     ec2Client,
     handler,
+    worker,
     async close() {
       await front.close();
       await secondFront.close();
