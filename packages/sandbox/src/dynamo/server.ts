@@ -48,3 +48,23 @@ export async function startDynamoEmulator(options: { port?: number } = {}): Prom
     },
   };
 }
+
+/** The table name the sandbox gives its functions (a deployment's is SST's, see infra/coordination.ts). */
+export const SANDBOX_COORDINATION_TABLE = 'ec2ops-sandbox-coordination';
+
+/**
+ * dynalite with the coordination table, and the variables that point the functions at it, as
+ * infra/coordination.ts does for a deployment. In memory: a restarted sandbox forgets
+ * decisions and reservations, which only guard what is in flight.
+ */
+export async function startSandboxCoordination(): Promise<{
+  dynamo: DynamoEmulator;
+  env: Record<string, string>;
+}> {
+  const dynamo = await startDynamoEmulator({ port: 0 });
+  await dynamo.createCoordinationTable(SANDBOX_COORDINATION_TABLE);
+  return {
+    dynamo,
+    env: { AWS_ENDPOINT_URL_DYNAMODB: dynamo.url, COORDINATION_TABLE: SANDBOX_COORDINATION_TABLE },
+  };
+}
