@@ -15,13 +15,13 @@ export interface CoordinationTable {
 export const KEY_ATTR = 'id';
 export const TTL_ATTR = 'expiration';
 
-/** The id prefix of each kind of item, and which function writes it (infra derives IAM from this). */
+/** The id prefix of each kind of item (access.ts gives each function its kinds). */
 export const ITEM_KINDS = {
-  idempotency: { prefix: 'idem#', writers: ['worker'] },
-  decision: { prefix: 'decision#', writers: ['slack', 'worker'] },
-  replay: { prefix: 'replay#', writers: ['slack'] },
-  launches: { prefix: 'launches#', writers: ['worker'] },
-  lease: { prefix: 'lease#', writers: ['jobs'] },
+  idempotency: { prefix: 'idem#' },
+  decision: { prefix: 'decision#' },
+  replay: { prefix: 'replay#' },
+  launches: { prefix: 'launches#' },
+  lease: { prefix: 'lease#' },
 } as const;
 
 export type ItemKind = keyof typeof ITEM_KINDS;
