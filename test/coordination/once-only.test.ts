@@ -53,20 +53,21 @@ async function allAddressCount() {
   return (await h.ec2Client.send(new DescribeAddressesCommand({}))).Addresses?.length ?? 0;
 }
 
+/** The queue message body of `/ec2 eip attach <instance>` from UOPERATOR, and where its answer goes. */
+function eipAttach(id: string, instance: string, extra: Record<string, unknown> = {}) {
+  const url = h.slack.mintResponseUrl({ user: 'UOPERATOR', channel: 'C0GENERAL' });
+  const request = {
+    ...queuedRequest({ id, command: 'eip attach', args: { instance }, text: `eip attach ${instance}` }),
+    responseUrl: url.url,
+    ...extra,
+  };
+  return { url, body: JSON.stringify({ v: 1, kind: 'command', request }) };
+}
+
 describe('once-only commands', () => {
   it('allocates one address and answers once when four deliveries of one eip attach arrive at once', async () => {
     const [box] = await managedInstance(h.ec2Client, { 'ec2ops:owner': 'UOPERATOR', Name: 'once-eip' });
-    const url = h.slack.mintResponseUrl({ user: 'UOPERATOR', channel: 'C0GENERAL' });
-    const request = {
-      ...queuedRequest({
-        id: 'r-0000000once4',
-        command: 'eip attach',
-        args: { instance: box },
-        text: `eip attach ${box}`,
-      }),
-      responseUrl: url.url,
-    };
-    const body = JSON.stringify({ v: 1, kind: 'command', request });
+    const { url, body } = eipAttach('r-0000000once4', box!);
     const before = await allAddressCount();
 
     const first = await allAtOnce(4, () => h.worker(delivery(body), lambdaContext('worker', 60_000)));
@@ -85,17 +86,7 @@ describe('once-only commands', () => {
   });
 
   it('answers a refused request once however often it is delivered', async () => {
-    const url = h.slack.mintResponseUrl({ user: 'UOPERATOR', channel: 'C0GENERAL' });
-    const request = {
-      ...queuedRequest({
-        id: 'r-000000noinst',
-        command: 'eip attach',
-        args: { instance: 'i-0123456789abcdef0' },
-        text: 'eip attach i-0123456789abcdef0',
-      }),
-      responseUrl: url.url,
-    };
-    const body = JSON.stringify({ v: 1, kind: 'command', request });
+    const { url, body } = eipAttach('r-000000noinst', 'i-0123456789abcdef0');
     await h.worker(delivery(body), lambdaContext('worker', 60_000));
     await h.worker(delivery(body, 2), lambdaContext('worker', 60_000));
     // A refusal is an answer, stored like any other: the second delivery does not answer again.
@@ -104,21 +95,10 @@ describe('once-only commands', () => {
 
   it('refuses a command that waited longer than commandMaxAge and tells the requester', async () => {
     const [box] = await managedInstance(h.ec2Client, { 'ec2ops:owner': 'UOPERATOR', Name: 'stale-eip' });
-    const url = h.slack.mintResponseUrl({ user: 'UOPERATOR', channel: 'C0GENERAL' });
-    const request = {
-      ...queuedRequest({
-        id: 'r-00000000stale',
-        command: 'eip attach',
-        args: { instance: box },
-        text: `eip attach ${box}`,
-      }),
+    const { url, body } = eipAttach('r-00000000stale', box!, {
       requestedAt: new Date(Date.now() - 16 * 60_000).toISOString(),
-      responseUrl: url.url,
-    };
-    await h.worker(
-      delivery(JSON.stringify({ v: 1, kind: 'command', request })),
-      lambdaContext('worker', 60_000),
-    );
+    });
+    await h.worker(delivery(body), lambdaContext('worker', 60_000));
     expect(await addressesOn(box!)).toHaveLength(0);
     const replies = h.slack.workspace.responseUrl(url.id)?.replies ?? [];
     expect(JSON.stringify(replies.map((r) => r.payload))).toContain('command.stale');

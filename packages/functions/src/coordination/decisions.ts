@@ -1,13 +1,12 @@
-import { DeleteItemCommand, GetItemCommand, PutItemCommand } from '@aws-sdk/client-dynamodb';
+import { DeleteItemCommand, GetItemCommand } from '@aws-sdk/client-dynamodb';
 import { Ec2opsError } from '@ec2ops/core/errors';
 import {
-  ABSENT_OR_EXPIRED,
   type CoordinationTable,
   epochSeconds,
   isConditionFailed,
   itemId,
   KEY_ATTR,
-  TTL_ATTR,
+  putIfAbsent,
 } from './table';
 
 export interface Decision {
@@ -48,26 +47,14 @@ export async function decideOnce(
   keepUntil: Date,
   now: Date,
 ): Promise<DecisionOutcome> {
-  const id = itemId('decision', decision.approvalId);
-  try {
-    await table.client.send(
-      new PutItemCommand({
-        TableName: table.name,
-        Item: {
-          [KEY_ATTR]: { S: id },
-          [TTL_ATTR]: { N: String(epochSeconds(keepUntil)) },
-          decision: { S: decision.decision },
-          by: { S: decision.by },
-          at: { S: decision.at },
-        },
-        ConditionExpression: ABSENT_OR_EXPIRED,
-        ExpressionAttributeValues: { ':now': { N: String(epochSeconds(now)) } },
-      }),
-    );
-    return { first: true };
-  } catch (error) {
-    if (!isConditionFailed(error)) throw error;
-  }
+  const first = await putIfAbsent(
+    table,
+    itemId('decision', decision.approvalId),
+    { decision: { S: decision.decision }, by: { S: decision.by }, at: { S: decision.at } },
+    epochSeconds(keepUntil),
+    now,
+  );
+  if (first) return { first: true };
   const earlier = await readDecision(table, decision.approvalId);
   // Absent only if it expired between the two calls: the approval itself has expired then too.
   return { first: false, earlier: earlier ?? decision };

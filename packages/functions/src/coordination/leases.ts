@@ -1,12 +1,11 @@
-import { DeleteItemCommand, GetItemCommand, PutItemCommand } from '@aws-sdk/client-dynamodb';
+import { DeleteItemCommand, GetItemCommand } from '@aws-sdk/client-dynamodb';
 import {
-  ABSENT_OR_EXPIRED,
   type CoordinationTable,
   epochSeconds,
   isConditionFailed,
   itemId,
   KEY_ATTR,
-  TTL_ATTR,
+  putIfAbsent,
 } from './table';
 
 export type LeaseOutcome = { held: true } | { held: false; holder: { runId: string; since: string } };
@@ -42,24 +41,9 @@ export function jobLeases(table: CoordinationTable, now: () => Date): JobLeases 
   return {
     async acquire(scope, runId, seconds) {
       const at = now();
-      try {
-        await table.client.send(
-          new PutItemCommand({
-            TableName: table.name,
-            Item: {
-              ...key(scope),
-              [TTL_ATTR]: { N: String(epochSeconds(at) + seconds) },
-              runId: { S: runId },
-              since: { S: at.toISOString() },
-            },
-            ConditionExpression: ABSENT_OR_EXPIRED,
-            ExpressionAttributeValues: { ':now': { N: String(epochSeconds(at)) } },
-          }),
-        );
-        return { held: true };
-      } catch (error) {
-        if (!isConditionFailed(error)) throw error;
-      }
+      const id = itemId('lease', scope.job, scope.account, scope.region);
+      const item = { runId: { S: runId }, since: { S: at.toISOString() } };
+      if (await putIfAbsent(table, id, item, epochSeconds(at) + seconds, at)) return { held: true };
       const out = await table.client.send(
         new GetItemCommand({ TableName: table.name, Key: key(scope), ConsistentRead: true }),
       );

@@ -1,15 +1,6 @@
 import { createHash } from 'node:crypto';
-import { PutItemCommand } from '@aws-sdk/client-dynamodb';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
-import {
-  ABSENT_OR_EXPIRED,
-  type CoordinationTable,
-  epochSeconds,
-  isConditionFailed,
-  itemId,
-  KEY_ATTR,
-  TTL_ATTR,
-} from './table';
+import { type CoordinationTable, epochSeconds, itemId, putIfAbsent } from './table';
 
 /** How long Slack's signature check accepts a timestamp (verify.ts), plus a minute of clock skew. */
 const REMEMBER_SECONDS = 5 * 60 + 60;
@@ -44,23 +35,9 @@ export function replayCache(table: CoordinationTable): ReplayCache {
       const digest = createHash('sha256')
         .update(event.body ?? '')
         .digest('base64url');
-      try {
-        await table.client.send(
-          new PutItemCommand({
-            TableName: table.name,
-            Item: {
-              [KEY_ATTR]: { S: itemId('replay', digest) },
-              [TTL_ATTR]: { N: String(Math.max(timestamp, epochSeconds(now)) + REMEMBER_SECONDS) },
-            },
-            ConditionExpression: ABSENT_OR_EXPIRED,
-            ExpressionAttributeValues: { ':now': { N: String(epochSeconds(now)) } },
-          }),
-        );
-        return 'first';
-      } catch (error) {
-        if (!isConditionFailed(error)) throw error;
-        return headers['x-slack-retry-num'] ? 'retry-of-accepted' : 'replay';
-      }
+      const until = Math.max(timestamp, epochSeconds(now)) + REMEMBER_SECONDS;
+      if (await putIfAbsent(table, itemId('replay', digest), {}, until, now)) return 'first';
+      return headers['x-slack-retry-num'] ? 'retry-of-accepted' : 'replay';
     },
   };
 }

@@ -1,4 +1,4 @@
-import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { type AttributeValue, type DynamoDBClient, PutItemCommand } from '@aws-sdk/client-dynamodb';
 
 /**
  * The stage's coordination table: one DynamoDB table, one string partition key `id`, TTL on
@@ -42,3 +42,31 @@ export function isConditionFailed(error: unknown): boolean {
  * whose `expiration` has passed as absent.
  */
 export const ABSENT_OR_EXPIRED = `attribute_not_exists(${KEY_ATTR}) OR ${TTL_ATTR} < :now`;
+
+/**
+ * Writes `item` under `id` only if no live item has that id (first writer wins); false when one
+ * has. `expiresAt` becomes the item's TTL. The one conditional put decisions, the replay cache and
+ * leases share.
+ */
+export async function putIfAbsent(
+  table: CoordinationTable,
+  id: string,
+  item: Record<string, AttributeValue>,
+  expiresAt: number,
+  now: Date,
+): Promise<boolean> {
+  try {
+    await table.client.send(
+      new PutItemCommand({
+        TableName: table.name,
+        Item: { [KEY_ATTR]: { S: id }, [TTL_ATTR]: { N: String(expiresAt) }, ...item },
+        ConditionExpression: ABSENT_OR_EXPIRED,
+        ExpressionAttributeValues: { ':now': { N: String(epochSeconds(now)) } },
+      }),
+    );
+    return true;
+  } catch (error) {
+    if (isConditionFailed(error)) return false;
+    throw error;
+  }
+}
