@@ -9,6 +9,9 @@ import { parseStageConfig, type StageConfigInput } from '@ec2ops/core/config/sch
 import { commandCapabilities, jobCapabilities } from '@ec2ops/core/iam/capabilities';
 import { JOB_DEFINITIONS } from '@ec2ops/core/jobs/catalog';
 import { createAuditor } from '@ec2ops/functions/audit';
+import { replayCache } from '@ec2ops/functions/coordination/replay';
+import type { CoordinationTable } from '@ec2ops/functions/coordination/table';
+import { workerCoordination } from '@ec2ops/functions/coordination/worker';
 import { type Queue, sqsQueue } from '@ec2ops/functions/queue';
 import { newRequestId } from '@ec2ops/functions/request-id';
 import { createSlackHandler, type FunctionUrlHandler } from '@ec2ops/functions/slack/app';
@@ -74,6 +77,8 @@ export interface Harness {
   /** The worker's client: signs as `Worker`, so the emulator holds it to the worker's policy. */
   workerEc2Client: EC2Client;
   handler: FunctionUrlHandler;
+  /** The worker's Lambda handler the queue delivers to, for invoking it directly. */
+  worker: ReturnType<typeof createWorkerHandler>;
   close(): Promise<void>;
 }
 
@@ -82,6 +87,8 @@ export interface HarnessOptions {
   executors?: Record<string, Executor>;
   config?: StageConfigInput;
   visibilityTimeoutSeconds?: number;
+  /** The coordination table both functions use (test/coordination/); none by default. */
+  coordination?: CoordinationTable;
 }
 
 /**
@@ -126,6 +133,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   };
   const makeHandler = () =>
     createSlackHandler({
+      replay: options.coordination ? replayCache(options.coordination) : undefined,
       signingSecret: SIGNING_SECRET,
       botToken: slack.botToken,
       slackApiUrl: slack.apiUrl,
@@ -142,6 +150,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
         now: () => new Date(),
         newRequestId,
         approvalKey,
+        coordination: options.coordination,
       },
     });
   const handler = makeHandler();
@@ -180,8 +189,12 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     maxReceiveCount: MAX_RECEIVE_COUNT,
     // The emulator's instances run within a second: re-read them often rather than each second.
     pollIntervalMs: 50,
+    coordination: options.coordination
+      ? workerCoordination(options.coordination, () => new Date())
+      : undefined,
   };
-  sqs.consume(QUEUE, createWorkerHandler(deps), { batchSize: 5, timeoutMs: 10_000, pollIntervalMs: 20 });
+  const worker = createWorkerHandler(deps);
+  sqs.consume(QUEUE, worker, { batchSize: 5, timeoutMs: 10_000, pollIntervalMs: 20 });
 
   const mint = emulatorMint(slack);
   const client = new SlackRequestClient({
@@ -209,6 +222,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     ec2Client,
     workerEc2Client,
     handler,
+    worker,
     async close() {
       await front.close();
       await secondFront.close();

@@ -6,6 +6,7 @@ import type { Logger as BoltLogger } from '@slack/logger';
 import { LogLevel } from '@slack/logger';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import type { Logger } from 'pino';
+import { admissionResponse, type ReplayCache } from '../coordination/replay';
 import { createRoleResolver, type RoleResolver } from '../roles';
 import type { SlackDeps } from './deps';
 import { checkInteractionPayload } from './interaction-payload';
@@ -32,6 +33,8 @@ export interface SlackAppOptions {
   botId: string;
   botUserId: string;
   deps: Omit<SlackDeps, 'roles'> & { roles?: RoleResolver };
+  /** Each signed request accepted once, Slack's retries acked (coordination/replay.ts). */
+  replay?: ReplayCache | undefined;
 }
 
 export type FunctionUrlHandler = (
@@ -92,6 +95,11 @@ export function createSlackHandler(options: SlackAppOptions): FunctionUrlHandler
         message: payload.reason,
       });
       return { statusCode: 400, headers: { 'content-type': 'text/plain' }, body: payload.reason };
+    }
+    const admission = options.replay ? await options.replay.admit(verified.event, deps.now()) : 'first';
+    if (admission !== 'first') {
+      deps.logger.warn({ admission }, 'a request seen before was not handled again');
+      return admissionResponse(admission);
     }
     return (await bolt(verified.event as never, context as never)) as APIGatewayProxyStructuredResultV2;
   };

@@ -26,6 +26,8 @@ import { code } from '@ec2ops/core/slack/escape';
 import { paginate } from '@ec2ops/core/slack/paging';
 import type { Logger } from 'pino';
 import type { Auditor } from '../audit';
+import { refuseIfStale } from '../coordination/stale';
+import type { WorkerCoordination } from '../coordination/worker';
 import type { Clock, Ec2Gateway, Executor, ExecutorContext, SlackNotifier } from './context';
 
 export interface WorkerDeps {
@@ -42,6 +44,8 @@ export interface WorkerDeps {
   maxReceiveCount: number;
   /** See ExecutorContext.pollIntervalMs; tests against the emulator set it shorter. */
   pollIntervalMs?: number | undefined;
+  /** Once-only messages and launch reservations (coordination/); unguarded when absent. */
+  coordination?: WorkerCoordination | undefined;
 }
 
 /** Done (delete the message) or failed (SQS redelivers it, then moves it to the DLQ). */
@@ -119,6 +123,7 @@ async function runCommand(deps: WorkerDeps, request: CommandRequest, attempt: nu
       ...(request.approval ? { reason: `approved by ${request.approval.by}` } : {}),
     });
   try {
+    refuseIfStale(request, deps.config.commandMaxAge, started);
     if (!spec)
       throw new InputError(
         'command.unknown',
@@ -160,6 +165,7 @@ async function runCommand(deps: WorkerDeps, request: CommandRequest, attempt: nu
       attempt,
       idempotencyToken: (scope) => idempotencyToken(request.id, scope),
       pollIntervalMs: deps.pollIntervalMs,
+      reservations: deps.coordination?.reservations,
     };
     const result = await executor(context);
     await deps.slack.respond(request, paged(result, request, spec));
