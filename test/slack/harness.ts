@@ -7,13 +7,13 @@ import type { QueueMessage } from '@ec2ops/core/commands/request';
 import type { CommandSpec } from '@ec2ops/core/commands/types';
 import { parseStageConfig, type StageConfigInput } from '@ec2ops/core/config/schema';
 import { createAuditor } from '@ec2ops/functions/audit';
+import { ec2ClientsByRegion, ec2Gateway } from '@ec2ops/functions/ec2/client';
 import { type Queue, sqsQueue } from '@ec2ops/functions/queue';
 import { newRequestId } from '@ec2ops/functions/request-id';
 import { createSlackHandler, type FunctionUrlHandler } from '@ec2ops/functions/slack/app';
 import { createWorkerHandler } from '@ec2ops/functions/worker/batch';
 import type { Executor } from '@ec2ops/functions/worker/context';
 import type { WorkerDeps } from '@ec2ops/functions/worker/dispatch';
-import { ec2Gateway } from '@ec2ops/functions/worker/ec2';
 import { EXECUTORS } from '@ec2ops/functions/worker/executors/index';
 import { createSlackNotifier } from '@ec2ops/functions/worker/notifier';
 import { type Ec2Emulator, startEc2Emulator } from '@ec2ops/sandbox/ec2/server';
@@ -147,7 +147,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     config,
     commands,
     executors: { ...EXECUTORS, ...options.executors },
-    ec2: ec2Gateway(config.regions, (region) => new EC2Client({ endpoint: ec2.url, region, credentials })),
+    ec2: ec2Gateway(config.regions, ec2ClientsByRegion({ endpoint: ec2.url, credentials })),
     slack: notifier,
     clock: { now: () => new Date() },
     logger: workerLogger,

@@ -1,9 +1,9 @@
 import type { EC2Client } from '@aws-sdk/client-ec2';
 import { ConfigError, type StageConfig } from '@ec2ops/core';
 import pino, { type Logger } from 'pino';
+import { ec2ClientsByRegion } from '../ec2/client';
 import { stageConfigFromJson } from '../root';
 import { linkedSecret, type SecretSource } from '../secrets';
-import { ec2ClientsByRegion } from './ec2-clients';
 import { createSlackNotifier } from './slack-notifier';
 import type { Notifier } from './types';
 

@@ -4,9 +4,10 @@ import { JOB_CATALOG } from '@ec2ops/core/jobs/catalog';
 import { buildReport, reportIsNoteworthy, summaryLine } from '@ec2ops/core/jobs/report';
 import { renderReportBlocks } from '@ec2ops/core/jobs/slack-report';
 import type { ItemResult, JobName, JobReport, RegionFailure, RegionPlan } from '@ec2ops/core/jobs/types';
+import pLimit from 'p-limit';
 import pino, { type Logger } from 'pino';
-import { mapLimit, resultOf } from './apply-helpers';
-import { awsErrorCode, awsErrorMessage } from './aws-errors';
+import { awsErrorCode, awsErrorMessage } from '../ec2/errors';
+import { resultOf } from './apply-helpers';
 import { JOB_IMPLEMENTATIONS } from './registry';
 import type { JobImplementation, RegionContext, RunJobDeps } from './types';
 
@@ -43,7 +44,7 @@ export async function runJob(name: JobName, deps: RunJobDeps): Promise<JobReport
   const regions = deps.regions?.length ? deps.regions : deps.config.regions;
   const badRegion = regions.find((r) => !isRegionName(r));
   if (badRegion) throw new InputError('job.region', `"${badRegion}" is not an AWS region such as eu-west-1`);
-  const concurrency = deps.concurrency ?? 3;
+  const regionsAtOnce = pLimit(deps.concurrency ?? 3);
   const startedAt = new Date();
   const contexts: RegionContext[] = regions.map((region) => ({
     region,
@@ -58,7 +59,7 @@ export async function runJob(name: JobName, deps: RunJobDeps): Promise<JobReport
   }));
 
   const regionFailures: RegionFailure[] = [];
-  const planned = await mapLimit(contexts, concurrency, async (ctx) => {
+  const planned = await regionsAtOnce.map(contexts, async (ctx) => {
     try {
       return await job.plan(ctx);
     } catch (error) {
@@ -75,7 +76,7 @@ export async function runJob(name: JobName, deps: RunJobDeps): Promise<JobReport
 
   const results: ItemResult[] = [];
   if (!deps.dryRun) {
-    await mapLimit(plans, concurrency, async (plan) => {
+    await regionsAtOnce.map(plans, async (plan) => {
       const ctx = contexts.find((c) => c.region === plan.region)!;
       try {
         results.push(...(await job.apply(ctx, plan)));

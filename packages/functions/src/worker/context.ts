@@ -1,20 +1,13 @@
-import type { EC2Client } from '@aws-sdk/client-ec2';
 import type { CommandRegistry, CommandSpec } from '@ec2ops/core/commands/index';
 import type { CommandRequest } from '@ec2ops/core/commands/request';
 import type { StageConfig } from '@ec2ops/core/config/schema';
 import type { Message } from '@ec2ops/core/slack/blocks';
 import type { Logger } from 'pino';
+import type { Ec2Gateway } from '../ec2/client';
 
 /** Time comes in through the context so tests and `--now` control it. */
 export interface Clock {
   now(): Date;
-}
-
-/** EC2 clients built once per cold start by the worker root, one per region on demand. */
-export interface Ec2Gateway {
-  /** The client for a region (the stage's first region when omitted). */
-  client(region?: string): EC2Client;
-  readonly regions: readonly string[];
 }
 
 /** How the worker talks back to Slack. Implemented with the Web API client and response_url. */

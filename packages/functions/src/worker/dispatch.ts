@@ -25,7 +25,8 @@ import { errorCode, errorMessage } from '@ec2ops/core/slack/error-message';
 import { paginate } from '@ec2ops/core/slack/paging';
 import type { Logger } from 'pino';
 import type { Auditor } from '../audit';
-import type { Clock, Ec2Gateway, Executor, ExecutorContext, SlackNotifier } from './context';
+import type { Ec2Gateway } from '../ec2/client';
+import type { Clock, Executor, ExecutorContext, SlackNotifier } from './context';
 
 export interface WorkerDeps {
   config: StageConfig;

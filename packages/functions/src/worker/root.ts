@@ -2,9 +2,9 @@ import { deriveApprovalKey } from '@ec2ops/core/approvals/token';
 import { commands } from '@ec2ops/core/commands/index';
 import { WebClient } from '@slack/web-api';
 import { createAuditor } from '../audit';
+import { ec2ClientsByRegion, ec2Gateway } from '../ec2/client';
 import { createLogger, type Env, loadBaseEnv } from '../root';
 import type { WorkerDeps } from './dispatch';
-import { ec2Gateway } from './ec2';
 import { EXECUTORS } from './executors/index';
 import { createSlackNotifier } from './notifier';
 
@@ -23,7 +23,7 @@ export function workerRoot(env: Env): WorkerDeps {
     config: base.config,
     commands,
     executors: EXECUTORS,
-    ec2: ec2Gateway(base.config.regions),
+    ec2: ec2Gateway(base.config.regions, ec2ClientsByRegion()),
     slack,
     clock: { now: () => new Date() },
     logger,

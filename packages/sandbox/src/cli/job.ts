@@ -6,7 +6,7 @@ import { SANDBOX_STAGE } from '@ec2ops/core/config/sandbox-stage';
 import { parseInstant } from '@ec2ops/core/jobs/instant';
 import { renderReportText, reportHasFailures } from '@ec2ops/core/jobs/report';
 import { isJobName, JOB_NAMES, type JobName } from '@ec2ops/core/jobs/types';
-import { ec2ClientsByRegion } from '@ec2ops/functions/jobs/ec2-clients';
+import { ec2ClientsByRegion } from '@ec2ops/functions/ec2/client';
 import { isRegionName, jobImplementation, runJob } from '@ec2ops/functions/jobs/run';
 import { createSlackNotifier } from '@ec2ops/functions/jobs/slack-notifier';
 import type { Command } from 'commander';
