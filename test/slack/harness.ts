@@ -11,18 +11,17 @@ import { ec2ClientsByRegion, ec2Gateway } from '@ec2ops/functions/ec2/client';
 import { type Queue, sqsQueue } from '@ec2ops/functions/queue';
 import { newRequestId } from '@ec2ops/functions/request-id';
 import { createSlackHandler, type FunctionUrlHandler } from '@ec2ops/functions/slack/app';
+import { createSlackNotifier, slackWebClient } from '@ec2ops/functions/slack-notifier';
 import { createWorkerHandler } from '@ec2ops/functions/worker/batch';
 import type { Executor } from '@ec2ops/functions/worker/context';
 import type { WorkerDeps } from '@ec2ops/functions/worker/dispatch';
 import { EXECUTORS } from '@ec2ops/functions/worker/executors/index';
-import { createSlackNotifier } from '@ec2ops/functions/worker/notifier';
 import { type Ec2Emulator, startEc2Emulator } from '@ec2ops/sandbox/ec2/server';
 import { type FunctionUrlServer, startFunctionUrl } from '@ec2ops/sandbox/lambda/function-url';
 import { emulatorMint, SlackRequestClient } from '@ec2ops/sandbox/slack/client';
 import { type SlackEmulator, startSlackEmulator } from '@ec2ops/sandbox/slack/emulator';
 import { DEFAULT_SEED, type WorkspaceSeed } from '@ec2ops/sandbox/slack/seed';
 import { type SqsEmulator, startSqsEmulator } from '@ec2ops/sandbox/sqs/emulator';
-import { WebClient } from '@slack/web-api';
 import pino from 'pino';
 
 export const SIGNING_SECRET = 'test-signing-secret-0123456789';
@@ -139,8 +138,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   const front = await startFunctionUrl(handler, { functionName: 'slack' });
   const secondFront = await startFunctionUrl(makeHandler(), { functionName: 'slack-2' });
 
-  const web = new WebClient(slack.botToken, { slackApiUrl: slack.apiUrl });
-  const notifier = createSlackNotifier(web, logger);
+  const notifier = createSlackNotifier(slackWebClient(slack.botToken, slack.apiUrl), logger);
   const ec2Client = new EC2Client({ endpoint: ec2.url, region: 'us-east-1', credentials });
   const workerLogger = logger.child({ fn: 'worker' });
   const deps: WorkerDeps = {

@@ -7,6 +7,7 @@ import type { ItemResult, JobName, JobReport, RegionFailure, RegionPlan } from '
 import pLimit from 'p-limit';
 import pino, { type Logger } from 'pino';
 import { awsErrorCode, awsErrorMessage } from '../ec2/errors';
+import { systemClock } from '../root';
 import { resultOf } from './apply-helpers';
 import { JOB_IMPLEMENTATIONS } from './registry';
 import type { JobImplementation, RegionContext, RunJobDeps } from './types';
@@ -45,7 +46,8 @@ export async function runJob(name: JobName, deps: RunJobDeps): Promise<JobReport
   const badRegion = regions.find((r) => !isRegionName(r));
   if (badRegion) throw new InputError('job.region', `"${badRegion}" is not an AWS region such as eu-west-1`);
   const regionsAtOnce = pLimit(deps.concurrency ?? 3);
-  const startedAt = new Date();
+  const clock = deps.clock ?? systemClock;
+  const startedAt = clock.now();
   const contexts: RegionContext[] = regions.map((region) => ({
     region,
     ec2: deps.ec2(region),
@@ -104,7 +106,7 @@ export async function runJob(name: JobName, deps: RunJobDeps): Promise<JobReport
     dryRun: deps.dryRun,
     now: deps.now.toISOString(),
     startedAt: startedAt.toISOString(),
-    finishedAt: new Date().toISOString(),
+    finishedAt: clock.now().toISOString(),
     regions,
     verbs: JOB_CATALOG[name].verbs,
     plans,

@@ -4,20 +4,22 @@ import { commands } from '@ec2ops/core/commands/index';
 import { createAuditor } from '../audit';
 import { sqsQueue } from '../queue';
 import { newRequestId } from '../request-id';
-import { createLogger, type Env, loadBaseEnv } from '../root';
+import { awsClientSettings, createLogger, loadBaseEnv, type Root } from '../root';
 import { createSlackHandler, type FunctionUrlHandler } from './app';
 
 /**
- * The slack function's composition root: runs once per cold start, fails fast on missing or bad
+ * The slack function's assembly over the root: runs once per cold start, fails fast on missing or bad
  * settings, makes no network call. Imports the SQS client and Bolt, never the EC2 client.
  * SLACK_BOT_ID / SLACK_BOT_USER_ID (the app's bot, from auth.test once at setup) spare Bolt its
  * auth.test; their placeholders only affect Bolt's "ignore my own events", unused here.
  */
-export function slackRoot(env: Env): FunctionUrlHandler {
-  const base = loadBaseEnv(env, { queue: true });
+export function slackRoot(root: Root): FunctionUrlHandler {
+  const { env } = root;
+  const base = loadBaseEnv(env, { queue: true }, root.secret);
   const logger = createLogger(env, { fn: 'slack', stage: base.config.stage });
   // Slack gives 3 seconds for the ack: one quick retry at most, never the SDK's default back-off.
   const sqs = new SQSClient({
+    ...awsClientSettings(root, root.endpoints.sqs),
     maxAttempts: 2,
     requestHandler: { connectionTimeout: 500, requestTimeout: 1000 },
   });
@@ -33,7 +35,7 @@ export function slackRoot(env: Env): FunctionUrlHandler {
   return createSlackHandler({
     signingSecret: base.signingSecret,
     botToken: base.botToken,
-    slackApiUrl: base.slackApiUrl,
+    slackApiUrl: root.endpoints.slackApi,
     botId: env['SLACK_BOT_ID'] || 'B0EC2OPS',
     botUserId: env['SLACK_BOT_USER_ID'] || 'U0EC2OPS',
     deps: {
@@ -42,7 +44,7 @@ export function slackRoot(env: Env): FunctionUrlHandler {
       queue,
       auditor,
       logger,
-      now: () => new Date(),
+      now: () => root.clock.now(),
       newRequestId,
       approvalKey: deriveApprovalKey(base.signingSecret, base.config.stage),
     },

@@ -4,28 +4,10 @@ import type { StageConfig } from '@ec2ops/core/config/schema';
 import type { Message } from '@ec2ops/core/slack/blocks';
 import type { Logger } from 'pino';
 import type { Ec2Gateway } from '../ec2/client';
+import type { Clock } from '../root';
+import type { SlackNotifier } from '../slack-notifier';
 
-/** Time comes in through the context so tests and `--now` control it. */
-export interface Clock {
-  now(): Date;
-}
-
-/** How the worker talks back to Slack. Implemented with the Web API client and response_url. */
-export interface SlackNotifier {
-  /**
-   * Answers the request: through its response_url (ephemeral unless the message says
-   * in_channel; `replace_original` updates the message that was clicked), or, when it has none
-   * or it has expired, as a DM to the requester via chat.postMessage.
-   */
-  respond(
-    request: { id: string; user: { id: string }; responseUrl?: string | undefined },
-    message: Message,
-  ): Promise<void>;
-  /** chat.postMessage; returns the message ts. */
-  post(channel: string, message: Message): Promise<string | undefined>;
-  /** POSTs to a response_url as is. */
-  toResponseUrl(url: string, message: Message): Promise<void>;
-}
+export type { Clock, SlackNotifier };
 
 /** What an executor gets. Everything is passed in: executors create no clients and read no env. */
 export interface ExecutorContext {

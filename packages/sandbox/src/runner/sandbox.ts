@@ -15,11 +15,10 @@ import { ConsoleBackend } from './console-backend';
 import { createConsoleRoutes } from './console-routes';
 import { ec2Clients } from './ec2-clients';
 import { createFront } from './front';
-import { applyEnvironment, handlerEnvironment } from './handler-env';
-import { importHandlers } from './handlers';
+import { handlerEnvironment } from './handler-env';
+import { buildHandlers } from './handlers';
 import { invokeJob, scheduledJobs } from './jobs';
 import { listen } from './listen';
-import { installProcessClock, realNow } from './process-clock';
 import { LocalScheduler } from './scheduler';
 import { seedWithoutDelays } from './seed-account';
 import { loadStageConfig, openStateDir, unreadableState, writeEndpoints } from './state-dir';
@@ -79,7 +78,7 @@ export interface Sandbox {
  * handlers run with production's environment; only endpoints and time differ.
  */
 export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbox> {
-  const started = realNow();
+  const started = Date.now();
   const log = options.log ?? ((line: string) => process.stdout.write(`${line}\n`));
   const host = options.host ?? '127.0.0.1';
   const state = openStateDir(options.stateDir ?? '.sandbox');
@@ -96,9 +95,9 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   let closing: Promise<void> | undefined;
 
   try {
-    // One clock for everything: EC2 transitions, Slack's expiries, SQS visibility, `new Date()`.
-    const clock = new Clock(realNow);
-    cleanup.push(installProcessClock(() => clock.now()));
+    // One clock for everything: EC2 transitions, Slack's expiries, SQS visibility, and the
+    // handlers' "now", which their composition root takes from here.
+    const clock = new Clock(Date.now);
     const sharedClock = { now: () => clock.now() };
 
     const assetsBuilt = buildConsoleAssets();
@@ -156,26 +155,21 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     };
     slack.setApp({ url: endpoints.slack, signingSecret });
 
-    cleanup.push(
-      applyEnvironment(
-        handlerEnvironment({
-          signingSecret,
-          botToken: workspace.seed.bot.token,
-          botId: workspace.seed.bot.botId,
-          botUserId: workspace.seed.bot.userId,
-          slackApiUrl: endpoints.slackApi,
-          queueUrl: sqs.queueUrl(COMMAND_QUEUE),
-          ec2Url: ec2.url,
-          sqsUrl: endpoints.sqs,
-          config: stageInput,
-          region,
-          logLevel: options.logLevel ?? process.env['LOG_LEVEL'] ?? 'warn',
-          maxReceiveCount: COMMAND_MAX_RECEIVES,
-        }),
-      ),
-    );
     const jobs = scheduledJobs(config);
-    const handlers = await importHandlers(jobs.map((j) => j.name));
+    const handlers = await buildHandlers({
+      env: handlerEnvironment({
+        botId: workspace.seed.bot.botId,
+        botUserId: workspace.seed.bot.userId,
+        queueUrl: sqs.queueUrl(COMMAND_QUEUE),
+        config: stageInput,
+        logLevel: options.logLevel ?? process.env['LOG_LEVEL'] ?? 'warn',
+        maxReceiveCount: COMMAND_MAX_RECEIVES,
+      }),
+      secrets: { SlackBotToken: workspace.seed.bot.token, SlackSigningSecret: signingSecret },
+      clock: { now: () => new Date(clock.now()) },
+      endpoints: { ec2: ec2.url, sqs: endpoints.sqs, slackApi: endpoints.slackApi },
+      region,
+    });
     const slackFunction = functionUrlListener(handlers.slack, { functionName: 'ec2ops-slack' });
     sqs.consume(COMMAND_QUEUE, handlers.worker, {
       batchSize: 5,
@@ -228,7 +222,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
         aliases: config.launch.images.aliases,
       },
       () => ec2.store.changes,
-      realNow,
+      Date.now,
     );
 
     const advanceClock = async (ms: number) => {
@@ -302,7 +296,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       workspace,
       sqs,
       advanceClock,
-      readyInMs: realNow() - started,
+      readyInMs: Date.now() - started,
       close: () => {
         closing ??= undo();
         return closing;
