@@ -129,7 +129,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
           queue.send({ v: 1, kind: 'audit', record: { ...record }, text }),
         ),
         logger: logger.child({ fn: 'slack' }),
-        now: () => new Date(),
+        clock: { now: () => new Date() },
         newRequestId,
         approvalKey,
       },

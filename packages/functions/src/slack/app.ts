@@ -72,7 +72,7 @@ export function createSlackHandler(options: SlackAppOptions): FunctionUrlHandler
   registerListeners(app, { ...deps, roles });
   const bolt = receiver.toHandler();
   return async (event, context) => {
-    const verified = verifySlackRequest(event, options.signingSecret, deps.now().getTime());
+    const verified = verifySlackRequest(event, options.signingSecret, deps.clock.now().getTime());
     if (!verified.ok) {
       deps.logger.warn(
         { reason: verified.reason, status: verified.response.statusCode },

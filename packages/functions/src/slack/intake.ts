@@ -30,7 +30,7 @@ export type IntakeResult =
  */
 export async function intake(deps: SlackDeps, input: Intake): Promise<IntakeResult> {
   const requestId = deps.newRequestId();
-  const started = deps.now();
+  const started = deps.clock.now();
   const { role, incomplete } = await deps.roles.resolve(input.user.id);
   const deny = async (error: ForbiddenError, command?: string): Promise<IntakeResult> => {
     await deps.auditor.record({

@@ -44,7 +44,7 @@ export function slackRoot(root: Root): FunctionUrlHandler {
       queue,
       auditor,
       logger,
-      now: () => root.clock.now(),
+      clock: root.clock,
       newRequestId,
       approvalKey: deriveApprovalKey(base.signingSecret, base.config.stage),
     },

@@ -1,22 +1,16 @@
 import { describe, expect, it } from 'vitest';
-import { handlerEnvironment } from '../../src/runner/handler-env';
 import { buildHandlers } from '../../src/runner/handlers';
-
-const input = {
-  botId: 'BBOT',
-  botUserId: 'UBOT',
-  queueUrl: 'http://127.0.0.1:1/123456789012/ec2ops-commands',
-  config: { stage: 'sandbox' },
-  logLevel: 'silent',
-  maxReceiveCount: 3,
-};
 
 describe('the sandbox builds the production handlers through the composition root', () => {
   it('passes secrets, endpoints, credentials and time to the root, changing nothing in the process', async () => {
     const envBefore = { ...process.env };
     const DateBefore = globalThis.Date;
     const handlers = await buildHandlers({
-      env: handlerEnvironment(input),
+      env: {
+        EC2OPS_CONFIG: JSON.stringify({ stage: 'sandbox' }),
+        QUEUE_URL: 'http://127.0.0.1:1/123456789012/ec2ops-commands',
+        LOG_LEVEL: 'silent',
+      },
       secrets: { SlackBotToken: 'xoxb-sandbox', SlackSigningSecret: 'secret' },
       clock: { now: () => new Date('2030-01-01T00:00:00Z') },
       endpoints: {
