@@ -8,7 +8,8 @@
  */
 import { AllocateAddressCommand, CreateTagsCommand, type EC2Client } from '@aws-sdk/client-ec2';
 import { parseStageConfig } from '@ec2ops/core';
-import { countCalls, ec2ClientsByRegion, newCallCounter } from '@ec2ops/functions/jobs/ec2-clients';
+import { countCalls, newCallCounter } from '@ec2ops/functions/ec2/call-counter';
+import { ec2ClientsByRegion } from '@ec2ops/functions/ec2/client';
 import { runJob } from '@ec2ops/functions/jobs/run';
 import { startEc2Emulator } from '@ec2ops/sandbox/ec2/server';
 import { associate, runInstance } from '../test/jobs/eip-fixtures';

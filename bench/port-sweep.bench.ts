@@ -17,7 +17,7 @@ import {
   EC2Client,
 } from '@aws-sdk/client-ec2';
 import { parseStageConfig } from '@ec2ops/core';
-import { countCalls, newCallCounter } from '@ec2ops/functions/jobs/ec2-clients';
+import { countCalls, newCallCounter } from '@ec2ops/functions/ec2/call-counter';
 import { runJob } from '@ec2ops/functions/jobs/run';
 import { startEc2Emulator } from '@ec2ops/sandbox/ec2/server';
 

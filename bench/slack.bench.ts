@@ -100,7 +100,7 @@ export async function ackLatency() {
       queue,
       auditor: createAuditor(logger),
       logger,
-      now: () => new Date(),
+      clock: { now: () => new Date() },
       newRequestId,
       approvalKey: deriveApprovalKey(SECRET, 'bench'),
     },

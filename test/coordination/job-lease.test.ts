@@ -44,6 +44,7 @@ function container(now: () => Date = () => new Date()) {
     ec2: world.ec2,
     notifier: undefined,
     log: pino({ level: 'silent' }),
+    clock: { now },
     coordination: jobCoordination(table, { leaseSeconds: 600, now }),
   }));
 }

@@ -5,7 +5,7 @@ import {
   ReleaseAddressCommand,
 } from '@aws-sdk/client-ec2';
 import type { JobReport } from '@ec2ops/core/jobs/types';
-import { countCalls } from '@ec2ops/functions/jobs/ec2-clients';
+import { countCalls } from '@ec2ops/functions/ec2/call-counter';
 import { eipCleanup } from '@ec2ops/functions/jobs/eip-cleanup';
 import { runJob } from '@ec2ops/functions/jobs/run';
 import type { Notifier, RegionContext } from '@ec2ops/functions/jobs/types';

@@ -9,11 +9,7 @@ import {
   RunInstancesCommand,
 } from '@aws-sdk/client-ec2';
 import { parseStageConfig, type StageConfig } from '@ec2ops/core';
-import {
-  EC2_MAX_ATTEMPTS,
-  type Ec2ClientOptions,
-  ec2ClientsByRegion,
-} from '@ec2ops/functions/jobs/ec2-clients';
+import { EC2_MAX_ATTEMPTS, type Ec2ClientOptions, ec2ClientsByRegion } from '@ec2ops/functions/ec2/client';
 import { type Ec2Emulator, type Ec2EmulatorOptions, startEc2Emulator } from '@ec2ops/sandbox/ec2/server';
 
 export const DAY = 86_400_000;

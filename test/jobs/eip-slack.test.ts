@@ -1,5 +1,5 @@
 import { runJob } from '@ec2ops/functions/jobs/run';
-import { createSlackNotifier } from '@ec2ops/functions/jobs/slack-notifier';
+import { createSlackNotifier, slackWebClient } from '@ec2ops/functions/slack-notifier';
 import { type SlackEmulator, startSlackEmulator } from '@ec2ops/sandbox/slack/emulator';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ago, allocateAddress, DAY, type EipWorld, NOW, stageConfig, startWorld } from './eip-fixtures';
@@ -28,7 +28,7 @@ describe('eip-cleanup reporting through the Slack Web API (Slack emulator)', () 
       'ec2ops:owner': 'UADMIN',
       'ec2ops:idle-since': ago(6.5 * DAY),
     });
-    const notifier = createSlackNotifier({ token: slack.botToken, slackApiUrl: slack.apiUrl });
+    const notifier = createSlackNotifier(slackWebClient(slack.botToken, slack.apiUrl));
 
     const report = await runJob('eip-cleanup', {
       ec2: world.ec2,

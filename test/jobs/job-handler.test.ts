@@ -1,5 +1,6 @@
 import { parseStageConfig } from '@ec2ops/core';
 import { createJobHandler } from '@ec2ops/functions/jobs/handler';
+import { systemClock } from '@ec2ops/functions/root';
 import type { Context } from 'aws-lambda';
 import pino from 'pino';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -24,6 +25,7 @@ function handlerFor(production: boolean) {
       ec2: world.ec2,
       notifier: undefined,
       log: pino({ level: 'silent' }),
+      clock: systemClock,
     };
   });
   return { handler, builds: () => built };

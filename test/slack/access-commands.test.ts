@@ -8,7 +8,7 @@ import {
 } from '@aws-sdk/client-ec2';
 import { parseStageConfig, type StageConfigInput } from '@ec2ops/core/config/schema';
 import { runJob } from '@ec2ops/functions/jobs/run';
-import { createSlackNotifier } from '@ec2ops/functions/jobs/slack-notifier';
+import { createSlackNotifier, slackWebClient } from '@ec2ops/functions/slack-notifier';
 import { EXECUTORS } from '@ec2ops/functions/worker/executors/index';
 import type { SentRequest } from '@ec2ops/sandbox/slack/client';
 import type { SourceMessage } from '@ec2ops/sandbox/slack/payloads';
@@ -134,7 +134,7 @@ const port = (rules: SecurityGroupRule[], p: number) => rules.filter((r) => r.Fr
 async function sweep(now: Date, dryRun = false) {
   return runJob('port-sweep', {
     ec2: () => h.ec2Client,
-    notifier: createSlackNotifier({ token: h.slack.botToken, slackApiUrl: h.slack.apiUrl }),
+    notifier: createSlackNotifier(slackWebClient(h.slack.botToken, h.slack.apiUrl)),
     config: parseStageConfig(CONFIG),
     now,
     dryRun,

@@ -7,8 +7,8 @@ import {
 import { type CommandRequest, commandRequestSchema } from '@ec2ops/core/commands/request';
 import type { CommandSpec } from '@ec2ops/core/commands/types';
 import type { StageConfig } from '@ec2ops/core/config/schema';
+import { ec2Gateway } from '@ec2ops/functions/ec2/client';
 import type { Executor, ExecutorContext } from '@ec2ops/functions/worker/context';
-import { ec2Gateway } from '@ec2ops/functions/worker/ec2';
 import type { SentRequest } from '@ec2ops/sandbox/slack/client';
 import type { SourceMessage } from '@ec2ops/sandbox/slack/payloads';
 import type { ChannelMessage } from '@ec2ops/sandbox/slack/records';

@@ -12,15 +12,15 @@ import { createAuditor } from '@ec2ops/functions/audit';
 import { replayCache } from '@ec2ops/functions/coordination/replay';
 import type { CoordinationTable } from '@ec2ops/functions/coordination/table';
 import { workerCoordination } from '@ec2ops/functions/coordination/worker';
+import { ec2ClientsByRegion, ec2Gateway } from '@ec2ops/functions/ec2/client';
 import { type Queue, sqsQueue } from '@ec2ops/functions/queue';
 import { newRequestId } from '@ec2ops/functions/request-id';
 import { createSlackHandler, type FunctionUrlHandler } from '@ec2ops/functions/slack/app';
+import { createSlackNotifier, slackWebClient } from '@ec2ops/functions/slack-notifier';
 import { createWorkerHandler } from '@ec2ops/functions/worker/batch';
 import type { Executor } from '@ec2ops/functions/worker/context';
 import type { WorkerDeps } from '@ec2ops/functions/worker/dispatch';
-import { ec2Gateway } from '@ec2ops/functions/worker/ec2';
 import { EXECUTORS } from '@ec2ops/functions/worker/executors/index';
-import { createSlackNotifier } from '@ec2ops/functions/worker/notifier';
 import { type Ec2Emulator, startEc2Emulator } from '@ec2ops/sandbox/ec2/server';
 import { functionCredentials, SANDBOX_CREDENTIALS, stageEnforcer } from '@ec2ops/sandbox/iam/stage-policies';
 import { type FunctionUrlServer, startFunctionUrl } from '@ec2ops/sandbox/lambda/function-url';
@@ -28,7 +28,6 @@ import { emulatorMint, SlackRequestClient } from '@ec2ops/sandbox/slack/client';
 import { type SlackEmulator, startSlackEmulator } from '@ec2ops/sandbox/slack/emulator';
 import { DEFAULT_SEED, type WorkspaceSeed } from '@ec2ops/sandbox/slack/seed';
 import { type SqsEmulator, startSqsEmulator } from '@ec2ops/sandbox/sqs/emulator';
-import { WebClient } from '@slack/web-api';
 import pino from 'pino';
 
 export const SIGNING_SECRET = 'test-signing-secret-0123456789';
@@ -147,7 +146,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
           queue.send({ v: 1, kind: 'audit', record: { ...record }, text }),
         ),
         logger: logger.child({ fn: 'slack' }),
-        now: () => new Date(),
+        clock: { now: () => new Date() },
         newRequestId,
         approvalKey,
         coordination: options.coordination,
@@ -157,8 +156,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   const front = await startFunctionUrl(handler, { functionName: 'slack' });
   const secondFront = await startFunctionUrl(makeHandler(), { functionName: 'slack-2' });
 
-  const web = new WebClient(slack.botToken, { slackApiUrl: slack.apiUrl });
-  const notifier = createSlackNotifier(web, logger);
+  const notifier = createSlackNotifier(slackWebClient(slack.botToken, slack.apiUrl), logger);
   const ec2Client = new EC2Client({
     endpoint: ec2.url,
     region: 'us-east-1',
@@ -176,7 +174,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     executors: { ...EXECUTORS, ...options.executors },
     ec2: ec2Gateway(
       config.regions,
-      (region) => new EC2Client({ endpoint: ec2.url, region, credentials: functionCredentials('worker') }),
+      ec2ClientsByRegion({ endpoint: ec2.url, credentials: functionCredentials('worker') }),
     ),
     slack: notifier,
     clock: { now: () => new Date() },

@@ -1,3 +1,4 @@
+import { build } from '@ec2ops/functions/root';
 import { slackRoot } from '@ec2ops/functions/slack/root';
 import { createWorkerHandler } from '@ec2ops/functions/worker/batch';
 import { workerRoot } from '@ec2ops/functions/worker/root';
@@ -37,8 +38,10 @@ beforeAll(async () => {
     AWS_ENDPOINT_URL_EC2: 'http://127.0.0.1:1',
     LOG_LEVEL: 'silent',
   });
-  front = await startFunctionUrl(slackRoot(process.env));
-  sqs.consume('roots', createWorkerHandler(workerRoot(process.env)), { pollIntervalMs: 20 });
+  front = await startFunctionUrl(slackRoot(build({ fn: 'Slack', env: process.env })));
+  sqs.consume('roots', createWorkerHandler(workerRoot(build({ fn: 'Worker', env: process.env }))), {
+    pollIntervalMs: 20,
+  });
 });
 afterAll(async () => {
   await front?.close();
@@ -62,7 +65,7 @@ describe('the composition roots', () => {
     expect(JSON.stringify(reply.payload)).toContain('ec2ops commands');
   });
   it('fail fast, naming what is missing', () => {
-    expect(() => slackRoot({})).toThrow(/EC2OPS_CONFIG, QUEUE_URL/);
-    expect(() => workerRoot({})).toThrow(/EC2OPS_CONFIG/);
+    expect(() => slackRoot(build({ fn: 'Slack', env: {} }))).toThrow(/EC2OPS_CONFIG, QUEUE_URL/);
+    expect(() => workerRoot(build({ fn: 'Worker', env: {} }))).toThrow(/EC2OPS_CONFIG/);
   });
 });

@@ -4,11 +4,94 @@ import pino, { type Logger } from 'pino';
 import { linkedSecret, type SecretSource } from './secrets';
 
 /**
- * What both functions read at cold start, checked once. The slack and worker roots
- * (slack/root.ts, worker/root.ts) build their clients on top of this; they are two files so that
- * the slack function's bundle never reaches the EC2 client. The Slack secrets are linked
- * (secrets.ts), everything else is plain environment.
- * AWS_ENDPOINT_URL_EC2 / AWS_ENDPOINT_URL_SQS / AWS_REGION are read by the AWS SDK itself.
+ * The composition root. Every function (Lambda entry, sandbox, CLI, bench, test harness) starts
+ * with `build()`: it reads the function's settings once, and carries what the caller passes in,
+ * the clock, the endpoints and the AWS credentials, so no handler reads them from globals.
+ * The slack, worker and job assemblies (slack/root.ts, worker/root.ts, jobs/root.ts) turn a Root
+ * into a handler; they are separate files so the slack bundle never reaches the EC2 client.
+ */
+
+/** The functions infra deploys, by their SST names (also their access key id in the emulator). */
+export type FunctionName =
+  | 'Slack'
+  | 'Worker'
+  | 'AmiBakeJob'
+  | 'EipCleanupJob'
+  | 'PortSweepJob'
+  | 'InstanceReaperJob';
+
+/** The one clock shape: production passes systemClock, the sandbox its own, tests theirs. */
+export interface Clock {
+  now(): Date;
+}
+export const systemClock: Clock = { now: () => new Date() };
+
+/**
+ * Where the functions' clients connect. Unset: the SDKs' defaults (AWS: the standard
+ * `AWS_ENDPOINT_URL_<SERVICE>` variables, else AWS's endpoints; Slack: `SLACK_API_URL`, else Slack's).
+ */
+export interface Endpoints {
+  ec2?: string | undefined;
+  sqs?: string | undefined;
+  dynamodb?: string | undefined;
+  slackApi?: string | undefined;
+}
+
+export interface AwsCredentials {
+  accessKeyId: string;
+  secretAccessKey: string;
+  sessionToken?: string | undefined;
+}
+
+export interface BuildInput {
+  fn: FunctionName;
+  /** Plain settings (EC2OPS_CONFIG, QUEUE_URL, LOG_LEVEL…): `process.env` on Lambda, a record in the sandbox. */
+  env: Env;
+  /** The linked secrets; SST's linked resources unless the caller passes its own. */
+  secrets?: SecretSource | undefined;
+  clock?: Clock | undefined;
+  endpoints?: Endpoints | undefined;
+  /** The AWS region of clients that are not per region (SQS); the SDK's own lookup when unset. */
+  region?: string | undefined;
+  /** Unset: the SDK's default chain (the Lambda role). */
+  credentials?: AwsCredentials | undefined;
+}
+
+/** What every assembly builds on: settings read and checked once, and what the caller passed in. */
+export interface Root {
+  fn: FunctionName;
+  env: Env;
+  secret: SecretSource;
+  clock: Clock;
+  endpoints: Endpoints;
+  region: string | undefined;
+  credentials: AwsCredentials | undefined;
+}
+
+export function build(input: BuildInput): Root {
+  return {
+    fn: input.fn,
+    env: input.env,
+    secret: input.secrets ?? linkedSecret,
+    clock: input.clock ?? systemClock,
+    endpoints: { slackApi: input.env['SLACK_API_URL'] || undefined, ...input.endpoints },
+    region: input.region,
+    credentials: input.credentials,
+  };
+}
+
+/** The settings an AWS SDK client takes from the root: endpoint, region, credentials when given. */
+export function awsClientSettings(root: Root, endpoint: string | undefined) {
+  return {
+    ...(endpoint ? { endpoint } : {}),
+    ...(root.region ? { region: root.region } : {}),
+    ...(root.credentials ? { credentials: root.credentials } : {}),
+  };
+}
+
+/**
+ * What the slack and worker functions read at cold start, checked once. The Slack secrets are
+ * linked (secrets.ts), everything else is plain environment.
  */
 export interface BaseEnv {
   signingSecret: string;

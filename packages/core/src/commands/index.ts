@@ -26,7 +26,7 @@ import type { CommandSpec } from './types';
  * `specs/<name>.ts` exporting its CommandSpec, add it to this list, and register its executor in
  * functions/src/worker/executors/index.ts. See ./README.md.
  */
-export const COMMANDS: CommandSpec[] = [
+export const COMMANDS = [
   help,
   launch,
   list,
@@ -47,10 +47,14 @@ export const COMMANDS: CommandSpec[] = [
   eipKeep,
   eipUnkeep,
   eipAttach,
-];
+] as const satisfies readonly CommandSpec[];
+
+/** Every command's name, derived from the specs: `'help' | 'launch' | … | 'eip attach'`. */
+export type CommandName = (typeof COMMANDS)[number]['name'];
 
 export const commands = new CommandRegistry(COMMANDS);
 
+export { defineCommand, type NamedCommandSpec } from './define';
 export { CommandParseError, formatCommand, parseCommand } from './parse';
 export { CommandRegistry, SLASH_COMMAND } from './registry';
 export type { ArgSpec, ArgValue, CommandSpec, OptionSpec, ParsedCommand, ValueType } from './types';

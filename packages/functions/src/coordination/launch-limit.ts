@@ -1,6 +1,6 @@
 import { checkRunningLimit } from '@ec2ops/core/instances/launch';
 import type { InstanceTagKeys } from '@ec2ops/core/instances/tags';
-import { countRunningOwned, describeInstanceViews } from '../instances/describe';
+import { countRunningOwned, describeInstanceViews } from '../ec2/instances';
 import type { ExecutorContext } from '../worker/context';
 
 /** What a launch does after RunInstances with the reservation it holds. */

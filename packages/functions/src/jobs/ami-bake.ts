@@ -13,7 +13,9 @@ import { summarizeAmiBake } from '@ec2ops/core/jobs/ami-bake/report';
 import { bakedAtMs, isFailedState } from '@ec2ops/core/jobs/ami-bake/retention';
 import { type BakeTagKeys, bakeTagKeys } from '@ec2ops/core/jobs/ami-bake/tags';
 import type { ItemResult } from '@ec2ops/core/jobs/types';
-import { toTagList } from '../ec2/tags';
+import pLimit, { type LimitFunction } from 'p-limit';
+import { chunk } from '../ec2/batches';
+import { awsErrorCode, awsErrorMessage, isNotFound } from '../ec2/errors';
 import {
   createImage,
   describeImagesById,
@@ -23,9 +25,9 @@ import {
   describeTemplateVersions,
   observeRegion,
   type TemplateHead,
-} from './ami-bake-ec2';
-import { chunk, type FailureExplainer, mapLimit, resultOf, settle } from './apply-helpers';
-import { awsErrorCode, awsErrorMessage, isNotFound } from './aws-errors';
+} from '../ec2/images';
+import { toTagList } from '../ec2/tags';
+import { type FailureExplainer, resultOf, settle } from './apply-helpers';
 import type { JobImplementation, RegionContext } from './types';
 
 /**
@@ -34,32 +36,15 @@ import type { JobImplementation, RegionContext } from './types';
  * its own; a snapshot is deleted only after its image is gone.
  */
 
-/** One semaphore per run (per config object) so `bake.concurrency` bounds all regions together. */
-export class Semaphore {
-  private active = 0;
-  private readonly waiting: (() => void)[] = [];
-  constructor(private readonly limit: number) {}
-  async run<T>(work: () => Promise<T>): Promise<T> {
-    // A finishing task hands its slot straight to the next waiter, so the bound is never exceeded.
-    if (this.active >= this.limit) await new Promise<void>((resolve) => this.waiting.push(resolve));
-    else this.active += 1;
-    try {
-      return await work();
-    } finally {
-      const next = this.waiting.shift();
-      if (next) next();
-      else this.active -= 1;
-    }
+/** One limiter per run (per config object) so `bake.concurrency` bounds all regions together. */
+const limiters = new WeakMap<StageConfig, LimitFunction>();
+function limiter(config: StageConfig): LimitFunction {
+  let limit = limiters.get(config);
+  if (!limit) {
+    limit = pLimit(config.bake.concurrency);
+    limiters.set(config, limit);
   }
-}
-const semaphores = new WeakMap<StageConfig, Semaphore>();
-function limiter(config: StageConfig): Semaphore {
-  let s = semaphores.get(config);
-  if (!s) {
-    s = new Semaphore(config.bake.concurrency);
-    semaphores.set(config, s);
-  }
-  return s;
+  return limit;
 }
 
 /** Past the run's deadline nothing new starts; the next run picks it up (state is in tags). */
@@ -201,7 +186,7 @@ async function recheck(ctx: RegionContext, plan: AmiBakePlan, items: AmiBakeItem
   }
   const before = new Map((planTemplates.get(plan) ?? []).map((t) => [t.id, t.latestVersion] as const));
   const changed = (await describeTemplateHeads(ctx.ec2)).filter((t) => before.get(t.id) !== t.latestVersion);
-  const versions = await mapLimit(changed, 4, (t) => describeTemplateVersions(ctx.ec2, t));
+  const versions = await pLimit(4).map(changed, (t) => describeTemplateVersions(ctx.ec2, t));
   for (const v of versions.flat()) {
     if (v.imageId && ids.includes(v.imageId)) {
       vetoes.set(v.imageId, {
@@ -233,22 +218,20 @@ async function applyDeregisters(
     );
   }
   const sem = limiter(ctx.config);
-  return mapLimit(items, ctx.config.bake.concurrency, (item) =>
-    sem.run(() =>
-      settle(item, async () => {
-        const veto = vetoes.get(item.id);
-        if (veto?.status === 'skipped') return { status: 'skipped', reason: veto.text };
-        if (veto?.status === 'done') return { status: 'done', detail: veto.text };
-        if (outOfTime(ctx)) return { status: 'skipped', reason: LATER };
-        try {
-          await ctx.ec2.send(new DeregisterImageCommand({ ImageId: item.id }));
-        } catch (error) {
-          if (isNotFound(error)) return { status: 'done', detail: 'already deregistered' };
-          throw error;
-        }
-        return { status: 'done', detail: item.reason };
-      }),
-    ),
+  return sem.map(items, (item) =>
+    settle(item, async () => {
+      const veto = vetoes.get(item.id);
+      if (veto?.status === 'skipped') return { status: 'skipped', reason: veto.text };
+      if (veto?.status === 'done') return { status: 'done', detail: veto.text };
+      if (outOfTime(ctx)) return { status: 'skipped', reason: LATER };
+      try {
+        await ctx.ec2.send(new DeregisterImageCommand({ ImageId: item.id }));
+      } catch (error) {
+        if (isNotFound(error)) return { status: 'done', detail: 'already deregistered' };
+        throw error;
+      }
+      return { status: 'done', detail: item.reason };
+    }),
   );
 }
 
@@ -258,34 +241,36 @@ async function applySnapshotDeletes(
   deregistered: Set<string>,
 ): Promise<ItemResult[]> {
   const sem = limiter(ctx.config);
-  return mapLimit(items, ctx.config.bake.concurrency, (item) => {
-    const data = item.data;
-    if (data.kind !== 'delete-snapshot') throw new Error('not a snapshot');
-    if (data.imageId && !deregistered.has(data.imageId)) {
-      return Promise.resolve(
-        resultOf(item, { status: 'skipped', reason: `its image ${data.imageId} was not deregistered` }),
+  return Promise.all(
+    items.map((item) => {
+      const data = item.data;
+      if (data.kind !== 'delete-snapshot') throw new Error('not a snapshot');
+      if (data.imageId && !deregistered.has(data.imageId)) {
+        return Promise.resolve(
+          resultOf(item, { status: 'skipped', reason: `its image ${data.imageId} was not deregistered` }),
+        );
+      }
+      return sem(() =>
+        settle(
+          item,
+          async () => {
+            if (outOfTime(ctx)) return { status: 'skipped', reason: LATER };
+            try {
+              await ctx.ec2.send(new DeleteSnapshotCommand({ SnapshotId: data.snapshotId }));
+            } catch (error) {
+              if (isNotFound(error)) return { status: 'done', detail: 'already deleted' };
+              throw error;
+            }
+            return { status: 'done', detail: `${data.sizeGiB} GiB${data.orphan ? ', orphaned' : ''}` };
+          },
+          explain,
+        ),
       );
-    }
-    return sem.run(() =>
-      settle(
-        item,
-        async () => {
-          if (outOfTime(ctx)) return { status: 'skipped', reason: LATER };
-          try {
-            await ctx.ec2.send(new DeleteSnapshotCommand({ SnapshotId: data.snapshotId }));
-          } catch (error) {
-            if (isNotFound(error)) return { status: 'done', detail: 'already deleted' };
-            throw error;
-          }
-          return { status: 'done', detail: `${data.sizeGiB} GiB${data.orphan ? ', orphaned' : ''}` };
-        },
-        explain,
-      ),
-    );
-  });
+    }),
+  );
 }
 
-async function applyBakes(ctx: RegionContext, items: AmiBakeItem[], keys: BakeTagKeys, sem: Semaphore) {
+async function applyBakes(ctx: RegionContext, items: AmiBakeItem[], keys: BakeTagKeys, sem: LimitFunction) {
   if (items.length === 0) return [];
   let already: Map<string, string>;
   try {
@@ -299,9 +284,7 @@ async function applyBakes(ctx: RegionContext, items: AmiBakeItem[], keys: BakeTa
       }),
     );
   }
-  return mapLimit(items, ctx.config.bake.concurrency, (item) =>
-    sem.run(() => applyBake(ctx, item, keys, already)),
-  );
+  return sem.map(items, (item) => applyBake(ctx, item, keys, already));
 }
 
 export function amiBakeTimeZone(config: StageConfig): string {

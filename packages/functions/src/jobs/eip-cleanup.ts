@@ -2,14 +2,11 @@ import {
   CreateTagsCommand,
   DeleteTagsCommand,
   DescribeAddressesCommand,
-  type EC2Client,
-  type Address as Ec2Address,
   ReleaseAddressCommand,
 } from '@aws-sdk/client-ec2';
 import type { StageConfig } from '@ec2ops/core';
 import { parseDuration } from '@ec2ops/core';
 import {
-  type Address,
   decide,
   type EipItemData,
   type EipPolicy,
@@ -19,16 +16,17 @@ import {
 } from '@ec2ops/core/jobs/eip-cleanup/plan';
 import { ALREADY_RELEASED, eipMoney, ownerWarning } from '@ec2ops/core/jobs/eip-cleanup/summary';
 import type { ItemResult, PlanItem } from '@ec2ops/core/jobs/types';
-import { tagsOf } from '../ec2/tags';
-import { chunk, type FailureExplainer, mapLimit, Pacer, resultOf, settle } from './apply-helpers';
-import { awsErrorCode, awsErrorMessage, isNotFound, isThrottling } from './aws-errors';
+import pLimit from 'p-limit';
+import { describeOne, toAddress } from '../ec2/addresses';
+import { chunk, EC2_BATCH } from '../ec2/batches';
+import { awsErrorCode, awsErrorMessage, isNotFound, isThrottling } from '../ec2/errors';
+import { Pacer } from '../ec2/pacing';
+import { type FailureExplainer, resultOf, settle } from './apply-helpers';
 import { warnOwner } from './owner-warning';
 import type { JobImplementation, Pacing, RegionContext } from './types';
 
 type Item = PlanItem<EipItemData>;
 
-/** EC2 takes up to 1,000 resource ids per CreateTags/DeleteTags. */
-const TAG_BATCH = 1000;
 /** Releases in flight per region (each is a re-read then a release). */
 const RELEASE_CONCURRENCY = 4;
 /** EC2's default bucket for mutating actions such as ReleaseAddress (per account and region). */
@@ -40,18 +38,6 @@ export function eipPolicy(config: StageConfig): EipPolicy {
     scope: config.eip.scope,
     graceMs: parseDuration(config.eip.grace)!,
     warnBeforeMs: parseDuration(config.eip.warnBefore)!,
-  };
-}
-
-export function toAddress(a: Ec2Address): Address {
-  return {
-    allocationId: a.AllocationId,
-    publicIp: a.PublicIp,
-    associationId: a.AssociationId,
-    instanceId: a.InstanceId,
-    networkInterfaceId: a.NetworkInterfaceId,
-    networkBorderGroup: a.NetworkBorderGroup,
-    tags: tagsOf(a.Tags),
   };
 }
 
@@ -86,17 +72,6 @@ const explainReleaseFailure: FailureExplainer = (error, item) => {
   }
 };
 
-export async function describeOne(ec2: EC2Client, allocationId: string): Promise<Address | undefined> {
-  try {
-    const out = await ec2.send(new DescribeAddressesCommand({ AllocationIds: [allocationId] }));
-    const found = out.Addresses?.find((a) => a.AllocationId === allocationId);
-    return found ? toAddress(found) : undefined;
-  } catch (error) {
-    if (isNotFound(error)) return undefined;
-    throw error;
-  }
-}
-
 /**
  * Tags many addresses in one call; if the batch is refused for another reason than throttling
  * (which the SDK already retried), each address is retried alone so one gone address does not
@@ -108,7 +83,7 @@ async function batchTag(
   detail: (item: Item) => string,
 ): Promise<ItemResult[]> {
   const results: ItemResult[] = [];
-  for (const batch of chunk(items, TAG_BATCH)) {
+  for (const batch of chunk(items, EC2_BATCH)) {
     try {
       await send(batch.map((i) => i.id));
       for (const item of batch) results.push(resultOf(item, { status: 'done', detail: detail(item) }));
@@ -284,7 +259,7 @@ export const eipCleanup: JobImplementation<EipItemData> = {
     const { burst, perSecond } = ctx.pacing ?? RELEASE_PACING;
     const pacer = new Pacer(burst, perSecond);
     results.push(
-      ...(await mapLimit(releases, RELEASE_CONCURRENCY, (item) => applyRelease(ctx, item, policy, pacer))),
+      ...(await pLimit(RELEASE_CONCURRENCY).map(releases, (item) => applyRelease(ctx, item, policy, pacer))),
     );
     return results;
   },

@@ -6,7 +6,7 @@ import type { JobName, JobReport } from '@ec2ops/core/jobs/types';
 import middy from '@middy/core';
 import type { Context } from 'aws-lambda';
 import { accountOf } from '../coordination/job-lease';
-import { createJobRoot, type JobRoot } from './root';
+import { type JobRoot, lambdaJobRoot } from './root';
 import { runJob } from './run';
 
 /**
@@ -69,7 +69,7 @@ function deadlineOf(context: Context | undefined): number | undefined {
  * the module in tests costs nothing). Item failures are reported, not thrown: a throw would make
  * the Scheduler retry a run whose other items already succeeded.
  */
-export function createJobHandler(name: JobName, buildRoot: () => JobRoot = createJobRoot) {
+export function createJobHandler(name: JobName, buildRoot: () => JobRoot = () => lambdaJobRoot(name)) {
   let root: JobRoot | undefined;
   return middy<unknown, JobHandlerResult>().handler(async (event, context) => {
     root ??= buildRoot();
@@ -83,7 +83,8 @@ export function createJobHandler(name: JobName, buildRoot: () => JobRoot = creat
       ec2: root.ec2,
       notifier: root.notifier,
       config: root.config,
-      now: input.now ? new Date(input.now) : new Date(),
+      now: input.now ? new Date(input.now) : root.clock.now(),
+      clock: root.clock,
       dryRun,
       regions: input.regions,
       log: root.log,

@@ -11,9 +11,9 @@ import type { ItemResult, PlanItem } from '@ec2ops/core/jobs/types';
 import { actionId } from '@ec2ops/core/slack/actions';
 import { actions, button, section } from '@ec2ops/core/slack/blocks';
 import { SLACK_USER_ID } from '@ec2ops/core/slack/ids';
-import { describeByIds, describeInstanceViews } from '../instances/describe';
+import { awsErrorCode } from '../ec2/errors';
+import { describeByIds, describeInstanceViews } from '../ec2/instances';
 import { resultOf, settle } from './apply-helpers';
-import { awsErrorCode } from './aws-errors';
 import { warnOwner } from './owner-warning';
 import type { JobImplementation, RegionContext } from './types';
 

@@ -1,6 +1,6 @@
 import type { ItemResult, PlanItem } from '@ec2ops/core/jobs/types';
+import { awsErrorCode, awsErrorMessage } from '../ec2/errors';
 import { resultOf, settle } from './apply-helpers';
-import { awsErrorCode, awsErrorMessage } from './aws-errors';
 import type { NotifierMessage, RegionContext } from './types';
 
 /**

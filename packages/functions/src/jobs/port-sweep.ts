@@ -14,10 +14,11 @@ import {
 import type { ItemResult } from '@ec2ops/core/jobs/types';
 import { section } from '@ec2ops/core/slack/blocks';
 import { SLACK_USER_ID } from '@ec2ops/core/slack/ids';
-import { chunk, resultOf, settle } from './apply-helpers';
-import { awsErrorCode, awsErrorMessage, isNotFound } from './aws-errors';
+import { chunk } from '../ec2/batches';
+import { awsErrorCode, awsErrorMessage, isNotFound } from '../ec2/errors';
+import { describeManagedRules } from '../ec2/security-group-rules';
+import { resultOf, settle } from './apply-helpers';
 import { warnOwner } from './owner-warning';
-import { describeManagedRules } from './port-sweep-ec2';
 import type { JobImplementation, RegionContext } from './types';
 
 /**

@@ -1,6 +1,11 @@
 import { ConfigError } from '@ec2ops/core';
 import { describe, expect, it } from 'vitest';
-import { createJobRoot } from './root';
+import { build, type Env } from '../root';
+import type { SecretSource } from '../secrets';
+import { createJobRoot as assemble } from './root';
+
+const createJobRoot = (env: Env, secrets: SecretSource = () => undefined) =>
+  assemble(build({ fn: 'EipCleanupJob', env, secrets }));
 
 describe('job composition root', () => {
   it('refuses to start without a stage config, or with one that is not JSON or not valid', () => {

@@ -1,48 +1,64 @@
-import type { EC2Client } from '@aws-sdk/client-ec2';
 import { ConfigError, type StageConfig } from '@ec2ops/core';
-import pino, { type Logger } from 'pino';
+import type { JobName } from '@ec2ops/core/jobs/types';
+import type { Logger } from 'pino';
 import { type JobCoordination, jobCoordination } from '../coordination/job-lease';
 import { coordinationTable, NO_TABLE_WARNING } from '../coordination/root';
-import { stageConfigFromJson } from '../root';
-import { linkedSecret, type SecretSource } from '../secrets';
-import { ec2ClientsByRegion } from './ec2-clients';
-import { createSlackNotifier } from './slack-notifier';
+import { type Ec2ClientsByRegion, ec2ClientsByRegion } from '../ec2/client';
+import { build, type Clock, createLogger, type FunctionName, type Root, stageConfigFromJson } from '../root';
+import { createSlackNotifier, slackWebClient } from '../slack-notifier';
 import type { Notifier } from './types';
 
 /** Everything a job function needs, built once per cold start. */
 export interface JobRoot {
   config: StageConfig;
-  ec2: (region: string) => EC2Client;
+  ec2: Ec2ClientsByRegion;
   notifier: Notifier | undefined;
   log: Logger;
+  clock: Clock;
   /** Job-run leases for one run in an account; absent without COORDINATION_TABLE. */
   coordination?: ((account: string) => JobCoordination) | undefined;
 }
 
+/** Each job's function, as infra names it (and as the emulator knows its credentials). */
+export const JOB_FUNCTIONS = {
+  'ami-bake': 'AmiBakeJob',
+  'eip-cleanup': 'EipCleanupJob',
+  'port-sweep': 'PortSweepJob',
+  'instance-reaper': 'InstanceReaperJob',
+} as const satisfies Record<JobName, FunctionName>;
+
 /**
- * The job functions' composition root. The linked secret `SlackBotToken` (secrets.ts) sends the
- * reports and owner DMs; without it, jobs only log. Environment (set by infra, or by the sandbox):
- * - `EC2OPS_CONFIG`: the stage config as JSON (validated here; a bad one fails the cold start);
- * - `SLACK_API_URL`: the Slack Web API base (the sandbox's emulator); Slack's own when unset;
- * - `AWS_ENDPOINT_URL_EC2`, `AWS_REGION`, credentials: read by the AWS SDK itself;
- * - `LOG_LEVEL`: pino level (default `info`).
+ * The job functions' assembly over the root. The linked secret `SlackBotToken` sends the reports
+ * and owner DMs; without it, jobs only log. Settings: `EC2OPS_CONFIG` (the stage config as JSON,
+ * validated here: a bad one fails the cold start) and `LOG_LEVEL`; endpoints, credentials and
+ * the clock come from the root.
  */
-export function createJobRoot(
-  env: NodeJS.ProcessEnv = process.env,
-  secret: SecretSource = linkedSecret,
-): JobRoot {
-  const log = pino({ level: env.LOG_LEVEL ?? 'info' });
-  if (!env.EC2OPS_CONFIG) {
+export function createJobRoot(root: Root): JobRoot {
+  const { env } = root;
+  const log = createLogger(env, { fn: root.fn });
+  if (!env['EC2OPS_CONFIG']) {
     throw new ConfigError('Missing environment variable EC2OPS_CONFIG (the stage config as JSON).', {
       hint: 'The deployment sets it (infra/); in the sandbox the runner does.',
     });
   }
-  const config = stageConfigFromJson(env.EC2OPS_CONFIG);
-  const token = secret('SlackBotToken');
-  const notifier = token ? createSlackNotifier({ token, slackApiUrl: env.SLACK_API_URL }) : undefined;
-  const table = coordinationTable(env, { ackPath: false });
+  const config = stageConfigFromJson(env['EC2OPS_CONFIG']);
+  const token = root.secret('SlackBotToken');
+  const notifier = token
+    ? createSlackNotifier(
+        slackWebClient(token, root.endpoints.slackApi, {
+          retryConfig: { retries: 2, factor: 2, minTimeout: 200, maxTimeout: 2000 },
+        }),
+      )
+    : undefined;
+  const ec2 = ec2ClientsByRegion({ endpoint: root.endpoints.ec2, credentials: root.credentials });
+  const table = coordinationTable(root, { ackPath: false });
   if (!table) log.warn(NO_TABLE_WARNING);
   // An hour: longer than any job function's timeout (infra/functions.ts SIZES), so only a crashed run's lease lapses.
   const coordination = table ? jobCoordination(table, { leaseSeconds: 3600 }) : undefined;
-  return { config, ec2: ec2ClientsByRegion(), notifier, log, coordination };
+  return { config, ec2, notifier, log, clock: root.clock, coordination };
+}
+
+/** A job's root as its Lambda entry builds it: process.env and SST's linked secrets. */
+export function lambdaJobRoot(name: JobName): JobRoot {
+  return createJobRoot(build({ fn: JOB_FUNCTIONS[name], env: process.env }));
 }

@@ -4,10 +4,12 @@ import { JOB_CATALOG } from '@ec2ops/core/jobs/catalog';
 import { buildReport, reportIsNoteworthy, summaryLine } from '@ec2ops/core/jobs/report';
 import { renderReportBlocks } from '@ec2ops/core/jobs/slack-report';
 import type { ItemResult, JobName, JobReport, RegionFailure, RegionPlan } from '@ec2ops/core/jobs/types';
+import pLimit from 'p-limit';
 import pino, { type Logger } from 'pino';
 import { underLease } from '../coordination/job-lease';
-import { mapLimit, resultOf } from './apply-helpers';
-import { awsErrorCode, awsErrorMessage } from './aws-errors';
+import { awsErrorCode, awsErrorMessage } from '../ec2/errors';
+import { systemClock } from '../root';
+import { resultOf } from './apply-helpers';
 import { JOB_IMPLEMENTATIONS } from './registry';
 import type { JobImplementation, RegionContext, RunJobDeps } from './types';
 
@@ -44,8 +46,9 @@ export async function runJob(name: JobName, deps: RunJobDeps): Promise<JobReport
   const regions = deps.regions?.length ? deps.regions : deps.config.regions;
   const badRegion = regions.find((r) => !isRegionName(r));
   if (badRegion) throw new InputError('job.region', `"${badRegion}" is not an AWS region such as eu-west-1`);
-  const concurrency = deps.concurrency ?? 3;
-  const startedAt = new Date();
+  const regionsAtOnce = pLimit(deps.concurrency ?? 3);
+  const clock = deps.clock ?? systemClock;
+  const startedAt = clock.now();
   const contexts: RegionContext[] = regions.map((region) => ({
     region,
     ec2: deps.ec2(region),
@@ -59,7 +62,7 @@ export async function runJob(name: JobName, deps: RunJobDeps): Promise<JobReport
   }));
 
   const regionFailures: RegionFailure[] = [];
-  const planned = await mapLimit(contexts, concurrency, async (ctx) => {
+  const planned = await regionsAtOnce.map(contexts, async (ctx) => {
     try {
       return await job.plan(ctx);
     } catch (error) {
@@ -76,7 +79,7 @@ export async function runJob(name: JobName, deps: RunJobDeps): Promise<JobReport
 
   const results: ItemResult[] = [];
   if (!deps.dryRun) {
-    await mapLimit(plans, concurrency, async (plan) => {
+    await regionsAtOnce.map(plans, async (plan) => {
       const ctx = contexts.find((c) => c.region === plan.region)!;
       try {
         results.push(
@@ -111,7 +114,7 @@ export async function runJob(name: JobName, deps: RunJobDeps): Promise<JobReport
     dryRun: deps.dryRun,
     now: deps.now.toISOString(),
     startedAt: startedAt.toISOString(),
-    finishedAt: new Date().toISOString(),
+    finishedAt: clock.now().toISOString(),
     regions,
     verbs: JOB_CATALOG[name].verbs,
     plans,

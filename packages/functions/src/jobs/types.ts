@@ -3,18 +3,14 @@ import type { StageConfig } from '@ec2ops/core';
 import type { ItemResult, JobName, MoneyFigure, RegionPlan, ReportSection } from '@ec2ops/core/jobs/types';
 import type { Logger } from 'pino';
 import type { JobCoordination } from '../coordination/job-lease';
+import type { Clock } from '../root';
+import type { OutgoingMessage } from '../slack-notifier';
 
-/** A Slack message as jobs send it (Block Kit blocks are optional). */
-export interface NotifierMessage {
-  text: string;
-  blocks?: unknown[];
-}
+export type NotifierMessage = OutgoingMessage;
 
-/** Where job reports and owner warnings go. */
+/** Where job reports and owner warnings go: the functions' one SlackNotifier, or a test's fake. */
 export interface Notifier {
-  /** Posts to a channel id. */
-  post(channel: string, message: NotifierMessage): Promise<void>;
-  /** Sends a direct message to a Slack user id. */
+  post(channel: string, message: NotifierMessage): Promise<unknown>;
   dm(user: string, message: NotifierMessage): Promise<void>;
 }
 
@@ -69,6 +65,8 @@ export interface RunJobDeps {
   config: StageConfig;
   now: Date;
   dryRun: boolean;
+  /** Times the run (startedAt/finishedAt); the system clock when unset. */
+  clock?: Clock | undefined;
   /** Defaults to the stage's configured regions. */
   regions?: string[] | undefined;
   log?: Logger | undefined;

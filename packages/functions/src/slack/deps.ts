@@ -5,6 +5,7 @@ import type { Auditor } from '../audit';
 import type { CoordinationTable } from '../coordination/table';
 import type { Queue } from '../queue';
 import type { RoleResolver } from '../roles';
+import type { Clock } from '../root';
 
 /** What the slack function's listeners use. Built once per cold start by slack/root.ts. */
 export interface SlackDeps {
@@ -14,7 +15,7 @@ export interface SlackDeps {
   roles: RoleResolver;
   auditor: Auditor;
   logger: Logger;
-  now(): Date;
+  clock: Clock;
   newRequestId(): string;
   /** Key for approval tokens (core/approvals/token.ts deriveApprovalKey). */
   approvalKey: Buffer;

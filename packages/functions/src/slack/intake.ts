@@ -33,7 +33,7 @@ export type IntakeResult =
  */
 export async function intake(deps: SlackDeps, input: Intake): Promise<IntakeResult> {
   const requestId = deps.newRequestId();
-  const started = deps.now();
+  const started = deps.clock.now();
   const { role, incomplete } = await deps.roles.resolve(input.user.id);
   // What the person typed, Slack's entities decoded: audit and replies show it (escaped) as typed.
   const typed = unescapeSlack(input.text).trim();

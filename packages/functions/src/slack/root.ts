@@ -6,20 +6,22 @@ import { replayCache } from '../coordination/replay';
 import { coordinationTable, NO_TABLE_WARNING } from '../coordination/root';
 import { sqsQueue } from '../queue';
 import { newRequestId } from '../request-id';
-import { createLogger, type Env, loadBaseEnv } from '../root';
+import { awsClientSettings, createLogger, loadBaseEnv, type Root } from '../root';
 import { createSlackHandler, type FunctionUrlHandler } from './app';
 
 /**
- * The slack function's composition root: runs once per cold start, fails fast on missing or bad
+ * The slack function's assembly over the root: runs once per cold start, fails fast on missing or bad
  * settings, makes no network call. Imports the SQS client and Bolt, never the EC2 client.
  * SLACK_BOT_ID / SLACK_BOT_USER_ID (the app's bot, from auth.test once at setup) spare Bolt its
  * auth.test; their placeholders only affect Bolt's "ignore my own events", unused here.
  */
-export function slackRoot(env: Env): FunctionUrlHandler {
-  const base = loadBaseEnv(env, { queue: true });
+export function slackRoot(root: Root): FunctionUrlHandler {
+  const { env } = root;
+  const base = loadBaseEnv(env, { queue: true }, root.secret);
   const logger = createLogger(env, { fn: 'slack', stage: base.config.stage });
   // Slack gives 3 seconds for the ack: one quick retry at most, never the SDK's default back-off.
   const sqs = new SQSClient({
+    ...awsClientSettings(root, root.endpoints.sqs),
     maxAttempts: 2,
     requestHandler: { connectionTimeout: 500, requestTimeout: 1000 },
   });
@@ -32,13 +34,13 @@ export function slackRoot(env: Env): FunctionUrlHandler {
       ? (record, text) => queue.send({ v: 1, kind: 'audit', record: { ...record }, text })
       : undefined,
   );
-  const table = coordinationTable(env, { ackPath: true });
+  const table = coordinationTable(root, { ackPath: true });
   if (!table) logger.warn(NO_TABLE_WARNING);
   return createSlackHandler({
     replay: table ? replayCache(table) : undefined,
     signingSecret: base.signingSecret,
     botToken: base.botToken,
-    slackApiUrl: base.slackApiUrl,
+    slackApiUrl: root.endpoints.slackApi,
     botId: env['SLACK_BOT_ID'] || 'B0EC2OPS',
     botUserId: env['SLACK_BOT_USER_ID'] || 'U0EC2OPS',
     deps: {
@@ -47,7 +49,7 @@ export function slackRoot(env: Env): FunctionUrlHandler {
       queue,
       auditor,
       logger,
-      now: () => new Date(),
+      clock: root.clock,
       newRequestId,
       approvalKey: deriveApprovalKey(base.signingSecret, base.config.stage),
       coordination: table,

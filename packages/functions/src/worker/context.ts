@@ -1,39 +1,14 @@
-import type { EC2Client } from '@aws-sdk/client-ec2';
 import type { CommandRegistry, CommandSpec } from '@ec2ops/core/commands/index';
 import type { CommandRequest } from '@ec2ops/core/commands/request';
 import type { StageConfig } from '@ec2ops/core/config/schema';
 import type { Message } from '@ec2ops/core/slack/blocks';
 import type { Logger } from 'pino';
 import type { LaunchReservations } from '../coordination/reservations';
+import type { Ec2Gateway } from '../ec2/client';
+import type { Clock } from '../root';
+import type { SlackNotifier } from '../slack-notifier';
 
-/** Time comes in through the context so tests and `--now` control it. */
-export interface Clock {
-  now(): Date;
-}
-
-/** EC2 clients built once per cold start by the worker root, one per region on demand. */
-export interface Ec2Gateway {
-  /** The client for a region (the stage's first region when omitted). */
-  client(region?: string): EC2Client;
-  readonly regions: readonly string[];
-}
-
-/** How the worker talks back to Slack. Implemented with the Web API client and response_url. */
-export interface SlackNotifier {
-  /**
-   * Answers the request: through its response_url (ephemeral unless the message says
-   * in_channel; `replace_original` updates the message that was clicked), or, when it has none
-   * or it has expired, as a DM to the requester via chat.postMessage.
-   */
-  respond(
-    request: { id: string; user: { id: string }; responseUrl?: string | undefined },
-    message: Message,
-  ): Promise<void>;
-  /** chat.postMessage; returns the message ts. */
-  post(channel: string, message: Message): Promise<string | undefined>;
-  /** POSTs to a response_url as is. */
-  toResponseUrl(url: string, message: Message): Promise<void>;
-}
+export type { Clock, SlackNotifier };
 
 /** What an executor gets. Everything is passed in: executors create no clients and read no env. */
 export interface ExecutorContext {

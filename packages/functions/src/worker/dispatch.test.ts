@@ -29,9 +29,10 @@ function setup(configInput: Record<string, unknown> = {}, executors: Record<stri
     respond: async (request, message) =>
       void answers.push({ to: request.responseUrl ?? `dm:${request.user.id}`, message }),
     post: async (channel, message) => {
-      posts.push({ channel, message });
+      posts.push({ channel, message: message as Message });
       return '1.0';
     },
+    dm: async (user, message) => void posts.push({ channel: user, message: message as Message }),
     toResponseUrl: async (url, message) => void answers.push({ to: url, message }),
   };
   const logger = pino({ level: 'silent' });

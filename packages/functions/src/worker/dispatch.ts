@@ -28,7 +28,8 @@ import type { Logger } from 'pino';
 import type { Auditor } from '../audit';
 import { refuseIfStale } from '../coordination/stale';
 import type { WorkerCoordination } from '../coordination/worker';
-import type { Clock, Ec2Gateway, Executor, ExecutorContext, SlackNotifier } from './context';
+import type { Ec2Gateway } from '../ec2/client';
+import type { Clock, Executor, ExecutorContext, SlackNotifier } from './context';
 
 export interface WorkerDeps {
   config: StageConfig;

@@ -1,43 +1,41 @@
 import { deriveApprovalKey } from '@ec2ops/core/approvals/token';
 import { commands } from '@ec2ops/core/commands/index';
-import { WebClient } from '@slack/web-api';
 import { createAuditor } from '../audit';
 import { coordinationTable, NO_TABLE_WARNING } from '../coordination/root';
 import { workerCoordination } from '../coordination/worker';
-import { createLogger, type Env, loadBaseEnv } from '../root';
+import { ec2ClientsByRegion, ec2Gateway } from '../ec2/client';
+import { createLogger, loadBaseEnv, type Root } from '../root';
+import { createSlackNotifier, slackWebClient } from '../slack-notifier';
 import type { WorkerDeps } from './dispatch';
-import { ec2Gateway } from './ec2';
 import { EXECUTORS } from './executors/index';
-import { createSlackNotifier } from './notifier';
 
 /**
- * The worker's composition root: EC2 clients (AWS_ENDPOINT_URL_EC2 honoured by the SDK), the
- * Slack Web API client (SLACK_API_URL for the sandbox), the notifier, audit, clock. Once per
- * cold start. QUEUE_MAX_RECEIVE_COUNT must match the queue's redrive policy (default 3).
+ * The worker's assembly over the root: EC2 clients (one factory, one retry policy), the Slack
+ * notifier, audit, the root's clock. Once per cold start. QUEUE_MAX_RECEIVE_COUNT must match the
+ * queue's redrive policy (default 3).
  */
-export function workerRoot(env: Env): WorkerDeps {
-  const base = loadBaseEnv(env, { queue: false });
-  const logger = createLogger(env, { fn: 'worker', stage: base.config.stage });
-  const web = new WebClient(base.botToken, base.slackApiUrl ? { slackApiUrl: base.slackApiUrl } : {});
-  const slack = createSlackNotifier(web, logger);
+export function workerRoot(root: Root): WorkerDeps {
+  const base = loadBaseEnv(root.env, { queue: false }, root.secret);
+  const logger = createLogger(root.env, { fn: 'worker', stage: base.config.stage });
+  const slack = createSlackNotifier(slackWebClient(base.botToken, root.endpoints.slackApi), logger);
   const auditChannel = base.config.slack.auditChannel;
-  const clock = { now: () => new Date() };
-  const table = coordinationTable(env, { ackPath: false });
+  const ec2 = ec2ClientsByRegion({ endpoint: root.endpoints.ec2, credentials: root.credentials });
+  const table = coordinationTable(root, { ackPath: false });
   if (!table) logger.warn(NO_TABLE_WARNING);
   return {
     config: base.config,
     commands,
     executors: EXECUTORS,
-    ec2: ec2Gateway(base.config.regions),
+    ec2: ec2Gateway(base.config.regions, ec2),
     slack,
-    clock,
-    coordination: table ? workerCoordination(table, clock.now) : undefined,
+    clock: root.clock,
+    coordination: table ? workerCoordination(table, () => root.clock.now()) : undefined,
     logger,
     auditor: createAuditor(
       logger,
       auditChannel ? async (_record, text) => void (await slack.post(auditChannel, { text })) : undefined,
     ),
     approvalKey: deriveApprovalKey(base.signingSecret, base.config.stage),
-    maxReceiveCount: Number(env['QUEUE_MAX_RECEIVE_COUNT'] ?? '3') || 3,
+    maxReceiveCount: Number(root.env['QUEUE_MAX_RECEIVE_COUNT'] ?? '3') || 3,
   };
 }

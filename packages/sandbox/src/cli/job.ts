@@ -6,9 +6,9 @@ import { SANDBOX_STAGE } from '@ec2ops/core/config/sandbox-stage';
 import { parseInstant } from '@ec2ops/core/jobs/instant';
 import { renderReportText, reportHasFailures } from '@ec2ops/core/jobs/report';
 import { isJobName, JOB_NAMES, type JobName } from '@ec2ops/core/jobs/types';
-import { ec2ClientsByRegion } from '@ec2ops/functions/jobs/ec2-clients';
+import { ec2ClientsByRegion } from '@ec2ops/functions/ec2/client';
 import { isRegionName, jobImplementation, runJob } from '@ec2ops/functions/jobs/run';
-import { createSlackNotifier } from '@ec2ops/functions/jobs/slack-notifier';
+import { createSlackNotifier, slackWebClient } from '@ec2ops/functions/slack-notifier';
 import type { Command } from 'commander';
 import pino from 'pino';
 import { SANDBOX_BOT_TOKEN } from '../slack/seed';
@@ -131,9 +131,9 @@ export async function jobRun(
   const target = await ec2Target(env, options.state ?? '.sandbox');
   const log = pino({ level: env.LOG_LEVEL ?? 'warn' }, pino.destination(2));
   const notifier = env.SLACK_BOT_TOKEN
-    ? createSlackNotifier({ token: env.SLACK_BOT_TOKEN, slackApiUrl: env.SLACK_API_URL })
+    ? createSlackNotifier(slackWebClient(env.SLACK_BOT_TOKEN, env.SLACK_API_URL))
     : target.sandboxSlackApi
-      ? createSlackNotifier({ token: SANDBOX_BOT_TOKEN, slackApiUrl: target.sandboxSlackApi })
+      ? createSlackNotifier(slackWebClient(SANDBOX_BOT_TOKEN, target.sandboxSlackApi))
       : undefined;
   const report = await runJob(name, {
     ec2: ec2ClientsByRegion({ endpoint: target.endpoint, credentials: target.credentials }),

@@ -1,33 +1,64 @@
+import type { JobName } from '@ec2ops/core/jobs/types';
+import type { Clock, Endpoints, FunctionName } from '@ec2ops/functions/root';
+import type { SecretName } from '@ec2ops/functions/secrets';
 import type { Context } from 'aws-lambda';
 import type { FunctionUrlTarget } from '../lambda/function-url';
 import type { JobOutcome } from './scheduler';
 
 type Invoke = (event: unknown, context: Context) => Promise<unknown>;
 
-/** The production handlers, loaded only after the sandbox has set their environment. */
+/** The production handlers (every job's too), built by the composition root for this sandbox. */
 export interface Handlers {
   slack: FunctionUrlTarget;
   worker: Invoke;
   jobs: Record<string, Invoke>;
 }
 
+export interface HandlerWiring {
+  /** Plain settings, as infra sets them (handlerEnvironment). */
+  env: Record<string, string>;
+  secrets: Partial<Record<SecretName, string>>;
+  clock: Clock;
+  endpoints: Endpoints;
+  region: string;
+}
+
 /**
- * Imports the real slack, worker and job handlers. Each builds its clients from process.env when
- * its module is first evaluated (once per cold start, as on Lambda), so this must run after
- * `applyEnvironment`; within one process the first sandbox's environment is the one they keep.
+ * Builds the real slack, worker and job handlers through the same root as on Lambda, with the
+ * sandbox's clock, endpoints, secrets and per-function credentials passed in (a developer's own AWS
+ * credentials never reach them). Nothing global changes, so two sandboxes in one process each
+ * get their own. The modules are imported here, not at the top, so the CLI stays quick to start.
  */
-export async function importHandlers(jobNames: string[]): Promise<Handlers> {
-  const [slack, worker, ...jobs] = await Promise.all([
-    import('@ec2ops/functions/slack/handler'),
-    import('@ec2ops/functions/worker/handler'),
-    ...jobNames.map(
-      (name) => import(`@ec2ops/functions/jobs/${name}.handler`) as Promise<{ handler: Invoke }>,
-    ),
-  ]);
+export async function buildHandlers(wiring: HandlerWiring): Promise<Handlers> {
+  const [{ build }, { slackRoot }, { workerRoot }, { createWorkerHandler }, jobs, { createJobHandler }] =
+    await Promise.all([
+      import('@ec2ops/functions/root'),
+      import('@ec2ops/functions/slack/root'),
+      import('@ec2ops/functions/worker/root'),
+      import('@ec2ops/functions/worker/batch'),
+      import('@ec2ops/functions/jobs/root'),
+      import('@ec2ops/functions/jobs/handler'),
+    ]);
+  const root = (fn: FunctionName) =>
+    build({
+      fn,
+      env: wiring.env,
+      secrets: (name) => wiring.secrets[name],
+      clock: wiring.clock,
+      endpoints: wiring.endpoints,
+      region: wiring.region,
+      // Each handler signs as its function, so the emulator enforces that function's policy.
+      credentials: { accessKeyId: fn, secretAccessKey: 'sandbox' },
+    });
   return {
-    slack: slack.handler as unknown as FunctionUrlTarget,
-    worker: worker.handler as unknown as Invoke,
-    jobs: Object.fromEntries(jobNames.map((name, i) => [name, jobs[i]!.handler])),
+    slack: slackRoot(root('Slack')) as unknown as FunctionUrlTarget,
+    worker: createWorkerHandler(workerRoot(root('Worker'))) as unknown as Invoke,
+    jobs: Object.fromEntries(
+      (Object.keys(jobs.JOB_FUNCTIONS) as JobName[]).map((name) => [
+        name,
+        createJobHandler(name, () => jobs.createJobRoot(root(jobs.JOB_FUNCTIONS[name]))) as unknown as Invoke,
+      ]),
+    ),
   };
 }
 

@@ -1,9 +1,10 @@
 import { SANDBOX_STAGE } from '@ec2ops/core/config/sandbox-stage';
 import type { ConsoleSnapshot, Endpoints } from '../console/types';
-import { startSandboxCoordination } from '../dynamo/server';
+import { SANDBOX_COORDINATION_TABLE, startSandboxCoordination } from '../dynamo/server';
 import { Clock } from '../ec2/clock';
 import { startEc2Emulator } from '../ec2/server';
 import type { Delays } from '../ec2/store';
+import { stageEnforcer } from '../iam/stage-policies';
 import { functionUrlListener } from '../lambda/function-url';
 import { DEV_SIGNING_SECRET } from '../slack/dev-secret';
 import { createSlackEmulator } from '../slack/emulator';
@@ -16,11 +17,10 @@ import { ConsoleBackend } from './console-backend';
 import { createConsoleRoutes } from './console-routes';
 import { ec2Clients } from './ec2-clients';
 import { createFront } from './front';
-import { applyEnvironment, handlerEnvironment } from './handler-env';
-import { importHandlers } from './handlers';
+import { handlerEnvironment } from './handler-env';
+import { buildHandlers } from './handlers';
 import { invokeJob, scheduledJobs } from './jobs';
 import { listen } from './listen';
-import { installProcessClock, realNow } from './process-clock';
 import { LocalScheduler } from './scheduler';
 import { seedWithoutDelays } from './seed-account';
 import { loadStageConfig, openStateDir, unreadableState, writeEndpoints } from './state-dir';
@@ -80,7 +80,7 @@ export interface Sandbox {
  * handlers run with production's environment; only endpoints and time differ.
  */
 export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbox> {
-  const started = realNow();
+  const started = Date.now();
   const log = options.log ?? ((line: string) => process.stdout.write(`${line}\n`));
   const host = options.host ?? '127.0.0.1';
   const state = openStateDir(options.stateDir ?? '.sandbox');
@@ -97,9 +97,9 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   let closing: Promise<void> | undefined;
 
   try {
-    // One clock for everything: EC2 transitions, Slack's expiries, SQS visibility, `new Date()`.
-    const clock = new Clock(realNow);
-    cleanup.push(installProcessClock(() => clock.now()));
+    // One clock for everything: EC2 transitions, Slack's expiries, SQS visibility, and the
+    // handlers' "now", which their composition root takes from here.
+    const clock = new Clock(Date.now);
     const sharedClock = { now: () => clock.now() };
 
     const assetsBuilt = buildConsoleAssets();
@@ -110,6 +110,8 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       stateFile: state.ec2File,
       clock,
       accountId: ACCOUNT_ID,
+      // Every handler signs as its function; the emulator holds it to that function's generated policy.
+      interceptors: [stageEnforcer(config).interceptor],
       ...(options.delays ? { delays: options.delays } : {}),
       log,
     }).catch((error: unknown) => {
@@ -157,30 +159,32 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     };
     slack.setApp({ url: endpoints.slack, signingSecret });
 
-    cleanup.push(
-      applyEnvironment(
-        handlerEnvironment({
-          signingSecret,
-          botToken: workspace.seed.bot.token,
+    // The coordination table (dynalite on a free port), reached as a deployment reaches DynamoDB.
+    const coordination = await startSandboxCoordination();
+    cleanup.push(() => coordination.dynamo.close());
+    const jobs = scheduledJobs(config);
+    const handlers = await buildHandlers({
+      env: {
+        ...handlerEnvironment({
           botId: workspace.seed.bot.botId,
           botUserId: workspace.seed.bot.userId,
-          slackApiUrl: endpoints.slackApi,
           queueUrl: sqs.queueUrl(COMMAND_QUEUE),
-          ec2Url: ec2.url,
-          sqsUrl: endpoints.sqs,
           config: stageInput,
-          region,
           logLevel: options.logLevel ?? process.env['LOG_LEVEL'] ?? 'warn',
           maxReceiveCount: COMMAND_MAX_RECEIVES,
         }),
-      ),
-    );
-    // The coordination table (dynalite on a free port), reached through AWS_ENDPOINT_URL_DYNAMODB.
-    const coordination = await startSandboxCoordination();
-    cleanup.push(() => coordination.dynamo.close());
-    cleanup.push(applyEnvironment(coordination.env));
-    const jobs = scheduledJobs(config);
-    const handlers = await importHandlers(jobs.map((j) => j.name));
+        COORDINATION_TABLE: SANDBOX_COORDINATION_TABLE,
+      },
+      secrets: { SlackBotToken: workspace.seed.bot.token, SlackSigningSecret: signingSecret },
+      clock: { now: () => new Date(clock.now()) },
+      endpoints: {
+        ec2: ec2.url,
+        sqs: endpoints.sqs,
+        slackApi: endpoints.slackApi,
+        dynamodb: coordination.dynamo.url,
+      },
+      region,
+    });
     const slackFunction = functionUrlListener(handlers.slack, { functionName: 'ec2ops-slack' });
     sqs.consume(COMMAND_QUEUE, handlers.worker, {
       batchSize: 5,
@@ -233,7 +237,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
         aliases: config.launch.images.aliases,
       },
       () => ec2.store.changes,
-      realNow,
+      Date.now,
     );
 
     const advanceClock = async (ms: number) => {
@@ -307,7 +311,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       workspace,
       sqs,
       advanceClock,
-      readyInMs: realNow() - started,
+      readyInMs: Date.now() - started,
       close: () => {
         closing ??= undo();
         return closing;

@@ -114,7 +114,7 @@ export class LocalScheduler {
       job: entry.job.name,
       trigger,
       now,
-      startedAt: new Date().toISOString(),
+      startedAt: new Date(this.options.now()).toISOString(),
       dryRun: wanted ?? entry.job.configDryRun,
       status: 'running',
       coalesced,
@@ -133,7 +133,7 @@ export class LocalScheduler {
         this.options.log?.(`job ${entry.job.name} failed: ${record.error}`);
       })
       .then(() => {
-        record.finishedAt = new Date().toISOString();
+        record.finishedAt = new Date(this.options.now()).toISOString();
         if (entry.running === run) entry.running = undefined;
         this.options.onChange?.();
         return record;

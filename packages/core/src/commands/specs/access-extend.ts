@@ -1,9 +1,9 @@
 import { SECURITY_GROUP_RULE_ID } from '../../aws-ids';
-import type { CommandSpec } from '../types';
+import { defineCommand } from '../define';
 import { ACCESS_DURATION_ARG, RETAG_MANAGED_RULE } from './open';
 
 /** The Extend button of `/ec2 access` and of the sweep's warning; typed rarely, so hidden. */
-export const accessExtend: CommandSpec = {
+export const accessExtend = defineCommand({
   name: 'access extend',
   summary: 'Keep a temporary rule open longer (owner or admin)',
   args: [
@@ -26,4 +26,4 @@ export const accessExtend: CommandSpec = {
     { actions: ['ec2:DescribeSecurityGroupRules'], why: 'Read the rule and its tags' },
     ...RETAG_MANAGED_RULE,
   ],
-};
+});

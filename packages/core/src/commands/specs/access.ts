@@ -1,6 +1,6 @@
-import type { CommandSpec } from '../types';
+import { defineCommand } from '../define';
 
-export const access: CommandSpec = {
+export const access = defineCommand({
   name: 'access',
   summary: 'Temporary port rules: who, why, time left; Extend and Close now',
   args: [
@@ -21,4 +21,4 @@ export const access: CommandSpec = {
       why: 'List managed rules by tag, with their group names',
     },
   ],
-};
+});

@@ -1,5 +1,6 @@
 import { IMAGE_ID } from '../../aws-ids';
-import type { ArgSpec, CommandSpec } from '../types';
+import { defineCommand } from '../define';
+import type { ArgSpec } from '../types';
 
 export const IMAGE_ID_HELP = 'an image id such as ami-0123456789abcdef0';
 
@@ -16,7 +17,7 @@ export function imageArg(description: string): ArgSpec {
   };
 }
 
-export const amiApprove: CommandSpec = {
+export const amiApprove = defineCommand({
   name: 'ami approve',
   summary: 'Approve an image: /ec2 launch may use it',
   args: [imageArg('the image to approve')],
@@ -32,4 +33,4 @@ export const amiApprove: CommandSpec = {
       why: 'Tag an image approved=true',
     },
   ],
-};
+});

@@ -1,7 +1,7 @@
-import type { CommandSpec } from '../types';
+import { defineCommand } from '../define';
 import { INSTANCE_ARG } from './instance-arg';
 
-export const amiBake: CommandSpec = {
+export const amiBake = defineCommand({
   name: 'ami bake',
   summary: 'Bake an image of one instance now (same name and tags as the nightly bake)',
   args: [{ ...INSTANCE_ARG, description: 'the instance to image: its id, or its Name tag' }],
@@ -30,4 +30,4 @@ export const amiBake: CommandSpec = {
       why: 'Tag the image and its snapshots as they are created',
     },
   ],
-};
+});

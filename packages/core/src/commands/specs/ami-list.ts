@@ -1,6 +1,6 @@
-import type { CommandSpec } from '../types';
+import { defineCommand } from '../define';
 
-export const amiList: CommandSpec = {
+export const amiList = defineCommand({
   name: 'ami list',
   summary: 'Baked images by source instance: state, age, approved, in use',
   args: [
@@ -31,4 +31,4 @@ export const amiList: CommandSpec = {
       why: 'Resolve launch-template versions that name their image as resolve:ssm:… (ResolveAlias)',
     },
   ],
-};
+});

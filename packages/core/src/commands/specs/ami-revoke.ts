@@ -1,7 +1,7 @@
-import type { CommandSpec } from '../types';
+import { defineCommand } from '../define';
 import { imageArg } from './ami-approve';
 
-export const amiRevoke: CommandSpec = {
+export const amiRevoke = defineCommand({
   name: 'ami revoke',
   summary: 'Revoke an image’s approval: /ec2 launch may no longer use it',
   args: [imageArg('the image to revoke')],
@@ -17,4 +17,4 @@ export const amiRevoke: CommandSpec = {
       why: 'Remove approved=true from an image',
     },
   ],
-};
+});

@@ -1,7 +1,7 @@
-import type { CommandSpec } from '../types';
+import { defineCommand } from '../define';
 import { ACCESS_DESCRIBE } from './open';
 
-export const close: CommandSpec = {
+export const close = defineCommand({
   name: 'close',
   summary: 'Close a temporary rule now (yours, or anyone’s for an admin)',
   usage: 'close <rule-id> | close <port>[-<port>][/tcp|/udp] on <sg-id|instance-id|Name> [from <source>]',
@@ -42,4 +42,4 @@ export const close: CommandSpec = {
     ACCESS_DESCRIBE,
     { actions: ['ec2:RevokeSecurityGroupIngress'], why: 'Close a temporary rule by its id' },
   ],
-};
+});

@@ -1,8 +1,8 @@
-import type { CommandSpec } from '../types';
+import { defineCommand } from '../define';
 import { ELASTIC_IP_ARN, RELEASE_ADDRESS } from './eip-arg';
 import { INSTANCE_ARG } from './instance-arg';
 
-export const eipAttach: CommandSpec = {
+export const eipAttach = defineCommand({
   name: 'eip attach',
   summary: 'Allocate a new Elastic IP (a fixed public IP) and attach it to an instance (yours; admins: any)',
   args: [INSTANCE_ARG],
@@ -22,4 +22,4 @@ export const eipAttach: CommandSpec = {
     },
     RELEASE_ADDRESS,
   ],
-};
+});

@@ -1,7 +1,7 @@
-import type { CommandSpec } from '../types';
+import { defineCommand } from '../define';
 import { ADDRESS_ARG, DESCRIBE_ADDRESSES, ELASTIC_IP_ARN } from './eip-arg';
 
-export const eipKeep: CommandSpec = {
+export const eipKeep = defineCommand({
   name: 'eip keep',
   summary: 'Tag an Elastic IP keep=true: cleanup and `/ec2 eip release` never release it',
   args: [ADDRESS_ARG],
@@ -17,4 +17,4 @@ export const eipKeep: CommandSpec = {
       why: 'Tag an address keep',
     },
   ],
-};
+});

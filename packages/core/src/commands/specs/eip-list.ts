@@ -1,6 +1,6 @@
-import type { CommandSpec } from '../types';
+import { defineCommand } from '../define';
 
-export const eipList: CommandSpec = {
+export const eipList = defineCommand({
   name: 'eip list',
   summary:
     'Elastic IPs: association, idle time, keep, owner, cost; `idle`: unassociated, time left before release',
@@ -22,4 +22,4 @@ export const eipList: CommandSpec = {
       why: 'List Elastic IPs and name the instances they are associated with',
     },
   ],
-};
+});

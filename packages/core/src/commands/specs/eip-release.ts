@@ -1,7 +1,7 @@
-import type { CommandSpec } from '../types';
+import { defineCommand } from '../define';
 import { ADDRESS_ARG, DESCRIBE_ADDRESSES, RELEASE_ADDRESS } from './eip-arg';
 
-export const eipRelease: CommandSpec = {
+export const eipRelease = defineCommand({
   name: 'eip release',
   summary: 'Release an unassociated Elastic IP, after a confirmation button (yours; admins: any)',
   args: [ADDRESS_ARG],
@@ -16,4 +16,4 @@ export const eipRelease: CommandSpec = {
   role: 'operator',
   mutates: true,
   iam: [DESCRIBE_ADDRESSES, RELEASE_ADDRESS],
-};
+});

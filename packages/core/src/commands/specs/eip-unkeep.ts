@@ -1,7 +1,7 @@
-import type { CommandSpec } from '../types';
+import { defineCommand } from '../define';
 import { ADDRESS_ARG, DESCRIBE_ADDRESSES, ELASTIC_IP_ARN } from './eip-arg';
 
-export const eipUnkeep: CommandSpec = {
+export const eipUnkeep = defineCommand({
   name: 'eip unkeep',
   summary: 'Remove keep=true from an Elastic IP: cleanup may release it again when idle',
   args: [ADDRESS_ARG],
@@ -17,4 +17,4 @@ export const eipUnkeep: CommandSpec = {
       why: 'Tag an address keep',
     },
   ],
-};
+});

@@ -1,7 +1,7 @@
-import type { CommandSpec } from '../types';
+import { defineCommand } from '../define';
 import { DESCRIBE_INSTANCES, INSTANCE_ARG } from './instance-arg';
 
-export const extend: CommandSpec = {
+export const extend = defineCommand({
   name: 'extend',
   summary: 'Push an instance’s expiry later (within the stage’s maximum TTL)',
   args: [
@@ -30,4 +30,4 @@ export const extend: CommandSpec = {
       why: 'Write the new expires-at on a managed instance',
     },
   ],
-};
+});

@@ -1,6 +1,6 @@
-import type { CommandSpec } from '../types';
+import { defineCommand } from '../define';
 
-export const help: CommandSpec = {
+export const help = defineCommand({
   name: 'help',
   summary: 'List the commands you may run, or explain one',
   args: [
@@ -16,4 +16,4 @@ export const help: CommandSpec = {
   role: 'viewer',
   mutates: false,
   iam: [],
-};
+});

@@ -1,13 +1,13 @@
 import { formatDuration, parseDuration } from '../../config/durations';
 import { launchNeedsApproval, typeChoicesFor } from '../../instances/launch';
 import { input, modal, staticSelect, textInput } from '../../slack/blocks';
-import type { CommandSpec } from '../types';
+import { defineCommand } from '../define';
 
 const TTL_CHOICES = ['1h', '2h', '4h', '8h', '1d', '3d', '7d', '14d', '30d'];
 /** Instance names: what EC2 consoles show well and the grammar needs no quotes for. */
 export const INSTANCE_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$/;
 
-export const launch: CommandSpec = {
+export const launch = defineCommand({
   name: 'launch',
   summary: 'Launch instances from an approved image, with an owner and a TTL (no arguments: a form)',
   usage: 'launch <image> [type=<instance-type>] [name=<Name>] [count=N] [ttl=<duration>] [subnet=<id|alias>]',
@@ -120,4 +120,4 @@ export const launch: CommandSpec = {
       ttl: values['ttl'],
     }),
   },
-};
+});

@@ -1,4 +1,4 @@
-import type { CommandSpec } from '../types';
+import { defineCommand } from '../define';
 
 export const INSTANCE_STATES = [
   'pending',
@@ -9,7 +9,7 @@ export const INSTANCE_STATES = [
   'terminated',
 ] as const;
 
-export const list: CommandSpec = {
+export const list = defineCommand({
   name: 'list',
   summary: 'Instances ec2ops manages: state, type, image, owner, IPs, time left',
   args: [
@@ -32,4 +32,4 @@ export const list: CommandSpec = {
   role: 'viewer',
   mutates: false,
   iam: [{ actions: ['ec2:DescribeInstances'], why: 'List managed instances' }],
-};
+});

@@ -1,5 +1,6 @@
 import { evaluateOpen } from '../../access/policy';
-import type { ArgSpec, CommandSpec } from '../types';
+import { defineCommand } from '../define';
+import type { ArgSpec } from '../types';
 
 const RULE_ARN = 'arn:aws:ec2:*:*:security-group-rule/*';
 
@@ -34,7 +35,7 @@ export const ACCESS_DURATION_ARG: ArgSpec = {
   description: 'how long (default and maximum set by the stage)',
 };
 
-export const open: CommandSpec = {
+export const open = defineCommand({
   name: 'open',
   summary: 'Open a port on a security group (or an instance’s access group) for a limited time',
   usage:
@@ -85,4 +86,4 @@ export const open: CommandSpec = {
     ...RETAG_MANAGED_RULE,
   ],
   needsApproval: (request, config) => evaluateOpen(request.args, config).approval,
-};
+});

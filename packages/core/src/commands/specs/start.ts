@@ -1,7 +1,7 @@
-import type { CommandSpec } from '../types';
+import { defineCommand } from '../define';
 import { DESCRIBE_INSTANCES, INSTANCE_ARG } from './instance-arg';
 
-export const start: CommandSpec = {
+export const start = defineCommand({
   name: 'start',
   summary: 'Start a stopped instance (yours; admins: any)',
   args: [INSTANCE_ARG],
@@ -9,4 +9,4 @@ export const start: CommandSpec = {
   role: 'operator',
   mutates: true,
   iam: [DESCRIBE_INSTANCES, { actions: ['ec2:StartInstances'], why: 'Start an instance on request' }],
-};
+});

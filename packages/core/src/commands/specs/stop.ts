@@ -1,7 +1,7 @@
-import type { CommandSpec } from '../types';
+import { defineCommand } from '../define';
 import { DESCRIBE_INSTANCES, INSTANCE_ARG } from './instance-arg';
 
-export const stop: CommandSpec = {
+export const stop = defineCommand({
   name: 'stop',
   summary: 'Stop an instance (yours; admins: any)',
   args: [INSTANCE_ARG],
@@ -9,4 +9,4 @@ export const stop: CommandSpec = {
   role: 'operator',
   mutates: true,
   iam: [DESCRIBE_INSTANCES, { actions: ['ec2:StopInstances'], why: 'Stop an instance on request' }],
-};
+});

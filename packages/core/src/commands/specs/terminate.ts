@@ -1,7 +1,7 @@
-import type { CommandSpec } from '../types';
+import { defineCommand } from '../define';
 import { DESCRIBE_INSTANCES, INSTANCE_ARG } from './instance-arg';
 
-export const terminate: CommandSpec = {
+export const terminate = defineCommand({
   name: 'terminate',
   summary: 'Terminate an instance, after a confirmation button (yours; admins: any)',
   args: [INSTANCE_ARG],
@@ -16,4 +16,4 @@ export const terminate: CommandSpec = {
   role: 'operator',
   mutates: true,
   iam: [DESCRIBE_INSTANCES, { actions: ['ec2:TerminateInstances'], why: 'Terminate an instance on request' }],
-};
+});

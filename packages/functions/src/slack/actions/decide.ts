@@ -13,7 +13,7 @@ import type { ActionHandler } from './types';
  */
 export function decide(decision: 'approve' | 'deny'): ActionHandler {
   return async (deps, click) => {
-    const now = deps.now();
+    const now = deps.clock.now();
     const { role } = await deps.roles.resolve(click.user.id);
     const requestId = click.suffix || 'unknown';
     let approval: ApprovalRequest;

@@ -13,7 +13,7 @@ import {
 } from '@ec2ops/core/access/rules';
 import { formatDuration } from '@ec2ops/core/config/durations';
 import { section } from '@ec2ops/core/slack/blocks';
-import { describeRule } from '../../jobs/port-sweep-ec2';
+import { describeRule } from '../../ec2/security-group-rules';
 import type { Executor } from '../context';
 import { requestInstant, retag } from './open';
 

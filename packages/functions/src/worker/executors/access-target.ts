@@ -5,10 +5,10 @@ import { accessTagKeys } from '@ec2ops/core/access/rules';
 import { SECURITY_GROUP_ID } from '@ec2ops/core/aws-ids';
 import { looseInstanceReference } from '@ec2ops/core/instances/access';
 import { instanceLabel, LIVE_STATES } from '@ec2ops/core/instances/tags';
+import type { Ec2Gateway } from '../../ec2/client';
+import { awsErrorCode } from '../../ec2/errors';
+import { lookupInstances } from '../../ec2/instances';
 import { tagsOf } from '../../ec2/tags';
-import { lookupInstances } from '../../instances/describe';
-import { awsErrorCode } from '../../jobs/aws-errors';
-import type { Ec2Gateway } from '../context';
 
 /**
  * The security group an access command acts on: a group by id, or the access group of an

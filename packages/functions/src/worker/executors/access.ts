@@ -1,8 +1,8 @@
 import { DescribeSecurityGroupsCommand } from '@aws-sdk/client-ec2';
 import { type ListedRule, renderAccessList } from '@ec2ops/core/access/list-view';
 import { accessTagKeys } from '@ec2ops/core/access/rules';
-import { chunk } from '../../jobs/apply-helpers';
-import { describeManagedRules } from '../../jobs/port-sweep-ec2';
+import { chunk } from '../../ec2/batches';
+import { describeManagedRules } from '../../ec2/security-group-rules';
 import type { Executor } from '../context';
 
 /** `/ec2 access [mine|all]`: open temporary rules, found by tag, with Extend and Close now. */

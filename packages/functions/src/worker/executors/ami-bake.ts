@@ -6,8 +6,8 @@ import { imageName } from '@ec2ops/core/jobs/ami-bake/naming';
 import { bakeImageTags, instanceLabel, sourceSettings } from '@ec2ops/core/jobs/ami-bake/sources';
 import { bakeTagKeys } from '@ec2ops/core/jobs/ami-bake/tags';
 import { context, section } from '@ec2ops/core/slack/blocks';
-import { createImage } from '../../jobs/ami-bake-ec2';
-import { awsErrorCode } from '../../jobs/aws-errors';
+import { awsErrorCode } from '../../ec2/errors';
+import { createImage } from '../../ec2/images';
 import type { Executor } from '../context';
 import { findOneInstance } from './ami-find';
 

@@ -2,9 +2,9 @@ import { DescribeImagesCommand, type EC2Client, type Image } from '@aws-sdk/clie
 import { InputError } from '@ec2ops/core';
 import { looseInstanceReference } from '@ec2ops/core/instances/access';
 import { type InstanceView, NOT_TERMINATED } from '@ec2ops/core/instances/tags';
-import { lookupInstances, onlyInstance } from '../../instances/describe';
-import { awsErrorCode } from '../../jobs/aws-errors';
-import type { Ec2Gateway } from '../context';
+import type { Ec2Gateway } from '../../ec2/client';
+import { awsErrorCode } from '../../ec2/errors';
+import { lookupInstances, onlyInstance } from '../../ec2/instances';
 
 /**
  * Lookups shared by the `/ec2 ami …` executors: an instance by id or Name, and an image by id,

@@ -12,8 +12,8 @@ import {
 } from '@ec2ops/core/access/rules';
 import { SECURITY_GROUP_RULE_ID } from '@ec2ops/core/aws-ids';
 import { section } from '@ec2ops/core/slack/blocks';
-import { isNotFound } from '../../jobs/aws-errors';
-import { describeRule, describeRules } from '../../jobs/port-sweep-ec2';
+import { isNotFound } from '../../ec2/errors';
+import { describeRule, describeRules } from '../../ec2/security-group-rules';
 import type { Executor } from '../context';
 import { findTargetGroup, targetLabel } from './access-target';
 import { identityOf } from './open';

@@ -9,8 +9,8 @@ import { InputError } from '@ec2ops/core';
 import { attachRefusal, instanceLabel, priceText } from '@ec2ops/core/eip/policy';
 import { type Address, eipTagKeys } from '@ec2ops/core/jobs/eip-cleanup/plan';
 import { context, type Message, section } from '@ec2ops/core/slack/blocks';
-import { awsErrorCode } from '../../jobs/aws-errors';
-import { toAddress } from '../../jobs/eip-cleanup';
+import { toAddress } from '../../ec2/addresses';
+import { awsErrorCode } from '../../ec2/errors';
 import type { Executor } from '../context';
 import { type AttachInstance, findAttachInstance } from './eip-find';
 

@@ -3,9 +3,9 @@ import { InputError } from '@ec2ops/core';
 import { type AttachTarget, addressRef } from '@ec2ops/core/eip/policy';
 import { looseInstanceReference } from '@ec2ops/core/instances/access';
 import type { Address } from '@ec2ops/core/jobs/eip-cleanup/plan';
-import { lookupInstances, onlyInstance } from '../../instances/describe';
-import { toAddress } from '../../jobs/eip-cleanup';
-import type { Ec2Gateway } from '../context';
+import { toAddress } from '../../ec2/addresses';
+import type { Ec2Gateway } from '../../ec2/client';
+import { lookupInstances, onlyInstance } from '../../ec2/instances';
 
 /** Lookups shared by the `/ec2 eip …` executors, across the stage's regions. */
 export interface FoundAddress {

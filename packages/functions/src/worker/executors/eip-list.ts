@@ -1,7 +1,8 @@
 import { DescribeAddressesCommand, paginateDescribeInstances } from '@aws-sdk/client-ec2';
 import { type ListedAddress, renderEipList } from '@ec2ops/core/eip/list-view';
-import { chunk } from '../../jobs/apply-helpers';
-import { eipPolicy, toAddress } from '../../jobs/eip-cleanup';
+import { toAddress } from '../../ec2/addresses';
+import { chunk } from '../../ec2/batches';
+import { eipPolicy } from '../../jobs/eip-cleanup';
 import type { Executor } from '../context';
 
 /** EC2 accepts up to 200 values in one filter. */

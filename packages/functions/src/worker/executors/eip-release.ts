@@ -4,8 +4,8 @@ import { addressLabel, monthlyCost, releaseRefusal, usd } from '@ec2ops/core/eip
 import { eipTagKeys } from '@ec2ops/core/jobs/eip-cleanup/plan';
 import { actionId } from '@ec2ops/core/slack/actions';
 import { actions, button, confirmDialog, context, type Message, section } from '@ec2ops/core/slack/blocks';
-import { awsErrorCode, isNotFound } from '../../jobs/aws-errors';
-import { describeOne } from '../../jobs/eip-cleanup';
+import { describeOne } from '../../ec2/addresses';
+import { awsErrorCode, isNotFound } from '../../ec2/errors';
 import type { Executor } from '../context';
 import { findAddress, notFound } from './eip-find';
 

@@ -5,7 +5,7 @@ import { checkInstanceAccess } from '@ec2ops/core/instances/access';
 import { instanceLabel, instanceTagKeys } from '@ec2ops/core/instances/tags';
 import { parseInstant, toInstant } from '@ec2ops/core/jobs/instant';
 import { section } from '@ec2ops/core/slack/blocks';
-import { findInstance } from '../../instances/describe';
+import { findInstance } from '../../ec2/instances';
 import type { Executor } from '../context';
 
 /**

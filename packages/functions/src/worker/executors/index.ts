@@ -1,3 +1,4 @@
+import type { CommandName } from '@ec2ops/core/commands/index';
 import type { Executor } from '../context';
 import { access } from './access';
 import { accessExtend } from './access-extend';
@@ -19,10 +20,11 @@ import { list } from './list';
 import { open } from './open';
 
 /**
- * Command name (as in its CommandSpec) → executor, one file each beside this one. A spec
- * without an executor is refused by the worker with `command.not-implemented`.
+ * Command name → executor, one file each beside this one. The names are the specs' own
+ * (core's CommandName): the compiler refuses a command without an executor, and an executor
+ * for a command that does not exist.
  */
-export const EXECUTORS: Record<string, Executor> = {
+export const EXECUTORS = {
   help,
   launch,
   list,
@@ -43,4 +45,4 @@ export const EXECUTORS: Record<string, Executor> = {
   'eip keep': eipKeep,
   'eip unkeep': eipUnkeep,
   'eip attach': eipAttach,
-};
+} as const satisfies Record<CommandName, Executor>;

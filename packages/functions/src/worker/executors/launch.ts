@@ -1,4 +1,4 @@
-import { type EC2Client, RunInstancesCommand, type RunInstancesCommandInput } from '@aws-sdk/client-ec2';
+import { RunInstancesCommand, type RunInstancesCommandInput } from '@aws-sdk/client-ec2';
 import { InputError } from '@ec2ops/core';
 import { architectureMismatch } from '@ec2ops/core/instances/images';
 import {
@@ -13,12 +13,12 @@ import {
   resolveTtl,
   runInstancesRequest,
 } from '@ec2ops/core/instances/launch';
-import { type LaunchStatus, launchMessage } from '@ec2ops/core/instances/messages';
+import { launchMessage } from '@ec2ops/core/instances/messages';
 import type { InstanceTagKeys, InstanceView } from '@ec2ops/core/instances/tags';
 import { holdLaunch } from '../../coordination/launch-limit';
-import { describeByIds, describeInstanceViews, toInstanceView } from '../../instances/describe';
-import { architectureOf, resolveImage } from '../../instances/images';
-import { awsErrorCode, awsErrorMessage } from '../../jobs/aws-errors';
+import { awsErrorCode, awsErrorMessage } from '../../ec2/errors';
+import { describeInstanceViews, toInstanceView, waitForRunning } from '../../ec2/instances';
+import { architectureOf, resolveImage } from '../../ec2/launch-images';
 import type { Executor, ExecutorContext } from '../context';
 
 /**
@@ -112,13 +112,10 @@ export const launch: Executor = async (ctx) => {
   if (settings.waitSeconds === 0)
     return launchMessage({ ...summary, status: 'launching', instances: launched });
   await ctx.slack.respond(request, launchMessage({ ...summary, status: 'launching', instances: launched }));
-  const { status, instances } = await waitForRunning(
-    client,
-    region,
-    launched,
-    settings.waitSeconds * 1000,
-    ctx.pollIntervalMs ?? POLL_MS,
-  );
+  const { status, instances } = await waitForRunning(client, region, launched, {
+    maxWaitMs: settings.waitSeconds * 1000,
+    pollMs: ctx.pollIntervalMs ?? POLL_MS,
+  });
   return launchMessage({ ...summary, status, instances });
 };
 
@@ -141,28 +138,6 @@ async function alreadyLaunched(
 }
 
 const POLL_MS = 1000;
-
-/** Polls until every instance runs, one stops starting, or the wait is over. */
-async function waitForRunning(
-  client: EC2Client,
-  region: string,
-  launched: InstanceView[],
-  maxWaitMs: number,
-  pollMs: number,
-): Promise<{ status: LaunchStatus; instances: InstanceView[] }> {
-  const ids = launched.map((i) => i.id);
-  const deadline = Date.now() + maxWaitMs;
-  let current = launched;
-  for (;;) {
-    const fresh = await describeByIds(client, region, ids);
-    if (fresh.length) current = fresh;
-    if (current.some((i) => i.state !== 'pending' && i.state !== 'running'))
-      return { status: 'failed', instances: current };
-    if (current.every((i) => i.state === 'running')) return { status: 'running', instances: current };
-    if (Date.now() + pollMs > deadline) return { status: 'still-pending', instances: current };
-    await new Promise((resolve) => setTimeout(resolve, Math.min(pollMs, maxWaitMs)));
-  }
-}
 
 /** EC2 refusals a person can act on become InputErrors; anything else is retried by the worker. */
 function explainLaunchFailure(error: unknown): unknown {

@@ -7,8 +7,8 @@ import { type InstanceView, instanceLabel, instanceTagKeys, isManaged } from '@e
 import { parseInstant } from '@ec2ops/core/jobs/instant';
 import { actionId } from '@ec2ops/core/slack/actions';
 import { actions, button, confirmDialog, context, type Message, section } from '@ec2ops/core/slack/blocks';
-import { countRunningOwned, type FoundInstance, findInstance } from '../../instances/describe';
-import { awsErrorCode } from '../../jobs/aws-errors';
+import { awsErrorCode } from '../../ec2/errors';
+import { countRunningOwned, type FoundInstance, findInstance } from '../../ec2/instances';
 import type { Executor, ExecutorContext } from '../context';
 
 /**

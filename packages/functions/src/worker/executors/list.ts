@@ -1,6 +1,6 @@
 import { renderInstanceList } from '@ec2ops/core/instances/list-view';
 import { type InstanceView, instanceTagKeys, NOT_TERMINATED } from '@ec2ops/core/instances/tags';
-import { describeInstanceViews } from '../../instances/describe';
+import { describeInstanceViews } from '../../ec2/instances';
 import type { Executor } from '../context';
 
 /** `/ec2 list [mine|all] [state=…]`: managed instances of every stage region, filtered by EC2. */

@@ -26,8 +26,8 @@ import type { CommandRequest } from '@ec2ops/core/commands/request';
 import { formatDuration } from '@ec2ops/core/config/durations';
 import { parseInstant } from '@ec2ops/core/jobs/instant';
 import { type Block, context, section } from '@ec2ops/core/slack/blocks';
-import { awsErrorCode, awsErrorMessage } from '../../jobs/aws-errors';
-import { describeRules, toAccessRule } from '../../jobs/port-sweep-ec2';
+import { awsErrorCode, awsErrorMessage } from '../../ec2/errors';
+import { describeRules, toAccessRule } from '../../ec2/security-group-rules';
 import type { Clock, Executor } from '../context';
 import { findTargetGroup, type TargetGroup, targetLabel } from './access-target';
 

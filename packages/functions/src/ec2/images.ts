@@ -21,9 +21,10 @@ import type {
   Tags,
 } from '@ec2ops/core/jobs/ami-bake/observation';
 import { BAKE_NIGHTLY, type BakeTagKeys } from '@ec2ops/core/jobs/ami-bake/tags';
-import { tagsOf, toTagList } from '../ec2/tags';
-import { chunk, mapLimit } from './apply-helpers';
-import { awsErrorCode } from './aws-errors';
+import pLimit from 'p-limit';
+import { chunk } from './batches';
+import { awsErrorCode } from './errors';
+import { tagsOf, toTagList } from './tags';
 
 /**
  * The EC2 side of the bake: describe calls shaped so their number grows with bake targets and
@@ -166,7 +167,7 @@ export async function describeAllTemplateVersions(
   concurrency: number,
 ): Promise<{ heads: TemplateHead[]; versions: ObservedLaunchTemplateVersion[] }> {
   const heads = await describeTemplateHeads(ec2);
-  const lists = await mapLimit(heads, concurrency, (head) => describeTemplateVersions(ec2, head));
+  const lists = await pLimit(concurrency).map(heads, (head) => describeTemplateVersions(ec2, head));
   return { heads, versions: lists.flat() };
 }
 

@@ -1,11 +1,11 @@
 import {
-  DescribeSecurityGroupRulesCommand,
   type EC2Client,
   type Filter,
+  paginateDescribeSecurityGroupRules,
   type SecurityGroupRule,
 } from '@aws-sdk/client-ec2';
 import type { AccessRule, AccessTagKeys } from '@ec2ops/core/access/rules';
-import { tagsOf } from '../ec2/tags';
+import { tagsOf } from './tags';
 
 /**
  * Security-group rules as the access commands and the port sweep read them. Managed rules are
@@ -36,15 +36,8 @@ export function toAccessRule(r: SecurityGroupRule): AccessRule {
 /** Every rule matching the filters, all pages (1,000 a page). */
 export async function describeRules(client: EC2Client, filters: Filter[]): Promise<AccessRule[]> {
   const rules: AccessRule[] = [];
-  let token: string | undefined;
-  for (let page = 0; page < 10_000; page++) {
-    const out = await client.send(
-      new DescribeSecurityGroupRulesCommand({ Filters: filters, MaxResults: 1000, NextToken: token }),
-    );
-    for (const r of out.SecurityGroupRules ?? []) rules.push(toAccessRule(r));
-    token = out.NextToken;
-    if (!token) break;
-  }
+  const pages = paginateDescribeSecurityGroupRules({ client, pageSize: 1000 }, { Filters: filters });
+  for await (const page of pages) for (const r of page.SecurityGroupRules ?? []) rules.push(toAccessRule(r));
   return rules;
 }
 

@@ -4,13 +4,14 @@ import {
   type Filter,
   type Instance,
   paginateDescribeInstances,
+  waitUntilInstanceRunning,
 } from '@aws-sdk/client-ec2';
 import { InputError } from '@ec2ops/core';
 import { type InstanceReference, instanceReference } from '@ec2ops/core/instances/access';
 import { type InstanceTagKeys, type InstanceView, NOT_TERMINATED } from '@ec2ops/core/instances/tags';
-import { tagsOf } from '../ec2/tags';
-import { isNotFound } from '../jobs/aws-errors';
-import type { Ec2Gateway } from '../worker/context';
+import type { Ec2Gateway } from './client';
+import { isNotFound } from './errors';
+import { tagsOf } from './tags';
 
 /** SDK instances → core's InstanceView; shared by the instance commands and the reaper. */
 export function toInstanceView(i: Instance, region: string): InstanceView {
@@ -147,4 +148,37 @@ export async function countRunningOwned(
     total += list.length;
   }
   return total;
+}
+
+/** How a launch wait ended: all running, one stopped starting, or the wait was over first. */
+export type RunningWait = 'running' | 'failed' | 'still-pending';
+
+/**
+ * Waits with the SDK's `InstanceRunning` waiter (which already fails fast when an instance goes
+ * to shutting-down/terminated/stopping), then re-reads the instances for the answer: the waiter
+ * reports timeouts and failures by throwing, and the reply needs the instances' state anyway.
+ */
+export async function waitForRunning(
+  client: EC2Client,
+  region: string,
+  launched: InstanceView[],
+  wait: { maxWaitMs: number; pollMs: number },
+): Promise<{ status: RunningWait; instances: InstanceView[] }> {
+  const ids = launched.map((i) => i.id);
+  const pollSeconds = Math.min(wait.pollMs, wait.maxWaitMs) / 1000;
+  await waitUntilInstanceRunning(
+    {
+      client,
+      minDelay: pollSeconds,
+      maxDelay: pollSeconds,
+      maxWaitTime: Math.max(wait.maxWaitMs / 1000, pollSeconds * 1.001),
+    },
+    { InstanceIds: ids },
+  ).catch(() => undefined);
+  const fresh = await describeByIds(client, region, ids);
+  const instances = fresh.length ? fresh : launched;
+  if (instances.some((i) => i.state !== 'pending' && i.state !== 'running'))
+    return { status: 'failed', instances };
+  if (instances.every((i) => i.state === 'running')) return { status: 'running', instances };
+  return { status: 'still-pending', instances };
 }

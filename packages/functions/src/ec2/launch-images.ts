@@ -18,8 +18,8 @@ import {
 import { suggestTypes } from '@ec2ops/core/instances/instance-type';
 import { typeChoicesFor } from '@ec2ops/core/instances/launch';
 import { bakeTagKeys } from '@ec2ops/core/jobs/ami-bake/tags';
-import { tagsOf } from '../ec2/tags';
-import { awsErrorCode } from '../jobs/aws-errors';
+import { awsErrorCode } from './errors';
+import { tagsOf } from './tags';
 
 /**
  * What `/ec2 launch` asks EC2 before launching: the requested type's architecture, and the image
