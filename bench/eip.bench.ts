@@ -9,7 +9,7 @@
 import { AllocateAddressCommand, CreateTagsCommand, type EC2Client } from '@aws-sdk/client-ec2';
 import { parseStageConfig } from '@ec2ops/core';
 import { countCalls, ec2ClientsByRegion, newCallCounter } from '@ec2ops/functions/jobs/ec2-clients';
-import { runJob } from '@ec2ops/functions/jobs/run';
+import { runJob } from '@ec2ops/functions/jobs/registry';
 import { startEc2Emulator } from '@ec2ops/sandbox/ec2/server';
 import { associate, runInstance } from '../test/jobs/eip-fixtures';
 

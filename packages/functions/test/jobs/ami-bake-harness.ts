@@ -10,7 +10,7 @@ import type { JobReport } from '@ec2ops/core/jobs/types';
 import { Ec2ApiError } from '@ec2ops/sandbox/ec2/errors';
 import type { Interceptor } from '@ec2ops/sandbox/ec2/interceptors';
 import { type Ec2Emulator, startEc2Emulator } from '@ec2ops/sandbox/ec2/server';
-import { runJob } from '../../src/jobs/run';
+import { runJob } from '../../src/jobs/registry';
 
 /**
  * The EC2 emulator on a loopback port, an SDK client for it, and helpers that stand for what
