@@ -23,8 +23,9 @@ import { newRequestId } from '@ec2ops/functions/request-id';
 import { createSlackHandler } from '@ec2ops/functions/slack/app';
 import { linkedSecretVariables } from '@ec2ops/sandbox/runner/handler-env';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
-import { build } from 'esbuild';
+import { build, type Plugin } from 'esbuild';
 import pino from 'pino';
+import { FUNCTION_PLUGINS } from '../scripts/function-bundles';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = join(here, '..');
@@ -133,8 +134,9 @@ export async function ackLatency() {
   };
 }
 
-async function bundle(entry: string, outfile: string) {
+async function bundle(entry: string, outfile: string, plugins: Plugin[] = []) {
   const result = await build({
+    plugins,
     entryPoints: [entry],
     outfile,
     bundle: true,
@@ -163,7 +165,7 @@ function coldImport(file: string | undefined): { importMs: number; maxRssMb: num
     globalThis.gc?.();
     // Peak RSS from VmHWM: getrusage's maxRSS survives exec on Linux, so a child spawned by a
     // large parent reports the parent's high-water mark, not its own.
-    const hwm = /VmHWM:s+(d+) kB/.exec(require('node:fs').readFileSync('/proc/self/status', 'utf8'));
+    const hwm = /VmHWM:\\s+(\\d+) kB/.exec(require('node:fs').readFileSync('/proc/self/status', 'utf8'));
     const maxRssMb = hwm ? Number(hwm[1]) / 1024 : process.memoryUsage().rss / 1048576;
     process.stdout.write(JSON.stringify({ importMs, maxRssMb, heapMb: process.memoryUsage().heapUsed / 1048576 }));`;
   const out = execFileSync(process.execPath, ['--expose-gc', '-e', script], {
@@ -188,7 +190,11 @@ export async function run() {
   try {
     const slackFile = join(dir, 'slack.cjs');
     const naiveFile = join(dir, 'naive.cjs');
-    const slackBundle = await bundle('packages/functions/src/slack/handler.ts', slackFile);
+    const slackBundle = await bundle(
+      'packages/functions/src/slack/handler.ts',
+      slackFile,
+      FUNCTION_PLUGINS.slack,
+    );
     const naiveBundle = await bundle('bench/fixtures/naive-slack-entry.ts', naiveFile);
     const baseline = coldStats(undefined);
     const slackCold = coldStats(slackFile);
