@@ -37,6 +37,16 @@ function fakeApp(): Server {
       res.writeHead(200, { 'content-type': 'application/json' });
       res.end(JSON.stringify({ response_type: 'ephemeral', text: 'Working on `help`…' }));
       if (form['text'] === 'silent') return;
+      if (form['text'] === 'once') {
+        setTimeout(() => {
+          void fetch(form['response_url'] as string, {
+            method: 'POST',
+            headers: { 'content-type': 'application/json' },
+            body: JSON.stringify({ text: 'the one and only answer' }),
+          });
+        }, 50);
+        return;
+      }
       const reply = (payload: unknown) =>
         fetch(form['response_url'] as string, {
           method: 'POST',
@@ -61,7 +71,8 @@ function fakeApp(): Server {
               elements: [{ type: 'button', action_id: 'more', text: { type: 'plain_text', text: 'More' } }],
             },
           ],
-          text: 'ec2ops help',
+          // The hourglass says "this message will be updated": the CLI waits for the next one.
+          text: ':hourglass_flowing_sand: ec2ops help',
         });
         await reply({ text: 'done &amp; dusted', replace_original: true });
       }, 50);
@@ -201,6 +212,15 @@ describe('ec2ops slack', () => {
     vi.unstubAllEnvs();
     expect(code).toBe(1);
     expect(io.out()).toContain('HTTP 401');
+  });
+
+  it('returns at the final reply without waiting for replies to settle', async () => {
+    const io = capture();
+    // With a minute to settle, only seeing that the reply is final lets it return.
+    const code = await main(['slack', '/ec2 once', '--state', stateDir, '--wait', '60', '--settle', '60000']);
+    expect(code).toBe(0);
+    expect(io.out()).toContain('── reply 1 · ephemeral ──');
+    expect(io.out()).toContain('the one and only answer');
   });
 
   it('says so when no reply arrives before --wait', async () => {
