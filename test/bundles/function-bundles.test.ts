@@ -1,5 +1,4 @@
 import { execFileSync } from 'node:child_process';
-import { createHmac } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -7,6 +6,7 @@ import { pathToFileURL } from 'node:url';
 import { JOB_NAMES } from '@ec2ops/core/jobs/types';
 import { linkedSecretVariables } from '@ec2ops/sandbox/runner/handler-env';
 import { afterAll, describe, expect, it } from 'vitest';
+import { signedEvent } from '../../bench/fixtures/signed-slash-command';
 import { HANDLERS, handlerFile } from '../../infra/functions';
 import { bundleEntry, bundleFunction } from '../../scripts/function-bundles';
 
@@ -58,31 +58,7 @@ describe('the slack function bundle', () => {
   it('still answers a signed slash command when run from the bundle', async () => {
     const { file } = await bundleFunction('slack', join(dir, 'slack.mjs'));
     const secret = 'bundle-test-secret';
-    const body = new URLSearchParams({
-      command: '/ec2',
-      text: 'hlep',
-      user_id: 'UOPERATOR',
-      channel_id: 'C0TEST',
-      team_id: 'T0TEST',
-      response_url: 'https://hooks.slack.com/commands/T0TEST/1/x',
-      trigger_id: '1.x',
-    }).toString();
-    const ts = String(Math.floor(Date.now() / 1000));
-    const signature = `v0=${createHmac('sha256', secret).update(`v0:${ts}:${body}`).digest('hex')}`;
-    const event = {
-      version: '2.0',
-      routeKey: '$default',
-      rawPath: '/slack/events',
-      rawQueryString: '',
-      headers: {
-        'content-type': 'application/x-www-form-urlencoded',
-        'x-slack-request-timestamp': ts,
-        'x-slack-signature': signature,
-      },
-      requestContext: { http: { method: 'POST', path: '/slack/events' } },
-      body: Buffer.from(body).toString('base64'),
-      isBase64Encoded: true,
-    };
+    const event = signedEvent('hlep', 'UOPERATOR', 1, secret);
     const script = `
       const { handler } = await import(${JSON.stringify(pathToFileURL(file!).href)});
       const result = await handler(${JSON.stringify(event)}, {});

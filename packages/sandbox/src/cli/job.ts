@@ -101,9 +101,9 @@ export async function jobRun(
   const sandboxSlackApi = target.sandbox?.slackApi;
   if (target.sandbox) {
     process.stderr.write(
-      `no AWS environment set: using the sandbox's EC2 at ${target.endpoint} with dummy credentials, ` +
-        `its clock (${now.toISOString()}) and ${given ? 'the config given' : `${join(stateDir, 'stage.json')}`}` +
-        `${sandboxSlackApi && !env.SLACK_BOT_TOKEN ? `, and its Slack at ${sandboxSlackApi}` : ''}\n`,
+      `no AWS environment set: using the sandbox's EC2 at ${target.endpoint} with dummy credentials` +
+        `${sandboxSlackApi && !env.SLACK_BOT_TOKEN ? `, and its Slack at ${sandboxSlackApi}` : ''}; ` +
+        `at its clock (${now.toISOString()}), with ${given ? 'the config given' : join(stateDir, 'stage.json')}\n`,
     );
   }
   const log = pino({ level: env.LOG_LEVEL ?? 'warn' }, pino.destination(2));

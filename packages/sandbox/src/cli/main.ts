@@ -18,13 +18,15 @@ export function registerCommand(registrar: Registrar): void {
 }
 
 function rootProgram(): Command {
-  return new Command('ec2ops')
-    .description('ChatOps and automation for Amazon EC2: the sandbox, emulators and operator tools')
-    .version(packageJson.version, '-V, --version', 'print the version of ec2ops')
-    .showHelpAfterError('(run with --help for usage)')
-    // Options after a subcommand belong to it (`sandbox seed --state` is seed's, not sandbox's).
-    .enablePositionalOptions()
-    .exitOverride();
+  return (
+    new Command('ec2ops')
+      .description('ChatOps and automation for Amazon EC2: the sandbox, emulators and operator tools')
+      .version(packageJson.version, '-V, --version', 'print the version of ec2ops')
+      .showHelpAfterError('(run with --help for usage)')
+      // Options after a subcommand belong to it (`sandbox seed --state` is seed's, not sandbox's).
+      .enablePositionalOptions()
+      .exitOverride()
+  );
 }
 
 /**

@@ -13,18 +13,7 @@ import packageJson from '../../package.json' with { type: 'json' };
 import { COMMANDS } from '../../src/cli/commands';
 import { main } from '../../src/cli/main';
 import { type Ec2Emulator, startEc2Emulator } from '../../src/ec2/server';
-
-function capture() {
-  const out: string[] = [];
-  const err: string[] = [];
-  const into = (lines: string[]) => (chunk: unknown) => {
-    lines.push(String(chunk));
-    return true;
-  };
-  vi.spyOn(process.stdout, 'write').mockImplementation(into(out));
-  vi.spyOn(process.stderr, 'write').mockImplementation(into(err));
-  return { out: () => out.join(''), err: () => err.join('') };
-}
+import { captureOutput } from './capture-output';
 
 afterEach(() => {
   vi.restoreAllMocks();
@@ -34,14 +23,14 @@ afterEach(() => {
 
 describe('ec2ops --help and --version', () => {
   it('prints the package version', async () => {
-    const io = capture();
+    const io = captureOutput();
     expect(await main(['--version'])).toBe(0);
     expect(io.out().trim()).toBe(packageJson.version);
   });
 
   it('lists every subcommand without loading any of them', async () => {
     const loads = Object.values(COMMANDS).map((command) => vi.spyOn(command, 'load'));
-    const io = capture();
+    const io = captureOutput();
     expect(await main(['--help'])).toBe(0);
     for (const [name, { summary }] of Object.entries(COMMANDS)) {
       expect(io.out()).toContain(name);
@@ -54,7 +43,7 @@ describe('ec2ops --help and --version', () => {
     const loads = Object.fromEntries(
       Object.entries(COMMANDS).map(([name, command]) => [name, vi.spyOn(command, 'load')]),
     );
-    capture();
+    captureOutput();
     expect(await main(['manifest', '--url', 'https://example.com/slack/events'])).toBe(0);
     expect(
       Object.entries(loads)
@@ -64,7 +53,7 @@ describe('ec2ops --help and --version', () => {
   });
 
   it('refuses an unknown subcommand with exit code 2', async () => {
-    const io = capture();
+    const io = captureOutput();
     expect(await main(['bogus'])).toBe(2);
     expect(io.err()).toContain("unknown command 'bogus'");
   });
@@ -117,7 +106,7 @@ async function fleetCounts() {
 describe('ec2ops sandbox seed', () => {
   it('makes a fleet of the scale asked for through the EC2 API, with work for the jobs', async () => {
     useEmulatorAsAws();
-    const io = capture();
+    const io = captureOutput();
     expect(await main(['sandbox', 'seed', '--scale', '0.04', '--json'])).toBe(0);
     const summary = JSON.parse(io.out()) as Record<string, number>;
     expect(summary).toMatchObject({ instances: 20, addresses: 12, images: 8, groups: 4 });
@@ -129,7 +118,7 @@ describe('ec2ops sandbox seed', () => {
   it('refuses a scale that is not a positive number, and creates nothing', async () => {
     useEmulatorAsAws();
     const before = await fleetCounts();
-    const io = capture();
+    const io = captureOutput();
     expect(await main(['sandbox', 'seed', '--scale', '-1'])).toBe(1);
     expect(io.err()).toContain('error seed.scale');
     expect(await fleetCounts()).toEqual(before);
@@ -155,7 +144,7 @@ describe('ec2ops job run against a sandbox', () => {
       body: JSON.stringify({ ms: tenDays }),
     });
     expect(advanced.ok).toBe(true);
-    const io = capture();
+    const io = captureOutput();
     expect(await main(['job', 'run', 'eip-cleanup', '--dry-run', '--json', '--state', stateDir])).toBe(0);
     const report = JSON.parse(io.out()) as { stage: string; now: string; regions: string[] };
     expect(report.stage).toBe('from-stage-json');
