@@ -43,7 +43,7 @@ describe('stage settings', () => {
       '  - regions.0: must be an AWS region such as eu-west-1',
       '  - slack.reportChannel: must be a Slack channel id such as C012ABCDEF',
       expect.stringMatching(/^ {2}- roles\.users\.alice: /),
-      'Fix the settings listed above; see "Config reference" in the README.',
+      'Fix the settings listed above; see docs/config.md.',
     ]);
   });
 

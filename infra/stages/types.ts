@@ -15,7 +15,7 @@ export interface DeploySettings {
 
 /** One stage: `infra/stages/<name>.ts` exports one of these, listed in ./index.ts. */
 export interface StageDefinition {
-  /** The typed settings the functions run with (see "Config reference" in the README). */
+  /** The typed settings the functions run with (every setting: docs/config.md). */
   config: StageConfigInput;
   deploy?: DeploySettings;
 }

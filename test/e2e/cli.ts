@@ -29,24 +29,35 @@ export function runCli(args: string[], env: Record<string, string | undefined> =
   return { child, output: () => text, exited };
 }
 
-/** Waits until `check` returns a value, polling every 100 ms, failing with `what` after `ms`. */
-export async function eventually<T>(what: string, check: () => T | undefined, ms = 25_000): Promise<T> {
+/**
+ * Waits until `check` returns a value, polling every 100 ms, failing with `what` after `ms`: a
+ * hang guard sized for a busy shared machine (a start that takes seconds here may take a minute
+ * there), kept under the tests' own timeout so that the failure names what it waited for.
+ */
+export async function eventually<T>(
+  what: () => string,
+  check: () => T | undefined,
+  ms = 200_000,
+): Promise<T> {
   const deadline = Date.now() + ms;
   while (Date.now() < deadline) {
     const value = check();
     if (value !== undefined) return value;
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
-  throw new Error(`timed out waiting for ${what}`);
+  throw new Error(`timed out waiting for ${what()}`);
 }
 
 /** The endpoints a sandbox wrote once it is ready (its banner has been printed). */
 export function readyEndpoints(run: Running, stateDir: string): Promise<Endpoints> {
-  return eventually(`the sandbox to be ready\n${run.output()}`, () => {
-    const file = join(stateDir, 'endpoints.json');
-    if (!run.output().includes('ready in') || !existsSync(file)) return undefined;
-    return JSON.parse(readFileSync(file, 'utf8')) as Endpoints;
-  });
+  return eventually(
+    () => `the sandbox to be ready\n${run.output()}`,
+    () => {
+      const file = join(stateDir, 'endpoints.json');
+      if (!run.output().includes('ready in') || !existsSync(file)) return undefined;
+      return JSON.parse(readFileSync(file, 'utf8')) as Endpoints;
+    },
+  );
 }
 
 /** Ctrl-C, and the exit code. */

@@ -15,8 +15,8 @@ let browser: Browser;
 let page: Page;
 let dir: string;
 
-/** Polls as long as a busy CI machine may need (vitest's default gives up after a second). */
-const poll = <T>(read: () => T | Promise<T>) => expect.poll(read, { timeout: 15_000, interval: 100 });
+/** Polls as long as a busy shared machine may need (vitest's default gives up after a second). */
+const poll = <T>(read: () => T | Promise<T>) => expect.poll(read, { timeout: 60_000, interval: 100 });
 
 const shot = (name: string) =>
   page.screenshot({ path: join(ARTIFACTS, `console-${name}.png`), fullPage: false });
@@ -30,8 +30,10 @@ beforeAll(async () => {
     args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
   });
   page = await browser.newPage({ viewport: { width: 1600, height: 1000 } });
+  // Playwright's 30 s waits are hang guards too; on two loaded cores a render can take longer.
+  page.setDefaultTimeout(60_000);
   await page.goto(sandbox.endpoints.console);
-}, 60_000);
+});
 
 afterAll(async () => {
   await browser?.close();

@@ -55,6 +55,6 @@ export function parseStageConfig(input: unknown): StageConfig {
     return `  - ${path}: ${issue.message}`;
   });
   throw new ConfigError(`The stage config is not valid:\n${lines.join('\n')}`, {
-    hint: 'Fix the settings listed above; see "Config reference" in the README.',
+    hint: 'Fix the settings listed above; see docs/config.md.',
   });
 }

@@ -60,10 +60,8 @@ describe('createSlackHandler', () => {
         approvalKey: deriveApprovalKey(SECRET, 'unit'),
       },
     });
-    const started = performance.now();
     const result = await handler(slashEvent('help', 'U0OPS'));
     expect(result.statusCode).toBe(200);
-    expect(performance.now() - started).toBeLessThan(1000);
     expect(queue.messages).toHaveLength(1);
     expect(queue.messages[0]).toMatchObject({
       kind: 'command',

@@ -13,6 +13,7 @@ import { createFaultsInterceptor, type Interceptor } from './interceptors';
 import { attachStateFile, type StateFile } from './persistence';
 import { parseQuery } from './query';
 import { invoke } from './registry';
+import { notifyResponse } from './response-observers';
 import { recordRequest } from './stats';
 import { type Delays, Ec2Store } from './store';
 import { actionResponseXml, errorResponseXml } from './xml';
@@ -180,7 +181,9 @@ export async function startEc2Emulator(options: Ec2EmulatorOptions = {}): Promis
       const region = regionFromRequest(request.headers.authorization, url.searchParams);
       for (const intercept of interceptors) await intercept({ action, region, requestId, store, params });
       const result = invoke({ store, action, params, region, requestId, authorize: options.authorize });
-      send(response, 200, 'text/xml;charset=UTF-8', actionResponseXml(action, requestId, result));
+      const xml = actionResponseXml(action, requestId, result);
+      send(response, 200, 'text/xml;charset=UTF-8', xml);
+      notifyResponse(action, xml);
       recordRequest(store, action);
     } catch (error) {
       const answer = isEc2ApiError(error) ? error : internalError();

@@ -176,7 +176,9 @@ export class SlackAppDriver {
   }
 
   private async timed(send: () => Promise<SentRequest>): Promise<DriverResult> {
-    const started = Date.now();
+    // Slack's clock, not the machine's: the sandbox and tests move it, and a busy machine's
+    // scheduling delays must not turn a prompt ack into `operation_timeout`.
+    const started = this.ws.clock.now();
     let sent: SentRequest;
     try {
       sent = await send();
@@ -185,11 +187,11 @@ export class SlackAppDriver {
       return {
         status: 0,
         body: String((error as Error).message),
-        elapsedMs: Date.now() - started,
+        elapsedMs: this.ws.clock.now() - started,
         error: 'dispatch_failed',
       };
     }
-    const elapsedMs = Date.now() - started;
+    const elapsedMs = this.ws.clock.now() - started;
     const result: DriverResult = {
       status: sent.status,
       body: sent.json ?? sent.text,

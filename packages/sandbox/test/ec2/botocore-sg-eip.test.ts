@@ -73,7 +73,8 @@ describe('botocore against the emulator', () => {
         AWS_CONFIG_FILE: '/dev/null',
         AWS_SHARED_CREDENTIALS_FILE: '/dev/null',
       },
-      timeout: 20_000,
+      // No bound of its own: starting Python and botocore can take a minute on a busy machine;
+      // the test's timeout is the hang guard.
     });
     const out = JSON.parse(stdout) as {
       return: boolean;

@@ -110,6 +110,13 @@ describe('images and snapshots', () => {
 
   describe('CreateImage', () => {
     it('creates a pending image that becomes available, with a snapshot per volume and tags on both', async () => {
+      // Pending for an hour of emulator time, then the clock moves: "pending" is seen whatever
+      // the machine's load, and no real hour passes.
+      const control = async (path: string, body: unknown) => {
+        const res = await fetch(`${t.url}/_emulator/${path}`, { method: 'POST', body: JSON.stringify(body) });
+        expect(res.status).toBe(200);
+      };
+      await control('delays', { imagePending: 3_600_000 });
       const { ImageId } = await t.ec2.send(
         new CreateImageCommand({
           InstanceId: instanceId,
@@ -125,6 +132,8 @@ describe('images and snapshots', () => {
       expect(ImageId).toMatch(/^ami-[0-9a-f]{17}$/);
       const pending = await t.ec2.send(new DescribeImagesCommand({ ImageIds: [ImageId!] }));
       expect(pending.Images?.[0]?.State).toBe('pending');
+      await control('delays', { imagePending: 200 });
+      await control('clock/advance', { seconds: 3_600 });
       await waitUntilImageAvailable({ client: t.ec2, ...FAST_WAIT }, { ImageIds: [ImageId!] });
       const [image] = (await t.ec2.send(new DescribeImagesCommand({ ImageIds: [ImageId!] }))).Images ?? [];
       expect(image).toMatchObject({

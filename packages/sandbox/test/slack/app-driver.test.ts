@@ -2,12 +2,21 @@ import { createHmac } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { OffsetClock } from '../../src/slack/clock';
 import { type SlackEmulator, startSlackEmulator } from '../../src/slack/emulator';
 
 const SECRET = 'driver-secret';
 let emulator: SlackEmulator;
 let app: Server;
 let appUrl: string;
+// The ack deadline is measured on Slack's clock, so a slow app is one that lets that clock pass
+// Slack's 3 s, whatever the machine's load.
+const clock = new OffsetClock();
+
+/** Waits for `done`; the test's timeout is the only bound. */
+async function until(done: () => boolean): Promise<void> {
+  while (!done()) await new Promise((r) => setTimeout(r, 10));
+}
 
 /** A stand-in app: acks commands by their text, answers clicks and modal submissions. */
 function fakeApp(): Server {
@@ -31,7 +40,10 @@ function fakeApp(): Server {
       if (!payload) {
         const text = form.get('text');
         if (text === 'fail') return json(500, { error: 'boom' });
-        if (text === 'slow') return void setTimeout(() => json(200, { text: 'late' }), 150);
+        if (text === 'slow') {
+          clock.advance(3_001);
+          return json(200, { text: 'late' });
+        }
         if (text === 'quiet') return json(200);
         if (text === 'progress') {
           json(200, { text: 'Working…' });
@@ -104,7 +116,7 @@ beforeAll(async () => {
   app = fakeApp();
   await new Promise<void>((resolve) => app.listen(0, '127.0.0.1', resolve));
   appUrl = `http://127.0.0.1:${(app.address() as AddressInfo).port}/slack/events`;
-  emulator = await startSlackEmulator({ app: { url: appUrl, signingSecret: SECRET }, ackDeadlineMs: 100 });
+  emulator = await startSlackEmulator({ app: { url: appUrl, signingSecret: SECRET }, clock });
 });
 afterAll(async () => {
   await emulator.close();
@@ -149,7 +161,7 @@ describe('driving the app as a person in Slack (the console’s way in)', () => 
       emulator.workspace
         .ephemerals({ user: 'UOPERATOR' })
         .filter((m) => m.responseUrlId === result.responseUrlId);
-    for (let i = 0; i < 50 && mine()[0]?.text !== 'Done'; i++) await new Promise((r) => setTimeout(r, 10));
+    await until(() => mine()[0]?.text === 'Done');
     expect(mine()).toEqual([expect.objectContaining({ text: 'Done', via: 'ack' })]);
   });
 
@@ -181,13 +193,7 @@ describe('driving the app as a person in Slack (the console’s way in)', () => 
     const menu = emulator.workspace.ephemerals({ user: 'UADMIN' }).at(-1);
     const res = await route('click', { user: 'UADMIN', channel: 'C0EC2OPS', ts: menu?.ts, actionId: 'go' });
     expect(res.body).toMatchObject({ ok: true, status: 200 });
-    for (
-      let i = 0;
-      i < 50 && emulator.workspace.ephemerals({ user: 'UADMIN' }).at(-1)?.text === 'pick one';
-      i++
-    ) {
-      await new Promise((r) => setTimeout(r, 10));
-    }
+    await until(() => emulator.workspace.ephemerals({ user: 'UADMIN' }).at(-1)?.text !== 'pick one');
     expect(emulator.workspace.ephemerals({ user: 'UADMIN' }).at(-1)).toMatchObject({
       ts: menu?.ts,
       text: 'clicked v1 by UADMIN',
@@ -259,7 +265,7 @@ describe('driving the app as a person in Slack (the console’s way in)', () => 
     });
     expect(res.body).toMatchObject({ ok: true, status: 200 });
     const text = () => JSON.stringify(emulator.workspace.view(opened.id)?.view['blocks']);
-    for (let i = 0; i < 50 && !text().includes('picked'); i++) await new Promise((r) => setTimeout(r, 10));
+    await until(() => text().includes('picked'));
     expect(text()).toContain('picked ami-db');
   });
 
