@@ -39,11 +39,33 @@ function coldImportOnce(file: string | undefined, env: NodeJS.ProcessEnv): ColdS
   return JSON.parse(out) as ColdStats;
 }
 
-export function coldImport(file: string | undefined, env: NodeJS.ProcessEnv, runs: number): ColdStats {
-  const all = Array.from({ length: runs }, () => coldImportOnce(file, env));
+function medians(all: ColdStats[]): ColdStats {
   return {
     importMs: round(median(all.map((r) => r.importMs))),
     maxRssMb: round(median(all.map((r) => r.maxRssMb))),
     heapMb: round(median(all.map((r) => r.heapMb))),
   };
+}
+
+export function coldImport(file: string | undefined, env: NodeJS.ProcessEnv, runs: number): ColdStats {
+  return medians(Array.from({ length: runs }, () => coldImportOnce(file, env)));
+}
+
+/**
+ * Two bundles measured in alternation (a, b, a, b…), so that a machine whose load changes
+ * during the run slows both alike and their ratio stays meaningful.
+ */
+export function coldImportPaired(
+  a: string,
+  b: string,
+  env: NodeJS.ProcessEnv,
+  runs: number,
+): [ColdStats, ColdStats] {
+  const first: ColdStats[] = [];
+  const second: ColdStats[] = [];
+  for (let i = 0; i < runs; i++) {
+    first.push(coldImportOnce(a, env));
+    second.push(coldImportOnce(b, env));
+  }
+  return [medians(first), medians(second)];
 }
