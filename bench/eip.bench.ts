@@ -10,7 +10,7 @@ import { AllocateAddressCommand, CreateTagsCommand, type EC2Client } from '@aws-
 import { parseStageConfig } from '@ec2ops/core';
 import { countCalls, newCallCounter } from '@ec2ops/functions/ec2/call-counter';
 import { ec2ClientsByRegion } from '@ec2ops/functions/ec2/client';
-import { runJob } from '@ec2ops/functions/jobs/run';
+import { runJob } from '@ec2ops/functions/jobs/registry';
 import { startEc2Emulator } from '@ec2ops/sandbox/ec2/server';
 import { associate, runInstance } from '../test/jobs/eip-fixtures';
 

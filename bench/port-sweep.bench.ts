@@ -18,7 +18,7 @@ import {
 } from '@aws-sdk/client-ec2';
 import { parseStageConfig } from '@ec2ops/core';
 import { countCalls, newCallCounter } from '@ec2ops/functions/ec2/call-counter';
-import { runJob } from '@ec2ops/functions/jobs/run';
+import { runJob } from '@ec2ops/functions/jobs/registry';
 import { startEc2Emulator } from '@ec2ops/sandbox/ec2/server';
 
 const NOW = new Date('2026-11-23T16:00:00.000Z');

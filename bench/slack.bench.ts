@@ -9,7 +9,6 @@
  *  Target: no EC2 client in the slack bundle; cold import and memory ≤ 0.6 of the naive build.
  */
 import { execFileSync } from 'node:child_process';
-import { createHmac } from 'node:crypto';
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -22,9 +21,10 @@ import { memoryQueue } from '@ec2ops/functions/queue';
 import { newRequestId } from '@ec2ops/functions/request-id';
 import { createSlackHandler } from '@ec2ops/functions/slack/app';
 import { linkedSecretVariables } from '@ec2ops/sandbox/runner/handler-env';
-import type { APIGatewayProxyEventV2 } from 'aws-lambda';
-import { build } from 'esbuild';
+import { build, type Plugin } from 'esbuild';
 import pino from 'pino';
+import { FUNCTION_PLUGINS } from '../scripts/function-bundles';
+import { signedEvent } from './fixtures/signed-slash-command';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = join(here, '..');
@@ -51,39 +51,6 @@ const median = (values: number[]) =>
     50,
   );
 const round = (n: number, digits = 2) => Number(n.toFixed(digits));
-
-function signedEvent(text: string, user: string, i: number): APIGatewayProxyEventV2 {
-  const body = new URLSearchParams({
-    token: 'x',
-    team_id: 'T0BENCH',
-    channel_id: 'C0BENCH',
-    channel_name: 'bench',
-    user_id: user,
-    user_name: user.toLowerCase(),
-    command: '/ec2',
-    text,
-    response_url: `https://hooks.slack.com/commands/T0BENCH/${i}/x`,
-    trigger_id: `${i}.x`,
-  }).toString();
-  const ts = String(Math.floor(Date.now() / 1000));
-  const signature = `v0=${createHmac('sha256', SECRET).update(`v0:${ts}:${body}`).digest('hex')}`;
-  return {
-    version: '2.0',
-    routeKey: '$default',
-    rawPath: '/slack/events',
-    rawQueryString: '',
-    headers: {
-      'content-type': 'application/x-www-form-urlencoded',
-      'x-slack-request-timestamp': ts,
-      'x-slack-signature': signature,
-    },
-    requestContext: {
-      http: { method: 'POST', path: '/slack/events' },
-    } as APIGatewayProxyEventV2['requestContext'],
-    body: Buffer.from(body).toString('base64'),
-    isBase64Encoded: true,
-  };
-}
 
 export async function ackLatency() {
   const config = parseStageConfig(CONFIG);
@@ -112,11 +79,11 @@ export async function ackLatency() {
     ['hlep', 'UOPERATOR'],
     ['help', 'UNOBODY'],
   ];
-  for (let i = 0; i < 100; i++) await handler(signedEvent(texts[i % 4]![0], texts[i % 4]![1], i)); // warm-up
+  for (let i = 0; i < 100; i++) await handler(signedEvent(texts[i % 4]![0], texts[i % 4]![1], i, SECRET)); // warm-up
   const times: number[] = [];
   let non200 = 0;
   for (let i = 0; i < REQUESTS; i++) {
-    const event = signedEvent(texts[i % 4]![0], texts[i % 4]![1], i);
+    const event = signedEvent(texts[i % 4]![0], texts[i % 4]![1], i, SECRET);
     const started = performance.now();
     const result = await handler(event);
     times.push(performance.now() - started);
@@ -133,8 +100,9 @@ export async function ackLatency() {
   };
 }
 
-async function bundle(entry: string, outfile: string) {
+async function bundle(entry: string, outfile: string, plugins: Plugin[] = []) {
   const result = await build({
+    plugins,
     entryPoints: [entry],
     outfile,
     bundle: true,
@@ -163,7 +131,7 @@ function coldImport(file: string | undefined): { importMs: number; maxRssMb: num
     globalThis.gc?.();
     // Peak RSS from VmHWM: getrusage's maxRSS survives exec on Linux, so a child spawned by a
     // large parent reports the parent's high-water mark, not its own.
-    const hwm = /VmHWM:s+(d+) kB/.exec(require('node:fs').readFileSync('/proc/self/status', 'utf8'));
+    const hwm = /VmHWM:\\s+(\\d+) kB/.exec(require('node:fs').readFileSync('/proc/self/status', 'utf8'));
     const maxRssMb = hwm ? Number(hwm[1]) / 1024 : process.memoryUsage().rss / 1048576;
     process.stdout.write(JSON.stringify({ importMs, maxRssMb, heapMb: process.memoryUsage().heapUsed / 1048576 }));`;
   const out = execFileSync(process.execPath, ['--expose-gc', '-e', script], {
@@ -188,7 +156,11 @@ export async function run() {
   try {
     const slackFile = join(dir, 'slack.cjs');
     const naiveFile = join(dir, 'naive.cjs');
-    const slackBundle = await bundle('packages/functions/src/slack/handler.ts', slackFile);
+    const slackBundle = await bundle(
+      'packages/functions/src/slack/handler.ts',
+      slackFile,
+      FUNCTION_PLUGINS.slack,
+    );
     const naiveBundle = await bundle('bench/fixtures/naive-slack-entry.ts', naiveFile);
     const baseline = coldStats(undefined);
     const slackCold = coldStats(slackFile);

@@ -27,6 +27,8 @@ export const slackFunction = new sst.aws.Function('Slack', {
   memory: `${SIZES.slack.memoryMb} MB`,
   timeout: `${SIZES.slack.timeoutSeconds} seconds`,
   url: { authorization: 'none', cors: false },
+  // Leaves out the Bolt receivers the function never constructs (see the file).
+  nodejs: { plugins: './infra/slack-bundle-plugins.mjs' },
   link: [slackBotToken, slackSigningSecret],
   environment: {
     ...baseEnvironment,

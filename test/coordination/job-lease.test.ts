@@ -2,6 +2,7 @@ import { parseStageConfig } from '@ec2ops/core';
 import { jobCoordination } from '@ec2ops/functions/coordination/job-lease';
 import { jobLeases } from '@ec2ops/functions/coordination/leases';
 import type { CoordinationTable } from '@ec2ops/functions/coordination/table';
+import { eipCleanup } from '@ec2ops/functions/jobs/eip-cleanup';
 import { createJobHandler } from '@ec2ops/functions/jobs/handler';
 import type { DynamoEmulator } from '@ec2ops/sandbox/dynamo/server';
 import type { Context } from 'aws-lambda';
@@ -39,7 +40,7 @@ afterEach(async () => {
 
 /** One job function container (its own cold start) on the shared table, its lease clock at `now`. */
 function container(now: () => Date = () => new Date()) {
-  return createJobHandler('eip-cleanup', () => ({
+  return createJobHandler(eipCleanup, () => ({
     config: parseStageConfig({ stage: 'prod', production: true, regions: ['us-east-1'] }),
     ec2: world.ec2,
     notifier: undefined,

@@ -7,7 +7,7 @@ import {
 import type { JobReport } from '@ec2ops/core/jobs/types';
 import { countCalls } from '@ec2ops/functions/ec2/call-counter';
 import { eipCleanup } from '@ec2ops/functions/jobs/eip-cleanup';
-import { runJob } from '@ec2ops/functions/jobs/run';
+import { runJob } from '@ec2ops/functions/jobs/registry';
 import type { Notifier, RegionContext } from '@ec2ops/functions/jobs/types';
 import pino from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';

@@ -1,4 +1,4 @@
-import { runJob } from '@ec2ops/functions/jobs/run';
+import { runJob } from '@ec2ops/functions/jobs/registry';
 import { createSlackNotifier, slackWebClient } from '@ec2ops/functions/slack-notifier';
 import { type SlackEmulator, startSlackEmulator } from '@ec2ops/sandbox/slack/emulator';
 import { afterEach, describe, expect, it } from 'vitest';

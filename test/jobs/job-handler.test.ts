@@ -1,4 +1,5 @@
 import { parseStageConfig } from '@ec2ops/core';
+import { eipCleanup } from '@ec2ops/functions/jobs/eip-cleanup';
 import { createJobHandler } from '@ec2ops/functions/jobs/handler';
 import { systemClock } from '@ec2ops/functions/root';
 import type { Context } from 'aws-lambda';
@@ -18,7 +19,7 @@ afterEach(() => world.close());
 
 function handlerFor(production: boolean) {
   let built = 0;
-  const handler = createJobHandler('eip-cleanup', () => {
+  const handler = createJobHandler(eipCleanup, () => {
     built += 1;
     return {
       config: parseStageConfig({ stage: production ? 'prod' : 'dev', production, regions: ['us-east-1'] }),

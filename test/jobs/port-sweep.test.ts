@@ -5,7 +5,7 @@ import {
   EC2Client,
 } from '@aws-sdk/client-ec2';
 import { tagsOf } from '@ec2ops/functions/ec2/tags';
-import { runJob } from '@ec2ops/functions/jobs/run';
+import { runJob } from '@ec2ops/functions/jobs/registry';
 import { main } from '@ec2ops/sandbox/cli/main';
 import pino from 'pino';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';

@@ -7,7 +7,7 @@ import {
   type SecurityGroupRule,
 } from '@aws-sdk/client-ec2';
 import { parseStageConfig, type StageConfigInput } from '@ec2ops/core/config/schema';
-import { runJob } from '@ec2ops/functions/jobs/run';
+import { runJob } from '@ec2ops/functions/jobs/registry';
 import { createSlackNotifier, slackWebClient } from '@ec2ops/functions/slack-notifier';
 import { EXECUTORS } from '@ec2ops/functions/worker/executors/index';
 import type { SentRequest } from '@ec2ops/sandbox/slack/client';

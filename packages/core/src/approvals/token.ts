@@ -1,5 +1,5 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
-import { z } from 'zod';
+import * as z from 'zod';
 import { ROLES, type Role, roleAtLeast } from '../config/roles';
 import { ForbiddenError, InputError } from '../errors';
 import { LIMITS } from '../slack/blocks';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { isWorld, parseCidr } from '../access/net';
 import { parsePortSpec } from '../access/ports';
 import { SECURITY_GROUP_ID } from '../aws-ids';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { durationSchema } from './durations';
 
 export const bakeRetentionSchema = z

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { JOB_CATALOG } from '../jobs/catalog';
 import { isTimeZone, parseSchedule } from '../jobs/schedule';
 import type { JobName } from '../jobs/types';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { SECURITY_GROUP_ID, SUBNET_ID } from '../aws-ids';
 import { FAMILY_PATTERN, parseInstanceType, sizeFactor } from '../instances/instance-type';
 import { durationSchema, parseDuration } from './durations';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { durationSchema } from './durations';
 
 /** `reaper`: what the instance-reaper does with managed instances past their `expires-at`. */

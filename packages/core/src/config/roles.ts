@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { SLACK_USER_ID } from '../slack/ids';
 
 export const ROLES = ['viewer', 'operator', 'admin'] as const;

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { REGION } from '../aws-ids';
 import { ConfigError } from '../errors';
 import { accessSchema } from './access';

@@ -7,7 +7,8 @@ import middy from '@middy/core';
 import type { Context } from 'aws-lambda';
 import { accountOf } from '../coordination/job-lease';
 import { type JobRoot, lambdaJobRoot } from './root';
-import { runJob } from './run';
+import { runJobWith } from './run';
+import type { JobImplementation } from './types';
 
 /**
  * What the schedule sends. EventBridge Scheduler passes the target's configured input as is
@@ -65,11 +66,16 @@ function deadlineOf(context: Context | undefined): number | undefined {
 }
 
 /**
- * A Lambda handler for one job. The root is built once per cold start (lazily, so importing
+ * A Lambda handler for one job, given the job itself (not its name) so that the function's
+ * bundle holds only that job's code. The root is built once per cold start (lazily, so importing
  * the module in tests costs nothing). Item failures are reported, not thrown: a throw would make
  * the Scheduler retry a run whose other items already succeeded.
  */
-export function createJobHandler(name: JobName, buildRoot: () => JobRoot = () => lambdaJobRoot(name)) {
+export function createJobHandler(
+  job: JobImplementation,
+  buildRoot: () => JobRoot = () => lambdaJobRoot(job.name),
+) {
+  const name = job.name;
   let root: JobRoot | undefined;
   return middy<unknown, JobHandlerResult>().handler(async (event, context) => {
     root ??= buildRoot();
@@ -79,7 +85,7 @@ export function createJobHandler(name: JobName, buildRoot: () => JobRoot = () =>
       settings,
       input.dryRun === undefined ? undefined : input.dryRun ? 'dry-run' : 'apply',
     );
-    const report = await runJob(name, {
+    const report = await runJobWith(job, {
       ec2: root.ec2,
       notifier: root.notifier,
       config: root.config,

@@ -1,4 +1,5 @@
 import { createJobHandler } from './handler';
+import { instanceReaper } from './instance-reaper';
 
 /** Lambda entry point of the instance-reaper job (EventBridge Scheduler target). */
-export const handler = createJobHandler('instance-reaper');
+export const handler = createJobHandler(instanceReaper);

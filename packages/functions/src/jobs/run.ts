@@ -1,4 +1,4 @@
-import { Ec2opsError, InputError } from '@ec2ops/core';
+import { InputError } from '@ec2ops/core';
 import { REGION } from '@ec2ops/core/aws-ids';
 import { JOB_CATALOG } from '@ec2ops/core/jobs/catalog';
 import { buildReport, reportIsNoteworthy, summaryLine } from '@ec2ops/core/jobs/report';
@@ -10,22 +10,7 @@ import { underLease } from '../coordination/job-lease';
 import { awsErrorCode, awsErrorMessage } from '../ec2/errors';
 import { systemClock } from '../root';
 import { resultOf } from './apply-helpers';
-import { JOB_IMPLEMENTATIONS } from './registry';
 import type { JobImplementation, RegionContext, RunJobDeps } from './types';
-
-export class JobNotImplementedError extends Ec2opsError {
-  constructor(name: JobName) {
-    super('job.not-implemented', `The ${name} job is not implemented yet.`, {
-      hint: 'See `ec2ops job run --help` for the jobs this build implements.',
-    });
-  }
-}
-
-export function jobImplementation(name: JobName): JobImplementation {
-  const implementation = JOB_IMPLEMENTATIONS[name] as JobImplementation | undefined;
-  if (!implementation) throw new JobNotImplementedError(name);
-  return implementation;
-}
 
 /** The shape of an AWS region name (eu-west-1, us-gov-west-1), as the stage config checks it. */
 export function isRegionName(text: string): boolean {
@@ -36,12 +21,12 @@ export function isRegionName(text: string): boolean {
 const LOGGED_LINES = 500;
 
 /**
- * Runs a job: plan every region (bounded concurrency), apply unless dry-run (each item on its
+ * Runs a job (see ./registry.ts for running one by name): plan every region (bounded concurrency), apply unless dry-run (each item on its
  * own: one failure never stops the rest), then report to the logs and the stage's Slack report
  * channel. A region that cannot be planned is reported and the other regions go on.
  */
-export async function runJob(name: JobName, deps: RunJobDeps): Promise<JobReport> {
-  const job = jobImplementation(name);
+export async function runJobWith(job: JobImplementation, deps: RunJobDeps): Promise<JobReport> {
+  const name = job.name;
   const log = (deps.log ?? pino({ level: 'silent' })).child({ job: name, stage: deps.config.stage });
   const regions = deps.regions?.length ? deps.regions : deps.config.regions;
   const badRegion = regions.find((r) => !isRegionName(r));

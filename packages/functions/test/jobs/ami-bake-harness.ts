@@ -11,7 +11,7 @@ import { Ec2ApiError } from '@ec2ops/sandbox/ec2/errors';
 import type { Interceptor } from '@ec2ops/sandbox/ec2/interceptors';
 import { type Ec2Emulator, startEc2Emulator } from '@ec2ops/sandbox/ec2/server';
 import { functionCredentials, SANDBOX_CREDENTIALS, stageEnforcer } from '@ec2ops/sandbox/iam/stage-policies';
-import { runJob } from '../../src/jobs/run';
+import { runJob } from '../../src/jobs/registry';
 
 /**
  * The EC2 emulator on a loopback port, an SDK client for it, and helpers that stand for what

@@ -10,7 +10,7 @@ import {
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { amiBake } from '../../src/jobs/ami-bake';
-import { runJob } from '../../src/jobs/run';
+import { runJob } from '../../src/jobs/registry';
 import type { RegionContext } from '../../src/jobs/types';
 import { type BakeHarness, DAY, startBakeHarness } from './ami-bake-harness';
 

@@ -2,12 +2,10 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import { captureOutput } from '../../test/cli/capture-output';
 import { evaluate } from '../iam/evaluate';
-import { captureOutput } from './capture-output';
 import { loadCallerPolicies } from './iam-files';
 import { main } from './main';
-
-const capture = captureOutput;
 
 afterEach(() => {
   vi.restoreAllMocks();
@@ -15,9 +13,9 @@ afterEach(() => {
 
 describe('ec2ops iam', () => {
   it('prints every function’s policy by its deployed name, in a file `emulator --iam` accepts', async () => {
-    const { out } = capture();
+    const { out } = captureOutput();
     expect(await main(['iam', '--stage', 'production', '--json'])).toBe(0);
-    const policies = JSON.parse(out.join(''));
+    const policies = JSON.parse(out());
     expect(Object.keys(policies).sort()).toEqual(
       ['AmiBakeJob', 'EipCleanupJob', 'InstanceReaperJob', 'PortSweepJob', 'Slack', 'Worker'].sort(),
     );
@@ -42,17 +40,17 @@ describe('ec2ops iam', () => {
   });
 
   it('prints a table per function with --markdown', async () => {
-    const { out } = capture();
+    const { out } = captureOutput();
     expect(await main(['iam', '--stage', 'sandbox', '--markdown'])).toBe(0);
-    const text = out.join('');
+    const text = out();
     expect(text).toContain('### Worker');
     expect(text).toContain('| Purpose | Actions | Resources | Conditions |');
   });
 
   it('refuses both formats at once, and a file that is not a policy map, with stable codes', async () => {
-    const { err } = capture();
+    const { err } = captureOutput();
     expect(await main(['iam', '--stage', 'sandbox', '--json', '--markdown'])).toBe(1);
-    expect(err.join('')).toContain('cli.iam.format');
+    expect(err()).toContain('cli.iam.format');
     const dir = await mkdtemp(join(tmpdir(), 'ec2ops-iam-'));
     try {
       const file = join(dir, 'bad.json');

@@ -7,12 +7,15 @@ import { parseInstant } from '@ec2ops/core/jobs/instant';
 import { renderReportText, reportHasFailures } from '@ec2ops/core/jobs/report';
 import { isJobName, JOB_NAMES, type JobName } from '@ec2ops/core/jobs/types';
 import { ec2ClientsByRegion } from '@ec2ops/functions/ec2/client';
-import { isRegionName, jobImplementation, runJob } from '@ec2ops/functions/jobs/run';
+import { jobImplementation, runJob } from '@ec2ops/functions/jobs/registry';
+import { isRegionName } from '@ec2ops/functions/jobs/run';
 import { createSlackNotifier, slackWebClient } from '@ec2ops/functions/slack-notifier';
 import type { Command } from 'commander';
 import pino from 'pino';
+import { functionCredentials } from '../iam/stage-policies';
 import { SANDBOX_BOT_TOKEN } from '../slack/seed';
 import { registerCommand } from './main';
+import { ec2Target, sandboxNow } from './sandbox-target';
 
 export interface JobRunOptions {
   dryRun?: boolean;
@@ -24,12 +27,13 @@ export interface JobRunOptions {
   state?: string;
 }
 
-async function loadConfig(file: string | undefined): Promise<StageConfig> {
-  if (!file) return parseStageConfig(SANDBOX_STAGE);
+/** A stage config file; `missing` is what to use when an optional file (stage.json) is absent. */
+async function loadConfig(file: string, missing?: StageConfig): Promise<StageConfig> {
   let text: string;
   try {
     text = await readFile(file, 'utf8');
   } catch (error) {
+    if (missing && (error as NodeJS.ErrnoException).code === 'ENOENT') return missing;
     throw new InputError('cli.config', `cannot read the config file ${file}: ${(error as Error).message}`, {
       hint: 'give --config the path of a stage config as JSON, or leave --config out for the sandbox stage',
     });
@@ -43,50 +47,6 @@ async function loadConfig(file: string | undefined): Promise<StageConfig> {
     });
   }
   return parseStageConfig(json);
-}
-
-interface Ec2Target {
-  endpoint?: string;
-  credentials?: { accessKeyId: string; secretAccessKey: string };
-  /** The sandbox's Slack Web API, when falling back to the sandbox. */
-  sandboxSlackApi?: string;
-}
-
-/** The standard AWS environment when it names anything; otherwise the running sandbox's EC2. */
-async function ec2Target(env: NodeJS.ProcessEnv, stateDir: string): Promise<Ec2Target> {
-  const standard = [
-    'AWS_ENDPOINT_URL_EC2',
-    'AWS_ENDPOINT_URL',
-    'AWS_ACCESS_KEY_ID',
-    'AWS_PROFILE',
-    'AWS_WEB_IDENTITY_TOKEN_FILE',
-  ];
-  if (standard.some((name) => env[name])) return {};
-  const file = join(stateDir, 'endpoints.json');
-  let endpoints: { ec2?: unknown; slackApi?: unknown };
-  try {
-    endpoints = JSON.parse(await readFile(file, 'utf8'));
-  } catch {
-    throw new InputError(
-      'cli.no-ec2',
-      `no AWS environment is set and there is no sandbox to fall back to (${file} not found)`,
-      { hint: 'Start the sandbox (npm start), or set AWS_ENDPOINT_URL_EC2 / AWS_REGION / credentials.' },
-    );
-  }
-  if (typeof endpoints.ec2 !== 'string')
-    throw new InputError('cli.no-ec2', `${file} has no "ec2" endpoint`, {
-      hint: 'Restart the sandbox (npm start) to rewrite it, or set AWS_ENDPOINT_URL_EC2 / AWS_REGION / credentials.',
-    });
-  const slackApi = typeof endpoints.slackApi === 'string' ? endpoints.slackApi : undefined;
-  process.stderr.write(
-    `no AWS environment set: using the sandbox's EC2 at ${endpoints.ec2} with dummy credentials` +
-      `${slackApi && !env.SLACK_BOT_TOKEN ? `, and its Slack at ${slackApi}` : ''}\n`,
-  );
-  return {
-    endpoint: endpoints.ec2,
-    credentials: { accessKeyId: 'sandbox', secretAccessKey: 'sandbox' },
-    ...(slackApi ? { sandboxSlackApi: slackApi } : {}),
-  };
 }
 
 /** `ec2ops job run …`: validates everything before any EC2 call, then runs the job once. */
@@ -104,22 +64,33 @@ export async function jobRun(
       '--dry-run and --apply contradict each other; give one of them (or neither)',
     );
   }
-  let now = new Date();
-  if (options.now !== undefined) {
-    const ms = parseInstant(options.now);
-    if (ms === undefined) {
-      throw new InputError(
-        'cli.now',
-        `--now "${options.now}" is not an ISO-8601 instant; write e.g. 2026-11-23T15:00:00Z`,
-      );
-    }
-    now = new Date(ms);
+  const nowMs = options.now === undefined ? undefined : parseInstant(options.now);
+  if (options.now !== undefined && nowMs === undefined) {
+    throw new InputError(
+      'cli.now',
+      `--now "${options.now}" is not an ISO-8601 instant; write e.g. 2026-11-23T15:00:00Z`,
+    );
   }
   const badRegion = options.region?.find((r) => !isRegionName(r));
   if (badRegion)
     throw new InputError('cli.region', `--region "${badRegion}" is not an AWS region such as eu-west-1`);
-  const config = await loadConfig(options.config);
+  const given = options.config === undefined ? undefined : await loadConfig(options.config);
   jobImplementation(name); // "not implemented yet" before looking for an endpoint
+
+  const stateDir = options.state ?? '.sandbox';
+  const target = await ec2Target(env, stateDir);
+  // Against a sandbox, by default: its stage config and its clock (the console may have moved it).
+  const config =
+    given ??
+    (target.sandbox
+      ? await loadConfig(join(stateDir, 'stage.json'), parseStageConfig(SANDBOX_STAGE))
+      : parseStageConfig(SANDBOX_STAGE));
+  const now =
+    nowMs !== undefined
+      ? new Date(nowMs)
+      : target.endpoint && target.sandbox
+        ? await sandboxNow(target.endpoint)
+        : new Date();
   const settings = resolveJobSettings(config, name as JobName);
   const dryRun = effectiveDryRun(settings, options.apply ? 'apply' : options.dryRun ? 'dry-run' : undefined);
   const regions = options.region?.length
@@ -128,15 +99,26 @@ export async function jobRun(
       ? [env.AWS_REGION]
       : config.regions;
 
-  const target = await ec2Target(env, options.state ?? '.sandbox');
+  const sandboxSlackApi = target.sandbox?.slackApi;
+  if (target.sandbox) {
+    process.stderr.write(
+      `no AWS environment set: using the sandbox's EC2 at ${target.endpoint} as the ${name} function` +
+        `${sandboxSlackApi && !env.SLACK_BOT_TOKEN ? `, and its Slack at ${sandboxSlackApi}` : ''}; ` +
+        `at its clock (${now.toISOString()}), with ${given ? 'the config given' : join(stateDir, 'stage.json')}\n`,
+    );
+  }
   const log = pino({ level: env.LOG_LEVEL ?? 'warn' }, pino.destination(2));
   const notifier = env.SLACK_BOT_TOKEN
     ? createSlackNotifier(slackWebClient(env.SLACK_BOT_TOKEN, env.SLACK_API_URL))
-    : target.sandboxSlackApi
-      ? createSlackNotifier(slackWebClient(SANDBOX_BOT_TOKEN, target.sandboxSlackApi))
+    : sandboxSlackApi
+      ? createSlackNotifier(slackWebClient(SANDBOX_BOT_TOKEN, sandboxSlackApi))
       : undefined;
   const report = await runJob(name, {
-    ec2: ec2ClientsByRegion({ endpoint: target.endpoint, credentials: target.credentials }),
+    ec2: ec2ClientsByRegion({
+      endpoint: target.endpoint,
+      // Against a sandbox the job signs as its function, so the emulator holds it to its policy.
+      credentials: target.sandbox ? functionCredentials(name) : target.credentials,
+    }),
     notifier,
     config,
     now,
@@ -157,11 +139,14 @@ registerCommand((program: Command) => {
     .argument('<job>', JOB_NAMES.join(' | '))
     .option('--dry-run', 'plan only; change nothing')
     .option('--apply', 'apply even if the stage config says dry-run')
-    .option('--now <iso>', 'run as if at this ISO-8601 instant')
+    .option('--now <iso>', "run as if at this ISO-8601 instant (default: the sandbox's clock, else now)")
     .option('--region <region...>', "regions to run in (default: the config's, or AWS_REGION)")
-    .option('--config <file>', 'stage config JSON (default: the built-in sandbox config)')
+    .option(
+      '--config <file>',
+      "stage config JSON (default: the sandbox's stage.json, else the built-in sandbox config)",
+    )
     .option('--json', 'print the report as JSON')
-    .option('--state <dir>', "the sandbox's state dir, for its endpoints.json", '.sandbox')
+    .option('--state <dir>', "the sandbox's state dir (endpoints.json, stage.json)", '.sandbox')
     .action(async (name: string, options: JobRunOptions) => {
       process.exitCode = await jobRun(name, options);
     });

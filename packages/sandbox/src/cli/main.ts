@@ -1,25 +1,47 @@
-import { isEc2opsError } from '@ec2ops/core';
+import { isEc2opsError } from '@ec2ops/core/errors';
 import { Command, CommanderError } from 'commander';
+import packageJson from '../../package.json' with { type: 'json' };
+import { COMMANDS } from './commands';
 
 /**
- * The `ec2ops` command line. Each subcommand lives in its own file and registers itself here;
- * `main` returns the exit code instead of exiting so tests can drive it in process.
+ * The `ec2ops` command line. Each subcommand lives in its own module, listed in ./commands.ts and
+ * imported only when it runs; `main` returns the exit code instead of exiting so tests can drive
+ * it in process.
  */
 export type Registrar = (program: Command) => void;
 
 const registrars: Registrar[] = [];
 
-/** Subcommand modules call this at import time; see ./commands.ts for the list. */
+/** Subcommand modules call this once, when imported. */
 export function registerCommand(registrar: Registrar): void {
   registrars.push(registrar);
 }
 
-export function buildProgram(): Command {
-  const program = new Command('ec2ops')
-    .description('ChatOps and automation for Amazon EC2: the sandbox, emulators and operator tools')
-    .showHelpAfterError('(run with --help for usage)')
-    .exitOverride();
+function rootProgram(): Command {
+  return (
+    new Command('ec2ops')
+      .description('ChatOps and automation for Amazon EC2: the sandbox, emulators and operator tools')
+      .version(packageJson.version, '-V, --version', 'print the version of ec2ops')
+      .showHelpAfterError('(run with --help for usage)')
+      // Options after a subcommand belong to it (`sandbox seed --state` is seed's, not sandbox's).
+      .enablePositionalOptions()
+      .exitOverride()
+  );
+}
+
+/**
+ * The program for one run: the named subcommand in full (its module loaded), every other one as
+ * a name and a summary for `--help`. Order in `--help` is registration order.
+ */
+export async function buildProgram(name: string | undefined): Promise<Command> {
+  const program = rootProgram();
+  if (name !== undefined && Object.hasOwn(COMMANDS, name)) await COMMANDS[name]?.load();
+  // The loaded modules register in full (in tests, more than one may be loaded by now).
   for (const register of registrars) register(program);
+  const loaded = new Set(program.commands.map((sub) => sub.name()));
+  for (const [commandName, { summary }] of Object.entries(COMMANDS)) {
+    if (!loaded.has(commandName)) program.command(commandName).description(summary);
+  }
   // Every subcommand refuses unknown options and stray arguments (commander's defaults allow
   // excess arguments) and throws instead of exiting.
   for (const sub of program.commands) sub.allowExcessArguments(false).exitOverride();
@@ -27,9 +49,8 @@ export function buildProgram(): Command {
 }
 
 export async function main(argv: string[]): Promise<number> {
-  await import('./commands');
-  const program = buildProgram();
   try {
+    const program = await buildProgram(argv.find((arg) => !arg.startsWith('-')));
     await program.parseAsync(argv, { from: 'user' });
     return typeof process.exitCode === 'number' ? process.exitCode : 0;
   } catch (error) {

@@ -1,6 +1,7 @@
 import { InputError } from '@ec2ops/core';
 import type { Sandbox } from '../runner/sandbox';
 import { registerCommand } from './main';
+import { registerSeed } from './sandbox-seed';
 
 interface SandboxCliOptions {
   port?: string;
@@ -53,8 +54,9 @@ function banner(sandbox: Sandbox, stateOption: string): string {
 
 /** `ec2ops sandbox`: what `npm start` runs. Resolves when Ctrl-C (or SIGTERM) has shut it down. */
 registerCommand((program) => {
-  program
-    .command('sandbox')
+  const sandbox = program.command('sandbox').enablePositionalOptions();
+  registerSeed(sandbox);
+  sandbox
     .description(
       'run ec2ops on this machine: EC2 and Slack emulators, the real handlers, and the web console',
     )

@@ -1,13 +1,14 @@
-import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { Ec2opsError, InputError } from '@ec2ops/core';
+import { Ec2opsError, InputError } from '@ec2ops/core/errors';
 import { messageToText } from '../slack/blockkit-text';
 import { remoteMint, type SentRequest, SlackRequestClient } from '../slack/client';
+import type { Clock } from '../slack/clock';
 import { DEV_SIGNING_SECRET } from '../slack/dev-secret';
 import { type SlackEmulator, startSlackEmulator } from '../slack/emulator';
 import type { ResponseReply } from '../slack/records';
 import { collectReplies } from '../slack/replies';
 import { registerCommand } from './main';
+import { readSandboxEndpoints, sandboxNow } from './sandbox-target';
 
 interface SlackOptions {
   user: string;
@@ -19,15 +20,6 @@ interface SlackOptions {
   wait: string;
   settle: string;
   json?: boolean;
-}
-
-/** What the sandbox writes to `<state dir>/endpoints.json`. */
-interface Endpoints {
-  console?: string;
-  slack?: string;
-  slackApi?: string;
-  ec2?: string;
-  sqs?: string;
 }
 
 /**
@@ -74,7 +66,7 @@ async function sendSlashCommand(commandLine: string, options: SlackOptions): Pro
       `--settle must be a number of milliseconds, got ${options.settle}`,
     );
   }
-  const endpoints = options.url && options.api ? {} : await readEndpoints(options.state);
+  const endpoints = options.url && options.api ? {} : ((await readSandboxEndpoints(options.state)) ?? {});
   const url = requestUrl(options.url ?? endpoints.slack, options.state);
   // Without a known emulator, a private one in this process receives the replies.
   let privateEmulator: SlackEmulator | undefined;
@@ -88,6 +80,10 @@ async function sendSlashCommand(commandLine: string, options: SlackOptions): Pro
       url,
       signingSecret: options.secret ?? process.env['SLACK_SIGNING_SECRET'] ?? DEV_SIGNING_SECRET,
       mint: remoteMint(emulatorUrl),
+      // The sandbox checks request timestamps against its own clock, which the console may move.
+      ...(endpoints.ec2 && endpoints.slack && url === requestUrl(endpoints.slack, options.state)
+        ? { clock: await followingClock(endpoints.ec2) }
+        : {}),
     });
     let sent: SentRequest;
     try {
@@ -112,6 +108,7 @@ async function sendSlashCommand(commandLine: string, options: SlackOptions): Pro
         responseUrlId: sent.responseUrl.id,
         waitMs: waitSeconds * 1000,
         settleMs,
+        isFinal: isFinalReply,
         ...(options.json ? {} : { onReply: (reply, i) => out(formatReply(reply, i)) }),
       });
       if (!options.json && replies.length === 0)
@@ -123,17 +120,6 @@ async function sendSlashCommand(commandLine: string, options: SlackOptions): Pro
     return acked ? 0 : 1;
   } finally {
     await privateEmulator?.close();
-  }
-}
-
-async function readEndpoints(stateDir: string): Promise<Endpoints> {
-  try {
-    return JSON.parse(await readFile(join(stateDir, 'endpoints.json'), 'utf8')) as Endpoints;
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return {};
-    throw new Ec2opsError('slack.endpoints_unreadable', `cannot read ${join(stateDir, 'endpoints.json')}`, {
-      cause: error,
-    });
   }
 }
 
@@ -183,4 +169,21 @@ function indent(text: string): string {
     .split('\n')
     .map((line) => `  ${line}`)
     .join('\n');
+}
+
+/** The sandbox's clock, read once, then advancing with this machine's. */
+async function followingClock(ec2Endpoint: string): Promise<Clock> {
+  const offset = (await sandboxNow(ec2Endpoint)).getTime() - Date.now();
+  return { now: () => Date.now() + offset };
+}
+
+/**
+ * The worker answers a command once, except for a message it says it will update (ec2ops marks
+ * those with an hourglass, as a launch does until the instances run); a reply Slack refused
+ * ends the exchange too.
+ */
+export function isFinalReply(reply: ResponseReply): boolean {
+  if (reply.outcome !== 'ok') return true;
+  const text = typeof reply.payload['text'] === 'string' ? reply.payload['text'] : '';
+  return !text.startsWith(':hourglass_flowing_sand:');
 }

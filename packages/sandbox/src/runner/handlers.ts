@@ -30,15 +30,23 @@ export interface HandlerWiring {
  * get their own. The modules are imported here, not at the top, so the CLI stays quick to start.
  */
 export async function buildHandlers(wiring: HandlerWiring): Promise<Handlers> {
-  const [{ build }, { slackRoot }, { workerRoot }, { createWorkerHandler }, jobs, { createJobHandler }] =
-    await Promise.all([
-      import('@ec2ops/functions/root'),
-      import('@ec2ops/functions/slack/root'),
-      import('@ec2ops/functions/worker/root'),
-      import('@ec2ops/functions/worker/batch'),
-      import('@ec2ops/functions/jobs/root'),
-      import('@ec2ops/functions/jobs/handler'),
-    ]);
+  const [
+    { build },
+    { slackRoot },
+    { workerRoot },
+    { createWorkerHandler },
+    jobs,
+    { createJobHandler },
+    { jobImplementation },
+  ] = await Promise.all([
+    import('@ec2ops/functions/root'),
+    import('@ec2ops/functions/slack/root'),
+    import('@ec2ops/functions/worker/root'),
+    import('@ec2ops/functions/worker/batch'),
+    import('@ec2ops/functions/jobs/root'),
+    import('@ec2ops/functions/jobs/handler'),
+    import('@ec2ops/functions/jobs/registry'),
+  ]);
   const root = (fn: FunctionName) =>
     build({
       fn,
@@ -56,7 +64,9 @@ export async function buildHandlers(wiring: HandlerWiring): Promise<Handlers> {
     jobs: Object.fromEntries(
       (Object.keys(jobs.JOB_FUNCTIONS) as JobName[]).map((name) => [
         name,
-        createJobHandler(name, () => jobs.createJobRoot(root(jobs.JOB_FUNCTIONS[name]))) as unknown as Invoke,
+        createJobHandler(jobImplementation(name), () =>
+          jobs.createJobRoot(root(jobs.JOB_FUNCTIONS[name])),
+        ) as unknown as Invoke,
       ]),
     ),
   };

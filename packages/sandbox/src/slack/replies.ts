@@ -2,7 +2,8 @@ import type { ResponseReply } from './records';
 
 /**
  * Reads the replies an app sent to one response_url, through the emulator's read API, until they
- * settle: some arrived and nothing new came for `settleMs`, or `waitMs` passed.
+ * settle: a final one arrived (`isFinal`), or some arrived and nothing new came for `settleMs`, or
+ * `waitMs` passed.
  */
 export async function collectReplies(options: {
   emulatorUrl: string;
@@ -11,6 +12,8 @@ export async function collectReplies(options: {
   settleMs?: number;
   pollMs?: number;
   onReply?: (reply: ResponseReply, index: number) => void;
+  /** A reply after which no other is expected: collecting stops at once. */
+  isFinal?: (reply: ResponseReply) => boolean;
 }): Promise<ResponseReply[]> {
   const base = emulatorBase(options.emulatorUrl);
   const settleMs = options.settleMs ?? 1_500;
@@ -26,6 +29,8 @@ export async function collectReplies(options: {
       for (let i = replies.length; i < latest.length; i++) options.onReply?.(latest[i] as ResponseReply, i);
       if (latest.length > replies.length) lastChange = Date.now();
       replies = latest;
+      const last = replies.at(-1);
+      if (last && options.isFinal?.(last)) return replies;
     }
     const now = Date.now();
     if (now - started >= options.waitMs) return replies;

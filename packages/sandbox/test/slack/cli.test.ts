@@ -8,6 +8,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest
 import { main } from '../../src/cli/main';
 import { DEV_SIGNING_SECRET } from '../../src/slack/dev-secret';
 import { type SlackEmulator, startSlackEmulator } from '../../src/slack/emulator';
+import { captureOutput } from '../cli/capture-output';
 
 let emulator: SlackEmulator;
 let app: Server;
@@ -37,6 +38,16 @@ function fakeApp(): Server {
       res.writeHead(200, { 'content-type': 'application/json' });
       res.end(JSON.stringify({ response_type: 'ephemeral', text: 'Working on `help`…' }));
       if (form['text'] === 'silent') return;
+      if (form['text'] === 'once') {
+        setTimeout(() => {
+          void fetch(form['response_url'] as string, {
+            method: 'POST',
+            headers: { 'content-type': 'application/json' },
+            body: JSON.stringify({ text: 'the one and only answer' }),
+          });
+        }, 50);
+        return;
+      }
       const reply = (payload: unknown) =>
         fetch(form['response_url'] as string, {
           method: 'POST',
@@ -61,24 +72,13 @@ function fakeApp(): Server {
               elements: [{ type: 'button', action_id: 'more', text: { type: 'plain_text', text: 'More' } }],
             },
           ],
-          text: 'ec2ops help',
+          // The hourglass says "this message will be updated": the CLI waits for the next one.
+          text: ':hourglass_flowing_sand: ec2ops help',
         });
         await reply({ text: 'done &amp; dusted', replace_original: true });
       }, 50);
     });
   });
-}
-
-function capture() {
-  const out: string[] = [];
-  const err: string[] = [];
-  const into = (lines: string[]) => (chunk: unknown) => {
-    lines.push(String(chunk));
-    return true;
-  };
-  vi.spyOn(process.stdout, 'write').mockImplementation(into(out));
-  vi.spyOn(process.stderr, 'write').mockImplementation(into(err));
-  return { out: () => out.join(''), err: () => err.join('') };
 }
 
 beforeAll(async () => {
@@ -104,7 +104,7 @@ afterEach(() => {
 
 describe('ec2ops slack', () => {
   it('sends a signed slash command to the sandbox in endpoints.json and prints ack and replies as text', async () => {
-    const io = capture();
+    const io = captureOutput();
     const code = await main([
       'slack',
       '/ec2 help',
@@ -141,7 +141,7 @@ describe('ec2ops slack', () => {
   });
 
   it('prints JSON with --json', async () => {
-    const io = capture();
+    const io = captureOutput();
     const code = await main([
       'slack',
       '/ec2 help',
@@ -160,7 +160,7 @@ describe('ec2ops slack', () => {
   });
 
   it('works with --url alone, receiving replies in a private emulator', async () => {
-    const io = capture();
+    const io = captureOutput();
     const code = await main([
       'slack',
       '/ec2 help',
@@ -178,7 +178,7 @@ describe('ec2ops slack', () => {
   });
 
   it('exits 1 and shows the refusal when the signature is wrong', async () => {
-    const io = capture();
+    const io = captureOutput();
     const code = await main([
       'slack',
       '/ec2 help',
@@ -196,22 +196,31 @@ describe('ec2ops slack', () => {
 
   it('reads the secret from SLACK_SIGNING_SECRET', async () => {
     vi.stubEnv('SLACK_SIGNING_SECRET', 'from-env');
-    const io = capture();
+    const io = captureOutput();
     const code = await main(['slack', '/ec2 help', '--state', stateDir, '--wait', '0']);
     vi.unstubAllEnvs();
     expect(code).toBe(1);
     expect(io.out()).toContain('HTTP 401');
   });
 
+  it('returns at the final reply without waiting for replies to settle', async () => {
+    const io = captureOutput();
+    // With a minute to settle, only seeing that the reply is final lets it return.
+    const code = await main(['slack', '/ec2 once', '--state', stateDir, '--wait', '60', '--settle', '60000']);
+    expect(code).toBe(0);
+    expect(io.out()).toContain('── reply 1 · ephemeral ──');
+    expect(io.out()).toContain('the one and only answer');
+  });
+
   it('says so when no reply arrives before --wait', async () => {
-    const io = capture();
+    const io = captureOutput();
     const code = await main(['slack', '/ec2 silent', '--state', stateDir, '--wait', '0.3']);
     expect(code).toBe(0);
     expect(io.out()).toContain('(no reply at the response_url within 0.3 s)');
   });
 
   it('explains what to do when there is no sandbox to talk to', async () => {
-    const io = capture();
+    const io = captureOutput();
     const code = await main(['slack', '/ec2 help', '--state', join(stateDir, 'missing')]);
     expect(code).toBe(1);
     expect(io.err()).toContain('error slack.no_url');
@@ -219,7 +228,7 @@ describe('ec2ops slack', () => {
   });
 
   it('refuses text that is not a slash command', async () => {
-    const io = capture();
+    const io = captureOutput();
     const code = await main(['slack', 'ec2 help', '--state', stateDir]);
     expect(code).toBe(1);
     expect(io.err()).toContain('slack.not_a_command');

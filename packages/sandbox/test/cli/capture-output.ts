@@ -1,7 +1,10 @@
 import { vi } from 'vitest';
 
-/** For CLI tests: collects what `main` writes to stdout and stderr (restore with vi.restoreAllMocks). */
-export function captureOutput(): { out: string[]; err: string[] } {
+/**
+ * Collects what the CLI writes to stdout and stderr while a test drives `main` in process.
+ * Undo with `vi.restoreAllMocks()`.
+ */
+export function captureOutput(): { out: () => string; err: () => string } {
   const out: string[] = [];
   const err: string[] = [];
   const into = (lines: string[]) => (chunk: unknown) => {
@@ -10,5 +13,5 @@ export function captureOutput(): { out: string[]; err: string[] } {
   };
   vi.spyOn(process.stdout, 'write').mockImplementation(into(out));
   vi.spyOn(process.stderr, 'write').mockImplementation(into(err));
-  return { out, err };
+  return { out: () => out.join(''), err: () => err.join('') };
 }
