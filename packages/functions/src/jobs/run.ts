@@ -3,7 +3,7 @@ import { REGION } from '@ec2ops/core/aws-ids';
 import { JOB_CATALOG } from '@ec2ops/core/jobs/catalog';
 import { buildReport, reportIsNoteworthy, summaryLine } from '@ec2ops/core/jobs/report';
 import { renderReportBlocks } from '@ec2ops/core/jobs/slack-report';
-import type { ItemResult, JobName, JobReport, RegionFailure, RegionPlan } from '@ec2ops/core/jobs/types';
+import type { ItemResult, JobReport, RegionFailure, RegionPlan } from '@ec2ops/core/jobs/types';
 import pLimit from 'p-limit';
 import pino, { type Logger } from 'pino';
 import { underLease } from '../coordination/job-lease';
