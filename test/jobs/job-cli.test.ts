@@ -164,7 +164,7 @@ describe('ec2ops job run', () => {
       ]);
       expect(code).toBe(0);
       expect(cli.err).toContain(
-        `using the sandbox's EC2 at ${world.emulator.url} with dummy credentials, and its Slack`,
+        `using the sandbox's EC2 at ${world.emulator.url} as the eip-cleanup function, and its Slack`,
       );
       expect(JSON.parse(cli.out).counts.planned).toBe(2);
       expect(await remaining(world.ec2('us-east-1'))).toEqual(before);

@@ -415,12 +415,11 @@ describe('/ec2 eip attach', () => {
     expect((await allAddresses()).length).toBe(before);
   });
 
-  it('lets an admin attach to any instance, managed or not', async () => {
-    const unmanaged = await instance({ Name: 'admin-target' });
-    expect(await ec2('eip attach admin-target', 'UADMIN')).toContain(`to ${unmanaged} (admin-target)`);
-    const on = (await allAddresses()).filter((a) => a.InstanceId === unmanaged);
-    expect(on).toHaveLength(1);
-    expect((await address(on[0]!.AllocationId!))!.tags['ec2ops:owner']).toBe('UADMIN');
+  it('refuses an admin too on an instance ec2ops does not manage, allocating nothing', async () => {
+    await instance({ Name: 'admin-target' });
+    const before = (await allAddresses()).length;
+    expect(await ec2('eip attach admin-target', 'UADMIN')).toContain('eip.instance-not-managed');
+    expect((await allAddresses()).length).toBe(before);
   });
 });
 

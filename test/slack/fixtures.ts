@@ -39,6 +39,11 @@ export const probeExecutor: Executor = async (ctx) => {
       MinCount: 1,
       MaxCount: 1,
       ClientToken: ctx.idempotencyToken(),
+      // The generated policy launches only with IMDSv2 and encrypted volumes, as /ec2 launch does.
+      MetadataOptions: { HttpTokens: 'required' },
+      BlockDeviceMappings: [
+        { DeviceName: images.Images![0]!.RootDeviceName ?? '/dev/xvda', Ebs: { Encrypted: true } },
+      ],
       // The generated policy launches only what is tagged managed on create (instance and volumes).
       TagSpecifications: ['instance' as const, 'volume' as const].map((ResourceType) => ({
         ResourceType,

@@ -50,6 +50,8 @@ export const TEST_CONFIG: StageConfigInput = {
     groups: { SPLATFORM: 'operator' },
     bootstrapAdmins: [],
   },
+  // The probe command launches Amazon's images: the generated policy allows only trusted owners.
+  launch: { images: { aliases: { al2023: { owner: 'amazon', name: 'al2023-ami-2023.*' } } } },
 };
 
 /** The sandbox workspace plus a second admin, so that approvals have someone who is not the requester. */

@@ -55,7 +55,21 @@ const keepSourceUrls = {
 
 // npm packages are loaded from node_modules at run time; the workspaces (TypeScript) are bundled.
 // A deep import without an extension (`@slack/bolt/dist/App`) works for a bundler but not for
-// Node's ESM loader, so it is resolved here and kept external as the file it names.
+// Node's ESM loader, so it is resolved here and kept external as the file it names — unless the
+// package declares `exports`: then Node resolves the subpath itself, with its own conditions
+// (esbuild would pick the `module` build, which Node cannot load: `@smithy/core/retry`).
+function declaresExports(pkg, fromDir) {
+  for (let dir = fromDir; ; dir = dirname(dir)) {
+    try {
+      return (
+        JSON.parse(readFileSync(join(dir, 'node_modules', pkg, 'package.json'), 'utf8')).exports !== undefined
+      );
+    } catch {
+      if (dirname(dir) === dir) return false;
+    }
+  }
+}
+
 const externalPackages = {
   name: 'external-packages',
   setup(build) {
@@ -64,6 +78,8 @@ const externalPackages = {
       const parts = args.path.split('/');
       const isDeep = parts.length > (args.path.startsWith('@') ? 2 : 1);
       if (!isDeep || args.path.startsWith('node:')) return { path: args.path, external: true };
+      const pkg = parts.slice(0, args.path.startsWith('@') ? 2 : 1).join('/');
+      if (declaresExports(pkg, args.resolveDir)) return { path: args.path, external: true };
       const resolved = await build.resolve(args.path, {
         kind: args.kind,
         resolveDir: args.resolveDir,

@@ -37,7 +37,10 @@ describe('attaching an address', () => {
   it('lets owners attach to their managed instances and admins to any', () => {
     const mine = box('running', { 'ec2ops:managed': 'true', 'ec2ops:owner': 'UOP' });
     expect(attachRefusal(mine, operator, keys)).toBeUndefined();
-    expect(attachRefusal(box('stopped', {}), admin, keys)).toBeUndefined();
+    expect(
+      attachRefusal(box('stopped', { 'ec2ops:managed': 'true', 'ec2ops:owner': 'UX' }), admin, keys),
+    ).toBeUndefined();
+    expect(attachRefusal(box('stopped', {}), admin, keys)?.code).toBe('eip.instance-not-managed');
     expect(attachRefusal(box('running', {}), operator, keys)?.code).toBe('eip.instance-not-managed');
     expect(
       attachRefusal(box('running', { 'ec2ops:managed': 'true', 'ec2ops:owner': 'UX' }), operator, keys)?.code,
@@ -46,7 +49,9 @@ describe('attaching an address', () => {
 
   it('refuses terminated instances and ones between states', () => {
     expect(attachRefusal(box('terminated', {}), admin, keys)?.code).toBe('eip.instance-terminated');
-    expect(attachRefusal(box('pending', {}), admin, keys)?.code).toBe('eip.instance-state');
+    expect(attachRefusal(box('pending', { 'ec2ops:managed': 'true' }), admin, keys)?.code).toBe(
+      'eip.instance-state',
+    );
   });
 
   it('says the price per hour and per 730-hour month', () => {

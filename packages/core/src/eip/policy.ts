@@ -108,7 +108,9 @@ export function instanceLabel(instance: AttachTarget): string {
 
 /**
  * Why this person may not attach a new address to this instance, or undefined: owners may on
- * their own managed instances, admins on any instance; only a running or stopped one can take it.
+ * their own managed instances, admins on any managed one; only a running or stopped one can take
+ * it. Nobody attaches to an instance ec2ops does not manage: the deployed policy allows
+ * AssociateAddress only on managed instances, so an admin exception would promise what AWS refuses.
  */
 export function attachRefusal(
   instance: AttachTarget,
@@ -122,12 +124,12 @@ export function attachRefusal(
     });
   }
   const admin = roleAtLeast(user.role, 'admin');
-  if (!admin && instance.tags[keys.managed] !== 'true') {
+  if (instance.tags[keys.managed] !== 'true') {
     return new ForbiddenError(
       'eip.instance-not-managed',
-      `${label} is not managed by ec2ops (no ${keys.managed}=true): no address attached.`,
+      `${label} is not managed by ec2ops (no ${keys.managed}=true): no address attached, whoever asks.`,
       {
-        hint: 'Operators attach addresses to instances launched with `/ec2 launch`; an admin can attach to any.',
+        hint: 'Addresses go to instances launched with `/ec2 launch`; attach others with your own AWS tooling.',
       },
     );
   }

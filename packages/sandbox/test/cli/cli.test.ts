@@ -141,6 +141,7 @@ describe('ec2ops job run against a sandbox', () => {
     const tenDays = 10 * 24 * 3_600_000;
     const advanced = await fetch(`${emulator.url}/_emulator/clock/advance`, {
       method: 'POST',
+      headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ ms: tenDays }),
     });
     expect(advanced.ok).toBe(true);

@@ -113,7 +113,11 @@ describe('images and snapshots', () => {
       // Pending for an hour of emulator time, then the clock moves: "pending" is seen whatever
       // the machine's load, and no real hour passes.
       const control = async (path: string, body: unknown) => {
-        const res = await fetch(`${t.url}/_emulator/${path}`, { method: 'POST', body: JSON.stringify(body) });
+        const res = await fetch(`${t.url}/_emulator/${path}`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify(body),
+        });
         expect(res.status).toBe(200);
       };
       await control('delays', { imagePending: 3_600_000 });

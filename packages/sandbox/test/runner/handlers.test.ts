@@ -26,7 +26,11 @@ describe('the sandbox builds the production handlers through the composition roo
       'instance-reaper',
       'port-sweep',
     ]);
-    expect(process.env).toEqual(envBefore);
+    // Powertools marks its SDK user agent in AWS_SDK_UA_APP_ID when its module loads (a library's
+    // own import-time setting, not ec2ops wiring); nothing else may change.
+    const { AWS_SDK_UA_APP_ID: _powertools, ...after } = process.env;
+    const { AWS_SDK_UA_APP_ID: _before, ...before } = envBefore;
+    expect(after).toEqual(before);
     expect(globalThis.Date).toBe(DateBefore);
   });
 });

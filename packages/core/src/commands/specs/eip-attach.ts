@@ -4,7 +4,8 @@ import { INSTANCE_ARG } from './instance-arg';
 
 export const eipAttach = defineCommand({
   name: 'eip attach',
-  summary: 'Allocate a new Elastic IP (a fixed public IP) and attach it to an instance (yours; admins: any)',
+  summary:
+    'Allocate a new Elastic IP (a fixed public IP) and attach it to an instance (yours; admins: any managed one)',
   args: [INSTANCE_ARG],
   examples: ['eip attach i-0123456789abcdef0', 'eip attach web-test'],
   role: 'operator',

@@ -3,7 +3,7 @@ import { DESCRIBE_INSTANCES, INSTANCE_ARG } from './instance-arg';
 
 export const start = defineCommand({
   name: 'start',
-  summary: 'Start a stopped instance (yours; admins: any)',
+  summary: 'Start a stopped instance (yours; admins: any managed one)',
   args: [INSTANCE_ARG],
   examples: ['start i-0123456789abcdef0', 'start web-test'],
   role: 'operator',

@@ -3,7 +3,7 @@ import { DESCRIBE_INSTANCES, INSTANCE_ARG } from './instance-arg';
 
 export const stop = defineCommand({
   name: 'stop',
-  summary: 'Stop an instance (yours; admins: any)',
+  summary: 'Stop an instance (yours; admins: any managed one)',
   args: [INSTANCE_ARG],
   examples: ['stop i-0123456789abcdef0', 'stop web-test'],
   role: 'operator',

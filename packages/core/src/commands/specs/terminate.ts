@@ -3,7 +3,7 @@ import { DESCRIBE_INSTANCES, INSTANCE_ARG } from './instance-arg';
 
 export const terminate = defineCommand({
   name: 'terminate',
-  summary: 'Terminate an instance, after a confirmation button (yours; admins: any)',
+  summary: 'Terminate an instance, after a confirmation button (yours; admins: any managed one)',
   args: [INSTANCE_ARG],
   options: [
     {
