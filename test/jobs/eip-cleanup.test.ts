@@ -254,7 +254,9 @@ describe('eip-cleanup against the EC2 emulator', () => {
       ...M,
       'ec2ops:idle-since': ago(20 * DAY),
     });
-    const report = await run(world, { regions: ['us-east-1', 'eu-west-1'] });
+    // Both regions are the stage's: its policy allows no other.
+    const regions = ['us-east-1', 'eu-west-1'];
+    const report = await run(world, { regions, config: { regions } });
     expect(await remaining(world.ec2('us-east-1'))).toEqual(AFTER_MATRIX);
     expect(await remaining(world.ec2('eu-west-1'))).toEqual(AFTER_MATRIX);
     expect(Object.keys(await remaining(world.ec2('ap-southeast-2')))).toEqual(['untouched-region']);
