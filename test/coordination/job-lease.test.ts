@@ -40,9 +40,10 @@ afterEach(async () => {
 
 /** One job function container (its own cold start) on the shared table, its lease clock at `now`. */
 function container(now: () => Date = () => new Date()) {
+  const config = parseStageConfig({ stage: 'prod', production: true, regions: ['us-east-1'] });
   return createJobHandler(eipCleanup, () => ({
-    config: parseStageConfig({ stage: 'prod', production: true, regions: ['us-east-1'] }),
-    ec2: world.ec2,
+    config,
+    ec2: world.as('eip-cleanup', config),
     notifier: undefined,
     log: pino({ level: 'silent' }),
     clock: { now },

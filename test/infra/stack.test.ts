@@ -2,9 +2,16 @@ import type { FunctionName } from '@ec2ops/core/capability';
 import { instanceRoleName } from '@ec2ops/core/config/launch';
 import { stagePolicies } from '@ec2ops/core/iam/ec2ops';
 import { JOB_DEFINITIONS } from '@ec2ops/core/jobs/catalog';
+import {
+  COORDINATION_ACCESS,
+  type CoordinationUser,
+  leadingKeyPatterns,
+} from '@ec2ops/functions/coordination/access';
+import { TTL_ATTR } from '@ec2ops/functions/coordination/table';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { EC2_INLINE_POLICY, HANDLERS, pascalCase } from '../../infra/functions';
 import { loadStage } from '../../infra/stages';
+import { ACCOUNT, REGION } from './synth-mocks';
 import { ensurePlatform, list, type Stack, synthesize } from './synthesized';
 
 /**
@@ -120,7 +127,8 @@ describe.each(STAGES)('the %s stack', (stageName) => {
         .inline.filter((p) => p.name === 'inline')
         .flatMap((p) => p.document.Statement)
         .flatMap((s) => list(s.Action))
-        .filter((action) => action.startsWith('sqs:'));
+        // The same SST policy holds the coordination table's grants (checked below).
+        .filter((a) => a.startsWith('sqs:'));
     expect(sqs('slack')).toEqual(['sqs:SendMessage']);
     expect(sqs('worker')).not.toContain('sqs:SendMessage');
     expect(sqs('worker')).toContain('sqs:ReceiveMessage');
@@ -172,8 +180,10 @@ describe.each(STAGES)('the %s stack grants only what the code needs', (stageName
       expect(cond(s, 'StringEquals', 'aws:ResourceTag/ec2ops:managed'), s.Sid).toBe('true');
     const bake = on('ami-bake', 'ec2:CreateImage', ':instance/');
     expect(bake.length).toBeGreaterThan(0);
-    for (const s of bake)
+    for (const s of bake) {
       expect(cond(s, 'StringEquals', 'aws:ResourceTag/ec2ops:bake'), s.Sid).toBe('nightly');
+      expect(cond(s, 'StringEquals', 'aws:ResourceTag/ec2ops:managed'), s.Sid).toBe('true');
+    }
   });
 
   it('adds only rules tagged for the sweeper, and removes only rules ec2ops manages', () => {
@@ -243,6 +253,53 @@ describe.each(STAGES)('the %s stack grants only what the code needs', (stageName
     );
     expect(list(cond(instance!, 'StringLike', 'ec2:InstanceType')).length).toBeGreaterThan(0);
     for (const s of run(':volume/')) expect(cond(s, 'Bool', 'ec2:Encrypted'), s.Sid).toBe('true');
+  });
+});
+
+describe.each(STAGES)('the %s coordination table', (stageName) => {
+  const stack = () => stacks.get(stageName)!;
+  const tables = () => stack().resources.filter((r) => r.type === 'aws:dynamodb/table:Table');
+  const table = () => tables()[0]!;
+  /** Which coordination user each function is (infra/slack.ts, infra/jobs.ts). */
+  const USER: Record<FunctionName, CoordinationUser> = {
+    slack: 'slack',
+    worker: 'worker',
+    ...(Object.fromEntries(JOB_DEFINITIONS.map((j) => [j.function, 'jobs'])) as Record<
+      Exclude<FunctionName, 'slack' | 'worker'>,
+      CoordinationUser
+    >),
+  };
+  const dynamoStatements = (name: FunctionName) =>
+    stack()
+      .functions.find((f) => f.name === SST_NAME[name])!
+      .inline.flatMap((p) => p.document.Statement)
+      .filter((s) => list(s.Action).some((a) => a.startsWith('dynamodb:')));
+
+  it('is one on-demand table whose items expire by TTL', () => {
+    expect(tables()).toHaveLength(1);
+    expect(table().inputs.billingMode).toBe('PAY_PER_REQUEST');
+    expect(table().inputs.ttl).toMatchObject({ attributeName: TTL_ATTR, enabled: true });
+  });
+
+  it('has point-in-time recovery in production only', () => {
+    const pitr = table().inputs.pointInTimeRecovery as { enabled: boolean } | undefined;
+    expect(pitr?.enabled ?? false).toBe(loadStage(stageName).config.production === true);
+  });
+
+  it("lets each function use only this table, only with its code's actions, only for its own kinds of item", () => {
+    // The mock runtime gives every resource the ARN `arn:aws:<service>:<region>:<account>:<name>`.
+    const arn = `arn:aws:dynamodb:${REGION}:${ACCOUNT}:${table().inputs.name ?? table().name}`;
+    for (const name of Object.keys(SST_NAME) as FunctionName[]) {
+      const statements = dynamoStatements(name);
+      const user = USER[name];
+      expect(statements, name).toHaveLength(1);
+      const [s] = statements;
+      expect(list(s!.Action).sort(), name).toEqual([...COORDINATION_ACCESS[user].actions].sort());
+      expect(list(s!.Resource), name).toEqual([arn]);
+      expect(list(s!.Condition?.['ForAllValues:StringLike']?.['dynamodb:LeadingKeys']).sort(), name).toEqual(
+        leadingKeyPatterns(user).sort(),
+      );
+    }
   });
 });
 

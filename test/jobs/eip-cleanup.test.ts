@@ -83,9 +83,10 @@ function run(
     config?: Record<string, unknown>;
   } = {},
 ): Promise<JobReport> {
+  const config = stageConfig(overrides.config);
   return runJob('eip-cleanup', {
-    ec2: w.ec2,
-    config: stageConfig(overrides.config),
+    ec2: w.as('eip-cleanup', config),
+    config,
     now: NOW,
     dryRun: overrides.dryRun ?? false,
     regions: overrides.regions,
@@ -149,7 +150,7 @@ describe('eip-cleanup against the EC2 emulator', () => {
     const instance = await runInstance(ec2);
     const late = await allocateAddress(ec2, 'late', { ...M, 'ec2ops:idle-since': ago(9 * DAY) });
     await allocateAddress(ec2, 'old', { ...M, 'ec2ops:idle-since': ago(9 * DAY) });
-    const ctx = applyContext(ec2);
+    const ctx = applyContext(world.as('eip-cleanup')('us-east-1'));
     const plan = await eipCleanup.plan(ctx);
     expect(plan.items.map((i) => i.action)).toEqual(['release', 'release']);
     await associate(ec2, late, instance);
@@ -165,7 +166,7 @@ describe('eip-cleanup against the EC2 emulator', () => {
     world = await startWorld();
     const ec2 = world.ec2('us-east-1');
     const gone = await allocateAddress(ec2, 'gone', { ...M, 'ec2ops:idle-since': ago(9 * DAY) });
-    const ctx = applyContext(ec2);
+    const ctx = applyContext(world.as('eip-cleanup')('us-east-1'));
     const plan = await eipCleanup.plan(ctx);
     await ec2.send(new ReleaseAddressCommand({ AllocationId: gone }));
     const results = await eipCleanup.apply(ctx, plan);
@@ -210,7 +211,7 @@ describe('eip-cleanup against the EC2 emulator', () => {
     const ec2 = world.ec2('us-east-1');
     await allocateAddress(ec2, 'old', { ...M, 'ec2ops:idle-since': ago(9 * DAY) });
     const report = await runJob('eip-cleanup', {
-      ec2: world.ec2,
+      ec2: world.as('eip-cleanup'),
       config: stageConfig(),
       now: NOW,
       dryRun: false,
@@ -229,7 +230,13 @@ describe('eip-cleanup against the EC2 emulator', () => {
     await fetch(`${world.emulator.url}/_emulator/addresses/${locked}/lock`, { method: 'POST' });
     const lines: string[] = [];
     const log = pino({ level: 'info' }, { write: (line: string) => void lines.push(line) });
-    await runJob('eip-cleanup', { ec2: world.ec2, config: stageConfig(), now: NOW, dryRun: false, log });
+    await runJob('eip-cleanup', {
+      ec2: world.as('eip-cleanup'),
+      config: stageConfig(),
+      now: NOW,
+      dryRun: false,
+      log,
+    });
     const events = lines.map((l) => JSON.parse(l));
     const reportEvent = events.find((e) => e.report);
     expect(reportEvent).toMatchObject({
@@ -247,7 +254,9 @@ describe('eip-cleanup against the EC2 emulator', () => {
       ...M,
       'ec2ops:idle-since': ago(20 * DAY),
     });
-    const report = await run(world, { regions: ['us-east-1', 'eu-west-1'] });
+    // Both regions are the stage's: its policy allows no other.
+    const regions = ['us-east-1', 'eu-west-1'];
+    const report = await run(world, { regions, config: { regions } });
     expect(await remaining(world.ec2('us-east-1'))).toEqual(AFTER_MATRIX);
     expect(await remaining(world.ec2('eu-west-1'))).toEqual(AFTER_MATRIX);
     expect(Object.keys(await remaining(world.ec2('ap-southeast-2')))).toEqual(['untouched-region']);
@@ -298,7 +307,7 @@ describe('eip-cleanup against the EC2 emulator', () => {
     const posts: string[] = [];
     const notifier: Notifier = { post: async (channel) => void posts.push(channel), dm: async () => {} };
     const base = {
-      ec2: world.ec2,
+      ec2: world.as('eip-cleanup'),
       config: stageConfig({ slack: { reportChannel: 'CREPORTS' } }),
       now: NOW,
       dryRun: true,
@@ -324,8 +333,8 @@ describe('eip-cleanup against the EC2 emulator', () => {
     const later = new Date(NOW.getTime() + 1000);
     const config = stageConfig();
     const [a, b] = await Promise.all([
-      runJob('eip-cleanup', { ec2: world.ec2, config, now: NOW, dryRun: false }),
-      runJob('eip-cleanup', { ec2: world.ec2, config, now: later, dryRun: false }),
+      runJob('eip-cleanup', { ec2: world.as('eip-cleanup', config), config, now: NOW, dryRun: false }),
+      runJob('eip-cleanup', { ec2: world.as('eip-cleanup', config), config, now: later, dryRun: false }),
     ]);
     expect(a.counts.failed + b.counts.failed).toBe(0);
     const after = await remaining(world.ec2('us-east-1'));
@@ -341,7 +350,7 @@ describe('eip-cleanup against the EC2 emulator', () => {
     world = await startWorld();
     await seedMatrix(world, 'us-east-1');
     world = await withFaults(world, 'seed=7,throttle-rate=0.2');
-    const counter = countCalls(world.ec2('us-east-1'));
+    const counter = countCalls(world.as('eip-cleanup')('us-east-1'));
     const report = await run(world);
     expect(counter.attempts).toBeGreaterThan(counter.total()); // it did meet throttling
     expect(report.counts.failed).toBe(0);

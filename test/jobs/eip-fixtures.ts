@@ -9,8 +9,12 @@ import {
   RunInstancesCommand,
 } from '@aws-sdk/client-ec2';
 import { parseStageConfig, type StageConfig } from '@ec2ops/core';
+import type { FunctionName } from '@ec2ops/core/capability';
+import { SANDBOX_STAGE } from '@ec2ops/core/config/sandbox-stage';
 import { EC2_MAX_ATTEMPTS, type Ec2ClientOptions, ec2ClientsByRegion } from '@ec2ops/functions/ec2/client';
 import { type Ec2Emulator, type Ec2EmulatorOptions, startEc2Emulator } from '@ec2ops/sandbox/ec2/server';
+import type { IamEnforcer } from '@ec2ops/sandbox/iam/enforce';
+import { functionCredentials, SANDBOX_CREDENTIALS, stageEnforcer } from '@ec2ops/sandbox/iam/stage-policies';
 
 export const DAY = 86_400_000;
 export const NOW = new Date('2026-11-23T15:00:00.000Z');
@@ -18,39 +22,79 @@ export const ago = (ms: number) => new Date(NOW.getTime() - ms).toISOString();
 
 export interface EipWorld {
   emulator: Ec2Emulator;
+  /** Set-up and inspection clients: they sign with the sandbox's own full-access key. */
   ec2: (region: string) => EC2Client;
+  /**
+   * The clients a job (or handler) runs with: signed as the function's deployed name, and from
+   * now on the emulator holds every function to the policy `config` generates (default:
+   * `stageConfig()`), so a call outside it fails the test as it would fail in production.
+   */
+  as: (fn: FunctionName, config?: StageConfig) => (region: string) => EC2Client;
+  /** Point enforcement at the policies of `config` (the config a CLI or handler run uses). */
+  enforce(config: StageConfig): void;
+  /**
+   * The access key `ec2ops job run` signs with as `fn`; enforcement follows `config`, by default
+   * the sandbox stage (what `job run` uses without `--config`).
+   */
+  cli(fn: FunctionName, config?: StageConfig): string;
+  /** The emulator's IAM denials so far (empty when every call was inside the policy). */
+  denials: IamEnforcer['denials'];
   close(): Promise<void>;
 }
 
-/** An emulator on a free loopback port and job-style clients (adaptive retry) pointed at it. */
+/**
+ * An emulator on a free loopback port that enforces the stage's generated IAM (as the sandbox
+ * does), and job-style clients (adaptive retry) pointed at it.
+ */
 export async function startWorld(
   options: Ec2EmulatorOptions = {},
   clientOptions: Ec2ClientOptions = {},
 ): Promise<EipWorld> {
+  let enforcer = stageEnforcer(stageConfig());
   const emulator = await startEc2Emulator({
     delays: { instancePending: 0, instanceStopping: 0, instanceShuttingDown: 0 },
     log: () => {},
     ...options,
+    // IAM first, as in the sandbox: a denied call changes nothing and meets no fault.
+    interceptors: [(request) => enforcer.interceptor(request), ...(options.interceptors ?? [])],
   });
-  const clients = new Map<string, EC2Client>();
-  const build = ec2ClientsByRegion({
-    endpoint: emulator.url,
-    credentials: { accessKeyId: 'AKIDTEST', secretAccessKey: 'secret' },
-    ...clientOptions,
-  });
-  const ec2 = (region: string) => {
-    const client = build(region);
-    clients.set(region, client);
-    return client;
+  const clients: EC2Client[] = [];
+  const factory = (credentials: { accessKeyId: string; secretAccessKey: string }) => {
+    const build = ec2ClientsByRegion({ endpoint: emulator.url, credentials, ...clientOptions });
+    return (region: string) => {
+      const client = build(region);
+      clients.push(client);
+      return client;
+    };
   };
-  return {
+  // One factory per function, so a test can count calls on the very client a job then uses.
+  const byFunction = new Map<FunctionName, (region: string) => EC2Client>();
+  const world: EipWorld = {
     emulator,
-    ec2,
+    ec2: factory({ ...SANDBOX_CREDENTIALS }),
+    as(fn, config = stageConfig()) {
+      world.enforce(config);
+      let clientsOf = byFunction.get(fn);
+      if (!clientsOf) {
+        clientsOf = factory(functionCredentials(fn));
+        byFunction.set(fn, clientsOf);
+      }
+      return clientsOf;
+    },
+    enforce(config) {
+      enforcer = stageEnforcer(config);
+    },
+    cli(fn, config = parseStageConfig(SANDBOX_STAGE)) {
+      world.enforce(config);
+      return functionCredentials(fn).accessKeyId;
+    },
+    denials: () => enforcer.denials(),
     async close() {
-      for (const client of clients.values()) client.destroy();
+      for (const client of new Set(clients)) client.destroy();
       await emulator.close();
     },
   };
+  return world;
 }
 
 /**

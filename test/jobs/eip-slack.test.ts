@@ -31,7 +31,7 @@ describe('eip-cleanup reporting through the Slack Web API (Slack emulator)', () 
     const notifier = createSlackNotifier(slackWebClient(slack.botToken, slack.apiUrl));
 
     const report = await runJob('eip-cleanup', {
-      ec2: world.ec2,
+      ec2: world.as('eip-cleanup'),
       notifier,
       config: stageConfig({ slack: { reportChannel: 'C0EC2OPS' } }),
       now: NOW,

@@ -36,7 +36,7 @@ beforeEach(async () => {
   slack = await startSlackEmulator({ port: 0 });
   ec2 = world.ec2('us-east-1');
   dir = await mkdtemp(join(tmpdir(), 'ec2ops-reaper-'));
-  cli.begin(world.emulator.url);
+  cli.begin(world.emulator.url, world.cli('instance-reaper'));
   process.env.SLACK_BOT_TOKEN = slack.botToken;
   process.env.SLACK_API_URL = `${slack.apiUrl.replace(/\/$/, '')}/`;
 });
@@ -143,14 +143,13 @@ describe('instance-reaper', () => {
     const stopped = await instance('stopped-old', managed(at(-5 * MIN)));
     await ec2.send(new StopInstancesCommand({ InstanceIds: [stopped] }));
     const file = join(dir, 'stage.json');
-    await writeFile(
-      file,
-      JSON.stringify({
-        stage: 'test',
-        regions: ['us-east-1'],
-        reaper: { action: 'terminate', warnBefore: '30m' },
-      }),
-    );
+    const terminating = {
+      stage: 'test',
+      regions: ['us-east-1'],
+      reaper: { action: 'terminate', warnBefore: '30m' },
+    };
+    await writeFile(file, JSON.stringify(terminating));
+    world.enforce(parseStageConfig(terminating));
     const report = await reap(NOW, '--apply', '--config', file);
     expect(report).toMatchObject({ counts: { byAction: { terminate: { done: 2 } } } });
     expect(['shutting-down', 'terminated']).toContain((await look(id)).state);
@@ -172,7 +171,7 @@ describe('instance-reaper', () => {
     const config = parseStageConfig({ stage: 'test', regions: ['us-east-1'] });
     const ctx = {
       region: 'us-east-1',
-      ec2,
+      ec2: world.as('instance-reaper', config)('us-east-1'),
       config,
       now: new Date(NOW),
       dryRun: false,

@@ -1,6 +1,7 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { parseStageConfig } from '@ec2ops/core';
 import { main } from '@ec2ops/sandbox/cli/main';
 import { startSlackEmulator } from '@ec2ops/sandbox/slack/emulator';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -16,7 +17,7 @@ const cli = new CliSession();
 beforeEach(async () => {
   world = await startWorld();
   dir = await mkdtemp(join(tmpdir(), 'ec2ops-job-cli-'));
-  cli.begin(world.emulator.url);
+  cli.begin(world.emulator.url, world.cli('eip-cleanup'));
 });
 
 afterEach(async () => {
@@ -32,9 +33,18 @@ async function seed() {
   return remaining(ec2);
 }
 
+/** A `--config` file; the emulator then enforces the policies of that config, as deployed. */
 async function configFile(content: string): Promise<string> {
   const file = join(dir, 'stage.json');
   await writeFile(file, content);
+  const parsed = (() => {
+    try {
+      return parseStageConfig(JSON.parse(content));
+    } catch {
+      return undefined; // a file the CLI must refuse: nothing runs
+    }
+  })();
+  if (parsed) world.enforce(parsed);
   return file;
 }
 

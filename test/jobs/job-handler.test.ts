@@ -19,11 +19,12 @@ afterEach(() => world.close());
 
 function handlerFor(production: boolean) {
   let built = 0;
+  const config = parseStageConfig({ stage: production ? 'prod' : 'dev', production, regions: ['us-east-1'] });
   const handler = createJobHandler(eipCleanup, () => {
     built += 1;
     return {
-      config: parseStageConfig({ stage: production ? 'prod' : 'dev', production, regions: ['us-east-1'] }),
-      ec2: world.ec2,
+      config,
+      ec2: world.as('eip-cleanup', config),
       notifier: undefined,
       log: pino({ level: 'silent' }),
       clock: systemClock,

@@ -7,6 +7,7 @@ import {
 import { tagsOf } from '@ec2ops/functions/ec2/tags';
 import { runJob } from '@ec2ops/functions/jobs/registry';
 import { main } from '@ec2ops/sandbox/cli/main';
+import { functionCredentials } from '@ec2ops/sandbox/iam/stage-policies';
 import pino from 'pino';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { CliSession } from '../support/cli-session';
@@ -24,8 +25,29 @@ const cli = new CliSession();
 beforeEach(async () => {
   world = await startWorld();
   ec2 = world.ec2('us-east-1');
-  group = (await ec2.send(new CreateSecurityGroupCommand({ GroupName: 'jit', Description: 'jit' }))).GroupId!;
+  group = await accessGroup('jit');
 });
+
+/**
+ * A stage with JIT access: its groups are the ones tagged access-group=true. The sweeper's
+ * policy lets it revoke only on those groups (a stage without access groups grants no revoke).
+ */
+const sweepConfig = (access: Record<string, unknown> = {}) =>
+  stageConfig({ access: { groups: { tags: { 'ec2ops:access-group': 'true' } }, ...access } });
+
+/** A security group ec2ops may change: tagged access-group=true, as the stage's groups are. */
+async function accessGroup(name: string): Promise<string> {
+  const out = await ec2.send(
+    new CreateSecurityGroupCommand({
+      GroupName: name,
+      Description: name,
+      TagSpecifications: [
+        { ResourceType: 'security-group', Tags: [{ Key: 'ec2ops:access-group', Value: 'true' }] },
+      ],
+    }),
+  );
+  return out.GroupId!;
+}
 afterEach(async () => {
   cli.end();
   await world.close();
@@ -81,7 +103,7 @@ describe('ec2ops job run port-sweep', () => {
     const future = await rule(2202, managed(at(30)));
     const unmanaged = await rule(2203, { 'ec2ops:expires-at': at(-60) });
     const permanent = await rule(2204, {});
-    cli.begin(world.emulator.url);
+    cli.begin(world.emulator.url, world.cli('port-sweep'));
     expect(await main(['job', 'run', 'port-sweep', '--now', NOW.toISOString()])).toBe(0);
     expect(cli.out).toMatch(/would close 1/);
     expect([...(await ingress()).keys()].sort()).toEqual([expired, future, unmanaged, permanent].sort());
@@ -97,7 +119,7 @@ describe('ec2ops job run port-sweep', () => {
     const stuck = await rule(3306, managed(at(-5)));
     const lines: Record<string, unknown>[] = [];
     const log = pino({ level: 'info' }, { write: (line: string) => void lines.push(JSON.parse(line)) });
-    const config = stageConfig({ access: { maxCloseFailures: 2 } });
+    const config = sweepConfig({ maxCloseFailures: 2 });
     await fetch(`${world.emulator.url}/_emulator/faults`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
@@ -107,9 +129,10 @@ describe('ec2ops job run port-sweep', () => {
     const once = new EC2Client({
       endpoint: world.emulator.url,
       region: 'us-east-1',
-      credentials: { accessKeyId: 'AKIDTEST', secretAccessKey: 'secret' },
+      credentials: functionCredentials('port-sweep'),
       maxAttempts: 1,
     });
+    world.enforce(config);
     const run = () => runJob('port-sweep', { ec2: () => once, config, now: NOW, dryRun: false, log });
     for (const n of [1, 2, 3]) {
       const report = await run();
@@ -135,10 +158,7 @@ describe('ec2ops job run port-sweep', () => {
 
   it('three sweeps at once end in the state one sweep leaves, each rule closed exactly once', async () => {
     const groups = [group];
-    for (const name of ['jit-b', 'jit-c'])
-      groups.push(
-        (await ec2.send(new CreateSecurityGroupCommand({ GroupName: name, Description: name }))).GroupId!,
-      );
+    for (const name of ['jit-b', 'jit-c']) groups.push(await accessGroup(name));
     const expired: string[] = [];
     const kept: string[] = [];
     for (let i = 0; i < 45; i++) {
@@ -147,9 +167,10 @@ describe('ec2ops job run port-sweep', () => {
       else if (i < 40) kept.push(await rule(5000 + i, managed(at(1 + i))));
       else kept.push(await rule(5000 + i, { 'ec2ops:expires-at': at(-100) }));
     }
-    const config = stageConfig();
+    const config = sweepConfig();
+    const sweeper = world.as('port-sweep', config);
     const reports = await Promise.all(
-      [1, 2, 3].map(() => runJob('port-sweep', { ec2: () => ec2, config, now: NOW, dryRun: false })),
+      [1, 2, 3].map(() => runJob('port-sweep', { ec2: sweeper, config, now: NOW, dryRun: false })),
     );
     const left: string[] = [];
     for (const g of groups) {
@@ -167,10 +188,11 @@ describe('ec2ops job run port-sweep', () => {
 
   it('treats a rule closed by someone else since the plan as already closed', async () => {
     const gone = await rule(4000, managed(at(-5)));
-    const config = stageConfig();
+    const config = sweepConfig();
+    const sweeper = world.as('port-sweep', config)('us-east-1');
     const report = await runJob('port-sweep', {
       ec2: () => {
-        const client = ec2;
+        const client = sweeper;
         return new Proxy(client, {
           get(target, prop, receiver) {
             if (prop !== 'send') return Reflect.get(target, prop, receiver);
@@ -182,7 +204,7 @@ describe('ec2ops job run port-sweep', () => {
               ) {
                 const result = await target.send(command as never);
                 const { RevokeSecurityGroupIngressCommand } = await import('@aws-sdk/client-ec2');
-                await target.send(
+                await ec2.send(
                   new RevokeSecurityGroupIngressCommand({ GroupId: group, SecurityGroupRuleIds: [gone] }),
                 );
                 return result;

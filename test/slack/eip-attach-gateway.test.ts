@@ -10,6 +10,7 @@ import {
 import { parseStageConfig } from '@ec2ops/core/config/schema';
 import { EXECUTORS } from '@ec2ops/functions/worker/executors/index';
 import { type Ec2Emulator, startEc2Emulator } from '@ec2ops/sandbox/ec2/server';
+import { functionCredentials, SANDBOX_CREDENTIALS, stageEnforcer } from '@ec2ops/sandbox/iam/stage-policies';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { executorContext, queuedRequest } from './fixtures';
 
@@ -19,22 +20,26 @@ import { executorContext, queuedRequest } from './fixtures';
  * address back, so no billed, idle address is left behind. The executor runs against the EC2
  * emulator through the real SDK.
  */
+const config = parseStageConfig({ stage: 'test', regions: ['us-east-1'] });
 let emulator: Ec2Emulator;
+/** Set-up and inspection: the sandbox's own full-access key. */
 let ec2: EC2Client;
+/** The executor's client: signs as `Worker`, held to the worker's generated policy. */
+let worker: EC2Client;
 beforeAll(async () => {
   emulator = await startEc2Emulator({
     log: () => {},
     delays: { instancePending: 0, instanceStopping: 0, instanceShuttingDown: 0 },
+    interceptors: [stageEnforcer(config).interceptor],
   });
-  ec2 = new EC2Client({
-    endpoint: emulator.url,
-    region: 'us-east-1',
-    credentials: { accessKeyId: 'AKIDTEST', secretAccessKey: 'secret' },
-    maxAttempts: 1,
-  });
+  const client = (credentials: { accessKeyId: string; secretAccessKey: string }) =>
+    new EC2Client({ endpoint: emulator.url, region: 'us-east-1', credentials, maxAttempts: 1 });
+  ec2 = client({ ...SANDBOX_CREDENTIALS });
+  worker = client(functionCredentials('worker'));
 });
 afterAll(async () => {
   ec2?.destroy();
+  worker?.destroy();
   await emulator?.close();
 });
 
@@ -66,7 +71,6 @@ describe('/ec2 eip attach, in a VPC without an internet gateway', () => {
     const box = await instanceWithoutGateway();
     // Someone else's address in the account stays untouched.
     const unrelated = await ec2.send(new AllocateAddressCommand({ Domain: 'vpc' }));
-    const config = parseStageConfig({ stage: 'test', regions: ['us-east-1'] });
     const request = queuedRequest({
       id: 'r-0000nogateway',
       command: 'eip attach',
@@ -75,7 +79,7 @@ describe('/ec2 eip attach, in a VPC without an internet gateway', () => {
     });
     // SQS may deliver it twice: each delivery refuses the same way and leaves nothing behind.
     for (let delivery = 0; delivery < 2; delivery += 1) {
-      await expect(EXECUTORS['eip attach']!(executorContext(request, config, ec2))).rejects.toMatchObject({
+      await expect(EXECUTORS['eip attach']!(executorContext(request, config, worker))).rejects.toMatchObject({
         code: 'eip.no-internet-gateway',
         message: expect.stringContaining('without an internet gateway'),
       });

@@ -45,6 +45,23 @@ describe("ec2ops's own commands and jobs", () => {
     }
   });
 
+  it('lets every function image only managed instances; the nightly bake also needs bake=nightly', () => {
+    for (const fn of FUNCTION_NAMES) {
+      const onInstances = policies[fn].Statement.filter(
+        (s) => s.Action.includes('ec2:CreateImage') && s.Resource.some((r) => r.includes(':instance/')),
+      );
+      for (const statement of onInstances)
+        expect(statement.Condition?.StringEquals?.['aws:ResourceTag/ec2ops:managed'], fn).toBe('true');
+    }
+    const bake = policies['ami-bake'].Statement.find(
+      (s) => s.Action.includes('ec2:CreateImage') && s.Resource.some((r) => r.includes(':instance/')),
+    );
+    expect(bake?.Condition?.StringEquals).toMatchObject({
+      'aws:ResourceTag/ec2ops:managed': 'true',
+      'aws:ResourceTag/ec2ops:bake': 'nightly',
+    });
+  });
+
   it('gives the slack function no EC2 permission (it only verifies, parses and enqueues)', () => {
     expect(policies.slack.Statement).toEqual([]);
   });

@@ -19,8 +19,7 @@ import type { Grant, PolicyScope } from './policy';
  *   owners (`ec2:Owner`), its instance profile, IMDSv2 (`ec2:MetadataHttpTokens=required`),
  *   encrypted volumes and its instance families.
  * - iam:PassRole: only the stage's instance-profile role, only to EC2.
- * - CreateImage: only of managed instances, unless the declaration pins another tag (the nightly
- *   bake images whatever is tagged `<prefix>bake=nightly`).
+ * - CreateImage: only of managed instances (the nightly bake: managed and `<prefix>bake=nightly`).
  * - Security-group rules: an authorize must tag the rule managed with an expiry on create (the
  *   sweeper closes it by that tag); a revoke or rule change touches managed rules only.
  * - AllocateAddress: only with `<prefix>managed=true` (and only ec2ops's keys) tagged on create.
@@ -278,7 +277,10 @@ function splitOnTagged(
   ];
 }
 
-/** Images of managed instances, unless the declaration pins a tag of its own (bake=nightly). */
+/**
+ * Images of managed instances only; a declaration that pins a tag of its own (bake=nightly) adds
+ * to that, it does not replace it: ec2ops images nothing it does not manage.
+ */
 function createImage(
   action: string,
   resources: string[],
@@ -286,13 +288,10 @@ function createImage(
   scope: GuardScope,
   why: string,
 ) {
-  const pinsTag = Object.values(declared).some((entries) =>
-    Object.keys(entries).some((k) => k.startsWith('aws:ResourceTag/')),
-  );
   return splitOnTagged(action, resources, declared, why, {
     star: [ARN.instance, ARN.image, ARN.snapshot],
     tagged: (arn) => arn.includes(':instance/'),
-    guard: pinsTag ? {} : { StringEquals: { [managedTag(scope.tagPrefix)]: 'true' } },
+    guard: { StringEquals: { [managedTag(scope.tagPrefix)]: 'true' } },
   });
 }
 

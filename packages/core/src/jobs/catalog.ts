@@ -28,7 +28,7 @@ export const JOB_CATALOG: Record<JobName, JobDefinition> = {
     name: 'ami-bake',
     function: 'ami-bake',
     description:
-      'Bakes an AMI of every instance tagged bake=nightly, then applies retention (never an image in use).',
+      'Bakes an AMI of every managed instance tagged bake=nightly, then applies retention (never an image in use).',
     schedule: { expression: 'cron(0 3 * * ? *)', timeZone: 'UTC' },
     verbs: {
       bake: { done: 'baked', planned: 'would bake' },
@@ -56,7 +56,7 @@ export const JOB_CATALOG: Record<JobName, JobDefinition> = {
         actions: ['ec2:CreateImage'],
         resources: ['arn:aws:ec2:*:*:instance/*'],
         condition: { StringEquals: { 'aws:ResourceTag/{tagPrefix}bake': 'nightly' } },
-        why: 'Bake images of instances tagged bake=nightly only',
+        why: 'Bake images of managed instances tagged bake=nightly only',
       },
       {
         actions: ['ec2:CreateImage'],

@@ -35,7 +35,10 @@ export interface BakeHarness {
   /** Fails the next `n` requests of `action` with `code` (an interrupted run, a stuck snapshot). */
   failNext(action: string, code: string, n?: number): void;
   clearFaults(): void;
-  instance(tags?: Record<string, string>): Promise<string>;
+  /** A running instance ec2ops manages (tagged managed=true, as it launches them) with `tags`. */
+  instance(tags?: Record<string, string>, options?: { managed?: boolean }): Promise<string>;
+  /** The EC2 client the job signs with (`AmiBakeJob`), held to the policy of the last run's config. */
+  jobEc2(region?: string): EC2Client;
   /** CreateImage as an earlier bake did it: baked `daysAgo` before `base`, then set to `state`. */
   pastImage(
     source: string,
@@ -156,7 +159,9 @@ export async function startBakeHarness(): Promise<BakeHarness> {
     clearFaults() {
       faults.clear();
     },
-    async instance(tags = {}) {
+    jobEc2: (region = 'us-east-1') => jobClient(region),
+    async instance(tags = {}, options = {}) {
+      if (options.managed !== false) tags = { [`${PREFIX}managed`]: 'true', ...tags };
       const out = await ec2.send(
         new RunInstancesCommand({
           ImageId: publicImage,

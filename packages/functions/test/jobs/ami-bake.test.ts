@@ -207,6 +207,32 @@ describe('ami-bake retention, against the EC2 emulator', () => {
   });
 });
 
+describe('ami-bake images only what ec2ops manages', () => {
+  it('skips a bake=nightly instance not tagged managed, and its policy would refuse imaging it', async () => {
+    const theirs = await h.instance({ 'ec2ops:bake': 'nightly' }, { managed: false });
+    const ours = await h.instance({ 'ec2ops:bake': 'nightly' });
+    const report = await h.run(h.at(), h.config());
+    expect(report.lines.find((l) => l.id === theirs)).toMatchObject({
+      status: 'skipped',
+      message: expect.stringContaining('not managed by ec2ops'),
+    });
+    expect(report.lines.find((l) => l.id === ours)).toMatchObject({ action: 'bake', status: 'done' });
+    // The same job asking EC2 directly is refused by its IAM policy, and nothing is imaged.
+    await expect(
+      h.jobEc2().send(
+        new CreateImageCommand({
+          InstanceId: theirs,
+          Name: `theirs-${theirs}`,
+          NoReboot: true,
+          TagSpecifications: [{ ResourceType: 'image', Tags: [{ Key: 'ec2ops:managed', Value: 'true' }] }],
+        }),
+      ),
+    ).rejects.toMatchObject({ name: 'UnauthorizedOperation' });
+    expect(await h.imagesOf(theirs)).toEqual([]);
+    expect(await h.imagesOf(ours)).toHaveLength(1);
+  });
+});
+
 describe('ami-bake idempotency', () => {
   it('bakes one image per source however often it runs the same day', async () => {
     const a = await h.instance({ 'ec2ops:bake': 'nightly', Name: 'twice-a' });
@@ -292,7 +318,15 @@ describe('ami-bake idempotency', () => {
           ImageId: image,
           MinCount: 1,
           MaxCount: 1,
-          TagSpecifications: [{ ResourceType: 'instance', Tags: [{ Key: 'ec2ops:bake', Value: 'nightly' }] }],
+          TagSpecifications: [
+            {
+              ResourceType: 'instance',
+              Tags: [
+                { Key: 'ec2ops:managed', Value: 'true' },
+                { Key: 'ec2ops:bake', Value: 'nightly' },
+              ],
+            },
+          ],
         }),
       )
     ).Instances![0]!.InstanceId!;

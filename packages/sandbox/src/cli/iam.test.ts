@@ -1,4 +1,4 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
@@ -39,12 +39,16 @@ describe('ec2ops iam', () => {
     }
   });
 
-  it('prints a table per function with --markdown', async () => {
-    const { out } = captureOutput();
+  it('prints with --markdown exactly the page docs/iam.md is for production, and that page for any stage', async () => {
+    const committed = await readFile(join(import.meta.dirname, '../../../../docs/iam.md'), 'utf8');
+    const production = captureOutput();
+    expect(await main(['iam', '--stage', 'production', '--markdown'])).toBe(0);
+    expect(production.out()).toBe(committed);
+    vi.restoreAllMocks();
+    const sandbox = captureOutput();
     expect(await main(['iam', '--stage', 'sandbox', '--markdown'])).toBe(0);
-    const text = out();
-    expect(text).toContain('### Worker');
-    expect(text).toContain('| Purpose | Actions | Resources | Conditions |');
+    expect(sandbox.out()).toContain('for the `sandbox` stage');
+    expect(sandbox.out()).toContain('### worker\n\n| Why | Actions | Resources | Only when |');
   });
 
   it('refuses both formats at once, and a file that is not a policy map, with stable codes', async () => {

@@ -1,5 +1,5 @@
 import { InputError } from '@ec2ops/core/errors';
-import { policiesMarkdown } from '../iam/markdown';
+import { iamDocument } from '@ec2ops/core/iam/doc';
 import { functionPolicies } from '../iam/stage-policies';
 import { loadStageArgument } from './iam-files';
 import { registerCommand } from './main';
@@ -14,14 +14,15 @@ registerCommand((program) => {
       'a stage name (sandbox, dev, production) or a stage config JSON file',
     )
     .option('--json', 'JSON: {"<FunctionName>": <policy document>, …} (feed it to `ec2ops emulator --iam`)')
-    .option('--markdown', 'a table per function, for people')
+    .option('--markdown', 'the page docs/iam.md is for production: a table per function, for people')
     .action(async (options: { stage: string; json?: boolean; markdown?: boolean }) => {
       if (Boolean(options.json) === Boolean(options.markdown)) {
         throw new InputError('cli.iam.format', 'give exactly one of --json and --markdown');
       }
-      const policies = functionPolicies(await loadStageArgument(options.stage));
+      const config = await loadStageArgument(options.stage);
+      // The same page docs/iam.md is for production: one renderer, core's.
       process.stdout.write(
-        options.json ? `${JSON.stringify(policies, null, 2)}\n` : policiesMarkdown(policies),
+        options.json ? `${JSON.stringify(functionPolicies(config), null, 2)}\n` : iamDocument(config),
       );
     });
 });

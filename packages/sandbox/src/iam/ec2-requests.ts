@@ -62,6 +62,9 @@ const check = (
   context: { 'aws:RequestedRegion': request.region, 'ec2:Region': request.region, ...context },
 });
 
+/** Requests that named an id EC2 does not know (see `ec2Checks`). */
+const namedUnknown = new WeakSet<Ec2Request>();
+
 /** Existing resources by id; an id EC2 does not know is left to the handler's NotFound. */
 function existing(
   request: Ec2Request,
@@ -72,6 +75,7 @@ function existing(
   for (const id of new Set(ids)) {
     const found = id ? existingResource(request, id) : undefined;
     if (found) out.push(check(request, found.arn, { ...found.context, ...extra }));
+    else if (id) namedUnknown.add(request);
   }
   return out;
 }
@@ -215,6 +219,10 @@ const BUILDERS: Record<string, Builder> = {
 export function ec2Checks(request: Ec2Request): Ec2Check[] {
   const builder = BUILDERS[request.action];
   const checks = builder ? builder(request) : [];
-  // Describe* and the like name no resource; so does an action whose ids are all unknown.
-  return checks.length ? checks : [check(request, '*')];
+  if (checks.length) return checks;
+  // Every id it named is unknown: the action answers NotFound and changes nothing (a second
+  // release of an address another run just released must read "already gone", not a denial).
+  if (namedUnknown.has(request)) return [];
+  // Describe* and the like name no resource.
+  return [check(request, '*')];
 }

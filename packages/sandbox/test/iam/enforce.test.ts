@@ -254,6 +254,13 @@ describe('the EC2 emulator enforcing IAM', () => {
     expect(left.Addresses!.map((a) => a.AllocationId)).not.toContain(plain.AllocationId);
   });
 
+  it('leaves an id EC2 does not know to the action: NotFound, not a denial, and nothing changes', async () => {
+    const error = await failure(
+      as('Operator').send(new TerminateInstancesCommand({ InstanceIds: ['i-0123456789abcdef0'] })),
+    );
+    expect(error.code).toBe('InvalidInstanceID.NotFound');
+  });
+
   it('sees the region a request is signed for (aws:RequestedRegion)', async () => {
     const error = await failure(as('Operator', 'eu-west-1').send(new DescribeInstancesCommand({})));
     expect(error.code).toBe('UnauthorizedOperation');

@@ -7,8 +7,10 @@ const DAY = 86_400_000;
 const NOW = Date.parse('2026-11-23T03:00:00Z');
 const iso = (ms: number) => new Date(ms).toISOString();
 
+/** A managed instance (as ec2ops launched it) tagged for the nightly bake, unless `tags` says otherwise. */
 function instance(id: string, extra: Partial<ObservedInstance> = {}): ObservedInstance {
-  return { id, state: 'running', tags: { 'ec2ops:bake': 'nightly', Name: `name-${id}` }, ...extra };
+  const { tags = { 'ec2ops:bake': 'nightly', Name: `name-${id}` }, ...rest } = extra;
+  return { id, state: 'running', ...rest, tags: { 'ec2ops:managed': 'true', ...tags } };
 }
 
 let seq = 0;
@@ -95,6 +97,17 @@ describe('bake targets', () => {
       'ec2ops:baked-at': '2026-11-23T03:00:00.000Z',
       'ec2ops:stage': 'dev',
     });
+  });
+
+  it('never bakes an instance ec2ops does not manage, whatever its bake tag says', () => {
+    const unmanaged = {
+      id: 'i-00000009',
+      state: 'running',
+      tags: { 'ec2ops:bake': 'nightly', Name: 'theirs' },
+    };
+    const p = plan(observe({ targets: [instance('i-00000001'), unmanaged] }));
+    expect(ids(p, 'bake')).toEqual(['i-00000001']);
+    expect(skipReason(p, 'i-00000009')).toBe('not managed by ec2ops (no ec2ops:managed=true)');
   });
 
   it('reboots when the config or the instance tag asks, and copies the listed instance tags', () => {

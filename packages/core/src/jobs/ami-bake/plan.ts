@@ -60,8 +60,15 @@ export function planAmiBake(input: AmiBakePlanInput): AmiBakePlan {
     list.push(image);
     bySource.set(source, list);
   }
+  // ec2ops images only what it manages: bake=nightly on an instance it did not launch (or adopt
+  // by tagging it managed) is refused here, as the job's IAM policy refuses it.
+  const nightly = observation.targets.filter((i) => i.tags[keys.bake] === BAKE_NIGHTLY);
+  for (const instance of nightly) {
+    if (instance.tags[keys.managed] !== 'true')
+      skip(instance.id, instanceLabel(instance), `not managed by ec2ops (no ${keys.managed}=true)`);
+  }
   const targets = new Map(
-    observation.targets.filter((i) => i.tags[keys.bake] === BAKE_NIGHTLY).map((i) => [i.id, i] as const),
+    nightly.filter((i) => i.tags[keys.managed] === 'true').map((i) => [i.id, i] as const),
   );
 
   // 1. Bake every target not baked today (a failed image does not count as baked).
