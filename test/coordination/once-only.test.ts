@@ -1,12 +1,10 @@
-import { randomUUID } from 'node:crypto';
 import { DescribeAddressesCommand } from '@aws-sdk/client-ec2';
 import { lambdaContext } from '@ec2ops/sandbox/sqs/delivery';
-import type { SQSEvent, SQSRecord } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { queuedRequest } from '../slack/fixtures';
 import { TEST_CONFIG } from '../slack/harness';
 import { managedInstance, setDelays } from '../slack/launch-fixtures';
-import { allAtOnce, type CoordinatedHarness, startCoordinatedHarness } from './support';
+import { allAtOnce, type CoordinatedHarness, delivery, startCoordinatedHarness } from './support';
 
 /**
  * SQS delivers at least once, sometimes to several workers at the same moment. Each request runs
@@ -25,22 +23,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await h?.close();
 });
-
-/** One delivery of `body`: its own message id and receipt, as SQS gives a duplicate. */
-function delivery(body: string, receiveCount = 1): SQSEvent {
-  const record = {
-    messageId: randomUUID(),
-    receiptHandle: randomUUID(),
-    body,
-    attributes: { ApproximateReceiveCount: String(receiveCount) },
-    messageAttributes: {},
-    md5OfBody: '',
-    eventSource: 'aws:sqs',
-    eventSourceARN: 'arn:aws:sqs:us-east-1:000000000000:ec2ops-requests',
-    awsRegion: 'us-east-1',
-  } as unknown as SQSRecord;
-  return { Records: [record] };
-}
 
 async function addressesOn(instanceId: string) {
   const out = await h.ec2Client.send(
