@@ -72,6 +72,39 @@ function click(
 }
 
 describe('approval decisions under concurrency', () => {
+  it('ends the approvals message in the final state: who decided, and what the command did', async () => {
+    const { requestId, message } = await requestBigProbe('/ec2 note ok');
+    await allAtOnce(2, (i) =>
+      i === 0 ? click('approve', requestId, message, 'UADMIN') : click('deny', requestId, message, 'UADMIN2'),
+    );
+    await h.sqs.drain();
+
+    const final = h.slack.workspace.messages('C0APPROVE').find((m) => m.ts === message.ts)!.text;
+    const toRequester = dmsAbout('UOPERATOR', requestId).join('\n');
+    if (final.includes('Approved by')) {
+      expect(final).toContain(`noted ${requestId}`);
+      expect(toRequester).toContain('approved your request');
+      expect(toRequester).not.toContain('denied your request');
+    } else {
+      expect(final).toContain('Denied by <@UADMIN2>');
+      expect(final).not.toContain('noted');
+      expect(toRequester).toContain('denied your request');
+      expect(toRequester).not.toContain('approved your request');
+    }
+  });
+
+  it('says on the approvals message that an approved command failed, and why, escaped', async () => {
+    const { requestId, message } = await requestBigProbe('/ec2 note refuse');
+    await click('approve', requestId, message, 'UADMIN');
+    await h.sqs.drain();
+
+    const final = h.slack.workspace.messages('C0APPROVE').find((m) => m.ts === message.ts)!.text;
+    expect(final).toContain('Approved by <@UADMIN>');
+    expect(final).toContain('failed: The note was refused');
+    expect(final).toContain('note.refused');
+    expect(final).not.toContain('<!channel>');
+  });
+
   it('keeps a denial: an Approve after a Deny runs nothing and tells that approver who denied it', async () => {
     const { requestId, message } = await requestBigProbe();
     await click('deny', requestId, message, 'UADMIN2');
@@ -130,38 +163,5 @@ describe('approval decisions under concurrency', () => {
     expect(dmsAbout('UOPERATOR', launched[0]!).filter((t) => t.includes('probe launched'))).toHaveLength(1);
     const told = clicks.map((c) => repliesTo(c.responseUrl!.id).join('\n'));
     expect(told.filter((t) => t.includes('approval.already-decided'))).toHaveLength(2);
-  });
-
-  it('ends the approvals message in the final state: who decided, and what the command did', async () => {
-    const { requestId, message } = await requestBigProbe('/ec2 note ok');
-    await allAtOnce(2, (i) =>
-      i === 0 ? click('approve', requestId, message, 'UADMIN') : click('deny', requestId, message, 'UADMIN2'),
-    );
-    await h.sqs.drain();
-
-    const final = h.slack.workspace.messages('C0APPROVE').find((m) => m.ts === message.ts)!.text;
-    const toRequester = dmsAbout('UOPERATOR', requestId).join('\n');
-    if (final.includes('Approved by')) {
-      expect(final).toContain(`noted ${requestId}`);
-      expect(toRequester).toContain('approved your request');
-      expect(toRequester).not.toContain('denied your request');
-    } else {
-      expect(final).toContain('Denied by <@UADMIN2>');
-      expect(final).not.toContain('noted');
-      expect(toRequester).toContain('denied your request');
-      expect(toRequester).not.toContain('approved your request');
-    }
-  });
-
-  it('says on the approvals message that an approved command failed, and why, escaped', async () => {
-    const { requestId, message } = await requestBigProbe('/ec2 note refuse');
-    await click('approve', requestId, message, 'UADMIN');
-    await h.sqs.drain();
-
-    const final = h.slack.workspace.messages('C0APPROVE').find((m) => m.ts === message.ts)!.text;
-    expect(final).toContain('Approved by <@UADMIN>');
-    expect(final).toContain('failed: The note was refused');
-    expect(final).toContain('note.refused');
-    expect(final).not.toContain('<!channel>');
   });
 });
