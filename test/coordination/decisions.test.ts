@@ -1,3 +1,6 @@
+import type { CommandSpec } from '@ec2ops/core/commands/types';
+import { InputError } from '@ec2ops/core/errors';
+import type { Executor } from '@ec2ops/functions/worker/context';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { instancesFor, probeExecutor, probeSpec, source } from '../slack/fixtures';
 import { allAtOnce, type CoordinatedHarness, startCoordinatedHarness } from './support';
@@ -8,14 +11,33 @@ import { allAtOnce, type CoordinatedHarness, startCoordinatedHarness } from './s
  */
 let h: CoordinatedHarness;
 beforeAll(async () => {
-  h = await startCoordinatedHarness({ specs: [probeSpec], executors: { probe: probeExecutor } });
+  h = await startCoordinatedHarness({
+    specs: [probeSpec, noteSpec],
+    executors: { probe: probeExecutor, note },
+  });
 });
+
+/** A command that always needs approval and changes nothing in EC2: `ok` succeeds, `refuse` is refused. */
+const noteSpec: CommandSpec = {
+  name: 'note',
+  summary: 'Record a note (tests only)',
+  role: 'operator',
+  mutates: true,
+  iam: [],
+  args: [{ name: 'how', type: 'enum', values: ['ok', 'refuse'], required: true, description: 'how it ends' }],
+  needsApproval: () => 'notes need an admin',
+};
+const note: Executor = async (ctx) => {
+  if (ctx.request.args['how'] === 'refuse')
+    throw new InputError('note.refused', 'The note was refused <!channel>.', { hint: 'Tests only.' });
+  return { response_type: 'ephemeral', text: `noted ${ctx.request.id}` };
+};
 afterAll(async () => {
   await h?.close();
 });
 
-async function requestBigProbe() {
-  const sent = await h.client.slashCommand('/ec2 probe big', { user: 'UOPERATOR', channel: 'C0EC2OPS' });
+async function requestBigProbe(text = '/ec2 probe big') {
+  const sent = await h.client.slashCommand(text, { user: 'UOPERATOR', channel: 'C0EC2OPS' });
   expect(sent.status).toBe(200);
   await h.sqs.drain();
   // As posted, with its buttons (the workspace updates its own copy when the request is decided).
@@ -50,6 +72,39 @@ function click(
 }
 
 describe('approval decisions under concurrency', () => {
+  it('ends the approvals message in the final state: who decided, and what the command did', async () => {
+    const { requestId, message } = await requestBigProbe('/ec2 note ok');
+    await allAtOnce(2, (i) =>
+      i === 0 ? click('approve', requestId, message, 'UADMIN') : click('deny', requestId, message, 'UADMIN2'),
+    );
+    await h.sqs.drain();
+
+    const final = h.slack.workspace.messages('C0APPROVE').find((m) => m.ts === message.ts)!.text;
+    const toRequester = dmsAbout('UOPERATOR', requestId).join('\n');
+    if (final.includes('Approved by')) {
+      expect(final).toContain(`noted ${requestId}`);
+      expect(toRequester).toContain('approved your request');
+      expect(toRequester).not.toContain('denied your request');
+    } else {
+      expect(final).toContain('Denied by <@UADMIN2>');
+      expect(final).not.toContain('noted');
+      expect(toRequester).toContain('denied your request');
+      expect(toRequester).not.toContain('approved your request');
+    }
+  });
+
+  it('says on the approvals message that an approved command failed, and why, escaped', async () => {
+    const { requestId, message } = await requestBigProbe('/ec2 note refuse');
+    await click('approve', requestId, message, 'UADMIN');
+    await h.sqs.drain();
+
+    const final = h.slack.workspace.messages('C0APPROVE').find((m) => m.ts === message.ts)!.text;
+    expect(final).toContain('Approved by <@UADMIN>');
+    expect(final).toContain('failed: The note was refused');
+    expect(final).toContain('note.refused');
+    expect(final).not.toContain('<!channel>');
+  });
+
   it('keeps a denial: an Approve after a Deny runs nothing and tells that approver who denied it', async () => {
     const { requestId, message } = await requestBigProbe();
     await click('deny', requestId, message, 'UADMIN2');

@@ -1,7 +1,16 @@
-import { DescribeImagesCommand, TerminateInstancesCommand } from '@aws-sdk/client-ec2';
+import { DescribeImagesCommand, StopInstancesCommand, TerminateInstancesCommand } from '@aws-sdk/client-ec2';
+import { lambdaContext } from '@ec2ops/sandbox/sqs/delivery';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { allInstances, LAUNCH_CONFIG, setDelays, tagsOf } from '../slack/launch-fixtures';
-import { allAtOnce, type CoordinatedHarness, startCoordinatedHarness } from './support';
+import { queuedRequest } from '../slack/fixtures';
+import {
+  allInstances,
+  LAUNCH_CONFIG,
+  managedInstance,
+  setDelays,
+  stateOf,
+  tagsOf,
+} from '../slack/launch-fixtures';
+import { allAtOnce, type CoordinatedHarness, delivery, startCoordinatedHarness } from './support';
 
 /**
  * The per-person launch limit holds when one person asks many times at once: each launch
@@ -88,4 +97,42 @@ describe('the per-person launch limit under concurrent requests', () => {
       false,
     );
   });
+
+  it('starts at most the room left when three stopped instances are started at once', async () => {
+    const owner = { 'ec2ops:owner': 'UOPERATOR' };
+    await managedInstance(h.ec2Client, { ...owner, Name: 'room-running' }, { count: 4 });
+    const stopped = await managedInstance(h.ec2Client, { ...owner, Name: 'room-stopped' }, { count: 3 });
+    await untilState(stopped, 'running');
+    await h.ec2Client.send(new StopInstancesCommand({ InstanceIds: stopped }));
+    await untilState(stopped, 'stopped');
+
+    // Three workers at once, each with one start: every one counts before any has started.
+    const urls = stopped.map(() => h.slack.mintResponseUrl({ user: 'UOPERATOR', channel: 'C0GENERAL' }));
+    await allAtOnce(3, (i) => {
+      const request = queuedRequest({
+        id: `r-start-room-${i}`,
+        command: 'start',
+        args: { instance: stopped[i] },
+        text: `start ${stopped[i]}`,
+      });
+      const body = JSON.stringify({
+        v: 1,
+        kind: 'command',
+        request: { ...request, responseUrl: urls[i]!.url },
+      });
+      return h.worker(delivery(body), lambdaContext('worker', 60_000));
+    });
+
+    // Four running and one of the three started: the limit of five, never more.
+    expect(await liveOwnedBy('UOPERATOR')).toBe(5);
+    expect(answers(urls.map((u) => u.id)).filter((t) => t.includes('launch.user-limit'))).toHaveLength(2);
+  });
 });
+
+async function untilState(ids: readonly string[], state: string): Promise<void> {
+  for (;;) {
+    const states = await Promise.all(ids.map((id) => stateOf(h.ec2Client, id)));
+    if (states.every((s) => s === state)) return;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}

@@ -1,12 +1,10 @@
-import { randomUUID } from 'node:crypto';
-import { DescribeAddressesCommand } from '@aws-sdk/client-ec2';
+import { DescribeAddressesCommand, StopInstancesCommand } from '@aws-sdk/client-ec2';
 import { lambdaContext } from '@ec2ops/sandbox/sqs/delivery';
-import type { SQSEvent, SQSRecord } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { queuedRequest } from '../slack/fixtures';
 import { TEST_CONFIG } from '../slack/harness';
-import { managedInstance, setDelays } from '../slack/launch-fixtures';
-import { allAtOnce, type CoordinatedHarness, startCoordinatedHarness } from './support';
+import { managedInstance, setDelays, stateOf } from '../slack/launch-fixtures';
+import { allAtOnce, type CoordinatedHarness, delivery, startCoordinatedHarness } from './support';
 
 /**
  * SQS delivers at least once, sometimes to several workers at the same moment. Each request runs
@@ -25,22 +23,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await h?.close();
 });
-
-/** One delivery of `body`: its own message id and receipt, as SQS gives a duplicate. */
-function delivery(body: string, receiveCount = 1): SQSEvent {
-  const record = {
-    messageId: randomUUID(),
-    receiptHandle: randomUUID(),
-    body,
-    attributes: { ApproximateReceiveCount: String(receiveCount) },
-    messageAttributes: {},
-    md5OfBody: '',
-    eventSource: 'aws:sqs',
-    eventSourceARN: 'arn:aws:sqs:us-east-1:000000000000:ec2ops-requests',
-    awsRegion: 'us-east-1',
-  } as unknown as SQSRecord;
-  return { Records: [record] };
-}
 
 async function addressesOn(instanceId: string) {
   const out = await h.ec2Client.send(
@@ -103,4 +85,72 @@ describe('once-only commands', () => {
     const replies = h.slack.workspace.responseUrl(url.id)?.replies ?? [];
     expect(JSON.stringify(replies.map((r) => r.payload))).toContain('command.stale');
   });
+
+  /** Four deliveries at once, then the handed-back ones again: the request's one run and one reply. */
+  async function deliverFourAtOnce(body: string): Promise<void> {
+    const first = await allAtOnce(4, () => h.worker(delivery(body), lambdaContext('worker', 60_000)));
+    const handedBack = first.filter((r) => r.batchItemFailures.length > 0).length;
+    const again = await allAtOnce(handedBack, () =>
+      h.worker(delivery(body, 2), lambdaContext('worker', 60_000)),
+    );
+    expect(again.every((r) => r.batchItemFailures.length === 0)).toBe(true);
+  }
+
+  async function stoppedInstance(name: string): Promise<string> {
+    const [box] = await managedInstance(h.ec2Client, { 'ec2ops:owner': 'UOPERATOR', Name: name });
+    await until(box!, 'running');
+    await h.ec2Client.send(new StopInstancesCommand({ InstanceIds: [box!] }));
+    await until(box!, 'stopped');
+    return box!;
+  }
+
+  async function until(id: string, state: string): Promise<void> {
+    while ((await stateOf(h.ec2Client, id)) !== state)
+      await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+
+  it.each([
+    {
+      command: 'stop',
+      prepare: async () =>
+        (await managedInstance(h.ec2Client, { 'ec2ops:owner': 'UOPERATOR', Name: 'once-stop' }))[0]!,
+      args: {},
+      after: ['stopping', 'stopped'],
+    },
+    {
+      command: 'start',
+      prepare: () => stoppedInstance('once-start'),
+      args: {},
+      after: ['pending', 'running'],
+    },
+    {
+      command: 'terminate',
+      prepare: async () =>
+        (await managedInstance(h.ec2Client, { 'ec2ops:owner': 'UOPERATOR', Name: 'once-term' }))[0]!,
+      args: { confirm: true },
+      after: ['shutting-down', 'terminated'],
+    },
+  ])(
+    '$command: four deliveries of one request at once act once and answer once',
+    async ({ command, prepare, args, after }) => {
+      const box = await prepare();
+      await until(box, command === 'start' ? 'stopped' : 'running');
+      const url = h.slack.mintResponseUrl({ user: 'UOPERATOR', channel: 'C0GENERAL' });
+      const request = {
+        ...queuedRequest({
+          id: `r-once-${command}`,
+          command,
+          args: { instance: box, ...args },
+          text: `${command} ${box}`,
+        }),
+        responseUrl: url.url,
+      };
+      await deliverFourAtOnce(JSON.stringify({ v: 1, kind: 'command', request }));
+
+      expect(after).toContain(await stateOf(h.ec2Client, box));
+      const replies = h.slack.workspace.responseUrl(url.id)?.replies ?? [];
+      expect(replies).toHaveLength(1);
+      expect(JSON.stringify(replies[0]!.payload)).not.toContain('already');
+    },
+  );
 });

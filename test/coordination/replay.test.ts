@@ -1,3 +1,5 @@
+import { replayCache } from '@ec2ops/functions/coordination/replay';
+import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { instancesFor, probeExecutor, probeSpec } from '../slack/fixtures';
 import { allAtOnce, type CoordinatedHarness, startCoordinatedHarness } from './support';
@@ -29,6 +31,34 @@ function post(
 const commandsQueued = () => h.sent.filter((m) => m.kind === 'command').length;
 
 describe('replayed and retried Slack requests', () => {
+  it('queues the Slack retry of a request whose first try died after the replay check, once', async () => {
+    const built = await h.client.buildSlashCommand('/ec2 help', { user: 'UOPERATOR' });
+    const before = commandsQueued();
+    // The first try: the replay entry is written, then the function dies before it enqueues.
+    const event = {
+      headers: Object.fromEntries(
+        Object.entries(built.request.headers).map(([k, v]) => [k.toLowerCase(), v]),
+      ),
+      body: built.request.body,
+    } as unknown as APIGatewayProxyEventV2;
+    expect(await replayCache(h.table).admit(event, new Date())).toBe('first');
+
+    // Slack retries (twice at once, as two function instances may receive it): one is handled.
+    const retried = await allAtOnce(2, (i) =>
+      post(built.request, { 'x-slack-retry-num': '1' }).then(async (r) => ({ i, status: r.status })),
+    );
+    await h.sqs.drain();
+    expect(retried.map((r) => r.status)).toEqual([200, 200]);
+    expect(commandsQueued()).toBe(before + 1);
+
+    // Accepted now: Slack's next retry is acked and queues nothing.
+    const again = await post(built.request, { 'x-slack-retry-num': '2' });
+    await h.sqs.drain();
+    expect(again.status).toBe(200);
+    expect(await again.text()).toBe('');
+    expect(commandsQueued()).toBe(before + 1);
+  });
+
   it('runs one signed launch sent three times, the third as a Slack retry, once', async () => {
     const built = await h.client.buildSlashCommand('/ec2 probe small', { user: 'UOPERATOR' });
     const before = commandsQueued();

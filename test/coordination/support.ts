@@ -1,7 +1,8 @@
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { CoordinationTable } from '@ec2ops/functions/coordination/table';
 import { type DynamoEmulator, startDynamoEmulator } from '@ec2ops/sandbox/dynamo/server';
+import type { SQSEvent, SQSRecord } from 'aws-lambda';
 import { type Harness, type HarnessOptions, startHarness } from '../slack/harness';
 
 export interface CoordinatedHarness extends Harness {
@@ -50,4 +51,20 @@ export async function allAtOnce<T>(n: number, call: (i: number) => Promise<T>): 
   });
   open();
   return Promise.all(running);
+}
+
+/** One delivery of a queue message `body`: its own message id and receipt, as SQS gives a duplicate. */
+export function delivery(body: string, receiveCount = 1): SQSEvent {
+  const record = {
+    messageId: randomUUID(),
+    receiptHandle: randomUUID(),
+    body,
+    attributes: { ApproximateReceiveCount: String(receiveCount) },
+    messageAttributes: {},
+    md5OfBody: '',
+    eventSource: 'aws:sqs',
+    eventSourceARN: 'arn:aws:sqs:us-east-1:000000000000:ec2ops-requests',
+    awsRegion: 'us-east-1',
+  } as unknown as SQSRecord;
+  return { Records: [record] };
 }

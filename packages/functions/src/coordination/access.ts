@@ -10,9 +10,9 @@ export type CoordinationUser = 'slack' | 'worker' | 'jobs';
  * records, the worker cannot write decisions.
  */
 export const COORDINATION_ACCESS: Record<CoordinationUser, { actions: string[]; kinds: ItemKind[] }> = {
-  // replay.ts (PutItem), decisions.ts (PutItem, GetItem, DeleteItem to withdraw).
+  // replay.ts (PutItem, UpdateItem: accepted, retry claimed), decisions.ts (PutItem, GetItem, DeleteItem to withdraw).
   slack: {
-    actions: ['dynamodb:PutItem', 'dynamodb:GetItem', 'dynamodb:DeleteItem'],
+    actions: ['dynamodb:PutItem', 'dynamodb:GetItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'],
     kinds: ['replay', 'decision'],
   },
   // Powertools' DynamoDB persistence (PutItem, GetItem, UpdateItem, DeleteItem); reservations.ts.

@@ -12,7 +12,8 @@ export interface HeldLaunch {
 const NOTHING_HELD: HeldLaunch = { launched: async () => {}, failed: async () => {} };
 
 /**
- * Checks the per-user limit before RunInstances. With the coordination table the check and the
+ * Checks the per-user limit before RunInstances, or StartInstances of a stopped instance
+ * (`starting`: the user's own; its reservation counts until EC2 shows the instance live). With the coordination table the check and the
  * reservation are one atomic step (reservations.ts); without it, the plain count of live
  * instances, which concurrent launches can pass.
  */
@@ -20,6 +21,7 @@ export async function holdLaunch(
   ctx: ExecutorContext,
   count: number,
   keys: InstanceTagKeys,
+  options: { starting?: boolean } = {},
 ): Promise<HeldLaunch> {
   const { request, config, reservations } = ctx;
   const user = request.user.id;
@@ -39,7 +41,7 @@ export async function holdLaunch(
     },
   });
   return {
-    launched: (ids) => reservations.launched(user, request.id, ids),
+    launched: (ids) => reservations.launched(user, request.id, ids, options.starting),
     failed: () => reservations.release(user, request.id),
   };
 }

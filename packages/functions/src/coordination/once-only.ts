@@ -71,8 +71,9 @@ export function onceOnlyMessages(table: CoordinationTable): OnceOnly {
 /**
  * The once-only key of a queue message body: a command by its ec2ops request id, a decision by
  * the approval it decides (the signed token names it; Approve and Deny carry the same token, so
- * a second decision of one approval never runs). Notices and audit lines have none: posting one
- * twice is harmless and cheaper than a record.
+ * a second decision of one approval never runs). Notices and audit lines by the digest of the
+ * body: SQS's duplicates of one message carry the same bytes, and two different notices or audit
+ * records never do (each names its request id and instant), so each is posted once.
  */
 export function onceOnlyKey(body: string): string | undefined {
   try {
@@ -80,9 +81,12 @@ export function onceOnlyKey(body: string): string | undefined {
     if (message.kind === 'command' && typeof message.request?.id === 'string')
       return `command:${message.request.id}`;
     if (message.kind === 'decision' && typeof message.token === 'string')
-      return `decision:${createHash('sha256').update(message.token).digest('base64url')}`;
+      return `decision:${digest(message.token)}`;
+    if (message.kind === 'notice' || message.kind === 'audit') return `${message.kind}:${digest(body)}`;
   } catch {
     // Unreadable: the worker logs it and lets it reach the DLQ.
   }
   return undefined;
 }
+
+const digest = (text: string): string => createHash('sha256').update(text).digest('base64url');

@@ -19,6 +19,11 @@ export interface Reservation {
   ids: string[];
   /** Epoch seconds after which a reservation whose launch never reported back is dropped. */
   until: number;
+  /**
+   * Counts until EC2 shows its instances pending or running, not merely shows them: a started
+   * instance was visible (stopped) before, so "visible" says nothing about it.
+   */
+  untilLive?: true;
 }
 
 /** Reservations of one user, by request id. */
@@ -49,8 +54,11 @@ export interface LaunchReservations {
     seen: readonly string[];
     refuse: (inUse: number) => never;
   }): Promise<void>;
-  /** RunInstances returned these instances: they count until the live count shows them. */
-  launched(user: string, requestId: string, ids: readonly string[]): Promise<void>;
+  /**
+   * RunInstances (or StartInstances, `untilLive`) returned these instances: they count until the
+   * live count shows them.
+   */
+  launched(user: string, requestId: string, ids: readonly string[], untilLive?: boolean): Promise<void>;
   /** RunInstances failed: nothing to count. */
   release(user: string, requestId: string): Promise<void>;
 }
@@ -106,22 +114,30 @@ export function launchReservations(table: CoordinationTable, now: () => Date): L
 
   return {
     async reserve({ user, requestId, count, limit, live, seen, refuse }) {
-      const visible = new Set(seen);
+      const shown = { seen: new Set(seen), live: new Set(live) };
       await update(user, (all, at) => {
         // Instances EC2 shows are counted by `live` (or have ended): their reservation is done.
         const held = Object.fromEntries(
-          Object.entries(all).filter(([, r]) => r.ids.length === 0 || r.ids.some((id) => !visible.has(id))),
+          Object.entries(all).filter(([, r]) => r.ids.length === 0 || unshown(r, shown).length > 0),
         );
         if (held[requestId]) return held;
-        const inUse = new Set(live).size + heldCount(held, visible);
+        const inUse = shown.live.size + heldCount(held, shown);
         if (inUse + count > limit) refuse(inUse);
         return { ...held, [requestId]: { count, ids: [], until: at + PENDING_SECONDS } };
       });
     },
-    launched: (user, requestId, ids) =>
+    launched: (user, requestId, ids, untilLive) =>
       update(user, (held, at) =>
         held[requestId]
-          ? { ...held, [requestId]: { count: ids.length, ids: [...ids], until: at + LAUNCHED_SECONDS } }
+          ? {
+              ...held,
+              [requestId]: {
+                count: ids.length,
+                ids: [...ids],
+                until: at + LAUNCHED_SECONDS,
+                ...(untilLive ? { untilLive: true as const } : {}),
+              },
+            }
           : held,
       ),
     release: (user, requestId) =>
@@ -140,9 +156,19 @@ function dropExpired(held: Held, at: number): Held {
  * What reservations add to the live count: a reservation without instances counts in full;
  * one with instances counts those EC2 does not show yet (read-after-write lag).
  */
-function heldCount(held: Held, visible: ReadonlySet<string>): number {
+function heldCount(held: Held, shown: Shown): number {
   let total = 0;
-  for (const r of Object.values(held))
-    total += r.ids.length === 0 ? r.count : r.ids.filter((id) => !visible.has(id)).length;
+  for (const r of Object.values(held)) total += r.ids.length === 0 ? r.count : unshown(r, shown).length;
   return total;
+}
+
+interface Shown {
+  seen: ReadonlySet<string>;
+  live: ReadonlySet<string>;
+}
+
+/** The reservation's instances EC2 does not show yet (as live, for a start). */
+function unshown(r: Reservation, shown: Shown): string[] {
+  const set = r.untilLive ? shown.live : shown.seen;
+  return r.ids.filter((id) => !set.has(id));
 }

@@ -1,4 +1,6 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type { StageConfig } from '@ec2ops/core/config/schema';
+import { ConfigError } from '@ec2ops/core/errors';
 import { awsClientSettings, type Root } from '../root';
 import type { CoordinationTable } from './table';
 
@@ -24,3 +26,26 @@ export function coordinationTable(root: Root, options: { ackPath: boolean }): Co
 
 export const NO_TABLE_WARNING =
   'COORDINATION_TABLE is not set: duplicate deliveries, double clicks, replays and concurrent launches are not guarded';
+
+/**
+ * The function's coordination table as its stage requires it. A production stage refuses to start
+ * without one (ConfigError): there the promises the table keeps are what approvals and limits
+ * mean, and running unguarded would break them silently. Other stages (dev, the sandbox without
+ * dynalite) warn and run unguarded.
+ */
+export function stageCoordinationTable(
+  root: Root,
+  config: Pick<StageConfig, 'production' | 'stage'>,
+  warn: (message: string) => void,
+  options: { ackPath: boolean },
+): CoordinationTable | undefined {
+  const table = coordinationTable(root, options);
+  if (table) return table;
+  if (config.production) {
+    throw new ConfigError(`COORDINATION_TABLE is not set, and stage ${config.stage} is a production stage.`, {
+      hint: 'Deploy with infra/coordination.ts linked to this function; a production stage does not run without the coordination table.',
+    });
+  }
+  warn(NO_TABLE_WARNING);
+  return undefined;
+}

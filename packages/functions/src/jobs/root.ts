@@ -2,7 +2,7 @@ import { ConfigError, type StageConfig } from '@ec2ops/core';
 import type { JobName } from '@ec2ops/core/jobs/types';
 import type { Logger } from 'pino';
 import { type JobCoordination, jobCoordination } from '../coordination/job-lease';
-import { coordinationTable, NO_TABLE_WARNING } from '../coordination/root';
+import { stageCoordinationTable } from '../coordination/root';
 import { type Ec2ClientsByRegion, ec2ClientsByRegion } from '../ec2/client';
 import { build, type Clock, createLogger, type FunctionName, type Root, stageConfigFromJson } from '../root';
 import { createSlackNotifier, slackWebClient } from '../slack-notifier';
@@ -51,8 +51,7 @@ export function createJobRoot(root: Root): JobRoot {
       )
     : undefined;
   const ec2 = ec2ClientsByRegion({ endpoint: root.endpoints.ec2, credentials: root.credentials });
-  const table = coordinationTable(root, { ackPath: false });
-  if (!table) log.warn(NO_TABLE_WARNING);
+  const table = stageCoordinationTable(root, config, (m) => log.warn(m), { ackPath: false });
   // An hour: longer than any job function's timeout (infra/functions.ts SIZES), so only a crashed run's lease lapses.
   const coordination = table ? jobCoordination(table, { leaseSeconds: 3600 }) : undefined;
   return { config, ec2, notifier, log, clock: root.clock, coordination };

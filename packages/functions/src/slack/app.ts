@@ -104,7 +104,21 @@ export function createSlackHandler(options: SlackAppOptions): FunctionUrlHandler
       deps.logger.warn({ admission }, 'a request seen before was not handled again');
       return admissionResponse(admission);
     }
-    return (await bolt(verified.event as never, context as never)) as APIGatewayProxyStructuredResultV2;
+    const response = (await bolt(
+      verified.event as never,
+      context as never,
+    )) as APIGatewayProxyStructuredResultV2;
+    // Bolt answers after its listener ran (the enqueue, or the refusal told to the user). A 5xx
+    // is not an answer Slack accepts: it retries, and the retry must be handled, not acked.
+    if (options.replay && (response.statusCode ?? 200) < 500) {
+      try {
+        await options.replay.accepted(verified.event);
+      } catch (error) {
+        // Slack has its answer and will not retry: only a retry after a crash would be handled twice.
+        deps.logger.warn({ err: error }, 'could not mark the request accepted');
+      }
+    }
+    return response;
   };
 }
 

@@ -3,7 +3,7 @@ import { deriveApprovalKey } from '@ec2ops/core/approvals/token';
 import { commands } from '@ec2ops/core/commands/index';
 import { createAuditor } from '../audit';
 import { replayCache } from '../coordination/replay';
-import { coordinationTable, NO_TABLE_WARNING } from '../coordination/root';
+import { stageCoordinationTable } from '../coordination/root';
 import { sqsQueue } from '../queue';
 import { newRequestId } from '../request-id';
 import { awsClientSettings, createLogger, loadBaseEnv, type Root } from '../root';
@@ -34,8 +34,7 @@ export function slackRoot(root: Root): FunctionUrlHandler {
       ? (record, text) => queue.send({ v: 1, kind: 'audit', record: { ...record }, text })
       : undefined,
   );
-  const table = coordinationTable(root, { ackPath: true });
-  if (!table) logger.warn(NO_TABLE_WARNING);
+  const table = stageCoordinationTable(root, base.config, (m) => logger.warn(m), { ackPath: true });
   return createSlackHandler({
     replay: table ? replayCache(table) : undefined,
     signingSecret: base.signingSecret,

@@ -22,7 +22,7 @@ import { Ec2opsError, ForbiddenError, InputError, isEc2opsError } from '@ec2ops/
 import { ACTION_KINDS, actionId } from '@ec2ops/core/slack/actions';
 import { button, context, LIMITS, type Message, section } from '@ec2ops/core/slack/blocks';
 import { errorCode, errorMessage } from '@ec2ops/core/slack/error-message';
-import { code } from '@ec2ops/core/slack/escape';
+import { code, escapeKeepingMentions } from '@ec2ops/core/slack/escape';
 import { paginate } from '@ec2ops/core/slack/paging';
 import type { Logger } from 'pino';
 import type { Auditor } from '../audit';
@@ -103,7 +103,15 @@ function whoWhatWhere(request: CommandRequest) {
   };
 }
 
-async function runCommand(deps: WorkerDeps, request: CommandRequest, attempt: number): Promise<Outcome> {
+/** How a command ended, in one line of ec2ops' own mrkdwn, for the approvals message. */
+type Report = (line: string) => Promise<void>;
+
+async function runCommand(
+  deps: WorkerDeps,
+  request: CommandRequest,
+  attempt: number,
+  report: Report = async () => {},
+): Promise<Outcome> {
   const started = deps.clock.now();
   const logger = deps.logger.child({
     requestId: request.id,
@@ -171,6 +179,7 @@ async function runCommand(deps: WorkerDeps, request: CommandRequest, attempt: nu
     const result = await executor(context);
     await deps.slack.respond(request, paged(result, request, spec));
     await audit('ok');
+    await report(`:white_check_mark: ${result.text ?? 'done'}`);
     return 'done';
   } catch (error) {
     if (isEc2opsError(error)) {
@@ -178,6 +187,7 @@ async function runCommand(deps: WorkerDeps, request: CommandRequest, attempt: nu
       logger.info({ code: error.code }, 'request refused');
       await audit('error', error);
       await deps.slack.respond(request, withReplace(errorMessage(error, request.id), request));
+      await report(`:x: failed: ${escapeKeepingMentions(error.message)} (${code(error.code)})`);
       return 'done';
     }
     const final = attempt >= deps.maxReceiveCount;
@@ -186,6 +196,7 @@ async function runCommand(deps: WorkerDeps, request: CommandRequest, attempt: nu
       await audit('error', error);
       try {
         await deps.slack.respond(request, failedMessage(request));
+        await report(':x: failed and was not completed');
       } catch (notifyError) {
         logger.error({ err: notifyError }, 'could not tell the requester');
       }
@@ -292,7 +303,25 @@ async function runDecision(deps: WorkerDeps, message: DecisionMessage, attempt: 
     approval: { by, at: decidedAt.toISOString() },
     ...(approval.responseUrl ? { responseUrl: approval.responseUrl } : {}),
   };
-  return runCommand(deps, request, attempt);
+  // The approvals message ends in the final state: who decided, and what the command did.
+  const { responseUrl } = message;
+  const decided = approvalDecidedMessage(approval, message.decision, by, decidedAt);
+  const report: Report = async (line) => {
+    if (!responseUrl) return;
+    try {
+      await deps.slack.toResponseUrl(responseUrl, {
+        ...decided,
+        text: `${decided.text} — ${line}`,
+        blocks: [...(decided.blocks ?? []), ...section(line)],
+      });
+    } catch (error) {
+      deps.logger.warn(
+        { err: error, requestId: approval.id },
+        'could not put the result on the approval message',
+      );
+    }
+  };
+  return runCommand(deps, request, attempt, report);
 }
 
 /** Same for every run of one request; at most 64 characters (EC2 ClientToken's limit). */

@@ -1,7 +1,7 @@
 import { deriveApprovalKey } from '@ec2ops/core/approvals/token';
 import { commands } from '@ec2ops/core/commands/index';
 import { createAuditor } from '../audit';
-import { coordinationTable, NO_TABLE_WARNING } from '../coordination/root';
+import { stageCoordinationTable } from '../coordination/root';
 import { workerCoordination } from '../coordination/worker';
 import { ec2ClientsByRegion, ec2Gateway } from '../ec2/client';
 import { createLogger, loadBaseEnv, type Root } from '../root';
@@ -20,8 +20,7 @@ export function workerRoot(root: Root): WorkerDeps {
   const slack = createSlackNotifier(slackWebClient(base.botToken, root.endpoints.slackApi), logger);
   const auditChannel = base.config.slack.auditChannel;
   const ec2 = ec2ClientsByRegion({ endpoint: root.endpoints.ec2, credentials: root.credentials });
-  const table = coordinationTable(root, { ackPath: false });
-  if (!table) logger.warn(NO_TABLE_WARNING);
+  const table = stageCoordinationTable(root, base.config, (m) => logger.warn(m), { ackPath: false });
   return {
     config: base.config,
     commands,

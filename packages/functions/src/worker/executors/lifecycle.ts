@@ -1,14 +1,14 @@
 import { StartInstancesCommand, StopInstancesCommand, TerminateInstancesCommand } from '@aws-sdk/client-ec2';
 import { ForbiddenError, InputError } from '@ec2ops/core';
 import { checkInstanceAccess, type LifecycleAction } from '@ec2ops/core/instances/access';
-import { checkRunningLimit } from '@ec2ops/core/instances/launch';
 import { timeLeft } from '@ec2ops/core/instances/messages';
 import { type InstanceView, instanceLabel, instanceTagKeys, isManaged } from '@ec2ops/core/instances/tags';
 import { parseInstant } from '@ec2ops/core/jobs/instant';
 import { actionId } from '@ec2ops/core/slack/actions';
 import { actions, button, confirmDialog, context, type Message, section } from '@ec2ops/core/slack/blocks';
+import { holdLaunch } from '../../coordination/launch-limit';
 import { awsErrorCode } from '../../ec2/errors';
-import { countRunningOwned, type FoundInstance, findInstance } from '../../ec2/instances';
+import { type FoundInstance, findInstance } from '../../ec2/instances';
 import type { Executor, ExecutorContext } from '../context';
 
 /**
@@ -93,14 +93,19 @@ export const start: Executor = async (ctx) => {
     );
   }
   const owner = instance.tags[keys.owner];
-  if (isManaged(instance.tags, keys) && owner && ctx.request.user.role !== 'admin') {
-    checkRunningLimit(await countRunningOwned(ctx.ec2, owner, keys), 1, ctx.config.launch);
-  }
+  // Admins are not limited; an operator starts only their own (target() checked), so the limit
+  // is the requester's, reserved atomically like a launch's.
+  const held =
+    isManaged(instance.tags, keys) && owner && ctx.request.user.role !== 'admin'
+      ? await holdLaunch(ctx, 1, keys, { starting: true })
+      : undefined;
   try {
     await client.send(new StartInstancesCommand({ InstanceIds: [instance.id] }));
   } catch (error) {
+    await held?.failed();
     throw explainRefusal(error, label, 'start');
   }
+  await held?.launched([instance.id]);
   const expiry = parseInstant(instance.tags[keys.expiresAt]);
   const expired =
     isManaged(instance.tags, keys) && expiry !== undefined && expiry <= ctx.clock.now().getTime();
