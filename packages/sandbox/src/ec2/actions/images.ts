@@ -16,7 +16,13 @@ import { type RegionState, registerTicker } from '../store';
 import { readTagSpecifications, tagSet } from '../tags';
 import type { XmlObject } from '../xml';
 import { readBlockDeviceMappings } from './block-devices';
-import { ownedBy, usableBy, validateOwners, validateUsers, visibleTo } from './owners';
+import {
+  assertDeregistrable,
+  isHiddenAsDeprecated,
+  launchableBy,
+  protectionToWire,
+} from './image-lifecycle-rules';
+import { ownedBy, validateOwners, validateUsers, visibleTo } from './owners';
 
 /** Images and their snapshots: DescribeImages, CreateImage, DeregisterImage. */
 export function imageToWire(image: ImageRecord): XmlObject {
@@ -47,6 +53,10 @@ export function imageToWire(image: ImageRecord): XmlObject {
     deprecationTime: image.deprecationTime ? new Date(image.deprecationTime).toISOString() : undefined,
     imdsSupport: 'v2.0',
     sourceInstanceId: image.sourceInstanceId,
+    deregistrationProtection: protectionToWire(image),
+    lastLaunchedTime: image.lastLaunchedTime ? new Date(image.lastLaunchedTime).toISOString() : undefined,
+    sourceImageId: image.sourceImageId,
+    sourceImageRegion: image.sourceImageRegion,
   };
 }
 
@@ -93,10 +103,11 @@ const IMAGE_FILTERS: FilterFields<ImageRecord> = {
   'virtualization-type': () => 'hvm',
 };
 
-readAction('DescribeImages', ({ params, state, store, action }) => {
+readAction('DescribeImages', ({ params, state, store, action, now }) => {
   const owners = params.strings('Owner');
   const users = params.strings('ExecutableBy');
   const ids = params.strings('ImageId');
+  const includeDeprecated = params.boolean('IncludeDeprecated') ?? false;
   validateOwners(owners);
   validateUsers(users);
   const filters = readFilters(params);
@@ -119,7 +130,11 @@ readAction('DescribeImages', ({ params, state, store, action }) => {
     selected = [...all.values()].filter((image) => visibleTo(image, account));
   }
   if (owners.length > 0) selected = selected.filter((image) => ownedBy(image, owners, account));
-  if (users.length > 0) selected = selected.filter((image) => usableBy(image, users, account));
+  if (users.length > 0) selected = selected.filter((image) => launchableBy(image, users, account));
+  // EC2 hides other owners' deprecated images unless asked for them or named by id.
+  if (!includeDeprecated && ids.length === 0) {
+    selected = selected.filter((image) => !isHiddenAsDeprecated(image, account, now));
+  }
   const kept = applyFilters(selected, filters, IMAGE_FILTERS);
   const result = paginate(kept, page, action);
   return { imagesSet: result.items.map(imageToWire), nextToken: result.nextToken };
@@ -268,7 +283,7 @@ writeAction('CreateImage', ({ params, state, store, now, gate }) => {
   return { imageId };
 });
 
-writeAction('DeregisterImage', ({ params, state, store, gate }) => {
+writeAction('DeregisterImage', ({ params, state, store, now, gate }) => {
   const imageId = params.requiredString('ImageId');
   const deleteSnapshots = params.boolean('DeleteAssociatedSnapshots') ?? false;
   const [image] = resolveIds(ID_KINDS.image, [imageId], (id) => {
@@ -279,6 +294,7 @@ writeAction('DeregisterImage', ({ params, state, store, gate }) => {
   if (image.ownerId !== store.accountId) {
     throw new Ec2ApiError('AuthFailure', `Not authorized for image:${imageId}`, 403);
   }
+  assertDeregistrable(image, now);
   gate();
   images.in(state).delete(imageId);
   if (deleteSnapshots) {

@@ -2,6 +2,9 @@
 import './regions';
 import './images';
 import './snapshots';
+import './image-copy';
+import './image-lifecycle';
+import './image-attributes';
 import './instance-types';
 import './run-instances';
 import './describe-instances';

@@ -22,6 +22,7 @@ export function snapshotToWire(snapshot: SnapshotRecord): XmlObject {
     volumeSize: snapshot.volumeSize,
     description: snapshot.description,
     encrypted: snapshot.encrypted,
+    kmsKeyId: snapshot.kmsKeyId,
     storageTier: 'standard',
     tagSet: tagSet(snapshot.tags),
   };
