@@ -55,7 +55,7 @@ export async function runEmulator(options: EmulatorOptions, signal?: AbortSignal
   out.write(options.state ? `state: ${options.state}\n` : 'state: in memory (use --state FILE to keep it)\n');
   if (options.faults) out.write(`faults: ${options.faults}\n`);
   out.write('\nPoint the AWS CLI or an SDK at it:\n');
-  out.write(`  export AWS_ENDPOINT_URL_EC2=${emulator.url}\n`);
+  out.write(`  export AWS_ENDPOINT_URL_EC2=${emulator.url} AWS_ENDPOINT_URL_RBIN=${emulator.url}\n`);
   out.write('  export AWS_REGION=us-east-1 AWS_ACCESS_KEY_ID=test AWS_SECRET_ACCESS_KEY=test\n');
   out.write('  aws ec2 describe-images --owners amazon\n');
   out.write(`Control endpoints: ${emulator.url}/_emulator/health\n`);

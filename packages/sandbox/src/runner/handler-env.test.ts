@@ -32,6 +32,7 @@ describe('the handlers environment', () => {
       QUEUE_URL: input.queueUrl,
       QUEUE_MAX_RECEIVE_COUNT: '3',
       AWS_ENDPOINT_URL_EC2: 'http://127.0.0.1:2',
+      AWS_ENDPOINT_URL_RBIN: 'http://127.0.0.1:2',
       AWS_ENDPOINT_URL_SQS: 'http://127.0.0.1:1',
       AWS_REGION: 'us-east-1',
       LOG_LEVEL: 'warn',

@@ -57,6 +57,8 @@ export function handlerEnvironment(input: HandlerEnvInput): Record<string, strin
     QUEUE_URL: input.queueUrl,
     EC2OPS_CONFIG: JSON.stringify(input.config),
     AWS_ENDPOINT_URL_EC2: input.ec2Url,
+    // The emulator serves the Recycle Bin API beside EC2, on the same port.
+    AWS_ENDPOINT_URL_RBIN: input.ec2Url,
     AWS_ENDPOINT_URL_SQS: input.sqsUrl,
     AWS_REGION: input.region,
     AWS_DEFAULT_REGION: input.region,

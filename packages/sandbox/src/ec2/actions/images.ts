@@ -23,6 +23,7 @@ import {
   protectionToWire,
 } from './image-lifecycle-rules';
 import { ownedBy, validateOwners, validateUsers, visibleTo } from './owners';
+import { binImage, binSnapshot } from './recycle-bin-model';
 
 /** Images and their snapshots: DescribeImages, CreateImage, DeregisterImage. */
 export function imageToWire(image: ImageRecord): XmlObject {
@@ -297,10 +298,14 @@ writeAction('DeregisterImage', ({ params, state, store, now, gate }) => {
   assertDeregistrable(image, now);
   gate();
   images.in(state).delete(imageId);
+  // A matching Recycle Bin rule keeps what is deleted, recoverable until its retention ends.
+  binImage(state, image, now);
   if (deleteSnapshots) {
     for (const device of image.blockDevices) {
-      if (device.snapshotId && !snapshotInUse(state, device.snapshotId))
-        snapshots.in(state).delete(device.snapshotId);
+      const snapshot = device.snapshotId ? snapshots.in(state).get(device.snapshotId) : undefined;
+      if (!snapshot || snapshotInUse(state, snapshot.id)) continue;
+      snapshots.in(state).delete(snapshot.id);
+      binSnapshot(state, snapshot, now);
     }
   }
   return { return: true };

@@ -5,6 +5,7 @@ import './snapshots';
 import './image-copy';
 import './image-lifecycle';
 import './image-attributes';
+import './recycle-bin';
 import './instance-types';
 import './run-instances';
 import './describe-instances';
