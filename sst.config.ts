@@ -20,6 +20,7 @@ export default $config({
     const { stage } = await import('./infra/stage');
     await import('./infra/secrets');
     await import('./infra/queue');
+    await import('./infra/coordination');
     const { ec2Policies } = await import('./infra/iam');
     const { slackFunction } = await import('./infra/slack');
     await import('./infra/jobs');

@@ -27,6 +27,8 @@ export default defineConfig({
         test: {
           name: 'integration',
           include: ['packages/*/test/**/*.test.ts', 'test/**/*.test.ts'],
+          // Checks every EC2 emulator response a test file provokes against the EC2 model.
+          setupFiles: ['./packages/sandbox/test/ec2/shape-check.setup.ts'],
           testTimeout: 120_000,
           hookTimeout: 120_000,
         },

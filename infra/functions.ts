@@ -56,3 +56,6 @@ export function handlerFile(handler: string): string {
 export function pascalCase(name: string): string {
   return name.replace(/(^|-)([a-z0-9])/g, (_, __, c: string) => c.toUpperCase());
 }
+
+/** The inline policy, on each function's role, that carries its EC2 grants (infra/iam.ts). */
+export const EC2_INLINE_POLICY = 'ec2ops-ec2';

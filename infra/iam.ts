@@ -1,20 +1,37 @@
 import type { FunctionName } from '@ec2ops/core/capability';
 import { stagePolicies } from '@ec2ops/core/iam/ec2ops';
-import { pascalCase } from './functions';
+import { EC2_INLINE_POLICY } from './functions';
 import { stage } from './stage';
 
 /**
  * Each function's EC2 policy, built by core from the commands' and jobs' own IAM declarations
- * (see packages/core/src/iam). Attached as one inline policy per role, with a Sid per purpose, so
- * a reviewer reads exactly what each function may do in the IAM console.
+ * (see packages/core/src/iam), with a Sid per purpose so a reviewer reads exactly what each
+ * function may do in the IAM console.
  */
 export const ec2Policies = stagePolicies(stage.config);
 
-export function attachEc2Policy(name: FunctionName, fn: sst.aws.Function): void {
+/** Only Lambda may assume a function's role. */
+export const LAMBDA_TRUST_POLICY = JSON.stringify({
+  Version: '2012-10-17',
+  Statement: [{ Effect: 'Allow', Principal: { Service: 'lambda.amazonaws.com' }, Action: 'sts:AssumeRole' }],
+});
+
+/**
+ * `transform.role` for a function: SST manages a function role's inline policies exclusively,
+ * so the EC2 policy goes into that same list (a separate `aws.iam.RolePolicy` beside it is
+ * removed or fought over on a later deploy). The trust policy is replaced because SST's
+ * component decides between its Lambda-only and its account-root trust with `!dev` on a Pulumi
+ * Output, which is never falsy: every role would trust the whole account.
+ */
+export function functionRole(name: FunctionName) {
   const document = ec2Policies.policies[name];
-  if (document.Statement.length === 0) return;
-  new aws.iam.RolePolicy(`${pascalCase(name)}Ec2Policy`, {
-    role: fn.nodes.role.name,
-    policy: JSON.stringify(document),
-  });
+  return (args: aws.iam.RoleArgs): undefined => {
+    args.assumeRolePolicy = LAMBDA_TRUST_POLICY;
+    if (document.Statement.length === 0) return undefined;
+    args.inlinePolicies = $output(args.inlinePolicies ?? []).apply((policies) => [
+      ...policies,
+      { name: EC2_INLINE_POLICY, policy: JSON.stringify(document) },
+    ]);
+    return undefined;
+  };
 }

@@ -1,10 +1,13 @@
 import { resolveJobSettings } from '@ec2ops/core/config/jobs';
 import { JOB_DEFINITIONS } from '@ec2ops/core/jobs/catalog';
+import { coordinationAccess } from './coordination';
 import { HANDLERS, pascalCase, SIZES } from './functions';
-import { attachEc2Policy } from './iam';
+import { functionRole } from './iam';
 import { jobDeadLetters } from './queue';
 import { slackBotToken } from './secrets';
 import { baseEnvironment, logging, stage } from './stage';
+
+const jobCoordination = coordinationAccess('jobs');
 
 type ScheduleExpression = `rate(${string})` | `cron(${string})`;
 
@@ -32,16 +35,19 @@ export const jobs = JOB_DEFINITIONS.map((job) => {
     memory: `${size.memoryMb} MB`,
     timeout: `${size.timeoutSeconds} seconds`,
     link: [slackBotToken],
-    environment: baseEnvironment,
+    environment: { ...baseEnvironment, ...jobCoordination.environment },
     // Jobs are idempotent, but the next scheduled run is the retry: a throw goes to the DLQ.
     retries: 0,
     transform: {
       eventInvokeConfig: { destinationConfig: { onFailure: { destination: jobDeadLetters.arn } } },
+      role: functionRole(job.function),
     },
-    permissions: [{ actions: ['sqs:SendMessage'], resources: [jobDeadLetters.arn] }],
+    permissions: [
+      { actions: ['sqs:SendMessage'], resources: [jobDeadLetters.arn] },
+      jobCoordination.permission,
+    ],
     logging,
   });
-  attachEc2Policy(job.function, fn);
   const schedule = new sst.aws.CronV2(`${id}Schedule`, {
     function: fn,
     schedule: scheduleExpression(settings.schedule),

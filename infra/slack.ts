@@ -1,3 +1,4 @@
+import { coordinationAccess } from './coordination';
 import {
   COMMAND_MAX_RECEIVES,
   HANDLERS,
@@ -5,12 +6,14 @@ import {
   WORKER_BATCH_SIZE,
   WORKER_MAX_CONCURRENCY,
 } from './functions';
-import { attachEc2Policy } from './iam';
+import { functionRole } from './iam';
 import { commandQueue } from './queue';
 import { slackBotToken, slackSigningSecret } from './secrets';
 import { baseEnvironment, logging, stage } from './stage';
 
 const bot = stage.deploy.slackBot;
+const slackCoordination = coordinationAccess('slack');
+const workerCoordination = coordinationAccess('worker');
 
 /**
  * Slack's front door: verifies the signature, checks the role, parses, enqueues and acks within
@@ -28,12 +31,16 @@ export const slackFunction = new sst.aws.Function('Slack', {
   environment: {
     ...baseEnvironment,
     QUEUE_URL: commandQueue.url,
+    ...slackCoordination.environment,
     ...(bot ? { SLACK_BOT_ID: bot.botId, SLACK_BOT_USER_ID: bot.botUserId } : {}),
   },
-  permissions: [{ actions: ['sqs:SendMessage'], resources: [commandQueue.arn] }],
+  permissions: [
+    { actions: ['sqs:SendMessage'], resources: [commandQueue.arn] },
+    slackCoordination.permission,
+  ],
+  transform: { role: functionRole('slack') },
   logging,
 });
-attachEc2Policy('slack', slackFunction);
 
 /** Runs each command and answers in Slack; SQS redelivers what it reports as failed. */
 export const workerFunction = new sst.aws.Function('Worker', {
@@ -44,7 +51,11 @@ export const workerFunction = new sst.aws.Function('Worker', {
   timeout: `${SIZES.worker.timeoutSeconds} seconds`,
   link: [slackBotToken, slackSigningSecret],
   // The worker reads the redrive limit to tell the user, on the last attempt, that it failed.
-  environment: { ...baseEnvironment, QUEUE_MAX_RECEIVE_COUNT: String(COMMAND_MAX_RECEIVES) },
+  environment: {
+    ...baseEnvironment,
+    ...workerCoordination.environment,
+    QUEUE_MAX_RECEIVE_COUNT: String(COMMAND_MAX_RECEIVES),
+  },
   permissions: [
     {
       actions: [
@@ -55,10 +66,11 @@ export const workerFunction = new sst.aws.Function('Worker', {
       ],
       resources: [commandQueue.arn],
     },
+    workerCoordination.permission,
   ],
+  transform: { role: functionRole('worker') },
   logging,
 });
-attachEc2Policy('worker', workerFunction);
 
 commandQueue.subscribe(workerFunction.arn, {
   batch: { size: WORKER_BATCH_SIZE, window: '0 seconds', partialResponses: true },

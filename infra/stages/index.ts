@@ -1,5 +1,7 @@
 import { parseStageConfig, type StageConfig } from '@ec2ops/core/config/schema';
 import { ConfigError, isEc2opsError } from '@ec2ops/core/errors';
+import { stagePolicies } from '@ec2ops/core/iam/ec2ops';
+import { describePolicySize, policySizeProblems } from '@ec2ops/core/iam/size';
 import { dev } from './dev';
 import { production } from './production';
 import type { DeploySettings, StageDefinition } from './types';
@@ -52,6 +54,13 @@ export function loadStage(name: string, stages: Record<string, StageDefinition> 
     throw new ConfigError(
       `infra/stages/${name}.ts is ${bytes} bytes as JSON; Lambda environments hold ${MAX_CONFIG_BYTES}. ` +
         'Grant roles to Slack user groups instead of listing many users one by one.',
+    );
+  }
+  const tooBig = policySizeProblems(stagePolicies(config).policies);
+  if (tooBig.length) {
+    throw new ConfigError(
+      `infra/stages/${name}.ts: ${tooBig.map(describePolicySize).join(' ')} ` +
+        'Choose access groups by tag (access.groups.tags) instead of listing ids, or deploy fewer regions per stage.',
     );
   }
   return { name, config, deploy: definition.deploy ?? {}, configJson };

@@ -74,3 +74,38 @@ describe('stage settings', () => {
     );
   });
 });
+
+describe('policy size', () => {
+  it('refuses a stage whose EC2 policy would not fit on a role, naming the statement that grows', () => {
+    const ids = Array.from({ length: 45 }, (_, i) => `sg-${String(i).padStart(17, '0')}`);
+    const big: StageDefinition = {
+      config: {
+        stage: 'dev',
+        regions: ['eu-west-1', 'us-east-1', 'us-west-2', 'eu-central-1'],
+        access: { groups: { ids } },
+      },
+    };
+    let message = '';
+    try {
+      loadStage('dev', { dev: big });
+    } catch (error) {
+      message = (error as Error).message;
+    }
+    expect(message).toMatch(
+      /^infra\/stages\/dev\.ts: the worker function's EC2 policy would be \d+ characters/,
+    );
+    expect(message).toMatch(/The statement that grows is "[A-Za-z0-9]+" \(\d+ characters, 45 resources\)/);
+    expect(message).toContain('access.groups.tags');
+  });
+
+  it('accepts the same regions with the groups chosen by tag', () => {
+    const tagged: StageDefinition = {
+      config: {
+        stage: 'dev',
+        regions: ['eu-west-1', 'us-east-1', 'us-west-2', 'eu-central-1'],
+        access: { groups: { tags: { 'ec2ops:access-group': 'true' } } },
+      },
+    };
+    expect(loadStage('dev', { dev: tagged }).config.regions).toHaveLength(4);
+  });
+});

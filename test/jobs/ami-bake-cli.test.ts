@@ -2,6 +2,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { main } from '@ec2ops/sandbox/cli/main';
+import { functionCredentials } from '@ec2ops/sandbox/iam/stage-policies';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { type BakeHarness, startBakeHarness } from '../../packages/functions/test/jobs/ami-bake-harness';
 import { CliSession } from '../support/cli-session';
@@ -18,7 +19,8 @@ afterAll(async () => {
   await h?.close();
   await rm(dir, { recursive: true, force: true });
 });
-beforeEach(() => cli.begin(h.emulator.url));
+// `job run` runs the job's code: it signs as the job, so the emulator holds it to the job's policy.
+beforeEach(() => cli.begin(h.emulator.url, functionCredentials('ami-bake').accessKeyId));
 afterEach(() => cli.end());
 
 async function config(content: object): Promise<string> {

@@ -224,7 +224,7 @@ describe('/ec2 open', () => {
       args: { ports: '7100', target: web, source: '198.51.100.9', duration: HOUR },
       text: `open 7100 on ${web} from 198.51.100.9 for 1h`,
     });
-    const ctx = executorContext(request, config, h.ec2Client);
+    const ctx = executorContext(request, config, h.workerEc2Client);
     const first = await EXECUTORS['open']!(ctx);
     const second = await EXECUTORS['open']!(ctx);
     const rules = port(await rulesOf(web), 7100);

@@ -49,6 +49,15 @@ async function instance(tags: Record<string, string>): Promise<string> {
   return (await managedInstance(h.ec2Client, tags, { managed: false }))[0]!;
 }
 
+/** A managed instance owned by `owner` (UOPERATOR unless said), its id. */
+async function owned(tags: Record<string, string>, owner = 'UOPERATOR'): Promise<string> {
+  return (await managedInstance(h.ec2Client, { ...tags, 'ec2ops:owner': owner }))[0]!;
+}
+
+async function selfImageCount(): Promise<number> {
+  return (await h.ec2Client.send(new DescribeImagesCommand({ Owners: ['self'] }))).Images?.length ?? 0;
+}
+
 async function imageTags(imageId: string): Promise<Record<string, string>> {
   const out = await h.ec2Client.send(new DescribeImagesCommand({ ImageIds: [imageId] }));
   return Object.fromEntries((out.Images?.[0]?.Tags ?? []).map((t: Tag) => [t.Key!, t.Value!]));
@@ -66,7 +75,7 @@ async function imagesOf(source: string): Promise<string[]> {
 
 describe('/ec2 ami bake', () => {
   it('bakes one image of a named instance with the nightly name and tags', async () => {
-    const id = await instance({ Name: 'web-builder' });
+    const id = await owned({ Name: 'web-builder' });
     const answer = await ec2('ami bake web-builder', 'UOPERATOR');
     const imageId = /ami-[0-9a-f]{8,17}/.exec(answer)?.[0];
     expect(answer).toContain(`Baking ${imageId} (web-builder-`);
@@ -87,7 +96,7 @@ describe('/ec2 ami bake', () => {
   });
 
   it('bakes once per request, however often the request is delivered', async () => {
-    const id = await instance({ Name: 'redelivered' });
+    const id = await owned({ Name: 'redelivered' });
     const config = parseStageConfig({ stage: 'test', regions: ['us-east-1'] });
     const request = queuedRequest({
       id: 'r-0000redelivered',
@@ -95,13 +104,32 @@ describe('/ec2 ami bake', () => {
       args: { instance: id },
       text: `ami bake ${id}`,
     });
-    const ctx = executorContext(request, config, h.ec2Client);
+    const ctx = executorContext(request, config, h.workerEc2Client);
     const first = await EXECUTORS['ami bake']!(ctx);
     const second = await EXECUTORS['ami bake']!(ctx);
     const images = await imagesOf(id);
     expect(images.length).toBe(1);
     expect(first.text).toContain(`Baking ${images[0]}`);
     expect(second.text).toContain(`Already baking ${images[0]}`);
+  });
+
+  it('follows stop/terminate ownership: an operator bakes only their own managed instances', async () => {
+    const before = await selfImageCount();
+    const others = await owned({ Name: 'someone-elses' }, 'UADMIN');
+    const database = await instance({ Name: 'prod-db' });
+    expect(await ec2(`ami bake ${others}`, 'UOPERATOR')).toContain('instance.not-owner');
+    expect(await ec2('ami bake prod-db', 'UOPERATOR')).toContain('instance.unmanaged');
+    expect(await selfImageCount()).toBe(before);
+    expect(await imagesOf(database)).toEqual([]);
+  });
+
+  it('lets an admin bake any managed instance, but no unmanaged one', async () => {
+    const theirs = await owned({ Name: 'operators-box' });
+    await instance({ Name: 'legacy-db' });
+    expect(await ec2(`ami bake ${theirs}`, 'UADMIN')).toContain('Baking ami-');
+    const before = await selfImageCount();
+    expect(await ec2('ami bake legacy-db', 'UADMIN')).toContain('instance.unmanaged');
+    expect(await selfImageCount()).toBe(before);
   });
 
   it('refuses an ambiguous Name', async () => {

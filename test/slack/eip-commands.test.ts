@@ -8,6 +8,7 @@ import {
 import { parseStageConfig } from '@ec2ops/core/config/schema';
 import { tagsOf } from '@ec2ops/functions/ec2/tags';
 import { EXECUTORS } from '@ec2ops/functions/worker/executors/index';
+import { functionCredentials, SANDBOX_CREDENTIALS } from '@ec2ops/sandbox/iam/stage-policies';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { answerTo, executorContext, queuedRequest } from './fixtures';
 import { type Harness, QUEUE, startHarness, TEST_CONFIG } from './harness';
@@ -37,7 +38,7 @@ beforeAll(async () => {
   euWest = new EC2Client({
     endpoint: h.ec2.url,
     region: 'eu-west-1',
-    credentials: { accessKeyId: 'AKIDTEST', secretAccessKey: 'secret' },
+    credentials: SANDBOX_CREDENTIALS,
   });
   await setDelays(h, { instancePending: 0, instanceShuttingDown: 0 });
 });
@@ -366,7 +367,7 @@ describe('/ec2 eip attach', () => {
     const failingAssociate = new EC2Client({
       endpoint: h.ec2.url,
       region: 'us-east-1',
-      credentials: { accessKeyId: 'AKIDTEST', secretAccessKey: 'secret' },
+      credentials: functionCredentials('worker'),
       maxAttempts: 1,
     });
     failingAssociate.middlewareStack.add(
@@ -379,7 +380,7 @@ describe('/ec2 eip attach', () => {
       { step: 'initialize' },
     );
     const context = (fail: boolean) =>
-      executorContext(request, config, fail ? failingAssociate : h.ec2Client);
+      executorContext(request, config, fail ? failingAssociate : h.workerEc2Client);
     const before = (await allAddresses()).length;
     // First delivery dies after allocating (the associate times out); SQS delivers it again, twice.
     await expect(EXECUTORS['eip attach']!(context(true))).rejects.toThrow('timeout');

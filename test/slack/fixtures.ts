@@ -24,7 +24,7 @@ export const probeSpec: CommandSpec = {
   summary: 'Launch a probe instance (tests only)',
   role: 'operator',
   mutates: true,
-  iam: [{ actions: ['ec2:RunInstances'], why: 'tests only' }],
+  iam: [{ actions: ['ec2:DescribeImages', 'ec2:RunInstances'], why: 'tests only' }],
   args: [{ name: 'size', type: 'enum', values: ['small', 'big'], required: true, description: 'how big' }],
   needsApproval: (request) => (request.args['size'] === 'big' ? 'big probes need an admin' : undefined),
 };
@@ -39,6 +39,11 @@ export const probeExecutor: Executor = async (ctx) => {
       MinCount: 1,
       MaxCount: 1,
       ClientToken: ctx.idempotencyToken(),
+      // The generated policy launches only what is tagged managed on create (instance and volumes).
+      TagSpecifications: ['instance' as const, 'volume' as const].map((ResourceType) => ({
+        ResourceType,
+        Tags: [{ Key: 'ec2ops:managed', Value: 'true' }],
+      })),
     }),
   );
   return { response_type: 'ephemeral', text: `probe launched ${out.Instances![0]!.InstanceId}` };

@@ -6,7 +6,12 @@ import { CommandRegistry } from '@ec2ops/core/commands/registry';
 import type { QueueMessage } from '@ec2ops/core/commands/request';
 import type { CommandSpec } from '@ec2ops/core/commands/types';
 import { parseStageConfig, type StageConfigInput } from '@ec2ops/core/config/schema';
+import { commandCapabilities, jobCapabilities } from '@ec2ops/core/iam/capabilities';
+import { JOB_DEFINITIONS } from '@ec2ops/core/jobs/catalog';
 import { createAuditor } from '@ec2ops/functions/audit';
+import { replayCache } from '@ec2ops/functions/coordination/replay';
+import type { CoordinationTable } from '@ec2ops/functions/coordination/table';
+import { workerCoordination } from '@ec2ops/functions/coordination/worker';
 import { type Queue, sqsQueue } from '@ec2ops/functions/queue';
 import { newRequestId } from '@ec2ops/functions/request-id';
 import { createSlackHandler, type FunctionUrlHandler } from '@ec2ops/functions/slack/app';
@@ -17,6 +22,7 @@ import { ec2Gateway } from '@ec2ops/functions/worker/ec2';
 import { EXECUTORS } from '@ec2ops/functions/worker/executors/index';
 import { createSlackNotifier } from '@ec2ops/functions/worker/notifier';
 import { type Ec2Emulator, startEc2Emulator } from '@ec2ops/sandbox/ec2/server';
+import { functionCredentials, SANDBOX_CREDENTIALS, stageEnforcer } from '@ec2ops/sandbox/iam/stage-policies';
 import { type FunctionUrlServer, startFunctionUrl } from '@ec2ops/sandbox/lambda/function-url';
 import { emulatorMint, SlackRequestClient } from '@ec2ops/sandbox/slack/client';
 import { type SlackEmulator, startSlackEmulator } from '@ec2ops/sandbox/slack/emulator';
@@ -66,8 +72,13 @@ export interface Harness {
   /** A second slack function (another Lambda container) on its own URL, same settings. */
   secondFront: FunctionUrlServer;
   secondClient: SlackRequestClient;
+  /** The test's own client: full access (set-up and inspection, as an operator's credentials). */
   ec2Client: EC2Client;
+  /** The worker's client: signs as `Worker`, so the emulator holds it to the worker's policy. */
+  workerEc2Client: EC2Client;
   handler: FunctionUrlHandler;
+  /** The worker's Lambda handler the queue delivers to, for invoking it directly. */
+  worker: ReturnType<typeof createWorkerHandler>;
   close(): Promise<void>;
 }
 
@@ -76,6 +87,8 @@ export interface HarnessOptions {
   executors?: Record<string, Executor>;
   config?: StageConfigInput;
   visibilityTimeoutSeconds?: number;
+  /** The coordination table both functions use (test/coordination/); none by default. */
+  coordination?: CoordinationTable;
 }
 
 /**
@@ -94,14 +107,17 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
       },
     ],
   });
-  const ec2 = await startEc2Emulator({ port: 0, log: () => {} });
   const config = parseStageConfig(options.config ?? TEST_CONFIG);
   // Test-only specs replace a real command of the same name, so tests keep working as commands land.
   const extra = options.specs ?? [];
-  const commands = new CommandRegistry([
-    ...COMMANDS.filter((c) => !extra.some((e) => e.name === c.name)),
-    ...extra,
+  const specs = [...COMMANDS.filter((c) => !extra.some((e) => e.name === c.name)), ...extra];
+  const commands = new CommandRegistry(specs);
+  // The emulator enforces the policy these commands generate: the worker signs as `Worker`.
+  const enforcer = stageEnforcer(config, [
+    ...commandCapabilities(specs),
+    ...jobCapabilities(JOB_DEFINITIONS),
   ]);
+  const ec2 = await startEc2Emulator({ port: 0, log: () => {}, interceptors: [enforcer.interceptor] });
   const logs: Record<string, unknown>[] = [];
   const logger = pino({ level: 'debug' }, { write: (line: string) => void logs.push(JSON.parse(line)) });
   const approvalKey = deriveApprovalKey(SIGNING_SECRET, config.stage);
@@ -117,6 +133,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   };
   const makeHandler = () =>
     createSlackHandler({
+      replay: options.coordination ? replayCache(options.coordination) : undefined,
       signingSecret: SIGNING_SECRET,
       botToken: slack.botToken,
       slackApiUrl: slack.apiUrl,
@@ -133,6 +150,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
         now: () => new Date(),
         newRequestId,
         approvalKey,
+        coordination: options.coordination,
       },
     });
   const handler = makeHandler();
@@ -141,13 +159,25 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
 
   const web = new WebClient(slack.botToken, { slackApiUrl: slack.apiUrl });
   const notifier = createSlackNotifier(web, logger);
-  const ec2Client = new EC2Client({ endpoint: ec2.url, region: 'us-east-1', credentials });
+  const ec2Client = new EC2Client({
+    endpoint: ec2.url,
+    region: 'us-east-1',
+    credentials: SANDBOX_CREDENTIALS,
+  });
+  const workerEc2Client = new EC2Client({
+    endpoint: ec2.url,
+    region: 'us-east-1',
+    credentials: functionCredentials('worker'),
+  });
   const workerLogger = logger.child({ fn: 'worker' });
   const deps: WorkerDeps = {
     config,
     commands,
     executors: { ...EXECUTORS, ...options.executors },
-    ec2: ec2Gateway(config.regions, (region) => new EC2Client({ endpoint: ec2.url, region, credentials })),
+    ec2: ec2Gateway(
+      config.regions,
+      (region) => new EC2Client({ endpoint: ec2.url, region, credentials: functionCredentials('worker') }),
+    ),
     slack: notifier,
     clock: { now: () => new Date() },
     logger: workerLogger,
@@ -159,8 +189,12 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     maxReceiveCount: MAX_RECEIVE_COUNT,
     // The emulator's instances run within a second: re-read them often rather than each second.
     pollIntervalMs: 50,
+    coordination: options.coordination
+      ? workerCoordination(options.coordination, () => new Date())
+      : undefined,
   };
-  sqs.consume(QUEUE, createWorkerHandler(deps), { batchSize: 5, timeoutMs: 10_000, pollIntervalMs: 20 });
+  const worker = createWorkerHandler(deps);
+  sqs.consume(QUEUE, worker, { batchSize: 5, timeoutMs: 10_000, pollIntervalMs: 20 });
 
   const mint = emulatorMint(slack);
   const client = new SlackRequestClient({
@@ -186,7 +220,9 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     sent,
     logs,
     ec2Client,
+    workerEc2Client,
     handler,
+    worker,
     async close() {
       await front.close();
       await secondFront.close();

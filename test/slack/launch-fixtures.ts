@@ -131,3 +131,26 @@ export async function stateOf(ec2: EC2Client, id: string): Promise<string | unde
   const out = await ec2.send(new DescribeInstancesCommand({ InstanceIds: [id] }));
   return out.Reservations?.[0]?.Instances?.[0]?.State?.Name;
 }
+
+/** Submits the open launch form of UOPERATOR as Slack sends it: selects and a Name text field. */
+export async function submitLaunchForm(
+  h: Harness,
+  fields: { image: string; type: string; name: string; ttl: string },
+) {
+  const view = h.slack.workspace.views({ user: 'UOPERATOR' }).at(-1)!;
+  const select = (value: string) => ({ type: 'static_select', selected_option: { value } });
+  return h.client.viewSubmission(
+    {
+      id: view.id,
+      callback_id: 'ec2ops:modal:launch',
+      private_metadata: String(view.view['private_metadata']),
+      values: {
+        image: { image: select(fields.image) },
+        type: { type: select(fields.type) },
+        name: { name: { type: 'plain_text_input', value: fields.name } },
+        ttl: { ttl: select(fields.ttl) },
+      },
+    },
+    { user: 'UOPERATOR' },
+  );
+}

@@ -15,6 +15,7 @@ import {
   replies,
   setDelays,
   stateOf,
+  submitLaunchForm,
   tagsOf,
   volumesOf,
   waitForReply,
@@ -150,21 +151,7 @@ describe('/ec2 launch', () => {
     expect(blocks).toContain('"value":"t3.small"');
     expect(blocks).not.toContain('"value":"m7i.xlarge"');
     const before = (await allInstances(h.ec2Client)).length;
-    const select = (value: string) => ({ type: 'static_select', selected_option: { value } });
-    await h.client.viewSubmission(
-      {
-        id: view.id,
-        callback_id: 'ec2ops:modal:launch',
-        private_metadata: String(view.view['private_metadata']),
-        values: {
-          image: { image: select('ubuntu') },
-          type: { type: select('t3.small') },
-          name: { name: { type: 'plain_text_input', value: 'from-form' } },
-          ttl: { ttl: select('4h') },
-        },
-      },
-      { user: 'UOPERATOR' },
-    );
+    await submitLaunchForm(h, { image: 'ubuntu', type: 't3.small', name: 'from-form', ttl: '4h' });
     await h.sqs.drain();
     const launched = (await allInstances(h.ec2Client)).slice(before);
     expect(launched).toHaveLength(1);

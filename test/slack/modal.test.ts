@@ -34,7 +34,7 @@ const pick: CommandSpec = {
       const { callback_id: _unused, ...rest } = view;
       return rest;
     },
-    toCommandText: (values) => `pick ${values['size'] ?? ''}`,
+    toValues: (values) => ({ size: values['size'] }),
   },
 };
 const pickExecutor: Executor = async (ctx) => ({ text: `picked ${ctx.request.args['size']}` });

@@ -74,3 +74,26 @@ describe('the slack function refuses requests Slack did not sign, and queues not
     expect(res.status).toBe(405);
   });
 });
+
+describe('a signed interaction whose payload cannot be read', () => {
+  for (const [what, payload] of [
+    ['malformed JSON', '{"type":"block_actions",'],
+    ['null', 'null'],
+    ['a number', '3'],
+    ['an object without a type', '{"user":{"id":"UADMIN"}}'],
+  ] as const) {
+    it(`is refused with 400 and an audit line, and queues nothing: ${what}`, async () => {
+      const before = {
+        sent: h.sent.length,
+        audit: h.logs.filter((l) => l['code'] === 'request.bad-payload').length,
+      };
+      const res = await h.client.send(new URLSearchParams({ payload }).toString());
+      await h.sqs.drain();
+      expect(res.status).toBe(400);
+      expect(h.logs.filter((l) => l['audit'] === true && l['code'] === 'request.bad-payload')).toHaveLength(
+        before.audit + 1,
+      );
+      expect(h.sent.slice(before.sent).filter((m) => m.kind !== 'audit')).toHaveLength(0);
+    });
+  }
+});

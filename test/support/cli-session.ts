@@ -13,7 +13,8 @@ export class CliSession {
   err = '';
   private readonly savedEnv = { ...process.env };
 
-  begin(ec2Endpoint: string): void {
+  /** `accessKeyId` names the caller to an emulator that enforces IAM (a job's deployed name). */
+  begin(ec2Endpoint: string, accessKeyId = 'AKIDTEST'): void {
     this.out = '';
     this.err = '';
     vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => {
@@ -26,7 +27,7 @@ export class CliSession {
     });
     for (const name of CLEARED) delete process.env[name];
     process.env.AWS_ENDPOINT_URL_EC2 = ec2Endpoint;
-    process.env.AWS_ACCESS_KEY_ID = 'AKIDTEST';
+    process.env.AWS_ACCESS_KEY_ID = accessKeyId;
     process.env.AWS_SECRET_ACCESS_KEY = 'secret';
     process.env.AWS_REGION = 'us-east-1';
     process.exitCode = undefined;

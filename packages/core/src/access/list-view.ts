@@ -1,6 +1,7 @@
 import { formatDuration } from '../config/durations';
 import { actionId } from '../slack/actions';
 import { actions, type Block, button, confirmDialog, context, type Message, section } from '../slack/blocks';
+import { escapeMrkdwn, userMention } from '../slack/escape';
 import { type AccessRule, type AccessTagKeys, expiresAtMs, ruleLabel, shortInstant } from './rules';
 
 /** Messages of the access commands: the `/ec2 access` list and the buttons every rule carries. */
@@ -54,11 +55,12 @@ export function renderAccessList(
   const lines: string[] = [`${whose} temporary port rules (${rows.length}):`];
   for (const { region, rule, groupName } of sorted) {
     const label = ruleLabel(rule);
-    const group = groupName ? `${rule.groupId} (${groupName})` : rule.groupId;
+    const group = groupName ? `${rule.groupId} (${escapeMrkdwn(groupName)})` : rule.groupId;
     const owner = rule.tags[keys.owner];
-    const reason = rule.tags[keys.reason];
+    const typed = rule.tags[keys.reason];
+    const reason = typed === undefined ? undefined : escapeMrkdwn(typed);
     const left = timeLeft(expiresAtMs(rule, keys), nowMs);
-    const who = owner ? `<@${owner}>` : 'unknown owner';
+    const who = owner ? userMention(owner) : 'unknown owner';
     lines.push(
       `${rule.ruleId}: ${label} on ${group} in ${region}, ${who}${reason ? `, "${reason}"` : ''}, ${left}`,
     );

@@ -158,6 +158,20 @@ export function cidrContains(outer: Cidr, inner: Cidr): boolean {
   );
 }
 
+const IPV4_MAPPED = 0xffffn;
+
+/**
+ * The block policy judges: an IPv4-mapped IPv6 block (`::ffff:0.0.0.0/96`) reaches exactly the
+ * IPv4 addresses it maps, so it is judged as that IPv4 block (here 0.0.0.0/0, the world), not as
+ * a narrow IPv6 one. Every other block is itself.
+ */
+export function judgedCidr(cidr: Cidr): Cidr {
+  if (cidr.family !== 6 || cidr.prefix < 96 || cidr.network >> 32n !== IPV4_MAPPED) return cidr;
+  const network = cidr.network & 0xffffffffn;
+  const prefix = cidr.prefix - 96;
+  return { family: 4, network, prefix, text: format(4, network, prefix) };
+}
+
 /** `0.0.0.0/0` or `::/0`: the whole internet. */
 export function isWorld(cidr: Cidr): boolean {
   return cidr.prefix === 0;

@@ -4,7 +4,7 @@ import { type AccessConfig, ANY_SECURITY_GROUP } from '../config/access';
 import { formatDuration, parseDuration } from '../config/durations';
 import type { StageConfig } from '../config/schema';
 import { ForbiddenError, InputError } from '../errors';
-import { type Cidr, cidrContains, isWorld, parseCidr } from './net';
+import { type Cidr, cidrContains, isWorld, judgedCidr, parseCidr } from './net';
 import {
   entriesCover,
   entryTouches,
@@ -104,7 +104,7 @@ function insideNamedSource(source: OpenSource, access: AccessConfig): boolean {
         continue;
       }
       const parsed = parseCidr(entry);
-      if (parsed.ok && cidrContains(parsed.cidr, source.cidr)) return true;
+      if (parsed.ok && cidrContains(judgedCidr(parsed.cidr), judgedCidr(source.cidr))) return true;
     }
   }
   return false;
@@ -119,7 +119,7 @@ function allowedBy(allowed: readonly string[], source: OpenSource, access: Acces
     return expanded.some((e) => {
       if (source.kind === 'group') return e === source.groupId;
       const parsed = parseCidr(e);
-      return parsed.ok && cidrContains(parsed.cidr, source.cidr);
+      return parsed.ok && cidrContains(judgedCidr(parsed.cidr), judgedCidr(source.cidr));
     });
   });
 }
@@ -177,9 +177,21 @@ export function evaluateOpen(args: Record<string, ArgValue>, config: StageConfig
       },
     );
   }
+  const width = ports.to - ports.from + 1;
+  if (width > access.maxPortRange) {
+    throw new ForbiddenError(
+      'access.range-too-wide',
+      `${label} is ${width} ports: this stage opens at most ${access.maxPortRange} at once.`,
+      { hint: 'Open the ports you need, or a narrower range (config access.maxPortRange).' },
+    );
+  }
   const worldPorts = portEntries(access.worldOpenPorts);
   for (const source of sources) {
-    if (source.kind === 'cidr' && isWorld(source.cidr) && !entriesCover(worldPorts, ports, protocol)) {
+    if (
+      source.kind === 'cidr' &&
+      isWorld(judgedCidr(source.cidr)) &&
+      !entriesCover(worldPorts, ports, protocol)
+    ) {
       throw new ForbiddenError(
         'access.world-open',
         `${label} cannot be opened to the whole internet (${source.cidr.text}) in this stage.`,
@@ -208,7 +220,12 @@ export function evaluateOpen(args: Record<string, ArgValue>, config: StageConfig
   const adminPorts = portEntries(access.adminPorts);
   const admin = adminPorts.find((e) => entryTouches(e, ports, protocol));
   const outside = sources.filter((s) => !insideNamedSource(s, access));
-  if (admin && outside.length) {
+  if (admin && ports.from !== ports.to) {
+    // A range is not "the admin port from the office": it opens everything else beside it.
+    reasons.push(
+      `${label} is a range that includes the administrative port ${formatPorts(admin, admin.protocol)}`,
+    );
+  } else if (admin && outside.length) {
     reasons.push(
       `${label} is an administrative port, opened from ${outside.map(openSourceText).join(', ')}, outside the named sources${
         Object.keys(access.sources).length ? ` (${Object.keys(access.sources).join(', ')})` : ''
@@ -216,9 +233,8 @@ export function evaluateOpen(args: Record<string, ArgValue>, config: StageConfig
     );
   }
   for (const source of outside) {
-    if (source.kind !== 'cidr' || isWorld(source.cidr)) continue;
-    const limit = source.cidr.family === 4 ? access.maxPrefix.ipv4 : access.maxPrefix.ipv6;
-    if (source.cidr.prefix < limit) reasons.push(`${source.cidr.text} is wider than /${limit}`);
+    const wide = source.kind === 'cidr' ? tooWide(source.cidr, access) : undefined;
+    if (wide) reasons.push(wide);
   }
   const reason =
     typeof args['reason'] === 'string' && args['reason'].trim() ? args['reason'].trim() : undefined;
@@ -282,9 +298,19 @@ export function extensionNeedsApproval(
   const outside = !insideNamedSource(rule.source, access);
   if (admin && outside)
     return `${formatPorts(ports, rule.protocol)} is an administrative port outside the named sources`;
-  if (outside && rule.source.kind === 'cidr' && !isWorld(rule.source.cidr)) {
-    const limit = rule.source.cidr.family === 4 ? access.maxPrefix.ipv4 : access.maxPrefix.ipv6;
-    if (rule.source.cidr.prefix < limit) return `${rule.source.cidr.text} is wider than /${limit}`;
-  }
+  if (admin && rule.fromPort !== rule.toPort)
+    return `${formatPorts(ports, rule.protocol)} is a range that includes an administrative port`;
+  if (outside && rule.source.kind === 'cidr') return tooWide(rule.source.cidr, access);
   return undefined;
+}
+
+/** Why a block outside the named sources needs an approver (judged as the IPv4 it maps, if so). */
+function tooWide(cidr: Cidr, access: AccessConfig): string | undefined {
+  const judged = judgedCidr(cidr);
+  if (isWorld(judged)) return undefined;
+  const limit = judged.family === 4 ? access.maxPrefix.ipv4 : access.maxPrefix.ipv6;
+  if (judged.prefix >= limit) return undefined;
+  return judged === cidr
+    ? `${cidr.text} is wider than /${limit}`
+    : `${cidr.text} (the IPv4 block ${judged.text}) is wider than /${limit}`;
 }

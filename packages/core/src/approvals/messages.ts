@@ -1,16 +1,19 @@
 import { formatDuration } from '../config/durations';
 import { ACTION_KINDS, actionId } from '../slack/actions';
 import { actions, button, confirmDialog, context, type Message, section } from '../slack/blocks';
+import { channelMention, code, escapeMrkdwn, userMention } from '../slack/escape';
 import type { ApprovalRequest } from './token';
 
 /** What the approvals channel shows: who asks what and why, with Approve / Deny. */
 export function approvalRequestMessage(request: ApprovalRequest, token: string): Message {
   const expires = new Date(request.exp * 1000).toISOString();
   return {
-    text: `<@${request.requester}> asks to run /ec2 ${request.text} — needs approval: ${request.reason}`,
+    text: `${userMention(request.requester)} asks to run ${code(`/ec2 ${request.text}`)} — needs approval: ${escapeMrkdwn(request.reason)}`,
     blocks: [
-      ...section(`*Approval needed* · <@${request.requester}> asks to run\n\`/ec2 ${request.text}\``),
-      ...section(`*Why approval:* ${request.reason}`),
+      ...section(
+        `*Approval needed* · ${userMention(request.requester)} asks to run\n${code(`/ec2 ${request.text}`)}`,
+      ),
+      ...section(`*Why approval:* ${escapeMrkdwn(request.reason)}`),
       ...actions(
         [
           button('Approve', actionId(ACTION_KINDS.approve, request.id), {
@@ -18,7 +21,7 @@ export function approvalRequestMessage(request: ApprovalRequest, token: string):
             style: 'primary',
             confirm: confirmDialog(
               'Approve?',
-              `Run \`/ec2 ${request.command}\` for <@${request.requester}>?`,
+              `Run ${code(`/ec2 ${request.command}`)} for ${userMention(request.requester)}?`,
               'Approve',
             ),
           }),
@@ -26,7 +29,9 @@ export function approvalRequestMessage(request: ApprovalRequest, token: string):
         ],
         `approval-${request.id}`,
       ),
-      ...context(`request \`${request.id}\` · from <#${request.channel}> · expires ${expires}`),
+      ...context(
+        `request ${code(request.id)} · from ${channelMention(request.channel)} · expires ${expires}`,
+      ),
     ],
   };
 }
@@ -39,22 +44,22 @@ export function approvalDecidedMessage(
   at: Date,
 ): Message {
   const verb = decision === 'approve' ? ':white_check_mark: Approved' : ':no_entry: Denied';
-  const text = `${verb} by <@${by}>: <@${request.requester}>'s \`/ec2 ${request.text}\``;
+  const text = `${verb} by ${userMention(by)}: ${userMention(request.requester)}'s ${code(`/ec2 ${request.text}`)}`;
   return {
     replace_original: true,
     text,
-    blocks: [...section(text), ...context(`request \`${request.id}\` · decided ${at.toISOString()}`)],
+    blocks: [...section(text), ...context(`request ${code(request.id)} · decided ${at.toISOString()}`)],
   };
 }
 
 /** What the requester sees while waiting. */
 export function awaitingApprovalMessage(request: ApprovalRequest, now: Date): Message {
   const left = formatDuration(request.exp * 1000 - now.getTime());
-  const text = `Your request needs approval (${request.reason}). It was posted to the approvers; it expires in ${left}.`;
+  const text = `Your request needs approval (${escapeMrkdwn(request.reason)}). It was posted to the approvers; it expires in ${left}.`;
   return {
     response_type: 'ephemeral',
     text,
-    blocks: [...section(`:hourglass_flowing_sand: ${text}`), ...context(`request \`${request.id}\``)],
+    blocks: [...section(`:hourglass_flowing_sand: ${text}`), ...context(`request ${code(request.id)}`)],
   };
 }
 
@@ -66,11 +71,11 @@ export function approvalOutcomeMessage(
 ): Message {
   const text =
     decision === 'approve'
-      ? `<@${by}> approved your request \`/ec2 ${request.text}\`; it is running now.`
-      : `<@${by}> denied your request \`/ec2 ${request.text}\`.`;
+      ? `${userMention(by)} approved your request ${code(`/ec2 ${request.text}`)}; it is running now.`
+      : `${userMention(by)} denied your request ${code(`/ec2 ${request.text}`)}.`;
   return {
     response_type: 'ephemeral',
     text,
-    blocks: [...section(text), ...context(`request \`${request.id}\``)],
+    blocks: [...section(text), ...context(`request ${code(request.id)}`)],
   };
 }

@@ -1,4 +1,5 @@
 import type { Role } from '../config/roles';
+import { channelMention, code, escapeMrkdwn, userMention } from '../slack/escape';
 
 /**
  * One structured object per request and per decision, logged as one JSON line (and, when the
@@ -63,13 +64,15 @@ const ICON: Record<AuditEvent, string> = {
   outcome: ':checkered_flag:',
 };
 
-/** One short line for the audit channel. */
+/** One short line for the audit channel; the typed text and every field are escaped (escape.ts). */
 export function auditText(record: AuditRecord): string {
   const what =
-    record.text !== undefined ? `\`/ec2 ${record.text}\`` : record.command ? `\`${record.command}\`` : '';
-  const where = record.channel ? ` in <#${record.channel}>` : '';
-  const result = record.result ? ` → ${record.result}${record.code ? ` (${record.code})` : ''}` : '';
+    record.text !== undefined ? code(`/ec2 ${record.text}`) : record.command ? code(record.command) : '';
+  const where = record.channel ? ` in ${channelMention(record.channel)}` : '';
+  const result = record.result
+    ? ` → ${record.result}${record.code ? ` (${escapeMrkdwn(record.code)})` : ''}`
+    : '';
   const took = record.durationMs !== undefined ? ` in ${record.durationMs} ms` : '';
-  const asker = record.requester ? ` for <@${record.requester}>` : '';
-  return `${ICON[record.event]} ${record.event} · <@${record.user}>${asker} ${what}${where}${result}${took} · \`${record.requestId}\``;
+  const asker = record.requester ? ` for ${userMention(record.requester)}` : '';
+  return `${ICON[record.event]} ${record.event} · ${userMention(record.user)}${asker} ${what}${where}${result}${took} · ${code(record.requestId)}`;
 }

@@ -160,8 +160,47 @@ function bindArguments(spec: CommandSpec, tokens: Token[], usage: string): Parse
   }
   const rest = positionals.find((a) => a.rest);
   if (rest && restWords.length > 0) set(rest, restWords.join(' '), `<${rest.placeholder ?? rest.name}>`);
+  return completeArguments(spec, parsed, fail);
+}
 
-  for (const declaration of declared) {
+/**
+ * A submitted form's values, by argument or option name, as a parsed command. Each value is
+ * converted and checked exactly as a typed one, but is never tokenized: quotes, `key=` or
+ * keywords inside a value stay part of that value (a Name ending in ” cannot add `count=3`).
+ */
+export function parseFormValues(
+  spec: CommandSpec,
+  values: Readonly<Record<string, string | undefined>>,
+  registry: CommandRegistry,
+): ParsedCommand {
+  const usage = registry.usage(spec);
+  const fail = (code: string, message: string): never => {
+    throw new CommandParseError(code, message, usage);
+  };
+  const args: Record<string, ArgValue> = {};
+  const declared = new Map<string, ArgSpec | OptionSpec>(
+    [...(spec.args ?? []), ...(spec.options ?? [])].map((d) => [d.name, d]),
+  );
+  for (const [name, raw] of Object.entries(values)) {
+    const value = raw?.trim();
+    if (!value) continue;
+    const declaration = declared.get(name);
+    if (!declaration) fail('command.unknown-option', `\`${spec.name}\` has no field \`${name}\`.`);
+    const converted = convertValue(declaration!, value);
+    if (!converted.ok) fail('command.invalid-value', `${name} ${converted.problem}.`);
+    else args[name] = converted.value;
+  }
+  return completeArguments(spec, { command: spec.name, args }, fail);
+}
+
+/** Required arguments present, defaults filled in: the last step for typed and submitted commands. */
+function completeArguments(
+  spec: CommandSpec,
+  parsed: ParsedCommand,
+  fail: (code: string, message: string) => never,
+): ParsedCommand {
+  const { args } = parsed;
+  for (const declaration of spec.args ?? []) {
     if (declaration.required && !(declaration.name in args)) {
       const what = declaration.keyword
         ? `\`${declaration.keyword} <${declaration.placeholder ?? declaration.name}>\``

@@ -99,7 +99,7 @@ export interface CommandSpec {
   /**
    * A modal that asks for the arguments, e.g. `/ec2 launch` with none. The slack function opens
    * it (views.open, the trigger expires in 3 s, so `build` is pure and fast) and turns the
-   * submission back into command text, which is parsed and authorised like typed text.
+   * submission into values, which are checked and authorised like typed ones.
    */
   modal?: CommandModal;
   /** Hidden from the help list (still runnable and documented with `help <name>`). */
@@ -116,8 +116,10 @@ export interface CommandModal {
     channel: string;
   }): Omit<ModalView, 'callback_id'>;
   /**
-   * Pure: the submitted values (block_id → action value; select → selected value) → the command
-   * text after `/ec2`, e.g. `launch al2023 type=t3.small`.
+   * Pure: the submitted values (block_id → action value; select → selected value) → values by
+   * argument or option name. They are converted and checked like typed values
+   * (parse.ts `parseFormValues`) but never joined into text and re-parsed, so a value cannot
+   * smuggle options.
    */
-  toCommandText(values: Record<string, string | undefined>): string;
+  toValues(values: Record<string, string | undefined>): Record<string, string | undefined>;
 }

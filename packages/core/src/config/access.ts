@@ -48,6 +48,8 @@ export const accessSchema = z
       .default(['22', '3389', '1433', '1521', '3306', '5432', '5984', '6379', '9200', '11211', '27017']),
     /** Port (or range) → the only sources it may be opened from: source names, CIDRs, sg ids, `security-group`. */
     portSources: z.record(portSpec, z.array(z.string()).min(1)).default({}),
+    /** The most ports one `open` may cover (a wider range is refused, approval or not). */
+    maxPortRange: z.number().int().min(1).max(65535).default(1024),
     /** Blocks wider than these prefix lengths need an approver (named sources excepted). */
     maxPrefix: z
       .object({

@@ -37,6 +37,17 @@ describe('jobs config', () => {
   });
 
   it.each([
+    ['rate(5 minute)', 'rate(5 minutes)'],
+    ['rate(1 minutes)', 'rate(1 minute)'],
+    ['rate(2 Hour)', 'rate(2 hours)'],
+    ['rate(1 day)', 'rate(1 day)'],
+  ])('deploys %s as EventBridge Scheduler accepts it: %s', (written, deployed) => {
+    const config = parseStageConfig({ stage: 'dev', jobs: { 'port-sweep': { schedule: written } } });
+    expect(resolveJobSettings(config, 'port-sweep').schedule).toBe(deployed);
+  });
+
+  it.each([
+    ['a rate of zero', { schedule: 'rate(0 minutes)' }, 'at least 1'],
     ['a malformed cron', { schedule: 'cron(0 3 * * *)' }, 'jobs.ami-bake.schedule'],
     ['a cron with both day fields', { schedule: 'cron(0 3 * * * *)' }, 'jobs.ami-bake.schedule'],
     ['a one-time at()', { schedule: 'at(2026-12-01T00:00:00)' }, 'recurring'],

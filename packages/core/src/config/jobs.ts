@@ -3,10 +3,32 @@ import { JOB_CATALOG } from '../jobs/catalog';
 import { isTimeZone, parseSchedule } from '../jobs/schedule';
 import type { JobName } from '../jobs/types';
 
-const scheduleExpression = z.string().superRefine((text, ctx) => {
-  const parsed = parseSchedule(text);
-  if (!parsed.ok) ctx.addIssue({ code: 'custom', message: parsed.message });
-});
+const RATE = /^rate\(\s*(\d+)\s+(minute|hour|day)s?\s*\)$/i;
+
+/**
+ * EventBridge Scheduler takes `rate(1 minute)` and `rate(5 minutes)` and rejects the other
+ * number of the unit at deploy time; people write either. The unit is made to agree with the
+ * value here, so what is validated is what is deployed.
+ */
+export function normalizeRate(expression: string): string {
+  const match = RATE.exec(expression.trim());
+  if (!match) return expression;
+  const value = Number(match[1]);
+  const unit = match[2]!.toLowerCase();
+  return `rate(${value} ${value === 1 ? unit : `${unit}s`})`;
+}
+
+const scheduleExpression = z
+  .string()
+  .transform(normalizeRate)
+  .superRefine((text, ctx) => {
+    if (/^rate\(\s*0+\s/.test(text)) {
+      ctx.addIssue({ code: 'custom', message: `"${text}": a rate must be at least 1` });
+      return;
+    }
+    const parsed = parseSchedule(text);
+    if (!parsed.ok) ctx.addIssue({ code: 'custom', message: parsed.message });
+  });
 
 const timeZone = z.string().refine(isTimeZone, {
   message: 'must be an IANA time zone such as UTC, Europe/Paris or America/New_York',

@@ -61,6 +61,14 @@ export const launchSchema = z
       .object({
         /** Alias → the newest available image of an owner whose name matches. */
         aliases: z.record(z.string(), imageAlias).default({}),
+        /**
+         * SSM parameters launch templates may name their image by (`resolve:ssm:<name>`); the
+         * only ones ec2ops may read. AWS's public image parameters by default.
+         */
+        ssmParameters: z
+          .array(z.string().regex(/^\/[\w.\-/*]{1,2047}$/, 'must be a parameter name such as /aws/service/*'))
+          .max(20)
+          .default(['/aws/service/*']),
       })
       .strict()
       .prefault({}),
@@ -130,6 +138,14 @@ export const launchSchema = z
         'must be an instance profile name or ARN',
       )
       .optional(),
+    /**
+     * The IAM role inside `instanceProfile`: the only role ec2ops may pass to EC2. Defaults to
+     * the profile's own name (what the IAM console creates for a role used by EC2).
+     */
+    instanceRole: z
+      .string()
+      .regex(/^[\w+=,.@-]{1,64}$/, 'must be an IAM role name')
+      .optional(),
     /** Key pair for SSH; none by default (Session Manager is the way in). */
     keyName: z.string().min(1).max(255).optional(),
     /** Encrypted gp3 root volume, deleted with the instance; at least the image's own size. */
@@ -160,3 +176,11 @@ export const launchSchema = z
   });
 
 export type LaunchConfig = z.infer<typeof launchSchema>;
+
+/** The role ec2ops passes to EC2 with the instance profile, or none without a profile. */
+export function instanceRoleName(
+  launch: Pick<LaunchConfig, 'instanceProfile' | 'instanceRole'>,
+): string | undefined {
+  if (launch.instanceRole) return launch.instanceRole;
+  return launch.instanceProfile?.split('/').pop();
+}

@@ -3,6 +3,7 @@ import { REGION } from '../aws-ids';
 import { ConfigError } from '../errors';
 import { accessSchema } from './access';
 import { bakeSchema, checkBakeRegions } from './bake';
+import { durationSchema } from './durations';
 import { eipSchema } from './eip';
 import { jobsSchema } from './jobs';
 import { launchSchema } from './launch';
@@ -37,6 +38,8 @@ export const stageConfigSchema = z
     access: accessSchema.prefault({}),
     launch: launchSchema.prefault({}),
     reaper: reaperSchema.prefault({}),
+    /** A queued command older than this is not run (an approved one counts from the decision). */
+    commandMaxAge: durationSchema.default('15m'),
   })
   .strict()
   .superRefine((stage, ctx) =>

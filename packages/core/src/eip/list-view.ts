@@ -3,6 +3,7 @@ import { type Address, decide, type EipPolicy, eipTagKeys, isAssociated } from '
 import { parseInstant } from '../jobs/instant';
 import { actionId } from '../slack/actions';
 import { type Block, button, context, header, type Message, section } from '../slack/blocks';
+import { userMention } from '../slack/escape';
 import { isKept, monthlyCost, usd } from './policy';
 
 /** One address as `/ec2 eip list` shows it. */
@@ -104,7 +105,7 @@ export function renderEipList(
     const facts = [
       row.status,
       ...(kept ? [`${keys.keep}=true`] : []),
-      owner ? `owner <@${owner}>` : 'no owner',
+      owner ? `owner ${userMention(owner)}` : 'no owner',
       ...(managed ? [] : ['not managed']),
       `${usd(perAddress)}/month`,
     ];

@@ -1,8 +1,15 @@
 import { COMMANDS } from '../commands/index';
+import { instanceRoleName } from '../config/launch';
 import type { StageConfig } from '../config/schema';
 import { JOB_DEFINITIONS } from '../jobs/catalog';
 import { commandCapabilities, jobCapabilities } from './capabilities';
-import { buildFunctionPolicies, type Capability, type FunctionPolicies, type PolicyScope } from './policy';
+import {
+  buildFunctionPolicies,
+  type Capability,
+  type FunctionPolicies,
+  type LaunchScope,
+  type PolicyScope,
+} from './policy';
 
 /** Every command and job ec2ops ships, with the function each runs in. */
 export function ec2opsCapabilities(): Capability[] {
@@ -19,6 +26,27 @@ export function policyScope(config: StageConfig): PolicyScope {
     tagPrefix: config.tagPrefix,
     regions: config.regions,
     securityGroups: allowedSecurityGroups(config),
+    launch: launchScope(config),
+    eipScope: config.eip.scope,
+    ssmParameters: config.launch.images.ssmParameters,
+  };
+}
+
+/** What a launch may use: the stage's subnets, groups, image owners (and its own), profile, families. */
+export function launchScope(config: StageConfig): LaunchScope {
+  const { launch } = config;
+  const subnets = Object.values(launch.subnets.aliases);
+  const def = launch.subnets.default;
+  if (def?.startsWith('subnet-')) subnets.push(def);
+  const families = Object.values(launch.types.roles).flatMap((limit) => limit?.families ?? []);
+  return {
+    instanceRole: instanceRoleName(launch),
+    instanceProfile: launch.instanceProfile,
+    subnets: [...new Set(subnets)].sort(),
+    securityGroups: [...launch.securityGroups].sort(),
+    // Approved images baked or copied into the account are owned by it.
+    imageOwners: [...new Set([...Object.values(launch.images.aliases).map((a) => a.owner), 'self'])].sort(),
+    instanceTypes: [...new Set(families.map((f) => `${f}.*`))].sort(),
   };
 }
 

@@ -15,8 +15,19 @@ import type { Grant, PolicyScope } from './policy';
  *   `<prefix>managed` on something ec2ops did not create. DeleteTags likewise, never without keys
  *   (DeleteTags with no keys removes every tag).
  * - Security-group changes: only on the groups the stage lists (by id or by tag).
+ * - RunInstances, where the stage says: only its subnets and security groups, images of its
+ *   owners (`ec2:Owner`), its instance profile, IMDSv2 (`ec2:MetadataHttpTokens=required`),
+ *   encrypted volumes and its instance families.
+ * - iam:PassRole: only the stage's instance-profile role, only to EC2.
+ * - CreateImage: only of managed instances, unless the declaration pins another tag (the nightly
+ *   bake images whatever is tagged `<prefix>bake=nightly`).
+ * - Security-group rules: an authorize must tag the rule managed with an expiry on create (the
+ *   sweeper closes it by that tag); a revoke or rule change touches managed rules only.
  * - AllocateAddress: only with `<prefix>managed=true` (and only ec2ops's keys) tagged on create.
- * - ReleaseAddress: never on an address tagged `<prefix>keep=true`.
+ * - AssociateAddress: only managed addresses, onto managed instances.
+ * - ReleaseAddress: never on an address tagged `<prefix>keep=true`; with `eip.scope: managed`,
+ *   only on managed addresses.
+ * - ssm:GetParameters: only the parameters the stage lets launch templates resolve.
  *
  * So the launch path must tag the instance *and* its volumes on create, and the bake path its
  * images and their snapshots: the policy denies anything else in AWS.
@@ -138,7 +149,23 @@ export function applyGuards(need: IamNeed, scope: GuardScope, warnings: string[]
         resources.includes('*') ? [ARN.elasticIp] : resources,
         mergeConditions(declared, {
           StringNotEquals: { [`aws:ResourceTag/${scope.tagPrefix}keep`]: 'true' },
+          ...(scope.eipScope === 'all' ? {} : { StringEquals: { [managedTag(scope.tagPrefix)]: 'true' } }),
         }),
+      );
+    } else if (key === 'ec2:associateaddress') {
+      grants.push(...associateAddress(action, resources, declared, scope, need.why));
+    } else if (key === 'ec2:createimage') {
+      grants.push(...createImage(action, resources, declared, scope, need.why));
+    } else if (key === 'iam:passrole') {
+      const role = scope.launch?.instanceRole;
+      if (role) grant([action], [`arn:aws:iam::*:role/${role}`], declared);
+      else warnings.push(`${fn}: ${action} is not granted because the stage names no launch.instanceProfile`);
+    } else if (key === 'ssm:getparameters' && scope.ssmParameters) {
+      const names = scope.ssmParameters.map((n) => (n.startsWith('/') ? n : `/${n}`));
+      grant(
+        [action],
+        names.map((n) => `arn:aws:ssm:*:*:parameter${n}`),
+        declared,
       );
     } else {
       plain.push(action);
@@ -150,34 +177,139 @@ export function applyGuards(need: IamNeed, scope: GuardScope, warnings: string[]
 
 /**
  * A declared condition applies to the instance only: keys such as `ec2:InstanceType` do not
- * exist on the volume, image or subnet, where they would make the launch fail.
+ * exist on the volume, image or subnet, where they would make the launch fail. Each resource
+ * type a launch touches gets its own statement, with the keys EC2 sets for that type.
  */
 function runInstances(action: string, declared: Condition, scope: GuardScope, why: string): Grant[] {
   const p = scope.tagPrefix;
+  const launch = scope.launch;
   const taggedOnCreate: Condition = {
     StringEquals: { [`aws:RequestTag/${p}managed`]: 'true' },
     'ForAllValues:StringLike': { 'aws:TagKeys': [`${p}*`, 'Name'] },
   };
-  return [
-    {
-      actions: [action],
-      resources: [ARN.instance],
-      condition: mergeConditions(declared, taggedOnCreate),
-      why: `${why} (the instance, tagged managed on create)`,
-    },
-    {
-      actions: [action],
-      resources: [ARN.volume],
-      condition: taggedOnCreate,
-      why: `${why} (its volumes, tagged managed on create)`,
-    },
-    {
-      actions: [action],
-      resources: [ARN.image, ARN.subnet, `${ANY}:security-group/*`, ARN.networkInterface, ARN.keyPair],
-      condition: {},
-      why: `${why} (the image, subnet, groups, interface and key pair it uses)`,
-    },
+  const instance: Condition = launch
+    ? {
+        StringEquals: { 'ec2:MetadataHttpTokens': 'required' },
+        ...(launch.instanceProfile
+          ? { ArnLike: { 'ec2:InstanceProfile': profileArn(launch.instanceProfile) } }
+          : {}),
+        ...(launch.instanceTypes.length ? { StringLike: { 'ec2:InstanceType': launch.instanceTypes } } : {}),
+      }
+    : {};
+  const grant = (resources: string[], condition: Condition, what: string): Grant => ({
+    actions: [action],
+    resources,
+    condition,
+    why: `${why} (${what})`,
+  });
+  const ids = (list: string[] | undefined, arn: (id: string) => string) =>
+    list?.length ? list.map(arn) : [arn('*')];
+  const grants = [
+    grant(
+      [ARN.instance],
+      mergeConditions(mergeConditions(declared, taggedOnCreate), instance),
+      'the instance, tagged managed on create',
+    ),
+    grant(
+      [ARN.volume],
+      mergeConditions(taggedOnCreate, launch ? { Bool: { 'ec2:Encrypted': 'true' } } : {}),
+      'its volumes, encrypted and tagged managed on create',
+    ),
   ];
+  if (launch) {
+    grants.push(
+      grant(
+        [ARN.image],
+        { StringEquals: { 'ec2:Owner': [...new Set(launch.imageOwners.map(ownerValue))] } },
+        'images of the owners the stage trusts',
+      ),
+      grant(
+        ids(launch.subnets, (id) => `${ANY}:subnet/${id}`),
+        {},
+        'subnets of the stage',
+      ),
+      grant(ids(launch.securityGroups, ARN.securityGroup), {}, 'security groups of the stage'),
+      grant([ARN.networkInterface, ARN.keyPair], {}, 'the interface and key pair it uses'),
+    );
+  } else {
+    grants.push(
+      grant(
+        [ARN.image, ARN.subnet, ARN.securityGroup('*'), ARN.networkInterface, ARN.keyPair],
+        {},
+        'the image, subnet, groups, interface and key pair it uses',
+      ),
+    );
+  }
+  return grants;
+}
+
+/** `ec2:Owner` holds an account id or `amazon`/`aws-marketplace`; `self` is the caller's account. */
+function ownerValue(owner: string): string {
+  // biome-ignore lint/suspicious/noTemplateCurlyInString: an IAM policy variable, resolved by IAM
+  return owner === 'self' ? '${aws:PrincipalAccount}' : owner;
+}
+
+/** `ec2:InstanceProfile` is the profile's ARN; a name matches it in any account of the partition. */
+function profileArn(profile: string): string {
+  return profile.startsWith('arn:') ? profile : `arn:aws:iam::*:instance-profile/${profile}`;
+}
+
+/**
+ * One grant for the resources a tag condition applies to, one for the rest: a call authorizes
+ * several resource types, and a condition on a tag a type does not carry would deny it.
+ */
+function splitOnTagged(
+  action: string,
+  resources: string[],
+  declared: Condition,
+  why: string,
+  split: { star: string[]; tagged: (arn: string) => boolean; guard: Condition; otherWhy?: string },
+): Grant[] {
+  const all = resources.includes('*') ? split.star : resources;
+  const tagged = all.filter(split.tagged);
+  const plain = all.filter((r) => !split.tagged(r));
+  return [
+    ...(tagged.length
+      ? [{ actions: [action], resources: tagged, condition: mergeConditions(declared, split.guard), why }]
+      : []),
+    ...(plain.length
+      ? [{ actions: [action], resources: plain, condition: declared, why: split.otherWhy ?? why }]
+      : []),
+  ];
+}
+
+/** Images of managed instances, unless the declaration pins a tag of its own (bake=nightly). */
+function createImage(
+  action: string,
+  resources: string[],
+  declared: Condition,
+  scope: GuardScope,
+  why: string,
+) {
+  const pinsTag = Object.values(declared).some((entries) =>
+    Object.keys(entries).some((k) => k.startsWith('aws:ResourceTag/')),
+  );
+  return splitOnTagged(action, resources, declared, why, {
+    star: [ARN.instance, ARN.image, ARN.snapshot],
+    tagged: (arn) => arn.includes(':instance/'),
+    guard: pinsTag ? {} : { StringEquals: { [managedTag(scope.tagPrefix)]: 'true' } },
+  });
+}
+
+/** Managed addresses onto managed instances; the interface carries no tags of its own. */
+function associateAddress(
+  action: string,
+  resources: string[],
+  declared: Condition,
+  scope: GuardScope,
+  why: string,
+) {
+  return splitOnTagged(action, resources, declared, why, {
+    star: [ARN.elasticIp, ARN.instance, ARN.networkInterface],
+    tagged: (arn) => arn.includes(':elastic-ip/') || arn.includes(':instance/'),
+    guard: { StringEquals: { [managedTag(scope.tagPrefix)]: 'true' } },
+    otherWhy: `${why} (its interface)`,
+  });
 }
 
 function tagging(
@@ -246,12 +378,21 @@ function securityGroupChange(
     return [];
   }
   // Rules are their own resource type when addressed by id or tagged on create; the group
-  // grant above is still required, so this alone opens nothing.
+  // grant above is still required, so this alone opens nothing. A new rule must carry the tags
+  // the sweeper closes it by; an existing one may be changed only when ec2ops manages it.
+  const p = scope.tagPrefix;
+  const ruleCondition: Record<string, Condition> = {
+    'ec2:authorizesecuritygroupingress': {
+      StringEquals: { [`aws:RequestTag/${p}managed`]: 'true' },
+      Null: { [`aws:RequestTag/${p}expires-at`]: 'false' },
+    },
+    'ec2:deletesecuritygroup': {},
+  };
   if (lower(action) !== 'ec2:deletesecuritygroup') {
     grants.push({
       actions: [action],
       resources: [ARN.securityGroupRule],
-      condition: {},
+      condition: ruleCondition[lower(action)] ?? { StringEquals: { [managedTag(p)]: 'true' } },
       why: `${why} (its rules)`,
     });
   }

@@ -1,6 +1,6 @@
 export { commandCapabilities, jobCapabilities } from './capabilities';
 export type { Condition } from './conditions';
-export { allowedSecurityGroups, ec2opsCapabilities, policyScope, stagePolicies } from './ec2ops';
+export { allowedSecurityGroups, ec2opsCapabilities, launchScope, policyScope, stagePolicies } from './ec2ops';
 export { ARN, TAG_ON_CREATE } from './guards';
 export {
   allowedActions,
@@ -8,6 +8,7 @@ export {
   type Capability,
   FUNCTION_NAMES,
   type FunctionPolicies,
+  type LaunchScope,
   type PolicyDocument,
   type PolicyScope,
   type PolicyStatement,

@@ -148,9 +148,21 @@ describe('function policies built from command and job metadata', () => {
         ],
       },
     ]);
-    const [passRole, ...rest] = grantsOf(build(caps).policies.worker.Statement, 'iam:PassRole');
+    const withRole: PolicyScope = {
+      ...scope,
+      launch: {
+        instanceRole: 'app-instance',
+        subnets: [],
+        securityGroups: [],
+        imageOwners: ['amazon'],
+        instanceTypes: [],
+      },
+    };
+    const policies = buildFunctionPolicies(caps, withRole).policies;
+    const [passRole, ...rest] = grantsOf(policies.worker.Statement, 'iam:PassRole');
     expect(rest).toEqual([]);
     expect(passRole!.Action).toEqual(['iam:PassRole']);
+    expect(passRole!.Resource).toEqual(['arn:aws:iam::*:role/app-instance']);
     expect(passRole!.Condition).toEqual({ StringEquals: { 'iam:PassedToService': 'ec2.amazonaws.com' } });
   });
 

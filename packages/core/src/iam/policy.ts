@@ -33,6 +33,28 @@ export interface PolicyScope {
   regions: string[];
   /** Security groups whose ingress rules ec2ops may change; nothing else. */
   securityGroups: { ids: string[]; tags: Record<string, string> };
+  /** What a launch may use; without it RunInstances and PassRole keep only the tag guards. */
+  launch?: LaunchScope;
+  /** `eip.scope`: `managed` lets ec2ops release only addresses it tagged managed. */
+  eipScope?: 'managed' | 'all';
+  /** SSM parameter names (`/aws/service/…`, `*` allowed) that launch templates may resolve images from. */
+  ssmParameters?: string[];
+}
+
+/** The stage's launch settings, as RunInstances and iam:PassRole conditions. */
+export interface LaunchScope {
+  /** The role inside the stage's instance profile: the only role PassRole names. None: no PassRole. */
+  instanceRole?: string;
+  /** Instance profile name (or ARN) every launch carries (`ec2:InstanceProfile`). */
+  instanceProfile?: string;
+  /** Subnet ids launches may use; empty: any (EC2's default subnet). */
+  subnets: string[];
+  /** Security group ids launches carry; empty: any (the VPC's default group). */
+  securityGroups: string[];
+  /** Image owners (`amazon`, `self`, an account id) launches may use (`ec2:Owner`). */
+  imageOwners: string[];
+  /** `ec2:InstanceType` patterns (`t3.*`); empty: any. */
+  instanceTypes: string[];
 }
 
 export interface PolicyStatement {

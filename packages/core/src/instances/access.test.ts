@@ -26,12 +26,16 @@ describe('who may act on an instance', () => {
     );
   });
 
-  it('refuses unmanaged instances unless the caller is an admin, and never extends them', () => {
+  it('refuses unmanaged instances to everyone, admins included, and never extends them', () => {
     const legacy = box({});
     expect(() => checkInstanceAccess(legacy, { id: 'U1', role: 'operator' }, 'start', keys)).toThrow(
       /not managed/,
     );
-    expect(() => checkInstanceAccess(legacy, { id: 'U2', role: 'admin' }, 'start', keys)).not.toThrow();
+    for (const action of ['start', 'stop', 'terminate'] as const) {
+      expect(() => checkInstanceAccess(legacy, { id: 'U2', role: 'admin' }, action, keys)).toThrow(
+        /only instances it manages, whoever asks/,
+      );
+    }
     expect(() => checkInstanceAccess(legacy, { id: 'U2', role: 'admin' }, 'extend', keys)).toThrow(/no TTL/);
   });
 

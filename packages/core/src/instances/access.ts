@@ -21,11 +21,14 @@ export function looseInstanceReference(text: string): InstanceReference {
   return INSTANCE_ID.test(text) ? { kind: 'id', id: text } : { kind: 'name', name: text };
 }
 
-export type LifecycleAction = 'stop' | 'start' | 'terminate' | 'extend';
+export type LifecycleAction = 'stop' | 'start' | 'terminate' | 'extend' | 'bake';
 
 /**
  * Who may act on an instance: its owner on their own managed instances, admins on any managed
- * one; an instance ec2ops does not manage only by an admin (and never extended: it has no TTL).
+ * one. ec2ops acts only on what it manages, for everyone: its IAM policy denies lifecycle calls
+ * on anything without `<prefix>managed=true`, so an admin exception here would only turn a clear
+ * refusal into an AccessDenied from EC2 (and one to extend: it has no TTL either; nor to bake:
+ * an image copies the whole disk, and an unmanaged server's disk is not ours to copy).
  */
 export function checkInstanceAccess(
   instance: InstanceView,
@@ -35,23 +38,18 @@ export function checkInstanceAccess(
 ): void {
   const label = instanceLabel(instance);
   if (!isManaged(instance.tags, keys)) {
-    if (action === 'extend') {
-      throw new ForbiddenError(
-        'instance.unmanaged',
-        `${label} is not managed by ec2ops: it has no TTL to extend.`,
-        {
-          hint: 'Only instances launched with `/ec2 launch` have a TTL; this one stays until someone stops it.',
-        },
-      );
-    }
-    if (user.role !== 'admin') {
-      throw new ForbiddenError(
-        'instance.unmanaged',
-        `${label} is not managed by ec2ops (no ${keys.managed}=true); only an admin may ${action} it from Slack.`,
-        { hint: 'Ask an ec2ops admin, or whoever runs it.' },
-      );
-    }
-    return;
+    throw new ForbiddenError(
+      'instance.unmanaged',
+      action === 'extend'
+        ? `${label} is not managed by ec2ops: it has no TTL to extend.`
+        : `${label} is not managed by ec2ops (no ${keys.managed}=true); ec2ops may ${action} only instances it manages, whoever asks.`,
+      {
+        hint:
+          action === 'extend'
+            ? 'Only instances launched with `/ec2 launch` have a TTL; this one stays until someone stops it.'
+            : 'Use the EC2 console or the AWS CLI for instances ec2ops did not launch.',
+      },
+    );
   }
   const owner = instance.tags[keys.owner];
   if (owner === user.id || user.role === 'admin') return;

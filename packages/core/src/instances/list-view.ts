@@ -1,5 +1,6 @@
 import { parseInstant } from '../jobs/instant';
 import { context, type Message, section } from '../slack/blocks';
+import { escapeMrkdwn, userMention } from '../slack/escape';
 import { timeLeft } from './messages';
 import { type InstanceTagKeys, type InstanceView, isKept } from './tags';
 
@@ -37,7 +38,7 @@ export function renderInstanceList(
     const left = isKept(i.tags, keys) ? 'kept (keep=true)' : timeLeft(i.tags[keys.expiresAt], nowMs);
     const where = input.regions > 1 ? ` · ${i.region}` : '';
     return section(
-      `*${i.tags['Name'] ?? '(no name)'}* \`${i.id}\` — *${i.state}* · ${i.type ?? '?'} · ${alias ? `${alias} ` : ''}${i.imageId ?? ''} · ${owner ? `<@${owner}>` : 'no owner'} · ${ips} · ${left}${where}`,
+      `*${escapeMrkdwn(i.tags['Name'] ?? '(no name)')}* \`${i.id}\` — *${i.state}* · ${i.type ?? '?'} · ${alias ? `${escapeMrkdwn(alias)} ` : ''}${i.imageId ?? ''} · ${owner ? userMention(owner) : 'no owner'} · ${ips} · ${left}${where}`,
     );
   });
   const text = `${what}: ${instances.length}.`;

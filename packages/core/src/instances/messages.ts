@@ -2,6 +2,7 @@ import { formatDuration } from '../config/durations';
 import { parseInstant } from '../jobs/instant';
 import { actionId } from '../slack/actions';
 import { actions, button, context, type Message, section } from '../slack/blocks';
+import { escapeMrkdwn } from '../slack/escape';
 import type { InstanceView } from './tags';
 
 /** What `/ec2 launch` answers: first when EC2 accepted it, again when it runs (or did not start). */
@@ -28,7 +29,7 @@ const HEADLINE: Record<LaunchStatus, (n: string) => string> = {
 export function launchMessage(summary: LaunchSummary): Message {
   const { instances } = summary;
   const noun = instances.length === 1 ? `instance ${instances[0]!.id}` : `${instances.length} instances`;
-  const image = `${summary.image.alias ? `${summary.image.alias} → ` : ''}${summary.image.id}${summary.image.name ? ` (${summary.image.name})` : ''}`;
+  const image = `${summary.image.alias ? `${summary.image.alias} → ` : ''}${summary.image.id}${summary.image.name ? ` (${escapeMrkdwn(summary.image.name)})` : ''}`;
   const lines = instances.map((i) => {
     const ips = [
       i.privateIp ? `private ${i.privateIp}` : 'no private IP yet',
@@ -37,8 +38,10 @@ export function launchMessage(summary: LaunchSummary): Message {
       .filter(Boolean)
       .join(', ');
     const why =
-      i.stateReason && (i.state === 'terminated' || i.state === 'shutting-down') ? ` — ${i.stateReason}` : '';
-    return `• \`${i.id}\` ${i.tags['Name'] ?? ''} — *${i.state}*, ${ips}, subnet ${i.subnetId ?? '?'}${why}`;
+      i.stateReason && (i.state === 'terminated' || i.state === 'shutting-down')
+        ? ` — ${escapeMrkdwn(i.stateReason)}`
+        : '';
+    return `• \`${i.id}\` ${escapeMrkdwn(i.tags['Name'] ?? '')} — *${i.state}*, ${ips}, subnet ${i.subnetId ?? '?'}${why}`;
   });
   const headline = `${HEADLINE[summary.status](noun)}: ${summary.type} from ${image} in ${summary.region}.`;
   const footer: string[] = [`Expires ${summary.expiresAt} (UTC). Request ${summary.requestId}.`];

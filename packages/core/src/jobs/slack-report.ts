@@ -1,4 +1,5 @@
 import { clip, LIMITS } from '../slack/blocks';
+import { escapeMrkdwn } from '../slack/escape';
 import { formatUsd, headline, reportLineText, summaryLine } from './report';
 import type { JobReport, ReportLine } from './types';
 
@@ -21,10 +22,6 @@ export const SLACK_MAX_SECTION_CHARS = LIMITS.sectionText;
 const HEADER_MAX = LIMITS.headerText;
 /** Per group, so one long list does not crowd out the failures. */
 const LINES_PER_GROUP = 15;
-
-export function escapeMrkdwn(text: string): string {
-  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
-}
 
 const section = (text: string): ReportBlock => ({
   type: 'section',

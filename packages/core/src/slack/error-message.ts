@@ -1,19 +1,24 @@
 import { isEc2opsError } from '../errors';
 import { type Block, context, type Message, section } from './blocks';
+import { code, escapeKeepingMentions } from './escape';
 
 /**
  * The one place an error becomes what a Slack user sees. Ec2opsErrors are written for people:
  * their message and hint are shown with the code. Anything else is a bug or an outage, whose
  * details stay in the logs: the person gets a generic message and the request id to quote.
+ * Messages echo what was typed (`Unknown command \`…\``), so message and hint are escaped here,
+ * once, keeping only the bare owner mentions ec2ops writes (escape.ts).
  */
 export function errorMessage(error: unknown, requestId: string): Message {
   if (isEc2opsError(error)) {
-    const blocks: Block[] = [...section(`:warning: ${error.message}`)];
-    if (error.hint) blocks.push(...section(error.hint));
-    blocks.push(...context(`\`${error.code}\` · request \`${requestId}\``));
+    const message = escapeKeepingMentions(error.message);
+    const hint = error.hint ? escapeKeepingMentions(error.hint) : undefined;
+    const blocks: Block[] = [...section(`:warning: ${message}`)];
+    if (hint) blocks.push(...section(hint));
+    blocks.push(...context(`${code(error.code)} · request ${code(requestId)}`));
     return {
       response_type: 'ephemeral',
-      text: `${error.message}${error.hint ? `\n${error.hint}` : ''}`,
+      text: `${message}${hint ? `\n${hint}` : ''}`,
       blocks,
     };
   }

@@ -5,6 +5,7 @@ import { reportHasFailures, summaryLine } from '@ec2ops/core/jobs/report';
 import type { JobName, JobReport } from '@ec2ops/core/jobs/types';
 import middy from '@middy/core';
 import type { Context } from 'aws-lambda';
+import { accountOf } from '../coordination/job-lease';
 import { createJobRoot, type JobRoot } from './root';
 import { runJob } from './run';
 
@@ -88,6 +89,7 @@ export function createJobHandler(name: JobName, buildRoot: () => JobRoot = creat
       log: root.log,
       deadline: deadlineOf(context),
       postDryRun: input.dryRun === true,
+      coordination: root.coordination?.(accountOf(context?.invokedFunctionArn)),
     });
     return {
       job: name,

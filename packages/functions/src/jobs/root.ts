@@ -1,6 +1,8 @@
 import type { EC2Client } from '@aws-sdk/client-ec2';
 import { ConfigError, type StageConfig } from '@ec2ops/core';
 import pino, { type Logger } from 'pino';
+import { type JobCoordination, jobCoordination } from '../coordination/job-lease';
+import { coordinationTable, NO_TABLE_WARNING } from '../coordination/root';
 import { stageConfigFromJson } from '../root';
 import { linkedSecret, type SecretSource } from '../secrets';
 import { ec2ClientsByRegion } from './ec2-clients';
@@ -13,6 +15,8 @@ export interface JobRoot {
   ec2: (region: string) => EC2Client;
   notifier: Notifier | undefined;
   log: Logger;
+  /** Job-run leases for one run in an account; absent without COORDINATION_TABLE. */
+  coordination?: ((account: string) => JobCoordination) | undefined;
 }
 
 /**
@@ -36,5 +40,9 @@ export function createJobRoot(
   const config = stageConfigFromJson(env.EC2OPS_CONFIG);
   const token = secret('SlackBotToken');
   const notifier = token ? createSlackNotifier({ token, slackApiUrl: env.SLACK_API_URL }) : undefined;
-  return { config, ec2: ec2ClientsByRegion(), notifier, log };
+  const table = coordinationTable(env, { ackPath: false });
+  if (!table) log.warn(NO_TABLE_WARNING);
+  // An hour: longer than any job function's timeout (infra/functions.ts SIZES), so only a crashed run's lease lapses.
+  const coordination = table ? jobCoordination(table, { leaseSeconds: 3600 }) : undefined;
+  return { config, ec2: ec2ClientsByRegion(), notifier, log, coordination };
 }

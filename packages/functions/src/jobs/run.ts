@@ -5,6 +5,7 @@ import { buildReport, reportIsNoteworthy, summaryLine } from '@ec2ops/core/jobs/
 import { renderReportBlocks } from '@ec2ops/core/jobs/slack-report';
 import type { ItemResult, JobName, JobReport, RegionFailure, RegionPlan } from '@ec2ops/core/jobs/types';
 import pino, { type Logger } from 'pino';
+import { underLease } from '../coordination/job-lease';
 import { mapLimit, resultOf } from './apply-helpers';
 import { awsErrorCode, awsErrorMessage } from './aws-errors';
 import { JOB_IMPLEMENTATIONS } from './registry';
@@ -78,7 +79,14 @@ export async function runJob(name: JobName, deps: RunJobDeps): Promise<JobReport
     await mapLimit(plans, concurrency, async (plan) => {
       const ctx = contexts.find((c) => c.region === plan.region)!;
       try {
-        results.push(...(await job.apply(ctx, plan)));
+        results.push(
+          ...(await underLease(
+            deps.coordination,
+            { job: name, region: plan.region, items: plan.items },
+            () => job.apply(ctx, plan),
+            (item, reason) => resultOf(item, { status: 'skipped', reason }),
+          )),
+        );
       } catch (error) {
         // A job's apply should never throw; if it does, every item it did not report fails.
         ctx.log.error({ err: error }, 'apply failed');

@@ -2,6 +2,7 @@ import type { EC2Client } from '@aws-sdk/client-ec2';
 import type { StageConfig } from '@ec2ops/core';
 import type { ItemResult, JobName, MoneyFigure, RegionPlan, ReportSection } from '@ec2ops/core/jobs/types';
 import type { Logger } from 'pino';
+import type { JobCoordination } from '../coordination/job-lease';
 
 /** A Slack message as jobs send it (Block Kit blocks are optional). */
 export interface NotifierMessage {
@@ -85,4 +86,6 @@ export interface RunJobDeps {
    * it would post the same plan every run (every minute for port-sweep). On when a person asked.
    */
   postDryRun?: boolean | undefined;
+  /** Job-run leases per (job, account, region) (coordination/job-lease.ts); none when absent. */
+  coordination?: JobCoordination | undefined;
 }

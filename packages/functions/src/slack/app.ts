@@ -6,8 +6,10 @@ import type { Logger as BoltLogger } from '@slack/logger';
 import { LogLevel } from '@slack/logger';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import type { Logger } from 'pino';
+import { admissionResponse, type ReplayCache } from '../coordination/replay';
 import { createRoleResolver, type RoleResolver } from '../roles';
 import type { SlackDeps } from './deps';
+import { checkInteractionPayload } from './interaction-payload';
 import { registerListeners } from './listeners/index';
 import { verifySlackRequest } from './verify';
 
@@ -31,6 +33,8 @@ export interface SlackAppOptions {
   botId: string;
   botUserId: string;
   deps: Omit<SlackDeps, 'roles'> & { roles?: RoleResolver };
+  /** Each signed request accepted once, Slack's retries acked (coordination/replay.ts). */
+  replay?: ReplayCache | undefined;
 }
 
 export type FunctionUrlHandler = (
@@ -76,6 +80,26 @@ export function createSlackHandler(options: SlackAppOptions): FunctionUrlHandler
         'refused a request before Bolt',
       );
       return verified.response;
+    }
+    const payload = checkInteractionPayload(verified.event.body ?? '');
+    if (!payload.ok) {
+      // Signed by Slack but unreadable: refused as bad input (400), audited, never a throw.
+      await deps.auditor.record({
+        event: 'denied',
+        requestId: deps.newRequestId(),
+        at: deps.now(),
+        stage: deps.config.stage,
+        user: payload.user ?? 'unknown',
+        result: 'refused',
+        code: 'request.bad-payload',
+        message: payload.reason,
+      });
+      return { statusCode: 400, headers: { 'content-type': 'text/plain' }, body: payload.reason };
+    }
+    const admission = options.replay ? await options.replay.admit(verified.event, deps.now()) : 'first';
+    if (admission !== 'first') {
+      deps.logger.warn({ admission }, 'a request seen before was not handled again');
+      return admissionResponse(admission);
     }
     return (await bolt(verified.event as never, context as never)) as APIGatewayProxyStructuredResultV2;
   };

@@ -2,6 +2,7 @@ import type { CommandRegistry } from '@ec2ops/core/commands/index';
 import type { StageConfig } from '@ec2ops/core/config/schema';
 import type { Logger } from 'pino';
 import type { Auditor } from '../audit';
+import type { CoordinationTable } from '../coordination/table';
 import type { Queue } from '../queue';
 import type { RoleResolver } from '../roles';
 
@@ -17,4 +18,6 @@ export interface SlackDeps {
   newRequestId(): string;
   /** Key for approval tokens (core/approvals/token.ts deriveApprovalKey). */
   approvalKey: Buffer;
+  /** First-writer-wins approval decisions (coordination/decisions.ts); unguarded when absent. */
+  coordination?: CoordinationTable | undefined;
 }

@@ -1,5 +1,6 @@
-import { parseCommand } from '@ec2ops/core/commands/parse';
+import { formatCommand, parseCommand, parseFormValues } from '@ec2ops/core/commands/parse';
 import type { CommandRequest } from '@ec2ops/core/commands/request';
+import { unescapeSlack } from '@ec2ops/core/commands/tokenize';
 import type { CommandSpec, ParsedCommand } from '@ec2ops/core/commands/types';
 import { type Role, roleAtLeast } from '@ec2ops/core/config/roles';
 import { ForbiddenError } from '@ec2ops/core/errors';
@@ -14,6 +15,8 @@ export interface Intake {
   teamId?: string | undefined;
   responseUrl?: string | undefined;
   origin: 'slash' | 'button' | 'modal';
+  /** A submitted form: its command's values by name, checked as values (never re-parsed as text). */
+  form?: { command: string; values: Record<string, string | undefined> };
   replaceOriginal?: boolean;
 }
 
@@ -32,6 +35,8 @@ export async function intake(deps: SlackDeps, input: Intake): Promise<IntakeResu
   const requestId = deps.newRequestId();
   const started = deps.now();
   const { role, incomplete } = await deps.roles.resolve(input.user.id);
+  // What the person typed, Slack's entities decoded: audit and replies show it (escaped) as typed.
+  const typed = unescapeSlack(input.text).trim();
   const deny = async (error: ForbiddenError, command?: string): Promise<IntakeResult> => {
     await deps.auditor.record({
       event: 'denied',
@@ -41,7 +46,7 @@ export async function intake(deps: SlackDeps, input: Intake): Promise<IntakeResu
       user: input.user.id,
       role,
       command,
-      text: input.text,
+      text: typed,
       channel: input.channel.id,
       result: 'refused',
       code: error.code,
@@ -66,7 +71,10 @@ export async function intake(deps: SlackDeps, input: Intake): Promise<IntakeResu
   }
   let parsed: ParsedCommand;
   try {
-    parsed = parseCommand(input.text, deps.commands);
+    const formSpec = input.form && deps.commands.get(input.form.command);
+    parsed = formSpec
+      ? parseFormValues(formSpec, input.form!.values, deps.commands)
+      : parseCommand(input.text, deps.commands);
   } catch (error) {
     deps.logger.info({ requestId, user: input.user.id, code: errorCode(error) }, 'command not understood');
     return { kind: 'refused', requestId, error };
@@ -91,7 +99,8 @@ export async function intake(deps: SlackDeps, input: Intake): Promise<IntakeResu
     id: requestId,
     command: spec.name,
     args: parsed.args,
-    text: input.text.trim(),
+    // A form's values are shown as the command that does the same, for audit and replies.
+    text: input.form ? formatCommand(parsed, spec) : typed,
     user: { id: input.user.id, role, ...(input.user.name ? { name: input.user.name } : {}) },
     channel: { id: input.channel.id, ...(input.channel.name ? { name: input.channel.name } : {}) },
     requestedAt: started.toISOString(),

@@ -2,6 +2,8 @@ import { SQSClient } from '@aws-sdk/client-sqs';
 import { deriveApprovalKey } from '@ec2ops/core/approvals/token';
 import { commands } from '@ec2ops/core/commands/index';
 import { createAuditor } from '../audit';
+import { replayCache } from '../coordination/replay';
+import { coordinationTable, NO_TABLE_WARNING } from '../coordination/root';
 import { sqsQueue } from '../queue';
 import { newRequestId } from '../request-id';
 import { createLogger, type Env, loadBaseEnv } from '../root';
@@ -30,7 +32,10 @@ export function slackRoot(env: Env): FunctionUrlHandler {
       ? (record, text) => queue.send({ v: 1, kind: 'audit', record: { ...record }, text })
       : undefined,
   );
+  const table = coordinationTable(env, { ackPath: true });
+  if (!table) logger.warn(NO_TABLE_WARNING);
   return createSlackHandler({
+    replay: table ? replayCache(table) : undefined,
     signingSecret: base.signingSecret,
     botToken: base.botToken,
     slackApiUrl: base.slackApiUrl,
@@ -45,6 +50,7 @@ export function slackRoot(env: Env): FunctionUrlHandler {
       now: () => new Date(),
       newRequestId,
       approvalKey: deriveApprovalKey(base.signingSecret, base.config.stage),
+      coordination: table,
     },
   });
 }

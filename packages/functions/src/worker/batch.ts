@@ -2,6 +2,7 @@ import type { MiddlewareObj } from '@middy/core';
 import middy from '@middy/core';
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import type { Logger } from 'pino';
+import { beginBatch, runOnceOnly } from '../coordination/worker';
 import { runMessage, type WorkerDeps } from './dispatch';
 
 /**
@@ -30,11 +31,17 @@ export function partialBatchFailures(logger: Logger): MiddlewareObj<SQSEvent, SQ
 export function createWorkerHandler(deps: WorkerDeps) {
   return middy<SQSEvent, SQSBatchResponse>()
     .use(partialBatchFailures(deps.logger))
-    .handler(async (event) => {
+    .handler(async (event, context) => {
+      beginBatch(deps.coordination, context);
       const outcomes = await Promise.all(
         event.Records.map(async (record) => {
           const attempt = Number(record.attributes?.ApproximateReceiveCount ?? '1') || 1;
-          return { id: record.messageId, outcome: await runMessage(deps, record.body, attempt) };
+          return {
+            id: record.messageId,
+            outcome: await runOnceOnly(deps.coordination, record.body, () =>
+              runMessage(deps, record.body, attempt),
+            ),
+          };
         }),
       );
       return {

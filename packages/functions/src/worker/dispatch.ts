@@ -22,9 +22,12 @@ import { Ec2opsError, ForbiddenError, InputError, isEc2opsError } from '@ec2ops/
 import { ACTION_KINDS, actionId } from '@ec2ops/core/slack/actions';
 import { button, context, LIMITS, type Message, section } from '@ec2ops/core/slack/blocks';
 import { errorCode, errorMessage } from '@ec2ops/core/slack/error-message';
+import { code } from '@ec2ops/core/slack/escape';
 import { paginate } from '@ec2ops/core/slack/paging';
 import type { Logger } from 'pino';
 import type { Auditor } from '../audit';
+import { refuseIfStale } from '../coordination/stale';
+import type { WorkerCoordination } from '../coordination/worker';
 import type { Clock, Ec2Gateway, Executor, ExecutorContext, SlackNotifier } from './context';
 
 export interface WorkerDeps {
@@ -41,6 +44,8 @@ export interface WorkerDeps {
   maxReceiveCount: number;
   /** See ExecutorContext.pollIntervalMs; tests against the emulator set it shorter. */
   pollIntervalMs?: number | undefined;
+  /** Once-only messages and launch reservations (coordination/); unguarded when absent. */
+  coordination?: WorkerCoordination | undefined;
 }
 
 /** Done (delete the message) or failed (SQS redelivers it, then moves it to the DLQ). */
@@ -118,6 +123,7 @@ async function runCommand(deps: WorkerDeps, request: CommandRequest, attempt: nu
       ...(request.approval ? { reason: `approved by ${request.approval.by}` } : {}),
     });
   try {
+    refuseIfStale(request, deps.config.commandMaxAge, started);
     if (!spec)
       throw new InputError(
         'command.unknown',
@@ -159,6 +165,7 @@ async function runCommand(deps: WorkerDeps, request: CommandRequest, attempt: nu
       attempt,
       idempotencyToken: (scope) => idempotencyToken(request.id, scope),
       pollIntervalMs: deps.pollIntervalMs,
+      reservations: deps.coordination?.reservations,
     };
     const result = await executor(context);
     await deps.slack.respond(request, paged(result, request, spec));
@@ -312,10 +319,10 @@ function withReplace(message: Message, request: CommandRequest): Message {
 }
 
 function failedMessage(request: CommandRequest): Message {
-  const text = `Your request \`/ec2 ${request.text}\` failed and was not completed. If you ask for help, quote request ${request.id}.`;
+  const text = `Your request ${code(`/ec2 ${request.text}`)} failed and was not completed. If you ask for help, quote request ${request.id}.`;
   return {
     response_type: 'ephemeral',
     text,
-    blocks: [...section(`:x: ${text}`), ...context(`request \`${request.id}\``)],
+    blocks: [...section(`:x: ${text}`), ...context(`request ${code(request.id)}`)],
   };
 }

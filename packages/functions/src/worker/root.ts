@@ -2,6 +2,8 @@ import { deriveApprovalKey } from '@ec2ops/core/approvals/token';
 import { commands } from '@ec2ops/core/commands/index';
 import { WebClient } from '@slack/web-api';
 import { createAuditor } from '../audit';
+import { coordinationTable, NO_TABLE_WARNING } from '../coordination/root';
+import { workerCoordination } from '../coordination/worker';
 import { createLogger, type Env, loadBaseEnv } from '../root';
 import type { WorkerDeps } from './dispatch';
 import { ec2Gateway } from './ec2';
@@ -19,13 +21,17 @@ export function workerRoot(env: Env): WorkerDeps {
   const web = new WebClient(base.botToken, base.slackApiUrl ? { slackApiUrl: base.slackApiUrl } : {});
   const slack = createSlackNotifier(web, logger);
   const auditChannel = base.config.slack.auditChannel;
+  const clock = { now: () => new Date() };
+  const table = coordinationTable(env, { ackPath: false });
+  if (!table) logger.warn(NO_TABLE_WARNING);
   return {
     config: base.config,
     commands,
     executors: EXECUTORS,
     ec2: ec2Gateway(base.config.regions),
     slack,
-    clock: { now: () => new Date() },
+    clock,
+    coordination: table ? workerCoordination(table, clock.now) : undefined,
     logger,
     auditor: createAuditor(
       logger,

@@ -10,6 +10,7 @@ import type { JobReport } from '@ec2ops/core/jobs/types';
 import { Ec2ApiError } from '@ec2ops/sandbox/ec2/errors';
 import type { Interceptor } from '@ec2ops/sandbox/ec2/interceptors';
 import { type Ec2Emulator, startEc2Emulator } from '@ec2ops/sandbox/ec2/server';
+import { functionCredentials, SANDBOX_CREDENTIALS, stageEnforcer } from '@ec2ops/sandbox/iam/stage-policies';
 import { runJob } from '../../src/jobs/run';
 
 /**
@@ -61,6 +62,17 @@ export async function startBakeHarness(): Promise<BakeHarness> {
       throw new Ec2ApiError(fault.code, `injected by the test: ${fault.code}`);
     }
   };
+  let enforcer = stageEnforcer(parseStageConfig({ stage: 'test', regions: ['us-east-1'] }));
+  const jobClients = new Map<string, EC2Client>();
+  const jobClient = (region: string) => {
+    let client = jobClients.get(region);
+    if (!client) {
+      const credentials = functionCredentials('ami-bake');
+      client = new EC2Client({ endpoint: emulator.url, region, credentials, maxAttempts: 1 });
+      jobClients.set(region, client);
+    }
+    return client;
+  };
   const emulator = await startEc2Emulator({
     delays: {
       instancePending: 0,
@@ -69,13 +81,14 @@ export async function startBakeHarness(): Promise<BakeHarness> {
       imagePending: 3_600_000,
       snapshotPending: 0,
     },
-    interceptors: [interceptor],
+    // IAM first: the job signs as `AmiBakeJob` and is held to the policy of the config it runs with.
+    interceptors: [(request) => enforcer.interceptor(request), interceptor],
     log: () => {},
   });
   const ec2 = new EC2Client({
     endpoint: emulator.url,
     region: 'us-east-1',
-    credentials: { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'secret' },
+    credentials: SANDBOX_CREDENTIALS,
     maxAttempts: 1,
   });
   const others = new Map<string, EC2Client>();
@@ -118,8 +131,10 @@ export async function startBakeHarness(): Promise<BakeHarness> {
     at: (offsetMs = 0) => new Date(base + offsetMs),
     config: (bake = {}, extra = {}) =>
       parseStageConfig({ stage: 'test', production: true, regions: ['us-east-1'], bake, ...extra }),
-    run: (now, config = harness.config(), dryRun = false) =>
-      runJob('ami-bake', { ec2: (region) => harness.client(region), config, now, dryRun }),
+    run: (now, config = harness.config(), dryRun = false) => {
+      enforcer = stageEnforcer(config);
+      return runJob('ami-bake', { ec2: jobClient, config, now, dryRun });
+    },
     client(region) {
       if (region === 'us-east-1') return ec2;
       let client = others.get(region);
@@ -127,7 +142,7 @@ export async function startBakeHarness(): Promise<BakeHarness> {
         client = new EC2Client({
           endpoint: emulator.url,
           region,
-          credentials: { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'secret' },
+          credentials: SANDBOX_CREDENTIALS,
           maxAttempts: 1,
         });
         others.set(region, client);
@@ -189,7 +204,7 @@ export async function startBakeHarness(): Promise<BakeHarness> {
     snapshotsOf: (source) => list(source, 'snapshots'),
     async close() {
       ec2.destroy();
-      for (const client of others.values()) client.destroy();
+      for (const client of [...others.values(), ...jobClients.values()]) client.destroy();
       await emulator.close();
     },
   };

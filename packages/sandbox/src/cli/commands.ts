@@ -4,3 +4,4 @@ import './job';
 import './slack';
 import './emulator';
 import './sandbox';
+import './iam';

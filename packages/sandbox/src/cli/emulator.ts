@@ -1,6 +1,8 @@
 import { InputError } from '@ec2ops/core';
 import type { Command } from 'commander';
 import { startEc2Emulator } from '../ec2/server';
+import { createIamEnforcer } from '../iam/enforce';
+import { loadCallerPolicies } from './iam-files';
 import { registerCommand } from './main';
 
 export interface EmulatorOptions {
@@ -8,6 +10,8 @@ export interface EmulatorOptions {
   host: string;
   state?: string;
   faults?: string;
+  /** A policy file (`ec2ops iam --json`): the access key id names the caller whose policy applies. */
+  iam?: string;
 }
 
 function parsePort(text: string): number {
@@ -20,6 +24,7 @@ function parsePort(text: string): number {
 /** Runs the EC2 emulator in the foreground until SIGINT/SIGTERM. */
 export async function runEmulator(options: EmulatorOptions, signal?: AbortSignal): Promise<void> {
   const port = parsePort(options.port);
+  const iam = options.iam ? createIamEnforcer(await loadCallerPolicies(options.iam)) : undefined;
   let emulator: Awaited<ReturnType<typeof startEc2Emulator>>;
   try {
     emulator = await startEc2Emulator({
@@ -27,6 +32,7 @@ export async function runEmulator(options: EmulatorOptions, signal?: AbortSignal
       host: options.host,
       stateFile: options.state,
       faults: options.faults,
+      ...(iam ? { interceptors: [iam.interceptor] } : {}),
     });
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
@@ -54,6 +60,7 @@ export async function runEmulator(options: EmulatorOptions, signal?: AbortSignal
   out.write(`EC2 emulator (Query API 2016-11-15) listening on ${emulator.url}\n`);
   out.write(options.state ? `state: ${options.state}\n` : 'state: in memory (use --state FILE to keep it)\n');
   if (options.faults) out.write(`faults: ${options.faults}\n`);
+  if (options.iam) out.write(`iam: enforcing ${options.iam} (the access key id names the caller)\n`);
   out.write('\nPoint the AWS CLI or an SDK at it:\n');
   out.write(`  export AWS_ENDPOINT_URL_EC2=${emulator.url} AWS_ENDPOINT_URL_RBIN=${emulator.url}\n`);
   out.write('  export AWS_REGION=us-east-1 AWS_ACCESS_KEY_ID=test AWS_SECRET_ACCESS_KEY=test\n');
@@ -82,6 +89,7 @@ registerCommand((program: Command) => {
     .option('--host <address>', 'address to listen on', '127.0.0.1')
     .option('--state <file>', 'keep state in this JSON file across restarts')
     .option('--faults <spec>', 'fault injection: throttling, error rates, latency (see README)')
+    .option('--iam <file>', 'enforce these IAM policies (`ec2ops iam --json`); access key id = caller')
     .action(async (options: EmulatorOptions) => {
       await runEmulator(options);
     });

@@ -1,17 +1,8 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import { captureOutput } from './capture-output';
 import { main } from './main';
 
-function capture() {
-  const out: string[] = [];
-  const err: string[] = [];
-  const into = (lines: string[]) => (chunk: unknown) => {
-    lines.push(String(chunk));
-    return true;
-  };
-  vi.spyOn(process.stdout, 'write').mockImplementation(into(out));
-  vi.spyOn(process.stderr, 'write').mockImplementation(into(err));
-  return { out, err };
-}
+const capture = captureOutput;
 
 afterEach(() => {
   vi.restoreAllMocks();

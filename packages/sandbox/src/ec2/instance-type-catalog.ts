@@ -98,7 +98,8 @@ export const INSTANCE_TYPES: readonly InstanceTypeSpec[] = [
   ...standard('m7i', 'x86_64', 4, 3.2),
   ...standard('m7a', 'x86_64', 4, 3.7, { medium: true }),
   ...standard('m7g', 'arm64', 4, 2.6, { medium: true, maxVcpus: 64 }),
-  ...standard('c5', 'x86_64', 2, 3.4),
+  // C5 skips 8xlarge and 16xlarge (it has 9xlarge and 18xlarge instead): EC2 has no such types.
+  ...standard('c5', 'x86_64', 2, 3.4).filter((t) => t.name !== 'c5.8xlarge' && t.name !== 'c5.16xlarge'),
   ...standard('c6i', 'x86_64', 2, 3.5),
   ...standard('c6in', 'x86_64', 2, 3.5),
   ...standard('c6g', 'arm64', 2, 2.5, { medium: true, maxVcpus: 64 }),

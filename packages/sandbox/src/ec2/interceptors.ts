@@ -13,6 +13,8 @@ export interface RequestInfo {
   store: Ec2Store;
   /** The parsed request (throttling looks at filters, pagination and instance counts). */
   params: Params;
+  /** Who signed the request (SigV4 credential scope); the IAM hook maps it to a policy. */
+  accessKeyId?: string | undefined;
 }
 
 export type Interceptor = (request: RequestInfo) => void | Promise<void>;

@@ -1,4 +1,5 @@
 import { Ec2ApiError, invalidValueFor } from './errors';
+import { type PagingRule, pagingRule } from './paging-rules';
 import type { Params } from './query';
 
 /**
@@ -10,11 +11,6 @@ import type { Params } from './query';
  * returned (a job that pages and deletes as it goes) neither skips nor repeats items, as with
  * EC2's own tokens. The offset is the fallback when that item itself is gone.
  */
-export interface PageRange {
-  min: number;
-  max: number;
-}
-
 export interface Page<T> {
   items: T[];
   nextToken: string | undefined;
@@ -30,7 +26,11 @@ function encode(token: Token): string {
   return Buffer.from(JSON.stringify(token)).toString('base64url');
 }
 
-function decode(action: string, raw: string): { offset: number; nextId: string | undefined } {
+function decode(
+  rule: PagingRule,
+  action: string,
+  raw: string,
+): { offset: number; nextId: string | undefined } {
   try {
     const token = JSON.parse(Buffer.from(raw, 'base64url').toString('utf8')) as Partial<Token>;
     if (token.a === action && typeof token.o === 'number' && Number.isInteger(token.o) && token.o >= 0) {
@@ -39,7 +39,12 @@ function decode(action: string, raw: string): { offset: number; nextId: string |
   } catch {
     // falls through to the error below
   }
-  throw new Ec2ApiError('InvalidParameterValue', `Invalid value '${raw}' for nextToken`);
+  throw invalidNextToken(rule, raw);
+}
+
+function invalidNextToken(rule: PagingRule, raw: string): Ec2ApiError {
+  if (rule.vpcStyleToken) return invalidValueFor('NextToken', raw, 'The token is invalid.');
+  return new Ec2ApiError('InvalidNextToken', 'The specified NextToken is not valid.');
 }
 
 export interface PaginationRequest {
@@ -50,18 +55,28 @@ export interface PaginationRequest {
 }
 
 /** Reads and validates MaxResults/NextToken before anything else happens. */
-export function readPagination(params: Params, action: string, range: PageRange): PaginationRequest {
+export function readPagination(params: Params, action: string): PaginationRequest {
+  const rule = pagingRule(action);
   const raw = params.string('MaxResults');
   let maxResults: number | undefined;
   if (raw !== undefined) {
     maxResults = params.integer('MaxResults');
-    if (maxResults === undefined || maxResults < range.min || maxResults > range.max) {
-      throw invalidValueFor('MaxResults', raw, `MaxResults must be between ${range.min} and ${range.max}.`);
+    const tooHigh = maxResults !== undefined && maxResults > rule.max && rule.above === 'error';
+    if (maxResults === undefined || maxResults < rule.min || tooHigh) {
+      throw invalidValueFor('MaxResults', raw, `MaxResults must be between ${rule.min} and ${rule.max}.`);
+    }
+    maxResults = Math.min(maxResults, rule.max);
+    if (rule.idsParam && params.has(rule.idsParam.query)) {
+      throw new Ec2ApiError(
+        'InvalidParameterCombination',
+        `The parameter ${rule.idsParam.wire} cannot be used with the parameter maxResults`,
+      );
     }
   }
   const token = params.string('NextToken');
+  if (token === '' && rule.vpcStyleToken) throw invalidNextToken(rule, token);
   if (!token) return { maxResults, offset: 0 };
-  const { offset, nextId } = decode(action, token);
+  const { offset, nextId } = decode(rule, action, token);
   return { maxResults, offset, nextId };
 }
 

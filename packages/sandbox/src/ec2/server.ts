@@ -5,6 +5,7 @@ import './actions';
 import './control-routes';
 // Registers the --faults factory and the /_emulator/faults and /_emulator/stats endpoints.
 import './faults';
+import { refuseCrossSite } from '../cross-site';
 import type { Clock } from './clock';
 import { ControlError, matchControlRoute } from './control';
 import type { Authorizer } from './dry-run';
@@ -14,6 +15,7 @@ import { attachStateFile, type StateFile } from './persistence';
 import { parseQuery } from './query';
 import { handleRecycleBin, isRecycleBinPath, RecycleBinError, readJson, sendRecycleBin } from './rbin-api';
 import { invoke } from './registry';
+import { notifyResponse } from './response-observers';
 import { recordRequest } from './stats';
 import { type Delays, Ec2Store } from './store';
 import { actionResponseXml, errorResponseXml } from './xml';
@@ -53,10 +55,20 @@ const REGION_PATTERN = /^[a-z]{2}(-[a-z]+)+-[0-9]{1,2}$/;
 
 /** The region of a SigV4 request: `Credential=AKID/20240101/eu-west-1/ec2/aws4_request`. */
 export function regionFromRequest(authorization: string | undefined, query: URLSearchParams): string {
-  const credential =
-    /Credential=([^,\s]+)/.exec(authorization ?? '')?.[1] ?? query.get('X-Amz-Credential') ?? undefined;
-  const region = credential?.split('/')[2];
+  const region = credentialOf(authorization, query)?.split('/')[2];
   return region && REGION_PATTERN.test(region) ? region : DEFAULT_REGION;
+}
+
+/** The access key id of a SigV4 request (the IAM hook names the caller by it). */
+export function accessKeyFromRequest(
+  authorization: string | undefined,
+  query: URLSearchParams,
+): string | undefined {
+  return credentialOf(authorization, query)?.split('/')[0] || undefined;
+}
+
+function credentialOf(authorization: string | undefined, query: URLSearchParams): string | undefined {
+  return /Credential=([^,\s]+)/.exec(authorization ?? '')?.[1] ?? query.get('X-Amz-Credential') ?? undefined;
 }
 
 class BodyTooLarge extends Error {}
@@ -122,6 +134,8 @@ export async function startEc2Emulator(options: Ec2EmulatorOptions = {}): Promis
       if (match === undefined) return json(404, { error: `no such control endpoint: ${url.pathname}` });
       if (match === 'method-not-allowed')
         return json(405, { error: `method not allowed: ${request.method}` });
+      const crossSite = refuseCrossSite(request);
+      if (crossSite) return json(crossSite.status, { error: crossSite.error });
       const text = await readBody(request, maxBody);
       let body: unknown = {};
       if (text.trim() !== '') {
@@ -179,9 +193,13 @@ export async function startEc2Emulator(options: Ec2EmulatorOptions = {}): Promis
       action = params.string('Action');
       if (!action) throw missingParameter('Action');
       const region = regionFromRequest(request.headers.authorization, url.searchParams);
-      for (const intercept of interceptors) await intercept({ action, region, requestId, store, params });
+      const accessKeyId = accessKeyFromRequest(request.headers.authorization, url.searchParams);
+      for (const intercept of interceptors)
+        await intercept({ action, region, requestId, store, params, accessKeyId });
       const result = invoke({ store, action, params, region, requestId, authorize: options.authorize });
-      send(response, 200, 'text/xml;charset=UTF-8', actionResponseXml(action, requestId, result));
+      const xml = actionResponseXml(action, requestId, result);
+      send(response, 200, 'text/xml;charset=UTF-8', xml);
+      notifyResponse(action, xml);
       recordRequest(store, action);
     } catch (error) {
       const answer = isEc2ApiError(error) ? error : internalError();

@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { ConsoleAction, ConsoleSubmit, JobRunRecord } from '../console/types';
+import { refuseCrossSite } from '../cross-site';
 import type { ConsoleAssets } from './assets';
 import type { ConsoleBackend } from './console-backend';
 
@@ -83,6 +84,8 @@ export function createConsoleRoutes(
       return;
     }
     if (method !== 'POST') throw new HttpError(404, `no such console route: ${method} ${route}`);
+    const crossSite = refuseCrossSite(req);
+    if (crossSite) throw new HttpError(crossSite.status, crossSite.error);
     if (route === 'command') {
       const b = await body<{ user?: string; channel?: string; text?: string }>(req);
       return json(

@@ -1,5 +1,6 @@
 import { SANDBOX_STAGE } from '@ec2ops/core/config/sandbox-stage';
 import type { ConsoleSnapshot, Endpoints } from '../console/types';
+import { startSandboxCoordination } from '../dynamo/server';
 import { Clock } from '../ec2/clock';
 import { startEc2Emulator } from '../ec2/server';
 import type { Delays } from '../ec2/store';
@@ -174,6 +175,10 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
         }),
       ),
     );
+    // The coordination table (dynalite on a free port), reached through AWS_ENDPOINT_URL_DYNAMODB.
+    const coordination = await startSandboxCoordination();
+    cleanup.push(() => coordination.dynamo.close());
+    cleanup.push(applyEnvironment(coordination.env));
     const jobs = scheduledJobs(config);
     const handlers = await importHandlers(jobs.map((j) => j.name));
     const slackFunction = functionUrlListener(handlers.slack, { functionName: 'ec2ops-slack' });

@@ -5,6 +5,8 @@ import {
   AuthorizeSecurityGroupIngressCommand,
   CreateImageCommand,
   CreateSecurityGroupCommand,
+  CreateSubnetCommand,
+  CreateVpcCommand,
   DescribeImagesCommand,
   DescribeInstancesCommand,
   type EC2Client,
@@ -89,6 +91,7 @@ export async function seedAccount(o: SeedOptions): Promise<SeedSummary> {
     type: _InstanceType,
     tags: Tag[],
     groups: string[] = [],
+    subnetId?: string,
   ): Promise<string> {
     const { Instances } = await ec2.send(
       new RunInstancesCommand({
@@ -97,6 +100,7 @@ export async function seedAccount(o: SeedOptions): Promise<SeedSummary> {
         MinCount: 1,
         MaxCount: 1,
         ...(groups.length ? { SecurityGroupIds: groups } : {}),
+        ...(subnetId ? { SubnetId: subnetId } : {}),
         ClientToken: `sandbox-seed-${name}`,
         TagSpecifications: [
           { ResourceType: 'instance', Tags: [{ Key: 'Name', Value: name }, ...tags] },
@@ -254,6 +258,39 @@ export async function seedAccount(o: SeedOptions): Promise<SeedSummary> {
   ]);
   await running(ec2, [web, ...fleet]);
 
+  // A private VPC with no internet gateway: `/ec2 eip attach isolated-worker` shows EC2's
+  // Gateway.NotAttached, and that ec2ops gives the address it allocated back.
+  // Seeded beside the Elastic IPs and the second region, so first start takes no longer.
+  const isolating = (async () => {
+    const { Vpc } = await ec2.send(
+      new CreateVpcCommand({
+        CidrBlock: '10.90.0.0/16',
+        TagSpecifications: [
+          { ResourceType: 'vpc', Tags: [{ Key: 'Name', Value: 'isolated (no internet gateway)' }] },
+        ],
+      }),
+    );
+    const { Subnet } = await ec2.send(
+      new CreateSubnetCommand({
+        VpcId: Vpc?.VpcId,
+        CidrBlock: '10.90.1.0/24',
+        TagSpecifications: [{ ResourceType: 'subnet', Tags: [{ Key: 'Name', Value: 'isolated-private' }] }],
+      }),
+    );
+    const isolated = await launch(
+      ec2,
+      'isolated-worker',
+      al2023,
+      't3.micro',
+      [managed, tag('owner', 'UOPERATOR')],
+      [],
+      Subnet?.SubnetId,
+    );
+    await running(ec2, [isolated]);
+  })();
+  // Awaited below; until then a failure must not surface as an unhandled rejection.
+  isolating.catch(() => undefined);
+
   // Elastic IPs: associated, idle for six days (released after the 7-day grace), idle and not yet
   // seen by the cleanup, and one kept on purpose.
   const address = async (tags: Tag[]) => {
@@ -291,5 +328,6 @@ export async function seedAccount(o: SeedOptions): Promise<SeedSummary> {
     ]);
     await running(eu, [euWeb]);
   }
+  await isolating;
   return summary;
 }

@@ -1,4 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { refuseCrossSite } from '../cross-site';
 import { AppNotConfigured, SlackAppDriver } from './app-driver';
 import type { Clock } from './clock';
 import { BodyTooLarge, bearerToken, parseParams, readBody, sendJson } from './http';
@@ -54,6 +55,11 @@ export function createSlackHandler(ws: SlackWorkspace, options: SlackHandlerOpti
         return true;
       }
       if (path.startsWith('/_emulator/')) {
+        const crossSite = refuseCrossSite(req);
+        if (crossSite) {
+          sendJson(res, crossSite.status, { ok: false, error: crossSite.error });
+          return true;
+        }
         await readApi(ws, req, res, path.slice('/_emulator/'.length), url, streams, driver);
         return true;
       }

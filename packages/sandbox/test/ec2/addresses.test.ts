@@ -5,7 +5,6 @@ import {
   CreateTagsCommand,
   DescribeAddressesAttributeCommand,
   DescribeAddressesCommand,
-  DescribeImagesCommand,
   DescribeInstancesCommand,
   DescribeTagsCommand,
   DisassociateAddressCommand,
@@ -18,14 +17,21 @@ import {
   TerminateInstancesCommand,
 } from '@aws-sdk/client-ec2';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { addVpc, errorCode, errorOf, type Harness, startHarness, subnetOf } from './sg-eip-harness';
+import {
+  addVpc,
+  amazonImageId,
+  errorCode,
+  errorOf,
+  type Harness,
+  startHarness,
+  subnetOf,
+} from './sg-eip-harness';
 
 let h: Harness;
 let imageId: string;
 beforeAll(async () => {
   h = await startHarness();
-  const images = await h.ec2.send(new DescribeImagesCommand({ Owners: ['amazon'] }));
-  imageId = images.Images![0]!.ImageId!;
+  imageId = await amazonImageId(h);
 });
 afterAll(async () => {
   await h?.close();

@@ -821,7 +821,7 @@ describe('DescribeSecurityGroupRules', () => {
       await errorCode(
         h.ec2.send(new DescribeSecurityGroupRulesCommand({ MaxResults: 5, NextToken: 'garbage' })),
       ),
-    ).toBe('InvalidParameterValue');
+    ).toBe('InvalidNextToken');
   });
 });
 

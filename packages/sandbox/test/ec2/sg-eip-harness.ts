@@ -1,3 +1,5 @@
+import { DescribeImagesCommand } from '@aws-sdk/client-ec2';
+import { internetGateways } from '../../src/ec2/actions/internet-gateways';
 import { ID_KINDS, newId } from '../../src/ec2/ids';
 import { subnets, vpcs } from '../../src/ec2/model';
 import type { Ec2EmulatorOptions } from '../../src/ec2/server';
@@ -11,6 +13,12 @@ export function startHarness(options: Ec2EmulatorOptions = {}): Promise<Harness>
     delays: { instancePending: 0, instanceStopping: 0, instanceShuttingDown: 0 },
     ...options,
   });
+}
+
+/** The id of a public Amazon image, to launch instances from. */
+export async function amazonImageId(h: Harness): Promise<string> {
+  const images = await h.ec2.send(new DescribeImagesCommand({ Owners: ['amazon'] }));
+  return images.Images![0]!.ImageId!;
 }
 
 /** The EC2 error code an SDK call failed with (fails the test when the call succeeded). */
@@ -27,8 +35,9 @@ export async function errorCode(call: Promise<unknown>): Promise<string> {
 export const errorOf = failure;
 
 /**
- * A non-default VPC with one subnet, put straight into the store: the security-group and
- * address tests need one without depending on the network area's CreateVpc/CreateSubnet.
+ * A non-default VPC with one subnet and an attached internet gateway, put straight into the
+ * store: the security-group and address tests need one without depending on the network area's
+ * CreateVpc/CreateSubnet.
  */
 export function addVpc(h: Harness, region = 'us-east-1'): string {
   const state = h.emulator.store.region(region);
@@ -44,6 +53,10 @@ export function addVpc(h: Harness, region = 'us-east-1'): string {
     dhcpOptionsId: 'dopt-0123456789abcdef0',
     cidrAssociationId: newId('vpc-cidr-assoc'),
   });
+  const gatewayId = newId(ID_KINDS.internetGateway);
+  internetGateways
+    .in(state)
+    .set(gatewayId, { id: gatewayId, tags: [], ownerId: h.emulator.store.accountId, vpcId });
   const subnetId = newId(ID_KINDS.subnet);
   subnets.in(state).set(subnetId, {
     id: subnetId,

@@ -71,7 +71,7 @@ describe('EC2 wire format', () => {
         'InvalidParameterValue',
       ],
       [{ Action: 'DescribeInstances', 'InstanceId.x': 'i-0123456789abcdef0' }, 'InvalidParameterValue'],
-      [{ Action: 'DescribeInstances', NextToken: 'garbage' }, 'InvalidParameterValue'],
+      [{ Action: 'DescribeInstances', NextToken: 'garbage' }, 'InvalidNextToken'],
       [{ Action: 'DescribeInstances', 'a..b': '1' }, 'InvalidParameterValue'],
       [{ Action: 'DescribeVpcs', DryRun: 'maybe' }, 'InvalidParameterValue'],
       [{ Action: 'RunInstances', MinCount: '1', MaxCount: '1' }, 'MissingParameter'],

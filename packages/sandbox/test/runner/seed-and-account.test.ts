@@ -1,4 +1,11 @@
-import { EC2Client } from '@aws-sdk/client-ec2';
+import {
+  AllocateAddressCommand,
+  AssociateAddressCommand,
+  DescribeInstancesCommand,
+  DescribeInternetGatewaysCommand,
+  EC2Client,
+  ReleaseAddressCommand,
+} from '@aws-sdk/client-ec2';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AccountView } from '../../src/console/types';
 import { Clock } from '../../src/ec2/clock';
@@ -117,6 +124,24 @@ describe('the seeded sandbox account, as the console reads it', () => {
     expect(marked?.idleMs).toBeGreaterThanOrEqual(6 * 86_400_000);
     expect(marked?.idleCostUsd).toBeCloseTo(((marked?.idleMs ?? 0) / 3_600_000) * 0.005, 6);
     expect(view.addresses.filter((a) => a.keep)).toHaveLength(1);
+  });
+
+  it('has an instance in a VPC without an internet gateway, which cannot take an Elastic IP', async () => {
+    const us = client('us-east-1');
+    const { Reservations } = await us.send(
+      new DescribeInstancesCommand({ Filters: [{ Name: 'tag:Name', Values: ['isolated-worker'] }] }),
+    );
+    const box = Reservations![0]!.Instances![0]!;
+    expect(box.PublicIpAddress).toBeUndefined();
+    const gateways = await us.send(
+      new DescribeInternetGatewaysCommand({ Filters: [{ Name: 'attachment.vpc-id', Values: [box.VpcId!] }] }),
+    );
+    expect(gateways.InternetGateways).toEqual([]);
+    const { AllocationId } = await us.send(new AllocateAddressCommand({ Domain: 'vpc' }));
+    await expect(
+      us.send(new AssociateAddressCommand({ AllocationId, InstanceId: box.InstanceId })),
+    ).rejects.toMatchObject({ name: 'Gateway.NotAttached' });
+    await us.send(new ReleaseAddressCommand({ AllocationId }));
   });
 
   it('counts time left from the sandbox clock', async () => {

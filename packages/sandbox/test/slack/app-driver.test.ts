@@ -274,6 +274,7 @@ describe('driving the app as a person in Slack (the console’s way in)', () => 
     try {
       const res = await fetch(`${bare.url}/_emulator/command`, {
         method: 'POST',
+        headers: { 'content-type': 'application/json' },
         body: JSON.stringify({ user: 'UADMIN', text: '/ec2 help' }),
       });
       expect(res.status).toBe(409);

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { parseStageConfig } from '../../config/schema';
 import { COMMANDS } from '../index';
-import { parseCommand } from '../parse';
+import { parseCommand, parseFormValues } from '../parse';
 import { CommandRegistry } from '../registry';
 import { launch } from './launch';
 
@@ -50,14 +50,19 @@ describe('/ec2 launch grammar', () => {
     expect(json).not.toContain('"value":"3d"');
   });
 
-  it('turns the submitted form into the same command text', () => {
-    const text = launch.modal!.toCommandText({ image: 'al2023', type: 't3.small', name: 'web', ttl: '4h' });
-    expect(text).toBe('launch al2023 type=t3.small name="web" ttl=4h');
-    expect(parseCommand(text, registry).args).toEqual({
-      image: 'al2023',
-      type: 't3.small',
-      name: 'web',
-      ttl: 4 * 3_600_000,
-    });
+  it('turns the submitted form into the same values as the typed command', () => {
+    const values = launch.modal!.toValues({ image: 'al2023', type: 't3.small', name: 'web', ttl: '4h' });
+    expect(parseFormValues(launch, values, registry).args).toEqual(
+      parseCommand('launch al2023 type=t3.small name=web ttl=4h', registry).args,
+    );
+  });
+
+  it('takes each form value as a value: quotes and key= inside it cannot add options', () => {
+    for (const name of ['modalsmug” count=“3', 'x" count="3', "x' count='3"]) {
+      const values = launch.modal!.toValues({ image: 'al2023', type: 't3.small', name, ttl: '4h' });
+      expect(() => parseFormValues(launch, values, registry)).toThrow(/name= must be|name must be/);
+    }
+    const values = launch.modal!.toValues({ image: 'al2023', type: 't3.small', ttl: '4h' });
+    expect(parseFormValues(launch, values, registry).args['count']).toBeUndefined();
   });
 });

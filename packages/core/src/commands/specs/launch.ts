@@ -113,12 +113,11 @@ export const launch: CommandSpec = {
       const { callback_id: _unused, ...rest } = view;
       return rest;
     },
-    toCommandText: (values) => {
-      const parts = ['launch', values['image']?.trim() || ''];
-      if (values['type']) parts.push(`type=${values['type']}`);
-      if (values['name']?.trim()) parts.push(`name="${values['name'].trim().replace(/"/g, '')}"`);
-      if (values['ttl']) parts.push(`ttl=${values['ttl']}`);
-      return parts.join(' ');
-    },
+    toValues: (values) => ({
+      image: values['image'],
+      type: values['type'],
+      name: values['name'],
+      ttl: values['ttl'],
+    }),
   },
 };

@@ -1,6 +1,7 @@
-import { APPROVAL_CODES, verifyApproval } from '@ec2ops/core/approvals/token';
+import { APPROVAL_CODES, type ApprovalRequest, verifyApproval } from '@ec2ops/core/approvals/token';
 import { isEc2opsError } from '@ec2ops/core/errors';
 import { errorCode } from '@ec2ops/core/slack/error-message';
+import { claimDecision } from '../../coordination/decisions';
 import { queueNotice } from '../notice';
 import type { ActionHandler } from './types';
 
@@ -15,8 +16,9 @@ export function decide(decision: 'approve' | 'deny'): ActionHandler {
     const now = deps.now();
     const { role } = await deps.roles.resolve(click.user.id);
     const requestId = click.suffix || 'unknown';
+    let approval: ApprovalRequest;
     try {
-      verifyApproval(click.value ?? '', {
+      approval = verifyApproval(click.value ?? '', {
         key: deps.approvalKey,
         now,
         approver: { id: click.user.id, role },
@@ -38,14 +40,31 @@ export function decide(decision: 'approve' | 'deny'): ActionHandler {
       await queueNotice(deps, click.responseUrl, requestId, error);
       return;
     }
-    await deps.queue.send({
-      v: 1,
-      kind: 'decision',
-      decision,
-      token: click.value!,
-      approver: { id: click.user.id, role: role! },
-      decidedAt: now.toISOString(),
-      ...(click.responseUrl ? { responseUrl: click.responseUrl } : {}),
-    });
+    // First writer wins (coordination/decisions.ts): a later click is told who decided, to it alone.
+    const claim = await claimDecision(
+      deps.coordination,
+      { approvalId: approval.id, decision, by: click.user.id, at: now.toISOString() },
+      new Date(approval.exp * 1000),
+      now,
+    );
+    if (!claim.first) {
+      deps.logger.info({ requestId, by: click.user.id, code: claim.error.code }, 'approval already decided');
+      await queueNotice(deps, click.responseUrl, requestId, claim.error);
+      return;
+    }
+    try {
+      await deps.queue.send({
+        v: 1,
+        kind: 'decision',
+        decision,
+        token: click.value!,
+        approver: { id: click.user.id, role: role! },
+        decidedAt: now.toISOString(),
+        ...(click.responseUrl ? { responseUrl: click.responseUrl } : {}),
+      });
+    } catch (error) {
+      await claim.withdraw();
+      throw error;
+    }
   };
 }

@@ -2,6 +2,7 @@ import { SLASH_COMMAND } from '@ec2ops/core/commands/registry';
 import { modalCallbackId } from '@ec2ops/core/slack/actions';
 import { context, type Message, section } from '@ec2ops/core/slack/blocks';
 import { errorMessage } from '@ec2ops/core/slack/error-message';
+import { code } from '@ec2ops/core/slack/escape';
 import type App from '@slack/bolt/dist/App';
 import type { SlackDeps } from '../deps';
 import { intake } from '../intake';
@@ -68,10 +69,10 @@ export function registerSlashCommand(app: App, deps: SlackDeps): void {
 function working(text: string, requestId: string): Message {
   return {
     response_type: 'ephemeral',
-    text: `Working on \`${SLASH_COMMAND} ${text}\`…`,
+    text: `Working on ${code(`${SLASH_COMMAND} ${text}`)}…`,
     blocks: [
-      ...section(`:hourglass_flowing_sand: Working on \`${SLASH_COMMAND} ${text}\`…`),
-      ...context(`request \`${requestId}\``),
+      ...section(`:hourglass_flowing_sand: Working on ${code(`${SLASH_COMMAND} ${text}`)}…`),
+      ...context(`request ${code(requestId)}`),
     ],
   };
 }

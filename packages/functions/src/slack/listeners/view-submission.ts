@@ -5,8 +5,9 @@ import type { SlackDeps } from '../deps';
 import { intake } from '../intake';
 
 /**
- * A submitted ec2ops modal: the command's `modal.toCommandText` turns the values into command
- * text, which then takes the same path as typed text. Problems are shown in the modal.
+ * A submitted ec2ops modal: the command's `modal.toValues` names the values, which take the
+ * same path as typed commands as values (never joined into text and re-parsed, so a value
+ * cannot smuggle options). Problems are shown in the modal.
  */
 export function registerViewSubmission(app: App, deps: SlackDeps): void {
   app.view(/^ec2ops:modal:/, async ({ ack, body, view }) => {
@@ -30,7 +31,8 @@ export function registerViewSubmission(app: App, deps: SlackDeps): void {
       // A modal ec2ops did not open: answer in the user's DM.
     }
     const result = await intake(deps, {
-      text: spec.modal.toCommandText(values),
+      text: spec.name,
+      form: { command: spec.name, values: spec.modal.toValues(values) },
       user: { id: body.user.id, name: body.user.name },
       channel: { id: channel },
       teamId: body.team?.id,

@@ -1,5 +1,7 @@
 import { DescribeImagesCommand } from '@aws-sdk/client-ec2';
 import { InputError } from '@ec2ops/core';
+import { checkInstanceAccess } from '@ec2ops/core/instances/access';
+import { instanceTagKeys } from '@ec2ops/core/instances/tags';
 import { imageName } from '@ec2ops/core/jobs/ami-bake/naming';
 import { bakeImageTags, instanceLabel, sourceSettings } from '@ec2ops/core/jobs/ami-bake/sources';
 import { bakeTagKeys } from '@ec2ops/core/jobs/ami-bake/tags';
@@ -18,6 +20,9 @@ export const amiBake: Executor = async ({ request, config, ec2, idempotencyToken
   const keys = bakeTagKeys(config.tagPrefix);
   const reference = String(request.args['instance']);
   const { region, client, value: instance } = await findOneInstance(ec2, reference);
+  // The same ownership as stop/terminate: an image is a copy of the disk, so it is at least as
+  // sensitive (and with bake.autoApprove it can be launched straight away).
+  checkInstanceAccess(instance, request.user, 'bake', instanceTagKeys(config.tagPrefix));
   const token = idempotencyToken('ami-bake');
   const earlier = await client.send(
     new DescribeImagesCommand({

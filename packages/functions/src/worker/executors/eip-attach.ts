@@ -135,11 +135,21 @@ export const eipAttach: Executor = async ({ request, config, ec2, idempotencyTok
       }),
     );
   } catch (error) {
-    if (!INSTANCE_CANNOT_TAKE.has(awsErrorCode(error))) throw error;
+    // Whatever went wrong, the new address is not attached: give it back rather than leave a
+    // billed, idle address behind (a retry allocates again, or finds this one by its tag).
     await giveBack(client, address);
+    const code = awsErrorCode(error);
+    if (code === 'Gateway.NotAttached') {
+      throw new InputError(
+        'eip.no-internet-gateway',
+        `${instanceLabel(instance)} is in a VPC without an internet gateway, so it cannot take a public address: nothing attached, the new address was given back.`,
+        { cause: error, hint: 'Attach an internet gateway to its VPC first.' },
+      );
+    }
+    if (!INSTANCE_CANNOT_TAKE.has(code)) throw error;
     throw new InputError(
       'eip.instance-state',
-      `${instanceLabel(instance)} cannot take an address now (${awsErrorCode(error)}): nothing attached, the new address was given back.`,
+      `${instanceLabel(instance)} cannot take an address now (${code}): nothing attached, the new address was given back.`,
       { cause: error, hint: 'Try again once the instance is running or stopped.' },
     );
   }

@@ -3,7 +3,6 @@ import { InputError } from '@ec2ops/core';
 import { architectureMismatch } from '@ec2ops/core/instances/images';
 import {
   checkCount,
-  checkRunningLimit,
   checkType,
   defaultName,
   expiresAt,
@@ -16,12 +15,8 @@ import {
 } from '@ec2ops/core/instances/launch';
 import { type LaunchStatus, launchMessage } from '@ec2ops/core/instances/messages';
 import type { InstanceTagKeys, InstanceView } from '@ec2ops/core/instances/tags';
-import {
-  countRunningOwned,
-  describeByIds,
-  describeInstanceViews,
-  toInstanceView,
-} from '../../instances/describe';
+import { holdLaunch } from '../../coordination/launch-limit';
+import { describeByIds, describeInstanceViews, toInstanceView } from '../../instances/describe';
 import { architectureOf, resolveImage } from '../../instances/images';
 import { awsErrorCode, awsErrorMessage } from '../../jobs/aws-errors';
 import type { Executor, ExecutorContext } from '../context';
@@ -66,8 +61,7 @@ export const launch: Executor = async (ctx) => {
   }
   if (!requestedType) checkType(type, request.user.role, true, settings);
 
-  const owned = await countRunningOwned(ctx.ec2, request.user.id, keys);
-  checkRunningLimit(owned, args.count, settings);
+  const held = await holdLaunch(ctx, args.count, keys);
 
   const expiry = expiresAt(request, ttl);
   const tags = launchTags(
@@ -103,8 +97,10 @@ export const launch: Executor = async (ctx) => {
       const again = await describeInstanceViews(client, region, [{ Name: 'client-token', Values: [token] }]);
       if (again.length) return alreadyLaunched(ctx, again, region, keys);
     }
+    await held.failed();
     throw explainLaunchFailure(error);
   }
+  await held.launched(launched.map((i) => i.id));
   const summary = {
     region,
     image: { id: image.view.id, name: image.view.name, alias: image.alias },

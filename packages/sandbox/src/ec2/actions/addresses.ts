@@ -17,6 +17,7 @@ import {
   isPoolAddress,
 } from './address-model';
 import { onInstanceTransition } from './instance-lifecycle';
+import { requireInternetGateway } from './internet-gateways';
 
 /**
  * Elastic IPs: Allocate/Associate/Disassociate/Describe/ReleaseAddress, and the PTR attribute
@@ -175,6 +176,7 @@ writeAction('AssociateAddress', (ctx) => {
     );
   }
   const sameTarget = address.instanceId === instance.id;
+  requireInternetGateway(state, instance.vpcId);
   if (address.associationId && !sameTarget && !reassociate) {
     throw new Ec2ApiError(
       'Resource.AlreadyAssociated',
@@ -344,7 +346,7 @@ readAction('DescribeAddressesAttribute', (ctx) => {
   const { params, state } = ctx;
   const ids = params.strings('AllocationId');
   params.oneOf('Attribute', ['domain-name'] as const);
-  const page = readPagination(params, 'DescribeAddressesAttribute', { min: 1, max: 1000 });
+  const page = readPagination(params, 'DescribeAddressesAttribute');
   const all = addresses.in(state);
   const selected =
     ids.length > 0 ? resolveIds(ID_KINDS.allocation, ids, (id) => all.get(id)) : [...all.values()];

@@ -1,4 +1,3 @@
-import { Ec2ApiError } from '../errors';
 import { applyFilters, type FilterFields, readFilters } from '../filters';
 import { ID_KINDS, resolveIds } from '../ids';
 import { privateDnsName, publicDnsName } from '../ip';
@@ -54,13 +53,7 @@ function selectInstances(params: Params, state: RegionState): { list: InstanceRe
 
 readAction('DescribeInstances', ({ params, state, region, action }) => {
   const filters = readFilters(params);
-  const page = readPagination(params, action, { min: 5, max: 1000 });
-  if (page.maxResults !== undefined && params.has('InstanceId')) {
-    throw new Ec2ApiError(
-      'InvalidParameterCombination',
-      'The parameter instancesSet cannot be used with the parameter maxResults',
-    );
-  }
+  const page = readPagination(params, action);
   const { list } = selectInstances(params, state);
   const result = paginate(applyFilters(list, filters, INSTANCE_FILTERS(region)), page, action);
   return { reservationSet: reservationsWire(result.items, region, true), nextToken: result.nextToken };
@@ -83,14 +76,8 @@ const STATUS_FILTERS: FilterFields<InstanceRecord> = {
 
 readAction('DescribeInstanceStatus', ({ params, state, action }) => {
   const filters = readFilters(params);
-  const page = readPagination(params, action, { min: 5, max: 1000 });
+  const page = readPagination(params, action);
   const includeAll = params.boolean('IncludeAllInstances') ?? false;
-  if (page.maxResults !== undefined && params.has('InstanceId')) {
-    throw new Ec2ApiError(
-      'InvalidParameterCombination',
-      'The parameter instancesSet cannot be used with the parameter maxResults',
-    );
-  }
   const { list } = selectInstances(params, state);
   const shown = includeAll ? list : list.filter((i) => i.state === 'running');
   const result = paginate(applyFilters(shown, filters, STATUS_FILTERS, { tags: false }), page, action);

@@ -112,7 +112,7 @@ readAction('DescribeImages', ({ params, state, store, action, now }) => {
   validateOwners(owners);
   validateUsers(users);
   const filters = readFilters(params);
-  const page = readPagination(params, action, { min: 1, max: 1000 });
+  const page = readPagination(params, action);
   if (page.maxResults !== undefined && ids.length > 0) {
     throw new Ec2ApiError(
       'InvalidParameterCombination',

@@ -13,6 +13,7 @@ import './instance-lifecycle';
 import './volumes';
 import './tagging';
 import './network';
+import './internet-gateways';
 import './key-pairs';
 import './launch-templates';
 import './security-groups';

@@ -75,7 +75,7 @@ const FILTERS: FilterFields<Row> = {
 readAction('DescribeInstanceTypes', ({ params, action }) => {
   const names = params.strings('InstanceType');
   const filters = readFilters(params);
-  const page = readPagination(params, action, { min: 5, max: 100 });
+  const page = readPagination(params, action);
   const unknown = names.filter((name) => !INSTANCE_TYPES.some((t) => t.name === name));
   if (unknown.length > 0) {
     throw new Ec2ApiError(

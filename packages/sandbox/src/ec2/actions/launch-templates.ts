@@ -275,7 +275,7 @@ readAction('DescribeLaunchTemplates', ({ params, state, action }) => {
   const ids = params.strings('LaunchTemplateId');
   const names = params.strings('LaunchTemplateName');
   const filters = readFilters(params);
-  const page = readPagination(params, action, { min: 1, max: 200 });
+  const page = readPagination(params, action);
   const all = launchTemplates.in(state);
   for (const id of ids) {
     if (!isWellFormed(id, ID_KINDS.launchTemplate)) throw malformed(ID_KINDS.launchTemplate, id);
@@ -313,7 +313,7 @@ const VERSION_FILTERS: FilterFields<VersionRow> = {
 readAction('DescribeLaunchTemplateVersions', ({ params, state, action }) => {
   const selectors = params.strings('LaunchTemplateVersion');
   const filters = readFilters(params);
-  const page = readPagination(params, action, { min: 1, max: 200 });
+  const page = readPagination(params, action);
   const minVersion = params.string('MinVersion');
   const maxVersion = params.string('MaxVersion');
   const named = params.has('LaunchTemplateId') || params.has('LaunchTemplateName');

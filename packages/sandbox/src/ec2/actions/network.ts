@@ -128,7 +128,7 @@ const VPC_FILTERS: FilterFields<VpcRecord> = {
 readAction('DescribeVpcs', ({ params, state, action }) => {
   const ids = params.strings('VpcId');
   const filters = readFilters(params);
-  const page = readPagination(params, action, { min: 5, max: 1000 });
+  const page = readPagination(params, action);
   const all = vpcs.in(state);
   const list = ids.length > 0 ? resolveIds(ID_KINDS.vpc, ids, (id) => all.get(id)) : [...all.values()];
   const result = paginate(applyFilters(list, filters, VPC_FILTERS), page, action);
@@ -192,7 +192,7 @@ writeAction('CreateSubnet', ({ params, state, store, region, gate }) => {
 readAction('DescribeSubnets', ({ params, state, region, action }) => {
   const ids = params.strings('SubnetId');
   const filters = readFilters(params);
-  const page = readPagination(params, action, { min: 5, max: 1000 });
+  const page = readPagination(params, action);
   const all = subnets.in(state);
   const list = ids.length > 0 ? resolveIds(ID_KINDS.subnet, ids, (id) => all.get(id)) : [...all.values()];
   const fields: FilterFields<SubnetRecord> = {

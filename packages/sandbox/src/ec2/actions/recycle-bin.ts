@@ -12,7 +12,7 @@ import { binnedImages, binnedSnapshots } from './recycle-bin-model';
  */
 readAction('ListImagesInRecycleBin', ({ params, state, action }) => {
   const ids = params.strings('ImageId');
-  const page = readPagination(params, action, { min: 1, max: 1000 });
+  const page = readPagination(params, action);
   const all = [...binnedImages.in(state).values()].filter((b) => ids.length === 0 || ids.includes(b.id));
   const result = paginate(all, page, action);
   return {
@@ -29,7 +29,7 @@ readAction('ListImagesInRecycleBin', ({ params, state, action }) => {
 
 readAction('ListSnapshotsInRecycleBin', ({ params, state, action }) => {
   const ids = params.strings('SnapshotId');
-  const page = readPagination(params, action, { min: 5, max: 1000 });
+  const page = readPagination(params, action);
   const all = [...binnedSnapshots.in(state).values()].filter((b) => ids.length === 0 || ids.includes(b.id));
   const result = paginate(all, page, action);
   return {

@@ -24,6 +24,7 @@ import { readTagSpecifications } from '../tags';
 import type { XmlObject } from '../xml';
 import { type BlockDeviceSpec, readBlockDeviceMappings } from './block-devices';
 import { reservationsWire } from './instance-wire';
+import { requireInternetGateway } from './internet-gateways';
 import { applyLaunchTemplate } from './launch-template-params';
 import { visibleTo } from './owners';
 import { createAttachedVolume } from './volumes';
@@ -320,7 +321,9 @@ writeAction('RunInstances', (ctx) => {
   const ebsOptimized = p.boolean('EbsOptimized') ?? true;
   const disableApiTermination = p.boolean('DisableApiTermination') ?? false;
   p.oneOf('InstanceInitiatedShutdownBehavior', ['stop', 'terminate']);
-  const associatePublic = p.list('NetworkInterface')[0]?.boolean('AssociatePublicIpAddress');
+  const wantsPublicIp =
+    p.list('NetworkInterface')[0]?.boolean('AssociatePublicIpAddress') ?? subnet.mapPublicIpOnLaunch;
+  if (wantsPublicIp) requireInternetGateway(state, subnet.vpcId);
   const count = Math.min(maxCount, availableIpCount(subnet));
   if (count < minCount) {
     throw new Ec2ApiError(
@@ -346,7 +349,7 @@ writeAction('RunInstances', (ctx) => {
   const launched: InstanceRecord[] = [];
   for (let index = 0; index < count; index += 1) {
     const instanceId = newId(ID_KINDS.instance);
-    const publicIp = (associatePublic ?? subnet.mapPublicIpOnLaunch) ? randomPublicIp() : undefined;
+    const publicIp = wantsPublicIp ? randomPublicIp() : undefined;
     const blockDevices = volumesPlan.map((plan) => {
       const volume = createAttachedVolume(state, {
         size: plan.size,

@@ -257,7 +257,7 @@ readAction('DescribeSecurityGroupRules', (ctx) => {
   const { params, state } = ctx;
   const ids = params.strings('SecurityGroupRuleId');
   const filters = readFilters(params);
-  const page = readPagination(params, 'DescribeSecurityGroupRules', { min: 5, max: 1000 });
+  const page = readPagination(params, 'DescribeSecurityGroupRules');
   for (const id of ids)
     if (!isWellFormed(id, ID_KINDS.securityGroupRule)) throw malformed(ID_KINDS.securityGroupRule, id);
   ensureDefaultRules(state, ctx.now);

@@ -132,7 +132,7 @@ readAction('DescribeSecurityGroups', (ctx) => {
   const ids = params.strings('GroupId');
   const names = params.strings('GroupName');
   const filters = readFilters(params);
-  const page = readPagination(params, 'DescribeSecurityGroups', { min: 5, max: 1000 });
+  const page = readPagination(params, 'DescribeSecurityGroups');
   for (const id of ids)
     if (!isWellFormed(id, ID_KINDS.securityGroup)) throw malformed(ID_KINDS.securityGroup, id);
   ensureDefaultRules(state, ctx.now);

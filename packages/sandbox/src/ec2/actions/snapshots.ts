@@ -50,7 +50,7 @@ readAction('DescribeSnapshots', ({ params, state, store, action }) => {
   validateOwners(owners);
   validateUsers(restorableBy);
   const filters = readFilters(params);
-  const page = readPagination(params, action, { min: 5, max: 1000 });
+  const page = readPagination(params, action);
   const account = store.accountId;
   const all = snapshots.in(state);
   let selected =

@@ -70,7 +70,7 @@ interface TagRow extends BaseRecord {
 
 readAction('DescribeTags', ({ params, state, action }) => {
   const filters = readFilters(params);
-  const page = readPagination(params, action, { min: 5, max: 1000 });
+  const page = readPagination(params, action);
   const rows: TagRow[] = [];
   for (const collection of allCollections()) {
     if (!collection.kind) continue;

@@ -1,4 +1,3 @@
-import { Ec2ApiError } from '../errors';
 import { applyFilters, type FilterFields, readFilters } from '../filters';
 import { ID_KINDS, newId, resolveIds } from '../ids';
 import { type VolumeRecord, volumes } from '../model';
@@ -100,13 +99,7 @@ const VOLUME_FILTERS: FilterFields<VolumeRecord> = {
 readAction('DescribeVolumes', ({ params, state, action }) => {
   const ids = params.strings('VolumeId');
   const filters = readFilters(params);
-  const page = readPagination(params, action, { min: 5, max: 500 });
-  if (page.maxResults !== undefined && ids.length > 0) {
-    throw new Ec2ApiError(
-      'InvalidParameterCombination',
-      'The parameter volumeSet cannot be used with the parameter maxResults',
-    );
-  }
+  const page = readPagination(params, action);
   const all = volumes.in(state);
   const list = ids.length > 0 ? resolveIds(ID_KINDS.volume, ids, (id) => all.get(id)) : [...all.values()];
   const result = paginate(applyFilters(list, filters, VOLUME_FILTERS), page, action);

@@ -1,0 +1,30 @@
+import { ITEM_KINDS, type ItemKind } from './table';
+
+export type CoordinationUser = 'slack' | 'worker' | 'jobs';
+
+/**
+ * What each function does to the coordination table: the DynamoDB actions its code calls and the
+ * kinds of item it touches. infra/coordination.ts turns this into each role's policy (the
+ * table's ARN, these actions, `dynamodb:LeadingKeys` limited to these kinds' prefixes), so a
+ * function cannot read or forge another's items: the slack function cannot write idempotency
+ * records, the worker cannot write decisions.
+ */
+export const COORDINATION_ACCESS: Record<CoordinationUser, { actions: string[]; kinds: ItemKind[] }> = {
+  // replay.ts (PutItem), decisions.ts (PutItem, GetItem, DeleteItem to withdraw).
+  slack: {
+    actions: ['dynamodb:PutItem', 'dynamodb:GetItem', 'dynamodb:DeleteItem'],
+    kinds: ['replay', 'decision'],
+  },
+  // Powertools' DynamoDB persistence (PutItem, GetItem, UpdateItem, DeleteItem); reservations.ts.
+  worker: {
+    actions: ['dynamodb:PutItem', 'dynamodb:GetItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'],
+    kinds: ['idempotency', 'launches'],
+  },
+  // leases.ts.
+  jobs: { actions: ['dynamodb:PutItem', 'dynamodb:GetItem', 'dynamodb:DeleteItem'], kinds: ['lease'] },
+};
+
+/** `dynamodb:LeadingKeys` patterns of a function's kinds (`ForAllValues:StringLike`). */
+export function leadingKeyPatterns(user: CoordinationUser): string[] {
+  return COORDINATION_ACCESS[user].kinds.map((kind) => `${ITEM_KINDS[kind].prefix}*`);
+}

@@ -1,0 +1,259 @@
+import type { FunctionName } from '@ec2ops/core/capability';
+import { instanceRoleName } from '@ec2ops/core/config/launch';
+import { stagePolicies } from '@ec2ops/core/iam/ec2ops';
+import { JOB_DEFINITIONS } from '@ec2ops/core/jobs/catalog';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { EC2_INLINE_POLICY, HANDLERS, pascalCase } from '../../infra/functions';
+import { loadStage } from '../../infra/stages';
+import { ensurePlatform, list, type Stack, synthesize } from './synthesized';
+
+/**
+ * What `sst deploy` would create, read from the project's own sst.config.ts run against SST's
+ * real components under Pulumi's mock runtime (see ./synthesize.ts): not a stand-in for SST.
+ */
+
+const STAGES = ['dev', 'production'] as const;
+const stacks = new Map<string, Stack>();
+
+/** SST's component name for each of ec2ops's functions. */
+const SST_NAME: Record<FunctionName, string> = {
+  slack: 'Slack',
+  worker: 'Worker',
+  ...(Object.fromEntries(JOB_DEFINITIONS.map((j) => [j.function, `${pascalCase(j.name)}Job`])) as Record<
+    Exclude<FunctionName, 'slack' | 'worker'>,
+    string
+  >),
+};
+
+/** IAM counts a role's inline policies together, without whitespace. */
+const INLINE_LIMIT = 10_240;
+const TRUST_LIMIT = 2_048;
+const iamLength = (json: string) => json.replace(/\s+/g, '').length;
+
+beforeAll(async () => {
+  await ensurePlatform();
+  const built = await Promise.all(STAGES.map((stage) => synthesize(stage)));
+  for (const [i, stage] of STAGES.entries()) stacks.set(stage, built[i]!);
+}, 900_000);
+
+describe.each(STAGES)('the %s stack', (stageName) => {
+  const stack = () => stacks.get(stageName)!;
+  const config = () => loadStage(stageName).config;
+  const fn = (name: FunctionName) => stack().functions.find((f) => f.name === SST_NAME[name])!;
+  const lambda = (name: FunctionName) =>
+    stack().resources.find(
+      (r) => r.type === 'aws:lambda/function:Function' && r.name === `${SST_NAME[name]}Function`,
+    )!;
+  const ec2Statements = (name: FunctionName) =>
+    fn(name).inline.find((p) => p.name === EC2_INLINE_POLICY)?.document.Statement ?? [];
+  const allEc2Statements = () => Object.keys(SST_NAME).flatMap((n) => ec2Statements(n as FunctionName));
+  const granting = (action: string) =>
+    allEc2Statements().filter((s) => list(s.Action).some((a) => a.toLowerCase() === action.toLowerCase()));
+
+  it('deploys the slack function, the worker and one function per job, each with its handler', () => {
+    expect(
+      stack()
+        .functions.map((f) => f.name)
+        .sort(),
+    ).toEqual(Object.values(SST_NAME).sort());
+    for (const name of Object.keys(SST_NAME) as FunctionName[]) {
+      expect(lambda(name).inputs.handler, name).toBe(HANDLERS[name]);
+      expect(lambda(name).inputs.runtime, name).toBe('nodejs22.x');
+    }
+  });
+
+  it('lets only Lambda assume a function role', () => {
+    for (const f of stack().functions) {
+      expect(f.trust.Statement, f.name).toEqual([
+        { Effect: 'Allow', Principal: { Service: 'lambda.amazonaws.com' }, Action: 'sts:AssumeRole' },
+      ]);
+    }
+  });
+
+  it('attaches no policy beside the ones SST manages on the role', () => {
+    const beside = stack().resources.filter((r) =>
+      /^aws:iam\/(rolePolicy|rolePolicyAttachment|policyAttachment|policy):/.test(r.type),
+    );
+    expect(beside.map((r) => `${r.type} ${r.name}`)).toEqual([]);
+  });
+
+  it("puts each function's EC2 grants in its own role's inline policies, as core builds them", () => {
+    const { policies } = stagePolicies(config());
+    for (const name of Object.keys(SST_NAME) as FunctionName[]) {
+      const expected = policies[name].Statement;
+      expect(ec2Statements(name), name).toEqual(expected);
+      expect(fn(name).inline.filter((p) => p.name === EC2_INLINE_POLICY).length, name).toBe(
+        expected.length ? 1 : 0,
+      );
+    }
+    expect(ec2Statements('slack')).toEqual([]);
+  });
+
+  it("keeps every role within IAM's size limits", () => {
+    for (const f of stack().functions) {
+      const inline = f.inline.reduce((sum, p) => sum + iamLength(p.policy), 0);
+      expect(inline, `${f.name} inline policies`).toBeLessThanOrEqual(INLINE_LIMIT);
+      expect(iamLength(JSON.stringify(f.trust)), `${f.name} trust policy`).toBeLessThanOrEqual(TRUST_LIMIT);
+      expect(f.managedPolicyArns.length, f.name).toBeLessThanOrEqual(10);
+    }
+  });
+
+  it('allows no EC2 grant outside the stage regions', () => {
+    for (const s of allEc2Statements().filter((s) => list(s.Action).some((a) => a.startsWith('ec2:')))) {
+      expect(list(s.Condition?.StringEquals?.['aws:RequestedRegion']).sort(), s.Sid).toEqual(
+        [...config().regions].sort(),
+      );
+    }
+  });
+
+  it('keeps the Slack secrets out of every environment and the stage config in each', () => {
+    for (const name of Object.keys(SST_NAME) as FunctionName[]) {
+      const env = (lambda(name).inputs.environment as { variables: Record<string, string> }).variables;
+      expect(JSON.stringify(env), name).not.toMatch(/xoxb-synth|synth-signing-secret/);
+      expect(JSON.parse(env.EC2OPS_CONFIG!), name).toEqual(JSON.parse(loadStage(stageName).configJson));
+    }
+  });
+
+  it('lets only the slack function send commands and only the worker receive them', () => {
+    const sqs = (name: FunctionName) =>
+      fn(name)
+        .inline.filter((p) => p.name === 'inline')
+        .flatMap((p) => p.document.Statement)
+        .flatMap((s) => list(s.Action));
+    expect(sqs('slack')).toEqual(['sqs:SendMessage']);
+    expect(sqs('worker')).not.toContain('sqs:SendMessage');
+    expect(sqs('worker')).toContain('sqs:ReceiveMessage');
+  });
+
+  it('schedules every job from the catalog, in the jobs dead-letter queue when it fails', () => {
+    const schedules = stack().resources.filter((r) => r.type === 'aws:scheduler/schedule:Schedule');
+    expect(schedules).toHaveLength(JOB_DEFINITIONS.length);
+    for (const s of schedules) {
+      const target = s.inputs.target as { deadLetterConfig: { arn: string } };
+      expect(target.deadLetterConfig.arn, s.name).toMatch(/JobsDeadLetter/);
+      expect(s.inputs.scheduleExpression, s.name).toMatch(/^(rate|cron)\(/);
+    }
+  });
+
+  it('passes to EC2 exactly the stage instance-profile role, and nothing else', () => {
+    const passRole = granting('iam:PassRole');
+    const role = instanceRoleName(config().launch);
+    expect(passRole.length).toBeGreaterThan(0);
+    for (const s of passRole) {
+      expect(list(s.Resource), s.Sid).toEqual([`arn:aws:iam::*:role/${role}`]);
+      expect(s.Condition?.StringEquals?.['iam:PassedToService'], s.Sid).toBe('ec2.amazonaws.com');
+    }
+  });
+});
+
+describe.each(STAGES)('the %s stack grants only what the code needs', (stageName) => {
+  const config = () => loadStage(stageName).config;
+  const statements = (name: FunctionName) =>
+    stacks
+      .get(stageName)!
+      .functions.find((f) => f.name === SST_NAME[name])!
+      .inline.filter((p) => p.name === EC2_INLINE_POLICY)
+      .flatMap((p) => p.document.Statement);
+  const on = (name: FunctionName, action: string, resource: string) =>
+    statements(name).filter(
+      (s) => list(s.Action).includes(action) && list(s.Resource).some((r) => r.includes(resource)),
+    );
+  const cond = (
+    s: { Condition?: Record<string, Record<string, string | string[]>> },
+    op: string,
+    key: string,
+  ) => s.Condition?.[op]?.[key];
+
+  it('images only managed instances on request, and only bake=nightly ones in the nightly bake', () => {
+    const worker = on('worker', 'ec2:CreateImage', ':instance/');
+    expect(worker.length).toBeGreaterThan(0);
+    for (const s of worker)
+      expect(cond(s, 'StringEquals', 'aws:ResourceTag/ec2ops:managed'), s.Sid).toBe('true');
+    const bake = on('ami-bake', 'ec2:CreateImage', ':instance/');
+    expect(bake.length).toBeGreaterThan(0);
+    for (const s of bake)
+      expect(cond(s, 'StringEquals', 'aws:ResourceTag/ec2ops:bake'), s.Sid).toBe('nightly');
+  });
+
+  it('adds only rules tagged for the sweeper, and removes only rules ec2ops manages', () => {
+    const authorize = on('worker', 'ec2:AuthorizeSecurityGroupIngress', ':security-group-rule/');
+    expect(authorize.length).toBeGreaterThan(0);
+    for (const s of authorize) {
+      expect(cond(s, 'StringEquals', 'aws:RequestTag/ec2ops:managed'), s.Sid).toBe('true');
+      expect(cond(s, 'Null', 'aws:RequestTag/ec2ops:expires-at'), s.Sid).toBe('false');
+    }
+    const revoke = [
+      ...on('worker', 'ec2:RevokeSecurityGroupIngress', ':security-group-rule/'),
+      ...on('port-sweep', 'ec2:RevokeSecurityGroupIngress', ':security-group-rule/'),
+    ];
+    expect(revoke.length).toBeGreaterThan(0);
+    for (const s of revoke)
+      expect(cond(s, 'StringEquals', 'aws:ResourceTag/ec2ops:managed'), s.Sid).toBe('true');
+  });
+
+  it('attaches only managed addresses to managed instances, and releases nothing kept or unmanaged', () => {
+    const associate = statements('worker').filter((s) => list(s.Action).includes('ec2:AssociateAddress'));
+    for (const s of associate.filter((s) =>
+      list(s.Resource).some((r) => /:(elastic-ip|instance)\//.test(r)),
+    )) {
+      expect(cond(s, 'StringEquals', 'aws:ResourceTag/ec2ops:managed'), s.Sid).toBe('true');
+    }
+    const release = [...statements('worker'), ...statements('eip-cleanup')].filter((s) =>
+      list(s.Action).includes('ec2:ReleaseAddress'),
+    );
+    expect(release.length).toBeGreaterThan(0);
+    for (const s of release) {
+      expect(cond(s, 'StringNotEquals', 'aws:ResourceTag/ec2ops:keep'), s.Sid).toBe('true');
+      if (config().eip.scope === 'managed')
+        expect(cond(s, 'StringEquals', 'aws:ResourceTag/ec2ops:managed'), s.Sid).toBe('true');
+    }
+  });
+
+  it('reads only the SSM parameters the stage lets launch templates name', () => {
+    const allowed = config().launch.images.ssmParameters.map((n) => `arn:aws:ssm:*:*:parameter${n}`);
+    const ssm = [...statements('worker'), ...statements('ami-bake')].filter((s) =>
+      list(s.Action).includes('ssm:GetParameters'),
+    );
+    expect(ssm.length).toBeGreaterThan(0);
+    for (const s of ssm) expect(list(s.Resource), s.Sid).toEqual(allowed);
+  });
+
+  it("launches only into the stage's subnets and groups, from its image owners, with its profile, IMDSv2 and encryption", () => {
+    const launch = config().launch;
+    const run = (resource: string) => on('worker', 'ec2:RunInstances', resource);
+    const subnets = [...new Set(Object.values(launch.subnets.aliases))].sort();
+    expect(run(':subnet/').flatMap((s) => list(s.Resource))).toEqual(
+      subnets.map((id) => `arn:aws:ec2:*:*:subnet/${id}`),
+    );
+    expect(run(':security-group/').flatMap((s) => list(s.Resource))).toEqual(
+      launch.securityGroups.map((id) => `arn:aws:ec2:*:*:security-group/${id}`),
+    );
+    for (const s of run(':image/')) {
+      const owners = list(cond(s, 'StringEquals', 'ec2:Owner'));
+      expect(owners, s.Sid).toEqual(
+        expect.arrayContaining(Object.values(launch.images.aliases).map((a) => a.owner)),
+      );
+      expect(owners.length, s.Sid).toBeGreaterThan(0);
+    }
+    const [instance] = run(':instance/');
+    expect(cond(instance!, 'StringEquals', 'ec2:MetadataHttpTokens')).toBe('required');
+    expect(cond(instance!, 'ArnLike', 'ec2:InstanceProfile')).toBe(
+      `arn:aws:iam::*:instance-profile/${launch.instanceProfile}`,
+    );
+    expect(list(cond(instance!, 'StringLike', 'ec2:InstanceType')).length).toBeGreaterThan(0);
+    for (const s of run(':volume/')) expect(cond(s, 'Bool', 'ec2:Encrypted'), s.Sid).toBe('true');
+  });
+});
+
+describe('alarm e-mail', () => {
+  it('is subscribed only where the stage names one', () => {
+    for (const stage of STAGES) {
+      const endpoints = stacks
+        .get(stage)!
+        .resources.filter((r) => r.type === 'aws:sns/topicSubscription:TopicSubscription')
+        .map((r) => r.inputs.endpoint);
+      const email = loadStage(stage).deploy.alarmEmail;
+      expect(endpoints, stage).toEqual(email ? [email] : []);
+    }
+  });
+});
