@@ -114,6 +114,7 @@ export function planAmiBake(input: AmiBakePlanInput): AmiBakePlan {
   const becameAvailable: string[] = [];
   const failed: string[] = [];
   const inUse: string[] = [];
+  const protectedImages: string[] = [];
   for (const [source, images] of bySource) {
     const { rule, warnings: w } = sourceSettings(targets.get(source), bake, keys);
     warnings.push(...w);
@@ -136,6 +137,9 @@ export function planAmiBake(input: AmiBakePlanInput): AmiBakePlan {
     for (const k of retention.kept) {
       skip(k.image.id, imageLabel(k.image, keys), k.reason);
       if (k.reason === 'in use') inUse.push(`${imageLabel(k.image, keys)}: ${k.detail}`);
+      if (k.reason === 'deregistration protected') {
+        protectedImages.push(`${imageLabel(k.image, keys)}: ${k.detail}`);
+      }
     }
     for (const r of retention.removed) {
       removedIds.add(r.image.id);
@@ -220,6 +224,7 @@ export function planAmiBake(input: AmiBakePlanInput): AmiBakePlan {
   section('Became available', becameAvailable);
   section('Failed', failed);
   section('Kept because in use', inUse);
+  section('Kept because deregistration protected', protectedImages);
   section('Warnings', warnings);
   return { region, items, skipped, sections };
 }
