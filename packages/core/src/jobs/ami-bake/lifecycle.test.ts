@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
+import { bakeSchema } from '../../config/bake';
 import { planCopies } from './copies';
 import type { ObservedImage } from './observation';
+import { planAmiBake } from './plan';
 import { deletionNote, noRuleWarning, recoverableUntil } from './recycle-bin';
 import { planRetention } from './retention';
 import { bakeTagKeys } from './tags';
@@ -139,6 +141,38 @@ describe('Recycle Bin notes', () => {
     expect(deletionNote(recoverableUntil(rules, 'EBS_SNAPSHOT', {}, NOW))).toBe('deleted for good');
     expect(noRuleWarning('EBS_SNAPSHOT', keys.managed, 'us-east-1')).toBe(
       'no Recycle Bin rule keeps snapshots in us-east-1: snapshot deletions are final. To make them recoverable: aws rbin create-rule --region us-east-1 --resource-type EBS_SNAPSHOT --retention-period RetentionPeriodValue=7,RetentionPeriodUnit=DAYS --resource-tags ResourceTagKey=ec2ops:managed,ResourceTagValue=true',
+    );
+  });
+});
+
+describe('a source with a pending copy', () => {
+  it('is never deregistered while its copy is pending, and the plan says where', () => {
+    const baked = (id: string, daysAgo: number): ObservedImage =>
+      image(id, 'available', {
+        [keys.sourceInstance]: 'i-0123456789abcdef0',
+        [keys.bakedAt]: new Date(NOW - daysAgo * DAY).toISOString(),
+        [keys.availableAt]: new Date(NOW - daysAgo * DAY).toISOString(),
+      });
+    const observation = {
+      region: 'us-east-1',
+      targets: [],
+      imageUsers: [],
+      launchTemplateVersions: [],
+      snapshots: [],
+      images: [baked('ami-new', 0), baked('ami-old', 30), baked('ami-older', 40)],
+    };
+    const planned = planAmiBake({
+      observation,
+      now: NOW,
+      stage: 'dev',
+      tagPrefix: 'ec2ops:',
+      bake: bakeSchema.parse({ retention: { count: 1 } }),
+      timeZone: 'UTC',
+      pendingCopies: new Map([['ami-old', ['eu-west-1']]]),
+    });
+    expect(planned.items.filter((i) => i.action === 'deregister').map((i) => i.id)).toEqual(['ami-older']);
+    expect(planned.skipped).toContainEqual(
+      expect.objectContaining({ id: 'ami-old', reason: 'copy pending' }),
     );
   });
 });

@@ -23,6 +23,8 @@ export type KeepReason =
   | 'keep=true'
   | 'in use'
   | 'deregistration protected'
+  /** A copy of it is still pending in a DR region (plan.ts holds it; see copies.ts). */
+  | 'copy pending'
   | 'pending'
   | 'not managed'
   | 'newest available'
