@@ -59,7 +59,13 @@ const check = (
 ): Ec2Check => ({
   action: `ec2:${action}`,
   resource,
-  context: { 'aws:RequestedRegion': request.region, 'ec2:Region': request.region, ...context },
+  // aws:PrincipalAccount: the launch policy names the stage's own images as `ec2:Owner` = it.
+  context: {
+    'aws:RequestedRegion': request.region,
+    'ec2:Region': request.region,
+    'aws:PrincipalAccount': request.accountId,
+    ...context,
+  },
 });
 
 /** Existing resources by id; an id EC2 does not know is left to the handler's NotFound. */
