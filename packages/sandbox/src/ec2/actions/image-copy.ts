@@ -1,9 +1,10 @@
 import { Ec2ApiError, invalidParameterCombination, invalidParameterValue } from '../errors';
 import { ID_KINDS, newId, resolveIds } from '../ids';
-import { type ImageBlockDevice, type ImageRecord, images, type SnapshotRecord, snapshots } from '../model';
+import { type ImageBlockDevice, type ImageRecord, images, snapshots } from '../model';
 import { REGIONS } from '../regions';
 import { writeAction } from '../registry';
 import { readTagSpecifications } from '../tags';
+import { pendingSnapshot } from './images';
 import { visibleTo } from './owners';
 
 /**
@@ -65,21 +66,17 @@ writeAction('CopyImage', ({ params, state, store, now, gate }) => {
   const snapshotTags = tagSpecs.get('snapshot') ?? [];
   const devices: ImageBlockDevice[] = source.blockDevices.map((device) => {
     if (!device.snapshotId) return { ...device };
-    const snapshot: SnapshotRecord = {
-      id: newId(ID_KINDS.snapshot),
-      tags: snapshotTags.map((t) => ({ ...t })),
+    const snapshot = pendingSnapshot({
+      tags: snapshotTags,
       // EC2 gives copied snapshots this placeholder volume id.
       volumeId: 'vol-ffffffff',
       volumeSize: device.volumeSize,
       ownerId: store.accountId,
-      isPublic: false,
-      state: 'pending',
-      startTime: now,
-      stateSince: now,
+      now,
       description: `Copied for DestinationAmi ${imageId} from SourceAmi ${sourceImageId} for SourceSnapshot ${device.snapshotId}`,
       encrypted: encrypted || device.encrypted,
       kmsKeyId: encrypted ? (kmsKeyId ?? 'alias/aws/ebs') : undefined,
-    };
+    });
     snapshots.in(state).set(snapshot.id, snapshot);
     return { ...device, snapshotId: snapshot.id, encrypted: snapshot.encrypted };
   });

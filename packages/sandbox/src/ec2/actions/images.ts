@@ -241,19 +241,15 @@ writeAction('CreateImage', ({ params, state, store, now, gate }) => {
   const devices: ImageBlockDevice[] = [];
   for (const { device, fromVolume } of planned) {
     if (fromVolume) {
-      const snapshot: SnapshotRecord = {
-        id: newId(ID_KINDS.snapshot),
-        tags: snapshotTags.map((t) => ({ ...t })),
+      const snapshot = pendingSnapshot({
+        tags: snapshotTags,
         volumeId: fromVolume,
         volumeSize: device.volumeSize,
         ownerId: store.accountId,
-        isPublic: false,
-        state: 'pending',
-        startTime: now,
-        stateSince: now,
+        now,
         description: `Created by CreateImage(${instanceId}) for ${imageId}`,
         encrypted: device.encrypted,
-      };
+      });
       snapshots.in(state).set(snapshot.id, snapshot);
       devices.push({ ...device, snapshotId: snapshot.id });
     } else {
@@ -310,6 +306,33 @@ writeAction('DeregisterImage', ({ params, state, store, now, gate }) => {
   }
   return { return: true };
 });
+
+/** A snapshot CreateImage or CopyImage starts: pending until the ticker completes it. */
+export function pendingSnapshot(input: {
+  tags: readonly { key: string; value: string }[];
+  volumeId: string;
+  volumeSize: number;
+  ownerId: string;
+  now: number;
+  description: string;
+  encrypted: boolean;
+  kmsKeyId?: string | undefined;
+}): SnapshotRecord {
+  return {
+    id: newId(ID_KINDS.snapshot),
+    tags: input.tags.map((t) => ({ ...t })),
+    volumeId: input.volumeId,
+    volumeSize: input.volumeSize,
+    ownerId: input.ownerId,
+    isPublic: false,
+    state: 'pending',
+    startTime: input.now,
+    stateSince: input.now,
+    description: input.description,
+    encrypted: input.encrypted,
+    kmsKeyId: input.kmsKeyId,
+  };
+}
 
 /** The image that keeps a snapshot from being deleted, if any. */
 export function snapshotInUse(state: RegionState, snapshotId: string): ImageRecord | undefined {
