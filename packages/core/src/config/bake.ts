@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import { durationSchema } from './durations';
+import { durationSchema, parseDuration } from './durations';
 
 export const bakeRetentionSchema = z
   .object({
@@ -18,6 +18,20 @@ export const bakeRetentionSchema = z
     message: 'set count, age or both (an image is kept when either rule keeps it)',
   });
 
+/** One DR region for `bake.copyTo`; a KMS key id, alias or ARN encrypts the copy there. */
+export const copyTargetSchema = z
+  .object({
+    region: z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d$/, 'must be a region name such as eu-west-1'),
+    kmsKeyId: z
+      .string()
+      .regex(
+        /^(arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:(key|alias)\/[A-Za-z0-9/_-]+|alias\/[A-Za-z0-9/_-]+|[0-9a-f-]{36})$/,
+        'must be a KMS key id, alias/<name> or key ARN',
+      )
+      .optional(),
+  })
+  .strict();
+
 export const bakeSchema = z
   .object({
     retention: bakeRetentionSchema.default({ count: 7 }),
@@ -33,8 +47,16 @@ export const bakeSchema = z
     concurrency: z.number().int().min(1, 'must be at least 1').max(64).default(4),
     /** Subset of the stage's regions to bake in; all of the stage's regions when omitted. */
     regions: z.array(z.string()).min(1).optional(),
+    /** DR regions each new image is copied to (CopyImage), encrypted with the region's key if given. */
+    copyTo: z.array(copyTargetSchema).max(10).default([]),
+    /** Every baked image is deprecated this long after it was baked; the retention age when omitted. */
+    deprecateAfter: durationSchema.optional(),
   })
-  .strict();
+  .strict()
+  .refine((b) => new Set(b.copyTo.map((t) => t.region)).size === b.copyTo.length, {
+    message: 'each copyTo region may appear once',
+    path: ['copyTo'],
+  });
 
 export type BakeConfig = z.infer<typeof bakeSchema>;
 export type BakeConfigInput = z.input<typeof bakeSchema>;
@@ -59,6 +81,15 @@ export function checkBakeRegions(
       );
     }
   });
+}
+
+/**
+ * How long after baking an image is deprecated: `deprecateAfter`, else the retention age, else
+ * undefined (a count-only retention gives no natural age; nothing is deprecated then).
+ */
+export function deprecateAfterMs(bake: BakeConfig): number | undefined {
+  const text = bake.deprecateAfter ?? bake.retention.age;
+  return text === undefined ? undefined : parseDuration(text);
 }
 
 /** The regions the bake runs in. */

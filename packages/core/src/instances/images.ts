@@ -31,6 +31,10 @@ export interface ImageView {
   rootDeviceName?: string | undefined;
   rootGiB?: number | undefined;
   approved: boolean;
+  /** DescribeImages `DeprecationTime` (ISO-8601), see deprecated-image.ts. */
+  deprecationTime?: string | undefined;
+  /** The `source-instance` tag of a baked image: its replacement comes from the same source. */
+  sourceInstance?: string | undefined;
 }
 
 /** The newest image by creation date (then id, so ties are stable). */

@@ -54,6 +54,8 @@ export function toImage(i: Image): ObservedImage {
     stateReason: i.StateReason?.Message ?? i.StateReason?.Code,
     tags: tagsOf(i.Tags),
     snapshotIds: (i.BlockDeviceMappings ?? []).flatMap((m) => (m.Ebs?.SnapshotId ? [m.Ebs.SnapshotId] : [])),
+    deregistrationProtection: i.DeregistrationProtection,
+    deprecationTime: i.DeprecationTime,
   };
 }
 

@@ -6,6 +6,7 @@ import {
 } from '@aws-sdk/client-ec2';
 import { InputError, type StageConfig } from '@ec2ops/core';
 import type { LaunchConfig } from '@ec2ops/core/config/launch';
+import { deprecatedImage, isDeprecatedAt, replacementFor } from '@ec2ops/core/instances/deprecated-image';
 import {
   approvedChoices,
   classifyImage,
@@ -50,7 +51,7 @@ export async function architectureOf(
   }
 }
 
-function toImageView(image: Image, approvedKey: string): ImageView {
+function toImageView(image: Image, approvedKey: string, sourceKey: string): ImageView {
   const root = image.BlockDeviceMappings?.find((b) => b.DeviceName === image.RootDeviceName);
   return {
     id: image.ImageId ?? '',
@@ -61,30 +62,54 @@ function toImageView(image: Image, approvedKey: string): ImageView {
     rootDeviceName: image.RootDeviceName,
     rootGiB: root?.Ebs?.VolumeSize,
     approved: tagsOf(image.Tags)[approvedKey] === 'true',
+    deprecationTime: image.DeprecationTime,
+    sourceInstance: tagsOf(image.Tags)[sourceKey],
   };
 }
 
-async function approvedImages(client: EC2Client, approvedKey: string): Promise<ImageView[]> {
+async function approvedImages(
+  client: EC2Client,
+  approvedKey: string,
+  sourceKey: string,
+): Promise<ImageView[]> {
   const out = await client.send(
     new DescribeImagesCommand({
       Owners: ['self'],
       Filters: [{ Name: `tag:${approvedKey}`, Values: ['true'] }],
     }),
   );
-  return (out.Images ?? []).map((i) => toImageView(i, approvedKey));
+  return (out.Images ?? []).map((i) => toImageView(i, approvedKey, sourceKey));
+}
+
+/**
+ * Like `findImage`, and a deprecated image is refused unless the user is an admin, naming its
+ * replacement (core/instances/deprecated-image.ts).
+ */
+export async function resolveImage(
+  client: EC2Client,
+  text: string,
+  architecture: string | undefined,
+  config: StageConfig,
+  who: { admin: boolean; now: number },
+): Promise<{ view: ImageView; alias?: string }> {
+  const found = await findImage(client, text, architecture, config);
+  if (who.admin || !isDeprecatedAt(found.view, who.now)) return found;
+  const keys = bakeTagKeys(config.tagPrefix);
+  const approved = await approvedImages(client, keys.approved, keys.sourceInstance);
+  throw deprecatedImage(found.view, replacementFor(found.view, approved, who.now));
 }
 
 /** An alias (newest available match), or an approved image by id or name; else refused with the choices. */
-export async function resolveImage(
+async function findImage(
   client: EC2Client,
   text: string,
   architecture: string | undefined,
   config: StageConfig,
 ): Promise<{ view: ImageView; alias?: string }> {
   const settings = config.launch;
-  const approvedKey = bakeTagKeys(config.tagPrefix).approved;
+  const { approved: approvedKey, sourceInstance: sourceKey } = bakeTagKeys(config.tagPrefix);
   const reference = classifyImage(text, settings);
-  const choices = async () => approvedChoices(settings, await approvedImages(client, approvedKey));
+  const choices = async () => approvedChoices(settings, await approvedImages(client, approvedKey, sourceKey));
   switch (reference.kind) {
     case 'alias': {
       const arch = architecture ?? reference.spec.architecture;
@@ -97,7 +122,7 @@ export async function resolveImage(
           ],
         }),
       );
-      const matches = (out.Images ?? []).map((i) => toImageView(i, approvedKey));
+      const matches = (out.Images ?? []).map((i) => toImageView(i, approvedKey, sourceKey));
       const available = newest(matches.filter((i) => i.state === 'available'));
       if (available) return { view: available, alias: reference.alias };
       const pending = newest(matches);
@@ -121,13 +146,13 @@ export async function resolveImage(
         if (!awsErrorCode(error).startsWith('InvalidAMIID')) throw error;
       }
       if (!found) throw unknownImage(text, await choices());
-      const view = toImageView(found, approvedKey);
+      const view = toImageView(found, approvedKey, sourceKey);
       if (!view.approved) throw unapprovedImage(view, await choices());
       if (view.state !== 'available') throw unavailableImage(view);
       return { view };
     }
     case 'name': {
-      const approved = await approvedImages(client, approvedKey);
+      const approved = await approvedImages(client, approvedKey, sourceKey);
       const named = approved.filter((i) => i.name === text);
       const view = newest(named.filter((i) => i.state === 'available')) ?? newest(named);
       if (!view) throw unknownImage(text, approvedChoices(settings, approved));

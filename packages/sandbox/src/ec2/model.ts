@@ -126,6 +126,23 @@ export interface ImageRecord extends BaseRecord {
   enaSupport: boolean;
   bootMode?: string;
   deprecationTime?: number;
+  /** Who besides the owner may launch it (ModifyImageAttribute launchPermission); `group: all` is public. */
+  launchPermissions?: LaunchPermission[];
+  /** EnableImageDeregistrationProtection; `disabledUntil` is the end of a cooldown after disabling. */
+  deregistrationProtection?: { enabled: boolean; withCooldown: boolean; disabledUntil?: number };
+  /** The last RunInstances from this image (DescribeImageAttribute lastLaunchedTime). */
+  lastLaunchedTime?: number;
+  /** Set on a CopyImage result: the image and region it was copied from. */
+  sourceImageId?: string;
+  sourceImageRegion?: string;
+}
+
+/** One launch permission: an account, the `all` group, an organisation or an OU (by ARN). */
+export interface LaunchPermission {
+  userId?: string;
+  group?: 'all';
+  organizationArn?: string;
+  organizationalUnitArn?: string;
 }
 
 export interface SnapshotRecord extends BaseRecord {
@@ -140,6 +157,9 @@ export interface SnapshotRecord extends BaseRecord {
   stateSince: number;
   description: string;
   encrypted: boolean;
+  kmsKeyId?: string;
+  /** Accounts that may create volumes from it (ModifySnapshotAttribute createVolumePermission). */
+  createVolumePermissions?: string[];
 }
 
 export interface VolumeRecord extends BaseRecord {

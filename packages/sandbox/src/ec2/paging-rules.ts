@@ -40,6 +40,8 @@ export const PAGING_RULES: Readonly<Record<string, PagingRule>> = {
   DescribeTags: range(5, 1000),
   DescribeVolumes: { ...range(5, 500, 'cap'), idsParam: { query: 'VolumeId', wire: 'volumeSet' } },
   DescribeVpcs: { ...range(5, 1000), vpcStyleToken: true },
+  ListImagesInRecycleBin: range(1, 1000),
+  ListSnapshotsInRecycleBin: range(5, 1000),
 };
 
 /**

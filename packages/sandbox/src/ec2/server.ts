@@ -13,6 +13,7 @@ import { Ec2ApiError, internalError, isEc2ApiError, missingParameter } from './e
 import { createFaultsInterceptor, type Interceptor } from './interceptors';
 import { attachStateFile, type StateFile } from './persistence';
 import { parseQuery } from './query';
+import { handleRecycleBin, isRecycleBinPath, RecycleBinError, readJson, sendRecycleBin } from './rbin-api';
 import { invoke } from './registry';
 import { notifyResponse } from './response-observers';
 import { recordRequest } from './stats';
@@ -210,6 +211,22 @@ export async function startEc2Emulator(options: Ec2EmulatorOptions = {}): Promis
     }
   }
 
+  async function handleRecycleBinRequest(
+    request: IncomingMessage,
+    response: ServerResponse,
+    url: URL,
+  ): Promise<void> {
+    try {
+      const body = await readJson(request, maxBody);
+      const region = regionFromRequest(request.headers.authorization, url.searchParams);
+      const answer = handleRecycleBin(store, region, request.method ?? 'GET', url.pathname, body);
+      sendRecycleBin(response, answer.status, answer.body);
+    } catch (error) {
+      if (!(error instanceof RecycleBinError)) throw error;
+      sendRecycleBin(response, error.status, { message: error.message, Reason: error.reason }, error.code);
+    }
+  }
+
   const server = createServer((request, response) => {
     let url: URL;
     try {
@@ -219,7 +236,9 @@ export async function startEc2Emulator(options: Ec2EmulatorOptions = {}): Promis
     }
     const work = url.pathname.startsWith('/_emulator/')
       ? handleControl(request, response, url)
-      : handleApi(request, response, url);
+      : isRecycleBinPath(url.pathname)
+        ? handleRecycleBinRequest(request, response, url)
+        : handleApi(request, response, url);
     work.catch((error: unknown) => {
       log(`ec2 emulator: unhandled ${(error as Error)?.stack ?? String(error)}`);
       if (!response.headersSent) sendError(response, internalError(), randomUUID());

@@ -59,7 +59,13 @@ const check = (
 ): Ec2Check => ({
   action: `ec2:${action}`,
   resource,
-  context: { 'aws:RequestedRegion': request.region, 'ec2:Region': request.region, ...context },
+  // aws:PrincipalAccount: the launch policy names the stage's own images as `ec2:Owner` = it.
+  context: {
+    'aws:RequestedRegion': request.region,
+    'ec2:Region': request.region,
+    'aws:PrincipalAccount': request.accountId,
+    ...context,
+  },
 });
 
 /** Requests that named an id EC2 does not know (see `ec2Checks`). */
@@ -172,6 +178,11 @@ const ruleChange =
   (ruleIds: (params: Params) => string[]): Builder =>
   (r) => [...existing(r, groupOf(r)), ...existing(r, ruleIds(r.params))];
 
+const onImage: Builder = (r) => existing(r, [r.params.string('ImageId')]);
+const onSnapshot: Builder = (r) => existing(r, [r.params.string('SnapshotId')]);
+const binned = (r: Ec2Request, type: string, id: string | undefined): Ec2Check[] =>
+  id ? [check(r, ec2Arn(r, type, id))] : [];
+
 const BUILDERS: Record<string, Builder> = {
   RunInstances: runInstances,
   StartInstances: onInstances,
@@ -185,6 +196,20 @@ const BUILDERS: Record<string, Builder> = {
   ],
   DeregisterImage: (r) => existing(r, [r.params.string('ImageId')]),
   DeleteSnapshot: (r) => existing(r, [r.params.string('SnapshotId')]),
+  // Image lifecycle: the image (or snapshot) acted on; a copy is a new image and new snapshots.
+  CopyImage: (r) => [...created(r, 'image'), ...created(r, 'snapshot')],
+  EnableImageDeprecation: onImage,
+  DisableImageDeprecation: onImage,
+  EnableImageDeregistrationProtection: onImage,
+  DisableImageDeregistrationProtection: onImage,
+  DescribeImageAttribute: onImage,
+  ModifyImageAttribute: onImage,
+  ResetImageAttribute: onImage,
+  ModifySnapshotAttribute: onSnapshot,
+  DescribeSnapshotAttribute: onSnapshot,
+  // What is in the Recycle Bin is not among EC2's live resources: named by ARN from the request.
+  RestoreImageFromRecycleBin: (r) => binned(r, 'image', r.params.string('ImageId')),
+  RestoreSnapshotFromRecycleBin: (r) => binned(r, 'snapshot', r.params.string('SnapshotId')),
   CreateTags: (r) => existing(r, idsOf(r.params, 'ResourceId'), requestTagContext(tagsIn(r.params))),
   DeleteTags: (r) => {
     const keys = tagsIn(r.params).map((t) => t.key);

@@ -41,6 +41,8 @@ import {
   DescribeVpcsCommand,
   DetachInternetGatewayCommand,
   DisassociateAddressCommand,
+  ListImagesInRecycleBinCommand,
+  ListSnapshotsInRecycleBinCommand,
   ModifyAddressAttributeCommand,
   ModifyLaunchTemplateCommand,
   ModifySecurityGroupRulesCommand,
@@ -62,7 +64,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { listActions } from '../../src/ec2/registry';
 import { observeResponses } from '../../src/ec2/response-observers';
 import { startTestEmulator, type TestEmulator } from './harness';
-import { NEWER_MEMBERS, NEWER_VALUES, newerModelKnows, shapeViolations } from './shape-check';
+import { driveImageLifecycle, recycleEverything, restoreFromRecycleBin } from './image-lifecycle-drive';
+import { NEWER_ACTIONS, NEWER_MEMBERS, NEWER_VALUES, newerModelKnows, shapeViolations } from './shape-check';
 
 /**
  * The standing shape check: every action the emulator serves, driven once through the SDK, must
@@ -208,8 +211,13 @@ async function driveEveryAction(): Promise<void> {
   const image = await ec2.send(new CreateImageCommand({ InstanceId: instanceId, Name: 'shape-image' }));
   await waitUntilImageAvailable(waiter, { ImageIds: [image.ImageId!] });
   const snapshots = await ec2.send(new DescribeSnapshotsCommand({ OwnerIds: ['self'] }));
+  await driveImageLifecycle(ec2, image.ImageId!, snapshots.Snapshots![0]!.SnapshotId!, waiter);
+  await recycleEverything(t.url);
   await ec2.send(new DeregisterImageCommand({ ImageId: image.ImageId! }));
   await ec2.send(new DeleteSnapshotCommand({ SnapshotId: snapshots.Snapshots![0]!.SnapshotId! }));
+  await ec2.send(new ListImagesInRecycleBinCommand({}));
+  await ec2.send(new ListSnapshotsInRecycleBinCommand({}));
+  await restoreFromRecycleBin(ec2, image.ImageId!, snapshots.Snapshots![0]!.SnapshotId!);
 
   await ec2.send(new StopInstancesCommand({ InstanceIds: [instanceId] }));
   await waitUntilInstanceStopped(waiter, { InstanceIds: [instanceId] });
@@ -249,7 +257,7 @@ describe('every response matches the EC2 model', () => {
 
 describe('the shape check itself', () => {
   it('allows only names and values the newer EC2 model (the installed JavaScript SDK) knows', () => {
-    const allowed = [...Object.values(NEWER_MEMBERS), ...Object.values(NEWER_VALUES)].flat();
+    const allowed = [...Object.values(NEWER_MEMBERS), ...Object.values(NEWER_VALUES), NEWER_ACTIONS].flat();
     expect(allowed.filter((name) => !newerModelKnows(name))).toEqual([]);
     expect(newerModelKnows('securityGroupArns')).toBe(false);
   });

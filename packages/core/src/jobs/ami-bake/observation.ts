@@ -22,6 +22,10 @@ export interface ObservedImage {
   tags: Tags;
   /** Snapshots named by the image's block-device mappings. */
   snapshotIds: string[];
+  /** DescribeImages `DeregistrationProtection`: `enabled`, `enabled-with-cooldown`, `disabled-until …`, `disabled`. */
+  deregistrationProtection?: string;
+  /** DescribeImages `DeprecationTime` (ISO-8601), when the image has one. */
+  deprecationTime?: string;
 }
 
 export interface ObservedLaunchTemplateVersion {

@@ -3,7 +3,7 @@ import type { PlanItem, PlanSkip, RegionPlan, ReportSection } from '../types';
 import { localDayBounds } from './bake-day';
 import { imageName } from './naming';
 import type { AmiBakeObservation, ObservedImage, Tags } from './observation';
-import { bakedAtMs, isFailedState, planRetention } from './retention';
+import { bakedAtMs, isFailedState, planRetention, type RetentionResult } from './retention';
 import { bakeImageTags, imageLabel, imageUsage, instanceLabel, sourceSettings } from './sources';
 import { BAKE_NIGHTLY, bakeTagKeys } from './tags';
 
@@ -32,6 +32,8 @@ export interface AmiBakePlanInput {
   bake: BakeConfig;
   /** The bake schedule's time zone: "already baked today" uses its calendar day. */
   timeZone: string;
+  /** Source image id → DR regions where its copy is still pending (see copies.ts): never removed. */
+  pendingCopies?: ReadonlyMap<string, readonly string[]>;
 }
 
 /** Orphaned snapshots younger than this are left alone: a CreateImage may still be writing them. */
@@ -121,12 +123,16 @@ export function planAmiBake(input: AmiBakePlanInput): AmiBakePlan {
   const becameAvailable: string[] = [];
   const failed: string[] = [];
   const inUse: string[] = [];
+  const protectedImages: string[] = [];
   for (const [source, images] of bySource) {
     const { rule, warnings: w } = sourceSettings(targets.get(source), bake, keys);
     warnings.push(...w);
     const planned = planRetention({ images, rule, now, keys, usedBy });
     // An image a launch template names only through an SSM parameter EC2 could not resolve might
     // be any image: nothing is removed in this region until that is fixed.
+    const held = unresolved.length
+      ? planned
+      : holdPendingCopySources(planned, input.pendingCopies ?? new Map());
     const retention = unresolved.length
       ? {
           kept: [
@@ -139,10 +145,13 @@ export function planAmiBake(input: AmiBakePlanInput): AmiBakePlan {
           ],
           removed: [],
         }
-      : planned;
+      : held;
     for (const k of retention.kept) {
       skip(k.image.id, imageLabel(k.image, keys), k.reason);
       if (k.reason === 'in use') inUse.push(`${imageLabel(k.image, keys)}: ${k.detail}`);
+      if (k.reason === 'deregistration protected') {
+        protectedImages.push(`${imageLabel(k.image, keys)}: ${k.detail}`);
+      }
     }
     for (const r of retention.removed) {
       removedIds.add(r.image.id);
@@ -227,8 +236,25 @@ export function planAmiBake(input: AmiBakePlanInput): AmiBakePlan {
   section('Became available', becameAvailable);
   section('Failed', failed);
   section('Kept because in use', inUse);
+  section('Kept because deregistration protected', protectedImages);
   section('Warnings', warnings);
   return { region, items, skipped, sections };
+}
+
+/** A source whose copy is still pending stays: CopyImage reads it until the copy is available. */
+function holdPendingCopySources(
+  planned: RetentionResult,
+  pendingCopies: ReadonlyMap<string, readonly string[]>,
+): RetentionResult {
+  if (pendingCopies.size === 0) return planned;
+  const kept = [...planned.kept];
+  const removed = planned.removed.filter((r) => {
+    const regions = pendingCopies.get(r.image.id);
+    if (!regions) return true;
+    kept.push({ image: r.image, reason: 'copy pending', detail: `copy pending in ${regions.join(', ')}` });
+    return false;
+  });
+  return { kept, removed };
 }
 
 function snapshotItem(

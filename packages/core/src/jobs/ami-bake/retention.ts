@@ -6,7 +6,8 @@ import type { BakeTagKeys } from './tags';
  * Retention for the images of one source instance. An image is removed only when no rule
  * protects it; the protections are checked in this order and the first one is the reason
  * reported:
- *   keep=true · in use (instance not terminated, or any launch-template version) · pending ·
+ *   keep=true · in use (instance not terminated, or any launch-template version) ·
+ *   deregistration protected (EC2 would refuse; `/ec2 ami revoke` lifts it) · pending ·
  *   not managed · newest available · within the newest N · younger than the age.
  * Failed images are never counted as good: they take no place in the newest N, are never the
  * newest available, and are removed unless kept or in use.
@@ -21,6 +22,9 @@ export interface RetentionRule {
 export type KeepReason =
   | 'keep=true'
   | 'in use'
+  | 'deregistration protected'
+  /** A copy of it is still pending in a DR region (plan.ts holds it; see copies.ts). */
+  | 'copy pending'
   | 'pending'
   | 'not managed'
   | 'newest available'
@@ -52,6 +56,15 @@ const FAILED_STATES = new Set(['failed', 'error', 'invalid']);
 
 export function isFailedState(state: string): boolean {
   return FAILED_STATES.has(state);
+}
+
+/**
+ * EC2 refuses to deregister a protected image, and during the cooldown after protection is
+ * disabled (`disabled-until …`), so retention leaves both alone and says so.
+ */
+export function isDeregistrationProtected(image: ObservedImage): boolean {
+  const state = image.deregistrationProtection;
+  return state !== undefined && state !== 'disabled';
 }
 
 /** The instant an image was baked: its baked-at tag, else its creation date, else 0. */
@@ -91,7 +104,9 @@ export function planRetention(input: {
     const age = now - bakedAtMs(image, keys);
     if (image.tags[keys.keep] === 'true') keep('keep=true', `tagged ${keys.keep}=true`);
     else if (users && users.length > 0) keep('in use', `used by ${users.join(', ')}`);
-    else if (image.state === 'pending') keep('pending', 'still being created');
+    else if (isDeregistrationProtected(image)) {
+      keep('deregistration protected', `deregistration protection ${image.deregistrationProtection}`);
+    } else if (image.state === 'pending') keep('pending', 'still being created');
     else if (image.tags[keys.managed] !== 'true') keep('not managed', `not tagged ${keys.managed}=true`);
     else if (isFailedState(image.state)) {
       removed.push({

@@ -53,7 +53,10 @@ export const launch: Executor = async (ctx) => {
   const typeArchitecture = requestedType
     ? await architectureOf(client, requestedType.name, request.user.role, settings)
     : undefined;
-  const image = await resolveImage(client, args.image, typeArchitecture, config);
+  const image = await resolveImage(client, args.image, typeArchitecture, config, {
+    admin: request.user.role === 'admin',
+    now: ctx.clock.now().getTime(),
+  });
   const architecture = image.view.architecture === 'arm64' ? 'arm64' : 'x86_64';
   const type = requestedType?.name ?? settings.types.default[architecture];
   if (typeArchitecture && image.view.architecture && typeArchitecture !== image.view.architecture) {

@@ -16,7 +16,14 @@ import { type RegionState, registerTicker } from '../store';
 import { readTagSpecifications, tagSet } from '../tags';
 import type { XmlObject } from '../xml';
 import { readBlockDeviceMappings } from './block-devices';
-import { ownedBy, usableBy, validateOwners, validateUsers, visibleTo } from './owners';
+import {
+  assertDeregistrable,
+  isHiddenAsDeprecated,
+  launchableBy,
+  protectionToWire,
+} from './image-lifecycle-rules';
+import { ownedBy, validateOwners, validateUsers, visibleTo } from './owners';
+import { binImage, binSnapshot } from './recycle-bin-model';
 
 /** Images and their snapshots: DescribeImages, CreateImage, DeregisterImage. */
 export function imageToWire(image: ImageRecord): XmlObject {
@@ -47,6 +54,10 @@ export function imageToWire(image: ImageRecord): XmlObject {
     deprecationTime: image.deprecationTime ? new Date(image.deprecationTime).toISOString() : undefined,
     imdsSupport: 'v2.0',
     sourceInstanceId: image.sourceInstanceId,
+    deregistrationProtection: protectionToWire(image),
+    lastLaunchedTime: image.lastLaunchedTime ? new Date(image.lastLaunchedTime).toISOString() : undefined,
+    sourceImageId: image.sourceImageId,
+    sourceImageRegion: image.sourceImageRegion,
   };
 }
 
@@ -93,10 +104,11 @@ const IMAGE_FILTERS: FilterFields<ImageRecord> = {
   'virtualization-type': () => 'hvm',
 };
 
-readAction('DescribeImages', ({ params, state, store, action }) => {
+readAction('DescribeImages', ({ params, state, store, action, now }) => {
   const owners = params.strings('Owner');
   const users = params.strings('ExecutableBy');
   const ids = params.strings('ImageId');
+  const includeDeprecated = params.boolean('IncludeDeprecated') ?? false;
   validateOwners(owners);
   validateUsers(users);
   const filters = readFilters(params);
@@ -119,7 +131,11 @@ readAction('DescribeImages', ({ params, state, store, action }) => {
     selected = [...all.values()].filter((image) => visibleTo(image, account));
   }
   if (owners.length > 0) selected = selected.filter((image) => ownedBy(image, owners, account));
-  if (users.length > 0) selected = selected.filter((image) => usableBy(image, users, account));
+  if (users.length > 0) selected = selected.filter((image) => launchableBy(image, users, account));
+  // EC2 hides other owners' deprecated images unless asked for them or named by id.
+  if (!includeDeprecated && ids.length === 0) {
+    selected = selected.filter((image) => !isHiddenAsDeprecated(image, account, now));
+  }
   const kept = applyFilters(selected, filters, IMAGE_FILTERS);
   const result = paginate(kept, page, action);
   return { imagesSet: result.items.map(imageToWire), nextToken: result.nextToken };
@@ -225,19 +241,15 @@ writeAction('CreateImage', ({ params, state, store, now, gate }) => {
   const devices: ImageBlockDevice[] = [];
   for (const { device, fromVolume } of planned) {
     if (fromVolume) {
-      const snapshot: SnapshotRecord = {
-        id: newId(ID_KINDS.snapshot),
-        tags: snapshotTags.map((t) => ({ ...t })),
+      const snapshot = pendingSnapshot({
+        tags: snapshotTags,
         volumeId: fromVolume,
         volumeSize: device.volumeSize,
         ownerId: store.accountId,
-        isPublic: false,
-        state: 'pending',
-        startTime: now,
-        stateSince: now,
+        now,
         description: `Created by CreateImage(${instanceId}) for ${imageId}`,
         encrypted: device.encrypted,
-      };
+      });
       snapshots.in(state).set(snapshot.id, snapshot);
       devices.push({ ...device, snapshotId: snapshot.id });
     } else {
@@ -268,7 +280,7 @@ writeAction('CreateImage', ({ params, state, store, now, gate }) => {
   return { imageId };
 });
 
-writeAction('DeregisterImage', ({ params, state, store, gate }) => {
+writeAction('DeregisterImage', ({ params, state, store, now, gate }) => {
   const imageId = params.requiredString('ImageId');
   const deleteSnapshots = params.boolean('DeleteAssociatedSnapshots') ?? false;
   const [image] = resolveIds(ID_KINDS.image, [imageId], (id) => {
@@ -279,16 +291,48 @@ writeAction('DeregisterImage', ({ params, state, store, gate }) => {
   if (image.ownerId !== store.accountId) {
     throw new Ec2ApiError('AuthFailure', `Not authorized for image:${imageId}`, 403);
   }
+  assertDeregistrable(image, now);
   gate();
   images.in(state).delete(imageId);
+  // A matching Recycle Bin rule keeps what is deleted, recoverable until its retention ends.
+  binImage(state, image, now);
   if (deleteSnapshots) {
     for (const device of image.blockDevices) {
-      if (device.snapshotId && !snapshotInUse(state, device.snapshotId))
-        snapshots.in(state).delete(device.snapshotId);
+      const snapshot = device.snapshotId ? snapshots.in(state).get(device.snapshotId) : undefined;
+      if (!snapshot || snapshotInUse(state, snapshot.id)) continue;
+      snapshots.in(state).delete(snapshot.id);
+      binSnapshot(state, snapshot, now);
     }
   }
   return { return: true };
 });
+
+/** A snapshot CreateImage or CopyImage starts: pending until the ticker completes it. */
+export function pendingSnapshot(input: {
+  tags: readonly { key: string; value: string }[];
+  volumeId: string;
+  volumeSize: number;
+  ownerId: string;
+  now: number;
+  description: string;
+  encrypted: boolean;
+  kmsKeyId?: string | undefined;
+}): SnapshotRecord {
+  return {
+    id: newId(ID_KINDS.snapshot),
+    tags: input.tags.map((t) => ({ ...t })),
+    volumeId: input.volumeId,
+    volumeSize: input.volumeSize,
+    ownerId: input.ownerId,
+    isPublic: false,
+    state: 'pending',
+    startTime: input.now,
+    stateSince: input.now,
+    description: input.description,
+    encrypted: input.encrypted,
+    kmsKeyId: input.kmsKeyId,
+  };
+}
 
 /** The image that keeps a snapshot from being deleted, if any. */
 export function snapshotInUse(state: RegionState, snapshotId: string): ImageRecord | undefined {

@@ -2,6 +2,10 @@
 import './regions';
 import './images';
 import './snapshots';
+import './image-copy';
+import './image-lifecycle';
+import './image-attributes';
+import './recycle-bin';
 import './instance-types';
 import './run-instances';
 import './describe-instances';

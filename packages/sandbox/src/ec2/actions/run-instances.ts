@@ -332,6 +332,8 @@ writeAction('RunInstances', (ctx) => {
     );
   }
   ctx.gate();
+  // DescribeImageAttribute lastLaunchedTime: retention asks whether a shared image is still used.
+  image.lastLaunchedTime = now;
 
   const reservationId = newId(ID_KINDS.reservation);
   const instanceTags: Tag[] = [...(tagSpecs.get('instance') ?? [])];

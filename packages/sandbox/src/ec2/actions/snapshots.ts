@@ -8,6 +8,7 @@ import { tagSet } from '../tags';
 import type { XmlObject } from '../xml';
 import { snapshotInUse } from './images';
 import { ownedBy, usableBy, validateOwners, validateUsers, visibleTo } from './owners';
+import { binSnapshot } from './recycle-bin-model';
 
 /** DescribeSnapshots and DeleteSnapshot. Snapshots are made by CreateImage (and the seed). */
 export function snapshotToWire(snapshot: SnapshotRecord): XmlObject {
@@ -22,6 +23,7 @@ export function snapshotToWire(snapshot: SnapshotRecord): XmlObject {
     volumeSize: snapshot.volumeSize,
     description: snapshot.description,
     encrypted: snapshot.encrypted,
+    kmsKeyId: snapshot.kmsKeyId,
     storageTier: 'standard',
     tagSet: tagSet(snapshot.tags),
   };
@@ -64,7 +66,7 @@ readAction('DescribeSnapshots', ({ params, state, store, action }) => {
   return { snapshotSet: result.items.map(snapshotToWire), nextToken: result.nextToken };
 });
 
-writeAction('DeleteSnapshot', ({ params, state, store, gate }) => {
+writeAction('DeleteSnapshot', ({ params, state, store, now, gate }) => {
   const snapshotId = params.requiredString('SnapshotId');
   const [snapshot] = resolveIds(ID_KINDS.snapshot, [snapshotId], (id) => {
     const found = snapshots.in(state).get(id);
@@ -86,5 +88,6 @@ writeAction('DeleteSnapshot', ({ params, state, store, gate }) => {
   }
   gate();
   snapshots.in(state).delete(snapshotId);
+  if (snapshot) binSnapshot(state, snapshot, now);
   return { return: true };
 });
