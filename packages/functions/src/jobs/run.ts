@@ -3,10 +3,17 @@ import { REGION } from '@ec2ops/core/aws-ids';
 import { JOB_CATALOG } from '@ec2ops/core/jobs/catalog';
 import { buildReport, reportIsNoteworthy, summaryLine } from '@ec2ops/core/jobs/report';
 import { renderReportBlocks } from '@ec2ops/core/jobs/slack-report';
-import type { ItemResult, JobName, JobReport, RegionFailure, RegionPlan } from '@ec2ops/core/jobs/types';
+import type {
+  ApiUsage,
+  ItemResult,
+  JobReport,
+  RegionFailure,
+  RegionPlan,
+} from '@ec2ops/core/jobs/types';
 import pLimit from 'p-limit';
 import pino, { type Logger } from 'pino';
 import { underLease } from '../coordination/job-lease';
+import { newCallCounter, watchCalls } from '../ec2/call-counter';
 import { awsErrorCode, awsErrorMessage } from '../ec2/errors';
 import { systemClock } from '../root';
 import { resultOf } from './apply-helpers';
@@ -34,6 +41,37 @@ export async function runJobWith(job: JobImplementation, deps: RunJobDeps): Prom
   const regionsAtOnce = pLimit(deps.concurrency ?? 3);
   const clock = deps.clock ?? systemClock;
   const startedAt = clock.now();
+  // Wall time is real time even when the run's clock is the sandbox's.
+  const wallStart = performance.now();
+  const counter = newCallCounter();
+  const watches = new Map(regions.map((region) => [region, watchCalls(deps.ec2(region), counter)]));
+  try {
+    return await runCounted(job, deps, { log, regions, regionsAtOnce, clock, startedAt }, () => ({
+      calls: { ...counter.calls },
+      attempts: counter.attempts,
+      throttles: counter.throttles,
+      wallMs: Math.round(performance.now() - wallStart),
+    }));
+  } finally {
+    for (const watch of watches.values()) watch.detach();
+  }
+}
+
+interface RunSetup {
+  log: Logger;
+  regions: string[];
+  regionsAtOnce: ReturnType<typeof pLimit>;
+  clock: NonNullable<RunJobDeps['clock']>;
+  startedAt: Date;
+}
+
+async function runCounted(
+  job: JobImplementation,
+  deps: RunJobDeps,
+  { log, regions, regionsAtOnce, clock, startedAt }: RunSetup,
+  usage: () => ApiUsage,
+): Promise<JobReport> {
+  const name = job.name;
   const contexts: RegionContext[] = regions.map((region) => ({
     region,
     ec2: deps.ec2(region),
@@ -107,6 +145,7 @@ export async function runJobWith(job: JobImplementation, deps: RunJobDeps): Prom
     regionFailures,
     money: extras.money,
     sections: extras.sections,
+    api: usage(),
   });
 
   const { lines, ...rest } = report;
