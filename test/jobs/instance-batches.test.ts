@@ -5,6 +5,7 @@ import {
   TerminateInstancesCommand,
 } from '@aws-sdk/client-ec2';
 import { parseStageConfig } from '@ec2ops/core';
+import type { JobProgress } from '@ec2ops/core/jobs/progress';
 import { countCalls } from '@ec2ops/functions/ec2/call-counter';
 import { changeInstanceStates, readInstances } from '@ec2ops/functions/ec2/instance-batches';
 import { runJob } from '@ec2ops/functions/jobs/registry';
@@ -72,7 +73,7 @@ describe('instance state changes in batches', () => {
 });
 
 describe('the reaper at scale', () => {
-  it('stops every expired instance in one call and reports the calls it made', async () => {
+  it('stops every expired instance in one call, tells progress and reports the calls it made', async () => {
     const ids = await running(4);
     await ec2.send(
       new CreateTagsCommand({
@@ -83,12 +84,17 @@ describe('the reaper at scale', () => {
         ],
       }),
     );
+    const progress: JobProgress[] = [];
     const report = await runJob('instance-reaper', {
       ec2: world.ec2,
       config: parseStageConfig({ stage: 'test', regions: ['us-east-1'] }),
       now: NOW,
       dryRun: false,
+      onProgress: (p) => progress.push(p),
     });
+    // Progress climbs to every planned item, never past it.
+    expect(progress.at(-1)).toEqual({ done: 4, total: 4 });
+    expect(progress.map((p) => p.done)).toEqual([...progress.map((p) => p.done)].sort((a, b) => a - b));
     expect(report.counts.byAction.stop).toMatchObject({ done: 4, failed: 0 });
     // Plan: one describe; apply: one re-read and one stop for all four.
     expect(report.api).toMatchObject({

@@ -135,6 +135,7 @@ async function reapAll(ctx: RegionContext, items: Item[], policy: ReaperPolicy):
     }
     groups[decision.action].push({ item, fresh, expiresAt: decision.expiresAt });
   }
+  ctx.progress?.(results.length);
   for (const action of ['stop', 'terminate'] as const) {
     const group = groups[action];
     if (group.length === 0) continue;
@@ -151,6 +152,7 @@ async function reapAll(ctx: RegionContext, items: Item[], policy: ReaperPolicy):
         results.push(resultOf(reap.item, { status: 'skipped', reason: 'gone since the plan' }));
       else results.push(failed(reap.item, error));
     }
+    ctx.progress?.(group.length);
   }
   return results;
 }

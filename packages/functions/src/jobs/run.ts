@@ -3,13 +3,7 @@ import { REGION } from '@ec2ops/core/aws-ids';
 import { JOB_CATALOG } from '@ec2ops/core/jobs/catalog';
 import { buildReport, reportIsNoteworthy, summaryLine } from '@ec2ops/core/jobs/report';
 import { renderReportBlocks } from '@ec2ops/core/jobs/slack-report';
-import type {
-  ApiUsage,
-  ItemResult,
-  JobReport,
-  RegionFailure,
-  RegionPlan,
-} from '@ec2ops/core/jobs/types';
+import type { ApiUsage, ItemResult, JobReport, RegionFailure, RegionPlan } from '@ec2ops/core/jobs/types';
 import pLimit from 'p-limit';
 import pino, { type Logger } from 'pino';
 import { underLease } from '../coordination/job-lease';
@@ -101,9 +95,21 @@ async function runCounted(
   const plans = planned.filter((p): p is RegionPlan => p !== undefined);
 
   const results: ItemResult[] = [];
+  const total = plans.reduce((n, p) => n + p.items.length, 0);
+  let done = 0;
+  const tell = (finished: number) => {
+    done = Math.min(total, done + finished);
+    deps.onProgress?.({ done, total });
+  };
   if (!deps.dryRun) {
     await regionsAtOnce.map(plans, async (plan) => {
       const ctx = contexts.find((c) => c.region === plan.region)!;
+      // Jobs that tell progress as they go are counted as they go; the rest when the region ends.
+      let told = 0;
+      ctx.progress = (finished) => {
+        told += finished;
+        tell(finished);
+      };
       try {
         results.push(
           ...(await underLease(
@@ -126,6 +132,8 @@ async function runCounted(
           );
         }
       }
+      // Every item of the region is finished now, whether or not the job told.
+      tell(Math.max(0, plan.items.length - told));
     });
   }
 
