@@ -1,6 +1,7 @@
 import type {
   ActionCounts,
   ActionVerbs,
+  ApiUsage,
   ItemResult,
   JobName,
   JobReport,
@@ -26,6 +27,7 @@ export interface ReportInput {
   regionFailures: RegionFailure[];
   money?: MoneyFigure[];
   sections?: ReportSection[];
+  api?: ApiUsage;
 }
 
 const key = (region: string, id: string, action: string) => `${region}\u0000${id}\u0000${action}`;
@@ -92,6 +94,7 @@ export function buildReport(input: ReportInput): JobReport {
     money: input.money ?? [],
     sections: mergeSections([...input.plans.flatMap((p) => p.sections ?? []), ...(input.sections ?? [])]),
     regionFailures: input.regionFailures,
+    ...(input.api ? { api: input.api } : {}),
   };
 }
 

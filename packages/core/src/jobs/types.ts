@@ -124,4 +124,17 @@ export interface JobReport {
   money: MoneyFigure[];
   sections: ReportSection[];
   regionFailures: RegionFailure[];
+  /** What the run asked of EC2 (absent in reports built without a counted client). */
+  api?: ApiUsage;
+}
+
+/**
+ * A run's EC2 traffic: calls the code made by action, HTTP attempts (calls plus SDK retries),
+ * attempts EC2 throttled, and the run's wall time. How close a job runs to EC2's limits.
+ */
+export interface ApiUsage {
+  calls: Record<string, number>;
+  attempts: number;
+  throttles: number;
+  wallMs: number;
 }

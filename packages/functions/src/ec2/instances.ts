@@ -37,7 +37,7 @@ export async function describeInstanceViews(
   filters: Filter[],
 ): Promise<InstanceView[]> {
   const out: InstanceView[] = [];
-  for await (const page of paginateDescribeInstances({ client, pageSize: 500 }, { Filters: filters })) {
+  for await (const page of paginateDescribeInstances({ client, pageSize: 1000 }, { Filters: filters })) {
     for (const r of page.Reservations ?? [])
       for (const i of r.Instances ?? []) out.push(toInstanceView(i, region));
   }

@@ -20,19 +20,24 @@ export class Pacer {
     this.last = now();
   }
 
-  /** Resolves when a request may go; callers are served in order. */
-  take(): Promise<void> {
+  /**
+   * Resolves when a request worth `count` tokens may go (a batch drawing from a resource bucket
+   * takes one per instance); callers are served in order. More than a full bucket waits for a
+   * full bucket, as EC2 admits it.
+   */
+  take(count = 1): Promise<void> {
+    const need = Math.min(count, this.burst);
     const turn = this.queue.then(async () => {
       const now = this.now();
       this.tokens = Math.min(this.burst, this.tokens + ((now - this.last) / 1000) * this.perSecond);
       this.last = now;
-      if (this.tokens < 1) {
-        const waitMs = ((1 - this.tokens) / this.perSecond) * 1000;
+      if (this.tokens < need) {
+        const waitMs = ((need - this.tokens) / this.perSecond) * 1000;
         await this.sleep(waitMs);
-        this.tokens = 1;
+        this.tokens = need;
         this.last = this.now();
       }
-      this.tokens -= 1;
+      this.tokens -= need;
     });
     this.queue = turn;
     return turn;

@@ -255,11 +255,16 @@ export const eipCleanup: JobImplementation<EipItemData> = {
     results.push(...(await applyUnmarks(ctx, items)));
     results.push(...(await applyMarks(ctx, items, keys.idleSince)));
     results.push(...(await applyWarnings(ctx, items, keys)));
+    ctx.progress?.(results.length);
     const releases = items.filter((i) => i.action === 'release');
     const { burst, perSecond } = ctx.pacing ?? RELEASE_PACING;
     const pacer = new Pacer(burst, perSecond);
     results.push(
-      ...(await pLimit(RELEASE_CONCURRENCY).map(releases, (item) => applyRelease(ctx, item, policy, pacer))),
+      ...(await pLimit(RELEASE_CONCURRENCY).map(releases, async (item) => {
+        const result = await applyRelease(ctx, item, policy, pacer);
+        ctx.progress?.(1);
+        return result;
+      })),
     );
     return results;
   },

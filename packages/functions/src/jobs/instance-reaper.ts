@@ -1,6 +1,6 @@
-import { CreateTagsCommand, StopInstancesCommand, TerminateInstancesCommand } from '@aws-sdk/client-ec2';
+import { CreateTagsCommand } from '@aws-sdk/client-ec2';
 import { parseDuration } from '@ec2ops/core';
-import { instanceTagKeys, LIVE_STATES } from '@ec2ops/core/instances/tags';
+import { type InstanceView, instanceTagKeys, LIVE_STATES } from '@ec2ops/core/instances/tags';
 import {
   decideInstance,
   planInstanceReaper,
@@ -11,9 +11,11 @@ import type { ItemResult, PlanItem } from '@ec2ops/core/jobs/types';
 import { actionId } from '@ec2ops/core/slack/actions';
 import { actions, button, section } from '@ec2ops/core/slack/blocks';
 import { SLACK_USER_ID } from '@ec2ops/core/slack/ids';
+import { sendInBatches } from '../ec2/batch-send';
 import { awsErrorCode } from '../ec2/errors';
-import { describeByIds, describeInstanceViews } from '../ec2/instances';
-import { resultOf, settle } from './apply-helpers';
+import { changeInstanceStates, readInstances } from '../ec2/instance-batches';
+import { describeInstanceViews } from '../ec2/instances';
+import { genericFailure, resultOf } from './apply-helpers';
 import { warnOwner } from './owner-warning';
 import type { JobImplementation, RegionContext } from './types';
 
@@ -29,12 +31,13 @@ export function reaperPolicy(config: RegionContext['config']): ReaperPolicy {
 
 const name = (item: Item) => (item.data.name ? `${item.id} (${item.data.name})` : item.id);
 
+/** Tells the owner; the warned-for tags are written afterwards, in batches (see warnAll). */
 async function warn(ctx: RegionContext, item: Item, policy: ReaperPolicy): Promise<ItemResult> {
   const data = item.data;
   if (data.action !== 'warn') throw new Error('not a warning');
   const verb = policy.action === 'stop' ? 'stopped' : 'terminated';
   const text = `Your instance ${name(item)} in ${item.region} expires ${data.expiresAt} (UTC) and will then be ${verb}. Extend it if you still need it: \`/ec2 extend ${item.id} 2h\`.`;
-  const sent = await warnOwner(ctx, item, data.owner, {
+  return warnOwner(ctx, item, data.owner, {
     text,
     blocks: [
       ...section(`:alarm_clock: ${text}`),
@@ -44,64 +47,138 @@ async function warn(ctx: RegionContext, item: Item, policy: ReaperPolicy): Promi
       ]),
     ],
   });
-  if (sent.outcome.status !== 'done') return sent;
-  try {
-    // Recorded per expiry: warned once, and again only if someone extends it.
-    await ctx.ec2.send(
-      new CreateTagsCommand({
-        Resources: [item.id],
-        Tags: [{ Key: policy.keys.warnedFor, Value: data.expiresAt }],
-      }),
-    );
-  } catch (error) {
-    return resultOf(item, {
-      status: 'done',
-      detail: `owner told; could not record ${policy.keys.warnedFor} (${awsErrorCode(error)}), may repeat`,
-    });
-  }
-  return sent;
 }
 
-async function reap(ctx: RegionContext, item: Item, policy: ReaperPolicy): Promise<ItemResult> {
-  return settle(item, async () => {
-    if (ctx.deadline !== undefined && Date.now() >= ctx.deadline) {
-      return { status: 'skipped', reason: 'out of time in this run: the next run does it' };
+/**
+ * Warns every owner, then records each warning per expiry (warned once, and again only if
+ * someone extends it) with one CreateTags per expiry value and 1,000 instances.
+ */
+async function warnAll(ctx: RegionContext, items: Item[], policy: ReaperPolicy): Promise<ItemResult[]> {
+  const results: ItemResult[] = [];
+  const told = new Map<string, Item[]>();
+  for (const item of items) {
+    const sent = await warn(ctx, item, policy);
+    if (sent.outcome.status !== 'done' || item.data.action !== 'warn') {
+      results.push(sent);
+      continue;
     }
-    // Someone may have extended it, tagged it keep or stopped it since the plan.
-    const [fresh] = await describeByIds(ctx.ec2, ctx.region, [item.id]);
-    if (!fresh) return { status: 'skipped', reason: 'gone since the plan' };
+    told.set(item.data.expiresAt, [...(told.get(item.data.expiresAt) ?? []), item]);
+  }
+  for (const [expiresAt, group] of told) {
+    const run = await sendInBatches(
+      group.map((i) => i.id),
+      (ids) =>
+        ctx.ec2.send(
+          new CreateTagsCommand({ Resources: ids, Tags: [{ Key: policy.keys.warnedFor, Value: expiresAt }] }),
+        ),
+    );
+    const refused = new Map(run.refused.map((r) => [r.id, r.error]));
+    for (const item of group) {
+      const error = refused.get(item.id);
+      const owner = item.data.action === 'warn' ? item.data.owner : '';
+      results.push(
+        resultOf(item, {
+          status: 'done',
+          detail:
+            error === undefined
+              ? `told ${owner}`
+              : `owner told; could not record ${policy.keys.warnedFor} (${awsErrorCode(error)}), may repeat`,
+        }),
+      );
+    }
+  }
+  return results;
+}
+
+interface Reap {
+  item: Item;
+  fresh: InstanceView;
+  expiresAt: string;
+}
+
+/**
+ * Re-reads every item (someone may have extended it, tagged it keep or stopped it since the
+ * plan), then stops or terminates what is still expired, 1,000 instances a call at EC2's
+ * buckets. An instance EC2 refuses in a batch fails (or is gone) on its own; the rest go on.
+ */
+async function reapAll(ctx: RegionContext, items: Item[], policy: ReaperPolicy): Promise<ItemResult[]> {
+  if (items.length === 0) return [];
+  if (ctx.deadline !== undefined && Date.now() >= ctx.deadline)
+    return items.map((item) =>
+      resultOf(item, { status: 'skipped', reason: 'out of time in this run: the next run does it' }),
+    );
+  const results: ItemResult[] = [];
+  const failed = (item: Item, error: unknown) =>
+    resultOf(item, { status: 'failed', ...genericFailure(error, item) });
+  const { found, refused } = await readInstances(
+    ctx.ec2,
+    ctx.region,
+    items.map((i) => i.id),
+  );
+  const unread = new Map(refused.map((r) => [r.id, r.error]));
+  const groups: Record<'stop' | 'terminate', Reap[]> = { stop: [], terminate: [] };
+  for (const item of items) {
+    if (unread.has(item.id)) {
+      results.push(failed(item, unread.get(item.id)));
+      continue;
+    }
+    const fresh = found.get(item.id);
+    if (!fresh) {
+      results.push(resultOf(item, { status: 'skipped', reason: 'gone since the plan' }));
+      continue;
+    }
     const decision = decideInstance(fresh, policy, ctx.now.getTime());
     if (decision.kind !== 'act') {
       const why = decision.kind === 'skip' ? decision.reason : 'no longer expired';
-      return { status: 'skipped', reason: `changed since the plan (${why})` };
+      results.push(resultOf(item, { status: 'skipped', reason: `changed since the plan (${why})` }));
+      continue;
     }
-    const command =
-      decision.action === 'stop'
-        ? new StopInstancesCommand({ InstanceIds: [item.id] })
-        : new TerminateInstancesCommand({ InstanceIds: [item.id] });
+    groups[decision.action].push({ item, fresh, expiresAt: decision.expiresAt });
+  }
+  ctx.progress?.(results.length);
+  for (const action of ['stop', 'terminate'] as const) {
+    const group = groups[action];
+    if (group.length === 0) continue;
+    const run = await changeInstanceStates(
+      ctx.ec2,
+      action,
+      group.map((r) => r.item.id),
+    );
+    const refusedNow = new Map(run.refused.map((r) => [r.id, r.error]));
+    for (const reap of group) {
+      const error = refusedNow.get(reap.item.id);
+      if (error === undefined) results.push(await reaped(ctx, reap, action, policy));
+      else if (awsErrorCode(error) === 'InvalidInstanceID.NotFound')
+        results.push(resultOf(reap.item, { status: 'skipped', reason: 'gone since the plan' }));
+      else results.push(failed(reap.item, error));
+    }
+    ctx.progress?.(group.length);
+  }
+  return results;
+}
+
+/** Tells the owner what happened to an instance just stopped or terminated. */
+async function reaped(
+  ctx: RegionContext,
+  { item, fresh, expiresAt }: Reap,
+  action: 'stop' | 'terminate',
+  policy: ReaperPolicy,
+): Promise<ItemResult> {
+  const owner = fresh.tags[policy.keys.owner];
+  if (ctx.notifier && owner && SLACK_USER_ID.test(owner)) {
+    const next =
+      action === 'stop'
+        ? `\`/ec2 extend ${item.id} 2h\` then \`/ec2 start ${item.id}\` brings it back.`
+        : 'Its root volume is deleted with it.';
     try {
-      await ctx.ec2.send(command as StopInstancesCommand);
+      await ctx.notifier.dm(owner, {
+        text: `Your instance ${name(item)} in ${item.region} expired (${expiresAt}) and was ${action === 'stop' ? 'stopped' : 'terminated'}. ${next}`,
+      });
     } catch (error) {
-      if (awsErrorCode(error) === 'InvalidInstanceID.NotFound')
-        return { status: 'skipped', reason: 'gone since the plan' };
-      throw error;
+      ctx.log.warn({ err: error, instance: item.id }, 'could not tell the owner');
     }
-    const owner = fresh.tags[policy.keys.owner];
-    if (ctx.notifier && owner && SLACK_USER_ID.test(owner)) {
-      const next =
-        decision.action === 'stop'
-          ? `\`/ec2 extend ${item.id} 2h\` then \`/ec2 start ${item.id}\` brings it back.`
-          : 'Its root volume is deleted with it.';
-      try {
-        await ctx.notifier.dm(owner, {
-          text: `Your instance ${name(item)} in ${item.region} expired (${decision.expiresAt}) and was ${decision.action === 'stop' ? 'stopped' : 'terminated'}. ${next}`,
-        });
-      } catch (error) {
-        ctx.log.warn({ err: error, instance: item.id }, 'could not tell the owner');
-      }
-    }
-    return { status: 'done', detail: `expired ${decision.expiresAt}` };
-  });
+  }
+  return resultOf(item, { status: 'done', detail: `expired ${expiresAt}` });
 }
 
 export const instanceReaper: JobImplementation<ReaperItemData> = {
@@ -118,10 +195,18 @@ export const instanceReaper: JobImplementation<ReaperItemData> = {
 
   async apply(ctx, plan) {
     const policy = reaperPolicy(ctx.config);
-    const results: ItemResult[] = [];
-    for (const item of plan.items as Item[]) {
-      results.push(item.action === 'warn' ? await warn(ctx, item, policy) : await reap(ctx, item, policy));
-    }
-    return results;
+    const items = plan.items as Item[];
+    return [
+      ...(await warnAll(
+        ctx,
+        items.filter((i) => i.action === 'warn'),
+        policy,
+      )),
+      ...(await reapAll(
+        ctx,
+        items.filter((i) => i.action !== 'warn'),
+        policy,
+      )),
+    ];
   },
 };

@@ -3,10 +3,11 @@ import { REGION } from '@ec2ops/core/aws-ids';
 import { JOB_CATALOG } from '@ec2ops/core/jobs/catalog';
 import { buildReport, reportIsNoteworthy, summaryLine } from '@ec2ops/core/jobs/report';
 import { renderReportBlocks } from '@ec2ops/core/jobs/slack-report';
-import type { ItemResult, JobReport, RegionFailure, RegionPlan } from '@ec2ops/core/jobs/types';
+import type { ApiUsage, ItemResult, JobReport, RegionFailure, RegionPlan } from '@ec2ops/core/jobs/types';
 import pLimit from 'p-limit';
 import pino, { type Logger } from 'pino';
 import { underLease } from '../coordination/job-lease';
+import { newCallCounter, watchCalls } from '../ec2/call-counter';
 import { awsErrorCode, awsErrorMessage } from '../ec2/errors';
 import { systemClock } from '../root';
 import { resultOf } from './apply-helpers';
@@ -34,6 +35,37 @@ export async function runJobWith(job: JobImplementation, deps: RunJobDeps): Prom
   const regionsAtOnce = pLimit(deps.concurrency ?? 3);
   const clock = deps.clock ?? systemClock;
   const startedAt = clock.now();
+  // Wall time is real time even when the run's clock is the sandbox's.
+  const wallStart = performance.now();
+  const counter = newCallCounter();
+  const watches = new Map(regions.map((region) => [region, watchCalls(deps.ec2(region), counter)]));
+  try {
+    return await runCounted(job, deps, { log, regions, regionsAtOnce, clock, startedAt }, () => ({
+      calls: { ...counter.calls },
+      attempts: counter.attempts,
+      throttles: counter.throttles,
+      wallMs: Math.round(performance.now() - wallStart),
+    }));
+  } finally {
+    for (const watch of watches.values()) watch.detach();
+  }
+}
+
+interface RunSetup {
+  log: Logger;
+  regions: string[];
+  regionsAtOnce: ReturnType<typeof pLimit>;
+  clock: NonNullable<RunJobDeps['clock']>;
+  startedAt: Date;
+}
+
+async function runCounted(
+  job: JobImplementation,
+  deps: RunJobDeps,
+  { log, regions, regionsAtOnce, clock, startedAt }: RunSetup,
+  usage: () => ApiUsage,
+): Promise<JobReport> {
+  const name = job.name;
   const contexts: RegionContext[] = regions.map((region) => ({
     region,
     ec2: deps.ec2(region),
@@ -63,9 +95,21 @@ export async function runJobWith(job: JobImplementation, deps: RunJobDeps): Prom
   const plans = planned.filter((p): p is RegionPlan => p !== undefined);
 
   const results: ItemResult[] = [];
+  const total = plans.reduce((n, p) => n + p.items.length, 0);
+  let done = 0;
+  const tell = (finished: number) => {
+    done = Math.min(total, done + finished);
+    deps.onProgress?.({ done, total });
+  };
   if (!deps.dryRun) {
     await regionsAtOnce.map(plans, async (plan) => {
       const ctx = contexts.find((c) => c.region === plan.region)!;
+      // Jobs that tell progress as they go are counted as they go; the rest when the region ends.
+      let told = 0;
+      ctx.progress = (finished) => {
+        told += finished;
+        tell(finished);
+      };
       try {
         results.push(
           ...(await underLease(
@@ -88,6 +132,8 @@ export async function runJobWith(job: JobImplementation, deps: RunJobDeps): Prom
           );
         }
       }
+      // Every item of the region is finished now, whether or not the job told.
+      tell(Math.max(0, plan.items.length - told));
     });
   }
 
@@ -107,6 +153,7 @@ export async function runJobWith(job: JobImplementation, deps: RunJobDeps): Prom
     regionFailures,
     money: extras.money,
     sections: extras.sections,
+    api: usage(),
   });
 
   const { lines, ...rest } = report;

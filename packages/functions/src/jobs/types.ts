@@ -1,5 +1,6 @@
 import type { EC2Client } from '@aws-sdk/client-ec2';
 import type { StageConfig } from '@ec2ops/core';
+import type { JobProgress } from '@ec2ops/core/jobs/progress';
 import type { ItemResult, JobName, MoneyFigure, RegionPlan, ReportSection } from '@ec2ops/core/jobs/types';
 import type { Logger } from 'pino';
 import type { JobCoordination } from '../coordination/job-lease';
@@ -30,6 +31,8 @@ export interface RegionContext {
   deadline?: number | undefined;
   /** See RunJobDeps.pacing. */
   pacing?: Pacing | undefined;
+  /** Apply calls it with the number of items just finished (progress on a terminal). */
+  progress?: ((finished: number) => void) | undefined;
 }
 
 /** A client-side token bucket for bulk mutating calls: `burst` at once, then `perSecond`. */
@@ -84,6 +87,8 @@ export interface RunJobDeps {
    * it would post the same plan every run (every minute for port-sweep). On when a person asked.
    */
   postDryRun?: boolean | undefined;
+  /** Told how far apply is after each batch of items finishes (`ec2ops job run` on a terminal). */
+  onProgress?: ((progress: JobProgress) => void) | undefined;
   /** Job-run leases per (job, account, region) (coordination/job-lease.ts); none when absent. */
   coordination?: JobCoordination | undefined;
 }

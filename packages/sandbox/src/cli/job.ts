@@ -4,6 +4,7 @@ import { InputError, parseStageConfig, type StageConfig } from '@ec2ops/core';
 import { effectiveDryRun, resolveJobSettings } from '@ec2ops/core/config/jobs';
 import { SANDBOX_STAGE } from '@ec2ops/core/config/sandbox-stage';
 import { parseInstant } from '@ec2ops/core/jobs/instant';
+import { type JobProgress, progressLine } from '@ec2ops/core/jobs/progress';
 import { renderReportText, reportHasFailures } from '@ec2ops/core/jobs/report';
 import { isJobName, JOB_NAMES, type JobName } from '@ec2ops/core/jobs/types';
 import { ec2ClientsByRegion } from '@ec2ops/functions/ec2/client';
@@ -126,9 +127,31 @@ export async function jobRun(
     regions,
     log,
     postDryRun: true,
+    onProgress: terminalProgress(name),
   });
+  // Ends the progress line, which apply draws on a terminal.
+  if (process.stderr.isTTY && !dryRun) process.stderr.write('\n');
   process.stdout.write(options.json ? `${JSON.stringify(report, null, 2)}\n` : renderReportText(report));
   return reportHasFailures(report) ? 1 : 0;
+}
+
+/** Redraws at most this often: a job at EC2's rate finishes items faster than anyone reads. */
+const PROGRESS_EVERY_MS = 250;
+
+/**
+ * Items done/total, rate and ETA on one rewritten stderr line, only on a terminal: a pipe or a
+ * log file gets the report alone.
+ */
+function terminalProgress(job: string): ((progress: JobProgress) => void) | undefined {
+  if (!process.stderr.isTTY) return undefined;
+  const start = performance.now();
+  let drawn = 0;
+  return (progress) => {
+    const now = performance.now();
+    if (progress.done < progress.total && now - drawn < PROGRESS_EVERY_MS) return;
+    drawn = now;
+    process.stderr.write(`\r${progressLine(job, progress, now - start)}\x1b[K`);
+  };
 }
 
 registerCommand((program: Command) => {
