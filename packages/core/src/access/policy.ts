@@ -1,10 +1,9 @@
 import { SECURITY_GROUP_ID } from '../aws-ids';
 import type { ArgValue } from '../commands/types';
 import { type AccessConfig, ANY_SECURITY_GROUP } from '../config/access';
-import { formatDuration, parseDuration } from '../config/durations';
 import type { StageConfig } from '../config/schema';
 import { ForbiddenError, InputError } from '../errors';
-import { type Cidr, cidrContains, isWorld, judgedCidr, parseCidr } from './net';
+import { type Cidr, cidrContains, isWorld, judgedCidr, parseCidr } from '../net/cidr';
 import {
   entriesCover,
   entryTouches,
@@ -13,7 +12,8 @@ import {
   type PortSpec,
   type Protocol,
   parsePortSpec,
-} from './ports';
+} from '../net/ports';
+import { formatDuration, parseDuration } from '../time/durations';
 
 /**
  * The pure decision behind `/ec2 open`: what the words mean, whether the stage allows it at all

@@ -1,6 +1,6 @@
-import { parseInstant } from '../jobs/instant';
-import { canonicalCidr } from './net';
-import { formatPorts } from './ports';
+import { canonicalCidr } from '../net/cidr';
+import { formatPorts } from '../net/ports';
+import { parseInstant } from '../time/instant';
 
 /**
  * A security-group rule as ec2ops reads it (from DescribeSecurityGroupRules), and the tags that

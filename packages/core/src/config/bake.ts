@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import { durationSchema } from './durations';
+import { durationSchema } from '../time/durations';
 
 export const bakeRetentionSchema = z
   .object({

@@ -1,10 +1,10 @@
 import { SUBNET_ID } from '../aws-ids';
 import type { ApprovalCheckInput } from '../commands/types';
-import { formatDuration, parseDuration } from '../config/durations';
 import type { LaunchConfig } from '../config/launch';
 import type { StageConfig } from '../config/schema';
 import { ForbiddenError, InputError } from '../errors';
-import { toInstant } from '../jobs/instant';
+import { formatDuration, parseDuration } from '../time/durations';
+import { toInstant } from '../time/instant';
 import { evaluateInstanceType, type ParsedInstanceType } from './instance-type';
 import { type InstanceTagKeys, instanceTagKeys } from './tags';
 

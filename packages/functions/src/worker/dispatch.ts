@@ -15,7 +15,6 @@ import {
   queueMessageSchema,
 } from '@ec2ops/core/commands/request';
 import type { CommandSpec } from '@ec2ops/core/commands/types';
-import { parseDuration } from '@ec2ops/core/config/durations';
 import { roleAtLeast } from '@ec2ops/core/config/roles';
 import type { StageConfig } from '@ec2ops/core/config/schema';
 import { Ec2opsError, ForbiddenError, InputError, isEc2opsError } from '@ec2ops/core/errors';
@@ -24,6 +23,7 @@ import { button, context, LIMITS, type Message, section } from '@ec2ops/core/sla
 import { errorCode, errorMessage } from '@ec2ops/core/slack/error-message';
 import { code } from '@ec2ops/core/slack/escape';
 import { paginate } from '@ec2ops/core/slack/paging';
+import { parseDuration } from '@ec2ops/core/time/durations';
 import type { Logger } from 'pino';
 import type { Auditor } from '../audit';
 import { refuseIfStale } from '../coordination/stale';

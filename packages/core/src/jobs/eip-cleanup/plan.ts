@@ -1,6 +1,6 @@
-import { formatDuration } from '../../config/durations';
 import { SLACK_USER_ID } from '../../slack/ids';
-import { parseInstant, toInstant } from '../instant';
+import { formatDuration } from '../../time/durations';
+import { parseInstant, toInstant } from '../../time/instant';
 import type { PlanItem, PlanSkip, RegionPlan } from '../types';
 
 /** An Elastic IP as DescribeAddresses reports it, reduced to what the decision needs. */

@@ -1,6 +1,5 @@
 import { ForbiddenError, InputError } from '@ec2ops/core';
 import { ruleButtons } from '@ec2ops/core/access/list-view';
-import { parseCidr } from '@ec2ops/core/access/net';
 import { extensionNeedsApproval, type OpenSource, requireDuration } from '@ec2ops/core/access/policy';
 import {
   accessTagKeys,
@@ -11,8 +10,9 @@ import {
   shortInstant,
   sourceLabel,
 } from '@ec2ops/core/access/rules';
-import { formatDuration } from '@ec2ops/core/config/durations';
+import { parseCidr } from '@ec2ops/core/net/cidr';
 import { section } from '@ec2ops/core/slack/blocks';
+import { formatDuration } from '@ec2ops/core/time/durations';
 import { describeRule } from '../../ec2/security-group-rules';
 import type { Executor } from '../context';
 import { requestInstant, retag } from './open';

@@ -1,7 +1,6 @@
 import { type EC2Client, RevokeSecurityGroupIngressCommand } from '@aws-sdk/client-ec2';
 import { ForbiddenError, InputError } from '@ec2ops/core';
 import { requirePorts, resolveSources } from '@ec2ops/core/access/policy';
-import { formatPorts } from '@ec2ops/core/access/ports';
 import {
   type AccessRule,
   accessTagKeys,
@@ -11,6 +10,7 @@ import {
   sameRule,
 } from '@ec2ops/core/access/rules';
 import { SECURITY_GROUP_RULE_ID } from '@ec2ops/core/aws-ids';
+import { formatPorts } from '@ec2ops/core/net/ports';
 import { section } from '@ec2ops/core/slack/blocks';
 import { isNotFound } from '../../ec2/errors';
 import { describeRule, describeRules } from '../../ec2/security-group-rules';

@@ -4,9 +4,9 @@ import { checkInstanceAccess, type LifecycleAction } from '@ec2ops/core/instance
 import { checkRunningLimit } from '@ec2ops/core/instances/launch';
 import { timeLeft } from '@ec2ops/core/instances/messages';
 import { type InstanceView, instanceLabel, instanceTagKeys, isManaged } from '@ec2ops/core/instances/tags';
-import { parseInstant } from '@ec2ops/core/jobs/instant';
 import { actionId } from '@ec2ops/core/slack/actions';
 import { actions, button, confirmDialog, context, type Message, section } from '@ec2ops/core/slack/blocks';
+import { parseInstant } from '@ec2ops/core/time/instant';
 import { awsErrorCode } from '../../ec2/errors';
 import { countRunningOwned, type FoundInstance, findInstance } from '../../ec2/instances';
 import type { Executor, ExecutorContext } from '../context';

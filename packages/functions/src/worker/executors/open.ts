@@ -8,7 +8,6 @@ import {
 import { InputError } from '@ec2ops/core';
 import { ruleButtons } from '@ec2ops/core/access/list-view';
 import { evaluateOpen, type OpenDecision, type OpenSource, openSourceText } from '@ec2ops/core/access/policy';
-import { formatPorts } from '@ec2ops/core/access/ports';
 import {
   type AccessRule,
   type AccessTagKeys,
@@ -23,9 +22,10 @@ import {
   shortInstant,
 } from '@ec2ops/core/access/rules';
 import type { CommandRequest } from '@ec2ops/core/commands/request';
-import { formatDuration } from '@ec2ops/core/config/durations';
-import { parseInstant } from '@ec2ops/core/jobs/instant';
+import { formatPorts } from '@ec2ops/core/net/ports';
 import { type Block, context, section } from '@ec2ops/core/slack/blocks';
+import { formatDuration } from '@ec2ops/core/time/durations';
+import { parseInstant } from '@ec2ops/core/time/instant';
 import { awsErrorCode, awsErrorMessage } from '../../ec2/errors';
 import { describeRules, toAccessRule } from '../../ec2/security-group-rules';
 import type { Clock, Executor } from '../context';
