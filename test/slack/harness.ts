@@ -7,7 +7,7 @@ import type { QueueMessage } from '@ec2ops/core/commands/request';
 import type { CommandSpec } from '@ec2ops/core/commands/types';
 import { parseStageConfig, type StageConfigInput } from '@ec2ops/core/config/schema';
 import { commandCapabilities, jobCapabilities } from '@ec2ops/core/iam/capabilities';
-import { JOB_DEFINITIONS } from '@ec2ops/core/jobs/catalog';
+import { JOB_DEFINITIONS } from '@ec2ops/core/job-catalog';
 import { createAuditor } from '@ec2ops/functions/audit';
 import { replayCache } from '@ec2ops/functions/coordination/replay';
 import type { CoordinationTable } from '@ec2ops/functions/coordination/table';

@@ -1,5 +1,4 @@
 import { SECURITY_GROUP_ID } from '../aws-ids';
-import type { ArgValue } from '../commands/types';
 import { type AccessConfig, ANY_SECURITY_GROUP } from '../config/access';
 import type { StageConfig } from '../config/schema';
 import { ForbiddenError, InputError } from '../errors';
@@ -129,6 +128,9 @@ export function maxDurationMs(config: StageConfig): number {
 }
 
 /** `for` as given (milliseconds) or the default; refused beyond the maximum. */
+/** A parsed argument as the command layer hands it over (access sits below commands). */
+type ArgValue = string | number | boolean;
+
 export function requireDuration(given: ArgValue | undefined, config: StageConfig): number {
   const max = maxDurationMs(config);
   const ms = typeof given === 'number' ? given : parseDuration(config.access.defaultDuration)!;

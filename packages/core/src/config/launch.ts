@@ -1,6 +1,6 @@
 import * as z from 'zod';
 import { SECURITY_GROUP_ID, SUBNET_ID } from '../aws-ids';
-import { FAMILY_PATTERN, parseInstanceType, sizeFactor } from '../instances/instance-type';
+import { FAMILY_PATTERN, parseInstanceType, sizeFactor } from '../instance-type';
 import { durationSchema, parseDuration } from '../time/durations';
 
 /**

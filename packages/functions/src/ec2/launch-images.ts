@@ -6,6 +6,7 @@ import {
 } from '@aws-sdk/client-ec2';
 import { InputError, type StageConfig } from '@ec2ops/core';
 import type { LaunchConfig } from '@ec2ops/core/config/launch';
+import { suggestTypes } from '@ec2ops/core/instance-type';
 import {
   approvedChoices,
   classifyImage,
@@ -15,7 +16,6 @@ import {
   unavailableImage,
   unknownImage,
 } from '@ec2ops/core/instances/images';
-import { suggestTypes } from '@ec2ops/core/instances/instance-type';
 import { typeChoicesFor } from '@ec2ops/core/instances/launch';
 import { bakeTagKeys } from '@ec2ops/core/jobs/ami-bake/tags';
 import { awsErrorCode } from './errors';

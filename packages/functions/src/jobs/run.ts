@@ -1,6 +1,6 @@
 import { InputError } from '@ec2ops/core';
 import { REGION } from '@ec2ops/core/aws-ids';
-import { JOB_CATALOG } from '@ec2ops/core/jobs/catalog';
+import { JOB_CATALOG } from '@ec2ops/core/job-catalog';
 import { buildReport, reportIsNoteworthy, summaryLine } from '@ec2ops/core/jobs/report';
 import { renderReportBlocks } from '@ec2ops/core/jobs/slack-report';
 import type { ItemResult, JobReport, RegionFailure, RegionPlan } from '@ec2ops/core/jobs/types';

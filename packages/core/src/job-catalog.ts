@@ -1,5 +1,14 @@
-import type { FunctionName, IamNeed } from '../capability';
-import type { ActionVerbs, JobName } from './types';
+import type { FunctionName, IamNeed } from './capability';
+
+export const JOB_NAMES = ['ami-bake', 'eip-cleanup', 'port-sweep', 'instance-reaper'] as const;
+export type JobName = (typeof JOB_NAMES)[number];
+
+export function isJobName(value: string): value is JobName {
+  return (JOB_NAMES as readonly string[]).includes(value);
+}
+
+/** How a job names its actions in reports: `release` → done "released", planned "would release". */
+export type ActionVerbs = Record<string, { done: string; planned: string }>;
 
 /**
  * The one definition of every scheduled job. Infra reads it for the SST cron (schedule, time
