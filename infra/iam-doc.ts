@@ -1,5 +1,4 @@
-import { stagePolicies } from '@ec2ops/core/iam/ec2ops';
-import { policiesMarkdown } from '@ec2ops/core/iam/markdown';
+import { policiesMarkdown, stagePolicies } from '@ec2ops/core/iam';
 import { loadStage } from './stages';
 
 /** The stage docs/iam.md describes: the one with every feature turned on. */

@@ -1,4 +1,4 @@
-import { resolveJobSettings } from '@ec2ops/core/config/jobs';
+import { resolveJobSettings } from '@ec2ops/core/config';
 import { JOB_DEFINITIONS } from '@ec2ops/core/job-catalog';
 import { coordinationAccess } from './coordination';
 import { HANDLERS, pascalCase, SIZES } from './functions';

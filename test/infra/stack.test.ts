@@ -1,6 +1,6 @@
 import type { FunctionName } from '@ec2ops/core/capability';
-import { instanceRoleName } from '@ec2ops/core/config/launch';
-import { stagePolicies } from '@ec2ops/core/iam/ec2ops';
+import { instanceRoleName } from '@ec2ops/core/config';
+import { stagePolicies } from '@ec2ops/core/iam';
 import { JOB_DEFINITIONS } from '@ec2ops/core/job-catalog';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { EC2_INLINE_POLICY, HANDLERS, pascalCase } from '../../infra/functions';

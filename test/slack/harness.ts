@@ -1,12 +1,10 @@
 import { EC2Client } from '@aws-sdk/client-ec2';
 import { SQSClient } from '@aws-sdk/client-sqs';
-import { deriveApprovalKey } from '@ec2ops/core/approvals/token';
-import { COMMANDS } from '@ec2ops/core/commands/index';
-import { CommandRegistry } from '@ec2ops/core/commands/registry';
-import type { QueueMessage } from '@ec2ops/core/commands/request';
-import type { CommandSpec } from '@ec2ops/core/commands/types';
-import { parseStageConfig, type StageConfigInput } from '@ec2ops/core/config/schema';
-import { commandCapabilities, jobCapabilities } from '@ec2ops/core/iam/capabilities';
+import { deriveApprovalKey } from '@ec2ops/core/approvals';
+import type { CommandSpec, QueueMessage } from '@ec2ops/core/commands';
+import { COMMANDS, CommandRegistry } from '@ec2ops/core/commands';
+import { parseStageConfig, type StageConfigInput } from '@ec2ops/core/config';
+import { commandCapabilities, jobCapabilities } from '@ec2ops/core/iam';
 import { JOB_DEFINITIONS } from '@ec2ops/core/job-catalog';
 import { createAuditor } from '@ec2ops/functions/audit';
 import { replayCache } from '@ec2ops/functions/coordination/replay';

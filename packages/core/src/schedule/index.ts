@@ -7,3 +7,4 @@ export { instantsOf, type WallTime, wallTimeAt } from '../time/zoned';
 export { type CronSpec, CronSyntaxError, type DayRule, matchesDay, parseCron } from './cron';
 export { type CompiledSchedule, compileSchedule } from './expression';
 export { nextRun, runsBetween } from './next';
+export * from './recurring';

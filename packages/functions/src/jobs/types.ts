@@ -1,6 +1,6 @@
 import type { EC2Client } from '@aws-sdk/client-ec2';
 import type { StageConfig } from '@ec2ops/core';
-import type { ItemResult, JobName, MoneyFigure, RegionPlan, ReportSection } from '@ec2ops/core/jobs/types';
+import type { ItemResult, JobName, MoneyFigure, RegionPlan, ReportSection } from '@ec2ops/core/jobs';
 import type { Logger } from 'pino';
 import type { JobCoordination } from '../coordination/job-lease';
 import type { Clock } from '../root';

@@ -1,5 +1,5 @@
-import { deriveApprovalKey } from '@ec2ops/core/approvals/token';
-import { commands } from '@ec2ops/core/commands/index';
+import { deriveApprovalKey } from '@ec2ops/core/approvals';
+import { commands } from '@ec2ops/core/commands';
 import { createAuditor } from '../audit';
 import { coordinationTable, NO_TABLE_WARNING } from '../coordination/root';
 import { workerCoordination } from '../coordination/worker';

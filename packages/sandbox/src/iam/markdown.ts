@@ -1,4 +1,4 @@
-import type { PolicyDocument, PolicyStatement } from '@ec2ops/core/iam/policy';
+import type { PolicyDocument, PolicyStatement } from '@ec2ops/core/iam';
 
 /**
  * The policies as a reviewer reads them: one table per function, one row per statement. Cells

@@ -1,5 +1,5 @@
-import { resolveJobSettings } from '@ec2ops/core/config/jobs';
-import type { StageConfig } from '@ec2ops/core/config/schema';
+import type { StageConfig } from '@ec2ops/core/config';
+import { resolveJobSettings } from '@ec2ops/core/config';
 import { JOB_DEFINITIONS } from '@ec2ops/core/job-catalog';
 import { invocationContext } from '../lambda/function-url';
 import { type Handlers, jobOutcome } from './handlers';

@@ -1,18 +1,20 @@
 import { ForbiddenError, InputError } from '@ec2ops/core';
-import { ruleButtons } from '@ec2ops/core/access/list-view';
-import { extensionNeedsApproval, type OpenSource, requireDuration } from '@ec2ops/core/access/policy';
 import {
   accessTagKeys,
   expiresAtMs,
+  extensionNeedsApproval,
   isManaged,
   mayChange,
+  type OpenSource,
+  requireDuration,
+  ruleButtons,
   ruleLabel,
   shortInstant,
   sourceLabel,
-} from '@ec2ops/core/access/rules';
-import { parseCidr } from '@ec2ops/core/net/cidr';
-import { section } from '@ec2ops/core/slack/blocks';
-import { formatDuration } from '@ec2ops/core/time/durations';
+} from '@ec2ops/core/access';
+import { parseCidr } from '@ec2ops/core/net';
+import { section } from '@ec2ops/core/slack';
+import { formatDuration } from '@ec2ops/core/time';
 import { describeRule } from '../../ec2/security-group-rules';
 import type { Executor } from '../context';
 import { requestInstant, retag } from './open';

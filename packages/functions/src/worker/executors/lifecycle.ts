@@ -1,12 +1,17 @@
 import { StartInstancesCommand, StopInstancesCommand, TerminateInstancesCommand } from '@aws-sdk/client-ec2';
 import { ForbiddenError, InputError } from '@ec2ops/core';
-import { checkInstanceAccess, type LifecycleAction } from '@ec2ops/core/instances/access';
-import { checkRunningLimit } from '@ec2ops/core/instances/launch';
-import { timeLeft } from '@ec2ops/core/instances/messages';
-import { type InstanceView, instanceLabel, instanceTagKeys, isManaged } from '@ec2ops/core/instances/tags';
-import { actionId } from '@ec2ops/core/slack/actions';
-import { actions, button, confirmDialog, context, type Message, section } from '@ec2ops/core/slack/blocks';
-import { parseInstant } from '@ec2ops/core/time/instant';
+import {
+  checkInstanceAccess,
+  checkRunningLimit,
+  type InstanceView,
+  instanceLabel,
+  instanceTagKeys,
+  isManaged,
+  type LifecycleAction,
+  timeLeft,
+} from '@ec2ops/core/instances';
+import { actionId, actions, button, confirmDialog, context, type Message, section } from '@ec2ops/core/slack';
+import { parseInstant } from '@ec2ops/core/time';
 import { awsErrorCode } from '../../ec2/errors';
 import { countRunningOwned, type FoundInstance, findInstance } from '../../ec2/instances';
 import type { Executor, ExecutorContext } from '../context';

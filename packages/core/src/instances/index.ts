@@ -1,0 +1,7 @@
+// The public face of core's instances/: what other packages import (package.json `exports`).
+export * from './access';
+export * from './images';
+export * from './launch';
+export * from './list-view';
+export * from './messages';
+export * from './tags';
