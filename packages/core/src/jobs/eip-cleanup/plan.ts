@@ -1,4 +1,5 @@
 import { SLACK_USER_ID } from '../../slack/ids';
+import { tagKeys } from '../../tags';
 import { formatDuration } from '../../time/durations';
 import { parseInstant, toInstant } from '../../time/instant';
 import type { PlanItem, PlanSkip, RegionPlan } from '../types';
@@ -30,13 +31,7 @@ export interface EipTagKeys {
 }
 
 export function eipTagKeys(prefix: string): EipTagKeys {
-  return {
-    managed: `${prefix}managed`,
-    keep: `${prefix}keep`,
-    owner: `${prefix}owner`,
-    idleSince: `${prefix}idle-since`,
-    warnedAt: `${prefix}warned-at`,
-  };
+  return tagKeys(prefix, ['managed', 'keep', 'owner', 'idleSince', 'warnedAt']);
 }
 
 export type EipItemData =
