@@ -2,6 +2,7 @@
 export * from './access';
 export * from './images';
 export * from './launch';
+export * from './lifecycle';
 export * from './list-view';
 export * from './messages';
 export * from './tags';
