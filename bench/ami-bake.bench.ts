@@ -8,8 +8,7 @@
  */
 import { CreateTagsCommand, RunInstancesCommand } from '@aws-sdk/client-ec2';
 import { parseStageConfig } from '@ec2ops/core';
-import { planAmiBake } from '@ec2ops/core/jobs/ami-bake/plan';
-import { bakeTagKeys } from '@ec2ops/core/jobs/ami-bake/tags';
+import { bakeTagKeys, planAmiBake } from '@ec2ops/core/jobs';
 import { countCalls, newCallCounter } from '@ec2ops/functions/ec2/call-counter';
 import { ec2ClientsByRegion } from '@ec2ops/functions/ec2/client';
 import { observeRegion } from '@ec2ops/functions/ec2/images';

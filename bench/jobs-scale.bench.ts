@@ -8,7 +8,7 @@
  *   stopped at 20 a second at best, so the run cannot take less than (stopped − 1,000) / 20 s.
  */
 import { parseStageConfig } from '@ec2ops/core';
-import type { ReaperItemData } from '@ec2ops/core/jobs/instance-reaper/plan';
+import type { ReaperItemData } from '@ec2ops/core/jobs';
 import { ec2ClientsByRegion } from '@ec2ops/functions/ec2/client';
 import { INSTANCE_STATE_BUCKETS } from '@ec2ops/functions/ec2/instance-batches';
 import { instanceReaper } from '@ec2ops/functions/jobs/instance-reaper';

@@ -1,10 +1,9 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { resolveJobSettings } from '@ec2ops/core/config/jobs';
-import { stagePolicies } from '@ec2ops/core/iam/ec2ops';
-import { policySizeProblems } from '@ec2ops/core/iam/size';
-import { JOB_DEFINITIONS } from '@ec2ops/core/jobs/catalog';
-import { parseSchedule } from '@ec2ops/core/jobs/schedule';
+import { resolveJobSettings } from '@ec2ops/core/config';
+import { policySizeProblems, stagePolicies } from '@ec2ops/core/iam';
+import { JOB_DEFINITIONS } from '@ec2ops/core/job-catalog';
+import { parseSchedule } from '@ec2ops/core/schedule';
 import { describe, expect, it } from 'vitest';
 import { HANDLERS, handlerFile, QUEUE_VISIBILITY_SECONDS, SIZES } from './functions';
 import { loadStage, STAGES } from './stages';

@@ -1,4 +1,4 @@
-import { iamDocument } from '@ec2ops/core/iam/doc';
+import { iamDocument } from '@ec2ops/core/iam';
 import { loadStage } from './stages';
 
 /** The stage docs/iam.md describes: the one with every feature turned on. */

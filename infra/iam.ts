@@ -1,5 +1,5 @@
 import type { FunctionName } from '@ec2ops/core/capability';
-import { stagePolicies } from '@ec2ops/core/iam/ec2ops';
+import { stagePolicies } from '@ec2ops/core/iam';
 import { EC2_INLINE_POLICY } from './functions';
 import { stage } from './stage';
 

@@ -1,5 +1,5 @@
-import { resolveJobSettings } from '@ec2ops/core/config/jobs';
-import { JOB_DEFINITIONS } from '@ec2ops/core/jobs/catalog';
+import { resolveJobSettings } from '@ec2ops/core/config';
+import { JOB_DEFINITIONS } from '@ec2ops/core/job-catalog';
 import { coordinationAccess } from './coordination';
 import { HANDLERS, pascalCase, SIZES } from './functions';
 import { functionRole } from './iam';

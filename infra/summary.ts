@@ -1,6 +1,6 @@
-import { resolveJobSettings } from '@ec2ops/core/config/jobs';
-import type { StageConfig } from '@ec2ops/core/config/schema';
-import { JOB_NAMES } from '@ec2ops/core/jobs/types';
+import type { StageConfig } from '@ec2ops/core/config';
+import { resolveJobSettings } from '@ec2ops/core/config';
+import { JOB_NAMES } from '@ec2ops/core/jobs';
 
 /** What `sst deploy` prints after the Slack request URL: where ec2ops talks and who may use it. */
 export function stageSummary(config: StageConfig): Record<string, string> {

@@ -2,7 +2,7 @@
  * Prints each Lambda function's EC2 policy for a stage, exactly as `sst deploy` attaches it:
  * `npx tsx scripts/iam-policies.ts <stage>`. For security reviews before a deploy.
  */
-import { stagePolicies } from '@ec2ops/core/iam/ec2ops';
+import { stagePolicies } from '@ec2ops/core/iam';
 import { loadStage } from '../infra/stages/index';
 
 const name = process.argv[2];

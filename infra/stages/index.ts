@@ -1,7 +1,6 @@
-import { parseStageConfig, type StageConfig } from '@ec2ops/core/config/schema';
+import { parseStageConfig, type StageConfig } from '@ec2ops/core/config';
 import { ConfigError, isEc2opsError } from '@ec2ops/core/errors';
-import { stagePolicies } from '@ec2ops/core/iam/ec2ops';
-import { describePolicySize, policySizeProblems } from '@ec2ops/core/iam/size';
+import { describePolicySize, policySizeProblems, stagePolicies } from '@ec2ops/core/iam';
 import { dev } from './dev';
 import { production } from './production';
 import type { DeploySettings, StageDefinition } from './types';

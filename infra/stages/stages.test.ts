@@ -1,5 +1,4 @@
-import { SANDBOX_STAGE } from '@ec2ops/core/config/sandbox-stage';
-import { parseStageConfig } from '@ec2ops/core/config/schema';
+import { parseStageConfig, SANDBOX_STAGE } from '@ec2ops/core/config';
 import { describe, expect, it } from 'vitest';
 import { isProductionStage, loadStage, MAX_CONFIG_BYTES, STAGES } from './index';
 import type { StageDefinition } from './types';

@@ -1,4 +1,4 @@
-import type { StageConfigInput } from '@ec2ops/core/config/schema';
+import type { StageConfigInput } from '@ec2ops/core/config';
 
 /** Settings that shape the deployment itself; the functions never see them. */
 export interface DeploySettings {

@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { JOB_NAMES } from '@ec2ops/core/jobs/types';
+import { JOB_NAMES } from '@ec2ops/core/jobs';
 import { linkedSecretVariables } from '@ec2ops/sandbox/runner/handler-env';
 import { afterAll, describe, expect, it } from 'vitest';
 import { signedEvent } from '../../bench/fixtures/signed-slash-command';

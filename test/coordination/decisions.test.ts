@@ -1,4 +1,4 @@
-import type { CommandSpec } from '@ec2ops/core/commands/types';
+import type { CommandSpec } from '@ec2ops/core/commands';
 import { InputError } from '@ec2ops/core/errors';
 import type { Executor } from '@ec2ops/functions/worker/context';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';

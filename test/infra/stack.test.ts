@@ -1,7 +1,7 @@
 import type { FunctionName } from '@ec2ops/core/capability';
-import { instanceRoleName } from '@ec2ops/core/config/launch';
-import { stagePolicies } from '@ec2ops/core/iam/ec2ops';
-import { JOB_DEFINITIONS } from '@ec2ops/core/jobs/catalog';
+import { instanceRoleName } from '@ec2ops/core/config';
+import { stagePolicies } from '@ec2ops/core/iam';
+import { JOB_DEFINITIONS } from '@ec2ops/core/job-catalog';
 import {
   COORDINATION_ACCESS,
   type CoordinationUser,

@@ -4,7 +4,7 @@ import {
   ModifyAddressAttributeCommand,
   ReleaseAddressCommand,
 } from '@aws-sdk/client-ec2';
-import type { JobReport } from '@ec2ops/core/jobs/types';
+import type { JobReport } from '@ec2ops/core/jobs';
 import { countCalls } from '@ec2ops/functions/ec2/call-counter';
 import { eipCleanup } from '@ec2ops/functions/jobs/eip-cleanup';
 import { runJob } from '@ec2ops/functions/jobs/registry';

@@ -10,7 +10,7 @@ import {
 } from '@aws-sdk/client-ec2';
 import { parseStageConfig, type StageConfig } from '@ec2ops/core';
 import type { FunctionName } from '@ec2ops/core/capability';
-import { SANDBOX_STAGE } from '@ec2ops/core/config/sandbox-stage';
+import { SANDBOX_STAGE } from '@ec2ops/core/config';
 import { EC2_MAX_ATTEMPTS, type Ec2ClientOptions, ec2ClientsByRegion } from '@ec2ops/functions/ec2/client';
 import { type Ec2Emulator, type Ec2EmulatorOptions, startEc2Emulator } from '@ec2ops/sandbox/ec2/server';
 import type { IamEnforcer } from '@ec2ops/sandbox/iam/enforce';

@@ -5,7 +5,7 @@ import {
   TerminateInstancesCommand,
 } from '@aws-sdk/client-ec2';
 import { parseStageConfig } from '@ec2ops/core';
-import type { JobProgress } from '@ec2ops/core/jobs/progress';
+import type { JobProgress } from '@ec2ops/core/jobs';
 import { countCalls } from '@ec2ops/functions/ec2/call-counter';
 import { changeInstanceStates, readInstances } from '@ec2ops/functions/ec2/instance-batches';
 import { runJob } from '@ec2ops/functions/jobs/registry';

@@ -6,7 +6,7 @@ import {
   RunInstancesCommand,
   type SecurityGroupRule,
 } from '@aws-sdk/client-ec2';
-import { parseStageConfig, type StageConfigInput } from '@ec2ops/core/config/schema';
+import { parseStageConfig, type StageConfigInput } from '@ec2ops/core/config';
 import { runJob } from '@ec2ops/functions/jobs/registry';
 import { createSlackNotifier, slackWebClient } from '@ec2ops/functions/slack-notifier';
 import { EXECUTORS } from '@ec2ops/functions/worker/executors/index';

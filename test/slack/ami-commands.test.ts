@@ -1,5 +1,5 @@
 import { CreateImageCommand, CreateTagsCommand, DescribeImagesCommand, type Tag } from '@aws-sdk/client-ec2';
-import { parseStageConfig } from '@ec2ops/core/config/schema';
+import { parseStageConfig } from '@ec2ops/core/config';
 import { EXECUTORS } from '@ec2ops/functions/worker/executors/index';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { answerTo, executorContext, queuedRequest } from './fixtures';

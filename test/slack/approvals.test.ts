@@ -1,5 +1,9 @@
-import { approvalRequestMessage } from '@ec2ops/core/approvals/messages';
-import { type ApprovalRequest, deriveApprovalKey, signApproval } from '@ec2ops/core/approvals/token';
+import {
+  type ApprovalRequest,
+  approvalRequestMessage,
+  deriveApprovalKey,
+  signApproval,
+} from '@ec2ops/core/approvals';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { instancesFor, probeExecutor, probeSpec, source } from './fixtures';
 import { auditLines, type Harness, SIGNING_SECRET, startHarness } from './harness';

@@ -7,7 +7,7 @@ import {
   EC2Client,
   RunInstancesCommand,
 } from '@aws-sdk/client-ec2';
-import { parseStageConfig } from '@ec2ops/core/config/schema';
+import { parseStageConfig } from '@ec2ops/core/config';
 import { EXECUTORS } from '@ec2ops/functions/worker/executors/index';
 import { type Ec2Emulator, startEc2Emulator } from '@ec2ops/sandbox/ec2/server';
 import { functionCredentials, SANDBOX_CREDENTIALS, stageEnforcer } from '@ec2ops/sandbox/iam/stage-policies';

@@ -5,7 +5,7 @@ import {
   EC2Client,
   TerminateInstancesCommand,
 } from '@aws-sdk/client-ec2';
-import { parseStageConfig } from '@ec2ops/core/config/schema';
+import { parseStageConfig } from '@ec2ops/core/config';
 import { tagsOf } from '@ec2ops/functions/ec2/tags';
 import { EXECUTORS } from '@ec2ops/functions/worker/executors/index';
 import { functionCredentials, SANDBOX_CREDENTIALS } from '@ec2ops/sandbox/iam/stage-policies';

@@ -4,9 +4,9 @@ import {
   type EC2Client,
   RunInstancesCommand,
 } from '@aws-sdk/client-ec2';
-import { type CommandRequest, commandRequestSchema } from '@ec2ops/core/commands/request';
-import type { CommandSpec } from '@ec2ops/core/commands/types';
-import type { StageConfig } from '@ec2ops/core/config/schema';
+import type { CommandSpec } from '@ec2ops/core/commands';
+import { type CommandRequest, commandRequestSchema } from '@ec2ops/core/commands';
+import type { StageConfig } from '@ec2ops/core/config';
 import { ec2Gateway } from '@ec2ops/functions/ec2/client';
 import type { Executor, ExecutorContext } from '@ec2ops/functions/worker/context';
 import type { SentRequest } from '@ec2ops/sandbox/slack/client';

@@ -1,5 +1,5 @@
 import { CreateTagsCommand, DescribeInstancesCommand } from '@aws-sdk/client-ec2';
-import { parseStageConfig } from '@ec2ops/core/config/schema';
+import { parseStageConfig } from '@ec2ops/core/config';
 import { EXECUTORS } from '@ec2ops/functions/worker/executors/index';
 import type { SourceMessage } from '@ec2ops/sandbox/slack/payloads';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';

@@ -7,7 +7,7 @@ import {
   RunInstancesCommand,
   type Tag,
 } from '@aws-sdk/client-ec2';
-import type { StageConfigInput } from '@ec2ops/core/config/schema';
+import type { StageConfigInput } from '@ec2ops/core/config';
 import { tagsOf as tagList } from '@ec2ops/functions/ec2/tags';
 import type { Harness } from './harness';
 import { TEST_CONFIG } from './harness';

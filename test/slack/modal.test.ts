@@ -1,5 +1,5 @@
-import type { CommandSpec } from '@ec2ops/core/commands/types';
-import { input, modal, staticSelect } from '@ec2ops/core/slack/blocks';
+import type { CommandSpec } from '@ec2ops/core/commands';
+import { input, modal, staticSelect } from '@ec2ops/core/slack';
 import type { Executor } from '@ec2ops/functions/worker/context';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Harness, startHarness } from './harness';

@@ -1,4 +1,4 @@
-import type { CommandSpec } from '@ec2ops/core/commands/types';
+import type { CommandSpec } from '@ec2ops/core/commands';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { probeExecutor, probeSpec } from './fixtures';
 import { type Harness, startHarness } from './harness';

@@ -1,6 +1,6 @@
-import type { CommandSpec } from '@ec2ops/core/commands/types';
+import type { CommandSpec } from '@ec2ops/core/commands';
 import { InputError } from '@ec2ops/core/errors';
-import { section } from '@ec2ops/core/slack/blocks';
+import { section } from '@ec2ops/core/slack';
 import type { Executor } from '@ec2ops/functions/worker/context';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { instancesFor, probeExecutor, probeSpec } from './fixtures';

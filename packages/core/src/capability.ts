@@ -19,3 +19,22 @@ export interface IamNeed {
   /** Why the grant is there, shown to security reviewers in the generated policy's Sid. */
   why: string;
 }
+
+/**
+ * What CreateImage needs besides the grant on the instance, declared once for the nightly bake and
+ * `/ec2 ami bake` alike (security data written twice drifts): the new image and its snapshots
+ * must carry the managed tag as they are created, which also needs CreateTags on create.
+ */
+export const CREATE_IMAGE_OUTPUTS: readonly IamNeed[] = [
+  {
+    actions: ['ec2:CreateImage'],
+    resources: ['arn:aws:ec2:*::image/*', 'arn:aws:ec2:*::snapshot/*'],
+    condition: { StringEquals: { 'aws:RequestTag/{tagPrefix}managed': 'true' } },
+    why: 'The new image and its snapshots are tagged managed as they are created',
+  },
+  {
+    actions: ['ec2:CreateTags'],
+    condition: { StringEquals: { 'ec2:CreateAction': 'CreateImage' } },
+    why: 'Tag images and snapshots as they are created',
+  },
+];

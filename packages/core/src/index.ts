@@ -1,4 +1,4 @@
-export * from './config/durations';
 export * from './config/roles';
 export * from './config/schema';
 export * from './errors';
+export * from './time/durations';

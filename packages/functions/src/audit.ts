@@ -1,4 +1,4 @@
-import { type AuditRecord, auditRecord, auditText } from '@ec2ops/core/audit/record';
+import { type AuditRecord, auditRecord, auditText } from '@ec2ops/core/audit';
 import type { Logger } from 'pino';
 
 export type AuditInput = Parameters<typeof auditRecord>[0];

@@ -1,5 +1,5 @@
 import { SendMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
-import { type QueueMessage, queueMessageSchema } from '@ec2ops/core/commands/request';
+import { type QueueMessage, queueMessageSchema } from '@ec2ops/core/commands';
 
 /** Where the slack function hands work to the worker. */
 export interface Queue {

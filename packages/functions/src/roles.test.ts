@@ -1,4 +1,4 @@
-import { parseStageConfig } from '@ec2ops/core/config/schema';
+import { parseStageConfig } from '@ec2ops/core/config';
 import pino from 'pino';
 import { describe, expect, it } from 'vitest';
 import { createRoleResolver } from './roles';

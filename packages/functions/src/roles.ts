@@ -1,5 +1,5 @@
-import { type Role, resolveRole } from '@ec2ops/core/config/roles';
-import type { StageConfig } from '@ec2ops/core/config/schema';
+import type { StageConfig } from '@ec2ops/core/config';
+import { type Role, resolveRole } from '@ec2ops/core/config';
 import type { WebClient } from '@slack/web-api';
 import type { Logger } from 'pino';
 

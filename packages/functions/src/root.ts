@@ -1,4 +1,4 @@
-import { parseStageConfig, type StageConfig } from '@ec2ops/core/config/schema';
+import { parseStageConfig, type StageConfig } from '@ec2ops/core/config';
 import { ConfigError } from '@ec2ops/core/errors';
 import pino, { type Logger } from 'pino';
 import { linkedSecret, type SecretSource } from './secrets';

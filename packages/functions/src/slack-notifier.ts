@@ -1,4 +1,4 @@
-import { clip, LIMITS, type Message } from '@ec2ops/core/slack/blocks';
+import { clip, LIMITS, type Message } from '@ec2ops/core/slack';
 import { WebClient, type WebClientOptions } from '@slack/web-api';
 import type { Logger } from 'pino';
 

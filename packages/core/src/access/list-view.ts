@@ -1,7 +1,7 @@
-import { formatDuration } from '../config/durations';
 import { actionId } from '../slack/actions';
 import { actions, type Block, button, confirmDialog, context, type Message, section } from '../slack/blocks';
 import { escapeMrkdwn, userMention } from '../slack/escape';
+import { formatDuration } from '../time/durations';
 import { type AccessRule, type AccessTagKeys, expiresAtMs, ruleLabel, shortInstant } from './rules';
 
 /** Messages of the access commands: the `/ec2 access` list and the buttons every rule carries. */

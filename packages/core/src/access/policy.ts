@@ -1,10 +1,8 @@
 import { SECURITY_GROUP_ID } from '../aws-ids';
-import type { ArgValue } from '../commands/types';
 import { type AccessConfig, ANY_SECURITY_GROUP } from '../config/access';
-import { formatDuration, parseDuration } from '../config/durations';
 import type { StageConfig } from '../config/schema';
 import { ForbiddenError, InputError } from '../errors';
-import { type Cidr, cidrContains, isWorld, judgedCidr, parseCidr } from './net';
+import { type Cidr, cidrContains, isWorld, judgedCidr, parseCidr } from '../net/cidr';
 import {
   entriesCover,
   entryTouches,
@@ -13,7 +11,8 @@ import {
   type PortSpec,
   type Protocol,
   parsePortSpec,
-} from './ports';
+} from '../net/ports';
+import { formatDuration, parseDuration } from '../time/durations';
 
 /**
  * The pure decision behind `/ec2 open`: what the words mean, whether the stage allows it at all
@@ -129,6 +128,9 @@ export function maxDurationMs(config: StageConfig): number {
 }
 
 /** `for` as given (milliseconds) or the default; refused beyond the maximum. */
+/** A parsed argument as the command layer hands it over (access sits below commands). */
+type ArgValue = string | number | boolean;
+
 export function requireDuration(given: ArgValue | undefined, config: StageConfig): number {
   const max = maxDurationMs(config);
   const ms = typeof given === 'number' ? given : parseDuration(config.access.defaultDuration)!;

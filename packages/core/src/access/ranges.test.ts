@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { commands, parseCommand } from '../commands/index';
 import { parseStageConfig } from '../config/schema';
 import { Ec2opsError } from '../errors';
-import { parseCidr } from './net';
+import { parseCidr } from '../net/cidr';
 import { evaluateOpen, extensionNeedsApproval } from './policy';
 
 const config = parseStageConfig({

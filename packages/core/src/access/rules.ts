@@ -1,6 +1,7 @@
-import { parseInstant } from '../jobs/instant';
-import { canonicalCidr } from './net';
-import { formatPorts } from './ports';
+import { canonicalCidr } from '../net/cidr';
+import { formatPorts } from '../net/ports';
+import { tagKeys } from '../tags';
+import { parseInstant } from '../time/instant';
 
 /**
  * A security-group rule as ec2ops reads it (from DescribeSecurityGroupRules), and the tags that
@@ -37,16 +38,16 @@ export interface AccessTagKeys {
 }
 
 export function accessTagKeys(prefix: string): AccessTagKeys {
-  return {
-    managed: `${prefix}managed`,
-    owner: `${prefix}owner`,
-    expiresAt: `${prefix}expires-at`,
-    reason: `${prefix}reason`,
-    requestId: `${prefix}request-id`,
-    closeFailures: `${prefix}close-failures`,
-    warnedFor: `${prefix}warned-for`,
-    accessGroup: `${prefix}access-group`,
-  };
+  return tagKeys(prefix, [
+    'managed',
+    'owner',
+    'expiresAt',
+    'reason',
+    'requestId',
+    'closeFailures',
+    'warnedFor',
+    'accessGroup',
+  ]);
 }
 
 export function isManaged(rule: Pick<AccessRule, 'tags'>, keys: AccessTagKeys): boolean {

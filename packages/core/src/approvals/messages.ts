@@ -1,7 +1,7 @@
-import { formatDuration } from '../config/durations';
 import { ACTION_KINDS, actionId } from '../slack/actions';
 import { actions, button, confirmDialog, context, type Message, section } from '../slack/blocks';
 import { channelMention, code, escapeMrkdwn, userMention } from '../slack/escape';
+import { formatDuration } from '../time/durations';
 import type { ApprovalRequest } from './token';
 
 /** What the approvals channel shows: who asks what and why, with Approve / Deny. */

@@ -1,9 +1,9 @@
 import { type Role, roleAtLeast } from '../config/roles';
 import { type Block, context, divider, header, type Message, section } from '../slack/blocks';
+import { closest } from '../text/suggest';
 import { CommandParseError } from './parse';
 import type { CommandRegistry } from './registry';
 import { SLASH_COMMAND } from './registry';
-import { closest } from './suggest';
 import type { CommandSpec } from './types';
 
 /**

@@ -1,7 +1,7 @@
 import { InputError } from '../errors';
+import { closest } from '../text/suggest';
 import type { CommandRegistry } from './registry';
 import { SLASH_COMMAND } from './registry';
-import { closest } from './suggest';
 import { type Token, tokenize } from './tokenize';
 import type { ArgSpec, ArgValue, CommandSpec, OptionSpec, ParsedCommand } from './types';
 import { convertValue } from './values';

@@ -1,6 +1,7 @@
 import type { IamNeed } from '../capability';
 import type { Role } from '../config/roles';
 import type { StageConfig } from '../config/schema';
+import type { LifecycleStates } from '../instances/lifecycle';
 import type { ModalView } from '../slack/blocks';
 
 /**
@@ -89,6 +90,8 @@ export interface CommandSpec {
   role: Role;
   /** Whether it changes anything in AWS (shown in help; read by audit and approvals). */
   mutates: boolean;
+  /** For start, stop and terminate: the instance states it acts from and those meaning it is done. */
+  states?: LifecycleStates;
   /** IAM the worker needs to run it; infra builds the worker's policy from every spec's list. */
   iam: IamNeed[];
   /**

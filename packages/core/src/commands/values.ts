@@ -1,5 +1,5 @@
-import { formatDuration, parseDuration } from '../config/durations';
 import { SLACK_USER_ID } from '../slack/ids';
+import { formatDuration, parseDuration } from '../time/durations';
 import type { ArgValue, ValueType } from './types';
 
 /** Why a word is not a valid value, phrased to follow "name must be …" / "name: …". */

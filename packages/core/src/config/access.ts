@@ -1,8 +1,8 @@
 import * as z from 'zod';
-import { isWorld, parseCidr } from '../access/net';
-import { parsePortSpec } from '../access/ports';
 import { SECURITY_GROUP_ID } from '../aws-ids';
-import { durationSchema, parseDuration } from './durations';
+import { isWorld, parseCidr } from '../net/cidr';
+import { parsePortSpec } from '../net/ports';
+import { durationSchema, parseDuration } from '../time/durations';
 
 /**
  * `access`: what `/ec2 open` may change, for how long, and from where. Checked purely in core

@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import { durationSchema, parseDuration } from './durations';
+import { durationSchema, parseDuration } from '../time/durations';
 
 export const eipSchema = z
   .object({

@@ -1,7 +1,7 @@
 import * as z from 'zod';
-import { JOB_CATALOG } from '../jobs/catalog';
-import { isTimeZone, parseSchedule } from '../jobs/schedule';
-import type { JobName } from '../jobs/types';
+import type { JobName } from '../job-catalog';
+import { JOB_CATALOG } from '../job-catalog';
+import { isTimeZone, parseSchedule } from '../schedule/recurring';
 
 const RATE = /^rate\(\s*(\d+)\s+(minute|hour|day)s?\s*\)$/i;
 

@@ -1,7 +1,7 @@
 import * as z from 'zod';
 import { SECURITY_GROUP_ID, SUBNET_ID } from '../aws-ids';
-import { FAMILY_PATTERN, parseInstanceType, sizeFactor } from '../instances/instance-type';
-import { durationSchema, parseDuration } from './durations';
+import { FAMILY_PATTERN, parseInstanceType, sizeFactor } from '../instance-type';
+import { durationSchema, parseDuration } from '../time/durations';
 
 /**
  * `launch`: what `/ec2 launch` may start and how. Checked purely in core (instances/launch.ts)

@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import { durationSchema } from './durations';
+import { durationSchema } from '../time/durations';
 
 /** `reaper`: what the instance-reaper does with managed instances past their `expires-at`. */
 export const reaperSchema = z

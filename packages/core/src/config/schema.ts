@@ -1,9 +1,9 @@
 import * as z from 'zod';
 import { REGION } from '../aws-ids';
 import { ConfigError } from '../errors';
+import { durationSchema } from '../time/durations';
 import { accessSchema } from './access';
 import { bakeSchema, checkBakeRegions } from './bake';
-import { durationSchema } from './durations';
 import { eipSchema } from './eip';
 import { jobsSchema } from './jobs';
 import { launchSchema } from './launch';

@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import { durationSchema } from './durations';
+import { durationSchema } from '../time/durations';
 import { ROLES } from './roles';
 
 const channelId = z.string().regex(/^[CG][A-Z0-9]{2,}$/, 'must be a Slack channel id such as C012ABCDEF');

@@ -1,9 +1,9 @@
-import { formatDuration } from '../config/durations';
 import { type Address, decide, type EipPolicy, eipTagKeys, isAssociated } from '../jobs/eip-cleanup/plan';
-import { parseInstant } from '../jobs/instant';
 import { actionId } from '../slack/actions';
 import { type Block, button, context, header, type Message, section } from '../slack/blocks';
 import { userMention } from '../slack/escape';
+import { formatDuration } from '../time/durations';
+import { parseInstant } from '../time/instant';
 import { isKept, monthlyCost, usd } from './policy';
 
 /** One address as `/ec2 eip list` shows it. */

@@ -3,7 +3,7 @@ import type { FunctionName } from '../capability';
 import { COMMANDS } from '../commands/index';
 import { SANDBOX_STAGE } from '../config/sandbox-stage';
 import { parseStageConfig } from '../config/schema';
-import { JOB_DEFINITIONS } from '../jobs/catalog';
+import { JOB_DEFINITIONS } from '../job-catalog';
 import { ec2opsCapabilities, policyScope, stagePolicies } from './ec2ops';
 import { TAG_ON_CREATE } from './guards';
 import { allowedActions, buildFunctionPolicies, FUNCTION_NAMES } from './policy';

@@ -1,7 +1,7 @@
 import { COMMANDS } from '../commands/index';
 import { instanceRoleName } from '../config/launch';
 import type { StageConfig } from '../config/schema';
-import { JOB_DEFINITIONS } from '../jobs/catalog';
+import { JOB_DEFINITIONS } from '../job-catalog';
 import { commandCapabilities, jobCapabilities } from './capabilities';
 import {
   buildFunctionPolicies,

@@ -1,7 +1,9 @@
 export { commandCapabilities, jobCapabilities } from './capabilities';
 export type { Condition } from './conditions';
+export * from './doc';
 export { allowedSecurityGroups, ec2opsCapabilities, launchScope, policyScope, stagePolicies } from './ec2ops';
 export { ARN, TAG_ON_CREATE } from './guards';
+export * from './markdown';
 export {
   allowedActions,
   buildFunctionPolicies,
@@ -13,3 +15,4 @@ export {
   type PolicyScope,
   type PolicyStatement,
 } from './policy';
+export * from './size';

@@ -1,11 +1,11 @@
 import { SUBNET_ID } from '../aws-ids';
-import type { ApprovalCheckInput } from '../commands/types';
-import { formatDuration, parseDuration } from '../config/durations';
 import type { LaunchConfig } from '../config/launch';
+import type { Role } from '../config/roles';
 import type { StageConfig } from '../config/schema';
 import { ForbiddenError, InputError } from '../errors';
-import { toInstant } from '../jobs/instant';
-import { evaluateInstanceType, type ParsedInstanceType } from './instance-type';
+import { evaluateInstanceType, type ParsedInstanceType } from '../instance-type';
+import { formatDuration, parseDuration } from '../time/durations';
+import { toInstant } from '../time/instant';
 import { type InstanceTagKeys, instanceTagKeys } from './tags';
 
 /**
@@ -131,7 +131,13 @@ export function typeChoicesFor(role: string, launch: LaunchConfig): string[] {
 }
 
 /** `needsApproval` of `/ec2 launch`: a type beyond the role's size that a higher role may launch. */
-export function launchNeedsApproval(request: ApprovalCheckInput, config: StageConfig): string | undefined {
+/** What the approval check of `/ec2 launch` reads of a parsed request (instances sit below commands). */
+export interface LaunchApprovalInput {
+  args: Record<string, string | number | boolean>;
+  user: { id: string; role: Role };
+}
+
+export function launchNeedsApproval(request: LaunchApprovalInput, config: StageConfig): string | undefined {
   const type = readLaunchArgs(request.args).type;
   if (type === undefined) return undefined;
   const decision = evaluateInstanceType(

@@ -1,6 +1,6 @@
-import { parseInstant } from '../jobs/instant';
 import { context, type Message, section } from '../slack/blocks';
 import { escapeMrkdwn, userMention } from '../slack/escape';
+import { parseInstant } from '../time/instant';
 import { timeLeft } from './messages';
 import { type InstanceTagKeys, type InstanceView, isKept } from './tags';
 

@@ -1,8 +1,8 @@
-import { formatDuration } from '../config/durations';
-import { parseInstant } from '../jobs/instant';
 import { actionId } from '../slack/actions';
 import { actions, button, context, type Message, section } from '../slack/blocks';
 import { escapeMrkdwn } from '../slack/escape';
+import { formatDuration } from '../time/durations';
+import { parseInstant } from '../time/instant';
 import type { InstanceView } from './tags';
 
 /** What `/ec2 launch` answers: first when EC2 accepted it, again when it runs (or did not start). */

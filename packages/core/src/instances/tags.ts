@@ -1,3 +1,4 @@
+import { tagKeys } from '../tags';
 /** The tags ec2ops reads and writes on instances (and their volumes), under the stage's prefix. */
 export interface InstanceTagKeys {
   managed: string;
@@ -15,17 +16,17 @@ export interface InstanceTagKeys {
 }
 
 export function instanceTagKeys(prefix: string): InstanceTagKeys {
-  return {
-    managed: `${prefix}managed`,
-    owner: `${prefix}owner`,
-    expiresAt: `${prefix}expires-at`,
-    stage: `${prefix}stage`,
-    requestId: `${prefix}request-id`,
-    keep: `${prefix}keep`,
-    imageAlias: `${prefix}image-alias`,
-    warnedFor: `${prefix}warned-for`,
-    extendedBy: `${prefix}extended-by`,
-  };
+  return tagKeys(prefix, [
+    'managed',
+    'owner',
+    'expiresAt',
+    'stage',
+    'requestId',
+    'keep',
+    'imageAlias',
+    'warnedFor',
+    'extendedBy',
+  ]);
 }
 
 export type Tags = Record<string, string>;

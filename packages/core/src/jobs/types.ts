@@ -6,12 +6,10 @@
  * results of every region into one JobReport, which renders to Slack, text and JSON.
  */
 
-export const JOB_NAMES = ['ami-bake', 'eip-cleanup', 'port-sweep', 'instance-reaper'] as const;
-export type JobName = (typeof JOB_NAMES)[number];
+import type { ActionVerbs, JobName } from '../job-catalog';
 
-export function isJobName(value: string): value is JobName {
-  return (JOB_NAMES as readonly string[]).includes(value);
-}
+// Job names and report verbs are declared with the catalog, below config; re-exported for job code.
+export { type ActionVerbs, isJobName, JOB_NAMES, type JobName } from '../job-catalog';
 
 /** One thing the job intends to change. `data` is whatever the job's apply step needs. */
 export interface PlanItem<D = unknown> {
@@ -89,9 +87,6 @@ export interface RegionFailure {
   code: string;
   message: string;
 }
-
-/** How a job names its actions in reports: `release` → done "released", planned "would release". */
-export type ActionVerbs = Record<string, { done: string; planned: string }>;
 
 export interface ActionCounts {
   planned: number;

@@ -1,4 +1,4 @@
-import { daysInMonth, weekday } from './zoned';
+import { daysInMonth, weekday } from '../time/zoned';
 
 /**
  * EventBridge's six-field cron: `minutes hours day-of-month month day-of-week year`.

@@ -1,6 +1,6 @@
 import { InputError } from '../errors';
+import { isTimeZone, type WallTime } from '../time/zoned';
 import { type CronSpec, CronSyntaxError, parseCron } from './cron';
-import { isTimeZone, type WallTime } from './zoned';
 
 /**
  * An EventBridge Scheduler schedule: `rate(5 minutes)`, `cron(0 3 * * ? *)` or

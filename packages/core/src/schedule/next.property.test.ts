@@ -1,8 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { wallTimeAt } from '../time/zoned';
 import { compileSchedule } from './expression';
 import { nextRun } from './next';
-import { wallTimeAt } from './zoned';
 
 /** A cron that runs at least once a day: minutes and hours drawn as lists, every day. */
 const dailyCron = fc

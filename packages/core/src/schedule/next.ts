@@ -1,6 +1,6 @@
+import { daysInMonth, instantsOf, wallTimeAt } from '../time/zoned';
 import { matchesDay } from './cron';
 import type { CompiledSchedule } from './expression';
-import { daysInMonth, instantsOf, wallTimeAt } from './zoned';
 
 /** The last year EventBridge cron accepts; searches stop there. */
 const LAST_YEAR = 2199;

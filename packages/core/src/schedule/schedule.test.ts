@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { instantsOf } from '../time/zoned';
 import { compileSchedule } from './expression';
 import { nextRun, runsBetween } from './next';
-import { instantsOf } from './zoned';
 
 const at = (iso: string): number => Date.parse(iso);
 const iso = (ms: number | undefined): string | undefined =>

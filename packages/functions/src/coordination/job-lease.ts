@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { ItemResult, PlanItem } from '@ec2ops/core/jobs/types';
+import type { ItemResult, PlanItem } from '@ec2ops/core/jobs';
 import { type JobLeases, jobLeases, leaseHeldReason } from './leases';
 import type { CoordinationTable } from './table';
 

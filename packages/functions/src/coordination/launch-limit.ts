@@ -1,5 +1,5 @@
-import { checkRunningLimit } from '@ec2ops/core/instances/launch';
-import type { InstanceTagKeys } from '@ec2ops/core/instances/tags';
+import type { InstanceTagKeys } from '@ec2ops/core/instances';
+import { checkRunningLimit } from '@ec2ops/core/instances';
 import { countRunningOwned, describeInstanceViews } from '../ec2/instances';
 import type { ExecutorContext } from '../worker/context';
 

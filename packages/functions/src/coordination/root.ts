@@ -1,5 +1,5 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import type { StageConfig } from '@ec2ops/core/config/schema';
+import type { StageConfig } from '@ec2ops/core/config';
 import { ConfigError } from '@ec2ops/core/errors';
 import { awsClientSettings, type Root } from '../root';
 import type { CoordinationTable } from './table';

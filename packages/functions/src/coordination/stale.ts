@@ -1,6 +1,6 @@
-import type { CommandRequest } from '@ec2ops/core/commands/request';
-import { parseDuration } from '@ec2ops/core/config/durations';
+import type { CommandRequest } from '@ec2ops/core/commands';
 import { InputError } from '@ec2ops/core/errors';
+import { parseDuration } from '@ec2ops/core/time';
 
 /** When a stage sets no commandMaxAge. */
 export const DEFAULT_COMMAND_MAX_AGE = '15m';

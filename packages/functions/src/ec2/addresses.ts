@@ -1,5 +1,5 @@
 import { DescribeAddressesCommand, type EC2Client, type Address as Ec2Address } from '@aws-sdk/client-ec2';
-import type { Address } from '@ec2ops/core/jobs/eip-cleanup/plan';
+import type { Address } from '@ec2ops/core/jobs';
 import { isNotFound } from './errors';
 import { tagsOf } from './tags';
 

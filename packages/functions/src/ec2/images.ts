@@ -11,7 +11,7 @@ import {
   paginateDescribeLaunchTemplateVersions,
   paginateDescribeSnapshots,
 } from '@aws-sdk/client-ec2';
-import { NOT_TERMINATED } from '@ec2ops/core/instances/tags';
+import { NOT_TERMINATED } from '@ec2ops/core/instances';
 import type {
   AmiBakeObservation,
   ObservedImage,
@@ -19,8 +19,8 @@ import type {
   ObservedLaunchTemplateVersion,
   ObservedSnapshot,
   Tags,
-} from '@ec2ops/core/jobs/ami-bake/observation';
-import { BAKE_NIGHTLY, type BakeTagKeys } from '@ec2ops/core/jobs/ami-bake/tags';
+} from '@ec2ops/core/jobs';
+import { BAKE_NIGHTLY, type BakeTagKeys } from '@ec2ops/core/jobs';
 import pLimit from 'p-limit';
 import { chunk } from './batches';
 import { awsErrorCode } from './errors';

@@ -5,7 +5,7 @@ import {
   StopInstancesCommand,
   TerminateInstancesCommand,
 } from '@aws-sdk/client-ec2';
-import type { InstanceView } from '@ec2ops/core/instances/tags';
+import type { InstanceView } from '@ec2ops/core/instances';
 import { type BatchOptions, type Refusal, sendInBatches } from './batch-send';
 import { isNotFound } from './errors';
 import { toInstanceView } from './instances';

@@ -7,8 +7,13 @@ import {
   waitUntilInstanceRunning,
 } from '@aws-sdk/client-ec2';
 import { InputError } from '@ec2ops/core';
-import { type InstanceReference, instanceReference } from '@ec2ops/core/instances/access';
-import { type InstanceTagKeys, type InstanceView, NOT_TERMINATED } from '@ec2ops/core/instances/tags';
+import {
+  type InstanceReference,
+  type InstanceTagKeys,
+  type InstanceView,
+  instanceReference,
+  NOT_TERMINATED,
+} from '@ec2ops/core/instances';
 import type { Ec2Gateway } from './client';
 import { isNotFound } from './errors';
 import { tagsOf } from './tags';

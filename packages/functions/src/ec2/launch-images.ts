@@ -5,20 +5,22 @@ import {
   type Image,
 } from '@aws-sdk/client-ec2';
 import { InputError, type StageConfig } from '@ec2ops/core';
-import type { LaunchConfig } from '@ec2ops/core/config/launch';
-import { deprecatedImage, isDeprecatedAt, replacementFor } from '@ec2ops/core/instances/deprecated-image';
+import type { LaunchConfig } from '@ec2ops/core/config';
+import { suggestTypes } from '@ec2ops/core/instance-type';
 import {
   approvedChoices,
   classifyImage,
+  deprecatedImage,
   type ImageView,
+  isDeprecatedAt,
   newest,
+  replacementFor,
+  typeChoicesFor,
   unapprovedImage,
   unavailableImage,
   unknownImage,
-} from '@ec2ops/core/instances/images';
-import { suggestTypes } from '@ec2ops/core/instances/instance-type';
-import { typeChoicesFor } from '@ec2ops/core/instances/launch';
-import { bakeTagKeys } from '@ec2ops/core/jobs/ami-bake/tags';
+} from '@ec2ops/core/instances';
+import { bakeTagKeys } from '@ec2ops/core/jobs';
 import { awsErrorCode } from './errors';
 import { tagsOf } from './tags';
 

@@ -4,7 +4,7 @@ import {
   paginateDescribeSecurityGroupRules,
   type SecurityGroupRule,
 } from '@aws-sdk/client-ec2';
-import type { AccessRule, AccessTagKeys } from '@ec2ops/core/access/rules';
+import type { AccessRule, AccessTagKeys } from '@ec2ops/core/access';
 import { tagsOf } from './tags';
 
 /**

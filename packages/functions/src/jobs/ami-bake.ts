@@ -1,18 +1,19 @@
 import { CreateTagsCommand, DeleteSnapshotCommand, DeregisterImageCommand } from '@aws-sdk/client-ec2';
 import { InputError, type StageConfig } from '@ec2ops/core';
-import { bakeRegions } from '@ec2ops/core/config/bake';
-import { resolveJobSettings } from '@ec2ops/core/config/jobs';
-import { localDayBounds } from '@ec2ops/core/jobs/ami-bake/bake-day';
+import { bakeRegions, resolveJobSettings } from '@ec2ops/core/config';
+import type { ItemResult } from '@ec2ops/core/jobs';
 import {
   type AmiBakeItem,
   type AmiBakeItemData,
   type AmiBakePlan,
+  type BakeTagKeys,
+  bakedAtMs,
+  bakeTagKeys,
+  isFailedState,
+  localDayBounds,
   planAmiBake,
-} from '@ec2ops/core/jobs/ami-bake/plan';
-import { summarizeAmiBake } from '@ec2ops/core/jobs/ami-bake/report';
-import { bakedAtMs, isFailedState } from '@ec2ops/core/jobs/ami-bake/retention';
-import { type BakeTagKeys, bakeTagKeys } from '@ec2ops/core/jobs/ami-bake/tags';
-import type { ItemResult } from '@ec2ops/core/jobs/types';
+  summarizeAmiBake,
+} from '@ec2ops/core/jobs';
 import pLimit, { type LimitFunction } from 'p-limit';
 import { chunk } from '../ec2/batches';
 import { awsErrorCode, awsErrorMessage, isNotFound } from '../ec2/errors';

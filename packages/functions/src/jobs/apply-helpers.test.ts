@@ -1,5 +1,5 @@
 import { EC2ServiceException } from '@aws-sdk/client-ec2';
-import type { PlanItem } from '@ec2ops/core/jobs/types';
+import type { PlanItem } from '@ec2ops/core/jobs';
 import { describe, expect, it } from 'vitest';
 import { settle } from './apply-helpers';
 

@@ -1,4 +1,4 @@
-import type { ItemOutcome, ItemResult, PlanItem } from '@ec2ops/core/jobs/types';
+import type { ItemOutcome, ItemResult, PlanItem } from '@ec2ops/core/jobs';
 import { awsErrorCode, awsErrorMessage, isThrottling } from '../ec2/errors';
 
 /** Explains a failure in "cannot …: …, do …" form; a job passes its own for known codes. */

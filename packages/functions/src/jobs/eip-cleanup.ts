@@ -6,16 +6,18 @@ import {
 } from '@aws-sdk/client-ec2';
 import type { StageConfig } from '@ec2ops/core';
 import { parseDuration } from '@ec2ops/core';
+import type { ItemResult, PlanItem } from '@ec2ops/core/jobs';
 import {
+  ALREADY_RELEASED,
   decide,
   type EipItemData,
   type EipPolicy,
   type EipRegionPlan,
+  eipMoney,
   eipTagKeys,
+  ownerWarning,
   planEipCleanup,
-} from '@ec2ops/core/jobs/eip-cleanup/plan';
-import { ALREADY_RELEASED, eipMoney, ownerWarning } from '@ec2ops/core/jobs/eip-cleanup/summary';
-import type { ItemResult, PlanItem } from '@ec2ops/core/jobs/types';
+} from '@ec2ops/core/jobs';
 import pLimit from 'p-limit';
 import { describeOne, toAddress } from '../ec2/addresses';
 import { chunk, EC2_BATCH } from '../ec2/batches';

@@ -1,8 +1,8 @@
 import { InputError } from '@ec2ops/core';
-import { effectiveDryRun, resolveJobSettings } from '@ec2ops/core/config/jobs';
-import { parseInstant } from '@ec2ops/core/jobs/instant';
-import { reportHasFailures, summaryLine } from '@ec2ops/core/jobs/report';
-import type { JobName, JobReport } from '@ec2ops/core/jobs/types';
+import { effectiveDryRun, resolveJobSettings } from '@ec2ops/core/config';
+import type { JobName, JobReport } from '@ec2ops/core/jobs';
+import { reportHasFailures, summaryLine } from '@ec2ops/core/jobs';
+import { parseInstant } from '@ec2ops/core/time';
 import middy from '@middy/core';
 import type { Context } from 'aws-lambda';
 import { accountOf } from '../coordination/job-lease';

@@ -1,16 +1,14 @@
 import { CreateTagsCommand } from '@aws-sdk/client-ec2';
 import { parseDuration } from '@ec2ops/core';
-import { type InstanceView, instanceTagKeys, LIVE_STATES } from '@ec2ops/core/instances/tags';
+import { type InstanceView, instanceTagKeys, LIVE_STATES } from '@ec2ops/core/instances';
+import type { ItemResult, PlanItem } from '@ec2ops/core/jobs';
 import {
   decideInstance,
   planInstanceReaper,
   type ReaperItemData,
   type ReaperPolicy,
-} from '@ec2ops/core/jobs/instance-reaper/plan';
-import type { ItemResult, PlanItem } from '@ec2ops/core/jobs/types';
-import { actionId } from '@ec2ops/core/slack/actions';
-import { actions, button, section } from '@ec2ops/core/slack/blocks';
-import { SLACK_USER_ID } from '@ec2ops/core/slack/ids';
+} from '@ec2ops/core/jobs';
+import { actionId, actions, button, SLACK_USER_ID, section } from '@ec2ops/core/slack';
 import { sendInBatches } from '../ec2/batch-send';
 import { awsErrorCode } from '../ec2/errors';
 import { changeInstanceStates, readInstances } from '../ec2/instance-batches';

@@ -1,4 +1,4 @@
-import type { ItemResult, PlanItem } from '@ec2ops/core/jobs/types';
+import type { ItemResult, PlanItem } from '@ec2ops/core/jobs';
 import { awsErrorCode, awsErrorMessage } from '../ec2/errors';
 import { resultOf, settle } from './apply-helpers';
 import type { NotifierMessage, RegionContext } from './types';

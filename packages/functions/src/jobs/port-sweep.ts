@@ -1,8 +1,8 @@
 import { CreateTagsCommand, RevokeSecurityGroupIngressCommand } from '@aws-sdk/client-ec2';
 import type { StageConfig } from '@ec2ops/core';
 import { parseDuration } from '@ec2ops/core';
-import { ruleButtons } from '@ec2ops/core/access/list-view';
-import { type AccessRule, accessTagKeys, shortInstant } from '@ec2ops/core/access/rules';
+import { type AccessRule, accessTagKeys, ruleButtons, shortInstant } from '@ec2ops/core/access';
+import type { ItemResult } from '@ec2ops/core/jobs';
 import {
   decideRule,
   planPortSweep,
@@ -10,10 +10,8 @@ import {
   type SweepItemData,
   type SweepPolicy,
   type SweepRegionPlan,
-} from '@ec2ops/core/jobs/port-sweep/plan';
-import type { ItemResult } from '@ec2ops/core/jobs/types';
-import { section } from '@ec2ops/core/slack/blocks';
-import { SLACK_USER_ID } from '@ec2ops/core/slack/ids';
+} from '@ec2ops/core/jobs';
+import { SLACK_USER_ID, section } from '@ec2ops/core/slack';
 import { chunk } from '../ec2/batches';
 import { awsErrorCode, awsErrorMessage, isNotFound } from '../ec2/errors';
 import { describeManagedRules } from '../ec2/security-group-rules';

@@ -1,5 +1,5 @@
 import { Ec2opsError } from '@ec2ops/core';
-import type { JobName, JobReport } from '@ec2ops/core/jobs/types';
+import type { JobName, JobReport } from '@ec2ops/core/jobs';
 import { amiBake } from './ami-bake';
 import { eipCleanup } from './eip-cleanup';
 import { instanceReaper } from './instance-reaper';

@@ -1,5 +1,5 @@
 import { ConfigError, type StageConfig } from '@ec2ops/core';
-import type { JobName } from '@ec2ops/core/jobs/types';
+import type { JobName } from '@ec2ops/core/jobs';
 import type { Logger } from 'pino';
 import { type JobCoordination, jobCoordination } from '../coordination/job-lease';
 import { stageCoordinationTable } from '../coordination/root';

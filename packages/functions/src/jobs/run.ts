@@ -1,9 +1,8 @@
 import { InputError } from '@ec2ops/core';
 import { REGION } from '@ec2ops/core/aws-ids';
-import { JOB_CATALOG } from '@ec2ops/core/jobs/catalog';
-import { buildReport, reportIsNoteworthy, summaryLine } from '@ec2ops/core/jobs/report';
-import { renderReportBlocks } from '@ec2ops/core/jobs/slack-report';
-import type { ApiUsage, ItemResult, JobReport, RegionFailure, RegionPlan } from '@ec2ops/core/jobs/types';
+import { JOB_CATALOG } from '@ec2ops/core/job-catalog';
+import type { ApiUsage, ItemResult, JobReport, RegionFailure, RegionPlan } from '@ec2ops/core/jobs';
+import { buildReport, renderReportBlocks, reportIsNoteworthy, summaryLine } from '@ec2ops/core/jobs';
 import pLimit from 'p-limit';
 import pino, { type Logger } from 'pino';
 import { underLease } from '../coordination/job-lease';

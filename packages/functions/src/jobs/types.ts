@@ -1,7 +1,13 @@
 import type { EC2Client } from '@aws-sdk/client-ec2';
 import type { StageConfig } from '@ec2ops/core';
-import type { JobProgress } from '@ec2ops/core/jobs/progress';
-import type { ItemResult, JobName, MoneyFigure, RegionPlan, ReportSection } from '@ec2ops/core/jobs/types';
+import type {
+  ItemResult,
+  JobName,
+  JobProgress,
+  MoneyFigure,
+  RegionPlan,
+  ReportSection,
+} from '@ec2ops/core/jobs';
 import type { Logger } from 'pino';
 import type { JobCoordination } from '../coordination/job-lease';
 import type { Clock } from '../root';

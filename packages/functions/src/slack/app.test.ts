@@ -1,7 +1,7 @@
 import { createHmac } from 'node:crypto';
-import { deriveApprovalKey } from '@ec2ops/core/approvals/token';
-import { commands } from '@ec2ops/core/commands/index';
-import { parseStageConfig } from '@ec2ops/core/config/schema';
+import { deriveApprovalKey } from '@ec2ops/core/approvals';
+import { commands } from '@ec2ops/core/commands';
+import { parseStageConfig } from '@ec2ops/core/config';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import pino from 'pino';
 import { describe, expect, it } from 'vitest';

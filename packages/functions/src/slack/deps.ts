@@ -1,5 +1,5 @@
-import type { CommandRegistry } from '@ec2ops/core/commands/index';
-import type { StageConfig } from '@ec2ops/core/config/schema';
+import type { CommandRegistry } from '@ec2ops/core/commands';
+import type { StageConfig } from '@ec2ops/core/config';
 import type { Logger } from 'pino';
 import type { Auditor } from '../audit';
 import type { CoordinationTable } from '../coordination/table';

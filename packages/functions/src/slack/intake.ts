@@ -1,10 +1,8 @@
-import { formatCommand, parseCommand, parseFormValues } from '@ec2ops/core/commands/parse';
-import type { CommandRequest } from '@ec2ops/core/commands/request';
-import { unescapeSlack } from '@ec2ops/core/commands/tokenize';
-import type { CommandSpec, ParsedCommand } from '@ec2ops/core/commands/types';
-import { type Role, roleAtLeast } from '@ec2ops/core/config/roles';
+import type { CommandRequest, CommandSpec, ParsedCommand } from '@ec2ops/core/commands';
+import { formatCommand, parseCommand, parseFormValues, unescapeSlack } from '@ec2ops/core/commands';
+import { type Role, roleAtLeast } from '@ec2ops/core/config';
 import { ForbiddenError } from '@ec2ops/core/errors';
-import { errorCode } from '@ec2ops/core/slack/error-message';
+import { errorCode } from '@ec2ops/core/slack';
 import type { SlackDeps } from './deps';
 
 /** A command as it reaches ec2ops: typed, clicked (a `run` button) or submitted from a modal. */

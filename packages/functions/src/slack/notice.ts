@@ -1,5 +1,5 @@
 import { isEc2opsError } from '@ec2ops/core/errors';
-import { errorCode } from '@ec2ops/core/slack/error-message';
+import { errorCode } from '@ec2ops/core/slack';
 import type { SlackDeps } from './deps';
 
 /**

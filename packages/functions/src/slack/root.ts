@@ -1,6 +1,6 @@
 import { SQSClient } from '@aws-sdk/client-sqs';
-import { deriveApprovalKey } from '@ec2ops/core/approvals/token';
-import { commands } from '@ec2ops/core/commands/index';
+import { deriveApprovalKey } from '@ec2ops/core/approvals';
+import { commands } from '@ec2ops/core/commands';
 import { createAuditor } from '../audit';
 import { replayCache } from '../coordination/replay';
 import { stageCoordinationTable } from '../coordination/root';

@@ -1,7 +1,6 @@
-import type { CommandRegistry, CommandSpec } from '@ec2ops/core/commands/index';
-import type { CommandRequest } from '@ec2ops/core/commands/request';
-import type { StageConfig } from '@ec2ops/core/config/schema';
-import type { Message } from '@ec2ops/core/slack/blocks';
+import type { CommandRegistry, CommandRequest, CommandSpec } from '@ec2ops/core/commands';
+import type { StageConfig } from '@ec2ops/core/config';
+import type { Message } from '@ec2ops/core/slack';
 import type { Logger } from 'pino';
 import type { LaunchReservations } from '../coordination/reservations';
 import type { Ec2Gateway } from '../ec2/client';

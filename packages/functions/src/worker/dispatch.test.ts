@@ -1,10 +1,8 @@
-import { deriveApprovalKey, signApproval } from '@ec2ops/core/approvals/token';
-import { COMMANDS } from '@ec2ops/core/commands/index';
-import { CommandRegistry } from '@ec2ops/core/commands/registry';
-import type { CommandRequest, QueueMessage } from '@ec2ops/core/commands/request';
-import type { CommandSpec } from '@ec2ops/core/commands/types';
-import { parseStageConfig } from '@ec2ops/core/config/schema';
-import type { Message } from '@ec2ops/core/slack/blocks';
+import { deriveApprovalKey, signApproval } from '@ec2ops/core/approvals';
+import type { CommandRequest, CommandSpec, QueueMessage } from '@ec2ops/core/commands';
+import { COMMANDS, CommandRegistry } from '@ec2ops/core/commands';
+import { parseStageConfig } from '@ec2ops/core/config';
+import type { Message } from '@ec2ops/core/slack';
 import pino from 'pino';
 import { describe, expect, it } from 'vitest';
 import { createAuditor } from '../audit';

@@ -1,29 +1,39 @@
 import { createHash } from 'node:crypto';
 import {
+  type ApprovalRequest,
   approvalDecidedMessage,
   approvalOutcomeMessage,
   approvalRequestMessage,
   awaitingApprovalMessage,
-} from '@ec2ops/core/approvals/messages';
-import { type ApprovalRequest, signApproval, verifyApproval } from '@ec2ops/core/approvals/token';
-import type { CommandRegistry } from '@ec2ops/core/commands/index';
-import { formatCommand } from '@ec2ops/core/commands/parse';
+  signApproval,
+  verifyApproval,
+} from '@ec2ops/core/approvals';
+import type { CommandRegistry, CommandSpec } from '@ec2ops/core/commands';
 import {
   type CommandRequest,
   type DecisionMessage,
+  formatCommand,
   type QueueMessage,
   queueMessageSchema,
-} from '@ec2ops/core/commands/request';
-import type { CommandSpec } from '@ec2ops/core/commands/types';
-import { parseDuration } from '@ec2ops/core/config/durations';
-import { roleAtLeast } from '@ec2ops/core/config/roles';
-import type { StageConfig } from '@ec2ops/core/config/schema';
+} from '@ec2ops/core/commands';
+import type { StageConfig } from '@ec2ops/core/config';
+import { roleAtLeast } from '@ec2ops/core/config';
 import { Ec2opsError, ForbiddenError, InputError, isEc2opsError } from '@ec2ops/core/errors';
-import { ACTION_KINDS, actionId } from '@ec2ops/core/slack/actions';
-import { button, context, LIMITS, type Message, section } from '@ec2ops/core/slack/blocks';
-import { errorCode, errorMessage } from '@ec2ops/core/slack/error-message';
-import { code, escapeKeepingMentions } from '@ec2ops/core/slack/escape';
-import { paginate } from '@ec2ops/core/slack/paging';
+import {
+  ACTION_KINDS,
+  actionId,
+  button,
+  code,
+  context,
+  errorCode,
+  errorMessage,
+  escapeKeepingMentions,
+  LIMITS,
+  type Message,
+  paginate,
+  section,
+} from '@ec2ops/core/slack';
+import { parseDuration } from '@ec2ops/core/time';
 import type { Logger } from 'pino';
 import type { Auditor } from '../audit';
 import { refuseIfStale } from '../coordination/stale';

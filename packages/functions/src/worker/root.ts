@@ -1,5 +1,5 @@
-import { deriveApprovalKey } from '@ec2ops/core/approvals/token';
-import { commands } from '@ec2ops/core/commands/index';
+import { deriveApprovalKey } from '@ec2ops/core/approvals';
+import { commands } from '@ec2ops/core/commands';
 import { createAuditor } from '../audit';
 import { stageCoordinationTable } from '../coordination/root';
 import { workerCoordination } from '../coordination/worker';

@@ -6,7 +6,7 @@ import {
   RunInstancesCommand,
 } from '@aws-sdk/client-ec2';
 import { parseStageConfig, type StageConfig } from '@ec2ops/core';
-import type { JobReport } from '@ec2ops/core/jobs/types';
+import type { JobReport } from '@ec2ops/core/jobs';
 import { Ec2ApiError } from '@ec2ops/sandbox/ec2/errors';
 import type { Interceptor } from '@ec2ops/sandbox/ec2/interceptors';
 import { type Ec2Emulator, startEc2Emulator } from '@ec2ops/sandbox/ec2/server';

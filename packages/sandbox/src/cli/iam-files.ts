@@ -1,6 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import { SANDBOX_STAGE } from '@ec2ops/core/config/sandbox-stage';
-import { parseStageConfig, type StageConfig } from '@ec2ops/core/config/schema';
+import { parseStageConfig, SANDBOX_STAGE, type StageConfig } from '@ec2ops/core/config';
 import { InputError } from '@ec2ops/core/errors';
 import { type CallerPolicies, FULL_ACCESS } from '../iam/enforce';
 

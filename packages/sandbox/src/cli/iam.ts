@@ -1,5 +1,5 @@
 import { InputError } from '@ec2ops/core/errors';
-import { iamDocument } from '@ec2ops/core/iam/doc';
+import { iamDocument } from '@ec2ops/core/iam';
 import { functionPolicies } from '../iam/stage-policies';
 import { loadStageArgument } from './iam-files';
 import { registerCommand } from './main';

@@ -1,12 +1,17 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { InputError, parseStageConfig, type StageConfig } from '@ec2ops/core';
-import { effectiveDryRun, resolveJobSettings } from '@ec2ops/core/config/jobs';
-import { SANDBOX_STAGE } from '@ec2ops/core/config/sandbox-stage';
-import { parseInstant } from '@ec2ops/core/jobs/instant';
-import { type JobProgress, progressLine } from '@ec2ops/core/jobs/progress';
-import { renderReportText, reportHasFailures } from '@ec2ops/core/jobs/report';
-import { isJobName, JOB_NAMES, type JobName } from '@ec2ops/core/jobs/types';
+import { effectiveDryRun, resolveJobSettings, SANDBOX_STAGE } from '@ec2ops/core/config';
+import {
+  isJobName,
+  JOB_NAMES,
+  type JobName,
+  type JobProgress,
+  progressLine,
+  renderReportText,
+  reportHasFailures,
+} from '@ec2ops/core/jobs';
+import { parseInstant } from '@ec2ops/core/time';
 import { ec2ClientsByRegion } from '@ec2ops/functions/ec2/client';
 import { jobImplementation, runJob } from '@ec2ops/functions/jobs/registry';
 import { isRegionName } from '@ec2ops/functions/jobs/run';

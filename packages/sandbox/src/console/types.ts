@@ -2,7 +2,7 @@
  * What the sandbox server tells the web console (JSON over /console/api). Shared by the server
  * (runner/) and the browser bundle (console/), so both sides agree at compile time.
  */
-import type { JobReport } from '@ec2ops/core/jobs/types';
+import type { JobReport } from '@ec2ops/core/jobs';
 
 export type Role = 'viewer' | 'operator' | 'admin';
 

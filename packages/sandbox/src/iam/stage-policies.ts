@@ -1,12 +1,13 @@
 import type { FunctionName } from '@ec2ops/core/capability';
-import type { StageConfig } from '@ec2ops/core/config/schema';
-import { ec2opsCapabilities, policyScope } from '@ec2ops/core/iam/ec2ops';
+import type { StageConfig } from '@ec2ops/core/config';
 import {
   buildFunctionPolicies,
   type Capability,
+  ec2opsCapabilities,
   FUNCTION_NAMES,
   type PolicyDocument,
-} from '@ec2ops/core/iam/policy';
+  policyScope,
+} from '@ec2ops/core/iam';
 import { type CallerPolicies, createIamEnforcer, FULL_ACCESS, type IamEnforcer } from './enforce';
 
 /**

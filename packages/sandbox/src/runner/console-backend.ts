@@ -1,4 +1,4 @@
-import type { StageConfig } from '@ec2ops/core/config/schema';
+import type { StageConfig } from '@ec2ops/core/config';
 import type {
   AccountView,
   ConsoleAction,

@@ -1,4 +1,4 @@
-import type { StageConfigInput } from '@ec2ops/core/config/schema';
+import type { StageConfigInput } from '@ec2ops/core/config';
 import type { SecretName } from '@ec2ops/functions/secrets';
 
 export interface HandlerEnvInput {

@@ -1,4 +1,4 @@
-import type { JobName } from '@ec2ops/core/jobs/types';
+import type { JobName } from '@ec2ops/core/jobs';
 import type { Clock, Endpoints, FunctionName } from '@ec2ops/functions/root';
 import type { SecretName } from '@ec2ops/functions/secrets';
 import type { Context } from 'aws-lambda';

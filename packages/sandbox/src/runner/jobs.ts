@@ -1,6 +1,6 @@
-import { resolveJobSettings } from '@ec2ops/core/config/jobs';
-import type { StageConfig } from '@ec2ops/core/config/schema';
-import { JOB_DEFINITIONS } from '@ec2ops/core/jobs/catalog';
+import type { StageConfig } from '@ec2ops/core/config';
+import { resolveJobSettings } from '@ec2ops/core/config';
+import { JOB_DEFINITIONS } from '@ec2ops/core/job-catalog';
 import { invocationContext } from '../lambda/function-url';
 import { type Handlers, jobOutcome } from './handlers';
 import type { ScheduledJob, SchedulerOptions } from './scheduler';

@@ -1,4 +1,4 @@
-import { SANDBOX_STAGE } from '@ec2ops/core/config/sandbox-stage';
+import { SANDBOX_STAGE } from '@ec2ops/core/config';
 import type { ConsoleSnapshot, Endpoints } from '../console/types';
 import { SANDBOX_COORDINATION_TABLE, startSandboxCoordination } from '../dynamo/server';
 import { Clock } from '../ec2/clock';

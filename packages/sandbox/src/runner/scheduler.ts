@@ -1,5 +1,5 @@
-import type { JobReport } from '@ec2ops/core/jobs/types';
-import { type CompiledSchedule, compileSchedule, nextRun, runsBetween } from '@ec2ops/core/schedule/index';
+import type { JobReport } from '@ec2ops/core/jobs';
+import { type CompiledSchedule, compileSchedule, nextRun, runsBetween } from '@ec2ops/core/schedule';
 import type { JobRow, JobRunRecord, JobsView, JobTrigger } from '../console/types';
 
 /** A job as the local scheduler runs it: the catalog's schedule, resolved for the stage. */

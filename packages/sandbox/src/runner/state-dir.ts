@@ -1,6 +1,6 @@
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { parseStageConfig, type StageConfig, type StageConfigInput } from '@ec2ops/core/config/schema';
+import { parseStageConfig, type StageConfig, type StageConfigInput } from '@ec2ops/core/config';
 import { InputError } from '@ec2ops/core/errors';
 import type { Endpoints } from '../console/types';
 

@@ -1,3 +1,4 @@
+import { CREATE_IMAGE_OUTPUTS } from '../../capability';
 import { defineCommand } from '../define';
 import { INSTANCE_ARG } from './instance-arg';
 
@@ -18,16 +19,6 @@ export const amiBake = defineCommand({
       resources: ['arn:aws:ec2:*:*:instance/*'],
       why: 'Image the instance an operator names',
     },
-    {
-      actions: ['ec2:CreateImage'],
-      resources: ['arn:aws:ec2:*::image/*', 'arn:aws:ec2:*::snapshot/*'],
-      condition: { StringEquals: { 'aws:RequestTag/{tagPrefix}managed': 'true' } },
-      why: 'The new image and its snapshots are tagged managed as they are created',
-    },
-    {
-      actions: ['ec2:CreateTags'],
-      condition: { StringEquals: { 'ec2:CreateAction': 'CreateImage' } },
-      why: 'Tag the image and its snapshots as they are created',
-    },
+    ...CREATE_IMAGE_OUTPUTS,
   ],
 });

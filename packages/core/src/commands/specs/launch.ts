@@ -1,6 +1,6 @@
-import { formatDuration, parseDuration } from '../../config/durations';
 import { launchNeedsApproval, typeChoicesFor } from '../../instances/launch';
 import { input, modal, staticSelect, textInput } from '../../slack/blocks';
+import { formatDuration, parseDuration } from '../../time/durations';
 import { defineCommand } from '../define';
 
 const TTL_CHOICES = ['1h', '2h', '4h', '8h', '1d', '3d', '7d', '14d', '30d'];

@@ -1,3 +1,4 @@
+import { LIFECYCLE_STATES } from '../../instances/lifecycle';
 import { defineCommand } from '../define';
 import { DESCRIBE_INSTANCES, INSTANCE_ARG } from './instance-arg';
 
@@ -8,5 +9,6 @@ export const start = defineCommand({
   examples: ['start i-0123456789abcdef0', 'start web-test'],
   role: 'operator',
   mutates: true,
+  states: LIFECYCLE_STATES.start,
   iam: [DESCRIBE_INSTANCES, { actions: ['ec2:StartInstances'], why: 'Start an instance on request' }],
 });

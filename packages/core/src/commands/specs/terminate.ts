@@ -1,3 +1,4 @@
+import { LIFECYCLE_STATES } from '../../instances/lifecycle';
 import { defineCommand } from '../define';
 import { DESCRIBE_INSTANCES, INSTANCE_ARG } from './instance-arg';
 
@@ -15,5 +16,6 @@ export const terminate = defineCommand({
   examples: ['terminate i-0123456789abcdef0', 'terminate web-test'],
   role: 'operator',
   mutates: true,
+  states: LIFECYCLE_STATES.terminate,
   iam: [DESCRIBE_INSTANCES, { actions: ['ec2:TerminateInstances'], why: 'Terminate an instance on request' }],
 });

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { wallTimeAt } from '../../time/zoned';
 import { localDayBounds, sameLocalDay } from './bake-day';
 
 describe('the bake day', () => {
@@ -17,6 +18,15 @@ describe('the bake day', () => {
   it('is 23 hours long on a spring-forward day', () => {
     const b = localDayBounds(Date.parse('2026-03-29T12:00:00Z'), 'Europe/Paris');
     expect(b.end - b.start).toBe(23 * 3_600_000);
+  });
+
+  it('starts at the first minute that exists when the zone skips midnight', () => {
+    const zone = 'America/Santiago';
+    const b = localDayBounds(Date.parse('2026-09-06T15:00:00Z'), zone);
+    expect(wallTimeAt(b.start, zone)).toMatchObject({ year: 2026, month: 9, day: 6 });
+    expect(wallTimeAt(b.start - 60_000, zone)).toMatchObject({ year: 2026, month: 9, day: 5 });
+    expect(wallTimeAt(b.end, zone)).toMatchObject({ year: 2026, month: 9, day: 7 });
+    expect(wallTimeAt(b.end - 60_000, zone)).toMatchObject({ year: 2026, month: 9, day: 6 });
   });
 
   it('compares instants across the zone boundary', () => {

@@ -4,51 +4,28 @@
  * UTC by default). The day is turned into a pair of instants and instants are compared, so
  * daylight-saving changes move the day's bounds, not the comparison.
  */
+import { instantsOf, wallTimeAt } from '../../time/zoned';
 
-const formats = new Map<string, Intl.DateTimeFormat>();
-
-function wallClockMs(instantMs: number, timeZone: string): number {
-  let format = formats.get(timeZone);
-  if (!format) {
-    format = new Intl.DateTimeFormat('en-US', {
-      timeZone,
-      hourCycle: 'h23',
-      year: 'numeric',
-      month: '2-digit',
-      day: '2-digit',
-      hour: '2-digit',
-      minute: '2-digit',
-      second: '2-digit',
-    });
-    formats.set(timeZone, format);
+/**
+ * The first instant of a local calendar day: midnight, or the first wall minute that exists
+ * when a zone skips midnight (clocks going forward at 00:00, as in America/Santiago).
+ */
+function startOfLocalDay(year: number, month: number, day: number, timeZone: string): number {
+  const date = new Date(Date.UTC(year, month - 1, day));
+  const wall = { year: date.getUTCFullYear(), month: date.getUTCMonth() + 1, day: date.getUTCDate() };
+  for (let minute = 0; minute < 24 * 60; minute += 15) {
+    const [first] = instantsOf({ ...wall, hour: Math.floor(minute / 60), minute: minute % 60 }, timeZone);
+    if (first !== undefined) return first;
   }
-  const parts = format.formatToParts(new Date(instantMs));
-  const get = (type: string) => Number(parts.find((p) => p.type === type)?.value ?? 0);
-  return Date.UTC(get('year'), get('month') - 1, get('day'), get('hour'), get('minute'), get('second'));
-}
-
-/** The zone's offset from UTC at an instant, in milliseconds (whole seconds). */
-function offsetMs(instantMs: number, timeZone: string): number {
-  const whole = Math.floor(instantMs / 1000) * 1000;
-  return wallClockMs(whole, timeZone) - whole;
-}
-
-/** The instant a local wall-clock time (given as if it were UTC) happens in the zone. */
-function localToInstant(wallMs: number, timeZone: string): number {
-  let guess = wallMs - offsetMs(wallMs, timeZone);
-  guess = wallMs - offsetMs(guess, timeZone);
-  return guess;
+  throw new Error(`${timeZone} shows no wall time on ${year}-${month}-${day}`);
 }
 
 /** Start (inclusive) and end (exclusive) instants of the local calendar day containing `instantMs`. */
 export function localDayBounds(instantMs: number, timeZone: string): { start: number; end: number } {
-  const wall = new Date(wallClockMs(instantMs, timeZone));
-  const y = wall.getUTCFullYear();
-  const m = wall.getUTCMonth();
-  const d = wall.getUTCDate();
+  const { year, month, day } = wallTimeAt(instantMs, timeZone);
   return {
-    start: localToInstant(Date.UTC(y, m, d), timeZone),
-    end: localToInstant(Date.UTC(y, m, d + 1), timeZone),
+    start: startOfLocalDay(year, month, day, timeZone),
+    end: startOfLocalDay(year, month, day + 1, timeZone),
   };
 }
 

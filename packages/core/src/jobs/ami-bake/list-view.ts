@@ -1,5 +1,5 @@
-import { formatDuration } from '../../config/durations';
 import { context, header, type Message, section } from '../../slack/blocks';
+import { formatDuration } from '../../time/durations';
 import type { ObservedImage } from './observation';
 import { bakedAtMs, newestFirst } from './retention';
 import type { BakeTagKeys } from './tags';

@@ -1,4 +1,4 @@
-import { formatDuration } from '../../config/durations';
+import { formatDuration } from '../../time/durations';
 import type { ObservedImage } from './observation';
 import type { BakeTagKeys } from './tags';
 

@@ -1,5 +1,5 @@
 import type { BakeConfig } from '../../config/bake';
-import { parseDuration } from '../../config/durations';
+import { parseDuration } from '../../time/durations';
 import type { AmiBakeObservation, ObservedImage, ObservedInstance, Tags } from './observation';
 import type { RetentionRule } from './retention';
 import type { BakeTagKeys } from './tags';

@@ -1,3 +1,4 @@
+import { tagKeys } from '../../tags';
 /**
  * Tag keys the bake reads and writes, all under the stage's tag prefix (`ec2ops:` by default).
  * State lives in these tags, so a second run (or a lost one) re-reads where things stand.
@@ -24,20 +25,20 @@ export interface BakeTagKeys {
 }
 
 export function bakeTagKeys(prefix: string): BakeTagKeys {
-  return {
-    managed: `${prefix}managed`,
-    bake: `${prefix}bake`,
-    reboot: `${prefix}bake-reboot`,
-    retain: `${prefix}retain`,
-    retainDays: `${prefix}retain-days`,
-    sourceInstance: `${prefix}source-instance`,
-    bakedAt: `${prefix}baked-at`,
-    stage: `${prefix}stage`,
-    approved: `${prefix}approved`,
-    keep: `${prefix}keep`,
-    availableAt: `${prefix}available-at`,
-    requestId: `${prefix}request-id`,
-  };
+  return tagKeys(prefix, [
+    'managed',
+    'bake',
+    'reboot',
+    'retain',
+    'retainDays',
+    'sourceInstance',
+    'bakedAt',
+    'stage',
+    'approved',
+    'keep',
+    'availableAt',
+    'requestId',
+  ]);
 }
 
 /** Value of the bake tag that selects an instance. */

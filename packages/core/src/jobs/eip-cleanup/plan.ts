@@ -1,6 +1,7 @@
-import { formatDuration } from '../../config/durations';
 import { SLACK_USER_ID } from '../../slack/ids';
-import { parseInstant, toInstant } from '../instant';
+import { tagKeys } from '../../tags';
+import { formatDuration } from '../../time/durations';
+import { parseInstant, toInstant } from '../../time/instant';
 import type { PlanItem, PlanSkip, RegionPlan } from '../types';
 
 /** An Elastic IP as DescribeAddresses reports it, reduced to what the decision needs. */
@@ -30,13 +31,7 @@ export interface EipTagKeys {
 }
 
 export function eipTagKeys(prefix: string): EipTagKeys {
-  return {
-    managed: `${prefix}managed`,
-    keep: `${prefix}keep`,
-    owner: `${prefix}owner`,
-    idleSince: `${prefix}idle-since`,
-    warnedAt: `${prefix}warned-at`,
-  };
+  return tagKeys(prefix, ['managed', 'keep', 'owner', 'idleSince', 'warnedAt']);
 }
 
 export type EipItemData =

@@ -1,4 +1,4 @@
-import { formatDuration } from '../../config/durations';
+import { formatDuration } from '../../time/durations';
 import type { ItemResult, MoneyFigure, PlanItem } from '../types';
 import type { EipItemData, EipRegionPlan } from './plan';
 

@@ -1,4 +1,3 @@
-import { formatDuration } from '../../config/durations';
 import {
   type InstanceTagKeys,
   type InstanceView,
@@ -8,7 +7,8 @@ import {
   LIVE_STATES,
 } from '../../instances/tags';
 import { SLACK_USER_ID } from '../../slack/ids';
-import { parseInstant } from '../instant';
+import { formatDuration } from '../../time/durations';
+import { parseInstant } from '../../time/instant';
 import type { PlanItem, PlanSkip, RegionPlan } from '../types';
 
 /**

@@ -1,7 +1,7 @@
 import { type AccessRule, type AccessTagKeys, accessTagKeys, isManaged, ruleLabel } from '../../access/rules';
-import { formatDuration } from '../../config/durations';
 import { SLACK_USER_ID } from '../../slack/ids';
-import { parseInstant, toInstant } from '../instant';
+import { formatDuration } from '../../time/durations';
+import { parseInstant, toInstant } from '../../time/instant';
 import type { PlanItem, PlanSkip, RegionPlan } from '../types';
 
 /**

@@ -1,6 +1,6 @@
-import { APPROVAL_CODES, type ApprovalRequest, verifyApproval } from '@ec2ops/core/approvals/token';
+import { APPROVAL_CODES, type ApprovalRequest, verifyApproval } from '@ec2ops/core/approvals';
 import { isEc2opsError } from '@ec2ops/core/errors';
-import { errorCode } from '@ec2ops/core/slack/error-message';
+import { errorCode } from '@ec2ops/core/slack';
 import { claimDecision } from '../../coordination/decisions';
 import { queueNotice } from '../notice';
 import type { ActionHandler } from './types';

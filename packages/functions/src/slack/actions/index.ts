@@ -1,4 +1,4 @@
-import { ACTION_KINDS } from '@ec2ops/core/slack/actions';
+import { ACTION_KINDS } from '@ec2ops/core/slack';
 import { decide } from './decide';
 import { run } from './run';
 import type { ActionHandler } from './types';

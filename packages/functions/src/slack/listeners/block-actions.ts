@@ -1,4 +1,4 @@
-import { ACTION_PREFIX, actionKind } from '@ec2ops/core/slack/actions';
+import { ACTION_PREFIX, actionKind } from '@ec2ops/core/slack';
 import type App from '@slack/bolt/dist/App';
 import { ACTION_HANDLERS } from '../actions/index';
 import type { Click } from '../actions/types';

@@ -1,8 +1,5 @@
-import { SLASH_COMMAND } from '@ec2ops/core/commands/registry';
-import { modalCallbackId } from '@ec2ops/core/slack/actions';
-import { context, type Message, section } from '@ec2ops/core/slack/blocks';
-import { errorMessage } from '@ec2ops/core/slack/error-message';
-import { code } from '@ec2ops/core/slack/escape';
+import { SLASH_COMMAND } from '@ec2ops/core/commands';
+import { code, context, errorMessage, type Message, modalCallbackId, section } from '@ec2ops/core/slack';
 import type App from '@slack/bolt/dist/App';
 import type { SlackDeps } from '../deps';
 import { intake } from '../intake';

@@ -1,5 +1,4 @@
-import { modalCallbackId } from '@ec2ops/core/slack/actions';
-import { errorMessage } from '@ec2ops/core/slack/error-message';
+import { errorMessage, modalCallbackId } from '@ec2ops/core/slack';
 import type App from '@slack/bolt/dist/App';
 import type { SlackDeps } from '../deps';
 import { intake } from '../intake';

@@ -1,18 +1,20 @@
 import { ForbiddenError, InputError } from '@ec2ops/core';
-import { ruleButtons } from '@ec2ops/core/access/list-view';
-import { parseCidr } from '@ec2ops/core/access/net';
-import { extensionNeedsApproval, type OpenSource, requireDuration } from '@ec2ops/core/access/policy';
 import {
   accessTagKeys,
   expiresAtMs,
+  extensionNeedsApproval,
   isManaged,
   mayChange,
+  type OpenSource,
+  requireDuration,
+  ruleButtons,
   ruleLabel,
   shortInstant,
   sourceLabel,
-} from '@ec2ops/core/access/rules';
-import { formatDuration } from '@ec2ops/core/config/durations';
-import { section } from '@ec2ops/core/slack/blocks';
+} from '@ec2ops/core/access';
+import { parseCidr } from '@ec2ops/core/net';
+import { section } from '@ec2ops/core/slack';
+import { formatDuration } from '@ec2ops/core/time';
 import { describeRule } from '../../ec2/security-group-rules';
 import type { Executor } from '../context';
 import { requestInstant, retag } from './open';

@@ -1,10 +1,8 @@
 import { DescribeSecurityGroupsCommand, type EC2Client, type SecurityGroup } from '@aws-sdk/client-ec2';
 import { InputError, type StageConfig } from '@ec2ops/core';
-import { groupAllowed, groupNotAllowed } from '@ec2ops/core/access/policy';
-import { accessTagKeys } from '@ec2ops/core/access/rules';
+import { accessTagKeys, groupAllowed, groupNotAllowed } from '@ec2ops/core/access';
 import { SECURITY_GROUP_ID } from '@ec2ops/core/aws-ids';
-import { looseInstanceReference } from '@ec2ops/core/instances/access';
-import { instanceLabel, LIVE_STATES } from '@ec2ops/core/instances/tags';
+import { instanceLabel, LIVE_STATES, looseInstanceReference } from '@ec2ops/core/instances';
 import type { Ec2Gateway } from '../../ec2/client';
 import { awsErrorCode } from '../../ec2/errors';
 import { lookupInstances } from '../../ec2/instances';

@@ -1,6 +1,5 @@
 import { DescribeSecurityGroupsCommand } from '@aws-sdk/client-ec2';
-import { type ListedRule, renderAccessList } from '@ec2ops/core/access/list-view';
-import { accessTagKeys } from '@ec2ops/core/access/rules';
+import { accessTagKeys, type ListedRule, renderAccessList } from '@ec2ops/core/access';
 import { chunk } from '../../ec2/batches';
 import { describeManagedRules } from '../../ec2/security-group-rules';
 import type { Executor } from '../context';

@@ -1,11 +1,8 @@
 import { DescribeImagesCommand } from '@aws-sdk/client-ec2';
 import { InputError } from '@ec2ops/core';
-import { checkInstanceAccess } from '@ec2ops/core/instances/access';
-import { instanceTagKeys } from '@ec2ops/core/instances/tags';
-import { imageName } from '@ec2ops/core/jobs/ami-bake/naming';
-import { bakeImageTags, instanceLabel, sourceSettings } from '@ec2ops/core/jobs/ami-bake/sources';
-import { bakeTagKeys } from '@ec2ops/core/jobs/ami-bake/tags';
-import { context, section } from '@ec2ops/core/slack/blocks';
+import { checkInstanceAccess, instanceTagKeys } from '@ec2ops/core/instances';
+import { bakeImageTags, bakeTagKeys, imageName, instanceLabel, sourceSettings } from '@ec2ops/core/jobs';
+import { context, section } from '@ec2ops/core/slack';
 import { awsErrorCode } from '../../ec2/errors';
 import { createImage } from '../../ec2/images';
 import type { Executor } from '../context';

@@ -1,7 +1,6 @@
 import { DescribeImagesCommand, type EC2Client, type Image } from '@aws-sdk/client-ec2';
 import { InputError } from '@ec2ops/core';
-import { looseInstanceReference } from '@ec2ops/core/instances/access';
-import { type InstanceView, NOT_TERMINATED } from '@ec2ops/core/instances/tags';
+import { type InstanceView, looseInstanceReference, NOT_TERMINATED } from '@ec2ops/core/instances';
 import type { Ec2Gateway } from '../../ec2/client';
 import { awsErrorCode } from '../../ec2/errors';
 import { lookupInstances, onlyInstance } from '../../ec2/instances';

@@ -1,7 +1,11 @@
-import { bakeRegions } from '@ec2ops/core/config/bake';
-import { imageListRows, type ListedRegion, renderImageList } from '@ec2ops/core/jobs/ami-bake/list-view';
-import { imageUsage } from '@ec2ops/core/jobs/ami-bake/sources';
-import { bakeTagKeys } from '@ec2ops/core/jobs/ami-bake/tags';
+import { bakeRegions } from '@ec2ops/core/config';
+import {
+  bakeTagKeys,
+  imageListRows,
+  imageUsage,
+  type ListedRegion,
+  renderImageList,
+} from '@ec2ops/core/jobs';
 import { describeAllTemplateVersions, describeImageUsers, describeManagedImages } from '../../ec2/images';
 import type { Executor } from '../context';
 import { findInstances } from './ami-find';

@@ -1,6 +1,6 @@
 import { DeleteTagsCommand } from '@aws-sdk/client-ec2';
-import { bakeTagKeys } from '@ec2ops/core/jobs/ami-bake/tags';
-import { section } from '@ec2ops/core/slack/blocks';
+import { bakeTagKeys } from '@ec2ops/core/jobs';
+import { section } from '@ec2ops/core/slack';
 import type { Executor } from '../context';
 import { findOwnImage } from './ami-find';
 

@@ -1,17 +1,18 @@
 import { type EC2Client, RevokeSecurityGroupIngressCommand } from '@aws-sdk/client-ec2';
 import { ForbiddenError, InputError } from '@ec2ops/core';
-import { requirePorts, resolveSources } from '@ec2ops/core/access/policy';
-import { formatPorts } from '@ec2ops/core/access/ports';
 import {
   type AccessRule,
   accessTagKeys,
   isManaged,
   mayChange,
+  requirePorts,
+  resolveSources,
   ruleLabel,
   sameRule,
-} from '@ec2ops/core/access/rules';
+} from '@ec2ops/core/access';
 import { SECURITY_GROUP_RULE_ID } from '@ec2ops/core/aws-ids';
-import { section } from '@ec2ops/core/slack/blocks';
+import { formatPorts } from '@ec2ops/core/net';
+import { section } from '@ec2ops/core/slack';
 import { isNotFound } from '../../ec2/errors';
 import { describeRule, describeRules } from '../../ec2/security-group-rules';
 import type { Executor } from '../context';

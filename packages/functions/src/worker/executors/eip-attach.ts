@@ -6,9 +6,9 @@ import {
   ReleaseAddressCommand,
 } from '@aws-sdk/client-ec2';
 import { InputError } from '@ec2ops/core';
-import { attachRefusal, instanceLabel, priceText } from '@ec2ops/core/eip/policy';
-import { type Address, eipTagKeys } from '@ec2ops/core/jobs/eip-cleanup/plan';
-import { context, type Message, section } from '@ec2ops/core/slack/blocks';
+import { attachRefusal, instanceLabel, priceText } from '@ec2ops/core/eip';
+import { type Address, eipTagKeys } from '@ec2ops/core/jobs';
+import { context, type Message, section } from '@ec2ops/core/slack';
 import { toAddress } from '../../ec2/addresses';
 import { awsErrorCode } from '../../ec2/errors';
 import type { Executor } from '../context';

@@ -1,8 +1,8 @@
 import { DescribeAddressesCommand, type EC2Client, type Filter } from '@aws-sdk/client-ec2';
 import { InputError } from '@ec2ops/core';
-import { type AttachTarget, addressRef } from '@ec2ops/core/eip/policy';
-import { looseInstanceReference } from '@ec2ops/core/instances/access';
-import type { Address } from '@ec2ops/core/jobs/eip-cleanup/plan';
+import { type AttachTarget, addressRef } from '@ec2ops/core/eip';
+import { looseInstanceReference } from '@ec2ops/core/instances';
+import type { Address } from '@ec2ops/core/jobs';
 import { toAddress } from '../../ec2/addresses';
 import type { Ec2Gateway } from '../../ec2/client';
 import { lookupInstances, onlyInstance } from '../../ec2/instances';

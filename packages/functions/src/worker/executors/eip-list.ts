@@ -1,5 +1,5 @@
 import { DescribeAddressesCommand, paginateDescribeInstances } from '@aws-sdk/client-ec2';
-import { type ListedAddress, renderEipList } from '@ec2ops/core/eip/list-view';
+import { type ListedAddress, renderEipList } from '@ec2ops/core/eip';
 import { toAddress } from '../../ec2/addresses';
 import { chunk } from '../../ec2/batches';
 import { eipPolicy } from '../../jobs/eip-cleanup';

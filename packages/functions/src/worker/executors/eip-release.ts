@@ -1,9 +1,8 @@
 import { ReleaseAddressCommand } from '@aws-sdk/client-ec2';
 import { InputError } from '@ec2ops/core';
-import { addressLabel, monthlyCost, releaseRefusal, usd } from '@ec2ops/core/eip/policy';
-import { eipTagKeys } from '@ec2ops/core/jobs/eip-cleanup/plan';
-import { actionId } from '@ec2ops/core/slack/actions';
-import { actions, button, confirmDialog, context, type Message, section } from '@ec2ops/core/slack/blocks';
+import { addressLabel, monthlyCost, releaseRefusal, usd } from '@ec2ops/core/eip';
+import { eipTagKeys } from '@ec2ops/core/jobs';
+import { actionId, actions, button, confirmDialog, context, type Message, section } from '@ec2ops/core/slack';
 import { describeOne } from '../../ec2/addresses';
 import { awsErrorCode, isNotFound } from '../../ec2/errors';
 import type { Executor } from '../context';

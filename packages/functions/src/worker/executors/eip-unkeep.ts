@@ -1,7 +1,7 @@
 import { DeleteTagsCommand } from '@aws-sdk/client-ec2';
-import { addressLabel, isKept } from '@ec2ops/core/eip/policy';
-import { eipTagKeys } from '@ec2ops/core/jobs/eip-cleanup/plan';
-import { section } from '@ec2ops/core/slack/blocks';
+import { addressLabel, isKept } from '@ec2ops/core/eip';
+import { eipTagKeys } from '@ec2ops/core/jobs';
+import { section } from '@ec2ops/core/slack';
 import type { Executor } from '../context';
 import { requireAddress } from './eip-find';
 

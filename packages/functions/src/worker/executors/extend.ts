@@ -1,10 +1,8 @@
 import { CreateTagsCommand } from '@aws-sdk/client-ec2';
 import { InputError } from '@ec2ops/core';
-import { formatDuration, parseDuration } from '@ec2ops/core/config/durations';
-import { checkInstanceAccess } from '@ec2ops/core/instances/access';
-import { instanceLabel, instanceTagKeys } from '@ec2ops/core/instances/tags';
-import { parseInstant, toInstant } from '@ec2ops/core/jobs/instant';
-import { section } from '@ec2ops/core/slack/blocks';
+import { checkInstanceAccess, instanceLabel, instanceTagKeys } from '@ec2ops/core/instances';
+import { section } from '@ec2ops/core/slack';
+import { formatDuration, parseDuration, parseInstant, toInstant } from '@ec2ops/core/time';
 import { findInstance } from '../../ec2/instances';
 import type { Executor } from '../context';
 

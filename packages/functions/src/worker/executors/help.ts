@@ -1,4 +1,4 @@
-import { renderHelp } from '@ec2ops/core/commands/help';
+import { renderHelp } from '@ec2ops/core/commands';
 import type { Executor } from '../context';
 
 export const help: Executor = async ({ commands, request }) =>

@@ -1,4 +1,4 @@
-import type { CommandName } from '@ec2ops/core/commands/index';
+import type { CommandName } from '@ec2ops/core/commands';
 import type { Executor } from '../context';
 import { access } from './access';
 import { accessExtend } from './access-extend';

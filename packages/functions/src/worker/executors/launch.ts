@@ -1,20 +1,20 @@
 import { RunInstancesCommand, type RunInstancesCommandInput } from '@aws-sdk/client-ec2';
 import { InputError } from '@ec2ops/core';
-import { architectureMismatch } from '@ec2ops/core/instances/images';
+import type { InstanceTagKeys, InstanceView } from '@ec2ops/core/instances';
 import {
+  architectureMismatch,
   checkCount,
   checkType,
   defaultName,
   expiresAt,
   instanceTagKeys,
+  launchMessage,
   launchTags,
   readLaunchArgs,
   resolveSubnet,
   resolveTtl,
   runInstancesRequest,
-} from '@ec2ops/core/instances/launch';
-import { launchMessage } from '@ec2ops/core/instances/messages';
-import type { InstanceTagKeys, InstanceView } from '@ec2ops/core/instances/tags';
+} from '@ec2ops/core/instances';
 import { holdLaunch } from '../../coordination/launch-limit';
 import { awsErrorCode, awsErrorMessage } from '../../ec2/errors';
 import { describeInstanceViews, toInstanceView, waitForRunning } from '../../ec2/instances';

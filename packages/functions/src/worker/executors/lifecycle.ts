@@ -1,11 +1,17 @@
 import { StartInstancesCommand, StopInstancesCommand, TerminateInstancesCommand } from '@aws-sdk/client-ec2';
 import { ForbiddenError, InputError } from '@ec2ops/core';
-import { checkInstanceAccess, type LifecycleAction } from '@ec2ops/core/instances/access';
-import { timeLeft } from '@ec2ops/core/instances/messages';
-import { type InstanceView, instanceLabel, instanceTagKeys, isManaged } from '@ec2ops/core/instances/tags';
-import { parseInstant } from '@ec2ops/core/jobs/instant';
-import { actionId } from '@ec2ops/core/slack/actions';
-import { actions, button, confirmDialog, context, type Message, section } from '@ec2ops/core/slack/blocks';
+import {
+  checkInstanceAccess,
+  type InstanceView,
+  instanceLabel,
+  instanceTagKeys,
+  isManaged,
+  type LifecycleAction,
+  lifecycleStep,
+  timeLeft,
+} from '@ec2ops/core/instances';
+import { actionId, actions, button, confirmDialog, context, type Message, section } from '@ec2ops/core/slack';
+import { parseInstant } from '@ec2ops/core/time';
 import { holdLaunch } from '../../coordination/launch-limit';
 import { awsErrorCode } from '../../ec2/errors';
 import { type FoundInstance, findInstance } from '../../ec2/instances';
@@ -64,9 +70,9 @@ function explainRefusal(error: unknown, label: string, action: string): unknown 
 export const stop: Executor = async (ctx) => {
   const { client, instance } = await target(ctx, 'stop');
   const label = instanceLabel(instance);
-  if (instance.state === 'stopped' || instance.state === 'stopping')
-    return say(`${label} is already ${instance.state}.`);
-  if (instance.state === 'terminated' || instance.state === 'shutting-down') {
+  const step = lifecycleStep('stop', instance.state);
+  if (step === 'done') return say(`${label} is already ${instance.state}.`);
+  if (step === 'refused') {
     throw new InputError('instance.state', `${label} is ${instance.state}; there is nothing to stop.`);
   }
   try {
@@ -81,9 +87,9 @@ export const start: Executor = async (ctx) => {
   const { client, instance } = await target(ctx, 'start');
   const keys = instanceTagKeys(ctx.config.tagPrefix);
   const label = instanceLabel(instance);
-  if (instance.state === 'running' || instance.state === 'pending')
-    return say(`${label} is already ${instance.state}.`);
-  if (instance.state !== 'stopped') {
+  const step = lifecycleStep('start', instance.state);
+  if (step === 'done') return say(`${label} is already ${instance.state}.`);
+  if (step === 'refused') {
     throw new InputError(
       'instance.state',
       `${label} is ${instance.state}; only a stopped instance can be started.`,
@@ -125,7 +131,7 @@ export const start: Executor = async (ctx) => {
 export const terminate: Executor = async (ctx) => {
   const { client, instance } = await target(ctx, 'terminate');
   const label = instanceLabel(instance);
-  if (instance.state === 'terminated' || instance.state === 'shutting-down') {
+  if (lifecycleStep('terminate', instance.state) === 'done') {
     return say(`${label} is already ${instance.state}.`);
   }
   if (ctx.request.args['confirm'] !== true) return confirmation(instance, label);

@@ -1,5 +1,9 @@
-import { renderInstanceList } from '@ec2ops/core/instances/list-view';
-import { type InstanceView, instanceTagKeys, NOT_TERMINATED } from '@ec2ops/core/instances/tags';
+import {
+  type InstanceView,
+  instanceTagKeys,
+  NOT_TERMINATED,
+  renderInstanceList,
+} from '@ec2ops/core/instances';
 import { describeInstanceViews } from '../../ec2/instances';
 import type { Executor } from '../context';
 

@@ -6,26 +6,28 @@ import {
   UpdateSecurityGroupRuleDescriptionsIngressCommand,
 } from '@aws-sdk/client-ec2';
 import { InputError } from '@ec2ops/core';
-import { ruleButtons } from '@ec2ops/core/access/list-view';
-import { evaluateOpen, type OpenDecision, type OpenSource, openSourceText } from '@ec2ops/core/access/policy';
-import { formatPorts } from '@ec2ops/core/access/ports';
 import {
   type AccessRule,
   type AccessTagKeys,
   accessTagKeys,
+  evaluateOpen,
   expiresAtMs,
   isManaged,
   mayChange,
+  type OpenDecision,
+  type OpenSource,
+  openSourceText,
   type RuleIdentity,
+  ruleButtons,
   ruleDescription,
   ruleTags,
   sameRule,
   shortInstant,
-} from '@ec2ops/core/access/rules';
-import type { CommandRequest } from '@ec2ops/core/commands/request';
-import { formatDuration } from '@ec2ops/core/config/durations';
-import { parseInstant } from '@ec2ops/core/jobs/instant';
-import { type Block, context, section } from '@ec2ops/core/slack/blocks';
+} from '@ec2ops/core/access';
+import type { CommandRequest } from '@ec2ops/core/commands';
+import { formatPorts } from '@ec2ops/core/net';
+import { type Block, context, section } from '@ec2ops/core/slack';
+import { formatDuration, parseInstant } from '@ec2ops/core/time';
 import { awsErrorCode, awsErrorMessage } from '../../ec2/errors';
 import { describeRules, toAccessRule } from '../../ec2/security-group-rules';
 import type { Clock, Executor } from '../context';

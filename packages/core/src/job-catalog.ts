@@ -1,5 +1,14 @@
-import type { FunctionName, IamNeed } from '../capability';
-import type { ActionVerbs, JobName } from './types';
+import { CREATE_IMAGE_OUTPUTS, type FunctionName, type IamNeed } from './capability';
+
+export const JOB_NAMES = ['ami-bake', 'eip-cleanup', 'port-sweep', 'instance-reaper'] as const;
+export type JobName = (typeof JOB_NAMES)[number];
+
+export function isJobName(value: string): value is JobName {
+  return (JOB_NAMES as readonly string[]).includes(value);
+}
+
+/** How a job names its actions in reports: `release` → done "released", planned "would release". */
+export type ActionVerbs = Record<string, { done: string; planned: string }>;
 
 /**
  * The one definition of every scheduled job. Infra reads it for the SST cron (schedule, time
@@ -58,17 +67,7 @@ export const JOB_CATALOG: Record<JobName, JobDefinition> = {
         condition: { StringEquals: { 'aws:ResourceTag/{tagPrefix}bake': 'nightly' } },
         why: 'Bake images of managed instances tagged bake=nightly only',
       },
-      {
-        actions: ['ec2:CreateImage'],
-        resources: ['arn:aws:ec2:*::image/*', 'arn:aws:ec2:*::snapshot/*'],
-        condition: { StringEquals: { 'aws:RequestTag/{tagPrefix}managed': 'true' } },
-        why: 'The new image and its snapshots are tagged managed as they are created',
-      },
-      {
-        actions: ['ec2:CreateTags'],
-        condition: { StringEquals: { 'ec2:CreateAction': 'CreateImage' } },
-        why: 'Tag images and snapshots as they are created',
-      },
+      ...CREATE_IMAGE_OUTPUTS,
       {
         actions: ['ec2:CreateTags'],
         resources: ['arn:aws:ec2:*::image/*'],

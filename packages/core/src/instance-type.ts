@@ -1,4 +1,4 @@
-import { editDistance } from '../commands/suggest';
+import { editDistance } from './text/suggest';
 
 /**
  * Instance type names as EC2 writes them: `<class><generation><options>.<size>`, e.g. `m7g.xlarge`

@@ -1,6 +1,6 @@
 import { isEc2opsError } from '../errors';
-import { type CompiledSchedule, compileSchedule } from '../schedule/expression';
-import { isTimeZone as knownTimeZone } from '../schedule/zoned';
+import { isTimeZone as knownTimeZone } from '../time/zoned';
+import { type CompiledSchedule, compileSchedule } from './expression';
 
 /**
  * Config-time checks of a job's schedule, so a malformed expression fails `sst deploy` and

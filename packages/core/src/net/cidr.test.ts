@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { cidrContains, isWorld, parseCidr } from './net';
+import { cidrContains, isWorld, parseCidr } from './cidr';
 
 const ok = (text: string) => {
   const parsed = parseCidr(text);

@@ -1,0 +1,4 @@
+// The public face of core's access/: what other packages import (package.json `exports`).
+export * from './list-view';
+export * from './policy';
+export * from './rules';

@@ -1,0 +1,2 @@
+// The public face of core's text/: what other packages import (package.json `exports`).
+export * from './suggest';
