@@ -32,3 +32,16 @@ describe('the launch form passes its fields as values, never as re-parsed text',
     });
   }
 });
+
+describe('a valid launch form', () => {
+  it('launches what it says, once, named as typed', async () => {
+    const sent = await submitNamed('from-form');
+    expect(sent.status).toBe(200);
+    expect(sent.json).toBeFalsy();
+    const named = (await allInstances(h.ec2Client)).filter((i) =>
+      (i.Tags ?? []).some((t) => t.Key === 'Name' && t.Value === 'from-form'),
+    );
+    expect(named).toHaveLength(1);
+    expect(named[0]!.InstanceType).toBe('t3.small');
+  });
+});

@@ -277,12 +277,13 @@ export async function seedAccount(o: SeedOptions): Promise<SeedSummary> {
         TagSpecifications: [{ ResourceType: 'subnet', Tags: [{ Key: 'Name', Value: 'isolated-private' }] }],
       }),
     );
+    // An admin's: operators keep their launch headroom (launch.maxRunningPerUser) in the tour.
     const isolated = await launch(
       ec2,
       'isolated-worker',
       al2023,
       't3.micro',
-      [managed, tag('owner', 'UOPERATOR')],
+      [managed, tag('owner', 'UADMIN')],
       [],
       Subnet?.SubnetId,
     );
