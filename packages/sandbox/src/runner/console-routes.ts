@@ -63,10 +63,36 @@ export function createConsoleRoutes(
 ) {
   const streams = new Set<ServerResponse>();
 
+  // While anyone watches, each change notice re-reads the account once (reads coalesce) and
+  // every stream gets the same per-resource delta with its version.
+  let unwatch: (() => void) | undefined;
+  const broadcastAccount = () => {
+    backend.account.refresh().then(
+      (delta) => {
+        if (!delta) return;
+        const frame = `event: account\ndata: ${JSON.stringify(delta)}\n\n`;
+        for (const stream of streams) stream.write(frame);
+      },
+      () => {},
+    );
+  };
+  const watchAccount = () => {
+    if (!unwatch) unwatch = controls.subscribe(broadcastAccount);
+  };
+  const unwatchAccount = () => {
+    if (streams.size === 0) {
+      unwatch?.();
+      unwatch = undefined;
+    }
+  };
+
   async function api(req: IncomingMessage, res: ServerResponse, route: string, url: URL): Promise<void> {
     const method = req.method ?? 'GET';
     if (method === 'GET' && route === 'snapshot') {
       return json(res, 200, await backend.snapshot(url.searchParams.get('user') ?? 'UOPERATOR'));
+    }
+    if (method === 'GET' && route === 'state') {
+      return json(res, 200, backend.state(url.searchParams.get('user') ?? 'UOPERATOR'));
     }
     if (method === 'GET' && route === 'events') {
       res.writeHead(200, {
@@ -77,9 +103,11 @@ export function createConsoleRoutes(
       res.write('retry: 1000\n\n');
       const unsubscribe = controls.subscribe(() => res.write('data: {"changed":true}\n\n'));
       streams.add(res);
+      watchAccount();
       res.on('close', () => {
         unsubscribe();
         streams.delete(res);
+        unwatchAccount();
       });
       return;
     }
@@ -174,6 +202,7 @@ export function createConsoleRoutes(
     close(): void {
       for (const stream of streams) stream.end();
       streams.clear();
+      unwatchAccount();
     },
   };
 }

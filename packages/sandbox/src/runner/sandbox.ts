@@ -237,7 +237,6 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
         aliases: config.launch.images.aliases,
       },
       () => ec2.store.changes,
-      Date.now,
     );
 
     const advanceClock = async (ms: number) => {
