@@ -9,6 +9,11 @@ export interface ConsoleControls {
   runJob(name: string, dryRun: boolean | undefined): Promise<JobRunRecord>;
   jobSettings(settings: { dryRunOverride?: boolean | null; paused?: boolean }): void;
   advanceClock(ms: number): Promise<string>;
+  /**
+   * Runs EC2 transitions that have come due (pending → running). The emulator runs them when a
+   * request reads the region; a watched console reads only on change notices, so it asks.
+   */
+  settle(): void;
   /** Calls the listener whenever something the console shows may have changed. */
   subscribe(listener: () => void): () => void;
 }
@@ -66,6 +71,7 @@ export function createConsoleRoutes(
   // While anyone watches, each change notice re-reads the account once (reads coalesce) and
   // every stream gets the same per-resource delta with its version.
   let unwatch: (() => void) | undefined;
+  let settling: NodeJS.Timeout | undefined;
   const broadcastAccount = () => {
     backend.account.refresh().then(
       (delta) => {
@@ -78,11 +84,14 @@ export function createConsoleRoutes(
   };
   const watchAccount = () => {
     if (!unwatch) unwatch = controls.subscribe(broadcastAccount);
+    settling ??= setInterval(() => controls.settle(), 1000).unref();
   };
   const unwatchAccount = () => {
     if (streams.size === 0) {
       unwatch?.();
       unwatch = undefined;
+      clearInterval(settling);
+      settling = undefined;
     }
   };
 

@@ -271,6 +271,9 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
         changed();
       },
       advanceClock,
+      settle: () => {
+        for (const regionState of ec2.store.regions()) ec2.store.advance(regionState);
+      },
       subscribe: (listener) => {
         changes.add(listener);
         const offSlack = workspace.subscribe(listener);
