@@ -326,7 +326,7 @@ describe('the web console', () => {
     await poll(() => request.count()).toBe(1);
     await request.locator('button.bk-button', { hasText: 'Approve' }).click();
     const confirm = page.locator('.overlay[role="alertdialog"]');
-    expect(await confirm.locator('.modal-body code').textContent()).toContain('/ec2 open 22');
+    expect(await confirm.locator('.modal-body code').textContent()).toContain('/ec2 open');
     expect(await confirm.locator('.modal-body .mention').textContent()).toBe('@Omar Operator');
     expect(await confirm.locator('.modal-body').textContent()).not.toContain('`');
     await confirm.locator('button', { hasText: 'Cancel' }).click();
