@@ -41,7 +41,7 @@ export async function run() {
     const accountBytes = (await warm.arrayBuffer()).byteLength;
 
     const page = await browser.newPage({ viewport: { width: 1600, height: 1000 } });
-    page.setDefaultTimeout(120_000);
+    page.setDefaultTimeout(60_000);
     let deltaBytes = 0;
     const started = performance.now();
     await page.goto(sandbox.endpoints.console);
@@ -66,7 +66,12 @@ export async function run() {
     const commandReplyMs = performance.now() - sent;
 
     // One instance renamed through the EC2 API: the page learns it as a delta over its stream.
-    const first = await ec2.send(new DescribeInstancesCommand({ MaxResults: 5 }));
+    const first = await ec2.send(
+      new DescribeInstancesCommand({
+        MaxResults: 5,
+        Filters: [{ Name: 'instance-state-name', Values: ['running'] }],
+      }),
+    );
     const id = first.Reservations?.[0]?.Instances?.[0]?.InstanceId;
     if (!id) throw new Error('the seeded fleet has no instance');
     const probe = new EventSourceSize(page);
