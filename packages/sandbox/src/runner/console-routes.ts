@@ -72,10 +72,13 @@ export function createConsoleRoutes(
   // every stream gets the same per-resource delta with its version.
   let unwatch: (() => void) | undefined;
   let settling: NodeJS.Timeout | undefined;
+  let sent = 0;
   const broadcastAccount = () => {
     backend.account.refresh().then(
       (delta) => {
-        if (!delta) return;
+        // Notices coalesced into one read share its delta: send it once.
+        if (!delta || delta.version <= sent) return;
+        sent = delta.version;
         const frame = `event: account\ndata: ${JSON.stringify(delta)}\n\n`;
         for (const stream of streams) stream.write(frame);
       },
