@@ -1,6 +1,9 @@
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { EC2Client } from '@aws-sdk/client-ec2';
+import { seedFleet } from '@ec2ops/sandbox/cli/seed-fleet';
+import { SANDBOX_CREDENTIALS } from '@ec2ops/sandbox/iam/stage-policies';
 import { type Sandbox, startSandbox } from '@ec2ops/sandbox/runner/sandbox';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -14,6 +17,8 @@ let sandbox: Sandbox;
 let browser: Browser;
 let page: Page;
 let dir: string;
+/** How often the page fetched the whole account (the first render, or after a missed delta). */
+let wholeAccountLoads = 0;
 
 /** Polls as long as a busy shared machine may need (vitest's default gives up after a second). */
 const poll = <T>(read: () => T | Promise<T>) => expect.poll(read, { timeout: 60_000, interval: 100 });
@@ -32,6 +37,22 @@ beforeAll(async () => {
   page = await browser.newPage({ viewport: { width: 1600, height: 1000 } });
   // Playwright's 30 s waits are hang guards too; on two loaded cores a render can take longer.
   page.setDefaultTimeout(60_000);
+  // Keeps a handle on the page's event streams, so a test can play a delta the server never sent.
+  await page.addInitScript(() => {
+    const Native = window.EventSource;
+    const sources: EventSource[] = [];
+    (window as unknown as { sources: EventSource[] }).sources = sources;
+    window.EventSource = class extends Native {
+      constructor(url: string | URL, init?: EventSourceInit) {
+        super(url, init);
+        sources.push(this);
+      }
+    };
+  });
+  page.on('request', (request) => {
+    const path = new URL(request.url()).pathname;
+    if (path === '/console/api/snapshot') wholeAccountLoads += 1;
+  });
   await page.goto(sandbox.endpoints.console);
 });
 
@@ -277,6 +298,134 @@ describe('the web console', () => {
     const before2 = await messages().filter({ hasText: 'ec2ops commands' }).count();
     await send('/ec2 help');
     await poll(() => messages().filter({ hasText: 'ec2ops commands' }).count()).toBe(before2 + 1);
+  });
+
+  it('shows the confirm dialog and the audit feed formatted, with names, not raw mrkdwn', async () => {
+    await page.locator('button[data-channel="ec2ops-approvals"]').click();
+    const decided = messages().filter({ hasText: 'Approved by' });
+    await poll(() => decided.count()).toBe(1);
+    // Times without milliseconds, in every message the app posted.
+    expect(await page.locator('.messages').textContent()).not.toMatch(/\d{2}:\d{2}:\d{2}\.\d{3}Z/);
+    expect(await decided.textContent()).toMatch(/decided \d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2} UTC/);
+
+    await tab('audit');
+    const entries = page.locator('.audit li');
+    await poll(() => entries.count()).toBeGreaterThan(0);
+    const audit = (await page.locator('.audit').textContent()) ?? '';
+    expect(audit).not.toContain('<@');
+    expect(audit).not.toMatch(/\*[^*\s][^*]*\*/);
+    expect(await page.locator('.audit .mention').count()).toBeGreaterThan(0);
+    await tab('account');
+
+    // A fresh request, to see its Approve confirmation as Slack shows it: code and a mention.
+    await page.locator('button[data-channel="ec2ops"]').click();
+    await send('/ec2 open 22 on web-1 from 198.51.100.9/32 for 30m reason="confirm check"');
+    await page.locator('button[data-channel="ec2ops-approvals"]').click();
+    await switchTo('UADMIN');
+    const request = messages().filter({ has: page.locator('button.bk-button', { hasText: 'Approve' }) });
+    await poll(() => request.count()).toBe(1);
+    await request.locator('button.bk-button', { hasText: 'Approve' }).click();
+    const confirm = page.locator('.overlay[role="alertdialog"]');
+    expect(await confirm.locator('.modal-body code').textContent()).toContain('/ec2 open');
+    expect(await confirm.locator('.modal-body .mention').textContent()).toBe('@Omar Operator');
+    expect(await confirm.locator('.modal-body').textContent()).not.toContain('`');
+    await confirm.locator('button', { hasText: 'Cancel' }).click();
+    await switchTo('UOPERATOR');
+    await page.locator('button[data-channel="ec2ops"]').click();
+  });
+
+  it('names people in job reports and does not repeat a status as its detail', async () => {
+    await tab('jobs');
+    const sweep = page.locator('details.run[data-job="port-sweep"]').filter({ hasText: '8080' });
+    await poll(() => sweep.count()).toBeGreaterThan(0);
+    const report = (await sweep.first().locator('.report').textContent()) ?? '';
+    expect(report).not.toMatch(/\bU(OPERATOR|ADMIN|VIEWER)\b/);
+    for (const line of await sweep.first().locator('tr.line').all()) {
+      const cells = await line.locator('td').allTextContents();
+      expect(cells[3]?.trim().toLowerCase()).not.toBe(cells[2]?.trim().toLowerCase());
+    }
+    await tab('account');
+  });
+
+  it('pages a fleet, filters it, and follows changes as versioned deltas without refetching', async () => {
+    const before = wholeAccountLoads;
+    // The page's stream delivers each change once, in version order.
+    await page.evaluate(() => {
+      const w = window as unknown as { sources: EventSource[]; deltas: { from: number; version: number }[] };
+      w.deltas = [];
+      w.sources
+        .at(-1)!
+        .addEventListener('account', (e) => w.deltas.push(JSON.parse((e as MessageEvent).data)));
+    });
+    const ec2 = new EC2Client({
+      endpoint: sandbox.endpoints.ec2,
+      region: 'us-east-1',
+      credentials: SANDBOX_CREDENTIALS,
+    });
+    const now = new Date(Date.parse((await page.locator('.clock-now').getAttribute('data-now')) ?? ''));
+    // 60 instances, 36 addresses, 24 images, 12 groups: more than a page of instances.
+    await seedFleet({ ec2, scale: 0.12, now, runId: 'e2e' });
+    const instances = page.locator('.account [data-table="instances"]');
+    await poll(async () => Number(await instances.locator('h3 .count').textContent())).toBeGreaterThanOrEqual(
+      60,
+    );
+    const total = Number(await instances.locator('h3 .count').textContent());
+    await poll(() => instances.locator('tbody tr').count()).toBe(50);
+    expect(await instances.locator('.page-of').textContent()).toBe(`1–50 of ${total}`);
+    await instances.locator('button[data-page="next"]').click();
+    // The second page holds the rest, however many deltas are still arriving.
+    await poll(
+      async () =>
+        (await instances.locator('tbody tr').count()) ===
+        Number(await instances.locator('h3 .count').textContent()) - 50,
+    ).toBe(true);
+
+    const deltas = await page.evaluate(
+      () => (window as unknown as { deltas: { from: number; version: number }[] }).deltas,
+    );
+    expect(deltas.length).toBeGreaterThan(0);
+    deltas.forEach((d, i) => {
+      expect(d.version).toBe(d.from + 1);
+      if (i > 0) expect(d.from).toBe(deltas[i - 1]!.version);
+    });
+    expect(wholeAccountLoads).toBe(before);
+    await shot('fleet-paged');
+
+    // Search, owner and state narrow every table; each row shown matches.
+    await page.locator('.filters input[name="search"]').fill('fleet-e2e-1');
+    await poll(() => instances.locator('tbody tr').count()).toBe(10);
+    await page.locator('.filters input[name="search"]').fill('');
+    await page.locator('.filters select[name="owner"]').selectOption('UADMIN');
+    await poll(
+      async () => (await instances.locator('tbody tr td:nth-child(4)').allTextContents()).length,
+    ).toBeGreaterThan(0);
+    expect(new Set(await instances.locator('tbody tr td:nth-child(4)').allTextContents()).size).toBe(1);
+    await page.locator('.filters select[name="owner"]').selectOption('');
+    await page.locator('.filters select[name="state"]').selectOption('running');
+    const states = await instances.locator('tbody tr td:nth-child(2)').allTextContents();
+    expect(states.every((st) => st.trim() === 'running')).toBe(true);
+    await page.locator('.filters select[name="state"]').selectOption('');
+  });
+
+  it('loads the account once more when a delta does not follow the version it holds', async () => {
+    const before = wholeAccountLoads;
+    await page.evaluate(() => {
+      const w = window as unknown as { sources: EventSource[] };
+      const gap = { from: -10, version: 1e9, upsert: {}, remove: {} };
+      w.sources.at(-1)!.dispatchEvent(new MessageEvent('account', { data: JSON.stringify(gap) }));
+    });
+    await poll(() => wholeAccountLoads).toBe(before + 1);
+    await poll(() => page.locator('.account [data-table="instances"] tbody tr').count()).toBeGreaterThan(0);
+  });
+
+  it('fits a 900 px wide window: nothing is cut off on the right', async () => {
+    await page.setViewportSize({ width: 900, height: 900 });
+    await poll(() => page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(900);
+    const panel = await page.locator('aside.panel').boundingBox();
+    expect((panel?.x ?? 0) + (panel?.width ?? 0)).toBeLessThanOrEqual(900);
+    expect(panel?.width ?? 0).toBeGreaterThan(400);
+    await shot('narrow');
+    await page.setViewportSize({ width: 1600, height: 1000 });
   });
 
   it('says so when the sandbox is gone, and keeps the last view', async () => {

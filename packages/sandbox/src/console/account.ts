@@ -1,101 +1,198 @@
 import type { VNode } from 'preact';
+import { useState } from 'preact/hooks';
 import { duration, timeLeft, usd, when } from './format';
 import { html } from './html';
-import type { AccountView } from './types';
+import type { AccountView, AddressRow, ImageRow, InstanceRow, RuleRow } from './types';
 
 type NameOf = (id: string) => string;
 
-function Table({
+/** Rows shown per page: the DOM stays small however large the fleet is. */
+export const PAGE_SIZE = 50;
+
+function Table<T>({
   title,
-  count,
-  head,
+  name,
   rows,
+  head,
+  row,
   empty,
 }: {
   title: string;
-  count: number;
+  name: string;
+  rows: T[];
   head: string[];
-  rows: VNode[];
+  row: (item: T) => VNode;
   empty: string;
 }): VNode {
-  return html`<section class="panel-section">
-    <h3>${title} <span class="count">${count}</span></h3>
+  const [page, setPage] = useState(0);
+  const pages = Math.max(1, Math.ceil(rows.length / PAGE_SIZE));
+  const at = Math.min(page, pages - 1);
+  const shown = rows.slice(at * PAGE_SIZE, (at + 1) * PAGE_SIZE);
+  return html`<section class="panel-section" data-table=${name}>
+    <h3>${title} <span class="count">${rows.length}</span></h3>
     ${
       rows.length
-        ? html`<table><thead><tr>${head.map((h) => html`<th>${h}</th>`)}</tr></thead><tbody>${rows}</tbody></table>`
+        ? html`<table><thead><tr>${head.map((h) => html`<th>${h}</th>`)}</tr></thead><tbody>${shown.map(row)}</tbody></table>`
         : html`<p class="empty">${empty}</p>`
     }
+    ${
+      pages > 1
+        ? html`<div class="pager">
+          <button type="button" data-page="prev" disabled=${at === 0} onClick=${() => setPage(at - 1)}>‹ Previous</button>
+          <span class="muted small page-of">${at * PAGE_SIZE + 1}–${at * PAGE_SIZE + shown.length} of ${rows.length}</span>
+          <button type="button" data-page="next" disabled=${at >= pages - 1} onClick=${() => setPage(at + 1)}>Next ›</button>
+        </div>`
+        : null
+    }
   </section>`;
+}
+
+interface Filter {
+  search: string;
+  region: string;
+  owner: string;
+  state: string;
+}
+
+/** Whether any of a row's texts contains the search words (all of them, any case). */
+function matches(search: string, ...texts: (string | undefined)[]): boolean {
+  const words = search.toLowerCase().split(/\s+/).filter(Boolean);
+  if (!words.length) return true;
+  const hay = texts.filter(Boolean).join(' ').toLowerCase();
+  return words.every((w) => hay.includes(w));
 }
 
 const stateClass = (state: string) => `pill state-${state.replace(/[^a-z-]/g, '')}`;
 
 /** The live account: what EC2 (the emulator) describes right now, as ec2ops' tags explain it. */
-export function Account({ account, nameOf }: { account: AccountView; nameOf: NameOf }): VNode {
-  const live = account.instances.filter((i) => i.state !== 'terminated');
-  const gone = account.instances.length - live.length;
+export function Account({
+  account,
+  now,
+  nameOf,
+}: {
+  account: AccountView;
+  now: number;
+  nameOf: NameOf;
+}): VNode {
+  const [f, setF] = useState<Filter>({ search: '', region: '', owner: '', state: '' });
+  const set = (key: keyof Filter) => (e: Event) =>
+    setF({ ...f, [key]: (e.target as HTMLInputElement | HTMLSelectElement).value });
+  const inRegion = (region: string) => !f.region || region === f.region;
+  const ownedBy = (owner: string | undefined) => !f.owner || owner === f.owner;
+  const inState = (state: string) => !f.state || state === f.state;
+  // Time left and idle cost follow the sandbox clock, not the moment EC2 was last read.
+  const left = (expiresAt: string | undefined) => (expiresAt ? Date.parse(expiresAt) - now : undefined);
+
+  const all = account.instances.filter((i) => i.state !== 'terminated');
+  const gone = account.instances.length - all.length;
+  const owners = [...new Set([...all.map((i) => i.owner), ...account.rules.map((r) => r.owner)])]
+    .filter((o): o is string => Boolean(o))
+    .sort();
+  const states = [...new Set(all.map((i) => i.state))].sort();
+  const live = all.filter(
+    (i) =>
+      inRegion(i.region) &&
+      ownedBy(i.owner) &&
+      inState(i.state) &&
+      matches(f.search, i.id, i.name, i.type, i.imageId, i.publicIp, i.owner && nameOf(i.owner)),
+  );
+  const images = account.images.filter(
+    (img) =>
+      inRegion(img.region) &&
+      !f.owner &&
+      inState(img.state) &&
+      matches(f.search, img.id, img.name, img.alias, img.sourceInstance),
+  );
+  const rules = account.rules.filter(
+    (r) =>
+      inRegion(r.region) &&
+      ownedBy(r.owner) &&
+      !f.state &&
+      matches(f.search, r.ruleId, r.groupId, r.groupName, r.source, r.ports, r.owner && nameOf(r.owner)),
+  );
+  const addresses = account.addresses.filter(
+    (a) =>
+      inRegion(a.region) &&
+      !f.owner &&
+      !f.state &&
+      matches(f.search, a.publicIp, a.allocationId, a.instanceId),
+  );
   const many = account.regions.length > 1;
   const where = (region: string) => (many ? html`<span class="region">${region}</span>` : null);
+  const price = account.ipv4PricePerHour;
   return html`<div class="account">
     ${account.error ? html`<p class="notice error">Cannot read EC2: ${account.error}</p>` : null}
+    <form class="filters" onSubmit=${(e: Event) => e.preventDefault()}>
+      <input type="search" name="search" placeholder="Search id, name, address, owner…" value=${f.search} onInput=${set('search')} />
+      ${
+        many
+          ? html`<select name="region" onChange=${set('region')}><option value="">all regions</option>${account.regions.map((r) => html`<option value=${r} selected=${r === f.region}>${r}</option>`)}</select>`
+          : null
+      }
+      <select name="owner" onChange=${set('owner')}><option value="">any owner</option>${owners.map((o) => html`<option value=${o} selected=${o === f.owner}>${nameOf(o)}</option>`)}</select>
+      <select name="state" onChange=${set('state')}><option value="">any state</option>${states.map((st) => html`<option value=${st} selected=${st === f.state}>${st}</option>`)}</select>
+    </form>
     <${Table}
-      title="Instances" count=${live.length} empty="No instances."
+      title="Instances" name="instances" rows=${live} empty=${all.length ? 'No instance matches.' : 'No instances.'}
       head=${['Instance', 'State', 'Type', 'Owner', 'Time left', 'Tags']}
-      rows=${live.map(
-        (i) => html`<tr data-id=${i.id}>
+      row=${(i: InstanceRow) => {
+        const ms = left(i.expiresAt);
+        return html`<tr key=${i.id} data-id=${i.id}>
         <td><code>${i.id}</code><div class="muted">${i.name ?? ''}${where(i.region)}</div></td>
         <td><span class=${stateClass(i.state)}>${i.state}</span></td>
         <td>${i.type}</td>
         <td>${i.owner ? nameOf(i.owner) : html`<span class="muted">—</span>`}</td>
-        <td class=${i.timeLeftMs !== undefined && i.timeLeftMs <= 0 ? 'warn' : ''}>${timeLeft(i.timeLeftMs)}</td>
+        <td class=${ms !== undefined && ms <= 0 ? 'warn' : ''}>${timeLeft(ms)}</td>
         <td>${i.managed ? html`<span class="pill">managed</span>` : null}${i.bake ? html`<span class="pill">bake</span>` : null}</td>
-      </tr>`,
-      )}
+      </tr>`;
+      }}
     />
     ${gone ? html`<p class="muted small">${gone} terminated instance${gone === 1 ? '' : 's'} hidden.</p>` : null}
     <${Table}
-      title="Images" count=${account.images.length} empty="No images."
+      title="Images" name="images" rows=${images} empty="No images."
       head=${['Image', 'Source', 'Approved', 'In use', 'Created']}
-      rows=${account.images.map(
-        (img) => html`<tr data-id=${img.id}>
+      row=${(img: ImageRow) => html`<tr key=${`${img.region}/${img.id}/${img.alias ?? ''}`} data-id=${img.id}>
         <td><code>${img.id}</code><div class="muted">${img.name}${where(img.region)}</div></td>
         <td>${img.source === 'baked' ? html`baked from <code>${img.sourceInstance}</code>` : img.source === 'alias' ? html`alias <strong>${img.alias}</strong>` : 'registered'}${img.state !== 'available' ? html` <span class=${stateClass(img.state)}>${img.state}</span>` : null}</td>
         <td>${img.approved ? '✓' : ''}${img.keep ? html` <span class="pill">keep</span>` : null}</td>
         <td>${img.usedBy.length ? `${img.usedBy.length} instance${img.usedBy.length === 1 ? '' : 's'}` : html`<span class="muted">no</span>`}</td>
         <td>${when(img.createdAt)}</td>
-      </tr>`,
-      )}
+      </tr>`}
     />
     <${Table}
-      title="Security-group rules" count=${account.rules.length} empty="No inbound rules."
+      title="Security-group rules" name="rules" rows=${rules} empty="No inbound rules."
       head=${['Group', 'Rule', 'Source', 'Owner', 'Time left']}
-      rows=${account.rules.map(
-        (r) => html`<tr data-id=${r.ruleId} class=${r.temporary ? 'temporary' : ''}>
+      row=${(r: RuleRow) => {
+        const ms = left(r.expiresAt);
+        return html`<tr key=${r.ruleId} data-id=${r.ruleId} class=${r.temporary ? 'temporary' : ''}>
         <td>${r.groupName}<div class="muted"><code>${r.groupId}</code>${where(r.region)}</div></td>
         <td>${r.protocol} ${r.ports}${r.temporary ? html` <span class="pill">temporary</span>` : null}</td>
         <td><code>${r.source}</code></td>
         <td>${r.owner ? nameOf(r.owner) : html`<span class="muted">—</span>`}</td>
-        <td class=${r.timeLeftMs !== undefined && r.timeLeftMs <= 0 ? 'warn' : ''}>${r.temporary ? timeLeft(r.timeLeftMs) : html`<span class="muted">permanent</span>`}</td>
-      </tr>`,
-      )}
+        <td class=${ms !== undefined && ms <= 0 ? 'warn' : ''}>${r.temporary ? timeLeft(ms) : html`<span class="muted">permanent</span>`}</td>
+      </tr>`;
+      }}
     />
     <p class="muted small">On-request groups: ${
       account.groups
-        .filter((g) => g.onRequest)
+        .filter((g) => g.onRequest && inRegion(g.region))
         .map((g) => g.name)
         .join(', ') || 'none'
     }</p>
     <${Table}
-      title="Elastic IPs" count=${account.addresses.length} empty="No Elastic IPs."
+      title="Elastic IPs" name="addresses" rows=${addresses} empty="No Elastic IPs."
       head=${['Address', 'Associated', 'Idle for', 'Idle cost']}
-      rows=${account.addresses.map(
-        (a) => html`<tr data-id=${a.allocationId}>
+      row=${(a: AddressRow) => {
+        const idleMs = a.idleSince ? Math.max(0, now - Date.parse(a.idleSince)) : undefined;
+        const cost =
+          idleMs !== undefined && price !== undefined ? (idleMs / 3_600_000) * price : a.idleCostUsd;
+        return html`<tr key=${a.allocationId} data-id=${a.allocationId}>
         <td><code>${a.publicIp}</code><div class="muted">${a.allocationId}${where(a.region)}</div></td>
         <td>${a.instanceId ? html`<code>${a.instanceId}</code>` : html`<span class="muted">idle</span>`}${a.keep ? html` <span class="pill">keep</span>` : null}</td>
-        <td>${a.idleMs !== undefined ? duration(a.idleMs) : a.instanceId ? '—' : html`<span class="muted">not marked yet</span>`}</td>
-        <td>${usd(a.idleCostUsd)}</td>
-      </tr>`,
-      )}
+        <td>${idleMs !== undefined ? duration(idleMs) : a.instanceId ? '—' : html`<span class="muted">not marked yet</span>`}</td>
+        <td>${usd(cost)}</td>
+      </tr>`;
+      }}
     />
   </div>`;
 }

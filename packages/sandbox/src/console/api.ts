@@ -1,4 +1,12 @@
-import type { ConsoleAction, ConsoleSnapshot, ConsoleSubmit, JobRunRecord, SendResult } from './types';
+import type { AccountDelta } from './account-delta';
+import type {
+  ConsoleAction,
+  ConsoleSnapshot,
+  ConsoleState,
+  ConsoleSubmit,
+  JobRunRecord,
+  SendResult,
+} from './types';
 
 /** The console's only way to the sandbox: JSON over /console/api, plus a stream of change topics. */
 async function call<T>(method: 'GET' | 'POST', path: string, body?: unknown): Promise<T> {
@@ -14,6 +22,7 @@ async function call<T>(method: 'GET' | 'POST', path: string, body?: unknown): Pr
 
 export const api = {
   snapshot: (user: string) => call<ConsoleSnapshot>('GET', `snapshot?user=${encodeURIComponent(user)}`),
+  state: (user: string) => call<ConsoleState>('GET', `state?user=${encodeURIComponent(user)}`),
   command: (user: string, channel: string, text: string) =>
     call<SendResult>('POST', 'command', { user, channel, text }),
   action: (action: ConsoleAction) => call<SendResult>('POST', 'action', action),
@@ -25,30 +34,47 @@ export const api = {
   advanceClock: (ms: number) => call<{ now: string }>('POST', 'clock/advance', { ms }),
 };
 
+/** What the event stream tells the page. */
+export interface Watchers {
+  /** Something changed (messages, views, jobs, the clock): fetch the small state again. */
+  onChange: () => void;
+  /** The account changed by this much. */
+  onAccount: (delta: AccountDelta) => void;
+  /** The stream (re)connected: deltas may have been missed, so fetch the account whole. */
+  onConnect: () => void;
+}
+
 /**
- * Calls `onChange` whenever the sandbox says something changed (Server-Sent Events), and every
- * few seconds regardless, so the view also follows time passing and recovers from a dropped stream.
+ * Listens to the sandbox's Server-Sent Events, and fetches the small state every few seconds
+ * regardless, so the view also follows time passing and recovers from a dropped stream.
  */
-export function watch(onChange: () => void, fallbackMs = 3000): () => void {
+export function watch(w: Watchers, fallbackMs = 3000): () => void {
   let source: EventSource | undefined;
   let pending: number | undefined;
+  let dropped = false;
   const soon = () => {
     if (pending !== undefined) return;
     pending = window.setTimeout(() => {
       pending = undefined;
-      onChange();
+      w.onChange();
     }, 60);
   };
   const connect = () => {
     source = new EventSource('/console/api/events');
+    source.onopen = () => {
+      if (dropped) w.onConnect();
+      dropped = false;
+    };
     source.onmessage = soon;
+    source.addEventListener('account', (e) => w.onAccount(JSON.parse((e as MessageEvent<string>).data)));
     source.onerror = () => {
+      dropped = true;
       source?.close();
       window.setTimeout(connect, 1000);
     };
   };
   connect();
-  const timer = window.setInterval(onChange, fallbackMs);
+  const timer = window.setInterval(w.onChange, fallbackMs);
   return () => {
     source?.close();
     window.clearInterval(timer);

@@ -35,3 +35,13 @@ export function usd(amount: number | undefined): string {
 export function clockTime(ts: string): string {
   return new Date(Number(ts) * 1000).toISOString().slice(11, 16);
 }
+
+/** ISO timestamps in text without their milliseconds: `2026-03-01 10:15:00 UTC`. */
+export function withoutMillis(text: string): string {
+  return text.replace(/(\d{4}-\d{2}-\d{2})T(\d{2}:\d{2}:\d{2})(?:\.\d+)?Z/g, '$1 $2 UTC');
+}
+
+/** Known user ids in plain text (job reports name owners by id) as the people's names. */
+export function withNames(text: string, nameOf: (id: string) => string): string {
+  return text.replace(/\b[UW][A-Z0-9]{2,}\b/g, (id) => nameOf(id));
+}

@@ -1,16 +1,26 @@
 import type { VNode } from 'preact';
-import { when } from './format';
+import { when, withNames, withoutMillis } from './format';
 import { html } from './html';
 import type { JobRunRecord, JobsView, QueueView } from './types';
 
+type NameOf = (id: string) => string;
+
 interface Props {
   jobs: JobsView;
+  nameOf: NameOf;
   queue: QueueView;
   onRun: (job: string, dryRun: boolean) => void;
   onSettings: (settings: { dryRunOverride?: boolean | null; paused?: boolean }) => void;
 }
 
-function Run({ run }: { run: JobRunRecord }): VNode {
+/** A report's own words for people: names instead of user ids, times without milliseconds. */
+const readable = (text: string, nameOf: NameOf) => withoutMillis(withNames(text, nameOf));
+
+/** A line's detail, unless it only repeats its status ("closed" next to "closed"). */
+const detail = (status: string, message: string) =>
+  message.trim().toLowerCase() === status.trim().toLowerCase() ? '' : message;
+
+function Run({ run, nameOf }: { run: JobRunRecord; nameOf: NameOf }): VNode {
   const report = run.report;
   const status =
     run.status === 'running'
@@ -35,12 +45,12 @@ function Run({ run }: { run: JobRunRecord }): VNode {
           ${
             report.lines.length
               ? html`<table><thead><tr><th>Resource</th><th>Action</th><th>Status</th><th>Why / what</th></tr></thead><tbody>
-                ${report.lines.map((l) => html`<tr class=${`line ${l.status}`}><td><code>${l.resource}</code></td><td>${l.action}</td><td>${l.status}</td><td>${l.message}</td></tr>`)}
+                ${report.lines.map((l) => html`<tr class=${`line ${l.status}`}><td><code>${l.resource}</code></td><td>${l.action}</td><td>${l.status}</td><td>${readable(detail(l.status, l.message), nameOf)}</td></tr>`)}
               </tbody></table>`
               : html`<p class="muted">Nothing to do.</p>`
           }
-          ${report.money.map((m) => html`<p class="money">${m.label}: <strong>$${m.usdPerMonth.toFixed(2)}</strong> a month${m.detail ? ` (${m.detail})` : ''}</p>`)}
-          ${report.sections.map((s) => html`<div class="report-section"><h4>${s.title}</h4><ul>${s.lines.map((line) => html`<li>${line}</li>`)}</ul></div>`)}
+          ${report.money.map((m) => html`<p class="money">${m.label}: <strong>$${m.usdPerMonth.toFixed(2)}</strong> a month${m.detail ? ` (${readable(m.detail, nameOf)})` : ''}</p>`)}
+          ${report.sections.map((s) => html`<div class="report-section"><h4>${s.title}</h4><ul>${s.lines.map((line) => html`<li>${readable(line, nameOf)}</li>`)}</ul></div>`)}
           ${report.regionFailures.map((f) => html`<p class="notice error">${f.region}: ${f.code} ${f.message}</p>`)}
         </div>`
         : null
@@ -49,7 +59,7 @@ function Run({ run }: { run: JobRunRecord }): VNode {
 }
 
 /** Scheduled jobs: when each runs next, "run now", the dry-run toggle, and every run's plan and report. */
-export function Jobs({ jobs, queue, onRun, onSettings }: Props): VNode {
+export function Jobs({ jobs, queue, nameOf, onRun, onSettings }: Props): VNode {
   const override = jobs.dryRunOverride;
   return html`<div class="jobs">
     <div class="toolbar">
@@ -77,6 +87,6 @@ export function Jobs({ jobs, queue, onRun, onSettings }: Props): VNode {
         class=${queue.deadLetters ? 'warn' : ''}>${queue.deadLetters} in the dead-letter queue</span>
     </p>
     <h3>Runs <span class="count">${jobs.runs.length}</span></h3>
-    ${jobs.runs.length ? jobs.runs.map((run) => html`<${Run} key=${run.id} run=${run} />`) : html`<p class="empty">No runs yet. Run a job, or move the clock.</p>`}
+    ${jobs.runs.length ? jobs.runs.map((run) => html`<${Run} key=${run.id} run=${run} nameOf=${nameOf} />`) : html`<p class="empty">No runs yet. Run a job, or move the clock.</p>`}
   </div>`;
 }

@@ -1,6 +1,7 @@
 import { render, type VNode } from 'preact';
 import { useCallback, useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { Account } from './account';
+import { type AccountDelta, applyDelta } from './account-delta';
 import { api, watch } from './api';
 import type { ActionEvent, Json } from './blocks';
 import { Channel, type Notice } from './channel';
@@ -8,21 +9,23 @@ import { Clock } from './clock';
 import { html } from './html';
 import { Jobs } from './jobs';
 import { Confirm, Modal } from './modal';
-import type { ConsoleMessage, ConsoleSnapshot, SendResult } from './types';
+import { type NameOf, TextObject } from './text';
+import type { AccountView, ConsoleMessage, ConsoleState, SendResult } from './types';
 
 const ME_KEY = 'ec2ops.console.user';
 type Tab = 'account' | 'jobs' | 'audit';
 
 function App(): VNode {
   const [me, setMe] = useState(() => localStorage.getItem(ME_KEY) ?? 'UOPERATOR');
-  const [snapshot, setSnapshot] = useState<ConsoleSnapshot | undefined>();
+  const [snapshot, setSnapshot] = useState<ConsoleState | undefined>();
+  const [account, setAccount] = useState<{ version: number; view: AccountView } | undefined>();
   const [channelId, setChannelId] = useState<string | undefined>();
   const [tab, setTab] = useState<Tab>('account');
   const [notices, setNotices] = useState<Notice[]>([]);
   const [confirm, setConfirm] = useState<{ dialog: Json; proceed: () => void } | undefined>();
   const [failure, setFailure] = useState<string | undefined>();
 
-  // One snapshot request at a time; changes announced meanwhile cause exactly one more.
+  // One state request at a time; changes announced meanwhile cause exactly one more.
   const who = useRef(me);
   who.current = me;
   const loading = useRef({ busy: false, again: false });
@@ -35,9 +38,9 @@ function App(): VNode {
     state.busy = true;
     const user = who.current;
     api
-      .snapshot(user)
+      .state(user)
       .then((s) => {
-        // A snapshot for someone the person has switched away from is not shown.
+        // A state for someone the person has switched away from is not shown.
         if (user !== who.current) state.again = true;
         else setSnapshot(s);
         setFailure(undefined);
@@ -51,7 +54,53 @@ function App(): VNode {
         }
       });
   }, []);
-  useEffect(() => watch(refresh), [refresh]);
+
+  // The account arrives whole once, then as deltas; deltas arriving while it loads are kept and
+  // applied after, and a delta that does not follow the version held makes the page load it again.
+  const held = useRef<{ version: number; view: AccountView } | undefined>(undefined);
+  const buffered = useRef<AccountDelta[] | undefined>(undefined);
+  const hold = (next: { version: number; view: AccountView }) => {
+    held.current = next;
+    setAccount(next);
+  };
+  const loadAccount = useCallback(() => {
+    if (buffered.current) return;
+    buffered.current = [];
+    const user = who.current;
+    api
+      .snapshot(user)
+      .then((s) => {
+        let next = { version: s.accountVersion, view: s.account };
+        for (const d of buffered.current ?? []) {
+          if (d.from === next.version) next = { version: d.version, view: applyDelta(next.view, d) };
+        }
+        hold(next);
+        if (user === who.current) setSnapshot(s);
+        setFailure(undefined);
+      })
+      .catch((error: Error) => setFailure(error.message))
+      .finally(() => {
+        buffered.current = undefined;
+      });
+  }, []);
+  const onAccount = useCallback(
+    (delta: AccountDelta) => {
+      if (buffered.current) {
+        buffered.current.push(delta);
+        return;
+      }
+      const current = held.current;
+      if (!current || delta.version <= current.version) return;
+      if (delta.from !== current.version) return loadAccount();
+      hold({ version: delta.version, view: applyDelta(current.view, delta) });
+    },
+    [loadAccount],
+  );
+  useEffect(
+    () => watch({ onChange: refresh, onAccount, onConnect: loadAccount }),
+    [refresh, onAccount, loadAccount],
+  );
+  useEffect(() => loadAccount(), [loadAccount]);
   useEffect(() => refresh(), [me, refresh]);
 
   const users = snapshot?.users ?? [];
@@ -81,7 +130,7 @@ function App(): VNode {
     [nameOf],
   );
 
-  if (!snapshot || !user || !channel) {
+  if (!snapshot || !account || !user || !channel) {
     return html`<main class="loading">${failure ? html`<p class="notice error">${failure}</p>` : 'Starting the sandbox console…'}</main>`;
   }
 
@@ -147,15 +196,15 @@ function App(): VNode {
         ${(['account', 'jobs', 'audit'] as Tab[]).map((t) => html`<button class=${`tab ${t === tab ? 'active' : ''}`} data-tab=${t} onClick=${() => setTab(t)}>${t}</button>`)}
       </div>
       <div class="panel-body">
-        ${tab === 'account' ? html`<${Account} account=${snapshot.account} nameOf=${nameOf} />` : null}
+        ${tab === 'account' ? html`<${Account} account=${account.view} now=${Date.parse(snapshot.now)} nameOf=${nameOf} />` : null}
         ${
           tab === 'jobs'
-            ? html`<${Jobs} jobs=${snapshot.jobs} queue=${snapshot.queue}
+            ? html`<${Jobs} jobs=${snapshot.jobs} queue=${snapshot.queue} nameOf=${nameOf}
               onRun=${(job: string, dryRun: boolean) => api.runJob(job, dryRun).then(refresh, report(channel.id))}
               onSettings=${(s: { dryRunOverride?: boolean | null; paused?: boolean }) => api.jobSettings(s).then(refresh, report(channel.id))} />`
             : null
         }
-        ${tab === 'audit' ? html`<${AuditFeed} messages=${audit ? (snapshot.messages[audit.id] ?? []) : []} />` : null}
+        ${tab === 'audit' ? html`<${AuditFeed} messages=${audit ? (snapshot.messages[audit.id] ?? []) : []} nameOf=${nameOf} />` : null}
       </div>
     </aside>
     ${
@@ -175,7 +224,7 @@ function App(): VNode {
     }
     ${
       confirm
-        ? html`<${Confirm} dialog=${confirm.dialog} onDone=${(ok: boolean) => {
+        ? html`<${Confirm} dialog=${confirm.dialog} nameOf=${nameOf} onDone=${(ok: boolean) => {
             setConfirm(undefined);
             if (ok) confirm.proceed();
           }} />`
@@ -184,10 +233,11 @@ function App(): VNode {
   </div>`;
 }
 
-function AuditFeed({ messages }: { messages: ConsoleMessage[] }): VNode {
+/** The audit channel, newest first; entries are mrkdwn like any Slack message. */
+function AuditFeed({ messages, nameOf }: { messages: ConsoleMessage[]; nameOf: NameOf }): VNode {
   if (!messages.length)
     return html`<p class="empty">No audit entries yet. Every request, decision and outcome lands here.</p>`;
-  return html`<ol class="audit">${[...messages].reverse().map((m) => html`<li><span class="muted small">${new Date(Number(m.ts) * 1000).toISOString().slice(5, 16).replace('T', ' ')}</span> ${m.text}</li>`)}</ol>`;
+  return html`<ol class="audit">${[...messages].reverse().map((m) => html`<li><span class="muted small">${new Date(Number(m.ts) * 1000).toISOString().slice(5, 16).replace('T', ' ')}</span> <${TextObject} text=${{ type: 'mrkdwn', text: m.text }} nameOf=${nameOf} /></li>`)}</ol>`;
 }
 
 render(html`<${App} />`, document.getElementById('app')!);

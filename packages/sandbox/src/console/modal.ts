@@ -2,7 +2,7 @@ import type { VNode } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
 import { type ActionEvent, type BlockContext, Blocks, type Json } from './blocks';
 import { html } from './html';
-import { plainOf } from './text';
+import { type NameOf, plainOf, TextObject } from './text';
 import type { ConsoleView } from './types';
 
 type Values = Record<string, Record<string, Json>>;
@@ -78,12 +78,21 @@ export function Modal({ open, ctx, onSubmit, onClose, onAction }: Props): VNode 
 }
 
 /** Block Kit's confirmation dialog for buttons marked `confirm`. */
-export function Confirm({ dialog, onDone }: { dialog: Json; onDone: (confirmed: boolean) => void }): VNode {
+/** Slack's confirmation dialog: its text object is formatted (mrkdwn) and escaped like any other. */
+export function Confirm({
+  dialog,
+  nameOf,
+  onDone,
+}: {
+  dialog: Json;
+  nameOf: NameOf;
+  onDone: (confirmed: boolean) => void;
+}): VNode {
   const danger = dialog['style'] === 'danger';
   return html`<div class="overlay" role="alertdialog">
     <div class="modal small">
       <header class="modal-head"><h3>${plainOf(dialog['title']) || 'Are you sure?'}</h3></header>
-      <div class="modal-body"><p>${plainOf(dialog['text'])}</p></div>
+      <div class="modal-body"><p><${TextObject} text=${dialog['text']} nameOf=${nameOf} /></p></div>
       <footer class="modal-foot">
         <button type="button" onClick=${() => onDone(false)}>${plainOf(dialog['deny']) || 'Cancel'}</button>
         <button type="button" class=${`bk-button ${danger ? 'danger' : 'primary'}`} onClick=${() => onDone(true)}>${plainOf(dialog['confirm']) || 'Yes'}</button>

@@ -1,4 +1,5 @@
 import type { VNode } from 'preact';
+import { withoutMillis } from './format';
 import { html } from './html';
 import { emojify, type Piece, parseMrkdwn } from './mrkdwn';
 
@@ -8,14 +9,14 @@ export type NameOf = (id: string) => string;
 function piece(p: Piece, nameOf: NameOf): VNode | string {
   switch (p.kind) {
     case 'text': {
-      let node: VNode | string = p.text;
+      let node: VNode | string = withoutMillis(p.text);
       if (p.strike) node = html`<s>${node}</s>`;
       if (p.italic) node = html`<em>${node}</em>`;
       if (p.bold) node = html`<strong>${node}</strong>`;
       return node;
     }
     case 'code':
-      return html`<code>${p.text}</code>`;
+      return html`<code>${withoutMillis(p.text)}</code>`;
     case 'pre':
       return html`<pre>${p.text}</pre>`;
     case 'link':

@@ -128,6 +128,8 @@ export interface AccountView {
   addresses: AddressRow[];
   /** Set when the EC2 emulator could not be read. */
   error?: string;
+  /** US dollars per public IPv4 address-hour, so the page prices idle time as the clock moves. */
+  ipv4PricePerHour?: number;
 }
 
 export type JobTrigger = 'schedule' | 'manual' | 'clock';
@@ -195,10 +197,15 @@ export interface ConsoleSnapshot {
   messages: Record<string, ConsoleMessage[]>;
   views: ConsoleView[];
   account: AccountView;
+  /** The account's version; changes after it arrive as deltas on the event stream. */
+  accountVersion: number;
   jobs: JobsView;
   queue: QueueView;
   endpoints: Endpoints;
 }
+
+/** Everything but the account: small, fetched again on each change notice. */
+export type ConsoleState = Omit<ConsoleSnapshot, 'account' | 'accountVersion'>;
 
 /** A click on an interactive element, as the console reports it to the server. */
 export interface ConsoleAction {

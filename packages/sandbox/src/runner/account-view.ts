@@ -163,19 +163,20 @@ async function readRegion(
 }
 
 /**
- * The account view, read again when EC2 changed or a second has passed (time left moves on),
- * so a burst of change notices from many browser tabs costs one read.
+ * The account view, read again only when EC2 changed, so a burst of change notices costs one
+ * read. Time left and idle cost move with the clock alone; the page derives them from `now`.
  */
-export function cachedAccountView(
-  o: AccountViewOptions,
-  changes: () => number,
-  realNow: () => number,
-): () => Promise<AccountView> {
-  let cache: { at: number; changes: number; view: Promise<AccountView> } | undefined;
+export function cachedAccountView(o: AccountViewOptions, changes: () => number): () => Promise<AccountView> {
+  let cache: { changes: number; view: Promise<AccountView> } | undefined;
   return () => {
-    const now = realNow();
-    if (!cache || cache.changes !== changes() || now - cache.at > 1000) {
-      cache = { at: now, changes: changes(), view: readAccountView(o) };
+    if (!cache || cache.changes !== changes()) {
+      const view = readAccountView(o);
+      const entry = { changes: changes(), view };
+      cache = entry;
+      // A failed read is not kept: the next notice reads again.
+      view.catch(() => {
+        if (cache === entry) cache = undefined;
+      });
     }
     return cache.view;
   };
@@ -231,6 +232,7 @@ export async function readAccountView(o: AccountViewOptions): Promise<AccountVie
     groups: [],
     rules: [],
     addresses: [],
+    ipv4PricePerHour: o.ipv4PricePerHour,
   };
   const results = await Promise.allSettled(o.regions.map((region) => readRegion(region, o)));
   const errors: string[] = [];

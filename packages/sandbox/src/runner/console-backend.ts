@@ -5,6 +5,7 @@ import type {
   ConsoleChannel,
   ConsoleMessage,
   ConsoleSnapshot,
+  ConsoleState,
   ConsoleSubmit,
   ConsoleUser,
   Endpoints,
@@ -12,6 +13,7 @@ import type {
 } from '../console/types';
 import type { DriverResult, SlackAppDriver } from '../slack/app-driver';
 import type { SlackWorkspace } from '../slack/workspace';
+import { AccountFeed } from './account-feed';
 
 /**
  * What the console asks of the sandbox. Everything a person does in the console reaches the app
@@ -31,7 +33,12 @@ export interface ConsoleBackendOptions {
 }
 
 export class ConsoleBackend {
-  constructor(private readonly o: ConsoleBackendOptions) {}
+  /** The account is large at fleet scale: read once, then sent as per-resource changes. */
+  readonly account: AccountFeed;
+
+  constructor(private readonly o: ConsoleBackendOptions) {
+    this.account = new AccountFeed(o.account);
+  }
 
   private channels(user: string): ConsoleChannel[] {
     const slack = this.o.config.slack;
@@ -96,6 +103,11 @@ export class ConsoleBackend {
   }
 
   async snapshot(user: string): Promise<ConsoleSnapshot> {
+    const [state, account] = await Promise.all([this.state(user), this.account.current()]);
+    return { ...state, account: account.view, accountVersion: account.version };
+  }
+
+  state(user: string): ConsoleState {
     const channels = this.channels(user);
     const views = this.o.workspace
       .views({ user })
@@ -110,7 +122,6 @@ export class ConsoleBackend {
       channels,
       messages: this.messages(user, channels),
       views: views.slice(-1),
-      account: await this.o.account(),
       jobs: this.o.jobs(),
       queue: this.o.queue(),
       endpoints: this.o.endpoints,

@@ -9,6 +9,11 @@ export interface ConsoleControls {
   runJob(name: string, dryRun: boolean | undefined): Promise<JobRunRecord>;
   jobSettings(settings: { dryRunOverride?: boolean | null; paused?: boolean }): void;
   advanceClock(ms: number): Promise<string>;
+  /**
+   * Runs EC2 transitions that have come due (pending → running). The emulator runs them when a
+   * request reads the region; a watched console reads only on change notices, so it asks.
+   */
+  settle(): void;
   /** Calls the listener whenever something the console shows may have changed. */
   subscribe(listener: () => void): () => void;
 }
@@ -63,10 +68,43 @@ export function createConsoleRoutes(
 ) {
   const streams = new Set<ServerResponse>();
 
+  // While anyone watches, each change notice re-reads the account once (reads coalesce) and
+  // every stream gets the same per-resource delta with its version.
+  let unwatch: (() => void) | undefined;
+  let settling: NodeJS.Timeout | undefined;
+  let sent = 0;
+  const broadcastAccount = () => {
+    backend.account.refresh().then(
+      (delta) => {
+        // Notices coalesced into one read share its delta: send it once.
+        if (!delta || delta.version <= sent) return;
+        sent = delta.version;
+        const frame = `event: account\ndata: ${JSON.stringify(delta)}\n\n`;
+        for (const stream of streams) stream.write(frame);
+      },
+      () => {},
+    );
+  };
+  const watchAccount = () => {
+    if (!unwatch) unwatch = controls.subscribe(broadcastAccount);
+    settling ??= setInterval(() => controls.settle(), 1000).unref();
+  };
+  const unwatchAccount = () => {
+    if (streams.size === 0) {
+      unwatch?.();
+      unwatch = undefined;
+      clearInterval(settling);
+      settling = undefined;
+    }
+  };
+
   async function api(req: IncomingMessage, res: ServerResponse, route: string, url: URL): Promise<void> {
     const method = req.method ?? 'GET';
     if (method === 'GET' && route === 'snapshot') {
       return json(res, 200, await backend.snapshot(url.searchParams.get('user') ?? 'UOPERATOR'));
+    }
+    if (method === 'GET' && route === 'state') {
+      return json(res, 200, backend.state(url.searchParams.get('user') ?? 'UOPERATOR'));
     }
     if (method === 'GET' && route === 'events') {
       res.writeHead(200, {
@@ -77,9 +115,11 @@ export function createConsoleRoutes(
       res.write('retry: 1000\n\n');
       const unsubscribe = controls.subscribe(() => res.write('data: {"changed":true}\n\n'));
       streams.add(res);
+      watchAccount();
       res.on('close', () => {
         unsubscribe();
         streams.delete(res);
+        unwatchAccount();
       });
       return;
     }
@@ -174,6 +214,7 @@ export function createConsoleRoutes(
     close(): void {
       for (const stream of streams) stream.end();
       streams.clear();
+      unwatchAccount();
     },
   };
 }

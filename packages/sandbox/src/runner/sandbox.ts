@@ -237,7 +237,6 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
         aliases: config.launch.images.aliases,
       },
       () => ec2.store.changes,
-      Date.now,
     );
 
     const advanceClock = async (ms: number) => {
@@ -272,6 +271,9 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
         changed();
       },
       advanceClock,
+      settle: () => {
+        for (const regionState of ec2.store.regions()) ec2.store.advance(regionState);
+      },
       subscribe: (listener) => {
         changes.add(listener);
         const offSlack = workspace.subscribe(listener);
