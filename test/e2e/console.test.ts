@@ -127,9 +127,13 @@ describe('the web console', () => {
 
   it('refuses a command it does not know with a suggestion, as the app answers it', async () => {
     await send('/ec2 hepl');
-    // ↑ brings back the last command, as in a terminal.
-    await page.locator('form.composer input[name="command"]').press('ArrowUp');
-    expect(await page.locator('form.composer input[name="command"]').inputValue()).toBe('/ec2 hepl');
+    // ↑ brings back the last command, as in a terminal (once the composer has taken it back: under
+    // load the keypress can land before the sent command is in its history, so press until it is).
+    const composer = page.locator('form.composer input[name="command"]');
+    await poll(async () => {
+      await composer.press('ArrowUp');
+      return composer.inputValue();
+    }).toBe('/ec2 hepl');
     await page.locator('form.composer input[name="command"]').fill('');
     await poll(() => messages().filter({ hasText: 'help' }).count()).toBeGreaterThan(1);
   });
