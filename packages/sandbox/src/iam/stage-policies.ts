@@ -53,7 +53,12 @@ const SECRET = 'sandbox';
 
 /** What a handler's EC2 client signs with in the sandbox and in tests: its deployed name. */
 export function functionCredentials(fn: FunctionName): { accessKeyId: string; secretAccessKey: string } {
-  return { accessKeyId: deployedName(fn), secretAccessKey: SECRET };
+  return credentialsOf(deployedName(fn));
+}
+
+/** The credentials of a function known by its deployed name (`Worker`, `AmiBakeJob`…). */
+export function credentialsOf(deployed: string): { accessKeyId: string; secretAccessKey: string } {
+  return { accessKeyId: deployed, secretAccessKey: SECRET };
 }
 
 /** What the sandbox's own set-up (seeding, the console, test fixtures) signs with. */

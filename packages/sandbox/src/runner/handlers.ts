@@ -2,6 +2,7 @@ import type { JobName } from '@ec2ops/core/jobs';
 import type { Clock, Endpoints, FunctionName } from '@ec2ops/functions/root';
 import type { SecretName } from '@ec2ops/functions/secrets';
 import type { Context } from 'aws-lambda';
+import { credentialsOf } from '../iam/stage-policies';
 import type { FunctionUrlTarget } from '../lambda/function-url';
 import type { JobOutcome } from './scheduler';
 
@@ -56,7 +57,7 @@ export async function buildHandlers(wiring: HandlerWiring): Promise<Handlers> {
       endpoints: wiring.endpoints,
       region: wiring.region,
       // Each handler signs as its function, so the emulator enforces that function's policy.
-      credentials: { accessKeyId: fn, secretAccessKey: 'sandbox' },
+      credentials: credentialsOf(fn),
     });
   return {
     slack: slackRoot(root('Slack')) as unknown as FunctionUrlTarget,
