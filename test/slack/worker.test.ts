@@ -20,7 +20,7 @@ const executors: Record<string, Executor> = {
     throw new Error('EC2 is having a bad day');
   },
   refuse: async () => {
-    throw new InputError('test.refused', 'That cannot be done.', { hint: 'Do the other thing.' });
+    throw new InputError('access.not-yours', 'That cannot be done.', { hint: 'Do the other thing.' });
   },
   many: async () => ({
     text: '130 things',

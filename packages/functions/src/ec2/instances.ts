@@ -7,6 +7,7 @@ import {
   waitUntilInstanceRunning,
 } from '@aws-sdk/client-ec2';
 import { InputError } from '@ec2ops/core';
+import type { ErrorCode } from '@ec2ops/core/error-codes';
 import {
   type InstanceReference,
   type InstanceTagKeys,
@@ -97,8 +98,8 @@ export async function lookupInstances(
 
 /** The error codes and hint a command refuses a missing or ambiguous instance with. */
 export interface LookupRefusal {
-  notFound: string;
-  ambiguous: string;
+  notFound: ErrorCode;
+  ambiguous: ErrorCode;
   hint: string;
 }
 
