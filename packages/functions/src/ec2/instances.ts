@@ -4,6 +4,8 @@ import {
   type Filter,
   type Instance,
   paginateDescribeInstances,
+  RunInstancesCommand,
+  type RunInstancesCommandInput,
   waitUntilInstanceRunning,
 } from '@aws-sdk/client-ec2';
 import { InputError } from '@ec2ops/core';
@@ -14,6 +16,7 @@ import {
   type InstanceView,
   instanceReference,
   NOT_TERMINATED,
+  type RunInstancesRequest,
 } from '@ec2ops/core/instances';
 import type { Ec2Gateway } from './client';
 import { isNotFound } from './errors';
@@ -187,4 +190,18 @@ export async function waitForRunning(
     return { status: 'failed', instances };
   if (instances.every((i) => i.state === 'running')) return { status: 'running', instances };
   return { status: 'still-pending', instances };
+}
+
+/**
+ * RunInstances with core's request (which carries its ClientToken, so a redelivery launches
+ * nothing new); the instances as EC2 first reports them, usually pending.
+ */
+export async function runInstances(
+  client: EC2Client,
+  region: string,
+  request: RunInstancesRequest,
+): Promise<InstanceView[]> {
+  // core's request is a plain-data subset of the SDK's input: strings where the SDK has enums.
+  const out = await client.send(new RunInstancesCommand(request as RunInstancesCommandInput));
+  return (out.Instances ?? []).map((i) => toInstanceView(i, region));
 }

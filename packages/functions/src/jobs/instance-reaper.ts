@@ -1,4 +1,3 @@
-import { CreateTagsCommand } from '@aws-sdk/client-ec2';
 import { parseDuration } from '@ec2ops/core';
 import { type InstanceView, instanceTagKeys, LIVE_STATES } from '@ec2ops/core/instances';
 import type { ItemResult, PlanItem } from '@ec2ops/core/jobs';
@@ -13,6 +12,7 @@ import { sendInBatches } from '../ec2/batch-send';
 import { awsErrorCode } from '../ec2/errors';
 import { changeInstanceStates, readInstances } from '../ec2/instance-batches';
 import { describeInstanceViews } from '../ec2/instances';
+import { tagResources } from '../ec2/tags';
 import { genericFailure, resultOf } from './apply-helpers';
 import { warnOwner } from './owner-warning';
 import type { JobImplementation, RegionContext } from './types';
@@ -65,10 +65,7 @@ async function warnAll(ctx: RegionContext, items: Item[], policy: ReaperPolicy):
   for (const [expiresAt, group] of told) {
     const run = await sendInBatches(
       group.map((i) => i.id),
-      (ids) =>
-        ctx.ec2.send(
-          new CreateTagsCommand({ Resources: ids, Tags: [{ Key: policy.keys.warnedFor, Value: expiresAt }] }),
-        ),
+      (ids) => tagResources(ctx.ec2, ids, { [policy.keys.warnedFor]: expiresAt }),
     );
     const refused = new Map(run.refused.map((r) => [r.id, r.error]));
     for (const item of group) {

@@ -1,4 +1,3 @@
-import { CreateTagsCommand, RevokeSecurityGroupIngressCommand } from '@aws-sdk/client-ec2';
 import type { StageConfig } from '@ec2ops/core';
 import { parseDuration } from '@ec2ops/core';
 import { type AccessRule, accessTagKeys, ruleButtons, shortInstant } from '@ec2ops/core/access';
@@ -14,7 +13,8 @@ import {
 import { SLACK_USER_ID, section } from '@ec2ops/core/slack';
 import { chunk } from '../ec2/batches';
 import { awsErrorCode, awsErrorMessage, isNotFound } from '../ec2/errors';
-import { describeManagedRules } from '../ec2/security-group-rules';
+import { describeManagedRules, revokeIngressRules } from '../ec2/security-group-rules';
+import { tagResources } from '../ec2/tags';
 import { resultOf, settle } from './apply-helpers';
 import { warnOwner } from './owner-warning';
 import type { JobImplementation, RegionContext } from './types';
@@ -55,8 +55,7 @@ type RevokeOutcome =
 
 /** One call per group (up to 100 ids); if the batch fails, each rule alone so one bad rule fails alone. */
 async function revokeGroup(ctx: RegionContext, groupId: string, ruleIds: string[]): Promise<RevokeOutcome[]> {
-  const revoke = (ids: string[]) =>
-    ctx.ec2.send(new RevokeSecurityGroupIngressCommand({ GroupId: groupId, SecurityGroupRuleIds: ids }));
+  const revoke = (ids: string[]) => revokeIngressRules(ctx.ec2, groupId, ids);
   const out: RevokeOutcome[] = [];
   for (const batch of chunk(ruleIds, REVOKE_BATCH)) {
     try {
@@ -88,12 +87,7 @@ async function revokeGroup(ctx: RegionContext, groupId: string, ruleIds: string[
 async function recordFailure(ctx: RegionContext, item: SweepItem, failures: number): Promise<void> {
   const keys = accessTagKeys(ctx.config.tagPrefix);
   try {
-    await ctx.ec2.send(
-      new CreateTagsCommand({
-        Resources: [item.id],
-        Tags: [{ Key: keys.closeFailures, Value: String(failures) }],
-      }),
-    );
+    await tagResources(ctx.ec2, [item.id], { [keys.closeFailures]: String(failures) });
   } catch (error) {
     ctx.log.warn({ err: error, ruleId: item.id }, 'could not record the close failure on the rule');
   }
@@ -214,12 +208,7 @@ async function applyWarnings(ctx: RegionContext, items: SweepItem[]): Promise<It
       continue;
     }
     try {
-      await ctx.ec2.send(
-        new CreateTagsCommand({
-          Resources: [item.id],
-          Tags: [{ Key: keys.warnedFor, Value: data.expiresAt }],
-        }),
-      );
+      await tagResources(ctx.ec2, [item.id], { [keys.warnedFor]: data.expiresAt });
       results.push(told);
     } catch (error) {
       const detail = isNotFound(error)

@@ -1,7 +1,7 @@
-import { CreateTagsCommand } from '@aws-sdk/client-ec2';
 import { addressLabel, isKept } from '@ec2ops/core/eip';
 import { eipTagKeys } from '@ec2ops/core/jobs';
 import { section } from '@ec2ops/core/slack';
+import { tagResources } from '../../ec2/tags';
 import type { Executor } from '../context';
 import { requireAddress } from './eip-find';
 
@@ -14,9 +14,7 @@ export const eipKeep: Executor = async ({ request, config, ec2 }) => {
     const text = `${label} is already kept (${keys.keep}=true).`;
     return { text, blocks: section(text) };
   }
-  await client.send(
-    new CreateTagsCommand({ Resources: [address.allocationId!], Tags: [{ Key: keys.keep, Value: 'true' }] }),
-  );
+  await tagResources(client, [address.allocationId!], { [keys.keep]: 'true' });
   const text = `Kept ${label}: tagged ${keys.keep}=true, so cleanup and \`/ec2 eip release\` leave it alone.`;
   return { text, blocks: section(text) };
 };

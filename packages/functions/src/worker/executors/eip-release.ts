@@ -1,9 +1,8 @@
-import { ReleaseAddressCommand } from '@aws-sdk/client-ec2';
 import { InputError } from '@ec2ops/core';
 import { addressLabel, monthlyCost, releaseRefusal, usd } from '@ec2ops/core/eip';
 import { eipTagKeys } from '@ec2ops/core/jobs';
 import { actionId, actions, button, confirmDialog, context, type Message, section } from '@ec2ops/core/slack';
-import { describeOne } from '../../ec2/addresses';
+import { describeOne, releaseAddress } from '../../ec2/addresses';
 import { awsErrorCode, isNotFound } from '../../ec2/errors';
 import type { Executor } from '../context';
 import { findAddress, notFound } from './eip-find';
@@ -92,13 +91,7 @@ export const eipRelease: Executor = async ({ request, config, ec2 }) => {
   const now = releaseRefusal(fresh, region, request.user, keys);
   if (now) throw now;
   try {
-    const border = fresh.networkBorderGroup;
-    await client.send(
-      new ReleaseAddressCommand({
-        AllocationId: allocationId,
-        ...(border && border !== region ? { NetworkBorderGroup: border } : {}),
-      }),
-    );
+    await releaseAddress(client, allocationId, { region, networkBorderGroup: fresh.networkBorderGroup });
   } catch (error) {
     if (isNotFound(error)) return released(label, ec2.regions, true);
     throw explain(error, label, allocationId, region);

@@ -1,7 +1,7 @@
-import { DeleteTagsCommand } from '@aws-sdk/client-ec2';
 import { addressLabel, isKept } from '@ec2ops/core/eip';
 import { eipTagKeys } from '@ec2ops/core/jobs';
 import { section } from '@ec2ops/core/slack';
+import { untagResources } from '../../ec2/tags';
 import type { Executor } from '../context';
 import { requireAddress } from './eip-find';
 
@@ -15,9 +15,7 @@ export const eipUnkeep: Executor = async ({ request, config, ec2 }) => {
     return { text, blocks: section(text) };
   }
   const was = isKept(address, keys) ? '' : ` (it was ${keys.keep}=${address.tags[keys.keep]})`;
-  await client.send(
-    new DeleteTagsCommand({ Resources: [address.allocationId!], Tags: [{ Key: keys.keep }] }),
-  );
+  await untagResources(client, [address.allocationId!], [keys.keep]);
   const text = `${label} is no longer kept${was}: when idle, cleanup releases it after the grace period.`;
   return { text, blocks: section(text) };
 };

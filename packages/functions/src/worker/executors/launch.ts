@@ -1,4 +1,3 @@
-import { RunInstancesCommand, type RunInstancesCommandInput } from '@aws-sdk/client-ec2';
 import { InputError } from '@ec2ops/core';
 import type { ErrorCode } from '@ec2ops/core/error-codes';
 import type { InstanceTagKeys, InstanceView } from '@ec2ops/core/instances';
@@ -18,7 +17,7 @@ import {
 } from '@ec2ops/core/instances';
 import { holdLaunch } from '../../coordination/launch-limit';
 import { awsErrorCode, awsErrorMessage } from '../../ec2/errors';
-import { describeInstanceViews, toInstanceView, waitForRunning } from '../../ec2/instances';
+import { describeInstanceViews, runInstances, waitForRunning } from '../../ec2/instances';
 import { architectureOf, resolveImage } from '../../ec2/launch-images';
 import type { Executor, ExecutorContext } from '../context';
 
@@ -94,8 +93,7 @@ export const launch: Executor = async (ctx) => {
   );
   let launched: InstanceView[];
   try {
-    const out = await client.send(new RunInstancesCommand(input as RunInstancesCommandInput));
-    launched = (out.Instances ?? []).map((i) => toInstanceView(i, region));
+    launched = await runInstances(client, region, input);
   } catch (error) {
     if (awsErrorCode(error) === 'IdempotentParameterMismatch') {
       const again = await describeInstanceViews(client, region, [{ Name: 'client-token', Values: [token] }]);

@@ -1,4 +1,3 @@
-import { StartInstancesCommand, StopInstancesCommand, TerminateInstancesCommand } from '@aws-sdk/client-ec2';
 import { ForbiddenError, InputError } from '@ec2ops/core';
 import {
   checkInstanceAccess,
@@ -14,6 +13,7 @@ import { actionId, actions, button, confirmDialog, context, type Message, sectio
 import { parseInstant } from '@ec2ops/core/time';
 import { holdLaunch } from '../../coordination/launch-limit';
 import { awsErrorCode } from '../../ec2/errors';
+import { changeInstanceState } from '../../ec2/instance-batches';
 import { type FoundInstance, findInstance } from '../../ec2/instances';
 import type { Executor, ExecutorContext } from '../context';
 
@@ -76,7 +76,7 @@ export const stop: Executor = async (ctx) => {
     throw new InputError('instance.state', `${label} is ${instance.state}; there is nothing to stop.`);
   }
   try {
-    await client.send(new StopInstancesCommand({ InstanceIds: [instance.id] }));
+    await changeInstanceState(client, 'stop', [instance.id]);
   } catch (error) {
     throw explainRefusal(error, label, 'stop');
   }
@@ -106,7 +106,7 @@ export const start: Executor = async (ctx) => {
       ? await holdLaunch(ctx, 1, keys, { starting: true })
       : undefined;
   try {
-    await client.send(new StartInstancesCommand({ InstanceIds: [instance.id] }));
+    await changeInstanceState(client, 'start', [instance.id]);
   } catch (error) {
     await held?.failed();
     throw explainRefusal(error, label, 'start');
@@ -136,7 +136,7 @@ export const terminate: Executor = async (ctx) => {
   }
   if (ctx.request.args['confirm'] !== true) return confirmation(instance, label);
   try {
-    await client.send(new TerminateInstancesCommand({ InstanceIds: [instance.id] }));
+    await changeInstanceState(client, 'terminate', [instance.id]);
   } catch (error) {
     throw explainRefusal(error, label, 'terminate');
   }
