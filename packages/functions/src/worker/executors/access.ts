@@ -1,12 +1,12 @@
 import { accessTagKeys, type ListedRule, renderAccessList } from '@ec2ops/core/access';
 import { describeManagedRules } from '../../ec2/security-group-rules';
 import { securityGroupNames } from '../../ec2/security-groups';
-import type { Executor } from '../context';
+import type { CommandExecutor } from '../context';
 
 /** `/ec2 access [mine|all]`: open temporary rules, found by tag, with Extend and Close now. */
-export const access: Executor = async ({ request, config, ec2, clock }) => {
+export const access: CommandExecutor<'access'> = async ({ request, config, ec2, clock }) => {
   const keys = accessTagKeys(config.tagPrefix);
-  const scope = request.args['scope'] === 'all' ? 'all' : 'mine';
+  const scope = request.args.scope ?? 'mine';
   const extra = scope === 'mine' ? [{ Name: `tag:${keys.owner}`, Values: [request.user.id] }] : [];
   const rows: ListedRule[] = [];
   for (const region of ec2.regions) {

@@ -5,7 +5,7 @@ import { context, type Message, section } from '@ec2ops/core/slack';
 import { allocateAddress, associateAddress, describeAddresses, releaseAddress } from '../../ec2/addresses';
 import type { EC2Client } from '../../ec2/client';
 import { awsErrorCode } from '../../ec2/errors';
-import type { Executor } from '../context';
+import type { CommandExecutor } from '../context';
 import { type AttachInstance, findAttachInstance } from './eip-find';
 
 /** EC2 errors after which the instance cannot take the address: give the new address back. */
@@ -59,11 +59,16 @@ function attached(input: {
  * request's token, and associates it. AllocateAddress takes no ClientToken, so a redelivered
  * request first looks for the address tagged with its token and finishes with that one.
  */
-export const eipAttach: Executor = async ({ request, config, ec2, idempotencyToken }) => {
+export const eipAttach: CommandExecutor<'eip attach'> = async ({
+  request,
+  config,
+  ec2,
+  idempotencyToken,
+}) => {
   const keys = eipTagKeys(config.tagPrefix);
   // The same key `/ec2 ami bake` tags its images with.
   const requestKey = `${config.tagPrefix}request-id`;
-  const { region, client, instance } = await findAttachInstance(ec2, String(request.args['instance']));
+  const { region, client, instance } = await findAttachInstance(ec2, request.args.instance);
   const token = idempotencyToken('eip-attach');
   const message = (address: Address, again: boolean) =>
     attached({

@@ -3,7 +3,7 @@ import { describeAddresses } from '../../ec2/addresses';
 import { chunk } from '../../ec2/batches';
 import { describeInstanceViews } from '../../ec2/instances';
 import { eipPolicy } from '../../jobs/eip-cleanup';
-import type { Executor } from '../context';
+import type { CommandExecutor } from '../context';
 
 /** EC2 accepts up to 200 values in one filter. */
 const FILTER_VALUES = 200;
@@ -13,8 +13,8 @@ const FILTER_VALUES = 200;
  * region, which EC2 does not paginate), the instances they are on named in one filtered
  * DescribeInstances per 200, and what the cleanup will do with the idle ones.
  */
-export const eipList: Executor = async ({ request, config, ec2, clock }) => {
-  const idleOnly = request.args['filter'] === 'idle';
+export const eipList: CommandExecutor<'eip list'> = async ({ request, config, ec2, clock }) => {
+  const idleOnly = request.args.filter === 'idle';
   const listed: ListedAddress[] = [];
   for (const region of ec2.regions) {
     const client = ec2.client(region);

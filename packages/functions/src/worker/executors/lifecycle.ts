@@ -15,14 +15,17 @@ import { holdLaunch } from '../../coordination/launch-limit';
 import { awsErrorCode } from '../../ec2/errors';
 import { changeInstanceState } from '../../ec2/instance-batches';
 import { type FoundInstance, findInstance } from '../../ec2/instances';
-import type { Executor, ExecutorContext } from '../context';
+import type { CommandExecutor, ExecutorContext } from '../context';
 
 /**
  * `/ec2 stop|start|terminate <instance-id|Name>`: find, check who may, then act. Each is safe to
  * run twice: an instance already in the wanted state is reported, not acted on again.
  */
-async function target(ctx: ExecutorContext, action: LifecycleAction): Promise<FoundInstance> {
-  const found = await findInstance(ctx.ec2, String(ctx.request.args['instance']));
+async function target(
+  ctx: ExecutorContext<{ instance: string }>,
+  action: LifecycleAction,
+): Promise<FoundInstance> {
+  const found = await findInstance(ctx.ec2, ctx.request.args.instance);
   checkInstanceAccess(found.instance, ctx.request.user, action, instanceTagKeys(ctx.config.tagPrefix));
   return found;
 }
@@ -67,7 +70,7 @@ function explainRefusal(error: unknown, label: string, action: string): unknown 
   return error;
 }
 
-export const stop: Executor = async (ctx) => {
+export const stop: CommandExecutor<'stop'> = async (ctx) => {
   const { client, instance } = await target(ctx, 'stop');
   const label = instanceLabel(instance);
   const step = lifecycleStep('stop', instance.state);
@@ -83,7 +86,7 @@ export const stop: Executor = async (ctx) => {
   return say(`Stopping ${label}.`, ...context('`/ec2 start` brings it back; its volumes are kept.'));
 };
 
-export const start: Executor = async (ctx) => {
+export const start: CommandExecutor<'start'> = async (ctx) => {
   const { client, instance } = await target(ctx, 'start');
   const keys = instanceTagKeys(ctx.config.tagPrefix);
   const label = instanceLabel(instance);
@@ -128,13 +131,13 @@ export const start: Executor = async (ctx) => {
   };
 };
 
-export const terminate: Executor = async (ctx) => {
+export const terminate: CommandExecutor<'terminate'> = async (ctx) => {
   const { client, instance } = await target(ctx, 'terminate');
   const label = instanceLabel(instance);
   if (lifecycleStep('terminate', instance.state) === 'done') {
     return say(`${label} is already ${instance.state}.`);
   }
-  if (ctx.request.args['confirm'] !== true) return confirmation(instance, label);
+  if (ctx.request.args.confirm !== true) return confirmation(instance, label);
   try {
     await changeInstanceState(client, 'terminate', [instance.id]);
   } catch (error) {
