@@ -1,3 +1,4 @@
+import type { DeployedFunctionName } from '@ec2ops/core/capability';
 import { parseStageConfig, type StageConfig } from '@ec2ops/core/config';
 import { ConfigError } from '@ec2ops/core/errors';
 import pino, { type Logger } from 'pino';
@@ -12,14 +13,11 @@ import { linkedSecret, type SecretSource } from './secrets';
  * into a handler; they are separate files so the slack bundle never reaches the EC2 client.
  */
 
-/** The functions infra deploys, by their SST names (also their access key id in the emulator). */
-export type FunctionName =
-  | 'Slack'
-  | 'Worker'
-  | 'AmiBakeJob'
-  | 'EipCleanupJob'
-  | 'PortSweepJob'
-  | 'InstanceReaperJob';
+/**
+ * The functions infra deploys, by their SST names (also their access key id in the emulator):
+ * core's DEPLOYED_NAMES, the one table of both name sets.
+ */
+export type FunctionName = DeployedFunctionName;
 
 /** The one clock shape: production passes systemClock, the sandbox its own, tests theirs. */
 export interface Clock {
