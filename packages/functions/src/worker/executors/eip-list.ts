@@ -1,4 +1,5 @@
 import { DescribeAddressesCommand, paginateDescribeInstances } from '@aws-sdk/client-ec2';
+import { eipRelease } from '@ec2ops/core/commands';
 import { type ListedAddress, renderEipList } from '@ec2ops/core/eip';
 import { toAddress } from '../../ec2/addresses';
 import { chunk } from '../../ec2/batches';
@@ -52,5 +53,7 @@ export const eipList: Executor = async ({ request, config, ec2, clock }) => {
     nowMs: clock.now().getTime(),
     pricePerHour: config.eip.pricePerHour,
     regions: ec2.regions,
+    viewer: request.user,
+    releaseRole: eipRelease.role,
   });
 };
