@@ -7,9 +7,12 @@
  *   (Stop/Terminate, CreateTags/DeleteTags), one ReleaseAddress an address, one
  *   RevokeSecurityGroupIngress a group;
  * - rate over EC2's bucket (≥ 0.9) where the bucket, not the calls, bounds the run: past a
- *   bucket's burst, the run cannot take less than (tokens − burst) / refill seconds;
- * - wall time against the function's budget (Lambda timeout less the report reserve) and the
- *   ratio of 10× to 1× time (dry runs should grow far slower than the fleet).
+ *   bucket's burst, the acting cannot take less than (tokens − burst) / refill seconds (the
+ *   acting's time: the apply's wall time less the dry run's, which is the plan it starts with);
+ * - wall time against the function's budget (Lambda timeout less the report reserve): how many
+ *   invocations the apply needs (≤ 2: one, or one continuation), and the ratio of 10× to 1× time
+ *   (dry runs should grow far slower than the fleet). `ok` covers the big scale; at 1× the
+ *   acting is so short that the plan's time dominates the rate ratio.
  * ami-bake is benched apart (ami-bake.bench.ts).
  */
 import { parseStageConfig, type StageConfig } from '@ec2ops/core';
@@ -47,7 +50,8 @@ async function seeded(scale: number): Promise<unknown> {
 /** One run of a job on a copy of `state`, EC2's throttling on. */
 async function runOn(state: unknown, job: JobName, config: StageConfig, dryRun: boolean): Promise<JobReport> {
   const emulator = await startEc2Emulator({ faults: 'seed=11,throttle=on', log: () => {} });
-  emulator.store.load(state as never);
+  // A copy: the store keeps the records it loads and a run changes them in place.
+  emulator.store.load(structuredClone(state) as never);
   try {
     return await runJob(job, {
       ec2: ec2ClientsByRegion({ endpoint: emulator.url, credentials: CREDENTIALS }),
@@ -70,7 +74,8 @@ interface Bound {
 /** The plan a run of `job` makes on `state` (read apart, so the run's own calls are counted alone). */
 async function planOn(state: unknown, job: JobName, config: StageConfig): Promise<RegionPlan> {
   const emulator = await startEc2Emulator({ log: () => {} });
-  emulator.store.load(state as never);
+  // A copy: the store keeps the records it loads and a run changes them in place.
+  emulator.store.load(structuredClone(state) as never);
   try {
     return await jobImplementation(job).plan({
       region: REGION,
@@ -147,13 +152,17 @@ export async function run() {
     const wall: Record<string, number> = {};
     for (const scale of [1, big]) {
       const state = states.get(scale);
+      const limit = bound(job, await planOn(state, job, config), config);
       const dry = await runOn(state, job, config, true);
       const applied = await runOn(state, job, config, false);
-      const limit = bound(job, await planOn(state, job, config), config);
       const calls = sum(applied.api!.calls);
       const callRatio = calls / limit.minimum;
-      const rateRatio = limit.fastestMs > 0 ? limit.fastestMs / applied.api!.wallMs : undefined;
-      const fits = applied.api!.wallMs <= budgetMs;
+      // The apply's own time: its run less the plan it starts with (the dry run's time).
+      const applyMs = Math.max(1, applied.api!.wallMs - dry.api!.wallMs);
+      const rateRatio = limit.fastestMs > 0 ? limit.fastestMs / applyMs : undefined;
+      // Invocations the apply needs when each stops at its deadline and the next run (the next
+      // schedule, or a continuation) goes on: one, or one more at most.
+      const invocations = Math.ceil(applied.api!.wallMs / budgetMs);
       wall[`dry ${scale}×`] = dry.api!.wallMs;
       wall[`apply ${scale}×`] = applied.api!.wallMs;
       const good =
@@ -161,7 +170,7 @@ export async function run() {
         (rateRatio === undefined || rateRatio >= 0.9) &&
         applied.counts.failed === 0 &&
         applied.api!.throttles === 0 &&
-        fits;
+        invocations <= 2;
       if (scale === big) ok &&= good;
       rows.push({
         job,
@@ -180,7 +189,7 @@ export async function run() {
         'calls/minimum': round(callRatio),
         'rate/EC2 bucket': rateRatio === undefined ? 'within the burst' : round(rateRatio),
         'budget (timeout − reserve) ms': budgetMs,
-        'fits one invocation': fits,
+        invocations,
         ok: good,
       });
     }
