@@ -3,17 +3,22 @@
 //
 // A static ESM `import … from 'node:http'` (the SDK's ESM builds have one for the instance
 // metadata credentials) makes Node build the module's ESM facade, which reads every export of
-// node:http, lazy getters included: that loads undici, a large share of a cold start, for a
-// fetch nothing here makes. Through `require` the module object is returned as is and its lazy
-// exports stay unloaded, so those imports are turned into a CommonJS require of the same module.
-const HTTP_BUILTINS = /^(node:)?https?$/;
+// the module, lazy getters included: node:http's load undici, node:fs's its streams, a large
+// share of a cold start for code nothing here runs. Through `require` the module object is
+// returned as is and its lazy exports stay unloaded, so static imports of Node's own modules are
+// turned into a CommonJS require of the same module.
+import { isBuiltin } from 'node:module';
+
+const MAYBE_BUILTIN = /^(node:)?[a-z_]+(\/[a-z_]+)?$/;
 const NAMESPACE = 'ec2ops-required-builtin';
 
-export const requireHttpBuiltins = {
-  name: 'require-http-builtins',
+export const requireBuiltins = {
+  name: 'require-builtins',
   setup(build) {
-    build.onResolve({ filter: HTTP_BUILTINS }, (args) =>
-      args.kind === 'import-statement' ? { path: args.path, namespace: NAMESPACE } : undefined,
+    build.onResolve({ filter: MAYBE_BUILTIN }, (args) =>
+      args.kind === 'import-statement' && isBuiltin(args.path)
+        ? { path: args.path, namespace: NAMESPACE }
+        : undefined,
     );
     build.onLoad({ filter: /.*/, namespace: NAMESPACE }, (args) => ({
       loader: 'js',
@@ -22,4 +27,4 @@ export const requireHttpBuiltins = {
   },
 };
 
-export default [requireHttpBuiltins];
+export default [requireBuiltins];

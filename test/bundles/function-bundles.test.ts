@@ -1,5 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
+import { isBuiltin } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -29,21 +30,27 @@ describe('each job function bundles only its own job', () => {
   });
 });
 
-/** The node:http/https modules a bundle imports as ESM (each makes Node load undici at start). */
-const esmHttpImports = (metafile: Metafile) =>
+/**
+ * Node's own modules a bundle imports as ESM: each makes Node build a facade that loads the
+ * module's lazy exports at start (undici for node:http, streams for node:fs).
+ */
+const esmBuiltinImports = (metafile: Metafile) =>
   Object.values(metafile.outputs)
     .flatMap((output) => output.imports)
-    .filter((i) => i.kind === 'import-statement' && /^(node:)?https?$/.test(i.path))
+    .filter((i) => i.kind === 'import-statement' && isBuiltin(i.path))
     .map((i) => i.path);
 
 describe('every function bundle', () => {
-  it.each(FUNCTION_NAMES)('%s requires node:http rather than importing it as ESM', async (name) => {
-    expect(esmHttpImports((await bundleFunction(name)).metafile)).toEqual([]);
-  });
+  it.each(FUNCTION_NAMES)(
+    "%s requires Node's own modules rather than importing them as ESM",
+    async (name) => {
+      expect(esmBuiltinImports((await bundleFunction(name)).metafile)).toEqual([]);
+    },
+  );
 
-  it('while the worker bundled without its plugins imports it as ESM (the check above can fail)', async () => {
+  it('while the worker bundled without its plugins imports them as ESM (the check above can fail)', async () => {
     const { metafile } = await bundleEntry(handlerFile(HANDLERS.worker));
-    expect(esmHttpImports(metafile)).not.toEqual([]);
+    expect(esmBuiltinImports(metafile)).not.toEqual([]);
   });
 });
 
