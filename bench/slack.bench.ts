@@ -8,7 +8,6 @@
  *     `node` process importing the bundle (median of several runs), as ratios.
  *  Target: no EC2 client in the slack bundle; cold import and memory ≤ 0.6 of the naive build.
  */
-import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -24,6 +23,7 @@ import { linkedSecretVariables } from '@ec2ops/sandbox/runner/handler-env';
 import { build, type Plugin } from 'esbuild';
 import pino from 'pino';
 import { FUNCTION_PLUGINS } from '../scripts/function-bundles';
+import { coldImport, round } from './cold-import';
 import { signedEvent } from './fixtures/signed-slash-command';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -45,12 +45,6 @@ const ENV = {
 function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
 }
-const median = (values: number[]) =>
-  percentile(
-    [...values].sort((a, b) => a - b),
-    50,
-  );
-const round = (n: number, digits = 2) => Number(n.toFixed(digits));
 
 export async function ackLatency() {
   const config = parseStageConfig(CONFIG);
@@ -122,33 +116,11 @@ async function bundle(entry: string, outfile: string, plugins: Plugin[] = []) {
   };
 }
 
-/** A fresh node process imports the bundle; its wall time for the import and its own peak RSS. */
-function coldImport(file: string | undefined): { importMs: number; maxRssMb: number; heapMb: number } {
-  const script = `
-    const t = performance.now();
-    ${file ? `require(${JSON.stringify(file)});` : ''}
-    const importMs = performance.now() - t;
-    globalThis.gc?.();
-    // Peak RSS from VmHWM: getrusage's maxRSS survives exec on Linux, so a child spawned by a
-    // large parent reports the parent's high-water mark, not its own.
-    const hwm = /VmHWM:\\s+(\\d+) kB/.exec(require('node:fs').readFileSync('/proc/self/status', 'utf8'));
-    const maxRssMb = hwm ? Number(hwm[1]) / 1024 : process.memoryUsage().rss / 1048576;
-    process.stdout.write(JSON.stringify({ importMs, maxRssMb, heapMb: process.memoryUsage().heapUsed / 1048576 }));`;
-  const out = execFileSync(process.execPath, ['--expose-gc', '-e', script], {
-    env: { ...process.env, ...ENV },
-    encoding: 'utf8',
-  });
-  return JSON.parse(out);
-}
-
-function coldStats(file: string | undefined) {
-  const runs = Array.from({ length: COLD_RUNS }, () => coldImport(file));
-  return {
-    importMs: round(median(runs.map((r) => r.importMs))),
-    maxRssMb: round(median(runs.map((r) => r.maxRssMb))),
-    heapMb: round(median(runs.map((r) => r.heapMb))),
-  };
-}
+/**
+ * The same cold start the functions bench measures (cold-import.ts), which fails loudly when
+ * /proc/self/status has no VmHWM line instead of reporting RSS after GC as the peak.
+ */
+const coldStats = (file: string | undefined) => coldImport(file, ENV, COLD_RUNS);
 
 export async function run() {
   const ack = await ackLatency();

@@ -27,7 +27,9 @@ export const SIZES: Record<FunctionName, FunctionSize> = {
   slack: { memoryMb: 256, timeoutSeconds: 10 },
   worker: { memoryMb: 512, timeoutSeconds: 60 },
   'ami-bake': { memoryMb: 512, timeoutSeconds: 300 },
-  'eip-cleanup': { memoryMb: 512, timeoutSeconds: 120 },
+  // ReleaseAddress draws from EC2's mutating bucket (50, then 5/s) and nothing batches it: 900
+  // releases at 10× take 170 s however they are sent, so the hourly run gets five minutes.
+  'eip-cleanup': { memoryMb: 512, timeoutSeconds: 300 },
   'port-sweep': { memoryMb: 256, timeoutSeconds: 50 },
   'instance-reaper': { memoryMb: 512, timeoutSeconds: 120 },
 };

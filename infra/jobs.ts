@@ -34,6 +34,8 @@ export const jobs = JOB_DEFINITIONS.map((job) => {
     architecture: 'arm64',
     memory: `${size.memoryMb} MB`,
     timeout: `${size.timeoutSeconds} seconds`,
+    // Keeps node:http's lazy exports (undici) out of the cold start (see the file).
+    nodejs: { plugins: './infra/bundle-plugins.mjs' },
     link: [slackBotToken],
     environment: { ...baseEnvironment, ...jobCoordination.environment },
     // Jobs are idempotent, but the next scheduled run is the retry: a throw goes to the DLQ.

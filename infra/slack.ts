@@ -27,7 +27,8 @@ export const slackFunction = new sst.aws.Function('Slack', {
   memory: `${SIZES.slack.memoryMb} MB`,
   timeout: `${SIZES.slack.timeoutSeconds} seconds`,
   url: { authorization: 'none', cors: false },
-  // Leaves out the Bolt receivers the function never constructs (see the file).
+  // Leaves out the Bolt receivers the function never constructs, and node:http's lazy exports
+  // (see the file).
   nodejs: { plugins: './infra/slack-bundle-plugins.mjs' },
   link: [slackBotToken, slackSigningSecret],
   environment: {
@@ -51,6 +52,8 @@ export const workerFunction = new sst.aws.Function('Worker', {
   architecture: 'arm64',
   memory: `${SIZES.worker.memoryMb} MB`,
   timeout: `${SIZES.worker.timeoutSeconds} seconds`,
+  // Keeps node:http's lazy exports (undici) out of the cold start (see the file).
+  nodejs: { plugins: './infra/bundle-plugins.mjs' },
   link: [slackBotToken, slackSigningSecret],
   // The worker reads the redrive limit to tell the user, on the last attempt, that it failed.
   environment: {

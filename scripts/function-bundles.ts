@@ -7,6 +7,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { FunctionName } from '@ec2ops/core/capability';
 import { build, type Metafile, type Plugin } from 'esbuild';
+import bundlePlugins from '../infra/bundle-plugins.mjs';
 import { HANDLERS, handlerFile } from '../infra/functions';
 import slackPlugins from '../infra/slack-bundle-plugins.mjs';
 
@@ -14,9 +15,14 @@ export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 
 export const FUNCTION_NAMES = Object.keys(HANDLERS) as FunctionName[];
 
-/** The esbuild plugins each function is deployed with (see infra/slack.ts). */
-export const FUNCTION_PLUGINS: Partial<Record<FunctionName, Plugin[]>> = {
+/** The esbuild plugins each function is deployed with (see infra/slack.ts, infra/jobs.ts). */
+export const FUNCTION_PLUGINS: Record<FunctionName, Plugin[]> = {
   slack: slackPlugins,
+  worker: bundlePlugins,
+  'ami-bake': bundlePlugins,
+  'eip-cleanup': bundlePlugins,
+  'port-sweep': bundlePlugins,
+  'instance-reaper': bundlePlugins,
 };
 
 /** SST's banner for ESM bundles: bundled CommonJS packages still call `require`. */
@@ -69,6 +75,6 @@ export async function bundleEntry(
 export function bundleFunction(name: FunctionName, outfile?: string): Promise<FunctionBundle> {
   return bundleEntry(handlerFile(HANDLERS[name]), {
     ...(outfile ? { outfile } : {}),
-    plugins: FUNCTION_PLUGINS[name] ?? [],
+    plugins: FUNCTION_PLUGINS[name],
   });
 }

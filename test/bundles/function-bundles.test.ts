@@ -1,14 +1,16 @@
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
+import { isBuiltin } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { JOB_NAMES } from '@ec2ops/core/jobs';
 import { linkedSecretVariables } from '@ec2ops/sandbox/runner/handler-env';
+import type { Metafile } from 'esbuild';
 import { afterAll, describe, expect, it } from 'vitest';
 import { signedEvent } from '../../bench/fixtures/signed-slash-command';
 import { HANDLERS, handlerFile } from '../../infra/functions';
-import { bundleEntry, bundleFunction } from '../../scripts/function-bundles';
+import { bundleEntry, bundleFunction, FUNCTION_NAMES } from '../../scripts/function-bundles';
 
 /**
  * What goes into each function's bundle, built as SST builds it (scripts/function-bundles.ts),
@@ -25,6 +27,30 @@ describe('each job function bundles only its own job', () => {
       expect(from(inputs, `packages/functions/src/jobs/${other}-ec2.ts`)).toEqual([]);
     }
     expect(from(inputs, 'packages/functions/src/jobs/registry.ts')).toEqual([]);
+  });
+});
+
+/**
+ * Node's own modules a bundle imports as ESM: each makes Node build a facade that loads the
+ * module's lazy exports at start (undici for node:http, streams for node:fs).
+ */
+const esmBuiltinImports = (metafile: Metafile) =>
+  Object.values(metafile.outputs)
+    .flatMap((output) => output.imports)
+    .filter((i) => i.kind === 'import-statement' && isBuiltin(i.path))
+    .map((i) => i.path);
+
+describe('every function bundle', () => {
+  it.each(FUNCTION_NAMES)(
+    "%s requires Node's own modules rather than importing them as ESM",
+    async (name) => {
+      expect(esmBuiltinImports((await bundleFunction(name)).metafile)).toEqual([]);
+    },
+  );
+
+  it('while the worker bundled without its plugins imports them as ESM (the check above can fail)', async () => {
+    const { metafile } = await bundleEntry(handlerFile(HANDLERS.worker));
+    expect(esmBuiltinImports(metafile)).not.toEqual([]);
   });
 });
 

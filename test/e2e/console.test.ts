@@ -125,6 +125,21 @@ describe('the web console', () => {
     await poll(() => messages().filter({ hasText: 'ec2ops commands' }).count()).toBe(1);
   });
 
+  it('offers Release only to whoever may release the address: none to a viewer, their own to an operator', async () => {
+    const releaseButtons = async (user: string) => {
+      await switchTo(user);
+      await send('/ec2 eip list idle');
+      const reply = messages().filter({ hasText: 'Unassociated Elastic IPs' }).last();
+      await reply.waitFor();
+      return reply.locator('button.bk-button').filter({ hasText: 'Release' }).count();
+    };
+    // The seeded idle addresses: one of the operator's, one of the admin's.
+    expect(await releaseButtons('UVIEWER')).toBe(0);
+    expect(await releaseButtons('UOPERATOR')).toBe(1);
+    expect(await releaseButtons('UADMIN')).toBe(2);
+    await switchTo('UOPERATOR');
+  });
+
   it('refuses a command it does not know with a suggestion, as the app answers it', async () => {
     await send('/ec2 hepl');
     // ↑ brings back the last command, as in a terminal (once the composer has taken it back: under

@@ -206,6 +206,31 @@ describe('eip-cleanup against the EC2 emulator', () => {
     expect(report.money[0]?.usdPerMonth).toBeCloseTo(2 * 0.005 * 730);
   });
 
+  it('re-reads releases a bucket at a time: one DescribeAddresses a group, one ReleaseAddress an address, each decided on the re-read', async () => {
+    world = await startWorld();
+    const ec2 = world.ec2('us-east-1');
+    const ids: string[] = [];
+    for (let i = 0; i < 12; i += 1)
+      ids.push(await allocateAddress(ec2, `old-${i}`, { ...M, 'ec2ops:idle-since': ago(9 * DAY) }));
+    const client = world.as('eip-cleanup')('us-east-1');
+    // A bucket of 5 that refills at once: groups of 5, 5 and 2, without waiting.
+    const ctx = { ...applyContext(client), pacing: { burst: 5, perSecond: 100_000 } };
+    const plan = await eipCleanup.plan(ctx);
+    // Meanwhile someone releases one address and puts another one to use.
+    await ec2.send(new ReleaseAddressCommand({ AllocationId: ids[3]! }));
+    await associate(ec2, ids[7]!, await runInstance(ec2));
+    const counter = countCalls(client);
+    const results = await eipCleanup.apply(ctx, plan);
+    expect(counter.calls).toEqual({ DescribeAddresses: 3, ReleaseAddress: 10, DeleteTags: 1 });
+    expect(results.map((r) => r.outcome.status)).toEqual([
+      ...Array(7).fill('done'),
+      'skipped',
+      ...Array(4).fill('done'),
+    ]);
+    expect(results[3]?.outcome).toEqual({ status: 'done', detail: 'already released' });
+    expect(await remaining(ec2)).toEqual({ 'old-7': { tags: M, associated: true } });
+  });
+
   it('starts no release after the deadline and leaves it for the next run', async () => {
     world = await startWorld();
     const ec2 = world.ec2('us-east-1');

@@ -1,9 +1,11 @@
 import {
   AuthorizeSecurityGroupIngressCommand,
   CreateSecurityGroupCommand,
+  CreateTagsCommand,
   DescribeSecurityGroupRulesCommand,
   EC2Client,
 } from '@aws-sdk/client-ec2';
+import { countCalls } from '@ec2ops/functions/ec2/call-counter';
 import { tagsOf } from '@ec2ops/functions/ec2/tags';
 import { runJob } from '@ec2ops/functions/jobs/registry';
 import { main } from '@ec2ops/sandbox/cli/main';
@@ -184,6 +186,68 @@ describe('ec2ops job run port-sweep', () => {
       .filter((l) => l.status === 'done' && l.message.startsWith('closed'))
       .map((l) => l.id);
     expect(closedBy.sort()).toEqual([...expired].sort());
+  });
+
+  it('closes a bucket of groups at a time, re-reading each batch when its turn comes: an extension made meanwhile wins', async () => {
+    const groups = [group, await accessGroup('jit-2'), await accessGroup('jit-3')];
+    const rules: string[] = [];
+    for (const [i, groupId] of groups.entries()) {
+      const out = await ec2.send(
+        new AuthorizeSecurityGroupIngressCommand({
+          GroupId: groupId,
+          IpPermissions: [
+            { IpProtocol: 'tcp', FromPort: 22, ToPort: 22, IpRanges: [{ CidrIp: `198.51.100.${i + 1}/32` }] },
+          ],
+          TagSpecifications: [
+            {
+              ResourceType: 'security-group-rule',
+              Tags: Object.entries(managed(at(-5))).map(([Key, Value]) => ({ Key, Value })),
+            },
+          ],
+        }),
+      );
+      rules.push(out.SecurityGroupRules![0]!.SecurityGroupRuleId!);
+    }
+    const config = sweepConfig();
+    const sweeper = world.as('port-sweep', config)('us-east-1');
+    const counter = countCalls(sweeper);
+    let revokes = 0;
+    const report = await runJob('port-sweep', {
+      ec2: () =>
+        new Proxy(sweeper, {
+          get(target, prop, receiver) {
+            if (prop !== 'send') return Reflect.get(target, prop, receiver);
+            return async (command: { constructor: { name: string } }) => {
+              const result = await target.send(command as never);
+              // Once the first group is closed, the last rule's owner extends it.
+              if (command.constructor.name === 'RevokeSecurityGroupIngressCommand' && ++revokes === 1) {
+                await ec2.send(
+                  new CreateTagsCommand({
+                    Resources: [rules[2]!],
+                    Tags: [{ Key: 'ec2ops:expires-at', Value: at(60) }],
+                  }),
+                );
+              }
+              return result;
+            };
+          },
+        }),
+      config,
+      now: NOW,
+      dryRun: false,
+      // A bucket of one group that refills at once: three batches, without waiting.
+      pacing: { burst: 1, perSecond: 100_000 },
+    });
+    expect(report.lines.map((l) => [l.id, l.status])).toEqual([
+      [rules[0], 'done'],
+      [rules[1], 'done'],
+      [rules[2], 'skipped'],
+    ]);
+    expect(counter.calls).toEqual({ DescribeSecurityGroupRules: 4, RevokeSecurityGroupIngress: 2 });
+    const left = await ec2.send(
+      new DescribeSecurityGroupRulesCommand({ Filters: [{ Name: 'security-group-rule-id', Values: rules }] }),
+    );
+    expect(left.SecurityGroupRules?.map((r) => r.SecurityGroupRuleId)).toEqual([rules[2]]);
   });
 
   it('treats a rule closed by someone else since the plan as already closed', async () => {

@@ -183,9 +183,18 @@ describe('/ec2 eip list', () => {
     // Soonest released first.
     const order = [idle.ip, dublin.ip, kept.ip].map((ip) => JSON.stringify(reply.blocks).indexOf(`*${ip}*`));
     expect(order).toEqual([...order].sort((a, b) => a - b));
-    // An address that may be released carries a button that asks to release it.
-    expect(JSON.stringify(reply.blocks)).toContain(`"value":"eip release ${idle.id}"`);
-    expect(JSON.stringify(reply.blocks)).not.toContain(`"value":"eip release ${kept.id}"`);
+  });
+
+  it('offers Release only on what the person asking may release: nothing to a viewer, their own to an operator, any idle unkept one to an admin', async () => {
+    const offered = async (user: string) => {
+      const blocks = JSON.stringify((await ask('eip list', user)).blocks);
+      return [onWeb, idle, kept, stray, dublin]
+        .filter((a) => blocks.includes(`"value":"eip release ${a.id}"`))
+        .map((a) => a.ip);
+    };
+    expect(await offered('UVIEWER')).toEqual([]);
+    expect(await offered('UOPERATOR')).toEqual([idle.ip, dublin.ip]);
+    expect(await offered('UADMIN')).toEqual([idle.ip, stray.ip, dublin.ip]);
   });
 
   it('keeps and releases an address in another region of the stage, found by its IP', async () => {

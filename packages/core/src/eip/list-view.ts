@@ -1,10 +1,11 @@
+import { type Role, roleAtLeast } from '../config/roles';
 import { type Address, decide, type EipPolicy, eipTagKeys, isAssociated } from '../jobs/eip-cleanup/plan';
 import { actionId } from '../slack/actions';
 import { type Block, button, context, header, type Message, section } from '../slack/blocks';
 import { userMention } from '../slack/escape';
 import { formatDuration } from '../time/durations';
 import { parseInstant } from '../time/instant';
-import { isKept, monthlyCost, usd } from './policy';
+import { isKept, monthlyCost, type Requester, releaseRefusal, usd } from './policy';
 
 /** One address as `/ec2 eip list` shows it. */
 export interface ListedAddress {
@@ -74,6 +75,12 @@ export function renderEipList(
     nowMs: number;
     pricePerHour: number;
     regions: readonly string[];
+    /**
+     * Who the list is for, and the role `eip release` needs: a Release button is offered only on
+     * the addresses this person may release (their own, or any for an admin), never to a viewer.
+     */
+    viewer: Requester;
+    releaseRole: Role;
   },
 ): Message {
   const keys = eipTagKeys(input.policy.tagPrefix);
@@ -97,6 +104,7 @@ export function renderEipList(
     `at $${Number(input.pricePerHour.toFixed(6))}/hour each` +
     (input.idleOnly ? '' : `; ${idleCount} unassociated (${usd(idleCount * perAddress)}/month)`);
   const blocks: Block[] = [header(title), ...context(summary)];
+  const mayRelease = roleAtLeast(input.viewer.role, input.releaseRole);
   for (const row of rows) {
     const { address } = row;
     const kept = isKept(address, keys);
@@ -110,7 +118,8 @@ export function renderEipList(
       `${usd(perAddress)}/month`,
     ];
     const line = `*${address.publicIp ?? '(no ip)'}* \`${address.allocationId ?? '-'}\` · ${row.region}\n${facts.join(' · ')}`;
-    const releasable = !row.associated && !kept && address.allocationId;
+    // The same rule the release checks when clicked, so the list offers nothing it would refuse.
+    const releasable = mayRelease && releaseRefusal(address, row.region, input.viewer, keys) === undefined;
     blocks.push(
       ...section(
         line,

@@ -8,6 +8,7 @@ import {
   ReleaseAddressCommand,
 } from '@aws-sdk/client-ec2';
 import type { Address } from '@ec2ops/core/jobs';
+import { chunk } from './batches';
 import { isNotFound } from './errors';
 import { tagsOf, toTagList } from './tags';
 
@@ -91,4 +92,25 @@ export async function releaseAddress(
       ...(border && border !== options.region ? { NetworkBorderGroup: border } : {}),
     }),
   );
+}
+
+/** EC2 accepts up to 200 values in one filter. */
+const FILTER_VALUES = 200;
+
+/**
+ * Many addresses re-read by allocation id, 200 a call, those that are gone simply absent: a
+ * filter, unlike `AllocationIds`, does not fail the whole call for one released address.
+ */
+export async function describeMany(
+  ec2: EC2Client,
+  allocationIds: readonly string[],
+): Promise<Map<string, Address>> {
+  const found = new Map<string, Address>();
+  for (const ids of chunk(allocationIds, FILTER_VALUES)) {
+    const out = await ec2.send(
+      new DescribeAddressesCommand({ Filters: [{ Name: 'allocation-id', Values: ids }] }),
+    );
+    for (const a of out.Addresses ?? []) if (a.AllocationId) found.set(a.AllocationId, toAddress(a));
+  }
+  return found;
 }

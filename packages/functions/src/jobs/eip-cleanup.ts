@@ -8,6 +8,7 @@ import type { StageConfig } from '@ec2ops/core';
 import { parseDuration } from '@ec2ops/core';
 import type { ItemResult, PlanItem } from '@ec2ops/core/jobs';
 import {
+  type Address,
   ALREADY_RELEASED,
   decide,
   type EipItemData,
@@ -19,7 +20,7 @@ import {
   planEipCleanup,
 } from '@ec2ops/core/jobs';
 import pLimit from 'p-limit';
-import { describeOne, toAddress } from '../ec2/addresses';
+import { describeMany, toAddress } from '../ec2/addresses';
 import { chunk, EC2_BATCH } from '../ec2/batches';
 import { awsErrorCode, awsErrorMessage, isNotFound, isThrottling } from '../ec2/errors';
 import { Pacer } from '../ec2/pacing';
@@ -29,7 +30,7 @@ import type { JobImplementation, Pacing, RegionContext } from './types';
 
 type Item = PlanItem<EipItemData>;
 
-/** Releases in flight per region (each is a re-read then a release). */
+/** Releases in flight per region within a group (the group's tokens are already taken). */
 const RELEASE_CONCURRENCY = 4;
 /** EC2's default bucket for mutating actions such as ReleaseAddress (per account and region). */
 const RELEASE_PACING: Pacing = { burst: 50, perSecond: 5 };
@@ -192,24 +193,19 @@ async function applyWarnings(
   return results;
 }
 
-async function applyRelease(
+/**
+ * Releases one address that was re-read just now (`fresh`, undefined when it is gone): the
+ * decision is taken again on what EC2 says, never on the plan.
+ */
+async function releaseOne(
   ctx: RegionContext,
   item: Item,
+  fresh: Address | undefined,
   policy: EipPolicy,
-  pacer: Pacer,
 ): Promise<ItemResult> {
-  const data = item.data;
-  if (data.action !== 'release') throw new Error('not a release');
   return settle(
     item,
     async () => {
-      // Wait for our turn first, so the re-read stays right before the release.
-      await pacer.take();
-      if (ctx.deadline !== undefined && Date.now() >= ctx.deadline) {
-        return { status: 'skipped', reason: 'out of time in this run: the next run releases it' };
-      }
-      // Never rely on EC2 to refuse: in the default VPC it silently disassociates. Re-read first.
-      const fresh = await describeOne(ctx.ec2, item.id);
       if (!fresh) return { status: 'done', detail: ALREADY_RELEASED };
       const decision = decide(fresh, policy, ctx.now.getTime());
       if (decision.kind === 'unmark') {
@@ -240,6 +236,63 @@ async function applyRelease(
   );
 }
 
+const OUT_OF_TIME = 'out of time in this run: the next run releases it';
+
+/**
+ * Releases in groups of what EC2's bucket admits at once: wait until the group's tokens are
+ * there, re-read the whole group in one call (never rely on EC2 to refuse: in the default VPC it
+ * silently disassociates), then release it. Waiting first keeps each re-read right before its
+ * release, and one re-read a group instead of one an address keeps the calls near one a release.
+ * Items keep the plan's order, so a run cut short by its deadline leaves a tail that the next
+ * run (re-planned from EC2) picks up; `from` starts at an item index for a caller that resumes.
+ */
+export async function applyReleases(
+  ctx: RegionContext,
+  releases: readonly Item[],
+  policy: EipPolicy,
+  pacing: Pacing,
+  from = 0,
+): Promise<ItemResult[]> {
+  const pacer = new Pacer(pacing.burst, pacing.perSecond);
+  const group = Math.max(1, Math.floor(pacing.burst));
+  const results: ItemResult[] = [];
+  for (let at = from; at < releases.length; at += group) {
+    const batch = releases.slice(at, at + group);
+    await pacer.take(batch.length);
+    if (ctx.deadline !== undefined && Date.now() >= ctx.deadline) {
+      for (const item of releases.slice(at))
+        results.push(resultOf(item, { status: 'skipped', reason: OUT_OF_TIME }));
+      break;
+    }
+    const fresh = await settleGroup(batch, () =>
+      describeMany(
+        ctx.ec2,
+        batch.map((i) => i.id),
+      ),
+    );
+    if (!(fresh instanceof Map)) {
+      results.push(...fresh);
+      continue;
+    }
+    results.push(
+      ...(await pLimit(RELEASE_CONCURRENCY).map(batch, (item) =>
+        releaseOne(ctx, item, fresh.get(item.id), policy),
+      )),
+    );
+    ctx.progress?.(batch.length);
+  }
+  return results;
+}
+
+/** The group's re-read, or when it fails (past the SDK's retries) that failure for each item. */
+async function settleGroup<T>(batch: Item[], read: () => Promise<T>): Promise<T | ItemResult[]> {
+  try {
+    return await read();
+  } catch (error) {
+    return Promise.all(batch.map((item) => settle(item, () => Promise.reject(error))));
+  }
+}
+
 export const eipCleanup: JobImplementation<EipItemData> = {
   name: 'eip-cleanup',
 
@@ -259,15 +312,7 @@ export const eipCleanup: JobImplementation<EipItemData> = {
     results.push(...(await applyWarnings(ctx, items, keys)));
     ctx.progress?.(results.length);
     const releases = items.filter((i) => i.action === 'release');
-    const { burst, perSecond } = ctx.pacing ?? RELEASE_PACING;
-    const pacer = new Pacer(burst, perSecond);
-    results.push(
-      ...(await pLimit(RELEASE_CONCURRENCY).map(releases, async (item) => {
-        const result = await applyRelease(ctx, item, policy, pacer);
-        ctx.progress?.(1);
-        return result;
-      })),
-    );
+    results.push(...(await applyReleases(ctx, releases, policy, ctx.pacing ?? RELEASE_PACING)));
     return results;
   },
 

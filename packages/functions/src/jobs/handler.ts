@@ -56,7 +56,7 @@ function readEvent(event: unknown): JobEvent {
 }
 
 /** Time kept back to report and post to Slack before Lambda stops the function. */
-const REPORT_RESERVE_MS = 15_000;
+export const REPORT_RESERVE_MS = 15_000;
 
 function deadlineOf(context: Context | undefined): number | undefined {
   const left = context?.getRemainingTimeInMillis?.();

@@ -14,11 +14,12 @@ import {
 import { SLACK_USER_ID, section } from '@ec2ops/core/slack';
 import { chunk } from '../ec2/batches';
 import { awsErrorCode, awsErrorMessage, isNotFound } from '../ec2/errors';
+import { Pacer } from '../ec2/pacing';
 import { describeManagedRules, revokeIngressRules } from '../ec2/security-group-rules';
 import { tagResources } from '../ec2/tags';
 import { genericFailure, resultOf } from './apply-helpers';
 import { warnOwner } from './owner-warning';
-import type { JobImplementation, RegionContext } from './types';
+import type { JobImplementation, Pacing, RegionContext } from './types';
 
 type Revoke = PlanItemFor<SweepItemData, 'revoke'>;
 type Warning = PlanItemFor<SweepItemData, 'warn'>;
@@ -32,6 +33,9 @@ type Warning = PlanItemFor<SweepItemData, 'warn'>;
  */
 const REREAD_BATCH = 200;
 const REVOKE_BATCH = 100;
+/** EC2's default bucket for resource-intensive actions such as RevokeSecurityGroupIngress. */
+const REVOKE_PACING: Pacing = { burst: 50, perSecond: 5 };
+const OUT_OF_TIME = 'out of time in this run: the next run closes it';
 
 export function sweepPolicy(config: StageConfig): SweepPolicy {
   return {
@@ -114,15 +118,42 @@ async function tell(
   }
 }
 
+/**
+ * Revokes group by group, in groups of what EC2's bucket for RevokeSecurityGroupIngress (a
+ * resource-intensive action: 50, then 5/s) admits at once: wait for the tokens, re-read those
+ * groups' rules, revoke. Re-reading each batch only once its turn has come keeps an Extend made
+ * while earlier batches waited winning; the pacing keeps EC2 from throttling; the deadline is
+ * checked before every batch, so a sweep larger than one run stops cleanly and the next minute's
+ * run closes the rest.
+ */
 async function applyRevokes(ctx: RegionContext, items: Revoke[]): Promise<ItemResult[]> {
   const results: ItemResult[] = [];
-  if (items.length === 0) return results;
-  if (ctx.deadline !== undefined && Date.now() >= ctx.deadline) {
-    return items.map((item) =>
-      resultOf(item, { status: 'skipped', reason: 'out of time in this run: the next run closes it' }),
-    );
-  }
   const policy = sweepPolicy(ctx.config);
+  const byGroup = new Map<string, Revoke[]>();
+  for (const item of items) {
+    const groupId = item.data.groupId;
+    byGroup.set(groupId, [...(byGroup.get(groupId) ?? []), item]);
+  }
+  const groups = [...byGroup.values()];
+  const pacing = ctx.pacing ?? REVOKE_PACING;
+  const pacer = new Pacer(pacing.burst, pacing.perSecond);
+  const size = Math.max(1, Math.floor(pacing.burst));
+  for (let at = 0; at < groups.length; at += size) {
+    const batch = groups.slice(at, at + size);
+    await pacer.take(batch.length);
+    if (ctx.deadline !== undefined && Date.now() >= ctx.deadline) {
+      for (const item of groups.slice(at).flat())
+        results.push(resultOf(item, { status: 'skipped', reason: OUT_OF_TIME }));
+      break;
+    }
+    results.push(...(await closeBatch(ctx, batch.flat(), policy)));
+    ctx.progress?.(batch.flat().length);
+  }
+  return results;
+}
+
+async function closeBatch(ctx: RegionContext, items: Revoke[], policy: SweepPolicy): Promise<ItemResult[]> {
+  const results: ItemResult[] = [];
   const fresh = await reread(
     ctx,
     items.map((i) => i.id),

@@ -84,7 +84,7 @@ export interface RunJobDeps {
   /** See RegionContext.deadline; the Lambda handler sets it from the remaining time. */
   deadline?: number | undefined;
   /**
-   * Pacing of bulk mutating calls (eip-cleanup's releases). Unset: EC2's default bucket for
+   * Pacing of bulk mutating calls (eip-cleanup's releases, port-sweep's revokes). Unset: EC2's bucket for
    * mutating actions, which the account shares; tests against an unthrottled emulator lift it.
    */
   pacing?: Pacing | undefined;

@@ -4,12 +4,16 @@ import {
   AuthorizeSecurityGroupIngressCommand,
   CreateImageCommand,
   CreateSecurityGroupCommand,
+  CreateSubnetCommand,
   DescribeImagesCommand,
+  DescribeSubnetsCommand,
+  DescribeVpcsCommand,
   type EC2Client,
   RunInstancesCommand,
   type Tag,
   waitUntilInstanceRunning,
 } from '@aws-sdk/client-ec2';
+import { cidrsOverlap, formatIp, parseCidr } from '../ec2/ip';
 
 /** A fleet at scale 1×; `--scale N` multiplies every count. */
 export const FLEET_AT_SCALE_1 = { instances: 500, addresses: 300, images: 200, groups: 100 };
@@ -142,6 +146,7 @@ async function seed(
   const launches = range(Math.ceil(total / INSTANCES_PER_CALL)).map((call) =>
     Math.min(INSTANCES_PER_CALL, total - call * INSTANCES_PER_CALL),
   );
+  const subnetOf = await subnetsFor(send, launches, tag);
   const instanceIds = (
     await inBatches(launches, async (n, call) => {
       const kind = call % 5;
@@ -159,6 +164,7 @@ async function seed(
           MinCount: n,
           MaxCount: n,
           ClientToken: `fleet-${run}-${call}`,
+          SubnetId: subnetOf[call],
           ...(groups.length > 0 ? { SecurityGroupIds: [groups[call % groups.length]!] } : {}),
           TagSpecifications: [{ ResourceType: 'instance', Tags: tags }],
         }),
@@ -232,4 +238,81 @@ async function seed(
     images: images.length,
     groups: groups.length,
   };
+}
+
+/** The addresses a subnet has left for instances, as DescribeSubnets counts them. */
+interface SubnetRoom {
+  id: string;
+  free: number;
+}
+
+/** Addresses per subnet the seeder adds when the default subnets are full: a /20, as EC2's own. */
+const ADDED_SUBNET_PREFIX = 20;
+
+/**
+ * The subnet each launch call goes to. One default subnet (a /20, 4,091 addresses) cannot hold a
+ * fleet at 10×, and EC2 puts every launch without a subnet into the same one: the calls fill the
+ * default VPC's default subnets in turn, and when those have too little room the seeder adds
+ * /20 subnets in the free space of the default VPC's CIDR, round the zones, as an operator would.
+ */
+async function subnetsFor(
+  send: EC2Client['send'],
+  launches: number[],
+  tag: (key: string, value: string) => Tag,
+): Promise<string[]> {
+  const { Vpcs } = await send(
+    new DescribeVpcsCommand({ Filters: [{ Name: 'is-default', Values: ['true'] }] }),
+  );
+  const vpc = Vpcs?.[0];
+  if (!vpc?.VpcId || !vpc.CidrBlock) throw new Error('seeding: the region has no default VPC to launch into');
+  const { Subnets = [] } = await send(
+    new DescribeSubnetsCommand({ Filters: [{ Name: 'vpc-id', Values: [vpc.VpcId] }] }),
+  );
+  const rooms: SubnetRoom[] = Subnets.filter((s) => s.DefaultForAz && s.SubnetId).map((s) => ({
+    id: s.SubnetId!,
+    free: s.AvailableIpAddressCount ?? 0,
+  }));
+  const zones = [
+    ...new Set(Subnets.flatMap((s) => (s.DefaultForAz && s.AvailabilityZone ? [s.AvailabilityZone] : []))),
+  ];
+  const taken = Subnets.flatMap((s) => (s.CidrBlock ? [s.CidrBlock] : []));
+  const spare = freeBlocks(vpc.CidrBlock, taken, ADDED_SUBNET_PREFIX);
+  const addSubnet = async (): Promise<SubnetRoom> => {
+    const cidr = spare.shift();
+    if (!cidr) throw new Error(`seeding: the default VPC ${vpc.VpcId} has no room left for another subnet`);
+    const { Subnet } = await send(
+      new CreateSubnetCommand({
+        VpcId: vpc.VpcId,
+        CidrBlock: cidr,
+        ...(zones.length > 0 ? { AvailabilityZone: zones[rooms.length % zones.length] } : {}),
+        TagSpecifications: [{ ResourceType: 'subnet', Tags: [tag('managed', 'true')] }],
+      }),
+    );
+    if (!Subnet?.SubnetId) throw new Error('seeding: CreateSubnet gave no id');
+    const added = { id: Subnet.SubnetId, free: Subnet.AvailableIpAddressCount ?? 0 };
+    rooms.push(added);
+    return added;
+  };
+  // Whole calls into the first subnet with room for them, so no call is cut short.
+  const chosen: string[] = [];
+  for (const n of launches) {
+    const into = rooms.find((r) => r.free >= n) ?? (await addSubnet());
+    into.free -= n;
+    chosen.push(into.id);
+  }
+  return chosen;
+}
+
+/** The blocks of `/prefix` inside `vpcCidr` that overlap none of `taken`, lowest first. */
+export function freeBlocks(vpcCidr: string, taken: string[], prefix: number): string[] {
+  const vpc = parseCidr(vpcCidr);
+  if (!vpc || vpc.prefix > prefix) return [];
+  const used = taken.flatMap((text) => parseCidr(text) ?? []);
+  const size = 2 ** (32 - prefix);
+  const blocks: string[] = [];
+  for (let start = vpc.network; start < vpc.network + 2 ** (32 - vpc.prefix); start += size) {
+    const block = { network: start, prefix };
+    if (!used.some((u) => cidrsOverlap(u, block))) blocks.push(`${formatIp(start)}/${prefix}`);
+  }
+  return blocks;
 }

@@ -1,3 +1,4 @@
+import { eipRelease } from '@ec2ops/core/commands';
 import { type ListedAddress, renderEipList } from '@ec2ops/core/eip';
 import { describeAddresses } from '../../ec2/addresses';
 import { chunk } from '../../ec2/batches';
@@ -43,5 +44,7 @@ export const eipList: CommandExecutor<'eip list'> = async ({ request, config, ec
     nowMs: clock.now().getTime(),
     pricePerHour: config.eip.pricePerHour,
     regions: ec2.regions,
+    viewer: request.user,
+    releaseRole: eipRelease.role,
   });
 };
