@@ -70,7 +70,7 @@ describe('persistence with two accounts', () => {
   it('keeps each account’s state across a restart, in its own account', async () => {
     const first = await startEc2Emulator({ stateFile: file, accounts: ACCOUNTS, log: () => {} });
     let hubAddress: string | undefined;
-    let devAddresses: string[] = [];
+    let devAddresses: (string | undefined)[] = [];
     try {
       const { hub, dev } = await clientsFor(first);
       hubAddress = (await hub.send(new AllocateAddressCommand({ Domain: 'vpc' }))).AllocationId;
