@@ -225,9 +225,10 @@ export async function startEc2Emulator(options: Ec2EmulatorOptions = {}): Promis
       const form = query && body ? `${query}&${body}` : query || body;
       const accessKeyId = accessKeyFromRequest(request.headers.authorization, url.searchParams);
       const caller = accounts.resolve(accessKeyId, sessionTokenFromRequest(request, url.searchParams));
-      // STS shares EC2's query protocol; its API version tells its requests apart.
-      const stsForm = new URLSearchParams(form);
-      if (stsForm.get('Version') === STS_VERSION) {
+      // STS shares EC2's query protocol; its API version tells its requests apart (looked for in
+      // the raw form first, so EC2 requests are not parsed twice).
+      const stsForm = form.includes(STS_VERSION) ? new URLSearchParams(form) : undefined;
+      if (stsForm?.get('Version') === STS_VERSION) {
         const answer =
           caller.kind === 'expired'
             ? { status: 403, body: stsErrorXml(expiredToken(), requestId) }
