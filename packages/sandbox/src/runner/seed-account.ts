@@ -40,7 +40,12 @@ export interface SeedSummary {
 
 const HOUR = 3_600_000;
 
-async function waitFor<T>(what: string, read: () => Promise<T | undefined>, timeoutMs = 15_000): Promise<T> {
+/** Polls `read` until it gives a value (seeding waits on transitions that take no emulator time). */
+export async function waitFor<T>(
+  what: string,
+  read: () => Promise<T | undefined>,
+  timeoutMs = 15_000,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (let attempt = 0; ; attempt += 1) {
     const value = await read();

@@ -8,6 +8,7 @@ import {
   RunInstancesCommand,
   type Tag,
 } from '@aws-sdk/client-ec2';
+import { waitFor } from './seed-account';
 
 /**
  * A small fleet in a member account (dev, prod), created through the EC2 API with the sandbox's
@@ -24,16 +25,6 @@ export interface MemberSeedOptions {
 }
 
 const HOUR = 3_600_000;
-
-async function until<T>(what: string, read: () => Promise<T | undefined>, timeoutMs = 15_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (let attempt = 0; ; attempt += 1) {
-    const value = await read();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`seeding: timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, Math.min(25 * 2 ** attempt, 250)));
-  }
-}
 
 async function seedRegion(o: MemberSeedOptions, region: string): Promise<void> {
   const ec2 = o.ec2(region);
@@ -64,7 +55,7 @@ async function seedRegion(o: MemberSeedOptions, region: string): Promise<void> {
     tag('owner', 'UOPERATOR'),
     tag('expires-at', new Date(o.now() + 3 * HOUR).toISOString()),
   ]);
-  await until(`${web} to run`, async () => {
+  await waitFor(`${web} to run`, async () => {
     const { Reservations } = await ec2.send(new DescribeInstancesCommand({ InstanceIds: [web] }));
     return Reservations?.[0]?.Instances?.[0]?.State?.Name === 'running' ? true : undefined;
   });

@@ -6,10 +6,11 @@ import {
   OrganizationsClient,
   paginateListAccounts,
 } from '@aws-sdk/client-organizations';
-import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
+import { AssumeRoleCommand } from '@aws-sdk/client-sts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addOrganizationalUnit } from '../../src/organizations/api';
 import { failure, startTestEmulator, type TestEmulator } from '../ec2/harness';
+import { clientsAt } from './support';
 
 /**
  * The emulator's Organizations subset through the real SDK: the hub is the management account,
@@ -107,32 +108,19 @@ describe('Organizations on the emulator', () => {
   });
 
   it("refuses a member account's session: only the management account reads its organisation", async () => {
-    const sts = new STSClient({
-      endpoint: t.url,
-      region: 'us-east-1',
-      credentials: { accessKeyId: 'Worker', secretAccessKey: 'secret' },
-    });
+    const clients = clientsAt(t.url);
+    const sts = clients.sts('Worker');
     const { Credentials } = await sts.send(
       new AssumeRoleCommand({
         RoleArn: 'arn:aws:iam::111111111111:role/member',
         RoleSessionName: 'Worker-org',
       }),
     );
-    sts.destroy();
-    const asMember = new OrganizationsClient({
-      endpoint: t.url,
-      region: 'us-east-1',
-      maxAttempts: 1,
-      credentials: {
-        accessKeyId: Credentials!.AccessKeyId!,
-        secretAccessKey: Credentials!.SecretAccessKey!,
-        sessionToken: Credentials!.SessionToken!,
-      },
-    });
+    const asMember = clients.organizations(Credentials);
     try {
       expect((await failure(asMember.send(new ListRootsCommand({})))).code).toBe('AccessDeniedException');
     } finally {
-      asMember.destroy();
+      clients.destroy();
     }
   });
 });

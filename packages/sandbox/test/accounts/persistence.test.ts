@@ -5,12 +5,13 @@ import {
   AllocateAddressCommand,
   DescribeAddressesCommand,
   DescribeSecurityGroupsCommand,
-  EC2Client,
+  type EC2Client,
 } from '@aws-sdk/client-ec2';
-import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
+import { AssumeRoleCommand } from '@aws-sdk/client-sts';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { MemberAccountInput } from '../../src/accounts/registry';
 import { type Ec2Emulator, startEc2Emulator } from '../../src/ec2/server';
+import { clientsAt } from './support';
 
 /**
  * `--state FILE` with member accounts: every account's EC2 state survives a restart, each in its
@@ -23,44 +24,23 @@ const ACCOUNTS: MemberAccountInput[] = [
 ];
 const dir = mkdtempSync(join(tmpdir(), 'ec2ops-accounts-state-'));
 const file = join(dir, 'ec2.json');
-const clients: EC2Client[] = [];
+const made: Array<ReturnType<typeof clientsAt>> = [];
 
 afterAll(() => {
-  for (const client of clients) client.destroy();
+  for (const clients of made) clients.destroy();
   rmSync(dir, { recursive: true, force: true });
 });
 
 async function clientsFor(emulator: Ec2Emulator): Promise<{ hub: EC2Client; dev: EC2Client }> {
-  const sts = new STSClient({
-    endpoint: emulator.url,
-    region: 'us-east-1',
-    credentials: { accessKeyId: 'Worker', secretAccessKey: 'secret' },
-  });
-  const { Credentials } = await sts.send(
+  const clients = clientsAt(emulator.url);
+  made.push(clients);
+  const { Credentials } = await clients.sts('Worker').send(
     new AssumeRoleCommand({
       RoleArn: `arn:aws:iam::${DEV}:role/ec2ops-member`,
       RoleSessionName: 'Worker-state',
     }),
   );
-  sts.destroy();
-  const make = (credentials: { accessKeyId: string; secretAccessKey: string; sessionToken?: string }) => {
-    const client = new EC2Client({
-      endpoint: emulator.url,
-      region: 'eu-west-1',
-      credentials,
-      maxAttempts: 1,
-    });
-    clients.push(client);
-    return client;
-  };
-  return {
-    hub: make({ accessKeyId: 'Worker', secretAccessKey: 'secret' }),
-    dev: make({
-      accessKeyId: Credentials!.AccessKeyId!,
-      secretAccessKey: Credentials!.SecretAccessKey!,
-      sessionToken: Credentials!.SessionToken!,
-    }),
-  };
+  return { hub: clients.ec2('Worker', 'eu-west-1'), dev: clients.ec2(Credentials, 'eu-west-1') };
 }
 
 const addressIds = async (client: EC2Client) =>

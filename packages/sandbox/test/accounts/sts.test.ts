@@ -2,13 +2,14 @@ import {
   AllocateAddressCommand,
   DescribeAddressesCommand,
   DescribeInstancesCommand,
-  EC2Client,
+  type EC2Client,
   RunInstancesCommand,
 } from '@aws-sdk/client-ec2';
-import { AssumeRoleCommand, GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
+import { AssumeRoleCommand, GetCallerIdentityCommand } from '@aws-sdk/client-sts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createIamEnforcer, type IamPolicy } from '../../src/iam/index';
 import { failure, startTestEmulator, type TestEmulator } from '../ec2/harness';
+import { clientsAt, type Signer } from './support';
 
 /**
  * STS on the emulator, through the real SDKs: AssumeRole hands out credentials bound to the
@@ -31,34 +32,9 @@ const ADDRESSES: IamPolicy = {
 };
 
 let t: TestEmulator;
-const clients: Array<{ destroy(): void }> = [];
-const sts = (accessKeyId: string) => {
-  const client = new STSClient({
-    endpoint: t.url,
-    region: 'us-east-1',
-    credentials: { accessKeyId, secretAccessKey: 'secret' },
-    maxAttempts: 1,
-  });
-  clients.push(client);
-  return client;
-};
-const ec2With = (
-  credentials: { AccessKeyId?: string; SecretAccessKey?: string; SessionToken?: string },
-  region = 'us-east-1',
-) => {
-  const client = new EC2Client({
-    endpoint: t.url,
-    region,
-    credentials: {
-      accessKeyId: credentials.AccessKeyId!,
-      secretAccessKey: credentials.SecretAccessKey!,
-      sessionToken: credentials.SessionToken!,
-    },
-    maxAttempts: 1,
-  });
-  clients.push(client);
-  return client;
-};
+let clients: ReturnType<typeof clientsAt>;
+const sts = (signer: Signer) => clients.sts(signer);
+const ec2With = (signer: Signer, region?: string) => clients.ec2(signer, region);
 /** `externalId: null` sends none. */
 const assume = (caller: string, account: string, externalId: string | null = EXTERNAL_ID) =>
   sts(caller).send(
@@ -103,10 +79,11 @@ beforeAll(async () => {
       },
     ],
   });
+  clients = clientsAt(t.url);
 });
 
 afterAll(async () => {
-  for (const client of clients) client.destroy();
+  clients?.destroy();
   await t?.close();
 });
 
@@ -160,16 +137,7 @@ describe('STS AssumeRole on the emulator', () => {
 
   it("answers GetCallerIdentity with the session's account and ARN", async () => {
     const { Credentials } = await assume('Worker', PROD);
-    const client = new STSClient({
-      endpoint: t.url,
-      region: 'us-east-1',
-      credentials: {
-        accessKeyId: Credentials!.AccessKeyId!,
-        secretAccessKey: Credentials!.SecretAccessKey!,
-        sessionToken: Credentials!.SessionToken!,
-      },
-    });
-    clients.push(client);
+    const client = sts(Credentials);
     const identity = await client.send(new GetCallerIdentityCommand({}));
     expect(identity.Account).toBe(PROD);
     expect(identity.Arn).toBe(`arn:aws:sts::${PROD}:assumed-role/${ROLE}/Worker-req-1`);
@@ -260,17 +228,7 @@ describe('credentials past their expiry', () => {
       code: 'RequestExpired',
       status: 400,
     });
-    const stale = new STSClient({
-      endpoint: t.url,
-      region: 'us-east-1',
-      maxAttempts: 1,
-      credentials: {
-        accessKeyId: Credentials!.AccessKeyId!,
-        secretAccessKey: Credentials!.SecretAccessKey!,
-        sessionToken: Credentials!.SessionToken!,
-      },
-    });
-    clients.push(stale);
+    const stale = sts(Credentials);
     expect(await failure(stale.send(new GetCallerIdentityCommand({})))).toMatchObject({
       code: 'ExpiredToken',
       status: 403,
@@ -299,19 +257,7 @@ describe('many AssumeRole calls at once', () => {
     const keys = new Set(answers.map((a) => a.Credentials?.AccessKeyId));
     expect(keys.size).toBe(N);
     const identities = await Promise.all(
-      answers.map((a) => {
-        const client = new STSClient({
-          endpoint: t.url,
-          region: 'us-east-1',
-          credentials: {
-            accessKeyId: a.Credentials!.AccessKeyId!,
-            secretAccessKey: a.Credentials!.SecretAccessKey!,
-            sessionToken: a.Credentials!.SessionToken!,
-          },
-        });
-        clients.push(client);
-        return client.send(new GetCallerIdentityCommand({}));
-      }),
+      answers.map((a) => sts(a.Credentials).send(new GetCallerIdentityCommand({}))),
     );
     expect(identities.map((i) => i.Account)).toEqual(targets);
   });
