@@ -84,6 +84,9 @@ async function tab(name: 'account' | 'jobs' | 'audit'): Promise<void> {
 describe('the web console', () => {
   it('shows the seeded account: instances, approved images, on-request rules and Elastic IPs', async () => {
     const account = page.locator('.account');
+    // The sandbox serves the hub and two member accounts (dev, prod); the hub holds the tour.
+    await poll(() => page.locator('.filters select[name="account"] option').count()).toBe(4);
+    await page.locator('.filters select[name="account"]').selectOption('hub');
     await poll(() => account.locator('tr[data-id^="i-"]').count()).toBeGreaterThanOrEqual(5);
     await poll(() => account.locator('tr[data-id^="ami-"]').filter({ hasText: 'registered' }).count()).toBe(
       3,
@@ -93,6 +96,14 @@ describe('the web console', () => {
     await poll(() => account.locator('tr.temporary').count()).toBe(1);
     await poll(() => account.locator('tr[data-id^="eipalloc-"]').count()).toBe(4);
     expect(await account.locator('tr.temporary').textContent()).toContain('tcp 22');
+    // A member account's own fleet: two Elastic IPs in each of its two regions, each row labelled.
+    await page.locator('.filters select[name="account"]').selectOption('dev');
+    await poll(() => account.locator('tr[data-id^="eipalloc-"]').count()).toBe(4);
+    const labels = await account
+      .locator('[data-table="addresses"] tbody tr td:nth-child(1)')
+      .allTextContents();
+    expect(new Set(labels.map((l) => l.trim()))).toEqual(new Set(['dev']));
+    await page.locator('.filters select[name="account"]').selectOption('');
     expect(await page.locator('.clock-now').textContent()).toMatch(/\d{4}-\d{2}-\d{2} \d{2}:\d{2} UTC/);
     await shot('account');
   });
@@ -296,11 +307,14 @@ describe('the web console', () => {
     expect(await cleanup.locator('tr.line.done').filter({ hasText: 'release' }).count()).toBe(1);
 
     await tab('account');
+    // The hub's own fleet (the member accounts keep theirs).
+    await page.locator('.filters select[name="account"]').selectOption('hub');
     await poll(() => page.locator('.account tr[data-id^="eipalloc-"]').count()).toBe(3);
     await poll(() =>
       page.locator('.account tr[data-id^="ami-"]').filter({ hasText: 'baked from' }).count(),
     ).toBe(3);
     await shot('after-a-day');
+    await page.locator('.filters select[name="account"]').selectOption('');
   });
 
   it('moves the clock by any amount typed in', async () => {
@@ -416,12 +430,13 @@ describe('the web console', () => {
     await page.locator('.filters input[name="search"]').fill('');
     await page.locator('.filters select[name="owner"]').selectOption('UADMIN');
     await poll(
-      async () => (await instances.locator('tbody tr td:nth-child(4)').allTextContents()).length,
+      async () => (await instances.locator('tbody tr td:nth-child(5)').allTextContents()).length,
     ).toBeGreaterThan(0);
-    expect(new Set(await instances.locator('tbody tr td:nth-child(4)').allTextContents()).size).toBe(1);
+    // Columns: account, instance, state, type, owner, …
+    expect(new Set(await instances.locator('tbody tr td:nth-child(5)').allTextContents()).size).toBe(1);
     await page.locator('.filters select[name="owner"]').selectOption('');
     await page.locator('.filters select[name="state"]').selectOption('running');
-    const states = await instances.locator('tbody tr td:nth-child(2)').allTextContents();
+    const states = await instances.locator('tbody tr td:nth-child(3)').allTextContents();
     expect(states.every((st) => st.trim() === 'running')).toBe(true);
     await page.locator('.filters select[name="state"]').selectOption('');
   });

@@ -32,7 +32,8 @@ export async function runEmulator(options: EmulatorOptions, signal?: AbortSignal
       host: options.host,
       stateFile: options.state,
       faults: options.faults,
-      ...(iam ? { interceptors: [iam.interceptor] } : {}),
+      // The caller's own policy also governs its STS and Organizations calls.
+      ...(iam ? { interceptors: [iam.interceptor], authorizeCall: iam.allows } : {}),
     });
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
@@ -65,6 +66,10 @@ export async function runEmulator(options: EmulatorOptions, signal?: AbortSignal
   out.write(`  export AWS_ENDPOINT_URL_EC2=${emulator.url} AWS_ENDPOINT_URL_RBIN=${emulator.url}\n`);
   out.write('  export AWS_REGION=us-east-1 AWS_ACCESS_KEY_ID=test AWS_SECRET_ACCESS_KEY=test\n');
   out.write('  aws ec2 describe-images --owners amazon\n');
+  out.write(
+    `STS and Organizations answer on the same URL (AWS_ENDPOINT_URL_STS, AWS_ENDPOINT_URL_ORGANIZATIONS);\n`,
+  );
+  out.write(`member accounts: POST ${emulator.url}/_emulator/accounts (see docs/emulator.md)\n`);
   out.write(`Control endpoints: ${emulator.url}/_emulator/health\n`);
   await new Promise<void>((resolve) => {
     const stop = () => {

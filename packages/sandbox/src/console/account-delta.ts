@@ -19,19 +19,23 @@ export interface AccountDelta {
   error?: string | null;
 }
 
-/** A row's identity; alias rows repeat a public image's id, so the alias is part of it. */
+/**
+ * A row's identity; alias rows repeat a public image's id, so the alias is part of it, and with
+ * several accounts the account is (ids are unique per account and region, as in EC2).
+ */
 export function rowKey<K extends AccountKind>(kind: K, row: Row<K>): string {
   const r = row as unknown as Record<string, unknown>;
+  const at = r['account'] === undefined ? `${r['region']}` : `${r['account']}/${r['region']}`;
   switch (kind) {
     case 'instances':
     case 'groups':
-      return `${r['region']}/${r['id']}`;
+      return `${at}/${r['id']}`;
     case 'images':
-      return `${r['region']}/${r['id']}/${r['alias'] ?? ''}`;
+      return `${at}/${r['id']}/${r['alias'] ?? ''}`;
     case 'rules':
-      return `${r['region']}/${r['ruleId']}`;
+      return `${at}/${r['ruleId']}`;
     default:
-      return `${r['region']}/${r['allocationId']}`;
+      return `${at}/${r['allocationId']}`;
   }
 }
 

@@ -49,6 +49,8 @@ function Table<T>({
 
 interface Filter {
   search: string;
+  /** An account label ('' = every account). */
+  account: string;
   region: string;
   owner: string;
   state: string;
@@ -74,10 +76,12 @@ export function Account({
   now: number;
   nameOf: NameOf;
 }): VNode {
-  const [f, setF] = useState<Filter>({ search: '', region: '', owner: '', state: '' });
+  const [f, setF] = useState<Filter>({ search: '', account: '', region: '', owner: '', state: '' });
   const set = (key: keyof Filter) => (e: Event) =>
     setF({ ...f, [key]: (e.target as HTMLInputElement | HTMLSelectElement).value });
-  const inRegion = (region: string) => !f.region || region === f.region;
+  // A row is "in region" when it is in the chosen account and region (both filters at once).
+  const inAccount = (label: string | undefined) => !f.account || label === f.account;
+  const inRegion = (region: string, label?: string) => (!f.region || region === f.region) && inAccount(label);
   const ownedBy = (owner: string | undefined) => !f.owner || owner === f.owner;
   const inState = (state: string) => !f.state || state === f.state;
   // Time left and idle cost follow the sandbox clock, not the moment EC2 was last read.
@@ -91,39 +95,49 @@ export function Account({
   const states = [...new Set(all.map((i) => i.state))].sort();
   const live = all.filter(
     (i) =>
-      inRegion(i.region) &&
+      inRegion(i.region, i.account) &&
       ownedBy(i.owner) &&
       inState(i.state) &&
       matches(f.search, i.id, i.name, i.type, i.imageId, i.publicIp, i.owner && nameOf(i.owner)),
   );
   const images = account.images.filter(
     (img) =>
-      inRegion(img.region) &&
+      inRegion(img.region, img.account) &&
       !f.owner &&
       inState(img.state) &&
       matches(f.search, img.id, img.name, img.alias, img.sourceInstance),
   );
   const rules = account.rules.filter(
     (r) =>
-      inRegion(r.region) &&
+      inRegion(r.region, r.account) &&
       ownedBy(r.owner) &&
       !f.state &&
       matches(f.search, r.ruleId, r.groupId, r.groupName, r.source, r.ports, r.owner && nameOf(r.owner)),
   );
   const addresses = account.addresses.filter(
     (a) =>
-      inRegion(a.region) &&
+      inRegion(a.region, a.account) &&
       !f.owner &&
       !f.state &&
       matches(f.search, a.publicIp, a.allocationId, a.instanceId),
   );
   const many = account.regions.length > 1;
+  const accounts = account.accounts ?? [];
   const where = (region: string) => (many ? html`<span class="region">${region}</span>` : null);
+  // The account column: shown when the console shows several accounts.
+  const accountCell = (label: string | undefined) =>
+    accounts.length > 1 ? html`<td><span class="pill account">${label ?? ''}</span></td>` : null;
+  const withAccount = (head: string[]) => (accounts.length > 1 ? ['Account', ...head] : head);
   const price = account.ipv4PricePerHour;
   return html`<div class="account">
     ${account.error ? html`<p class="notice error">Cannot read EC2: ${account.error}</p>` : null}
     <form class="filters" onSubmit=${(e: Event) => e.preventDefault()}>
       <input type="search" name="search" placeholder="Search id, name, address, owner…" value=${f.search} onInput=${set('search')} />
+      ${
+        accounts.length > 1
+          ? html`<select name="account" onChange=${set('account')}><option value="">all accounts</option>${accounts.map((a) => html`<option value=${a} selected=${a === f.account}>${a}</option>`)}</select>`
+          : null
+      }
       ${
         many
           ? html`<select name="region" onChange=${set('region')}><option value="">all regions</option>${account.regions.map((r) => html`<option value=${r} selected=${r === f.region}>${r}</option>`)}</select>`
@@ -134,11 +148,11 @@ export function Account({
     </form>
     <${Table}
       title="Instances" name="instances" rows=${live} empty=${all.length ? 'No instance matches.' : 'No instances.'}
-      head=${['Instance', 'State', 'Type', 'Owner', 'Time left', 'Tags']}
+      head=${withAccount(['Instance', 'State', 'Type', 'Owner', 'Time left', 'Tags'])}
       row=${(i: InstanceRow) => {
         const ms = left(i.expiresAt);
-        return html`<tr key=${i.id} data-id=${i.id}>
-        <td><code>${i.id}</code><div class="muted">${i.name ?? ''}${where(i.region)}</div></td>
+        return html`<tr key=${`${i.account ?? ''}/${i.id}`} data-id=${i.id}>
+        ${accountCell(i.account)}<td><code>${i.id}</code><div class="muted">${i.name ?? ''}${where(i.region)}</div></td>
         <td><span class=${stateClass(i.state)}>${i.state}</span></td>
         <td>${i.type}</td>
         <td>${i.owner ? nameOf(i.owner) : html`<span class="muted">—</span>`}</td>
@@ -150,9 +164,11 @@ export function Account({
     ${gone ? html`<p class="muted small">${gone} terminated instance${gone === 1 ? '' : 's'} hidden.</p>` : null}
     <${Table}
       title="Images" name="images" rows=${images} empty="No images."
-      head=${['Image', 'Source', 'Approved', 'In use', 'Created']}
-      row=${(img: ImageRow) => html`<tr key=${`${img.region}/${img.id}/${img.alias ?? ''}`} data-id=${img.id}>
-        <td><code>${img.id}</code><div class="muted">${img.name}${where(img.region)}</div></td>
+      head=${withAccount(['Image', 'Source', 'Approved', 'In use', 'Created'])}
+      row=${(
+        img: ImageRow,
+      ) => html`<tr key=${`${img.account ?? ''}/${img.region}/${img.id}/${img.alias ?? ''}`} data-id=${img.id}>
+        ${accountCell(img.account)}<td><code>${img.id}</code><div class="muted">${img.name}${where(img.region)}</div></td>
         <td>${img.source === 'baked' ? html`baked from <code>${img.sourceInstance}</code>` : img.source === 'alias' ? html`alias <strong>${img.alias}</strong>` : 'registered'}${img.state !== 'available' ? html` <span class=${stateClass(img.state)}>${img.state}</span>` : null}</td>
         <td>${img.approved ? '✓' : ''}${img.keep ? html` <span class="pill">keep</span>` : null}</td>
         <td>${img.usedBy.length ? `${img.usedBy.length} instance${img.usedBy.length === 1 ? '' : 's'}` : html`<span class="muted">no</span>`}</td>
@@ -161,11 +177,11 @@ export function Account({
     />
     <${Table}
       title="Security-group rules" name="rules" rows=${rules} empty="No inbound rules."
-      head=${['Group', 'Rule', 'Source', 'Owner', 'Time left']}
+      head=${withAccount(['Group', 'Rule', 'Source', 'Owner', 'Time left'])}
       row=${(r: RuleRow) => {
         const ms = left(r.expiresAt);
-        return html`<tr key=${r.ruleId} data-id=${r.ruleId} class=${r.temporary ? 'temporary' : ''}>
-        <td>${r.groupName}<div class="muted"><code>${r.groupId}</code>${where(r.region)}</div></td>
+        return html`<tr key=${`${r.account ?? ''}/${r.ruleId}`} data-id=${r.ruleId} class=${r.temporary ? 'temporary' : ''}>
+        ${accountCell(r.account)}<td>${r.groupName}<div class="muted"><code>${r.groupId}</code>${where(r.region)}</div></td>
         <td>${r.protocol} ${r.ports}${r.temporary ? html` <span class="pill">temporary</span>` : null}</td>
         <td><code>${r.source}</code></td>
         <td>${r.owner ? nameOf(r.owner) : html`<span class="muted">—</span>`}</td>
@@ -175,19 +191,19 @@ export function Account({
     />
     <p class="muted small">On-request groups: ${
       account.groups
-        .filter((g) => g.onRequest && inRegion(g.region))
+        .filter((g) => g.onRequest && inRegion(g.region, g.account))
         .map((g) => g.name)
         .join(', ') || 'none'
     }</p>
     <${Table}
       title="Elastic IPs" name="addresses" rows=${addresses} empty="No Elastic IPs."
-      head=${['Address', 'Associated', 'Idle for', 'Idle cost']}
+      head=${withAccount(['Address', 'Associated', 'Idle for', 'Idle cost'])}
       row=${(a: AddressRow) => {
         const idleMs = a.idleSince ? Math.max(0, now - Date.parse(a.idleSince)) : undefined;
         const cost =
           idleMs !== undefined && price !== undefined ? (idleMs / 3_600_000) * price : a.idleCostUsd;
-        return html`<tr key=${a.allocationId} data-id=${a.allocationId}>
-        <td><code>${a.publicIp}</code><div class="muted">${a.allocationId}${where(a.region)}</div></td>
+        return html`<tr key=${`${a.account ?? ''}/${a.allocationId}`} data-id=${a.allocationId}>
+        ${accountCell(a.account)}<td><code>${a.publicIp}</code><div class="muted">${a.allocationId}${where(a.region)}</div></td>
         <td>${a.instanceId ? html`<code>${a.instanceId}</code>` : html`<span class="muted">idle</span>`}${a.keep ? html` <span class="pill">keep</span>` : null}</td>
         <td>${idleMs !== undefined ? duration(idleMs) : a.instanceId ? '—' : html`<span class="muted">not marked yet</span>`}</td>
         <td>${usd(cost)}</td>

@@ -45,6 +45,8 @@ export interface ConsoleView {
 }
 
 export interface InstanceRow {
+  /** The account's label when the console shows several (alias, or id). */
+  account?: string;
   region: string;
   id: string;
   name?: string;
@@ -62,6 +64,8 @@ export interface InstanceRow {
 }
 
 export interface ImageRow {
+  /** The account's label when the console shows several (alias, or id). */
+  account?: string;
   region: string;
   id: string;
   name: string;
@@ -82,6 +86,8 @@ export interface ImageRow {
 }
 
 export interface RuleRow {
+  /** The account's label when the console shows several (alias, or id). */
+  account?: string;
   region: string;
   groupId: string;
   groupName: string;
@@ -97,6 +103,8 @@ export interface RuleRow {
 }
 
 export interface GroupRow {
+  /** The account's label when the console shows several (alias, or id). */
+  account?: string;
   region: string;
   id: string;
   name: string;
@@ -106,6 +114,8 @@ export interface GroupRow {
 }
 
 export interface AddressRow {
+  /** The account's label when the console shows several (alias, or id). */
+  account?: string;
   region: string;
   allocationId: string;
   publicIp: string;
@@ -119,8 +129,10 @@ export interface AddressRow {
 }
 
 export interface AccountView {
-  /** The stage's regions, in config order. */
+  /** The stage's regions, in config order (then member accounts' other regions). */
   regions: string[];
+  /** The accounts shown, hub first, when there are several (rows then carry `account`). */
+  accounts?: string[];
   instances: InstanceRow[];
   images: ImageRow[];
   groups: GroupRow[];

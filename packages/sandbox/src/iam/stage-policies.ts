@@ -42,8 +42,42 @@ export const SANDBOX_ACCESS_KEY = 'ec2ops-sandbox-admin';
 export function sandboxCallerPolicies(
   config: StageConfig,
   capabilities: readonly Capability[] = ec2opsCapabilities(),
+  memberAccountIds: readonly string[] = [],
 ): CallerPolicies {
-  return { ...functionPolicies(config, capabilities), [SANDBOX_ACCESS_KEY]: FULL_ACCESS };
+  return {
+    ...functionPolicies(config, capabilities),
+    [SANDBOX_ACCESS_KEY]: FULL_ACCESS,
+    ...Object.fromEntries(memberAccountIds.map((id) => [sandboxMemberAccessKey(id), FULL_ACCESS])),
+  };
+}
+
+/**
+ * The sandbox's own key inside a member account (seeding it, the console reading it): it stands
+ * for an organisation administrator there, with full access, as the hub key does in the hub.
+ */
+export function sandboxMemberAccessKey(accountId: string): string {
+  return `${SANDBOX_ACCESS_KEY}-${accountId}`;
+}
+
+/** The sandbox's own credentials in a member account (see sandboxMemberAccessKey). */
+export function sandboxMemberCredentials(accountId: string): {
+  accessKeyId: string;
+  secretAccessKey: string;
+} {
+  return { accessKeyId: sandboxMemberAccessKey(accountId), secretAccessKey: SECRET };
+}
+
+/**
+ * What a member account's ec2ops role may do, until core generates it (issue 15's
+ * memberRolePolicy): the union of every hub function's statements, so whatever a function may do
+ * in the hub, its session may do in the member account.
+ */
+export function unionOfFunctionPolicies(
+  config: StageConfig,
+  capabilities: readonly Capability[] = ec2opsCapabilities(),
+): PolicyDocument {
+  const documents = Object.values(functionPolicies(config, capabilities));
+  return { Version: '2012-10-17', Statement: documents.flatMap((d) => d.Statement) };
 }
 
 /** The secret is never checked (the emulator does not verify signatures); any value will do. */
@@ -66,6 +100,7 @@ export const SANDBOX_CREDENTIALS = { accessKeyId: SANDBOX_ACCESS_KEY, secretAcce
 export function stageEnforcer(
   config: StageConfig,
   capabilities: readonly Capability[] = ec2opsCapabilities(),
+  memberAccountIds: readonly string[] = [],
 ): IamEnforcer {
-  return createIamEnforcer(sandboxCallerPolicies(config, capabilities));
+  return createIamEnforcer(sandboxCallerPolicies(config, capabilities, memberAccountIds));
 }

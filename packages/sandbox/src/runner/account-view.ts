@@ -24,6 +24,18 @@ export interface AccountViewOptions {
   aliases: Record<string, { owner: string; name: string; architecture: string }>;
   /** The stage's access.groups: security groups `/ec2 open` may change, by id or by tags. */
   accessGroups: { ids: string[]; tags: Record<string, string> };
+  /**
+   * Several accounts (the hub and its members): each read with its own clients in its own
+   * regions, every row labelled with the account. Absent: the one account `ec2` reaches.
+   */
+  accounts?: AccountSource[];
+}
+
+export interface AccountSource {
+  /** Shown in the console's account column and filter (the alias, or the id). */
+  label: string;
+  ec2: (region: string) => EC2Client;
+  regions: string[];
 }
 
 function isAccessGroup(
@@ -225,8 +237,14 @@ async function aliasImages(
 }
 
 export async function readAccountView(o: AccountViewOptions): Promise<AccountView> {
+  const sources: Array<AccountSource & { labelled: boolean }> = o.accounts?.length
+    ? o.accounts.map((a) => ({ ...a, labelled: true }))
+    : [{ label: '', ec2: o.ec2, regions: o.regions, labelled: false }];
+  const reads = sources.flatMap((source) => source.regions.map((region) => ({ source, region })));
+  const regions = [...new Set([...o.regions, ...reads.map((r) => r.region)])];
   const view: AccountView = {
-    regions: o.regions,
+    regions,
+    ...(o.accounts?.length ? { accounts: sources.map((s) => s.label) } : {}),
     instances: [],
     images: [],
     groups: [],
@@ -234,18 +252,25 @@ export async function readAccountView(o: AccountViewOptions): Promise<AccountVie
     addresses: [],
     ipv4PricePerHour: o.ipv4PricePerHour,
   };
-  const results = await Promise.allSettled(o.regions.map((region) => readRegion(region, o)));
+  const results = await Promise.allSettled(
+    reads.map(({ source, region }) => readRegion(region, { ...o, ec2: source.ec2 })),
+  );
   const errors: string[] = [];
   results.forEach((result, i) => {
+    const { source, region } = reads[i]!;
     if (result.status === 'rejected') {
-      errors.push(`${o.regions[i]}: ${(result.reason as Error)?.message ?? String(result.reason)}`);
+      const where = source.labelled ? `${source.label} ${region}` : region;
+      errors.push(`${where}: ${(result.reason as Error)?.message ?? String(result.reason)}`);
       return;
     }
-    view.instances.push(...result.value.instances);
-    view.images.push(...result.value.images);
-    view.groups.push(...result.value.groups);
-    view.rules.push(...result.value.rules);
-    view.addresses.push(...result.value.addresses);
+    // Rows of one account carry its label, so the console can show and filter by account.
+    const mark = <T extends object>(rows: T[]): T[] =>
+      source.labelled ? rows.map((row) => ({ ...row, account: source.label })) : rows;
+    view.instances.push(...mark(result.value.instances));
+    view.images.push(...mark(result.value.images));
+    view.groups.push(...mark(result.value.groups));
+    view.rules.push(...mark(result.value.rules));
+    view.addresses.push(...mark(result.value.addresses));
   });
   if (errors.length) view.error = errors.join('; ');
   return view;

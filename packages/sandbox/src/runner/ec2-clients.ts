@@ -14,14 +14,20 @@ export interface Ec2Clients {
  */
 export { SANDBOX_CREDENTIALS };
 
-/** Built as the functions build theirs (one factory, one retry policy), pointed at the emulator. */
-export function ec2Clients(endpoint: string): Ec2Clients {
+/**
+ * Built as the functions build theirs (one factory, one retry policy), pointed at the emulator;
+ * signed with the sandbox's own key, or the one given (its key in a member account).
+ */
+export function ec2Clients(
+  endpoint: string,
+  credentials: { accessKeyId: string; secretAccessKey: string } = SANDBOX_CREDENTIALS,
+): Ec2Clients {
   const clients = new Map<string, EC2Client>();
   return {
     forRegion(region) {
       let client = clients.get(region);
       if (!client) {
-        client = ec2Client(region, { endpoint, credentials: SANDBOX_CREDENTIALS });
+        client = ec2Client(region, { endpoint, credentials });
         clients.set(region, client);
       }
       return client;

@@ -4,8 +4,9 @@ import { SANDBOX_COORDINATION_TABLE, startSandboxCoordination } from '../dynamo/
 import { Clock } from '../ec2/clock';
 import { startEc2Emulator } from '../ec2/server';
 import type { Delays } from '../ec2/store';
-import { stageEnforcer } from '../iam/stage-policies';
+import { sandboxMemberAccessKey, sandboxMemberCredentials, stageEnforcer } from '../iam/stage-policies';
 import { functionUrlListener } from '../lambda/function-url';
+import { addOrganizationalUnit } from '../organizations/api';
 import { DEV_SIGNING_SECRET } from '../slack/dev-secret';
 import { createSlackEmulator } from '../slack/emulator';
 import type { SlackWorkspace } from '../slack/workspace';
@@ -21,8 +22,10 @@ import { handlerEnvironment } from './handler-env';
 import { buildHandlers } from './handlers';
 import { invokeJob, scheduledJobs } from './jobs';
 import { listen } from './listen';
+import { memberAccountInputs, SANDBOX_OU, sandboxMembers } from './member-accounts';
 import { LocalScheduler } from './scheduler';
-import { seedWithoutDelays } from './seed-account';
+import { seedAccount, withoutDelays } from './seed-account';
+import { seedMemberAccount } from './seed-members';
 import { loadStageConfig, openStateDir, unreadableState, writeEndpoints } from './state-dir';
 
 export const DEFAULT_PORT = 3000;
@@ -104,20 +107,31 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
 
     const assetsBuilt = buildConsoleAssets();
     assetsBuilt.catch(() => undefined); // awaited below; a failure before then must not go unhandled
+    // The hub and its member accounts (dev, prod): handlers reach members through STS AssumeRole.
+    const members = sandboxMembers(config);
+    const enforcer = stageEnforcer(
+      config,
+      undefined,
+      members.map((m) => m.id),
+    );
     const ec2 = await startEc2Emulator({
       host,
       port: 0,
       stateFile: state.ec2File,
       clock,
       accountId: ACCOUNT_ID,
+      accounts: memberAccountInputs(config, members),
       // Every handler signs as its function; the emulator holds it to that function's generated policy.
-      interceptors: [stageEnforcer(config).interceptor],
+      interceptors: [enforcer.interceptor],
+      authorizeCall: enforcer.allows,
       ...(options.delays ? { delays: options.delays } : {}),
       log,
     }).catch((error: unknown) => {
       throw unreadableState(state.ec2File, error);
     });
     cleanup.push(() => ec2.close());
+    addOrganizationalUnit(ec2.accounts, SANDBOX_OU);
+    for (const member of members) ec2.accounts.bindKey(sandboxMemberAccessKey(member.id), member.id);
 
     const slack = createSlackEmulator({ clock: sharedClock });
     const workspace = slack.workspace;
@@ -194,16 +208,37 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
 
     const clients = ec2Clients(ec2.url);
     cleanup.push(() => clients.destroy());
+    const memberClients = members.map((member) => ({
+      member,
+      clients: ec2Clients(ec2.url, sandboxMemberCredentials(member.id)),
+    }));
+    cleanup.push(() => {
+      for (const { clients } of memberClients) clients.destroy();
+    });
 
     const seeded = state.isNew && options.seed !== false;
     if (seeded) {
-      await seedWithoutDelays(ec2.store, {
-        ec2: clients.forRegion,
-        regions: config.regions,
-        tagPrefix: config.tagPrefix,
-        now: () => clock.now(),
-        accessGroupTags: config.access.groups.tags,
-      });
+      // Every account at once: the hub's tour, and a small fleet in each member account.
+      await withoutDelays(ec2.store, () =>
+        Promise.all([
+          seedAccount({
+            ec2: clients.forRegion,
+            regions: config.regions,
+            tagPrefix: config.tagPrefix,
+            now: () => clock.now(),
+            accessGroupTags: config.access.groups.tags,
+          }),
+          ...memberClients.map(({ member, clients: c }) =>
+            seedMemberAccount({
+              alias: member.alias,
+              ec2: c.forRegion,
+              regions: member.regions,
+              tagPrefix: config.tagPrefix,
+              now: () => clock.now(),
+            }),
+          ),
+        ]),
+      );
     }
 
     const changes = new Set<() => void>();
@@ -235,13 +270,22 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
         ipv4PricePerHour: config.eip.pricePerHour,
         accessGroups: config.access.groups,
         aliases: config.launch.images.aliases,
+        // The console shows every account: the hub under its own name, members by alias.
+        accounts: [
+          { label: 'hub', ec2: clients.forRegion, regions: config.regions },
+          ...memberClients.map(({ member, clients: c }) => ({
+            label: member.alias,
+            ec2: c.forRegion,
+            regions: member.regions,
+          })),
+        ],
       },
-      () => ec2.store.changes,
+      () => ec2.accounts.changes,
     );
 
     const advanceClock = async (ms: number) => {
       clock.advance(ms);
-      for (const regionState of ec2.store.regions()) regionState.wake(clock.now());
+      ec2.accounts.wakeAll();
       ec2.store.markChanged();
       changed();
       await scheduler.tick('clock');
@@ -272,12 +316,13 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       },
       advanceClock,
       settle: () => {
-        for (const regionState of ec2.store.regions()) ec2.store.advance(regionState);
+        for (const { store } of ec2.accounts.all())
+          for (const regionState of store.regions()) store.advance(regionState);
       },
       subscribe: (listener) => {
         changes.add(listener);
         const offSlack = workspace.subscribe(listener);
-        const offEc2 = ec2.store.onChange(listener);
+        const offEc2 = ec2.accounts.onChange(listener);
         return () => {
           changes.delete(listener);
           offSlack();

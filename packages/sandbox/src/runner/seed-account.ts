@@ -40,7 +40,12 @@ export interface SeedSummary {
 
 const HOUR = 3_600_000;
 
-async function waitFor<T>(what: string, read: () => Promise<T | undefined>, timeoutMs = 15_000): Promise<T> {
+/** Polls `read` until it gives a value (seeding waits on transitions that take no emulator time). */
+export async function waitFor<T>(
+  what: string,
+  read: () => Promise<T | undefined>,
+  timeoutMs = 15_000,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (let attempt = 0; ; attempt += 1) {
     const value = await read();
@@ -66,13 +71,14 @@ async function publicImage(ec2: EC2Client, namePrefix: string): Promise<string> 
  * Seeds with the emulator's transition delays at zero, so waiting for instances and images to be
  * ready costs nothing, and puts the delays back afterwards.
  */
-export async function seedWithoutDelays(store: Ec2Store, o: SeedOptions): Promise<SeedSummary> {
+/** Runs `seed` with the store's transition delays at zero (member accounts share the hub's delays). */
+export async function withoutDelays<T>(store: Ec2Store, seed: () => Promise<T>): Promise<T> {
   const delays = { ...store.delays };
   for (const key of Object.keys(store.delays) as (keyof Delays)[]) {
     if (key !== 'terminatedRetention') store.delays[key] = 0;
   }
   try {
-    return await seedAccount(o);
+    return await seed();
   } finally {
     Object.assign(store.delays, delays);
   }
