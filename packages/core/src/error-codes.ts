@@ -81,6 +81,11 @@ export const ERROR_CODES = [
   'eip.ptr-set',
   // the sandbox's EC2 fault injection
   'emulator.faults',
+  // many accounts and regions (issue 15): account=/region=, member roles, fan-out
+  'fleet.assume-role-failed',
+  'fleet.no-role-there',
+  'fleet.unknown-account',
+  'fleet.unknown-region',
   // `/ec2 extend`
   'extend.too-long',
   // instance lifecycle commands

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ConfigError } from '../errors';
+import { chooseTarget } from './fleet';
 import { rolesIn } from './roles';
 import { parseStageConfig } from './schema';
 
@@ -99,5 +100,53 @@ describe('roles per account', () => {
   it('bootstrap admins stay admins everywhere; the hub account uses the stage mapping', () => {
     expect(rolesIn(config.roles, prod).bootstrapAdmins).toEqual(['U0ADMIN']);
     expect(rolesIn(config.roles, undefined)).toBe(config.roles);
+  });
+});
+
+describe('where a command acts (account= and region=)', () => {
+  const config = parseStageConfig({
+    ...fleet,
+    channels: { C0PROD: { account: 'prod' }, C0DEVEU: { account: 'dev', region: 'eu-west-1' } },
+  });
+  const where = (asked: Parameters<typeof chooseTarget>[1]) => {
+    const t = chooseTarget(config, asked);
+    return `${t.account?.alias ?? 'hub'}/${t.region}`;
+  };
+
+  it('defaults to the first account and region of the stage', () => {
+    expect(where({})).toBe('dev/us-east-1');
+  });
+
+  it('takes the channel binding, then what the command says over it', () => {
+    expect(where({ channel: 'C0PROD' })).toBe('prod/eu-west-1');
+    expect(where({ channel: 'C0DEVEU' })).toBe('dev/eu-west-1');
+    expect(where({ channel: 'C0DEVEU', region: 'us-east-1' })).toBe('dev/us-east-1');
+    expect(where({ channel: 'C0DEVEU', account: '222222222222' })).toBe('prod/eu-west-1');
+  });
+
+  it('refuses an unknown account or a region that account does not use, naming the choices', () => {
+    expect(() => where({ account: 'qa' })).toThrow(
+      expect.objectContaining({
+        code: 'fleet.unknown-account',
+        message: expect.stringContaining('dev, prod'),
+      }),
+    );
+    expect(() => where({ account: 'prod', region: 'us-east-1' })).toThrow(
+      expect.objectContaining({
+        code: 'fleet.unknown-region',
+        message: expect.stringContaining('eu-west-1'),
+      }),
+    );
+  });
+
+  it('a stage without members acts in the hub account and refuses account=', () => {
+    const single = parseStageConfig(base);
+    expect(chooseTarget(single, { region: 'eu-west-1' })).toEqual({
+      account: undefined,
+      region: 'eu-west-1',
+    });
+    expect(() => chooseTarget(single, { account: 'dev' })).toThrow(
+      expect.objectContaining({ code: 'fleet.unknown-account' }),
+    );
   });
 });

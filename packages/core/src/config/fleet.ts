@@ -1,5 +1,6 @@
 import * as z from 'zod';
 import { REGION } from '../aws-ids';
+import { InputError } from '../errors';
 
 /**
  * The accounts a stage reaches beyond the hub's own (issue 15). The hub assumes a member role in
@@ -130,4 +131,52 @@ export function findAccount<A extends { id: string; alias: string }>(
   ref: string,
 ): A | undefined {
   return accounts.find((a) => a.alias === ref || a.id === ref);
+}
+
+/** Where a command acts: a member account (undefined: the hub's own) and one of its regions. */
+export interface CommandTarget {
+  account: AccountConfig | undefined;
+  region: string;
+}
+
+/**
+ * Resolves `account=` and `region=` of a command: what the command says, else the channel's
+ * binding, else the stage (the hub account when it lists no members, else the first member; the
+ * stage's first region). Refuses an account or region the stage does not use, naming the choices.
+ */
+export function chooseTarget(
+  config: {
+    regions: string[];
+    accounts?: AccountConfig[] | undefined;
+    channels?: Record<string, ChannelBinding> | undefined;
+  },
+  asked: { account?: string | undefined; region?: string | undefined; channel?: string | undefined },
+): CommandTarget {
+  const accounts = config.accounts ?? [];
+  const binding = asked.channel ? config.channels?.[asked.channel] : undefined;
+  const ref = asked.account ?? binding?.account;
+  let account: AccountConfig | undefined;
+  if (ref !== undefined) {
+    account = findAccount(accounts, ref);
+    if (!account) {
+      const known = accounts.map((a) => a.alias).join(', ');
+      throw new InputError(
+        'fleet.unknown-account',
+        known
+          ? `"${ref}" is not an account of this stage; use one of ${known}`
+          : `this stage acts in one account only; drop account=${ref}`,
+      );
+    }
+  } else account = accounts[0];
+  const regions = account?.regions ?? config.regions;
+  // A channel's region goes with its account: naming another account drops it.
+  const boundRegion = asked.account === undefined ? binding?.region : undefined;
+  const region = asked.region ?? boundRegion ?? regions[0]!;
+  if (!regions.includes(region)) {
+    throw new InputError(
+      'fleet.unknown-region',
+      `${region} is not a region ec2ops uses there; use one of ${regions.join(', ')}`,
+    );
+  }
+  return { account, region };
 }
