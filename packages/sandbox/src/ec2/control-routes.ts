@@ -4,7 +4,8 @@ import { listActions } from './registry';
 import type { Delays } from './store';
 
 /**
- * The core control endpoints (JSON). Region: `?region=` (default us-east-1).
+ * The core control endpoints (JSON). Region: `?region=` (default us-east-1); account:
+ * `?account=<id|alias>` (default the hub; `state` and `reset` then cover every account).
  *   GET  /_emulator/health                 actions and control routes
  *   GET  /_emulator/state                  the whole store as JSON (what --state writes)
  *   POST /_emulator/reset                  forget everything (regions re-seed on next use)
@@ -24,10 +25,14 @@ registerControlRoute('GET', '/_emulator/health', () => ({
   control: listControlRoutes(),
 }));
 
-registerControlRoute('GET', '/_emulator/state', ({ store }) => store.toJSON());
+// Without `?account=`: every account (what --state writes); with it, that account's state.
+registerControlRoute('GET', '/_emulator/state', ({ store, accounts, accountNamed }) =>
+  accountNamed ? store.toJSON() : accounts.toJSON(),
+);
 
-registerControlRoute('POST', '/_emulator/reset', ({ store }) => {
-  store.reset();
+registerControlRoute('POST', '/_emulator/reset', ({ store, accounts, accountNamed }) => {
+  if (accountNamed) store.reset();
+  else accounts.reset();
   return { ok: true };
 });
 
@@ -36,13 +41,14 @@ registerControlRoute('GET', '/_emulator/clock', ({ store }) => ({
   offsetMs: store.clock.offset,
 }));
 
-registerControlRoute('POST', '/_emulator/clock/advance', ({ store, body }) => {
+registerControlRoute('POST', '/_emulator/clock/advance', ({ store, accounts, body }) => {
   const { seconds, ms } = (body ?? {}) as { seconds?: unknown; ms?: unknown };
   const amount = typeof ms === 'number' ? ms : typeof seconds === 'number' ? seconds * 1000 : Number.NaN;
   if (!Number.isFinite(amount) || amount < 0)
     throw new ControlError(400, 'give {"seconds": N} or {"ms": N}, N >= 0');
+  // One clock for every account.
   store.clock.advance(amount);
-  for (const state of store.regions()) state.wake(store.clock.now());
+  accounts.wakeAll();
   return { now: store.clock.date().toISOString(), offsetMs: store.clock.offset };
 });
 

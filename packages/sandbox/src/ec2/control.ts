@@ -1,3 +1,4 @@
+import type { AccountRegistry } from '../accounts/registry';
 import type { Ec2Store } from './store';
 
 /**
@@ -11,7 +12,12 @@ export interface ControlRequest {
   params: Record<string, string>;
   query: URLSearchParams;
   body: unknown;
+  /** The account named by `?account=` (id or alias), else the hub. */
   store: Ec2Store;
+  /** Every account the emulator serves. */
+  accounts: AccountRegistry;
+  /** Whether `?account=` was given (routes acting on every account then act on that one only). */
+  accountNamed: boolean;
 }
 
 export type ControlHandler = (request: ControlRequest) => unknown;

@@ -1,5 +1,6 @@
 import { InputError } from '@ec2ops/core';
-import { ControlError, registerControlRoute } from './control';
+import type { AccountRegistry } from '../accounts/registry';
+import { ControlError, type ControlRequest, registerControlRoute } from './control';
 import { type Ec2ApiError, internalError, requestLimitExceeded, unavailable } from './errors';
 import { type RequestInfo, registerFaultsFactory } from './interceptors';
 import type { Params } from './query';
@@ -271,8 +272,13 @@ function resourceCount(action: string, params: Params): number {
   return 0;
 }
 
-/** The fault injector of each running emulator (its store), replaceable at run time. */
+/**
+ * The fault injector of each account's store, replaceable at run time: each account has its own
+ * token buckets, as EC2 throttles per account and region.
+ */
 const injectors = new WeakMap<Ec2Store, FaultInjector>();
+/** The spec accounts of an emulator start with, once `/_emulator/faults` replaced `--faults`. */
+const defaultSpecs = new WeakMap<AccountRegistry, FaultSpec>();
 
 export function faultsOf(store: Ec2Store): FaultInjector | undefined {
   return injectors.get(store);
@@ -292,7 +298,10 @@ registerFaultsFactory((text) => {
   const initial = parseFaultSpec(text);
   return async (request) => {
     let injector = injectors.get(request.store);
-    if (!injector) injector = setFaults(request.store, initial);
+    if (!injector) {
+      const spec = (request.accounts && defaultSpecs.get(request.accounts)) ?? initial;
+      injector = setFaults(request.store, spec);
+    }
     if (!injector.active) return;
     const decision = injector.decide(throttleRequestOf(request));
     if (decision.delayMs > 0) await sleep(decision.delayMs);
@@ -307,6 +316,7 @@ registerFaultsFactory((text) => {
  * Control endpoints (JSON):
  *   GET    /_emulator/faults              the active spec
  *   POST   /_emulator/faults              {"spec": "seed=7,throttle-rate=0.2"}: replace it (and restart the sequence)
+ *   (`?account=<id|alias>`: that account only; without it, every account and those added later)
  *   DELETE /_emulator/faults              no faults from now on
  */
 const faultsView = (injector: FaultInjector | undefined) => {
@@ -320,17 +330,28 @@ const faultsView = (injector: FaultInjector | undefined) => {
 
 registerControlRoute('GET', '/_emulator/faults', ({ store }) => faultsView(injectors.get(store)));
 
-registerControlRoute('POST', '/_emulator/faults', ({ store, body }) => {
-  const text = (body as { spec?: unknown } | null)?.spec;
+/** Without `?account=`: every account, and those added later; with it, that account only. */
+function replaceFaults(request: ControlRequest, spec: FaultSpec): FaultInjector {
+  if (!request.accountNamed) {
+    defaultSpecs.set(request.accounts, spec);
+    for (const account of request.accounts.memberAccounts()) setFaults(account.store, spec);
+  }
+  return setFaults(request.store, spec);
+}
+
+registerControlRoute('POST', '/_emulator/faults', (request) => {
+  const text = (request.body as { spec?: unknown } | null)?.spec;
   if (typeof text !== 'string') throw new ControlError(400, 'give {"spec": "seed=1,throttle=on,…"}');
+  let spec: FaultSpec;
   try {
-    return faultsView(setFaults(store, parseFaultSpec(text)));
+    spec = parseFaultSpec(text);
   } catch (error) {
     if (error instanceof FaultSpecError) throw new ControlError(400, error.message);
     throw error;
   }
+  return faultsView(replaceFaults(request, spec));
 });
 
-registerControlRoute('DELETE', '/_emulator/faults', ({ store }) =>
-  faultsView(setFaults(store, defaultFaultSpec())),
+registerControlRoute('DELETE', '/_emulator/faults', (request) =>
+  faultsView(replaceFaults(request, defaultFaultSpec())),
 );

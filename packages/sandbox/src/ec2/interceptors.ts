@@ -1,3 +1,5 @@
+import type { AccountRegistry } from '../accounts/registry';
+import type { AssumedSession, SessionPolicy } from '../accounts/sessions';
 import type { Params } from './query';
 import type { Ec2Store } from './store';
 
@@ -15,6 +17,10 @@ export interface RequestInfo {
   params: Params;
   /** Who signed the request (SigV4 credential scope); the IAM hook maps it to a policy. */
   accessKeyId?: string | undefined;
+  /** Set when STS issued the credentials: the session, and the assumed role's policy now. */
+  session?: (AssumedSession & { policy: SessionPolicy }) | undefined;
+  /** Every account the emulator serves (`store` is the one this request acts in). */
+  accounts?: AccountRegistry | undefined;
 }
 
 export type Interceptor = (request: RequestInfo) => void | Promise<void>;

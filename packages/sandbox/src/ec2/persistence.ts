@@ -1,6 +1,13 @@
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
-import type { Ec2Store } from './store';
+
+/** What a state file holds: one store, or every account of an emulator (AccountRegistry). */
+export interface Persistable {
+  readonly changes: number;
+  onChange(listener: () => void): () => void;
+  toJSON(): unknown;
+  load(json: unknown): void;
+}
 
 /**
  * `--state FILE`: loads the file at start (if it exists) and writes the whole store after
@@ -11,7 +18,7 @@ export interface StateFile {
   close(): void;
 }
 
-export function attachStateFile(store: Ec2Store, file: string, debounceMs = 100): StateFile {
+export function attachStateFile(store: Persistable, file: string, debounceMs = 100): StateFile {
   let text: string | undefined;
   try {
     text = readFileSync(file, 'utf8');

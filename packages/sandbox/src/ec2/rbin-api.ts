@@ -15,7 +15,12 @@ import type { Ec2Store } from './store';
  */
 export class RecycleBinError extends Error {
   constructor(
-    readonly code: 'ValidationException' | 'ResourceNotFoundException' | 'ServiceQuotaExceededException',
+    readonly code:
+      | 'ValidationException'
+      | 'ResourceNotFoundException'
+      | 'ServiceQuotaExceededException'
+      | 'ExpiredTokenException'
+      | 'UnrecognizedClientException',
     message: string,
     readonly status: number,
     readonly reason?: string,

@@ -2,10 +2,14 @@ import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import './actions';
+import '../accounts/control-routes';
 import './control-routes';
 // Registers the --faults factory and the /_emulator/faults and /_emulator/stats endpoints.
 import './faults';
+import { AccountRegistry, type MemberAccountInput } from '../accounts/registry';
 import { refuseCrossSite } from '../cross-site';
+import { handleOrganizations, isOrganizationsRequest } from '../organizations/api';
+import { expiredToken, handleSts, invalidClientTokenId, STS_VERSION, stsErrorXml } from '../sts/api';
 import type { Clock } from './clock';
 import { ControlError, matchControlRoute } from './control';
 import type { Authorizer } from './dry-run';
@@ -36,6 +40,13 @@ export interface Ec2EmulatorOptions {
   maxBodyBytes?: number;
   authorize?: Authorizer;
   interceptors?: Interceptor[];
+  /** Member accounts served besides the hub (`accountId`); STS AssumeRole reaches them. */
+  accounts?: MemberAccountInput[];
+  /**
+   * The caller's own IAM policy for STS and Organizations calls (`sts:AssumeRole` on a role ARN,
+   * `organizations:ListAccounts` …); the IAM enforcer's `allows`. Absent: every caller may.
+   */
+  authorizeCall?: (caller: string, action: string, resource: string) => boolean;
   /** Where unexpected errors are reported; stderr by default. */
   log?: (line: string) => void;
 }
@@ -43,7 +54,10 @@ export interface Ec2EmulatorOptions {
 export interface Ec2Emulator {
   url: string;
   port: number;
+  /** The hub account's state (the only one unless member accounts were added). */
   store: Ec2Store;
+  /** Every account this emulator serves, the hub first; STS sessions and member roles live here. */
+  accounts: AccountRegistry;
   close(): Promise<void>;
 }
 
@@ -65,6 +79,15 @@ export function accessKeyFromRequest(
   query: URLSearchParams,
 ): string | undefined {
   return credentialOf(authorization, query)?.split('/')[0] || undefined;
+}
+
+/** The session token a request carries (`X-Amz-Security-Token`), for STS-issued credentials. */
+export function sessionTokenFromRequest(
+  request: IncomingMessage,
+  query: URLSearchParams,
+): string | undefined {
+  const header = request.headers['x-amz-security-token'];
+  return (Array.isArray(header) ? header[0] : header) ?? query.get('X-Amz-Security-Token') ?? undefined;
 }
 
 function credentialOf(authorization: string | undefined, query: URLSearchParams): string | undefined {
@@ -108,8 +131,10 @@ function send(response: ServerResponse, status: number, contentType: string, bod
 
 export async function startEc2Emulator(options: Ec2EmulatorOptions = {}): Promise<Ec2Emulator> {
   const store = new Ec2Store({ accountId: options.accountId, clock: options.clock, delays: options.delays });
+  const accounts = new AccountRegistry(store);
+  for (const member of options.accounts ?? []) accounts.addMember(member);
   const stateFile: StateFile | undefined = options.stateFile
-    ? attachStateFile(store, options.stateFile)
+    ? attachStateFile(accounts, options.stateFile)
     : undefined;
   const interceptors = [...(options.interceptors ?? [])];
   // Always installed (idle without a spec) so /_emulator/faults can turn faults on at run time.
@@ -145,6 +170,10 @@ export async function startEc2Emulator(options: Ec2EmulatorOptions = {}): Promis
           return json(400, { error: 'the body must be JSON' });
         }
       }
+      // `?account=<id|alias>` steers one account; without it, the hub (as with one account).
+      const named = url.searchParams.get('account');
+      const target = named === null ? accounts.hub : accounts.find(named);
+      if (!target) return json(404, { error: `no such account: ${named}` });
       json(
         200,
         await match.handler({
@@ -152,7 +181,9 @@ export async function startEc2Emulator(options: Ec2EmulatorOptions = {}): Promis
           params: match.params,
           query: url.searchParams,
           body,
-          store,
+          store: target.store,
+          accounts,
+          accountNamed: named !== null,
         }),
       );
     } catch (error) {
@@ -166,6 +197,8 @@ export async function startEc2Emulator(options: Ec2EmulatorOptions = {}): Promis
   async function handleApi(request: IncomingMessage, response: ServerResponse, url: URL): Promise<void> {
     const requestId = randomUUID();
     let action: string | undefined;
+    // The account the request acts in: the hub until its credentials say otherwise.
+    let target = store;
     try {
       let body = '';
       try {
@@ -189,25 +222,63 @@ export async function startEc2Emulator(options: Ec2EmulatorOptions = {}): Promis
       }
       // EC2 accepts parameters in the query string as well as in a form-encoded body.
       const query = url.search.length > 1 ? url.search.slice(1) : '';
-      const params = parseQuery(query && body ? `${query}&${body}` : query || body);
+      const form = query && body ? `${query}&${body}` : query || body;
+      const accessKeyId = accessKeyFromRequest(request.headers.authorization, url.searchParams);
+      const caller = accounts.resolve(accessKeyId, sessionTokenFromRequest(request, url.searchParams));
+      // STS shares EC2's query protocol; its API version tells its requests apart.
+      const stsForm = new URLSearchParams(form);
+      if (stsForm.get('Version') === STS_VERSION) {
+        const answer =
+          caller.kind === 'expired'
+            ? { status: 403, body: stsErrorXml(expiredToken(), requestId) }
+            : caller.kind === 'unknown-session'
+              ? { status: 403, body: stsErrorXml(invalidClientTokenId(), requestId) }
+              : handleSts({
+                  accounts,
+                  params: stsForm,
+                  caller: { accessKeyId, session: caller.session },
+                  requestId,
+                  authorize: options.authorizeCall,
+                });
+        return send(response, answer.status, 'text/xml', answer.body);
+      }
+      const params = parseQuery(form);
       action = params.string('Action');
       if (!action) throw missingParameter('Action');
+      if (caller.kind === 'expired') throw new Ec2ApiError('RequestExpired', 'Request has expired.', 400);
+      if (caller.kind === 'unknown-session') {
+        throw new Ec2ApiError(
+          'AuthFailure',
+          'AWS was not able to validate the provided access credentials',
+          401,
+        );
+      }
+      target = caller.account.store;
       const region = regionFromRequest(request.headers.authorization, url.searchParams);
-      const accessKeyId = accessKeyFromRequest(request.headers.authorization, url.searchParams);
+      const session = caller.session
+        ? { ...caller.session, policy: accounts.sessionPolicy(caller.session) }
+        : undefined;
       for (const intercept of interceptors)
-        await intercept({ action, region, requestId, store, params, accessKeyId });
-      const result = invoke({ store, action, params, region, requestId, authorize: options.authorize });
+        await intercept({ action, region, requestId, store: target, params, accessKeyId, session, accounts });
+      const result = invoke({
+        store: target,
+        action,
+        params,
+        region,
+        requestId,
+        authorize: options.authorize,
+      });
       const xml = actionResponseXml(action, requestId, result);
       send(response, 200, 'text/xml;charset=UTF-8', xml);
       notifyResponse(action, xml);
-      recordRequest(store, action);
+      recordRequest(target, action);
     } catch (error) {
       const answer = isEc2ApiError(error) ? error : internalError();
       if (!isEc2ApiError(error)) {
         log(`ec2 emulator: request ${requestId} failed: ${(error as Error)?.stack ?? String(error)}`);
       }
       sendError(response, answer, requestId);
-      if (action) recordRequest(store, action, answer);
+      if (action) recordRequest(target, action, answer);
     }
   }
 
@@ -219,7 +290,30 @@ export async function startEc2Emulator(options: Ec2EmulatorOptions = {}): Promis
     try {
       const body = await readJson(request, maxBody);
       const region = regionFromRequest(request.headers.authorization, url.searchParams);
-      const answer = handleRecycleBin(store, region, request.method ?? 'GET', url.pathname, body);
+      const caller = accounts.resolve(
+        accessKeyFromRequest(request.headers.authorization, url.searchParams),
+        sessionTokenFromRequest(request, url.searchParams),
+      );
+      if (caller.kind !== 'account') {
+        throw caller.kind === 'expired'
+          ? new RecycleBinError(
+              'ExpiredTokenException',
+              'The security token included in the request is expired',
+              403,
+            )
+          : new RecycleBinError(
+              'UnrecognizedClientException',
+              'The security token included in the request is invalid.',
+              403,
+            );
+      }
+      const answer = handleRecycleBin(
+        caller.account.store,
+        region,
+        request.method ?? 'GET',
+        url.pathname,
+        body,
+      );
       sendRecycleBin(response, answer.status, answer.body);
     } catch (error) {
       if (!(error instanceof RecycleBinError)) throw error;
@@ -236,9 +330,20 @@ export async function startEc2Emulator(options: Ec2EmulatorOptions = {}): Promis
     }
     const work = url.pathname.startsWith('/_emulator/')
       ? handleControl(request, response, url)
-      : isRecycleBinPath(url.pathname)
-        ? handleRecycleBinRequest(request, response, url)
-        : handleApi(request, response, url);
+      : isOrganizationsRequest(request)
+        ? handleOrganizations(request, response, {
+            accounts,
+            maxBody,
+            authorize: options.authorizeCall,
+            accessKeyId: accessKeyFromRequest(request.headers.authorization, url.searchParams),
+            caller: accounts.resolve(
+              accessKeyFromRequest(request.headers.authorization, url.searchParams),
+              sessionTokenFromRequest(request, url.searchParams),
+            ),
+          })
+        : isRecycleBinPath(url.pathname)
+          ? handleRecycleBinRequest(request, response, url)
+          : handleApi(request, response, url);
     work.catch((error: unknown) => {
       log(`ec2 emulator: unhandled ${(error as Error)?.stack ?? String(error)}`);
       if (!response.headersSent) sendError(response, internalError(), randomUUID());
@@ -261,6 +366,7 @@ export async function startEc2Emulator(options: Ec2EmulatorOptions = {}): Promis
     url: `http://${host}:${address.port}`,
     port: address.port,
     store,
+    accounts,
     close: () =>
       new Promise<void>((resolve, reject) => {
         server.close((error) => {

@@ -116,10 +116,18 @@ export function recordRequest(store: Ec2Store, action: string, error?: Ec2ApiErr
  * Control endpoints (JSON):
  *   GET    /_emulator/stats     requests per action: {total, ok, errors, throttled, actions: {Name: {...}}}
  *   DELETE /_emulator/stats     start counting again
+ *   (`?account=<id|alias>` picks an account, default the hub; see also /_emulator/stats/accounts)
  */
 registerControlRoute('GET', '/_emulator/stats', ({ store }) => statsOf(store).snapshot());
 
-registerControlRoute('DELETE', '/_emulator/stats', ({ store }) => {
+// Without `?account=`, every account starts counting again (and the hub's counts are answered).
+registerControlRoute('DELETE', '/_emulator/stats', ({ store, accounts, accountNamed }) => {
+  for (const account of accountNamed ? [] : accounts.all()) statsOf(account.store).reset();
   statsOf(store).reset();
   return statsOf(store).snapshot();
 });
+
+/** `GET /_emulator/stats/accounts`: `{"<account id>": snapshot}` for every account served. */
+registerControlRoute('GET', '/_emulator/stats/accounts', ({ accounts }) =>
+  Object.fromEntries(accounts.all().map((a) => [a.id, statsOf(a.store).snapshot()])),
+);

@@ -24,6 +24,11 @@ export interface Denial {
 
 export interface IamEnforcer {
   interceptor: Interceptor;
+  /**
+   * Whether a long-term caller's own policy allows a non-EC2 call (`sts:AssumeRole` on a role
+   * ARN, `organizations:ListAccounts` on `*`): the emulator's STS and Organizations ask it.
+   */
+  allows(caller: string, action: string, resource: string): boolean;
   /** Denials so far, oldest first (the last 200). */
   denials(): Denial[];
 }
@@ -32,8 +37,10 @@ const KEEP_DENIALS = 200;
 
 export function createIamEnforcer(policies: CallerPolicies): IamEnforcer {
   const denials: Denial[] = [];
-  const interceptor: Interceptor = ({ action, region, store, params, accessKeyId }) => {
-    const policy = accessKeyId === undefined ? undefined : policies[accessKeyId];
+  const interceptor: Interceptor = ({ action, region, store, params, accessKeyId, session }) => {
+    // STS-issued credentials are held to the assumed role's policy in the account they act in.
+    const policy = session ? session.policy : accessKeyId === undefined ? undefined : policies[accessKeyId];
+    const caller = session ? `${session.roleName}/${session.sessionName}` : accessKeyId!;
     if (policy === undefined) {
       throw new Ec2ApiError(
         'AuthFailure',
@@ -46,15 +53,27 @@ export function createIamEnforcer(policies: CallerPolicies): IamEnforcer {
     for (const check of ec2Checks({ ...scope, action, params })) {
       const { decision } = evaluate(policy, check);
       if (decision === 'Allow') continue;
-      denials.push({ caller: accessKeyId!, action: check.action, resource: check.resource, decision });
+      denials.push({ caller, action: check.action, resource: check.resource, decision });
       if (denials.length > KEEP_DENIALS) denials.shift();
-      throw unauthorized(accessKeyId!, store.accountId, check, decision);
+      throw unauthorized(caller, store.accountId, check, decision);
     }
   };
-  return { interceptor, denials: () => [...denials] };
+  const allows = (caller: string, action: string, resource: string): boolean => {
+    const policy = policies[caller];
+    if (policy === undefined) return false;
+    if (policy === FULL_ACCESS) return true;
+    const { decision } = evaluate(policy, { action, resource });
+    if (decision !== 'Allow') {
+      denials.push({ caller, action, resource, decision });
+      if (denials.length > KEEP_DENIALS) denials.shift();
+    }
+    return decision === 'Allow';
+  };
+  return { interceptor, allows, denials: () => [...denials] };
 }
 
 function unauthorized(
+  /** `Worker` (a function's role session) or `<role>/<session>` (STS-issued credentials). */
   caller: string,
   accountId: string,
   check: Ec2Check,
@@ -66,7 +85,7 @@ function unauthorized(
       : 'because no identity-based policy allows the action';
   return new Ec2ApiError(
     'UnauthorizedOperation',
-    `You are not authorized to perform this operation. User: arn:aws:sts::${accountId}:assumed-role/${caller}/${caller} ` +
+    `You are not authorized to perform this operation. User: arn:aws:sts::${accountId}:assumed-role/${caller.includes('/') ? caller : `${caller}/${caller}`} ` +
       `is not authorized to perform: ${check.action} on resource: ${check.resource} ${why}`,
     403,
   );
