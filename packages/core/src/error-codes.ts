@@ -84,6 +84,7 @@ export const ERROR_CODES = [
   // many accounts and regions (issue 15): account=/region=, member roles, fan-out
   'fleet.assume-role-failed',
   'fleet.no-role-there',
+  'fleet.shard-missing',
   'fleet.unknown-account',
   'fleet.unknown-region',
   // `/ec2 extend`

@@ -13,6 +13,7 @@ export * from './ami-bake/tags';
 export * from './eip-cleanup/plan';
 export * from './eip-cleanup/summary';
 export * from './instance-reaper/plan';
+export * from './fleet-report';
 export * from './port-sweep/plan';
 export * from './progress';
 export * from './report';
