@@ -20,6 +20,8 @@ export interface Fleet {
   targets: TargetResolver;
   clientsFor: ClientsFor;
   credentials: CredentialsFor;
+  /** Closes every client (tests, the CLI); a Lambda keeps them for its life. */
+  destroy(): void;
 }
 
 /**
@@ -68,5 +70,14 @@ export function fleetOf(
     }
     return client;
   };
-  return { targets: targetResolver(config, { organizations, now }), clientsFor, credentials };
+  return {
+    targets: targetResolver(config, { organizations, now }),
+    clientsFor,
+    credentials,
+    destroy() {
+      for (const client of clients.values()) client.destroy();
+      sts.destroy();
+      organizations?.destroy();
+    },
+  };
 }
