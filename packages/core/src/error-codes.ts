@@ -45,6 +45,7 @@ export const ERROR_CODES = [
   'cli.iam',
   'cli.iam.format',
   'cli.job',
+  'cli.member-role',
   'cli.no-ec2',
   'cli.now',
   'cli.port',
