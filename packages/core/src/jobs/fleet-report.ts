@@ -1,4 +1,4 @@
-import type { ActionCounts, ApiUsage, JobName, JobReport, MoneyFigure, RegionFailure } from './types';
+import type { ActionCounts, ApiUsage, JobReport, MoneyFigure, RegionFailure } from './types';
 
 /**
  * A scheduled run over many accounts is one shard per (account, region) (issue 15). Each shard
@@ -70,17 +70,12 @@ const sumCounts = (a: ActionCounts, b: ActionCounts): ActionCounts => ({
  * and money summed, a failure line per shard that could not run and per shard that never
  * answered. A run of one shard in the hub account reads exactly as the single-account report.
  */
-export function mergeShardReports(input: {
-  job: JobName;
-  stage: string;
-  dryRun: boolean;
-  now: string;
-  startedAt: string;
-  finishedAt: string;
-  verbs: JobReport['verbs'];
-  outcomes: readonly ShardOutcome[];
-  wallMs?: number;
-}): FleetReport {
+export function mergeShardReports(
+  input: Pick<JobReport, 'job' | 'stage' | 'dryRun' | 'now' | 'startedAt' | 'finishedAt' | 'verbs'> & {
+    outcomes: readonly ShardOutcome[];
+    wallMs?: number | undefined;
+  },
+): FleetReport {
   const single = input.outcomes.length === 1 && input.outcomes[0]!.account === 'self';
   const label = (s: ShardKey) => (single ? s.region : shardLabel(s));
   const report: FleetReport = {
