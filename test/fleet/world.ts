@@ -22,6 +22,8 @@ import { quickRetry } from '../jobs/eip-fixtures';
 export const DEV = '111111111111';
 export const PROD = '222222222222';
 export const EXTERNAL_ID = 'ec2ops-fleet-test';
+/** dev sits in this OU; prod sits at the organization's root. */
+export const OU = 'ou-root-ec2ops01';
 /** Trusted by the sandbox's own key only: how tests put fixtures into a member account. */
 const SEED_ROLE = 'fleet-test-seeder';
 
@@ -68,7 +70,7 @@ export async function startFleetWorld(config = fleetConfig()): Promise<FleetWorl
     interceptors: [(request) => enforcer.interceptor(request)],
     authorizeCall: enforcer.allows,
     accounts: [
-      { id: DEV, alias: 'dev', roles: [role, seeder] },
+      { id: DEV, alias: 'dev', ouId: OU, roles: [role, seeder] },
       { id: PROD, alias: 'prod', roles: [role, seeder] },
     ],
   });

@@ -1,5 +1,6 @@
 import {
   type Account,
+  DescribeOrganizationCommand,
   ListAccountsCommand,
   ListAccountsForParentCommand,
   type OrganizationsClient,
@@ -82,12 +83,17 @@ export async function discoverAccounts(
       token = page.NextToken;
     } while (token);
   };
-  if (ous.length === 0) await pages((NextToken) => client.send(new ListAccountsCommand({ NextToken })));
+  let management: string | undefined;
+  if (ous.length === 0) {
+    await pages((NextToken) => client.send(new ListAccountsCommand({ NextToken })));
+    // ListAccounts includes the management account, where the hub runs or that it must not touch.
+    management = (await client.send(new DescribeOrganizationCommand({}))).Organization?.MasterAccountId;
+  }
   for (const ou of ous) {
     await pages((NextToken) => client.send(new ListAccountsForParentCommand({ ParentId: ou, NextToken })));
   }
   // Suspended and closing accounts cannot be acted in; the API names the state `Status` or `State`.
-  return found.filter((a) => (a.State ?? a.Status ?? 'ACTIVE') === 'ACTIVE');
+  return found.filter((a) => a.Id !== management && (a.State ?? a.Status ?? 'ACTIVE') === 'ACTIVE');
 }
 
 export interface TargetResolver {
