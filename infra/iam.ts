@@ -1,5 +1,5 @@
 import type { FunctionName } from '@ec2ops/core/capability';
-import { stagePolicies } from '@ec2ops/core/iam';
+import { FLEET_FUNCTIONS, hubRoleName, stagePolicies } from '@ec2ops/core/iam';
 import { EC2_INLINE_POLICY } from './functions';
 import { stage } from './stage';
 
@@ -9,6 +9,9 @@ import { stage } from './stage';
  * function may do in the IAM console.
  */
 export const ec2Policies = stagePolicies(stage.config);
+
+/** The stage reaches member accounts (issue 15), so their roles must be able to name ours. */
+const hasFleet = Boolean(stage.config.accounts?.length || stage.config.organization);
 
 /** Only Lambda may assume a function's role. */
 export const LAMBDA_TRUST_POLICY = JSON.stringify({
@@ -27,6 +30,8 @@ export function functionRole(name: FunctionName) {
   const document = ec2Policies.policies[name];
   return (args: aws.iam.RoleArgs): undefined => {
     args.assumeRolePolicy = LAMBDA_TRUST_POLICY;
+    // Member roles trust these roles by ARN (core/iam/member-role.ts): with a fleet the name is fixed.
+    if (hasFleet && FLEET_FUNCTIONS.includes(name)) args.name = hubRoleName(stage.config.stage, name);
     if (document.Statement.length === 0) return undefined;
     args.inlinePolicies = $output(args.inlinePolicies ?? []).apply((policies) => [
       ...policies,

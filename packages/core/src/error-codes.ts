@@ -52,6 +52,7 @@ export const ERROR_CODES = [
   'cli.iam',
   'cli.iam.format',
   'cli.job',
+  'cli.member-role',
   'cli.no-ec2',
   'cli.now',
   'cli.port',
@@ -91,6 +92,12 @@ export const ERROR_CODES = [
   'eip.ptr-set',
   // the sandbox's EC2 fault injection
   'emulator.faults',
+  // many accounts and regions (issue 15): account=/region=, member roles, fan-out
+  'fleet.assume-role-failed',
+  'fleet.no-role-there',
+  'fleet.shard-missing',
+  'fleet.unknown-account',
+  'fleet.unknown-region',
   // `/ec2 extend`
   'extend.too-long',
   // instance lifecycle commands

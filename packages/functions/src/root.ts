@@ -34,6 +34,10 @@ export interface Endpoints {
   sqs?: string | undefined;
   dynamodb?: string | undefined;
   slackApi?: string | undefined;
+  /** AssumeRole into member accounts (issue 15). */
+  sts?: string | undefined;
+  /** Account discovery (`organization` in the stage config). */
+  organizations?: string | undefined;
 }
 
 export interface AwsCredentials {

@@ -1,3 +1,4 @@
+import { REGION } from '../aws-ids';
 import type { ErrorCode } from '../error-codes';
 import { InputError } from '../errors';
 import { closest } from '../text/suggest';
@@ -6,6 +7,9 @@ import { SLASH_COMMAND } from './registry';
 import { type Token, tokenize } from './tokenize';
 import type { ArgSpec, ArgValue, CommandSpec, OptionSpec, ParsedCommand } from './types';
 import { convertValue } from './values';
+
+/** An account alias (as the stage config allows them) or a 12-digit id. */
+const TARGET_ACCOUNT = /^(\d{12}|[a-z][a-z0-9-]{0,31})$/;
 
 /**
  * A command that could not be understood. The message says what was wrong; `usage` (also in
@@ -117,6 +121,22 @@ function bindArguments(spec: CommandSpec, tokens: Token[], usage: string): Parse
         const page = convertValue({ type: 'int', min: 1, max: 1000 }, token.value!);
         if (!page.ok) fail('command.invalid-value', `page ${page.problem}.`);
         else parsed.page = page.value as number;
+        continue;
+      }
+      // Where the command acts (issue 15): the worker checks them against the stage's accounts.
+      if (token.key === 'account' || token.key === 'region') {
+        const value = token.value!;
+        const shape = token.key === 'region' ? REGION : TARGET_ACCOUNT;
+        if (parsed[token.key] !== undefined) fail('command.duplicate', `${token.key} is given twice.`);
+        if (!shape.test(value)) {
+          fail(
+            'command.invalid-value',
+            token.key === 'region'
+              ? 'region must be an AWS region such as eu-west-1.'
+              : 'account must be an account alias (dev) or a 12-digit account id.',
+          );
+        }
+        parsed[token.key] = value;
         continue;
       }
       const option = options.get(token.key);
@@ -236,6 +256,8 @@ export function formatCommand(parsed: ParsedCommand, spec: CommandSpec): string 
     if (value === undefined || value === option.default) continue;
     words.push(`${option.name}=${option.type === 'duration' ? durationText(value as number) : quote(value)}`);
   }
+  if (parsed.account !== undefined) words.push(`account=${parsed.account}`);
+  if (parsed.region !== undefined) words.push(`region=${parsed.region}`);
   if (parsed.page !== undefined && parsed.page > 1) words.push(`page=${parsed.page}`);
   return words.join(' ');
 }

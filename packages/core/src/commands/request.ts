@@ -14,6 +14,9 @@ export const commandRequestSchema = z.object({
   command: z.string(),
   args: z.record(z.string(), argValue),
   page: z.number().int().min(1).optional(),
+  /** `account=` and `region=` as typed (issue 15); the worker resolves them with the channel's binding. */
+  account: z.string().max(32).optional(),
+  region: z.string().max(32).optional(),
   /** The text as typed (after `/ec2`), for audit and for buttons that re-run it. */
   text: z.string(),
   user: z.object({ id: z.string(), role: z.enum(ROLES), name: z.string().optional() }),

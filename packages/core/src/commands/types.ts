@@ -91,6 +91,10 @@ export interface ParsedCommand {
   args: Record<string, ArgValue>;
   /** `page=N`, accepted by every command: which page of a long answer to show (1-based). */
   page?: number;
+  /** `account=<alias|id>`, accepted by every command: the account it acts in (issue 15). */
+  account?: string;
+  /** `region=<name>`, accepted by every command: the region it acts in. */
+  region?: string;
 }
 
 /** What `needsApproval` sees: the parsed command plus who asked. */

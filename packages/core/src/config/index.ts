@@ -2,6 +2,7 @@
 export * from './access';
 export * from './bake';
 export * from './eip';
+export * from './fleet';
 export * from './jobs';
 export * from './launch';
 export * from './reaper';

@@ -24,6 +24,22 @@ export const rolesSchema = z
     groups: z.record(slackGroupId, z.enum(ROLES)).default({}),
     /** Always admins, so a fresh deployment can be configured from Slack by someone. */
     bootstrapAdmins: z.array(slackUserId).default([]),
+    /**
+     * Account alias or id → who has which role THERE (issue 15: an operator in dev, a viewer in
+     * prod). An account listed here uses only this mapping (plus bootstrap admins); an account
+     * not listed, and the hub's own, use `users` and `groups` above.
+     */
+    accounts: z
+      .record(
+        z.string().min(1),
+        z
+          .object({
+            users: z.record(slackUserId, z.enum(ROLES)).default({}),
+            groups: z.record(slackGroupId, z.enum(ROLES)).default({}),
+          })
+          .strict(),
+      )
+      .optional(),
   })
   .strict();
 export type RolesConfig = z.infer<typeof rolesSchema>;
@@ -53,4 +69,10 @@ export function resolveRole(
     roles.users[userId],
     ...fromGroups,
   );
+}
+
+/** The role mapping that applies in one account (its alias and id): its own, or the stage's. */
+export function rolesIn(roles: RolesConfig, account: { id: string; alias: string } | undefined): RolesConfig {
+  const own = account && (roles.accounts?.[account.alias] ?? roles.accounts?.[account.id]);
+  return own ? { users: own.users, groups: own.groups, bootstrapAdmins: roles.bootstrapAdmins } : roles;
 }

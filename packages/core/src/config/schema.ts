@@ -5,6 +5,7 @@ import { durationSchema } from '../time/durations';
 import { accessSchema } from './access';
 import { bakeSchema, checkBakeRegions } from './bake';
 import { eipSchema } from './eip';
+import { accountSchema, channelBindingSchema, checkFleet, organizationSchema } from './fleet';
 import { jobsSchema } from './jobs';
 import { launchSchema } from './launch';
 import { reaperSchema } from './reaper';
@@ -40,11 +41,22 @@ export const stageConfigSchema = z
     reaper: reaperSchema.prefault({}),
     /** A queued command older than this is not run (an approved one counts from the decision). */
     commandMaxAge: durationSchema.default('15m'),
+    /** Member accounts the hub assumes a role in (issue 15); none: the hub's own account only. */
+    accounts: z.array(accountSchema).optional(),
+    /** Discover member accounts from AWS Organizations (every account, or the listed OUs'). */
+    organization: organizationSchema.optional(),
+    /** Slack channel id → the account and region its commands default to. */
+    channels: z
+      .record(z.string().regex(/^[CG][A-Z0-9]{2,}$/, 'must be a Slack channel id'), channelBindingSchema)
+      .optional(),
   })
   .strict()
-  .superRefine((stage, ctx) =>
-    checkBakeRegions(stage, (path, message) => ctx.addIssue({ code: 'custom', path, message })),
-  );
+  .superRefine((stage, ctx) => {
+    const issue = (path: (string | number)[], message: string) =>
+      ctx.addIssue({ code: 'custom', path, message });
+    checkBakeRegions(stage, issue);
+    checkFleet(stage, issue);
+  });
 
 export type StageConfigInput = z.input<typeof stageConfigSchema>;
 export type StageConfig = z.infer<typeof stageConfigSchema>;

@@ -1,13 +1,16 @@
+import type { FunctionName } from '../capability';
 import { COMMANDS } from '../commands/index';
 import { instanceRoleName } from '../config/launch';
 import type { StageConfig } from '../config/schema';
 import { JOB_DEFINITIONS } from '../job-catalog';
 import { commandCapabilities, jobCapabilities } from './capabilities';
+import { hubFleetStatements } from './hub-assume';
 import {
   buildFunctionPolicies,
   type Capability,
   type FunctionPolicies,
   type LaunchScope,
+  type PolicyDocument,
   type PolicyScope,
 } from './policy';
 
@@ -52,5 +55,9 @@ export function launchScope(config: StageConfig): LaunchScope {
 
 /** The IAM policy of each function of a stage: what infra attaches to the function roles. */
 export function stagePolicies(config: StageConfig): FunctionPolicies {
-  return buildFunctionPolicies(ec2opsCapabilities(), policyScope(config));
+  const built = buildFunctionPolicies(ec2opsCapabilities(), policyScope(config));
+  for (const [fn, document] of Object.entries(built.policies) as [FunctionName, PolicyDocument][]) {
+    document.Statement.push(...hubFleetStatements(config, fn));
+  }
+  return built;
 }

@@ -3,7 +3,9 @@ export type { Condition } from './conditions';
 export * from './doc';
 export { allowedSecurityGroups, ec2opsCapabilities, launchScope, policyScope, stagePolicies } from './ec2ops';
 export { ARN, TAG_ON_CREATE } from './guards';
+export { FLEET_FUNCTIONS, hubFleetStatements, hubRoleName } from './hub-assume';
 export * from './markdown';
+export * from './member-role';
 export {
   allowedActions,
   buildFunctionPolicies,

@@ -12,6 +12,7 @@ export * from './ami-bake/sources';
 export * from './ami-bake/tags';
 export * from './eip-cleanup/plan';
 export * from './eip-cleanup/summary';
+export * from './fleet-report';
 export * from './instance-reaper/plan';
 export * from './port-sweep/plan';
 export * from './progress';

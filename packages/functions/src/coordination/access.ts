@@ -20,8 +20,11 @@ export const COORDINATION_ACCESS: Record<CoordinationUser, { actions: string[]; 
     actions: ['dynamodb:PutItem', 'dynamodb:GetItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'],
     kinds: ['idempotency', 'launches'],
   },
-  // leases.ts.
-  jobs: { actions: ['dynamodb:PutItem', 'dynamodb:GetItem', 'dynamodb:DeleteItem'], kinds: ['lease'] },
+  // leases.ts; fleet-run.ts (PutItem to claim a shard, UpdateItem to count it and claim the report).
+  jobs: {
+    actions: ['dynamodb:PutItem', 'dynamodb:GetItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'],
+    kinds: ['lease', 'fleetRun'],
+  },
 };
 
 /** `dynamodb:LeadingKeys` patterns of a function's kinds (`ForAllValues:StringLike`). */

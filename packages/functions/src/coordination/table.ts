@@ -22,6 +22,8 @@ export const ITEM_KINDS = {
   replay: { prefix: 'replay#' },
   launches: { prefix: 'launches#' },
   lease: { prefix: 'lease#' },
+  /** A fan-out run over accounts and regions: its record and one item per shard (fleet-run.ts). */
+  fleetRun: { prefix: 'fleetrun#' },
 } as const;
 
 export type ItemKind = keyof typeof ITEM_KINDS;

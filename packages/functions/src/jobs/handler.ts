@@ -5,7 +5,9 @@ import { reportHasFailures, summaryLine } from '@ec2ops/core/jobs';
 import { parseInstant } from '@ec2ops/core/time';
 import middy from '@middy/core';
 import type { Context } from 'aws-lambda';
+import { memoryRunRecord } from '../coordination/fleet-run';
 import { accountOf } from '../coordination/job-lease';
+import { runFleetJob } from './fleet';
 import { type JobRoot, lambdaJobRoot } from './root';
 import { runJobWith } from './run';
 import type { JobImplementation } from './types';
@@ -85,8 +87,7 @@ export function createJobHandler(
       settings,
       input.dryRun === undefined ? undefined : input.dryRun ? 'dry-run' : 'apply',
     );
-    const report = await runJobWith(job, {
-      ec2: root.ec2,
+    const common = {
       notifier: root.notifier,
       config: root.config,
       now: input.now ? new Date(input.now) : root.clock.now(),
@@ -96,8 +97,21 @@ export function createJobHandler(
       log: root.log,
       deadline: deadlineOf(context),
       postDryRun: input.dryRun === true,
-      coordination: root.coordination?.(accountOf(context?.invokedFunctionArn)),
-    });
+    };
+    // A stage with member accounts fans out: one shard per (account, region), one report.
+    const report = root.fleet
+      ? await runFleetJob(job, {
+          ...common,
+          fleet: root.fleet,
+          record: root.runRecord ?? memoryRunRecord(),
+          coordination: root.coordination,
+          runDeadline: common.deadline,
+        })
+      : await runJobWith(job, {
+          ...common,
+          ec2: root.ec2,
+          coordination: root.coordination?.(accountOf(context?.invokedFunctionArn)),
+        });
     return {
       job: name,
       dryRun,

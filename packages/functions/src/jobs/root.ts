@@ -2,6 +2,8 @@ import { ConfigError, type StageConfig } from '@ec2ops/core';
 import { DEPLOYED_NAMES } from '@ec2ops/core/capability';
 import type { JobName } from '@ec2ops/core/jobs';
 import type { Logger } from 'pino';
+import { type Fleet, fleetOf } from '../accounts/clients';
+import { type FleetRunRecord, fleetRunRecord, memoryRunRecord } from '../coordination/fleet-run';
 import { type JobCoordination, jobCoordination } from '../coordination/job-lease';
 import { stageCoordinationTable } from '../coordination/root';
 import { type Ec2ClientsByRegion, ec2ClientsByRegion } from '../ec2/client';
@@ -18,6 +20,10 @@ export interface JobRoot {
   clock: Clock;
   /** Job-run leases for one run in an account; absent without COORDINATION_TABLE. */
   coordination?: ((account: string) => JobCoordination) | undefined;
+  /** Member accounts (issue 15): a run fans out one shard per (account, region). Absent: the hub only. */
+  fleet?: Fleet | undefined;
+  /** Where shards record their outcome (the coordination table; in memory without one). */
+  runRecord?: FleetRunRecord | undefined;
 }
 
 /** Each job's function, as infra names it (and as the emulator knows its credentials). */
@@ -55,7 +61,9 @@ export function createJobRoot(root: Root): JobRoot {
   const table = stageCoordinationTable(root, config, (m) => log.warn(m), { ackPath: false });
   // An hour: longer than any job function's timeout (infra/functions.ts SIZES), so only a crashed run's lease lapses.
   const coordination = table ? jobCoordination(table, { leaseSeconds: 3600 }) : undefined;
-  return { config, ec2, notifier, log, clock: root.clock, coordination };
+  const fleet = config.accounts?.length || config.organization ? fleetOf(root, config) : undefined;
+  const runRecord = table ? fleetRunRecord(table) : memoryRunRecord();
+  return { config, ec2, notifier, log, clock: root.clock, coordination, fleet, runRecord };
 }
 
 /** A job's root as its Lambda entry builds it: process.env and SST's linked secrets. */

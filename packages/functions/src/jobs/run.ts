@@ -170,7 +170,13 @@ async function runCounted(
   return report;
 }
 
-async function postReport(report: JobReport, deps: RunJobDeps, log: Logger): Promise<void> {
+/** Posts a report to the stage's report channel when it is worth reading (shared with fleet runs). */
+export async function postReport(
+  report: JobReport,
+  deps: Pick<RunJobDeps, 'config' | 'notifier' | 'postDryRun' | 'postReport'>,
+  log: Logger,
+): Promise<void> {
+  if (deps.postReport === false) return;
   const channel = deps.config.slack.reportChannel;
   if (!channel || !deps.notifier || !reportIsNoteworthy(report)) return;
   if (report.dryRun && !deps.postDryRun) return;

@@ -93,6 +93,8 @@ export interface RunJobDeps {
    * it would post the same plan every run (every minute for port-sweep). On when a person asked.
    */
   postDryRun?: boolean | undefined;
+  /** False: a fan-out shard; the run posts one report for every shard (jobs/fleet.ts). */
+  postReport?: boolean | undefined;
   /** Told how far apply is after each batch of items finishes (`ec2ops job run` on a terminal). */
   onProgress?: ((progress: JobProgress) => void) | undefined;
   /** Job-run leases per (job, account, region) (coordination/job-lease.ts); none when absent. */

@@ -105,6 +105,8 @@ export async function intake(deps: SlackDeps, input: Intake): Promise<IntakeResu
     origin: input.origin,
   };
   if (parsed.page !== undefined) request.page = parsed.page;
+  if (parsed.account !== undefined) request.account = parsed.account;
+  if (parsed.region !== undefined) request.region = parsed.region;
   if (input.teamId) request.teamId = input.teamId;
   if (input.responseUrl) request.responseUrl = input.responseUrl;
   if (input.replaceOriginal) request.replaceOriginal = true;

@@ -36,11 +36,13 @@ import {
 } from '@ec2ops/core/slack';
 import { parseDuration } from '@ec2ops/core/time';
 import type { Logger } from 'pino';
+import type { Fleet } from '../accounts/clients';
 import type { Auditor } from '../audit';
 import { refuseIfStale } from '../coordination/stale';
 import type { WorkerCoordination } from '../coordination/worker';
 import type { Ec2Gateway } from '../ec2/client';
 import type { Clock, Executor, ExecutorContext, SlackNotifier } from './context';
+import { commandGateway } from './target';
 
 export interface WorkerDeps {
   config: StageConfig;
@@ -58,6 +60,8 @@ export interface WorkerDeps {
   pollIntervalMs?: number | undefined;
   /** Once-only messages and launch reservations (coordination/); unguarded when absent. */
   coordination?: WorkerCoordination | undefined;
+  /** Member accounts' clients (issue 15); absent for a stage that acts in the hub account only. */
+  fleet?: Fleet | undefined;
 }
 
 /** Done (delete the message) or failed (SQS redelivers it, then moves it to the DLQ). */
@@ -178,7 +182,7 @@ async function runCommand(
       request,
       spec,
       config: deps.config,
-      ec2: deps.ec2,
+      ec2: commandGateway(deps, request, spec),
       slack: deps.slack,
       clock: deps.clock,
       logger,

@@ -1,5 +1,6 @@
 import { deriveApprovalKey } from '@ec2ops/core/approvals';
 import { commands } from '@ec2ops/core/commands';
+import { fleetOf } from '../accounts/clients';
 import { createAuditor } from '../audit';
 import { stageCoordinationTable } from '../coordination/root';
 import { workerCoordination } from '../coordination/worker';
@@ -28,6 +29,7 @@ export function workerRoot(root: Root): WorkerDeps {
     ec2: ec2Gateway(base.config.regions, ec2),
     slack,
     clock: root.clock,
+    fleet: base.config.accounts?.length || base.config.organization ? fleetOf(root, base.config) : undefined,
     coordination: table ? workerCoordination(table, () => root.clock.now()) : undefined,
     logger,
     auditor: createAuditor(

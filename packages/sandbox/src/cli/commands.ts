@@ -34,4 +34,8 @@ export const COMMANDS: Record<string, LazyCommand> = {
     summary: "print each function's generated IAM policy (what the sandbox's EC2 emulator enforces)",
     load: () => import('./iam'),
   },
+  'member-role': {
+    summary: 'print the member-account role for a StackSet (CloudFormation) or as IAM JSON',
+    load: () => import('./member-role'),
+  },
 };

@@ -12,9 +12,14 @@ import {
   reportHasFailures,
 } from '@ec2ops/core/jobs';
 import { parseInstant } from '@ec2ops/core/time';
+import { fleetOf } from '@ec2ops/functions/accounts/clients';
+import { memoryRunRecord } from '@ec2ops/functions/coordination/fleet-run';
 import { ec2ClientsByRegion } from '@ec2ops/functions/ec2/client';
+import { type FleetRunDeps, runFleetJob } from '@ec2ops/functions/jobs/fleet';
 import { jobImplementation, runJob } from '@ec2ops/functions/jobs/registry';
+import { JOB_FUNCTIONS } from '@ec2ops/functions/jobs/root';
 import { isRegionName } from '@ec2ops/functions/jobs/run';
+import { build } from '@ec2ops/functions/root';
 import { createSlackNotifier, slackWebClient } from '@ec2ops/functions/slack-notifier';
 import type { Command } from 'commander';
 import pino from 'pino';
@@ -119,25 +124,53 @@ export async function jobRun(
     : sandboxSlackApi
       ? createSlackNotifier(slackWebClient(SANDBOX_BOT_TOKEN, sandboxSlackApi))
       : undefined;
-  const report = await runJob(name, {
-    ec2: ec2ClientsByRegion({
-      endpoint: target.endpoint,
-      // Against a sandbox the job signs as its function, so the emulator holds it to its policy.
-      credentials: target.sandbox ? functionCredentials(name) : target.credentials,
-    }),
-    notifier,
-    config,
-    now,
-    dryRun,
-    regions,
-    log,
-    postDryRun: true,
-    onProgress: terminalProgress(name),
-  });
+  const credentials = target.sandbox ? functionCredentials(name) : target.credentials;
+  const common = { notifier, config, now, dryRun, log, postDryRun: true };
+  // A stage with member accounts fans out as its job function does: one shard per (account, region).
+  const report =
+    config.accounts?.length || config.organization
+      ? await runFleetCli(name, common, { endpoint: target.endpoint, credentials }, options.region)
+      : await runJob(name, {
+          ...common,
+          // Against a sandbox the job signs as its function, so the emulator holds it to its policy.
+          ec2: ec2ClientsByRegion({ endpoint: target.endpoint, credentials }),
+          regions,
+          onProgress: terminalProgress(name),
+        });
   // Ends the progress line, which apply draws on a terminal.
   if (process.stderr.isTTY && !dryRun) process.stderr.write('\n');
   process.stdout.write(options.json ? `${JSON.stringify(report, null, 2)}\n` : renderReportText(report));
   return reportHasFailures(report) ? 1 : 0;
+}
+
+/** `job run` over a fleet: the same fan-out the job function runs, its shards in one process. */
+async function runFleetCli(
+  name: JobName,
+  common: Omit<FleetRunDeps, 'fleet' | 'record'>,
+  aws: {
+    endpoint: string | undefined;
+    credentials: { accessKeyId: string; secretAccessKey: string } | undefined;
+  },
+  regions: string[] | undefined,
+) {
+  const root = build({
+    fn: JOB_FUNCTIONS[name],
+    env: {},
+    endpoints: { ec2: aws.endpoint, sts: aws.endpoint, organizations: aws.endpoint },
+    credentials: aws.credentials,
+    region: common.config.regions[0],
+  });
+  const fleet = fleetOf(root, common.config);
+  try {
+    return await runFleetJob(jobImplementation(name), {
+      ...common,
+      fleet,
+      record: memoryRunRecord(),
+      regions,
+    });
+  } finally {
+    fleet.destroy();
+  }
 }
 
 /** Redraws at most this often: a job at EC2's rate finishes items faster than anyone reads. */

@@ -5,6 +5,7 @@ import {
   type Capability,
   ec2opsCapabilities,
   FUNCTION_NAMES,
+  hubFleetStatements,
   type PolicyDocument,
   policyScope,
 } from '@ec2ops/core/iam';
@@ -29,7 +30,13 @@ export function functionPolicies(
   capabilities: readonly Capability[] = ec2opsCapabilities(),
 ): Record<string, PolicyDocument> {
   const { policies } = buildFunctionPolicies(capabilities, policyScope(config));
-  return Object.fromEntries(FUNCTION_NAMES.map((fn) => [deployedName(fn), policies[fn]]));
+  // A fleet stage's functions also assume the member roles (and list the organization), as deployed.
+  return Object.fromEntries(
+    FUNCTION_NAMES.map((fn) => [
+      deployedName(fn),
+      { ...policies[fn], Statement: [...policies[fn].Statement, ...hubFleetStatements(config, fn)] },
+    ]),
+  );
 }
 
 /**

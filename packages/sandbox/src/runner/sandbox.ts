@@ -196,6 +196,9 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
         sqs: endpoints.sqs,
         slackApi: endpoints.slackApi,
         dynamodb: coordination.dynamo.url,
+        // STS and Organizations are served on the EC2 emulator's port (docs/emulator.md).
+        sts: ec2.url,
+        organizations: ec2.url,
       },
       region,
     });

@@ -1,0 +1,182 @@
+import * as z from 'zod';
+import { REGION } from '../aws-ids';
+import { InputError } from '../errors';
+
+/**
+ * The accounts a stage reaches beyond the hub's own (issue 15). The hub assumes a member role in
+ * each; a stage without `accounts` or `organization` works in the hub account alone, as before.
+ */
+
+/** A 12-digit AWS account id. */
+export const ACCOUNT_ID = /^\d{12}$/;
+/** An Organizations OU id (`ou-<root>-<suffix>`), as the Organizations API validates it. */
+export const OU_ID = /^ou-[0-9a-z]{4,32}-[a-z0-9]{8,32}$/;
+/** Aliases are typed in Slack (`account=dev`): short, lower-case, never mistaken for an id. */
+const ACCOUNT_ALIAS = /^[a-z][a-z0-9-]{0,31}$/;
+/** What STS accepts as an ExternalId: 2–1224 characters of [\w+=,.@:/-]. */
+const EXTERNAL_ID = /^[\w+=,.@:/-]{2,1224}$/;
+/** An IAM role name (path-less). */
+const ROLE_NAME = /^[\w+=,.@-]{1,64}$/;
+
+export const accountSchema = z
+  .object({
+    id: z.string().regex(ACCOUNT_ID, 'must be a 12-digit AWS account id such as 111111111111'),
+    alias: z
+      .string()
+      .regex(
+        ACCOUNT_ALIAS,
+        'must be lower-case letters, digits and dashes, starting with a letter (e.g. dev)',
+      ),
+    /** Regions ec2ops acts in there; default: the stage's regions. */
+    regions: z.array(z.string().regex(REGION, 'must be an AWS region such as eu-west-1')).min(1).optional(),
+    /** The member role to assume; default `ec2ops-member-<stage>`. */
+    roleName: z
+      .string()
+      .regex(ROLE_NAME, 'must be an IAM role name (letters, digits and +=,.@_-)')
+      .optional(),
+    /** Passed to AssumeRole; the member role's trust requires it (confused-deputy guard). */
+    externalId: z
+      .string()
+      .regex(EXTERNAL_ID, 'must be 2–1224 characters of letters, digits and +=,.@:/-')
+      .optional(),
+  })
+  .strict();
+export type AccountConfig = z.infer<typeof accountSchema>;
+
+export const organizationSchema = z
+  .object({
+    /** OUs whose accounts are targets (ListAccountsForParent); none: every account (ListAccounts). */
+    ous: z.array(z.string().regex(OU_ID, 'must be an OU id such as ou-ab12-cd34ef56')).default([]),
+    /** How long a discovered account list is reused before Organizations is read again. */
+    cacheMinutes: z.number().int().min(1).max(1440).default(15),
+  })
+  .strict();
+export type OrganizationConfig = z.infer<typeof organizationSchema>;
+
+export const channelBindingSchema = z
+  .object({
+    /** The account commands in this channel act in unless they say `account=`. */
+    account: z.string().min(1).optional(),
+    /** The region commands in this channel act in unless they say `region=`. */
+    region: z.string().regex(REGION, 'must be an AWS region such as eu-west-1').optional(),
+  })
+  .strict();
+export type ChannelBinding = z.infer<typeof channelBindingSchema>;
+
+/** The role every member account carries unless the account names another. */
+export function defaultMemberRoleName(stage: string): string {
+  return `ec2ops-member-${stage}`;
+}
+
+/** `arn:aws:iam::<account>:role/<name>`: what the hub assumes. */
+export function memberRoleArn(accountId: string, roleName: string): string {
+  return `arn:aws:iam::${accountId}:role/${roleName}`;
+}
+
+interface FleetSettings {
+  stage: string;
+  regions: string[];
+  accounts?: AccountConfig[] | undefined;
+  channels?: Record<string, ChannelBinding> | undefined;
+  roles: { accounts?: Record<string, unknown> | undefined };
+}
+
+/**
+ * Cross-field checks a person can act on: aliases and ids unique, account regions among what
+ * the policies allow, channel bindings and per-account roles naming configured accounts.
+ */
+export function checkFleet(
+  stage: FleetSettings,
+  issue: (path: (string | number)[], message: string) => void,
+) {
+  const accounts = stage.accounts ?? [];
+  const seenIds = new Map<string, number>();
+  const seenAliases = new Map<string, number>();
+  accounts.forEach((account, i) => {
+    const id = seenIds.get(account.id);
+    if (id !== undefined)
+      issue(['accounts', i, 'id'], `account ${account.id} is already listed at accounts.${id}`);
+    else seenIds.set(account.id, i);
+    const alias = seenAliases.get(account.alias);
+    if (alias !== undefined) {
+      issue(['accounts', i, 'alias'], `alias "${account.alias}" is already used by accounts.${alias}`);
+    } else seenAliases.set(account.alias, i);
+  });
+  const known = (ref: string) => seenIds.has(ref) || seenAliases.has(ref);
+  const names = accounts.map((a) => a.alias).join(', ') || '(none configured)';
+  for (const [channel, binding] of Object.entries(stage.channels ?? {})) {
+    if (binding.account !== undefined && !known(binding.account)) {
+      issue(
+        ['channels', channel, 'account'],
+        `"${binding.account}" is not a configured account; known: ${names}`,
+      );
+    }
+    if (binding.region !== undefined) {
+      const account = binding.account === undefined ? undefined : findAccount(accounts, binding.account);
+      const regions = account?.regions ?? stage.regions;
+      if (!regions.includes(binding.region)) {
+        issue(['channels', channel, 'region'], `${binding.region} is not one of ${regions.join(', ')}`);
+      }
+    }
+  }
+  for (const ref of Object.keys(stage.roles.accounts ?? {})) {
+    if (!known(ref))
+      issue(['roles', 'accounts', ref], `"${ref}" is not a configured account; known: ${names}`);
+  }
+}
+
+/** The configured account an alias or id names. */
+export function findAccount<A extends { id: string; alias: string }>(
+  accounts: readonly A[],
+  ref: string,
+): A | undefined {
+  return accounts.find((a) => a.alias === ref || a.id === ref);
+}
+
+/** Where a command acts: a member account (undefined: the hub's own) and one of its regions. */
+export interface CommandTarget {
+  account: AccountConfig | undefined;
+  region: string;
+}
+
+/**
+ * Resolves `account=` and `region=` of a command: what the command says, else the channel's
+ * binding, else the stage (the hub account when it lists no members, else the first member; the
+ * stage's first region). Refuses an account or region the stage does not use, naming the choices.
+ */
+export function chooseTarget(
+  config: {
+    regions: string[];
+    accounts?: AccountConfig[] | undefined;
+    channels?: Record<string, ChannelBinding> | undefined;
+  },
+  asked: { account?: string | undefined; region?: string | undefined; channel?: string | undefined },
+): CommandTarget {
+  const accounts = config.accounts ?? [];
+  const binding = asked.channel ? config.channels?.[asked.channel] : undefined;
+  const ref = asked.account ?? binding?.account;
+  let account: AccountConfig | undefined;
+  if (ref !== undefined) {
+    account = findAccount(accounts, ref);
+    if (!account) {
+      const known = accounts.map((a) => a.alias).join(', ');
+      throw new InputError(
+        'fleet.unknown-account',
+        known
+          ? `"${ref}" is not an account of this stage; use one of ${known}`
+          : `this stage acts in one account only; drop account=${ref}`,
+      );
+    }
+  } else account = accounts[0];
+  const regions = account?.regions ?? config.regions;
+  // A channel's region goes with its account: naming another account drops it.
+  const boundRegion = asked.account === undefined ? binding?.region : undefined;
+  const region = asked.region ?? boundRegion ?? regions[0]!;
+  if (!regions.includes(region)) {
+    throw new InputError(
+      'fleet.unknown-region',
+      `${region} is not a region ec2ops uses there; use one of ${regions.join(', ')}`,
+    );
+  }
+  return { account, region };
+}
