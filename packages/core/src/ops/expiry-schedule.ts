@@ -63,7 +63,11 @@ export function parseExpiryEvent(raw: unknown): ExpiryEvent | undefined {
   if (e.v !== 1 || !t || typeof e.expiresAt !== 'string' || typeof t['region'] !== 'string') return undefined;
   const region = t['region'];
   if (t['kind'] === 'rule' && isId(t['ruleId']) && isId(t['groupId'])) {
-    return { v: 1, expiresAt: e.expiresAt, target: { kind: 'rule', ruleId: t['ruleId'], groupId: t['groupId'], region } };
+    return {
+      v: 1,
+      expiresAt: e.expiresAt,
+      target: { kind: 'rule', ruleId: t['ruleId'], groupId: t['groupId'], region },
+    };
   }
   return undefined;
 }

@@ -35,7 +35,9 @@ export interface ExpiryScheduleSettings {
 }
 
 /** EXPIRY_SCHEDULE_GROUP, EXPIRY_FUNCTION_ARN, EXPIRY_SCHEDULER_ROLE_ARN; undefined unless all are set. */
-export function expirySettingsFromEnv(env: Record<string, string | undefined>): ExpiryScheduleSettings | undefined {
+export function expirySettingsFromEnv(
+  env: Record<string, string | undefined>,
+): ExpiryScheduleSettings | undefined {
   const group = env['EXPIRY_SCHEDULE_GROUP'];
   const targetArn = env['EXPIRY_FUNCTION_ARN'];
   const roleArn = env['EXPIRY_SCHEDULER_ROLE_ARN'];

@@ -4,6 +4,7 @@ import type { CommandRequest } from '@ec2ops/core/commands/request';
 import type { StageConfig } from '@ec2ops/core/config/schema';
 import type { Message } from '@ec2ops/core/slack/blocks';
 import type { Logger } from 'pino';
+import type { ExpirySchedules } from '../ops/expiry-schedules';
 
 /** Time comes in through the context so tests and `--now` control it. */
 export interface Clock {
@@ -54,6 +55,8 @@ export interface ExecutorContext {
   idempotencyToken(scope?: string): string;
   /** How often an executor that waits on EC2 (launch, until running) re-reads it; 1 s when unset. */
   pollIntervalMs?: number | undefined;
+  /** One-time schedules that close a rule at its expiry (ops/); unset when the stage has none. */
+  expiry?: ExpirySchedules | undefined;
 }
 
 /**

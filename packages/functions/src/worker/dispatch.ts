@@ -25,6 +25,7 @@ import { errorCode, errorMessage } from '@ec2ops/core/slack/error-message';
 import { paginate } from '@ec2ops/core/slack/paging';
 import type { Logger } from 'pino';
 import type { Auditor } from '../audit';
+import type { ExpirySchedules } from '../ops/expiry-schedules';
 import type { Clock, Ec2Gateway, Executor, ExecutorContext, SlackNotifier } from './context';
 
 export interface WorkerDeps {
@@ -41,6 +42,8 @@ export interface WorkerDeps {
   maxReceiveCount: number;
   /** See ExecutorContext.pollIntervalMs; tests against the emulator set it shorter. */
   pollIntervalMs?: number | undefined;
+  /** See ExecutorContext.expiry. */
+  expiry?: ExpirySchedules | undefined;
 }
 
 /** Done (delete the message) or failed (SQS redelivers it, then moves it to the DLQ). */
@@ -159,6 +162,7 @@ async function runCommand(deps: WorkerDeps, request: CommandRequest, attempt: nu
       attempt,
       idempotencyToken: (scope) => idempotencyToken(request.id, scope),
       pollIntervalMs: deps.pollIntervalMs,
+      expiry: deps.expiry,
     };
     const result = await executor(context);
     await deps.slack.respond(request, paged(result, request, spec));

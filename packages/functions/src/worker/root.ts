@@ -2,6 +2,7 @@ import { deriveApprovalKey } from '@ec2ops/core/approvals/token';
 import { commands } from '@ec2ops/core/commands/index';
 import { WebClient } from '@slack/web-api';
 import { createAuditor } from '../audit';
+import { expirySchedulesFromEnv } from '../ops/expiry-schedules';
 import { createLogger, type Env, loadBaseEnv } from '../root';
 import type { WorkerDeps } from './dispatch';
 import { ec2Gateway } from './ec2';
@@ -33,5 +34,6 @@ export function workerRoot(env: Env): WorkerDeps {
     ),
     approvalKey: deriveApprovalKey(base.signingSecret, base.config.stage),
     maxReceiveCount: Number(env['QUEUE_MAX_RECEIVE_COUNT'] ?? '3') || 3,
+    expiry: expirySchedulesFromEnv(env),
   };
 }
