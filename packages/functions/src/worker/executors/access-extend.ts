@@ -14,6 +14,7 @@ import {
 import { formatDuration } from '@ec2ops/core/config/durations';
 import { section } from '@ec2ops/core/slack/blocks';
 import { describeRule } from '../../jobs/port-sweep-ec2';
+import { scheduleExpiry } from '../../ops/expiry-hooks';
 import type { Executor } from '../context';
 import { requestInstant, retag } from './open';
 
@@ -22,7 +23,7 @@ import { requestInstant, retag } from './open';
  * now, never shorter than the current one. Owner or admin; a rule that needed an approver to
  * open needs one again (re-run `/ec2 open`) unless an admin extends it.
  */
-export const accessExtend: Executor = async ({ request, config, ec2, clock }) => {
+export const accessExtend: Executor = async ({ request, config, ec2, clock, expiry, logger }) => {
   const keys = accessTagKeys(config.tagPrefix);
   const ruleId = String(request.args['rule']);
   const durationMs = requireDuration(request.args['duration'], config);
@@ -81,6 +82,7 @@ export const accessExtend: Executor = async ({ request, config, ec2, clock }) =>
       };
     }
     await retag(client, { groupId: rule.groupId }, rule, keys, wanted);
+    await scheduleExpiry(expiry, logger, { kind: 'rule', ruleId, groupId: rule.groupId, region }, wanted);
     const text = `Extended ${label} until ${shortInstant(wanted)} (${ruleId}).`;
     return { text, blocks: [...section(text), ...ruleButtons(ruleId, config.access.defaultDuration, label)] };
   }

@@ -14,6 +14,7 @@ import { SECURITY_GROUP_RULE_ID } from '@ec2ops/core/aws-ids';
 import { section } from '@ec2ops/core/slack/blocks';
 import { isNotFound } from '../../jobs/aws-errors';
 import { describeRule, describeRules } from '../../jobs/port-sweep-ec2';
+import { unscheduleExpiry } from '../../ops/expiry-hooks';
 import type { Executor } from '../context';
 import { findTargetGroup, targetLabel } from './access-target';
 import { identityOf } from './open';
@@ -69,7 +70,7 @@ function refuseUnlessChangeable(
   }
 }
 
-export const close: Executor = async ({ request, config, ec2 }) => {
+export const close: Executor = async ({ request, config, ec2, expiry, logger }) => {
   const what = String(request.args['rule']);
   const user = request.user;
   if (SECURITY_GROUP_RULE_ID.test(what)) {
@@ -85,6 +86,12 @@ export const close: Executor = async ({ request, config, ec2 }) => {
       if (!rule) continue;
       refuseUnlessChangeable([rule], user, config.tagPrefix);
       const result = await revokeRules(client, rule.groupId, [rule.ruleId]);
+      await unscheduleExpiry(expiry, logger, {
+        kind: 'rule',
+        ruleId: rule.ruleId,
+        groupId: rule.groupId,
+        region,
+      });
       const text =
         result === 'closed'
           ? `Closed ${ruleLabel(rule)} on ${rule.groupId} (${rule.ruleId}).`
@@ -135,6 +142,14 @@ export const close: Executor = async ({ request, config, ec2 }) => {
     target.groupId,
     managed.map((r) => r.ruleId),
   );
+  for (const r of managed) {
+    await unscheduleExpiry(expiry, logger, {
+      kind: 'rule',
+      ruleId: r.ruleId,
+      groupId: r.groupId,
+      region: target.region,
+    });
+  }
   const left = permanent.length
     ? ` Left alone (not managed by ec2ops): ${permanent.map((r) => `${ruleLabel(r)} (${r.ruleId})`).join(', ')}.`
     : '';

@@ -28,6 +28,7 @@ import { parseInstant } from '@ec2ops/core/jobs/instant';
 import { type Block, context, section } from '@ec2ops/core/slack/blocks';
 import { awsErrorCode, awsErrorMessage } from '../../jobs/aws-errors';
 import { describeRules, toAccessRule } from '../../jobs/port-sweep-ec2';
+import { scheduleExpiry } from '../../ops/expiry-hooks';
 import type { Clock, Executor } from '../context';
 import { findTargetGroup, type TargetGroup, targetLabel } from './access-target';
 
@@ -140,7 +141,7 @@ function sourceError(error: unknown, decision: OpenDecision, target: TargetGroup
   throw error;
 }
 
-export const open: Executor = async ({ request, config, ec2, clock }) => {
+export const open: Executor = async ({ request, config, ec2, clock, expiry, logger }) => {
   const decision = evaluateOpen(request.args, config);
   const keys = accessTagKeys(config.tagPrefix);
   const target = await findTargetGroup(ec2, decision.target, config);
@@ -212,6 +213,18 @@ export const open: Executor = async ({ request, config, ec2, clock }) => {
       if (awsErrorCode(error) !== 'InvalidPermission.Duplicate') sourceError(error, decision, target);
       ({ outcomes, missing } = await settle());
       if (missing.length) throw error;
+    }
+  }
+  // The second enforcement: a schedule per rule this request opened or extended (a redelivery sets the same one).
+  for (const o of outcomes) {
+    if ((o.kind === 'opened' || o.kind === 'extended') && o.ruleId.startsWith('sgr-')) {
+      const rule = {
+        kind: 'rule' as const,
+        ruleId: o.ruleId,
+        groupId: target.groupId,
+        region: target.region,
+      };
+      await scheduleExpiry(expiry, logger, rule, o.expiresAt);
     }
   }
   return openMessage(decision, target, outcomes, config.access.defaultDuration, startMs, request.id);
