@@ -8,6 +8,7 @@ import type { CommandSpec } from '@ec2ops/core/commands/types';
 import { parseStageConfig, type StageConfigInput } from '@ec2ops/core/config/schema';
 import { createAuditor } from '@ec2ops/functions/audit';
 import { type Queue, sqsQueue } from '@ec2ops/functions/queue';
+import type { ExpirySchedules } from '@ec2ops/functions/ops/expiry-schedules';
 import { newRequestId } from '@ec2ops/functions/request-id';
 import { createSlackHandler, type FunctionUrlHandler } from '@ec2ops/functions/slack/app';
 import { createWorkerHandler } from '@ec2ops/functions/worker/batch';
@@ -76,6 +77,8 @@ export interface HarnessOptions {
   executors?: Record<string, Executor>;
   config?: StageConfigInput;
   visibilityTimeoutSeconds?: number;
+  /** The worker's expiry schedules (ops/): a Scheduler client against the sandbox's emulator. */
+  expiry?: ExpirySchedules;
 }
 
 /**
@@ -159,6 +162,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     maxReceiveCount: MAX_RECEIVE_COUNT,
     // The emulator's instances run within a second: re-read them often rather than each second.
     pollIntervalMs: 50,
+    expiry: options.expiry,
   };
   sqs.consume(QUEUE, createWorkerHandler(deps), { batchSize: 5, timeoutMs: 10_000, pollIntervalMs: 20 });
 
