@@ -8,6 +8,8 @@ type Invoke = (event: unknown, context: Context) => Promise<unknown>;
 export interface Handlers {
   slack: FunctionUrlTarget;
   worker: Invoke;
+  /** The target of the expiry schedules (functions/ops/expire.handler.ts). */
+  expire: Invoke;
   jobs: Record<string, Invoke>;
 }
 
@@ -17,9 +19,10 @@ export interface Handlers {
  * `applyEnvironment`; within one process the first sandbox's environment is the one they keep.
  */
 export async function importHandlers(jobNames: string[]): Promise<Handlers> {
-  const [slack, worker, ...jobs] = await Promise.all([
+  const [slack, worker, expire, ...jobs] = await Promise.all([
     import('@ec2ops/functions/slack/handler'),
     import('@ec2ops/functions/worker/handler'),
+    import('@ec2ops/functions/ops/expire.handler'),
     ...jobNames.map(
       (name) => import(`@ec2ops/functions/jobs/${name}.handler`) as Promise<{ handler: Invoke }>,
     ),
@@ -27,6 +30,7 @@ export async function importHandlers(jobNames: string[]): Promise<Handlers> {
   return {
     slack: slack.handler as unknown as FunctionUrlTarget,
     worker: worker.handler as unknown as Invoke,
+    expire: expire.handler as unknown as Invoke,
     jobs: Object.fromEntries(jobNames.map((name, i) => [name, jobs[i]!.handler])),
   };
 }

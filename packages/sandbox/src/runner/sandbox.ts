@@ -4,6 +4,8 @@ import { Clock } from '../ec2/clock';
 import { startEc2Emulator } from '../ec2/server';
 import type { Delays } from '../ec2/store';
 import { functionUrlListener } from '../lambda/function-url';
+import { createSchedulerHandler } from '../scheduler/api';
+import { SchedulerService } from '../scheduler/service';
 import { DEV_SIGNING_SECRET } from '../slack/dev-secret';
 import { createSlackEmulator } from '../slack/emulator';
 import type { SlackWorkspace } from '../slack/workspace';
@@ -14,9 +16,10 @@ import { buildConsoleAssets } from './assets';
 import { ConsoleBackend } from './console-backend';
 import { createConsoleRoutes } from './console-routes';
 import { ec2Clients } from './ec2-clients';
+import { expiryEnvironment, invokeExpiry, sandboxExpirySettings } from './expiry';
 import { createFront } from './front';
 import { applyEnvironment, handlerEnvironment } from './handler-env';
-import { importHandlers } from './handlers';
+import { type Handlers, importHandlers } from './handlers';
 import { invokeJob, scheduledJobs } from './jobs';
 import { listen } from './listen';
 import { installProcessClock, realNow } from './process-clock';
@@ -66,6 +69,8 @@ export interface Sandbox {
   scheduler: LocalScheduler;
   workspace: SlackWorkspace;
   sqs: SqsHub;
+  /** EventBridge Scheduler's one-time expiry schedules, fired on the sandbox clock. */
+  schedules: SchedulerService;
   /** Moves sandbox time forward and runs the jobs that fall due; resolves when they finished. */
   advanceClock(ms: number): Promise<string>;
   readyInMs: number;
@@ -134,6 +139,19 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     });
     cleanup.push(() => sqs.close());
     const sqsEndpoint = createSqsHandler(sqs.service, { closed: () => sqs.isClosed });
+    const expiry = sandboxExpirySettings(config.stage, ACCOUNT_ID, region);
+    let expireHandler: Handlers['expire'] | undefined;
+    const schedules = new SchedulerService({
+      accountId: ACCOUNT_ID,
+      region,
+      now: () => clock.now(),
+      groups: [expiry.group],
+      invoke: invokeExpiry(expiry, () => {
+        if (!expireHandler) throw new Error('the expiry function is not loaded yet');
+        return expireHandler;
+      }),
+    });
+    const schedulerEndpoint = createSchedulerHandler(schedules);
 
     const { server, setRoute } = createFront(log);
     const listening = await listen(server, options.port ?? DEFAULT_PORT, host, !options.portIsExplicit);
@@ -157,8 +175,8 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     slack.setApp({ url: endpoints.slack, signingSecret });
 
     cleanup.push(
-      applyEnvironment(
-        handlerEnvironment({
+      applyEnvironment({
+        ...handlerEnvironment({
           signingSecret,
           botToken: workspace.seed.bot.token,
           botId: workspace.seed.bot.botId,
@@ -172,10 +190,12 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
           logLevel: options.logLevel ?? process.env['LOG_LEVEL'] ?? 'warn',
           maxReceiveCount: COMMAND_MAX_RECEIVES,
         }),
-      ),
+        ...expiryEnvironment(base, expiry),
+      }),
     );
     const jobs = scheduledJobs(config);
     const handlers = await importHandlers(jobs.map((j) => j.name));
+    expireHandler = handlers.expire;
     const slackFunction = functionUrlListener(handlers.slack, { functionName: 'ec2ops-slack' });
     sqs.consume(COMMAND_QUEUE, handlers.worker, {
       batchSize: 5,
@@ -212,6 +232,13 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     // "Dry run" toggle says otherwise (the stage config itself stays dry-run, as non-production).
     scheduler.dryRunOverride = false;
     if (options.schedule !== false) scheduler.start();
+    // One-time schedules fire on real time passing too, not only when the clock is moved by hand.
+    const scheduleTimer = setInterval(() => void schedules.fireDue(), 5_000);
+    scheduleTimer.unref();
+    cleanup.push(async () => {
+      clearInterval(scheduleTimer);
+      await schedules.idle();
+    });
     cleanup.push(async () => {
       scheduler.stop();
       await scheduler.idle();
@@ -236,6 +263,8 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       for (const regionState of ec2.store.regions()) regionState.wake(clock.now());
       ec2.store.markChanged();
       changed();
+      // Expiry schedules first, as on AWS where each fires at its own instant, before the next sweep.
+      await schedules.fireDue();
       await scheduler.tick('clock');
       return new Date(clock.now()).toISOString();
     };
@@ -278,6 +307,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
 
     setRoute(async (req, res) => {
       if (await sqsEndpoint(req, res)) return true;
+      if (await schedulerEndpoint(req, res)) return true;
       const path = (req.url ?? '/').split('?')[0];
       if (path === '/slack/events') {
         if (req.method !== 'POST') return false;
@@ -301,6 +331,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       scheduler,
       workspace,
       sqs,
+      schedules,
       advanceClock,
       readyInMs: realNow() - started,
       close: () => {

@@ -114,6 +114,11 @@ export class SchedulerService {
     return this.firing;
   }
 
+  /** Waits for firings in flight (shutdown). */
+  async idle(): Promise<void> {
+    await this.firing;
+  }
+
   private async fireNow(): Promise<FiredSchedule[]> {
     const now = this.options.now();
     const due = this.list()
