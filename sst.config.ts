@@ -21,6 +21,7 @@ export default $config({
     await import('./infra/secrets');
     await import('./infra/queue');
     const { ec2Policies } = await import('./infra/iam');
+    await import('./infra/ops');
     const { slackFunction } = await import('./infra/slack');
     await import('./infra/jobs');
     await import('./infra/alarms');

@@ -6,6 +6,7 @@ import {
   WORKER_MAX_CONCURRENCY,
 } from './functions';
 import { attachEc2Policy } from './iam';
+import { expiryWorkerEnvironment, expiryWorkerPermissions } from './ops';
 import { commandQueue } from './queue';
 import { slackBotToken, slackSigningSecret } from './secrets';
 import { baseEnvironment, logging, stage } from './stage';
@@ -44,7 +45,11 @@ export const workerFunction = new sst.aws.Function('Worker', {
   timeout: `${SIZES.worker.timeoutSeconds} seconds`,
   link: [slackBotToken, slackSigningSecret],
   // The worker reads the redrive limit to tell the user, on the last attempt, that it failed.
-  environment: { ...baseEnvironment, QUEUE_MAX_RECEIVE_COUNT: String(COMMAND_MAX_RECEIVES) },
+  environment: {
+    ...baseEnvironment,
+    QUEUE_MAX_RECEIVE_COUNT: String(COMMAND_MAX_RECEIVES),
+    ...expiryWorkerEnvironment,
+  },
   permissions: [
     {
       actions: [
@@ -55,6 +60,7 @@ export const workerFunction = new sst.aws.Function('Worker', {
       ],
       resources: [commandQueue.arn],
     },
+    ...expiryWorkerPermissions,
   ],
   logging,
 });

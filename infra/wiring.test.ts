@@ -81,16 +81,31 @@ class FakeTopic extends record('SnsTopic') {
   }
 }
 
+class FakeRole extends record('Role') {
+  get arn() {
+    return `arn:aws:iam::123456789012:role/${this.name}`;
+  }
+}
+
+/** SST's `$interpolate` over plain strings. */
+const interpolate = (parts: TemplateStringsArray, ...values: unknown[]) =>
+  parts.reduce((text, part, i) => text + part + (i < values.length ? String(values[i]) : ''), '');
+
 async function deploy(stage: string) {
   created = [];
   vi.resetModules();
-  vi.stubGlobal('$app', { stage });
+  vi.stubGlobal('$app', { name: 'ec2ops', stage });
+  vi.stubGlobal('$interpolate', interpolate);
+  vi.stubGlobal('$jsonStringify', JSON.stringify);
   vi.stubGlobal('sst', {
     Secret: FakeSecret,
     aws: { Function: FakeFunction, Queue: FakeQueue, CronV2: record('CronV2'), SnsTopic: FakeTopic },
   });
   vi.stubGlobal('aws', {
-    iam: { RolePolicy: record('RolePolicy') },
+    iam: { RolePolicy: record('RolePolicy'), Role: FakeRole },
+    scheduler: { ScheduleGroup: record('ScheduleGroup') },
+    getCallerIdentityOutput: () => ({ accountId: '123456789012' }),
+    getRegionOutput: () => ({ name: 'eu-west-1' }),
     sns: { TopicSubscription: record('TopicSubscription') },
     cloudwatch: { MetricAlarm: record('MetricAlarm'), LogMetricFilter: record('LogMetricFilter') },
   });
@@ -124,11 +139,53 @@ afterEach(() => {
 describe('what sst deploy creates for a stage', () => {
   it('creates the slack function, the worker and one function per job, each with its handler', () => {
     expect(fns().map((f) => [f.name, f.args.handler])).toEqual([
+      ['Expire', 'packages/functions/src/ops/expire.handler.handler'],
       ['Slack', HANDLERS.slack],
       ['Worker', HANDLERS.worker],
       ...JOB_DEFINITIONS.map((j) => [JOB_FUNCTIONS[j.function], HANDLERS[j.function]]),
     ]);
     for (const f of fns()) expect(f.args.runtime, f.name).toBe('nodejs22.x');
+  });
+
+  it('lets the worker manage schedules in the stage group only and pass only the scheduler role, which invokes only the expiry function', () => {
+    expect(created.find((c) => c.kind === 'ScheduleGroup')?.args).toEqual({ name: 'ec2ops-dev-expiry' });
+    expect(env('Worker')).toMatchObject({
+      EXPIRY_SCHEDULE_GROUP: 'ec2ops-dev-expiry',
+      EXPIRY_FUNCTION_ARN: 'arn:aws:lambda:eu-west-1:123456789012:function:Expire',
+      EXPIRY_SCHEDULER_ROLE_ARN: 'arn:aws:iam::123456789012:role/ExpirySchedulerRole',
+    });
+    expect(fn('Worker').args.permissions).toEqual(
+      expect.arrayContaining([
+        {
+          actions: [
+            'scheduler:CreateSchedule',
+            'scheduler:UpdateSchedule',
+            'scheduler:DeleteSchedule',
+            'scheduler:GetSchedule',
+          ],
+          resources: ['arn:aws:scheduler:eu-west-1:123456789012:schedule/ec2ops-dev-expiry/*'],
+        },
+        { actions: ['iam:PassRole'], resources: ['arn:aws:iam::123456789012:role/ExpirySchedulerRole'] },
+      ]),
+    );
+    const trust = JSON.parse(created.find((c) => c.kind === 'Role')!.args.assumeRolePolicy as string);
+    expect(trust.Statement).toEqual([
+      expect.objectContaining({
+        Principal: { Service: 'scheduler.amazonaws.com' },
+        Condition: { StringEquals: { 'aws:SourceAccount': '123456789012' } },
+      }),
+    ]);
+    const invoke = created.find((c) => c.kind === 'RolePolicy' && c.name === 'ExpirySchedulerInvoke')!;
+    expect(JSON.parse(invoke.args.policy as string).Statement).toEqual([
+      {
+        Effect: 'Allow',
+        Action: 'lambda:InvokeFunction',
+        Resource: [
+          'arn:aws:lambda:eu-west-1:123456789012:function:Expire',
+          'arn:aws:lambda:eu-west-1:123456789012:function:Expire:*',
+        ],
+      },
+    ]);
   });
 
   it('serves Slack from a Function URL without AWS auth: the Slack signature authenticates', () => {
@@ -176,7 +233,8 @@ describe('what sst deploy creates for a stage', () => {
       { actions: ['sqs:SendMessage'], resources: [expect.stringMatching(/:Commands$/)] },
     ]);
     expect(perms('Worker').flatMap((p) => p.actions)).not.toContain('sqs:SendMessage');
-    expect(perms('Worker').every((p) => p.resources.every((r) => r.endsWith(':Commands')))).toBe(true);
+    const sqs = perms('Worker').filter((p) => p.actions.some((a) => a.startsWith('sqs:')));
+    expect(sqs.every((p) => p.resources.every((r) => r.endsWith(':Commands')))).toBe(true);
   });
 
   it('subscribes the worker with partial batch responses and a queue that outlasts it, with a DLQ', () => {
