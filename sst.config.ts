@@ -25,6 +25,7 @@ export default $config({
     const { slackFunction } = await import('./infra/slack');
     await import('./infra/jobs');
     await import('./infra/alarms');
+    await import('./infra/alarms-slack');
     const { stageSummary } = await import('./infra/summary');
 
     return {

@@ -79,6 +79,9 @@ class FakeTopic extends record('SnsTopic') {
   get arn() {
     return `arn:aws:sns:eu-west-1:123456789012:${this.name}`;
   }
+  subscribe(name: string, subscriber: unknown) {
+    created.push({ kind: 'TopicFunctionSubscriber', name, args: { topic: this.name, subscriber } });
+  }
 }
 
 class FakeRole extends record('Role') {
@@ -109,7 +112,7 @@ async function deploy(stage: string) {
     sns: { TopicSubscription: record('TopicSubscription') },
     cloudwatch: { MetricAlarm: record('MetricAlarm'), LogMetricFilter: record('LogMetricFilter') },
   });
-  for (const file of ['stage', 'secrets', 'queue', 'iam', 'slack', 'jobs', 'alarms'])
+  for (const file of ['stage', 'secrets', 'queue', 'iam', 'slack', 'jobs', 'alarms', 'alarms-slack'])
     await import(`./${file}.ts`);
   return created;
 }
@@ -298,6 +301,15 @@ describe('what sst deploy creates for a stage', () => {
       'utf8',
     );
     expect(sweep).toContain(`event: '${event}'`);
+  });
+
+  it('subscribes an ec2ops function to the alarm topic, with the bot token to post alarms into Slack', () => {
+    const sub = created.find((c) => c.kind === 'TopicFunctionSubscriber')!;
+    expect(sub).toMatchObject({ name: 'AlarmsToSlack', args: { topic: 'Alarms' } });
+    const fnArgs = sub.args.subscriber as { handler: string; link: { name: string }[]; environment: object };
+    expect(fnArgs.handler).toBe('packages/functions/src/ops/alarms.handler.handler');
+    expect(fnArgs.link.map((l) => l.name)).toEqual(['SlackBotToken']);
+    expect(fnArgs.environment).toHaveProperty('EC2OPS_CONFIG');
   });
 
   it('subscribes the alarm e-mail only where the stage names one', async () => {
