@@ -10,6 +10,8 @@ export interface Handlers {
   worker: Invoke;
   /** The target of the expiry schedules (functions/ops/expire.handler.ts). */
   expire: Invoke;
+  /** The alarm topic's subscriber (functions/ops/alarms.handler.ts). */
+  alarms: Invoke;
   jobs: Record<string, Invoke>;
 }
 
@@ -19,10 +21,11 @@ export interface Handlers {
  * `applyEnvironment`; within one process the first sandbox's environment is the one they keep.
  */
 export async function importHandlers(jobNames: string[]): Promise<Handlers> {
-  const [slack, worker, expire, ...jobs] = await Promise.all([
+  const [slack, worker, expire, alarms, ...jobs] = await Promise.all([
     import('@ec2ops/functions/slack/handler'),
     import('@ec2ops/functions/worker/handler'),
     import('@ec2ops/functions/ops/expire.handler'),
+    import('@ec2ops/functions/ops/alarms.handler'),
     ...jobNames.map(
       (name) => import(`@ec2ops/functions/jobs/${name}.handler`) as Promise<{ handler: Invoke }>,
     ),
@@ -31,6 +34,7 @@ export async function importHandlers(jobNames: string[]): Promise<Handlers> {
     slack: slack.handler as unknown as FunctionUrlTarget,
     worker: worker.handler as unknown as Invoke,
     expire: expire.handler as unknown as Invoke,
+    alarms: alarms.handler as unknown as Invoke,
     jobs: Object.fromEntries(jobNames.map((name, i) => [name, jobs[i]!.handler])),
   };
 }

@@ -3,7 +3,7 @@ import type { ConsoleSnapshot, Endpoints } from '../console/types';
 import { Clock } from '../ec2/clock';
 import { startEc2Emulator } from '../ec2/server';
 import type { Delays } from '../ec2/store';
-import { functionUrlListener } from '../lambda/function-url';
+import { functionUrlListener, invocationContext } from '../lambda/function-url';
 import { createSchedulerHandler } from '../scheduler/api';
 import { SchedulerService } from '../scheduler/service';
 import { DEV_SIGNING_SECRET } from '../slack/dev-secret';
@@ -12,6 +12,7 @@ import type { SlackWorkspace } from '../slack/workspace';
 import { createSqsHandler } from '../sqs/api';
 import { SqsHub } from '../sqs/emulator';
 import { cachedAccountView } from './account-view';
+import { alarmRoute } from './alarms';
 import { buildConsoleAssets } from './assets';
 import { ConsoleBackend } from './console-backend';
 import { createConsoleRoutes } from './console-routes';
@@ -196,6 +197,10 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     const jobs = scheduledJobs(config);
     const handlers = await importHandlers(jobs.map((j) => j.name));
     expireHandler = handlers.expire;
+    const alarms = alarmRoute(
+      () => (event) => handlers.alarms(event, invocationContext('ec2ops-alarms')),
+      () => clock.now(),
+    );
     const slackFunction = functionUrlListener(handlers.slack, { functionName: 'ec2ops-slack' });
     sqs.consume(COMMAND_QUEUE, handlers.worker, {
       batchSize: 5,
@@ -308,6 +313,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     setRoute(async (req, res) => {
       if (await sqsEndpoint(req, res)) return true;
       if (await schedulerEndpoint(req, res)) return true;
+      if (await alarms(req, res)) return true;
       const path = (req.url ?? '/').split('?')[0];
       if (path === '/slack/events') {
         if (req.method !== 'POST') return false;

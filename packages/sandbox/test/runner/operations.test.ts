@@ -10,9 +10,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Sandbox, startSandbox } from '../../src/runner/sandbox';
 
 /**
- * In the sandbox, `/ec2 open` makes its expiry schedule through the real worker and Scheduler
+ * Operations offline. In the sandbox, `/ec2 open` makes its expiry schedule through the real worker and Scheduler
  * client, and moving the clock past the expiry closes the rule through that schedule while the
- * jobs (the port-sweep among them) are paused.
+ * jobs (the port-sweep among them) are paused; and a test alarm reaches the ops channel.
  */
 let sandbox: Sandbox;
 let dir: string;
@@ -41,7 +41,7 @@ async function rulesOn(groupId: string, port: number) {
   return (out.SecurityGroupRules ?? []).filter((r) => !r.IsEgress && r.FromPort === port);
 }
 
-describe('expiry in the sandbox', () => {
+describe('operations in the sandbox', () => {
   it('moving the clock past an expiry closes the rule through its schedule, with the sweeper paused', async () => {
     const groups = await ec2.send(
       new DescribeSecurityGroupsCommand({ Filters: [{ Name: 'group-name', Values: ['ssh-on-request'] }] }),
@@ -74,5 +74,26 @@ describe('expiry in the sandbox', () => {
     expect(results).toEqual(expect.arrayContaining(ids.map((ruleId) => ({ outcome: 'closed', ruleId }))));
     expect(sandbox.schedules.list().filter((s) => names.includes(s.name))).toEqual([]);
     expect(sandbox.scheduler.view().runs).toEqual([]);
+  });
+
+  it('a test alarm, then its recovery, lands in the ops channel through the real alarm handler', async () => {
+    const fire = (body: unknown) =>
+      fetch(`${sandbox.endpoints.console}_emulator/alarm`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      });
+    const before = sandbox.workspace.messages('C0EC2OPS').length;
+    expect((await fire({ state: 'ALARM', description: 'page <!channel>' })).status).toBe(200);
+    expect((await fire({ state: 'OK' })).status).toBe(200);
+    const [alarm, recovery] = sandbox.workspace
+      .messages('C0EC2OPS')
+      .slice(before)
+      .map((m) => JSON.stringify(m));
+    expect(alarm).toContain('ec2ops-sandbox-TestAlarm is ALARM since');
+    expect(alarm).toContain('page &lt;!channel&gt;');
+    expect(recovery).toContain('ec2ops-sandbox-TestAlarm recovered (OK)');
+    expect((await fire({ state: 'MAYBE' })).status).toBe(400);
+    expect(sandbox.workspace.messages('C0EC2OPS').length).toBe(before + 2);
   });
 });
