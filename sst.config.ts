@@ -26,6 +26,7 @@ export default $config({
     await import('./infra/jobs');
     await import('./infra/alarms');
     await import('./infra/alarms-slack');
+    await import('./infra/ops-alarms');
     const { stageSummary } = await import('./infra/summary');
 
     return {

@@ -112,7 +112,17 @@ async function deploy(stage: string) {
     sns: { TopicSubscription: record('TopicSubscription') },
     cloudwatch: { MetricAlarm: record('MetricAlarm'), LogMetricFilter: record('LogMetricFilter') },
   });
-  for (const file of ['stage', 'secrets', 'queue', 'iam', 'slack', 'jobs', 'alarms', 'alarms-slack'])
+  for (const file of [
+    'stage',
+    'secrets',
+    'queue',
+    'iam',
+    'slack',
+    'jobs',
+    'alarms',
+    'alarms-slack',
+    'ops-alarms',
+  ])
     await import(`./${file}.ts`);
   return created;
 }
@@ -310,6 +320,42 @@ describe('what sst deploy creates for a stage', () => {
     expect(fnArgs.handler).toBe('packages/functions/src/ops/alarms.handler.handler');
     expect(fnArgs.link.map((l) => l.name)).toEqual(['SlackBotToken']);
     expect(fnArgs.environment).toHaveProperty('EC2OPS_CONFIG');
+  });
+
+  it('watches the oldest command, the ack p99 near 3 s, throttles and dead-letter growth, each with a runbook line and a recovery', () => {
+    const alarm = (name: string) => created.find((c) => c.kind === 'MetricAlarm' && c.name === name)?.args;
+    expect(alarm('OldestCommandAge')).toMatchObject({
+      metricName: 'ApproximateAgeOfOldestMessage',
+      dimensions: { QueueName: 'Commands' },
+      threshold: 120,
+    });
+    expect(alarm('SlackAckNearTimeout')).toMatchObject({
+      metricName: 'Duration',
+      extendedStatistic: 'p99',
+      threshold: 2500,
+    });
+    for (const fnName of ['Slack', 'Worker', 'Expire']) {
+      expect(alarm(`${fnName}Throttles`)).toMatchObject({
+        metricName: 'Throttles',
+        dimensions: { FunctionName: fnName },
+      });
+    }
+    for (const dlq of ['CommandsDeadLetter', 'JobsDeadLetter']) {
+      const queries = alarm(`${dlq}Growing`)!.metricQueries as { expression?: string }[];
+      expect(queries.map((q) => q.expression).filter(Boolean)).toEqual(['DIFF(visible)']);
+    }
+    for (const name of [
+      'OldestCommandAge',
+      'SlackAckNearTimeout',
+      'WorkerThrottles',
+      'CommandsDeadLetterGrowing',
+    ]) {
+      expect(alarm(name)).toMatchObject({
+        alarmActions: ['arn:aws:sns:eu-west-1:123456789012:Alarms'],
+        okActions: ['arn:aws:sns:eu-west-1:123456789012:Alarms'],
+        alarmDescription: expect.stringMatching(/: /),
+      });
+    }
   });
 
   it('subscribes the alarm e-mail only where the stage names one', async () => {
