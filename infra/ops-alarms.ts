@@ -1,4 +1,4 @@
-import { alarmTopic } from './alarms';
+import { alarmTopic, firesOnAny } from './alarms';
 import { expiryFunction } from './ops';
 import { commandDeadLetters, commandQueue, jobDeadLetters } from './queue';
 import { slackFunction, workerFunction } from './slack';
@@ -55,12 +55,7 @@ for (const [id, fn] of [
     metricName: 'Throttles',
     dimensions: { FunctionName: fn.name },
     statistic: 'Sum',
-    period: 300,
-    evaluationPeriods: 1,
-    threshold: 0,
-    comparisonOperator: 'GreaterThanThreshold',
-    treatMissingData: 'notBreaching',
-    ...notify,
+    ...firesOnAny,
   });
 }
 
