@@ -22,7 +22,7 @@ if (stage.deploy.alarmEmail) {
 const namespace = `ec2ops/${stage.name}`;
 const notify = { alarmActions: [alarmTopic.arn], okActions: [alarmTopic.arn] };
 /** Every alarm here pages on the first datapoint above zero in a five-minute period. */
-const firesOnAny = {
+export const firesOnAny = {
   period: 300,
   evaluationPeriods: 1,
   threshold: 0,

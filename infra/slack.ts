@@ -7,6 +7,7 @@ import {
   WORKER_MAX_CONCURRENCY,
 } from './functions';
 import { functionRole } from './iam';
+import { expiryWorkerEnvironment, expiryWorkerPermissions } from './ops';
 import { commandQueue } from './queue';
 import { slackBotToken, slackSigningSecret } from './secrets';
 import { baseEnvironment, logging, stage } from './stage';
@@ -57,6 +58,7 @@ export const workerFunction = new sst.aws.Function('Worker', {
     ...baseEnvironment,
     ...workerCoordination.environment,
     QUEUE_MAX_RECEIVE_COUNT: String(COMMAND_MAX_RECEIVES),
+    ...expiryWorkerEnvironment,
   },
   permissions: [
     {
@@ -69,6 +71,7 @@ export const workerFunction = new sst.aws.Function('Worker', {
       resources: [commandQueue.arn],
     },
     workerCoordination.permission,
+    ...expiryWorkerPermissions,
   ],
   transform: { role: functionRole('worker') },
   logging,

@@ -18,7 +18,9 @@ export type FunctionName =
   | 'AmiBakeJob'
   | 'EipCleanupJob'
   | 'PortSweepJob'
-  | 'InstanceReaperJob';
+  | 'InstanceReaperJob'
+  | 'Expire'
+  | 'AlarmsToSlack';
 
 /** The one clock shape: production passes systemClock, the sandbox its own, tests theirs. */
 export interface Clock {
@@ -35,6 +37,8 @@ export interface Endpoints {
   sqs?: string | undefined;
   dynamodb?: string | undefined;
   slackApi?: string | undefined;
+  /** EventBridge Scheduler (expiry schedules, ops/); the sandbox's emulator there. */
+  scheduler?: string | undefined;
 }
 
 export interface AwsCredentials {

@@ -27,6 +27,8 @@ import type { JobImplementation, RegionContext } from './types';
  * `access.maxCloseFailures` it is logged as `port-rule-not-closing` for the alarm.
  */
 const REREAD_BATCH = 200;
+/** The expiry schedule closes a rule within seconds and the sweep runs each minute: later than this is late. */
+const LATE_AFTER_MS = 2 * 60_000;
 const REVOKE_BATCH = 100;
 
 export function sweepPolicy(config: StageConfig): SweepPolicy {
@@ -34,6 +36,7 @@ export function sweepPolicy(config: StageConfig): SweepPolicy {
     tagPrefix: config.tagPrefix,
     warnBeforeMs: config.access.warnBefore ? parseDuration(config.access.warnBefore) : undefined,
     maxCloseFailures: config.access.maxCloseFailures,
+    lateAfterMs: LATE_AFTER_MS,
   };
 }
 

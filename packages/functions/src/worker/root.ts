@@ -4,6 +4,7 @@ import { createAuditor } from '../audit';
 import { stageCoordinationTable } from '../coordination/root';
 import { workerCoordination } from '../coordination/worker';
 import { ec2ClientsByRegion, ec2Gateway } from '../ec2/client';
+import { expirySchedulesFromRoot } from '../ops/expiry-schedules';
 import { createLogger, loadBaseEnv, type Root } from '../root';
 import { createSlackNotifier, slackWebClient } from '../slack-notifier';
 import type { WorkerDeps } from './dispatch';
@@ -36,5 +37,6 @@ export function workerRoot(root: Root): WorkerDeps {
     ),
     approvalKey: deriveApprovalKey(base.signingSecret, base.config.stage),
     maxReceiveCount: Number(root.env['QUEUE_MAX_RECEIVE_COUNT'] ?? '3') || 3,
+    expiry: expirySchedulesFromRoot(root),
   };
 }

@@ -8,6 +8,7 @@ import {
   type PolicyDocument,
   policyScope,
 } from '@ec2ops/core/iam';
+import { EXPIRE_EC2_POLICY } from '@ec2ops/core/ops';
 import { type CallerPolicies, createIamEnforcer, FULL_ACCESS, type IamEnforcer } from './enforce';
 
 /**
@@ -45,7 +46,12 @@ export function sandboxCallerPolicies(
   config: StageConfig,
   capabilities: readonly Capability[] = ec2opsCapabilities(),
 ): CallerPolicies {
-  return { ...functionPolicies(config, capabilities), [SANDBOX_ACCESS_KEY]: FULL_ACCESS };
+  return {
+    ...functionPolicies(config, capabilities),
+    // The expiry function is no command or job: its policy is its own (infra/ops.ts deploys the same).
+    Expire: EXPIRE_EC2_POLICY,
+    [SANDBOX_ACCESS_KEY]: FULL_ACCESS,
+  };
 }
 
 /** The secret is never checked (the emulator does not verify signatures); any value will do. */
