@@ -1,5 +1,6 @@
 import { EXPIRE_EC2_POLICY } from '@ec2ops/core/ops';
 import { LAMBDA_TRUST_POLICY } from './iam';
+import { slackBotToken } from './secrets';
 import { baseEnvironment, logging } from './stage';
 
 /**
@@ -28,6 +29,8 @@ export const expiryFunction = new sst.aws.Function('Expire', {
   architecture: 'arm64',
   memory: '256 MB',
   timeout: '30 seconds',
+  // Tells the rule's owner it closed, as the port-sweep does.
+  link: [slackBotToken],
   environment: baseEnvironment,
   // One policy with the sandbox's emulator, which enforces it for this function (core/ops/expire-policy.ts).
   permissions: EXPIRE_EC2_POLICY.Statement.map((s) => ({ actions: s.Action, resources: s.Resource })),

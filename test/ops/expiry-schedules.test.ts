@@ -5,8 +5,9 @@ import {
 } from '@aws-sdk/client-ec2';
 import { SchedulerClient } from '@aws-sdk/client-scheduler';
 import type { StageConfigInput } from '@ec2ops/core/config';
-import { expire } from '@ec2ops/functions/ops/expire';
+import { type ExpireDeps, expire } from '@ec2ops/functions/ops/expire';
 import { schedulerExpiry } from '@ec2ops/functions/ops/expiry-schedules';
+import { createSlackNotifier, slackWebClient } from '@ec2ops/functions/slack-notifier';
 import { type SchedulerEmulator, startSchedulerEmulator } from '@ec2ops/sandbox/scheduler/api';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -40,16 +41,7 @@ beforeAll(async () => {
     port: 0,
     groups: [GROUP],
     now: () => Date.now() + skewMs,
-    invoke: (target) =>
-      expire(
-        {
-          tagPrefix: 'ec2ops:',
-          ec2: () => h.ec2Client,
-          now: () => new Date(Date.now() + skewMs),
-          log: pino({ level: 'silent' }),
-        },
-        JSON.parse(target.Input ?? 'null'),
-      ),
+    invoke: (target) => expire(expireDeps(), JSON.parse(target.Input ?? 'null')),
   });
   const client = new SchedulerClient({ endpoint: scheduler.url, region: 'us-east-1', credentials });
   h = await startHarness({
@@ -72,6 +64,23 @@ beforeAll(async () => {
     )
   ).GroupId!;
 });
+/** The expiry function as it runs: on the scheduler's clock, telling owners through the Slack emulator. */
+function expireDeps(): ExpireDeps {
+  return {
+    tagPrefix: 'ec2ops:',
+    ec2: () => h.ec2Client,
+    now: () => new Date(Date.now() + skewMs),
+    log: pino({ level: 'silent' }),
+    notifier: createSlackNotifier(slackWebClient(h.slack.botToken, h.slack.apiUrl)),
+  };
+}
+
+/** The texts of the direct messages ec2ops sent a person. */
+function dmsTo(user: string): string[] {
+  const dm = h.slack.workspace.dms().find((d) => d.user === user);
+  return dm ? h.slack.workspace.messages(dm.channel).map((m) => m.text ?? '') : [];
+}
+
 afterAll(async () => {
   await h?.close();
   await scheduler?.close();
@@ -139,9 +148,13 @@ describe('expiry schedules', () => {
 
     skewMs = expiryOf(rule) - Date.now() + 2_000;
     const fired = (await scheduler.service.fireDue()).find((f) => f.name === `expire-${id}`);
-    expect(fired?.result).toEqual({ outcome: 'closed', ruleId: id });
+    expect(fired?.result).toEqual({ outcome: 'closed', ruleId: id, told: 'UOPERATOR' });
     expect(await ruleOn(7400)).toBeUndefined();
     expect(schedulesFor(id)).toEqual([]);
+    // The owner hears it closed, in the port-sweep's words.
+    expect(
+      dmsTo('UOPERATOR').filter((t) => t.startsWith('Closed 7400/tcp from 203.0.113.0/24')),
+    ).toHaveLength(1);
   });
 
   it('a stale firing, for an expiry the rule has since been extended past, leaves the rule open', async () => {
@@ -152,15 +165,7 @@ describe('expiry schedules', () => {
     // The admin's longer open extends the rule and moves the schedule; the old firing arrives anyway.
     await ec2(`open 7500 on ${web} from office for 4h`, 'UADMIN');
     skewMs = stale.at - Date.now() + 2_000;
-    const result = await expire(
-      {
-        tagPrefix: 'ec2ops:',
-        ec2: () => h.ec2Client,
-        now: () => new Date(Date.now() + skewMs),
-        log: pino({ level: 'silent' }),
-      },
-      JSON.parse(stale.target.Input!),
-    );
+    const result = await expire(expireDeps(), JSON.parse(stale.target.Input!));
     expect(result).toMatchObject({ outcome: 'not-yet', ruleId: id });
     expect(await ruleOn(7500)).toBeDefined();
   });
@@ -171,14 +176,13 @@ describe('expiry schedules', () => {
     const id = (await ruleOn(7600))!.SecurityGroupRuleId!;
     const input = JSON.parse(schedulesFor(id)[0]!.target.Input!);
     skewMs = 11 * 60_000;
-    const deps = {
-      tagPrefix: 'ec2ops:',
-      ec2: () => h.ec2Client,
-      now: () => new Date(Date.now() + skewMs),
-      log: pino({ level: 'silent' }),
-    };
+    const deps = expireDeps();
     const results = await Promise.all([expire(deps, input), expire(deps, input), expire(deps, input)]);
     expect(results.filter((r) => r.outcome === 'closed').length).toBeGreaterThanOrEqual(1);
+    // However many firings raced, the owner is told once per firing that actually closed it.
+    expect(dmsTo('UOPERATOR').filter((t) => t.startsWith('Closed 7600/tcp')).length).toBe(
+      results.filter((r) => r.outcome === 'closed').length,
+    );
     expect(results.every((r) => r.outcome === 'closed' || r.outcome === 'gone')).toBe(true);
     expect(await ruleOn(7600)).toBeUndefined();
     expect(await expire(deps, input)).toEqual({ outcome: 'gone', ruleId: id });

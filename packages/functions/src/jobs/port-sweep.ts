@@ -1,7 +1,13 @@
 import { CreateTagsCommand, RevokeSecurityGroupIngressCommand } from '@aws-sdk/client-ec2';
 import type { StageConfig } from '@ec2ops/core';
 import { parseDuration } from '@ec2ops/core';
-import { type AccessRule, accessTagKeys, ruleButtons, shortInstant } from '@ec2ops/core/access';
+import {
+  type AccessRule,
+  accessTagKeys,
+  ruleButtons,
+  ruleClosedNotice,
+  shortInstant,
+} from '@ec2ops/core/access';
 import type { ItemResult } from '@ec2ops/core/jobs';
 import {
   decideRule,
@@ -167,7 +173,7 @@ async function applyRevokes(ctx: RegionContext, items: SweepItem[]): Promise<Ite
         const told = await tell(
           ctx,
           data.owner,
-          `Closed ${data.label} in ${ctx.region}: it expired at ${shortInstant(Date.parse(data.expiresAt))}. \`/ec2 open\` opens it again.`,
+          ruleClosedNotice(data.label, ctx.region, Date.parse(data.expiresAt)),
         );
         results.push(resultOf(item, { status: 'done', detail: `closed${told}` }));
       } else if (outcome.status === 'failed') {

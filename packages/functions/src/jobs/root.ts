@@ -42,19 +42,24 @@ export function createJobRoot(root: Root): JobRoot {
     });
   }
   const config = stageConfigFromJson(env['EC2OPS_CONFIG']);
+  const notifier = linkedNotifier(root);
+  const ec2 = ec2ClientsByRegion({ endpoint: root.endpoints.ec2, credentials: root.credentials });
+  const table = stageCoordinationTable(root, config, (m) => log.warn(m), { ackPath: false });
+  // An hour: longer than any job function's timeout (infra/functions.ts SIZES), so only a crashed run's lease lapses.
+  const coordination = table ? jobCoordination(table, { leaseSeconds: 3600 }) : undefined;
+  return { config, ec2, notifier, log, clock: root.clock, coordination };
+}
+
+/** Reports and owner DMs through the linked secret `SlackBotToken`; undefined without it (then only logs). */
+export function linkedNotifier(root: Root): Notifier | undefined {
   const token = root.secret('SlackBotToken');
-  const notifier = token
+  return token
     ? createSlackNotifier(
         slackWebClient(token, root.endpoints.slackApi, {
           retryConfig: { retries: 2, factor: 2, minTimeout: 200, maxTimeout: 2000 },
         }),
       )
     : undefined;
-  const ec2 = ec2ClientsByRegion({ endpoint: root.endpoints.ec2, credentials: root.credentials });
-  const table = stageCoordinationTable(root, config, (m) => log.warn(m), { ackPath: false });
-  // An hour: longer than any job function's timeout (infra/functions.ts SIZES), so only a crashed run's lease lapses.
-  const coordination = table ? jobCoordination(table, { leaseSeconds: 3600 }) : undefined;
-  return { config, ec2, notifier, log, clock: root.clock, coordination };
 }
 
 /** A job's root as its Lambda entry builds it: process.env and SST's linked secrets. */

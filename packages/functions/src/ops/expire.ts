@@ -1,8 +1,11 @@
 import type { EC2Client } from '@aws-sdk/client-ec2';
-import { accessTagKeys, expiresAtMs, isManaged } from '@ec2ops/core/access';
+import { accessTagKeys, expiresAtMs, isManaged, ruleClosedNotice, ruleLabel } from '@ec2ops/core/access';
 import { parseExpiryEvent } from '@ec2ops/core/ops';
+import { SLACK_USER_ID } from '@ec2ops/core/slack';
 import type { Logger } from 'pino';
+import { awsErrorCode } from '../ec2/errors';
 import { describeRule } from '../ec2/security-group-rules';
+import type { Notifier } from '../jobs/types';
 import { revokeRules } from '../worker/executors/close';
 
 export interface ExpireDeps {
@@ -10,11 +13,13 @@ export interface ExpireDeps {
   ec2: (region: string) => EC2Client;
   now: () => Date;
   log: Logger;
+  /** Tells the rule's owner it closed (as the port-sweep does); without one, only logged. */
+  notifier?: Notifier | undefined;
 }
 
 /** What one schedule firing did; logged and returned (the sandbox shows it). */
 export type ExpireOutcome =
-  | { outcome: 'closed'; ruleId: string }
+  | { outcome: 'closed'; ruleId: string; told: string }
   | { outcome: 'gone'; ruleId: string }
   | { outcome: 'not-yet'; ruleId: string; expiresAt: string | undefined }
   | { outcome: 'not-managed'; ruleId: string }
@@ -46,10 +51,36 @@ export async function expire(deps: ExpireDeps, raw: unknown): Promise<ExpireOutc
     if (current !== undefined && current > deps.now().getTime()) {
       result = { outcome: 'not-yet', ruleId, expiresAt: new Date(current).toISOString() };
     } else {
-      const revoked = await revokeRules(client, rule.groupId || groupId, [ruleId]);
-      result = { outcome: revoked, ruleId };
+      const groupOf = rule.groupId || groupId;
+      const revoked = await revokeRules(client, groupOf, [ruleId]);
+      if (revoked === 'closed') {
+        const notice = ruleClosedNotice(
+          `${ruleLabel(rule)} on ${groupOf}`,
+          region,
+          current ?? Date.parse(event.expiresAt),
+        );
+        result = { outcome: 'closed', ruleId, told: await tellOwner(deps, rule.tags[keys.owner], notice) };
+      } else {
+        result = { outcome: revoked, ruleId };
+      }
     }
   }
   deps.log.info({ ...result, region, scheduledFor: event.expiresAt }, 'expiry schedule fired');
   return result;
+}
+
+/**
+ * A failed DM is logged, never thrown: the rule is closed, and a throw would make Scheduler retry
+ * a firing that has nothing left to do. Returns who was told, for the log.
+ */
+async function tellOwner(deps: ExpireDeps, owner: string | undefined, text: string): Promise<string> {
+  if (!owner || !SLACK_USER_ID.test(owner)) return 'no owner to tell';
+  if (!deps.notifier) return 'owner not told (no Slack notifier)';
+  try {
+    await deps.notifier.dm(owner, { text });
+    return owner;
+  } catch (error) {
+    deps.log.warn({ err: error, owner }, 'could not DM the rule owner');
+    return `could not tell ${owner} (${awsErrorCode(error)})`;
+  }
 }

@@ -1,5 +1,5 @@
 import { ec2ClientsByRegion } from '../ec2/client';
-import { createJobRoot } from '../jobs/root';
+import { createJobRoot, linkedNotifier } from '../jobs/root';
 import { createLogger, type Root, stageConfigFromJson } from '../root';
 import { alarmsHandler } from './alarms';
 import { type ExpireDeps, expire } from './expire';
@@ -8,7 +8,7 @@ export type { ExpiryScheduleSettings } from './expiry-schedules';
 
 /**
  * The expiry function's assembly over the root: EC2OPS_CONFIG gives the tag prefix; the EC2
- * endpoint, credentials and clock come from the root.
+ * endpoint, credentials and clock come from the root; the linked SlackBotToken tells owners.
  */
 export function expireRoot(root: Root): ExpireDeps {
   const config = stageConfigFromJson(root.env['EC2OPS_CONFIG'] ?? '');
@@ -17,6 +17,7 @@ export function expireRoot(root: Root): ExpireDeps {
     ec2: ec2ClientsByRegion({ endpoint: root.endpoints.ec2, credentials: root.credentials }),
     now: () => root.clock.now(),
     log: createLogger(root.env, { fn: 'expire', stage: config.stage }),
+    notifier: linkedNotifier(root),
   };
 }
 
