@@ -73,7 +73,9 @@ describe('operations in the sandbox', () => {
     await sandbox.advanceClock(6 * 60_000);
     expect(await rulesOn(group, 8022)).toEqual([]);
     const results = sandbox.schedules.fired.filter((f) => names.includes(f.name)).map((f) => f.result);
-    expect(results).toEqual(expect.arrayContaining(ids.map((ruleId) => ({ outcome: 'closed', ruleId }))));
+    expect(results).toEqual(
+      expect.arrayContaining(ids.map((ruleId) => ({ outcome: 'closed', ruleId, told: 'UOPERATOR' }))),
+    );
     expect(sandbox.schedules.list().filter((s) => names.includes(s.name))).toEqual([]);
     expect(sandbox.scheduler.view().runs).toEqual([]);
   });
