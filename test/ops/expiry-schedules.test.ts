@@ -190,4 +190,24 @@ describe('expiry schedules', () => {
       outcome: 'ignored',
     });
   });
+
+  it('five opens of the same rule at once make one rule and one schedule; five closes at once leave none', async () => {
+    skewMs = 0;
+    const before = scheduler.service.list(GROUP).map((x) => x.name);
+    await Promise.all([1, 2, 3, 4, 5].map(() => ec2(`open 7700 on ${web} from 203.0.113.77/32 for 30m`)));
+    const rules = (
+      await h.ec2Client.send(
+        new DescribeSecurityGroupRulesCommand({ Filters: [{ Name: 'group-id', Values: [web] }] }),
+      )
+    ).SecurityGroupRules!.filter((r) => !r.IsEgress && r.FromPort === 7700);
+    expect(rules).toHaveLength(1);
+    const id = rules[0]!.SecurityGroupRuleId!;
+    expect(schedulesFor(id)).toHaveLength(1);
+    expect(schedulesFor(id)[0]!.at).toBeLessThanOrEqual(Math.ceil(expiryOf(rules[0]!) / 1000) * 1000);
+
+    await Promise.all([1, 2, 3, 4, 5].map(() => ec2(`close ${id}`)));
+    expect(await ruleOn(7700)).toBeUndefined();
+    // No orphan: the group holds what it held before this rule was opened.
+    expect(scheduler.service.list(GROUP).map((x) => x.name)).toEqual(before);
+  });
 });

@@ -5,14 +5,16 @@
  */
 
 /**
- * What a schedule acts on: a temporary security-group rule. The region is carried because the
- * expiry function serves all of the stage's regions. (Instance TTLs are still the reaper's alone.)
+ * What a schedule acts on: a temporary security-group rule, or a managed instance with a TTL.
+ * The region is carried because the expiry function serves all of the stage's regions.
  */
-export interface ExpiryTarget {
-  kind: 'rule';
-  ruleId: string;
-  groupId: string;
-  region: string;
+export type ExpiryTarget =
+  | { kind: 'rule'; ruleId: string; groupId: string; region: string }
+  | { kind: 'instance'; instanceId: string; region: string };
+
+/** The EC2 id the schedule is about (a rule's or an instance's). */
+export function expiryResourceId(target: ExpiryTarget): string {
+  return target.kind === 'rule' ? target.ruleId : target.instanceId;
 }
 
 /** The schedule's Target.Input, parsed back by the expiry function. */
@@ -28,7 +30,7 @@ export interface ExpiryEvent {
  * Scheduler names allow `[0-9a-zA-Z-_.]{1,64}`; EC2 ids are well inside that.
  */
 export function expiryScheduleName(target: ExpiryTarget): string {
-  return `expire-${target.ruleId}`;
+  return `expire-${expiryResourceId(target)}`;
 }
 
 /**
@@ -67,6 +69,13 @@ export function parseExpiryEvent(raw: unknown): ExpiryEvent | undefined {
       v: 1,
       expiresAt: e.expiresAt,
       target: { kind: 'rule', ruleId: t['ruleId'], groupId: t['groupId'], region },
+    };
+  }
+  if (t['kind'] === 'instance' && isId(t['instanceId'])) {
+    return {
+      v: 1,
+      expiresAt: e.expiresAt,
+      target: { kind: 'instance', instanceId: t['instanceId'], region },
     };
   }
   return undefined;

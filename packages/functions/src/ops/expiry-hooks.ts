@@ -1,10 +1,11 @@
-import type { ExpiryTarget } from '@ec2ops/core/ops';
+import { type ExpiryTarget, expiryResourceId } from '@ec2ops/core/ops';
+import { parseInstant } from '@ec2ops/core/time';
 import type { Logger } from 'pino';
 import type { ExpirySchedules } from './expiry-schedules';
 
 /**
- * What executors call after a rule's expiry changed. Best effort on purpose: the rule is already
- * open (or closed) in EC2 and the port-sweep enforces the tag anyway, so a Scheduler outage must
+ * What executors call after a rule's expiry changed. Best effort on purpose: the rule or TTL is already
+ * in EC2 and the port-sweep / instance-reaper enforce the tag anyway, so a Scheduler outage must
  * not fail the person's command; it is logged (warn) for the on-call to see.
  */
 export async function scheduleExpiry(
@@ -17,7 +18,10 @@ export async function scheduleExpiry(
   try {
     await schedules.set(target, expiresAtMs);
   } catch (error) {
-    log.warn({ err: error, ruleId: target.ruleId }, 'expiry schedule not set: the port-sweep will close it');
+    log.warn(
+      { err: error, resource: expiryResourceId(target) },
+      'expiry schedule not set: the port-sweep or instance-reaper will act on it',
+    );
   }
 }
 
@@ -32,8 +36,25 @@ export async function unscheduleExpiry(
   } catch (error) {
     // Left behind, it fires, finds the rule gone and does nothing; then deletes itself.
     log.warn(
-      { err: error, ruleId: target.ruleId },
-      'expiry schedule not deleted: it will find the rule gone',
+      { err: error, resource: expiryResourceId(target) },
+      'expiry schedule not deleted: it will find the resource gone or not yet expired',
     );
   }
+}
+
+/** An instance's TTL as its expiry schedule (launch, extend); a tag that is no instant sets none. */
+export async function scheduleInstanceExpiry(
+  schedules: ExpirySchedules | undefined,
+  log: Logger,
+  instance: { id: string; region: string },
+  expiresAt: string | undefined,
+): Promise<void> {
+  const at = parseInstant(expiresAt);
+  if (at === undefined) return;
+  await scheduleExpiry(
+    schedules,
+    log,
+    { kind: 'instance', instanceId: instance.id, region: instance.region },
+    at,
+  );
 }

@@ -1,4 +1,5 @@
 import { ec2ClientsByRegion } from '../ec2/client';
+import { reaperPolicy } from '../jobs/instance-reaper';
 import { createJobRoot, linkedNotifier } from '../jobs/root';
 import { createLogger, type Root, stageConfigFromJson } from '../root';
 import { alarmsHandler } from './alarms';
@@ -18,6 +19,7 @@ export function expireRoot(root: Root): ExpireDeps {
     now: () => root.clock.now(),
     log: createLogger(root.env, { fn: 'expire', stage: config.stage }),
     notifier: linkedNotifier(root),
+    reaper: reaperPolicy(config),
   };
 }
 
