@@ -24,11 +24,15 @@ import type { JobImplementation, RegionContext } from './types';
 
 type Item = PlanItem<ReaperItemData>;
 
+/** An instance's expiry schedule acts within seconds of its TTL: past this, the reaper acted late. */
+const LATE_AFTER_MS = 5 * 60_000;
+
 export function reaperPolicy(config: RegionContext['config']): ReaperPolicy {
   return {
     keys: instanceTagKeys(config.tagPrefix),
     action: config.reaper.action,
     warnBeforeMs: parseDuration(config.reaper.warnBefore)!,
+    lateAfterMs: LATE_AFTER_MS,
   };
 }
 
