@@ -2,3 +2,4 @@
 export * from './alarm-message';
 export * from './expire-policy';
 export * from './expiry-schedule';
+export * from './status';
