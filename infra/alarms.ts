@@ -1,3 +1,4 @@
+import { alarmTopic } from './alarm-topic';
 import { pascalCase } from './functions';
 import { jobs } from './jobs';
 import { commandDeadLetters, jobDeadLetters } from './queue';
@@ -10,7 +11,8 @@ import { stage } from './stage';
  * sweep keeps failing to close. Alarms go to one SNS topic; `deploy.alarmEmail` in the stage file
  * subscribes an address to it.
  */
-export const alarmTopic = new sst.aws.SnsTopic('Alarms');
+export { alarmTopic };
+
 if (stage.deploy.alarmEmail) {
   new aws.sns.TopicSubscription('AlarmsEmail', {
     topic: alarmTopic.arn,

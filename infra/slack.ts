@@ -11,6 +11,7 @@ import { expiryWorkerEnvironment, expiryWorkerPermissions } from './ops';
 import { commandQueue } from './queue';
 import { slackBotToken, slackSigningSecret } from './secrets';
 import { baseEnvironment, logging, stage } from './stage';
+import { statusWorkerEnvironment, statusWorkerPermissions } from './status';
 
 const bot = stage.deploy.slackBot;
 const slackCoordination = coordinationAccess('slack');
@@ -59,6 +60,7 @@ export const workerFunction = new sst.aws.Function('Worker', {
     ...workerCoordination.environment,
     QUEUE_MAX_RECEIVE_COUNT: String(COMMAND_MAX_RECEIVES),
     ...expiryWorkerEnvironment,
+    ...statusWorkerEnvironment,
   },
   permissions: [
     {
@@ -72,6 +74,7 @@ export const workerFunction = new sst.aws.Function('Worker', {
     },
     workerCoordination.permission,
     ...expiryWorkerPermissions,
+    ...statusWorkerPermissions,
   ],
   transform: { role: functionRole('worker') },
   logging,

@@ -39,6 +39,8 @@ export interface Endpoints {
   slackApi?: string | undefined;
   /** EventBridge Scheduler (expiry schedules, ops/); the sandbox's emulator there. */
   scheduler?: string | undefined;
+  /** CloudWatch (`/ec2 status` reads open alarms); the sandbox's DescribeAlarms emulator there. */
+  cloudwatch?: string | undefined;
 }
 
 export interface AwsCredentials {

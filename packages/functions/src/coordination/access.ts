@@ -18,10 +18,11 @@ export const COORDINATION_ACCESS: Record<CoordinationUser, { actions: string[]; 
   // Powertools' DynamoDB persistence (PutItem, GetItem, UpdateItem, DeleteItem); reservations.ts.
   worker: {
     actions: ['dynamodb:PutItem', 'dynamodb:GetItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'],
-    kinds: ['idempotency', 'launches'],
+    // job-runs.ts: `/ec2 status` reads the jobs' last runs (GetItem only, which it already has).
+    kinds: ['idempotency', 'launches', 'run'],
   },
-  // leases.ts.
-  jobs: { actions: ['dynamodb:PutItem', 'dynamodb:GetItem', 'dynamodb:DeleteItem'], kinds: ['lease'] },
+  // leases.ts; job-runs.ts (each run records how it ended, PutItem).
+  jobs: { actions: ['dynamodb:PutItem', 'dynamodb:GetItem', 'dynamodb:DeleteItem'], kinds: ['lease', 'run'] },
 };
 
 /** `dynamodb:LeadingKeys` patterns of a function's kinds (`ForAllValues:StringLike`). */

@@ -22,6 +22,7 @@ export const ITEM_KINDS = {
   replay: { prefix: 'replay#' },
   launches: { prefix: 'launches#' },
   lease: { prefix: 'lease#' },
+  run: { prefix: 'run#' },
 } as const;
 
 export type ItemKind = keyof typeof ITEM_KINDS;

@@ -2,6 +2,7 @@ import { ConfigError, type StageConfig } from '@ec2ops/core';
 import type { JobName } from '@ec2ops/core/jobs';
 import type { Logger } from 'pino';
 import { type JobCoordination, jobCoordination } from '../coordination/job-lease';
+import { type JobRuns, jobRuns } from '../coordination/job-runs';
 import { stageCoordinationTable } from '../coordination/root';
 import { type Ec2ClientsByRegion, ec2ClientsByRegion } from '../ec2/client';
 import { build, type Clock, createLogger, type FunctionName, type Root, stageConfigFromJson } from '../root';
@@ -17,6 +18,8 @@ export interface JobRoot {
   clock: Clock;
   /** Job-run leases for one run in an account; absent without COORDINATION_TABLE. */
   coordination?: ((account: string) => JobCoordination) | undefined;
+  /** How each run ended, for `/ec2 status`; absent without COORDINATION_TABLE. */
+  runs?: JobRuns | undefined;
 }
 
 /** Each job's function, as infra names it (and as the emulator knows its credentials). */
@@ -47,7 +50,15 @@ export function createJobRoot(root: Root): JobRoot {
   const table = stageCoordinationTable(root, config, (m) => log.warn(m), { ackPath: false });
   // An hour: longer than any job function's timeout (infra/functions.ts SIZES), so only a crashed run's lease lapses.
   const coordination = table ? jobCoordination(table, { leaseSeconds: 3600 }) : undefined;
-  return { config, ec2, notifier, log, clock: root.clock, coordination };
+  return {
+    config,
+    ec2,
+    notifier,
+    log,
+    clock: root.clock,
+    coordination,
+    runs: table ? jobRuns(table) : undefined,
+  };
 }
 
 /** Reports and owner DMs through the linked secret `SlackBotToken`; undefined without it (then only logs). */

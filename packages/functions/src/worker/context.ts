@@ -5,6 +5,7 @@ import type { Logger } from 'pino';
 import type { LaunchReservations } from '../coordination/reservations';
 import type { Ec2Gateway } from '../ec2/client';
 import type { ExpirySchedules } from '../ops/expiry-schedules';
+import type { StatusSources } from '../ops/status';
 import type { Clock } from '../root';
 import type { SlackNotifier } from '../slack-notifier';
 
@@ -34,6 +35,8 @@ export interface ExecutorContext {
   reservations?: LaunchReservations | undefined;
   /** One-time schedules that close a rule at its expiry (ops/); unset when the stage has none. */
   expiry?: ExpirySchedules | undefined;
+  /** What `/ec2 status` reads (ops/status.ts); each source unset shows as unknown. */
+  status?: StatusSources | undefined;
 }
 
 /**

@@ -40,6 +40,7 @@ import { refuseIfStale } from '../coordination/stale';
 import type { WorkerCoordination } from '../coordination/worker';
 import type { Ec2Gateway } from '../ec2/client';
 import type { ExpirySchedules } from '../ops/expiry-schedules';
+import type { StatusSources } from '../ops/status';
 import type { Clock, Executor, ExecutorContext, SlackNotifier } from './context';
 
 export interface WorkerDeps {
@@ -60,6 +61,8 @@ export interface WorkerDeps {
   coordination?: WorkerCoordination | undefined;
   /** See ExecutorContext.expiry. */
   expiry?: ExpirySchedules | undefined;
+  /** See ExecutorContext.status. */
+  status?: StatusSources | undefined;
 }
 
 /** Done (delete the message) or failed (SQS redelivers it, then moves it to the DLQ). */
@@ -189,6 +192,7 @@ async function runCommand(
       pollIntervalMs: deps.pollIntervalMs,
       reservations: deps.coordination?.reservations,
       expiry: deps.expiry,
+      status: deps.status,
     };
     const result = await executor(context);
     await deps.slack.respond(request, paged(result, request, spec));

@@ -5,6 +5,7 @@ import { stageCoordinationTable } from '../coordination/root';
 import { workerCoordination } from '../coordination/worker';
 import { ec2ClientsByRegion, ec2Gateway } from '../ec2/client';
 import { expirySchedulesFromRoot } from '../ops/expiry-schedules';
+import { statusSourcesFromRoot } from '../ops/status';
 import { createLogger, loadBaseEnv, type Root } from '../root';
 import { createSlackNotifier, slackWebClient } from '../slack-notifier';
 import type { WorkerDeps } from './dispatch';
@@ -38,5 +39,6 @@ export function workerRoot(root: Root): WorkerDeps {
     approvalKey: deriveApprovalKey(base.signingSecret, base.config.stage),
     maxReceiveCount: Number(root.env['QUEUE_MAX_RECEIVE_COUNT'] ?? '3') || 3,
     expiry: expirySchedulesFromRoot(root),
+    status: statusSourcesFromRoot(root, table),
   };
 }
