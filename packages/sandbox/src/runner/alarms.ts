@@ -3,6 +3,8 @@ import { readBody, sendJson } from '../slack/http';
 
 type Invoke = (event: unknown) => Promise<unknown>;
 
+const REASON = 'Test alarm fired from the sandbox (/_emulator/alarm).';
+
 /**
  * The sandbox's alarm path: what CloudWatch would publish to the stage's alarm topic, delivered to
  * the real alarms-to-Slack handler, which posts into the sandbox's ops channel.
@@ -18,7 +20,7 @@ export function alarmNotification(input: { state: string; name: string; descript
             AlarmDescription: input.description,
             NewStateValue: input.state,
             OldStateValue: input.state === 'OK' ? 'ALARM' : 'OK',
-            NewStateReason: 'Test alarm fired from the sandbox (/_emulator/alarm).',
+            NewStateReason: REASON,
             StateChangeTime: input.at.toISOString(),
             AlarmArn: `arn:aws:cloudwatch:us-east-1:123456789012:alarm:${input.name}`,
           }),
@@ -28,9 +30,19 @@ export function alarmNotification(input: { state: string; name: string; descript
   };
 }
 
+/** What a fired test alarm changes besides the channel: the sandbox's alarm store, which `/ec2 status` reads. */
+export type AlarmRecorder = (alarm: {
+  name: string;
+  state: 'ALARM' | 'OK';
+  description: string;
+  reason: string;
+  at: number;
+}) => void;
+
 export function alarmRoute(
   invoke: () => Invoke,
   now: () => number,
+  record: AlarmRecorder = () => {},
 ): (req: IncomingMessage, res: ServerResponse) => Promise<boolean> {
   return async (req, res) => {
     if ((req.url ?? '').split('?')[0] !== '/_emulator/alarm' || req.method !== 'POST') return false;
@@ -48,14 +60,15 @@ export function alarmRoute(
     }
     const text = (key: string, fallback: string) =>
       typeof body[key] === 'string' && body[key] ? (body[key] as string).slice(0, 255) : fallback;
-    const result = await invoke()(
-      alarmNotification({
-        state,
-        name: text('name', 'ec2ops-sandbox-TestAlarm'),
-        description: text('description', 'A test alarm: nothing is wrong; this checks alarms reach Slack.'),
-        at: new Date(now()),
-      }),
+    const name = text('name', 'ec2ops-sandbox-TestAlarm');
+    const description = text(
+      'description',
+      'A test alarm: nothing is wrong; this checks alarms reach Slack.',
     );
+    const at = now();
+    // CloudWatch changes the alarm's state, then notifies the topic: the store first, as there.
+    record({ name, state, description, reason: REASON, at });
+    const result = await invoke()(alarmNotification({ state, name, description, at: new Date(at) }));
     sendJson(res, 200, { ok: true, result });
     return true;
   };

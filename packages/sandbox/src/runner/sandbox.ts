@@ -1,4 +1,5 @@
 import { SANDBOX_STAGE } from '@ec2ops/core/config';
+import { AlarmStore, createCloudWatchHandler } from '../cloudwatch/alarms';
 import type { ConsoleSnapshot, Endpoints } from '../console/types';
 import { SANDBOX_COORDINATION_TABLE, startSandboxCoordination } from '../dynamo/server';
 import { Clock } from '../ec2/clock';
@@ -156,6 +157,10 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       }),
     });
     const schedulerEndpoint = createSchedulerHandler(schedules);
+    // The alarms fired and not recovered, behind CloudWatch's DescribeAlarms (`/ec2 status`).
+    const alarmStore = new AlarmStore();
+    const cloudwatchEndpoint = createCloudWatchHandler(alarmStore);
+    const alarmTopicArn = `arn:aws:sns:${region}:${ACCOUNT_ID}:ec2ops-${config.stage}-Alarms`;
 
     const { server, setRoute } = createFront(log);
     const listening = await listen(server, options.port ?? DEFAULT_PORT, host, !options.portIsExplicit);
@@ -194,6 +199,10 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
         }),
         COORDINATION_TABLE: SANDBOX_COORDINATION_TABLE,
         ...expiryEnvironment(expiry),
+        // As infra/status.ts sets them for the worker.
+        STATUS_QUEUE_URL: sqs.queueUrl(COMMAND_QUEUE),
+        STATUS_DLQ_URL: sqs.queueUrl(`${COMMAND_QUEUE}-dlq`),
+        ALARM_TOPIC_ARN: alarmTopicArn,
       },
       secrets: { SlackBotToken: workspace.seed.bot.token, SlackSigningSecret: signingSecret },
       clock: { now: () => new Date(clock.now()) },
@@ -203,6 +212,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
         slackApi: endpoints.slackApi,
         dynamodb: coordination.dynamo.url,
         scheduler: base,
+        cloudwatch: base,
       },
       region,
     });
@@ -210,6 +220,15 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     const alarms = alarmRoute(
       () => (event) => handlers.alarms(event, invocationContext('ec2ops-alarms')),
       () => clock.now(),
+      (a) =>
+        alarmStore.set({
+          name: a.name,
+          state: a.state,
+          reason: a.reason,
+          description: a.description,
+          updatedAt: a.at,
+          actions: [alarmTopicArn],
+        }),
     );
     const slackFunction = functionUrlListener(handlers.slack, { functionName: 'ec2ops-slack' });
     sqs.consume(COMMAND_QUEUE, handlers.worker, {
@@ -325,6 +344,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     setRoute(async (req, res) => {
       if (await sqsEndpoint(req, res)) return true;
       if (await schedulerEndpoint(req, res)) return true;
+      if (await cloudwatchEndpoint(req, res)) return true;
       if (await alarms(req, res)) return true;
       const path = (req.url ?? '/').split('?')[0];
       if (path === '/slack/events') {

@@ -100,4 +100,37 @@ describe('operations in the sandbox', () => {
     expect((await fire({ state: 'MAYBE' })).status).toBe(400);
     expect(sandbox.workspace.messages('C0EC2OPS').length).toBe(before + 2);
   });
+
+  it('/ec2 status shows an alarm fired in the sandbox until it recovers, and a job run the console started', async () => {
+    const status = async () => {
+      const before = sandbox.workspace.ephemerals({ user: 'UVIEWER' }).length;
+      const response = await fetch(`${sandbox.endpoints.console}console/api/command`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ user: 'UVIEWER', channel: 'C0EC2OPS', text: '/ec2 status' }),
+      });
+      expect(response.status).toBe(200);
+      await sandbox.sqs.drain();
+      const replies = sandbox.workspace.ephemerals({ user: 'UVIEWER' }).slice(before);
+      return JSON.stringify(replies.at(-1));
+    };
+    const fire = (state: string) =>
+      fetch(`${sandbox.endpoints.console}_emulator/alarm`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ state, name: 'ec2ops-sandbox-StatusCheck' }),
+      });
+    await sandbox.scheduler.runNow('eip-cleanup', true);
+    expect((await fire('ALARM')).status).toBe(200);
+    const open = await status();
+    expect(open).toContain('*Alarms* (1 open)');
+    expect(open).toContain('ec2ops-sandbox-StatusCheck');
+    expect(open).toContain('*eip-cleanup* · last: :white_check_mark: 0m ago (dry run)');
+    expect(open).toMatch(/\*requests\*: \d+ waiting/);
+
+    expect((await fire('OK')).status).toBe(200);
+    const recovered = await status();
+    expect(recovered).toContain('none open');
+    expect(recovered).not.toContain('ec2ops-sandbox-StatusCheck');
+  });
 });
