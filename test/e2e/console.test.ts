@@ -457,6 +457,18 @@ describe('the web console', () => {
     await page.setViewportSize({ width: 1600, height: 1000 });
   });
 
+  it('fires a test alarm into the ops channel, lists it in /ec2 status, then its recovery', async () => {
+    await page.locator('button[data-channel="ec2ops"]').click();
+    await page.locator('button[data-alarm="ALARM"]').click();
+    await poll(() => messages().filter({ hasText: 'ec2ops-sandbox-TestAlarm is ALARM' }).count()).toBe(1);
+    await send('/ec2 status');
+    await poll(() => messages().filter({ hasText: '1 open' }).count()).toBe(1);
+    await page.locator('button[data-alarm="OK"]').click();
+    await poll(() => messages().filter({ hasText: 'ec2ops-sandbox-TestAlarm recovered' }).count()).toBe(1);
+    await send('/ec2 status');
+    await poll(() => messages().filter({ hasText: 'none open' }).count()).toBe(1);
+  });
+
   it('says so when the sandbox is gone, and keeps the last view', async () => {
     // Last: this stops the sandbox (afterAll's close is then a no-op).
     await sandbox.close();
