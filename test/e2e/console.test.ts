@@ -460,11 +460,13 @@ describe('the web console', () => {
   it('fires a test alarm into the ops channel, lists it in /ec2 status, then its recovery', async () => {
     await page.locator('button[data-channel="ec2ops"]').click();
     await page.locator('button[data-alarm="ALARM"]').click();
-    await poll(() => messages().filter({ hasText: 'ec2ops-sandbox-TestAlarm is ALARM' }).count()).toBe(1);
+    await poll(() => messages().filter({ hasText: 'ec2ops-sandbox-TestAlarm is in ALARM' }).count()).toBe(1);
     await send('/ec2 status');
     await poll(() => messages().filter({ hasText: '1 open' }).count()).toBe(1);
     await page.locator('button[data-alarm="OK"]').click();
-    await poll(() => messages().filter({ hasText: 'ec2ops-sandbox-TestAlarm recovered' }).count()).toBe(1);
+    await poll(() => messages().filter({ hasText: 'ec2ops-sandbox-TestAlarm recovered (OK)' }).count()).toBe(
+      1,
+    );
     await send('/ec2 status');
     await poll(() => messages().filter({ hasText: 'none open' }).count()).toBe(1);
   });
