@@ -3,16 +3,13 @@ import {
   DescribeSecurityGroupRulesCommand,
   type SecurityGroupRule,
 } from '@aws-sdk/client-ec2';
-import { SchedulerClient } from '@aws-sdk/client-scheduler';
 import type { StageConfigInput } from '@ec2ops/core/config';
 import { type ExpireDeps, expire } from '@ec2ops/functions/ops/expire';
-import { schedulerExpiry } from '@ec2ops/functions/ops/expiry-schedules';
-import { createSlackNotifier, slackWebClient } from '@ec2ops/functions/slack-notifier';
-import { type SchedulerEmulator, startSchedulerEmulator } from '@ec2ops/sandbox/scheduler/api';
-import pino from 'pino';
+import type { SchedulerEmulator } from '@ec2ops/sandbox/scheduler/api';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { answerTo } from '../slack/fixtures';
-import { type Harness, startHarness, TEST_CONFIG } from '../slack/harness';
+import { type Harness, TEST_CONFIG } from '../slack/harness';
+import { EXPIRY_GROUP, expireDepsOver, startExpiryHarness } from './expiry-support';
 
 /**
  * Expiry enforced twice: `/ec2 open` makes a one-time EventBridge Scheduler schedule per rule
@@ -27,8 +24,7 @@ const CONFIG: StageConfigInput = {
     maxDuration: '8h',
   },
 };
-const GROUP = 'ec2ops-test-expiry';
-const credentials = { accessKeyId: 'AKIDTEST', secretAccessKey: 'secret' };
+const GROUP = EXPIRY_GROUP;
 
 let h: Harness;
 let scheduler: SchedulerEmulator;
@@ -36,22 +32,10 @@ let web: string;
 /** The scheduler's clock runs ahead of real time by this much, to reach an expiry without waiting. */
 let skewMs = 0;
 
+let close: () => Promise<void>;
+
 beforeAll(async () => {
-  scheduler = await startSchedulerEmulator({
-    port: 0,
-    groups: [GROUP],
-    now: () => Date.now() + skewMs,
-    invoke: (target) => expire(expireDeps(), JSON.parse(target.Input ?? 'null')),
-  });
-  const client = new SchedulerClient({ endpoint: scheduler.url, region: 'us-east-1', credentials });
-  h = await startHarness({
-    config: CONFIG,
-    expiry: schedulerExpiry(client, {
-      group: GROUP,
-      targetArn: 'arn:aws:lambda:us-east-1:123456789012:function:ec2ops-test-expire',
-      roleArn: 'arn:aws:iam::123456789012:role/ec2ops-test-scheduler',
-    }),
-  });
+  ({ h, scheduler, close } = await startExpiryHarness(CONFIG, () => Date.now() + skewMs, expireDeps));
   web = (
     await h.ec2Client.send(
       new CreateSecurityGroupCommand({
@@ -66,13 +50,7 @@ beforeAll(async () => {
 });
 /** The expiry function as it runs: on the scheduler's clock, telling owners through the Slack emulator. */
 function expireDeps(): ExpireDeps {
-  return {
-    tagPrefix: 'ec2ops:',
-    ec2: () => h.ec2Client,
-    now: () => new Date(Date.now() + skewMs),
-    log: pino({ level: 'silent' }),
-    notifier: createSlackNotifier(slackWebClient(h.slack.botToken, h.slack.apiUrl)),
-  };
+  return expireDepsOver(h, () => Date.now() + skewMs);
 }
 
 /** The texts of the direct messages ec2ops sent a person. */
@@ -82,8 +60,7 @@ function dmsTo(user: string): string[] {
 }
 
 afterAll(async () => {
-  await h?.close();
-  await scheduler?.close();
+  await close?.();
 });
 
 async function ec2(text: string, user = 'UOPERATOR'): Promise<string> {

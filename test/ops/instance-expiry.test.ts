@@ -1,14 +1,11 @@
-import { SchedulerClient } from '@aws-sdk/client-scheduler';
 import { parseStageConfig } from '@ec2ops/core/config';
 import { reaperPolicy } from '@ec2ops/functions/jobs/instance-reaper';
 import { type ExpireDeps, expire } from '@ec2ops/functions/ops/expire';
-import { schedulerExpiry } from '@ec2ops/functions/ops/expiry-schedules';
-import { createSlackNotifier, slackWebClient } from '@ec2ops/functions/slack-notifier';
-import { type SchedulerEmulator, startSchedulerEmulator } from '@ec2ops/sandbox/scheduler/api';
-import pino from 'pino';
+import type { SchedulerEmulator } from '@ec2ops/sandbox/scheduler/api';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Harness, startHarness } from '../slack/harness';
+import type { Harness } from '../slack/harness';
 import { allInstances, ec2, LAUNCH_CONFIG, managedInstance, stateOf, tagsOf } from '../slack/launch-fixtures';
+import { EXPIRY_GROUP, expireDepsOver, startExpiryHarness } from './expiry-support';
 
 /**
  * An instance's TTL enforced twice: `/ec2 launch` makes a one-time schedule per instance at its
@@ -16,8 +13,7 @@ import { allInstances, ec2, LAUNCH_CONFIG, managedInstance, stateOf, tagsOf } fr
  * reaper action) at its time, with no instance-reaper running. Through the real worker and
  * Scheduler client against the sandbox's emulators.
  */
-const GROUP = 'ec2ops-test-expiry';
-const credentials = { accessKeyId: 'AKIDTEST', secretAccessKey: 'secret' };
+const GROUP = EXPIRY_GROUP;
 
 let h: Harness;
 let scheduler: SchedulerEmulator;
@@ -25,36 +21,18 @@ let scheduler: SchedulerEmulator;
 let skewMs = 0;
 
 function expireDeps(): ExpireDeps {
-  return {
-    tagPrefix: 'ec2ops:',
-    ec2: () => h.ec2Client,
-    now: () => new Date(Date.now() + skewMs),
-    log: pino({ level: 'silent' }),
-    notifier: createSlackNotifier(slackWebClient(h.slack.botToken, h.slack.apiUrl)),
+  return expireDepsOver(h, () => Date.now() + skewMs, {
     reaper: reaperPolicy(parseStageConfig(LAUNCH_CONFIG)),
-  };
+  });
 }
 
+let close: () => Promise<void>;
+
 beforeAll(async () => {
-  scheduler = await startSchedulerEmulator({
-    port: 0,
-    groups: [GROUP],
-    now: () => Date.now() + skewMs,
-    invoke: (target) => expire(expireDeps(), JSON.parse(target.Input ?? 'null')),
-  });
-  const client = new SchedulerClient({ endpoint: scheduler.url, region: 'us-east-1', credentials });
-  h = await startHarness({
-    config: LAUNCH_CONFIG,
-    expiry: schedulerExpiry(client, {
-      group: GROUP,
-      targetArn: 'arn:aws:lambda:us-east-1:123456789012:function:ec2ops-test-expire',
-      roleArn: 'arn:aws:iam::123456789012:role/ec2ops-test-scheduler',
-    }),
-  });
+  ({ h, scheduler, close } = await startExpiryHarness(LAUNCH_CONFIG, () => Date.now() + skewMs, expireDeps));
 });
 afterAll(async () => {
-  await h?.close();
-  await scheduler?.close();
+  await close?.();
 });
 
 const schedulesFor = (id: string) => scheduler.service.list(GROUP).filter((s) => s.name === `expire-${id}`);
