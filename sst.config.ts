@@ -22,9 +22,12 @@ export default $config({
     await import('./infra/queue');
     await import('./infra/coordination');
     const { ec2Policies } = await import('./infra/iam');
+    await import('./infra/ops');
     const { slackFunction } = await import('./infra/slack');
     await import('./infra/jobs');
     await import('./infra/alarms');
+    await import('./infra/alarms-slack');
+    await import('./infra/ops-alarms');
     const { stageSummary } = await import('./infra/summary');
 
     return {

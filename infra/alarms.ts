@@ -1,3 +1,4 @@
+import { alarmTopic } from './alarm-topic';
 import { pascalCase } from './functions';
 import { jobs } from './jobs';
 import { commandDeadLetters, jobDeadLetters } from './queue';
@@ -10,7 +11,8 @@ import { stage } from './stage';
  * sweep keeps failing to close. Alarms go to one SNS topic; `deploy.alarmEmail` in the stage file
  * subscribes an address to it.
  */
-export const alarmTopic = new sst.aws.SnsTopic('Alarms');
+export { alarmTopic };
+
 if (stage.deploy.alarmEmail) {
   new aws.sns.TopicSubscription('AlarmsEmail', {
     topic: alarmTopic.arn,
@@ -22,7 +24,7 @@ if (stage.deploy.alarmEmail) {
 const namespace = `ec2ops/${stage.name}`;
 const notify = { alarmActions: [alarmTopic.arn], okActions: [alarmTopic.arn] };
 /** Every alarm here pages on the first datapoint above zero in a five-minute period. */
-const firesOnAny = {
+export const firesOnAny = {
   period: 300,
   evaluationPeriods: 1,
   threshold: 0,

@@ -7,9 +7,11 @@ import {
   WORKER_MAX_CONCURRENCY,
 } from './functions';
 import { functionRole } from './iam';
+import { expiryWorkerEnvironment, expiryWorkerPermissions } from './ops';
 import { commandQueue } from './queue';
 import { slackBotToken, slackSigningSecret } from './secrets';
 import { baseEnvironment, logging, stage } from './stage';
+import { statusWorkerEnvironment, statusWorkerPermissions } from './status';
 
 const bot = stage.deploy.slackBot;
 const slackCoordination = coordinationAccess('slack');
@@ -60,6 +62,8 @@ export const workerFunction = new sst.aws.Function('Worker', {
     ...baseEnvironment,
     ...workerCoordination.environment,
     QUEUE_MAX_RECEIVE_COUNT: String(COMMAND_MAX_RECEIVES),
+    ...expiryWorkerEnvironment,
+    ...statusWorkerEnvironment,
   },
   permissions: [
     {
@@ -72,6 +76,8 @@ export const workerFunction = new sst.aws.Function('Worker', {
       resources: [commandQueue.arn],
     },
     workerCoordination.permission,
+    ...expiryWorkerPermissions,
+    ...statusWorkerPermissions,
   ],
   transform: { role: functionRole('worker') },
   logging,

@@ -265,7 +265,7 @@ describe('the web console', () => {
     await page.locator('button[data-channel="ec2ops"]').click();
   });
 
-  it('moves the clock an hour: the sweeper closes the expired rules', async () => {
+  it("moves the clock an hour: each rule's expiry schedule closes it, the sweeper only the one that had none", async () => {
     await page.locator('button[data-advance="1h"]').click();
     await poll(() => page.locator('.account tr.temporary').count()).toBe(0);
     await tab('jobs');
@@ -273,17 +273,41 @@ describe('the web console', () => {
     await poll(() => sweep.locator('.run-status').textContent()).toBe('ok');
     expect(await sweep.locator('summary .muted').first().textContent()).toContain('clock');
     await sweep.locator('summary').click();
-    expect(await sweep.locator('tr.line.done').filter({ hasText: '8080' }).count()).toBeGreaterThanOrEqual(1);
-    // The seeded SSH rule and the approved one, both past their time.
-    expect(await sweep.locator('tr.line.done').filter({ hasText: '22/tcp' }).count()).toBe(2);
+    // The rules opened through /ec2 open (8080, and the approved SSH one) were closed by their
+    // schedules when the clock passed their expiry, before the sweep ran: it found them gone.
+    expect(await sweep.locator('tr.line').filter({ hasText: '8080' }).count()).toBe(0);
+    expect(await sweep.locator('tr.line').filter({ hasText: '198.51.100.7/32' }).count()).toBe(0);
+    // The seeded SSH rule was tagged straight into EC2, with no schedule: the backstop closed it,
+    // and reports it as closed late.
+    const done = sweep.locator('tr.line.done');
+    expect(await done.count()).toBe(1);
+    expect(await done.first().textContent()).toContain('22/tcp');
+    const late = sweep.locator('.report-section').filter({ hasText: 'Closed late by the sweep' });
+    expect(await late.locator('li').count()).toBe(1);
+    expect(await late.textContent()).toMatch(/22\/tcp from 203\.0\.113\.10\/32 .*expired \d+m/);
     await shot('swept');
     await tab('account');
 
-    // The sweeper tells the owner in a direct message, which the console shows as a channel.
+    // The owner hears about each in a direct message, which the console shows as a channel: the
+    // schedule's words for 8080 and the approved rule, the sweeper's for the seeded one.
     const dm = page.locator('button[data-channel="ec2ops (direct messages)"]');
     await poll(() => dm.count()).toBe(1);
     await dm.click();
-    await poll(() => messages().filter({ hasText: '8080' }).count()).toBeGreaterThan(0);
+    for (const rule of ['8080/tcp', '22/tcp from 198.51.100.7/32', '22/tcp from 203.0.113.10/32']) {
+      await poll(() =>
+        messages()
+          .filter({ hasText: `Closed ${rule}` })
+          .count(),
+      ).toBeGreaterThan(0);
+    }
+    // Once per rule: the office source is an IPv4 and an IPv6 block, so 8080 was two rules.
+    for (const block of ['203.0.113.0/24', '2001:db8:100::/48']) {
+      expect(
+        await messages()
+          .filter({ hasText: `Closed 8080/tcp from ${block} ` })
+          .count(),
+      ).toBe(1);
+    }
     await page.locator('button[data-channel="ec2ops"]').click();
   });
 
@@ -369,7 +393,8 @@ describe('the web console', () => {
 
   it('names people in job reports and does not repeat a status as its detail', async () => {
     await tab('jobs');
-    const sweep = page.locator('details.run[data-job="port-sweep"]').filter({ hasText: '8080' });
+    // The sweep that closed the seeded rule late told its owner: the report names them.
+    const sweep = page.locator('details.run[data-job="port-sweep"]').filter({ hasText: 'Closed late' });
     await poll(() => sweep.count()).toBeGreaterThan(0);
     const report = (await sweep.first().locator('.report').textContent()) ?? '';
     expect(report).not.toMatch(/\bU(OPERATOR|ADMIN|VIEWER)\b/);
@@ -460,6 +485,20 @@ describe('the web console', () => {
     expect(panel?.width ?? 0).toBeGreaterThan(400);
     await shot('narrow');
     await page.setViewportSize({ width: 1600, height: 1000 });
+  });
+
+  it('fires a test alarm into the ops channel, lists it in /ec2 status, then its recovery', async () => {
+    await page.locator('button[data-channel="ec2ops"]').click();
+    await page.locator('button[data-alarm="ALARM"]').click();
+    await poll(() => messages().filter({ hasText: 'ec2ops-sandbox-TestAlarm is in ALARM' }).count()).toBe(1);
+    await send('/ec2 status');
+    await poll(() => messages().filter({ hasText: '1 open' }).count()).toBe(1);
+    await page.locator('button[data-alarm="OK"]').click();
+    await poll(() => messages().filter({ hasText: 'ec2ops-sandbox-TestAlarm recovered (OK)' }).count()).toBe(
+      1,
+    );
+    await send('/ec2 status');
+    await poll(() => messages().filter({ hasText: 'none open' }).count()).toBe(1);
   });
 
   it('says so when the sandbox is gone, and keeps the last view', async () => {

@@ -23,6 +23,10 @@ const STAGES = ['dev', 'production'] as const;
 const stacks = new Map<string, Stack>();
 
 /** SST's component name for each of ec2ops's functions. */
+const OPS_HANDLERS: Record<string, string> = {
+  Expire: 'packages/functions/src/ops/expire.handler.handler',
+  AlarmsSubscriberAlarmsToSlackFunction: 'packages/functions/src/ops/alarms.handler.handler',
+};
 const SST_NAME: Record<FunctionName, string> = {
   slack: 'Slack',
   worker: 'Worker',
@@ -57,12 +61,19 @@ describe.each(STAGES)('the %s stack', (stageName) => {
   const granting = (action: string) =>
     allEc2Statements().filter((s) => list(s.Action).some((a) => a.toLowerCase() === action.toLowerCase()));
 
-  it('deploys the slack function, the worker and one function per job, each with its handler', () => {
+  it('deploys the slack function, the worker, one function per job and the two operations functions, each with its handler', () => {
     expect(
       stack()
         .functions.map((f) => f.name)
         .sort(),
-    ).toEqual(Object.values(SST_NAME).sort());
+    ).toEqual([...Object.values(SST_NAME), ...Object.keys(OPS_HANDLERS)].sort());
+    // Operations (infra/ops.ts, infra/alarms-slack.ts): the expiry schedules' target and the alarm topic's subscriber.
+    for (const [name, handler] of Object.entries(OPS_HANDLERS)) {
+      const deployed = stack().resources.find(
+        (r) => r.type === 'aws:lambda/function:Function' && r.name === `${name}Function`,
+      );
+      expect(deployed?.inputs.handler, name).toBe(handler);
+    }
     for (const name of Object.keys(SST_NAME) as FunctionName[]) {
       expect(lambda(name).inputs.handler, name).toBe(HANDLERS[name]);
       expect(lambda(name).inputs.runtime, name).toBe('nodejs22.x');
@@ -308,7 +319,9 @@ describe('alarm e-mail', () => {
     for (const stage of STAGES) {
       const endpoints = stacks
         .get(stage)!
-        .resources.filter((r) => r.type === 'aws:sns/topicSubscription:TopicSubscription')
+        .resources.filter(
+          (r) => r.type === 'aws:sns/topicSubscription:TopicSubscription' && r.inputs.protocol === 'email',
+        )
         .map((r) => r.inputs.endpoint);
       const email = loadStage(stage).deploy.alarmEmail;
       expect(endpoints, stage).toEqual(email ? [email] : []);

@@ -11,6 +11,8 @@ import { replayCache } from '@ec2ops/functions/coordination/replay';
 import type { CoordinationTable } from '@ec2ops/functions/coordination/table';
 import { workerCoordination } from '@ec2ops/functions/coordination/worker';
 import { ec2ClientsByRegion, ec2Gateway } from '@ec2ops/functions/ec2/client';
+import type { ExpirySchedules } from '@ec2ops/functions/ops/expiry-schedules';
+import type { StatusSources } from '@ec2ops/functions/ops/status';
 import { type Queue, sqsQueue } from '@ec2ops/functions/queue';
 import { newRequestId } from '@ec2ops/functions/request-id';
 import { createSlackHandler, type FunctionUrlHandler } from '@ec2ops/functions/slack/app';
@@ -88,6 +90,10 @@ export interface HarnessOptions {
   visibilityTimeoutSeconds?: number;
   /** The coordination table both functions use (test/coordination/); none by default. */
   coordination?: CoordinationTable;
+  /** The worker's expiry schedules (ops/): a Scheduler client against the sandbox's emulator. */
+  expiry?: ExpirySchedules;
+  /** What `/ec2 status` reads (ops/status.ts): the test's emulators behind the real clients. */
+  status?: (h: { sqs: SqsEmulator }) => StatusSources;
 }
 
 /**
@@ -190,6 +196,8 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     coordination: options.coordination
       ? workerCoordination(options.coordination, () => new Date())
       : undefined,
+    expiry: options.expiry,
+    status: options.status?.({ sqs }),
   };
   const worker = createWorkerHandler(deps);
   sqs.consume(QUEUE, worker, { batchSize: 5, timeoutMs: 10_000, pollIntervalMs: 20 });

@@ -15,9 +15,10 @@ import { linkedSecret, type SecretSource } from './secrets';
 
 /**
  * The functions infra deploys, by their SST names (also their access key id in the emulator):
- * core's DEPLOYED_NAMES, the one table of both name sets.
+ * core's DEPLOYED_NAMES for the functions that run commands and jobs, plus the operations
+ * functions, which run no command or job capability (their policies are in core/ops).
  */
-export type FunctionName = DeployedFunctionName;
+export type FunctionName = DeployedFunctionName | 'Expire' | 'AlarmsToSlack';
 
 /** The one clock shape: production passes systemClock, the sandbox its own, tests theirs. */
 export interface Clock {
@@ -38,6 +39,10 @@ export interface Endpoints {
   sts?: string | undefined;
   /** Account discovery (`organization` in the stage config). */
   organizations?: string | undefined;
+  /** EventBridge Scheduler (expiry schedules, ops/); the sandbox's emulator there. */
+  scheduler?: string | undefined;
+  /** CloudWatch (`/ec2 status` reads open alarms); the sandbox's DescribeAlarms emulator there. */
+  cloudwatch?: string | undefined;
 }
 
 export interface AwsCredentials {

@@ -17,6 +17,7 @@ import { launch } from './specs/launch';
 import { list } from './specs/list';
 import { open } from './specs/open';
 import { start } from './specs/start';
+import { status } from './specs/status';
 import { stop } from './specs/stop';
 import { terminate } from './specs/terminate';
 import type { CommandSpec } from './types';
@@ -47,6 +48,7 @@ export const COMMANDS = [
   eipKeep,
   eipUnkeep,
   eipAttach,
+  status,
 ] as const satisfies readonly CommandSpec[];
 
 /** Every command's name, derived from the specs: `'help' | 'launch' | … | 'eip attach'`. */

@@ -6,4 +6,5 @@ export * from './launch';
 export * from './lifecycle';
 export * from './list-view';
 export * from './messages';
+export * from './reaped-notice';
 export * from './tags';

@@ -18,12 +18,14 @@ export const COORDINATION_ACCESS: Record<CoordinationUser, { actions: string[]; 
   // Powertools' DynamoDB persistence (PutItem, GetItem, UpdateItem, DeleteItem); reservations.ts.
   worker: {
     actions: ['dynamodb:PutItem', 'dynamodb:GetItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'],
-    kinds: ['idempotency', 'launches'],
+    // job-runs.ts: `/ec2 status` reads the jobs' last runs (GetItem only, which it already has).
+    kinds: ['idempotency', 'launches', 'run'],
   },
-  // leases.ts; fleet-run.ts (PutItem to claim a shard, UpdateItem to count it and claim the report).
+  // leases.ts; fleet-run.ts (PutItem to claim a shard, UpdateItem to count it and claim the report);
+  // job-runs.ts (each run records how it ended, PutItem).
   jobs: {
     actions: ['dynamodb:PutItem', 'dynamodb:GetItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'],
-    kinds: ['lease', 'fleetRun'],
+    kinds: ['lease', 'fleetRun', 'run'],
   },
 };
 

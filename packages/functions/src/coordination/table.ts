@@ -24,6 +24,8 @@ export const ITEM_KINDS = {
   lease: { prefix: 'lease#' },
   /** A fan-out run over accounts and regions: its record and one item per shard (fleet-run.ts). */
   fleetRun: { prefix: 'fleetrun#' },
+  /** How each job run ended, for `/ec2 status` (job-runs.ts). */
+  run: { prefix: 'run#' },
 } as const;
 
 export type ItemKind = keyof typeof ITEM_KINDS;

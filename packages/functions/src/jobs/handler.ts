@@ -112,7 +112,7 @@ export function createJobHandler(
           ec2: root.ec2,
           coordination: root.coordination?.(accountOf(context?.invokedFunctionArn)),
         });
-    return {
+    const result = {
       job: name,
       dryRun,
       summary: summaryLine(report),
@@ -120,5 +120,23 @@ export function createJobHandler(
       ok: !reportHasFailures(report),
       report,
     };
+    await recordRun(root, result);
+    return result;
   });
+}
+
+/** What `/ec2 status` shows as the job's last run. A failed write is logged: the run itself is done. */
+async function recordRun(root: JobRoot, run: Omit<JobHandlerResult, 'report' | 'failed'>): Promise<void> {
+  if (!root.runs) return;
+  try {
+    await root.runs.record({
+      job: run.job,
+      at: root.clock.now().toISOString(),
+      ok: run.ok,
+      dryRun: run.dryRun,
+      summary: run.summary,
+    });
+  } catch (error) {
+    root.log.warn({ err: error, job: run.job }, 'could not record the run for /ec2 status');
+  }
 }

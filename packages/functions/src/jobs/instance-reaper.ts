@@ -1,5 +1,10 @@
 import { parseDuration } from '@ec2ops/core';
-import { type InstanceView, instanceTagKeys, LIVE_STATES } from '@ec2ops/core/instances';
+import {
+  type InstanceView,
+  instanceReapedNotice,
+  instanceTagKeys,
+  LIVE_STATES,
+} from '@ec2ops/core/instances';
 import type { ItemResult, PlanItem, PlanItemFor } from '@ec2ops/core/jobs';
 import {
   decideInstance,
@@ -22,11 +27,15 @@ type Item = PlanItem<ReaperItemData>;
 type Warning = PlanItemFor<ReaperItemData, 'warn'>;
 type Reaping = PlanItemFor<ReaperItemData, 'stop' | 'terminate'>;
 
+/** An instance's expiry schedule acts within seconds of its TTL: past this, the reaper acted late. */
+const LATE_AFTER_MS = 5 * 60_000;
+
 export function reaperPolicy(config: RegionContext['config']): ReaperPolicy {
   return {
     keys: instanceTagKeys(config.tagPrefix),
     action: config.reaper.action,
     warnBeforeMs: parseDuration(config.reaper.warnBefore)!,
+    lateAfterMs: LATE_AFTER_MS,
   };
 }
 
@@ -162,13 +171,13 @@ async function reaped(
 ): Promise<ItemResult> {
   const owner = fresh.tags[policy.keys.owner];
   if (ctx.notifier && owner && SLACK_USER_ID.test(owner)) {
-    const next =
-      action === 'stop'
-        ? `\`/ec2 extend ${item.id} 2h\` then \`/ec2 start ${item.id}\` brings it back.`
-        : 'Its root volume is deleted with it.';
     try {
       await ctx.notifier.dm(owner, {
-        text: `Your instance ${name(item)} in ${item.region} expired (${expiresAt}) and was ${action === 'stop' ? 'stopped' : 'terminated'}. ${next}`,
+        text: instanceReapedNotice(
+          { id: item.id, label: name(item), region: item.region },
+          expiresAt,
+          action,
+        ),
       });
     } catch (error) {
       ctx.log.warn({ err: error, instance: item.id }, 'could not tell the owner');

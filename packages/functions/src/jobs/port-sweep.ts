@@ -1,6 +1,12 @@
 import type { StageConfig } from '@ec2ops/core';
 import { parseDuration } from '@ec2ops/core';
-import { type AccessRule, accessTagKeys, ruleButtons, shortInstant } from '@ec2ops/core/access';
+import {
+  type AccessRule,
+  accessTagKeys,
+  ruleButtons,
+  ruleClosedNotice,
+  shortInstant,
+} from '@ec2ops/core/access';
 import type { ItemResult, PlanItemFor } from '@ec2ops/core/jobs';
 import {
   decideRule,
@@ -32,6 +38,8 @@ type Warning = PlanItemFor<SweepItemData, 'warn'>;
  * `access.maxCloseFailures` it is logged as `port-rule-not-closing` for the alarm.
  */
 const REREAD_BATCH = 200;
+/** The expiry schedule closes a rule within seconds and the sweep runs each minute: later than this is late. */
+const LATE_AFTER_MS = 2 * 60_000;
 const REVOKE_BATCH = 100;
 /** EC2's default bucket for resource-intensive actions such as RevokeSecurityGroupIngress. */
 const REVOKE_PACING: Pacing = { burst: 50, perSecond: 5 };
@@ -42,6 +50,7 @@ export function sweepPolicy(config: StageConfig): SweepPolicy {
     tagPrefix: config.tagPrefix,
     warnBeforeMs: config.access.warnBefore ? parseDuration(config.access.warnBefore) : undefined,
     maxCloseFailures: config.access.maxCloseFailures,
+    lateAfterMs: LATE_AFTER_MS,
   };
 }
 
@@ -193,7 +202,7 @@ async function closeBatch(ctx: RegionContext, items: Revoke[], policy: SweepPoli
         const told = await tell(
           ctx,
           data.owner,
-          `Closed ${data.label} in ${ctx.region}: it expired at ${shortInstant(Date.parse(data.expiresAt))}. \`/ec2 open\` opens it again.`,
+          ruleClosedNotice(data.label, ctx.region, Date.parse(data.expiresAt)),
         );
         results.push(resultOf(item, { status: 'done', detail: `closed${told}` }));
       } else if (outcome.status === 'failed') {

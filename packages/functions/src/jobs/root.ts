@@ -5,6 +5,7 @@ import type { Logger } from 'pino';
 import { type Fleet, fleetOf } from '../accounts/clients';
 import { type FleetRunRecord, fleetRunRecord, memoryRunRecord } from '../coordination/fleet-run';
 import { type JobCoordination, jobCoordination } from '../coordination/job-lease';
+import { type JobRuns, jobRuns } from '../coordination/job-runs';
 import { stageCoordinationTable } from '../coordination/root';
 import { type Ec2ClientsByRegion, ec2ClientsByRegion } from '../ec2/client';
 import { build, type Clock, createLogger, type FunctionName, type Root, stageConfigFromJson } from '../root';
@@ -24,6 +25,8 @@ export interface JobRoot {
   fleet?: Fleet | undefined;
   /** Where shards record their outcome (the coordination table; in memory without one). */
   runRecord?: FleetRunRecord | undefined;
+  /** How each run ended, for `/ec2 status`; absent without COORDINATION_TABLE. */
+  runs?: JobRuns | undefined;
 }
 
 /** Each job's function, as infra names it (and as the emulator knows its credentials). */
@@ -49,21 +52,34 @@ export function createJobRoot(root: Root): JobRoot {
     });
   }
   const config = stageConfigFromJson(env['EC2OPS_CONFIG']);
+  const notifier = linkedNotifier(root);
+  const ec2 = ec2ClientsByRegion({ endpoint: root.endpoints.ec2, credentials: root.credentials });
+  const table = stageCoordinationTable(root, config, (m) => log.warn(m), { ackPath: false });
+  // An hour: longer than any job function's timeout (infra/functions.ts SIZES), so only a crashed run's lease lapses.
+  const coordination = table ? jobCoordination(table, { leaseSeconds: 3600 }) : undefined;
+  return {
+    config,
+    ec2,
+    notifier,
+    log,
+    clock: root.clock,
+    coordination,
+    fleet: config.accounts?.length || config.organization ? fleetOf(root, config) : undefined,
+    runRecord: table ? fleetRunRecord(table) : memoryRunRecord(),
+    runs: table ? jobRuns(table) : undefined,
+  };
+}
+
+/** Reports and owner DMs through the linked secret `SlackBotToken`; undefined without it (then only logs). */
+export function linkedNotifier(root: Root): Notifier | undefined {
   const token = root.secret('SlackBotToken');
-  const notifier = token
+  return token
     ? createSlackNotifier(
         slackWebClient(token, root.endpoints.slackApi, {
           retryConfig: { retries: 2, factor: 2, minTimeout: 200, maxTimeout: 2000 },
         }),
       )
     : undefined;
-  const ec2 = ec2ClientsByRegion({ endpoint: root.endpoints.ec2, credentials: root.credentials });
-  const table = stageCoordinationTable(root, config, (m) => log.warn(m), { ackPath: false });
-  // An hour: longer than any job function's timeout (infra/functions.ts SIZES), so only a crashed run's lease lapses.
-  const coordination = table ? jobCoordination(table, { leaseSeconds: 3600 }) : undefined;
-  const fleet = config.accounts?.length || config.organization ? fleetOf(root, config) : undefined;
-  const runRecord = table ? fleetRunRecord(table) : memoryRunRecord();
-  return { config, ec2, notifier, log, clock: root.clock, coordination, fleet, runRecord };
 }
 
 /** A job's root as its Lambda entry builds it: process.env and SST's linked secrets. */

@@ -11,6 +11,8 @@ import type { Message } from '@ec2ops/core/slack';
 import type { Logger } from 'pino';
 import type { LaunchReservations } from '../coordination/reservations';
 import type { Ec2Gateway } from '../ec2/client';
+import type { ExpirySchedules } from '../ops/expiry-schedules';
+import type { StatusSources } from '../ops/status';
 import type { Clock } from '../root';
 import type { SlackNotifier } from '../slack-notifier';
 
@@ -44,6 +46,10 @@ export interface ExecutorContext<Args = CommandRequest['args']> {
   pollIntervalMs?: number | undefined;
   /** Per-user launch reservations (coordination/reservations.ts); the plain count when absent. */
   reservations?: LaunchReservations | undefined;
+  /** One-time schedules that close a rule at its expiry (ops/); unset when the stage has none. */
+  expiry?: ExpirySchedules | undefined;
+  /** What `/ec2 status` reads (ops/status.ts); each source unset shows as unknown. */
+  status?: StatusSources | undefined;
 }
 
 /**

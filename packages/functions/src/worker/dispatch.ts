@@ -41,6 +41,8 @@ import type { Auditor } from '../audit';
 import { refuseIfStale } from '../coordination/stale';
 import type { WorkerCoordination } from '../coordination/worker';
 import type { Ec2Gateway } from '../ec2/client';
+import type { ExpirySchedules } from '../ops/expiry-schedules';
+import type { StatusSources } from '../ops/status';
 import type { Clock, Executor, ExecutorContext, SlackNotifier } from './context';
 import { commandGateway } from './target';
 
@@ -62,6 +64,10 @@ export interface WorkerDeps {
   coordination?: WorkerCoordination | undefined;
   /** Member accounts' clients (issue 15); absent for a stage that acts in the hub account only. */
   fleet?: Fleet | undefined;
+  /** See ExecutorContext.expiry. */
+  expiry?: ExpirySchedules | undefined;
+  /** See ExecutorContext.status. */
+  status?: StatusSources | undefined;
 }
 
 /** Done (delete the message) or failed (SQS redelivers it, then moves it to the DLQ). */
@@ -191,6 +197,8 @@ async function runCommand(
       idempotencyToken: (scope) => idempotencyToken(request.id, scope),
       pollIntervalMs: deps.pollIntervalMs,
       reservations: deps.coordination?.reservations,
+      expiry: deps.expiry,
+      status: deps.status,
     };
     const result = await executor(context);
     await deps.slack.respond(request, paged(result, request, spec));

@@ -5,6 +5,8 @@ import { createAuditor } from '../audit';
 import { stageCoordinationTable } from '../coordination/root';
 import { workerCoordination } from '../coordination/worker';
 import { ec2ClientsByRegion, ec2Gateway } from '../ec2/client';
+import { expirySchedulesFromRoot } from '../ops/expiry-schedules';
+import { statusSourcesFromRoot } from '../ops/status';
 import { createLogger, loadBaseEnv, type Root } from '../root';
 import { createSlackNotifier, slackWebClient } from '../slack-notifier';
 import type { WorkerDeps } from './dispatch';
@@ -38,5 +40,7 @@ export function workerRoot(root: Root): WorkerDeps {
     ),
     approvalKey: deriveApprovalKey(base.signingSecret, base.config.stage),
     maxReceiveCount: base.maxReceiveCount,
+    expiry: expirySchedulesFromRoot(root),
+    status: statusSourcesFromRoot(root, table),
   };
 }

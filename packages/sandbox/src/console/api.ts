@@ -32,6 +32,16 @@ export const api = {
   jobSettings: (settings: { dryRunOverride?: boolean | null; paused?: boolean }) =>
     call<{ ok: boolean }>('POST', 'jobs/settings', settings),
   advanceClock: (ms: number) => call<{ now: string }>('POST', 'clock/advance', { ms }),
+  /** The sandbox's test alarm into the alarm topic (runner/alarms.ts), as CloudWatch would publish it. */
+  fireAlarm: async (state: 'ALARM' | 'OK') => {
+    const response = await fetch('/_emulator/alarm', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ state }),
+    });
+    if (!response.ok)
+      throw new Error(((await response.json()) as { message?: string }).message ?? `HTTP ${response.status}`);
+  },
 };
 
 /** What the event stream tells the page. */

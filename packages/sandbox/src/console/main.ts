@@ -2,6 +2,7 @@ import { render, type VNode } from 'preact';
 import { useCallback, useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { Account } from './account';
 import { type AccountDelta, applyDelta } from './account-delta';
+import { AlarmControl } from './alarm-control';
 import { api, watch } from './api';
 import type { ActionEvent, Json } from './blocks';
 import { Channel, type Notice } from './channel';
@@ -158,6 +159,7 @@ function App(): VNode {
       <span class="muted small">stage <code>${snapshot.stage}</code>${snapshot.signingSecret === 'development' ? ' · development signing secret' : ''}</span>
       ${failure ? html`<span class="offline" title=${failure}>sandbox unreachable — retrying</span>` : null}
       <${Clock} now=${snapshot.now} offsetMs=${snapshot.clockOffsetMs} onAdvance=${(ms: number) => api.advanceClock(ms).then(refresh, report(channel.id))} />
+      <${AlarmControl} onFire=${(state: 'ALARM' | 'OK') => api.fireAlarm(state).then(refresh, report(channel.id))} />
       <label class="who">You are
         <select name="user" onChange=${(e: Event) => switchUser((e.target as HTMLSelectElement).value)}>
           ${users.map((u) => html`<option value=${u.id} selected=${u.id === user.id}>${u.realName} — ${u.role ?? 'no role'}</option>`)}

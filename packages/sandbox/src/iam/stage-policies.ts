@@ -9,6 +9,7 @@ import {
   type PolicyDocument,
   policyScope,
 } from '@ec2ops/core/iam';
+import { EXPIRE_EC2_POLICY } from '@ec2ops/core/ops';
 import { type CallerPolicies, createIamEnforcer, FULL_ACCESS, type IamEnforcer } from './enforce';
 
 /**
@@ -53,6 +54,8 @@ export function sandboxCallerPolicies(
 ): CallerPolicies {
   return {
     ...functionPolicies(config, capabilities),
+    // The expiry function is no command or job: its policy is its own (infra/ops.ts deploys the same).
+    Expire: EXPIRE_EC2_POLICY,
     [SANDBOX_ACCESS_KEY]: FULL_ACCESS,
     ...Object.fromEntries(memberAccountIds.map((id) => [sandboxMemberAccessKey(id), FULL_ACCESS])),
   };

@@ -12,6 +12,10 @@ type Invoke = (event: unknown, context: Context) => Promise<unknown>;
 export interface Handlers {
   slack: FunctionUrlTarget;
   worker: Invoke;
+  /** The target of the expiry schedules (functions/ops/expire.handler.ts). */
+  expire: Invoke;
+  /** The alarm topic's subscriber (functions/ops/alarms.handler.ts). */
+  alarms: Invoke;
   jobs: Record<string, Invoke>;
 }
 
@@ -39,6 +43,7 @@ export async function buildHandlers(wiring: HandlerWiring): Promise<Handlers> {
     jobs,
     { createJobHandler },
     { jobImplementation },
+    ops,
   ] = await Promise.all([
     import('@ec2ops/functions/root'),
     import('@ec2ops/functions/slack/root'),
@@ -47,6 +52,7 @@ export async function buildHandlers(wiring: HandlerWiring): Promise<Handlers> {
     import('@ec2ops/functions/jobs/root'),
     import('@ec2ops/functions/jobs/handler'),
     import('@ec2ops/functions/jobs/registry'),
+    import('@ec2ops/functions/ops/root'),
   ]);
   const root = (fn: FunctionName) =>
     build({
@@ -62,6 +68,8 @@ export async function buildHandlers(wiring: HandlerWiring): Promise<Handlers> {
   return {
     slack: slackRoot(root('Slack')) as unknown as FunctionUrlTarget,
     worker: createWorkerHandler(workerRoot(root('Worker'))) as unknown as Invoke,
+    expire: ops.expireHandler(root('Expire')) as unknown as Invoke,
+    alarms: ops.alarmsRoot(root('AlarmsToSlack')) as unknown as Invoke,
     jobs: Object.fromEntries(
       (Object.keys(jobs.JOB_FUNCTIONS) as JobName[]).map((name) => [
         name,

@@ -1,25 +1,30 @@
 import { SANDBOX_STAGE } from '@ec2ops/core/config';
+import { AlarmStore, createCloudWatchHandler } from '../cloudwatch/alarms';
 import type { ConsoleSnapshot, Endpoints } from '../console/types';
 import { SANDBOX_COORDINATION_TABLE, startSandboxCoordination } from '../dynamo/server';
 import { Clock } from '../ec2/clock';
 import { startEc2Emulator } from '../ec2/server';
 import type { Delays } from '../ec2/store';
 import { sandboxMemberAccessKey, sandboxMemberCredentials, stageEnforcer } from '../iam/stage-policies';
-import { functionUrlListener } from '../lambda/function-url';
+import { functionUrlListener, invocationContext } from '../lambda/function-url';
 import { addOrganizationalUnit } from '../organizations/api';
+import { createSchedulerHandler } from '../scheduler/api';
+import { SchedulerService } from '../scheduler/service';
 import { DEV_SIGNING_SECRET } from '../slack/dev-secret';
 import { createSlackEmulator } from '../slack/emulator';
 import type { SlackWorkspace } from '../slack/workspace';
 import { createSqsHandler } from '../sqs/api';
 import { SqsHub } from '../sqs/emulator';
 import { cachedAccountView } from './account-view';
+import { alarmRoute } from './alarms';
 import { buildConsoleAssets } from './assets';
 import { ConsoleBackend } from './console-backend';
 import { createConsoleRoutes } from './console-routes';
 import { ec2Clients } from './ec2-clients';
+import { expiryEnvironment, invokeExpiry, sandboxExpirySettings } from './expiry';
 import { createFront } from './front';
 import { handlerEnvironment } from './handler-env';
-import { buildHandlers } from './handlers';
+import { buildHandlers, type Handlers } from './handlers';
 import { invokeJob, scheduledJobs } from './jobs';
 import { listen } from './listen';
 import { memberAccountInputs, SANDBOX_OU, sandboxMembers } from './member-accounts';
@@ -70,6 +75,8 @@ export interface Sandbox {
   scheduler: LocalScheduler;
   workspace: SlackWorkspace;
   sqs: SqsHub;
+  /** EventBridge Scheduler's one-time expiry schedules, fired on the sandbox clock. */
+  schedules: SchedulerService;
   /** Moves sandbox time forward and runs the jobs that fall due; resolves when they finished. */
   advanceClock(ms: number): Promise<string>;
   readyInMs: number;
@@ -151,6 +158,23 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     });
     cleanup.push(() => sqs.close());
     const sqsEndpoint = createSqsHandler(sqs.service, { closed: () => sqs.isClosed });
+    const expiry = sandboxExpirySettings(config.stage, ACCOUNT_ID, region);
+    let expireHandler: Handlers['expire'] | undefined;
+    const schedules = new SchedulerService({
+      accountId: ACCOUNT_ID,
+      region,
+      now: () => clock.now(),
+      groups: [expiry.group],
+      invoke: invokeExpiry(expiry, () => {
+        if (!expireHandler) throw new Error('the expiry function is not loaded yet');
+        return expireHandler;
+      }),
+    });
+    const schedulerEndpoint = createSchedulerHandler(schedules);
+    // The alarms fired and not recovered, behind CloudWatch's DescribeAlarms (`/ec2 status`).
+    const alarmStore = new AlarmStore();
+    const cloudwatchEndpoint = createCloudWatchHandler(alarmStore);
+    const alarmTopicArn = `arn:aws:sns:${region}:${ACCOUNT_ID}:ec2ops-${config.stage}-Alarms`;
 
     const { server, setRoute } = createFront(log);
     const listening = await listen(server, options.port ?? DEFAULT_PORT, host, !options.portIsExplicit);
@@ -188,6 +212,11 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
           maxReceiveCount: COMMAND_MAX_RECEIVES,
         }),
         COORDINATION_TABLE: SANDBOX_COORDINATION_TABLE,
+        ...expiryEnvironment(expiry),
+        // As infra/status.ts sets them for the worker.
+        STATUS_QUEUE_URL: sqs.queueUrl(COMMAND_QUEUE),
+        STATUS_DLQ_URL: sqs.queueUrl(`${COMMAND_QUEUE}-dlq`),
+        ALARM_TOPIC_ARN: alarmTopicArn,
       },
       secrets: { SlackBotToken: workspace.seed.bot.token, SlackSigningSecret: signingSecret },
       clock: { now: () => new Date(clock.now()) },
@@ -199,9 +228,25 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
         // STS and Organizations are served on the EC2 emulator's port (docs/emulator.md).
         sts: ec2.url,
         organizations: ec2.url,
+        scheduler: base,
+        cloudwatch: base,
       },
       region,
     });
+    expireHandler = handlers.expire;
+    const alarms = alarmRoute(
+      () => (event) => handlers.alarms(event, invocationContext('ec2ops-alarms')),
+      () => clock.now(),
+      (a) =>
+        alarmStore.set({
+          name: a.name,
+          state: a.state,
+          reason: a.reason,
+          description: a.description,
+          updatedAt: a.at,
+          actions: [alarmTopicArn],
+        }),
+    );
     const slackFunction = functionUrlListener(handlers.slack, { functionName: 'ec2ops-slack' });
     sqs.consume(COMMAND_QUEUE, handlers.worker, {
       batchSize: 5,
@@ -259,6 +304,13 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     // "Dry run" toggle says otherwise (the stage config itself stays dry-run, as non-production).
     scheduler.dryRunOverride = false;
     if (options.schedule !== false) scheduler.start();
+    // One-time schedules fire on real time passing too, not only when the clock is moved by hand.
+    const scheduleTimer = setInterval(() => void schedules.fireDue(), 5_000);
+    scheduleTimer.unref();
+    cleanup.push(async () => {
+      clearInterval(scheduleTimer);
+      await schedules.idle();
+    });
     cleanup.push(async () => {
       scheduler.stop();
       await scheduler.idle();
@@ -291,6 +343,8 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       ec2.accounts.wakeAll();
       ec2.store.markChanged();
       changed();
+      // Expiry schedules first, as on AWS where each fires at its own instant, before the next sweep.
+      await schedules.fireDue();
       await scheduler.tick('clock');
       return new Date(clock.now()).toISOString();
     };
@@ -337,6 +391,9 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
 
     setRoute(async (req, res) => {
       if (await sqsEndpoint(req, res)) return true;
+      if (await schedulerEndpoint(req, res)) return true;
+      if (await cloudwatchEndpoint(req, res)) return true;
+      if (await alarms(req, res)) return true;
       const path = (req.url ?? '/').split('?')[0];
       if (path === '/slack/events') {
         if (req.method !== 'POST') return false;
@@ -360,6 +417,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       scheduler,
       workspace,
       sqs,
+      schedules,
       advanceClock,
       readyInMs: Date.now() - started,
       close: () => {

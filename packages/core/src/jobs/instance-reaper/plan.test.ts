@@ -94,4 +94,33 @@ describe('instance-reaper decisions', () => {
     ]);
     expect(plan.sections?.[0]?.lines[0]).toContain('i-00000000000000002 expires 2026-11-23T15:10:00.000Z');
   });
+
+  it('reports an instance acted on past the late grace as late, one its schedule would have stopped', () => {
+    const late = { ...stop, lateAfterMs: 5 * 60_000 };
+    const plan = planInstanceReaper(
+      'us-east-1',
+      [
+        { ...instance('running', { 'ec2ops:expires-at': iso(NOW - 2 * H) }), id: 'i-00000000000000001' },
+        { ...instance('running', { 'ec2ops:expires-at': iso(NOW - 60_000) }), id: 'i-00000000000000002' },
+      ],
+      late,
+      new Date(NOW),
+    );
+    expect(plan.items.map((i) => i.id)).toEqual(['i-00000000000000001', 'i-00000000000000002']);
+    expect(plan.sections).toEqual([
+      {
+        title: 'Acted on late by the reaper, not at expiry by their schedule (us-east-1)',
+        lines: ['i-00000000000000001: expired 2h ago'],
+      },
+    ]);
+    // Without a grace (no schedules), nothing is called late.
+    expect(
+      planInstanceReaper(
+        'us-east-1',
+        [instance('running', { 'ec2ops:expires-at': iso(NOW - 2 * H) })],
+        stop,
+        new Date(NOW),
+      ).sections,
+    ).toBeUndefined();
+  });
 });

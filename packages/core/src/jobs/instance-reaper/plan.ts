@@ -20,6 +20,11 @@ export interface ReaperPolicy {
   keys: InstanceTagKeys;
   action: 'stop' | 'terminate';
   warnBeforeMs: number;
+  /**
+   * An instance found past its TTL by longer than this was not acted on by its expiry schedule
+   * (or it had none): reported as late, so the backstop says when it was needed.
+   */
+  lateAfterMs?: number | undefined;
 }
 
 export type ReaperItemData =
@@ -78,6 +83,7 @@ export function planInstanceReaper(
   const items: PlanItem<ReaperItemData>[] = [];
   const skipped: PlanSkip[] = [];
   const expiring: string[] = [];
+  const late: string[] = [];
   for (const instance of instances) {
     const base = { id: instance.id, region, resource: instanceLabel(instance) };
     const name = instance.tags['Name'];
@@ -94,6 +100,9 @@ export function planInstanceReaper(
           reason: `expired ${formatDuration(decision.overdueMs)} ago (${decision.expiresAt})`,
           data: { action: decision.action, owner, expiresAt: decision.expiresAt, name },
         });
+        if (policy.lateAfterMs !== undefined && decision.overdueMs > policy.lateAfterMs) {
+          late.push(`${instanceLabel(instance)}: expired ${formatDuration(decision.overdueMs)} ago`);
+        }
         break;
       case 'warn':
         items.push({
@@ -108,10 +117,11 @@ export function planInstanceReaper(
         break;
     }
   }
-  return {
-    region,
-    items,
-    skipped,
-    ...(expiring.length ? { sections: [{ title: 'Expiring soon', lines: expiring }] } : {}),
-  };
+  const sections = [
+    ...(expiring.length ? [{ title: 'Expiring soon', lines: expiring }] : []),
+    ...(late.length
+      ? [{ title: `Acted on late by the reaper, not at expiry by their schedule (${region})`, lines: late }]
+      : []),
+  ];
+  return { region, items, skipped, ...(sections.length ? { sections } : {}) };
 }

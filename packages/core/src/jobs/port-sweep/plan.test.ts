@@ -90,6 +90,22 @@ describe('port-sweep plan', () => {
     expect(planPortSweep('r', [tagged('3')], policy, NOW).sections).toBeUndefined();
   });
 
+  it('reports rules it had to close well past their expiry as closed late, and only those', () => {
+    const plan = planPortSweep(
+      'r',
+      [rule('sgr-late', managed(at(-10))), rule('sgr-on-time', managed(at(-1)))],
+      { ...policy, lateAfterMs: 2 * 60_000 },
+      NOW,
+    );
+    expect(plan.items.map((i) => i.id)).toEqual(['sgr-late', 'sgr-on-time']);
+    expect(plan.sections).toEqual([
+      {
+        title: 'Closed late by the sweep, not at expiry by their schedule (r)',
+        lines: [expect.stringMatching(/^sgr-late .*expired 10m ago$/)],
+      },
+    ]);
+  });
+
   it('never revokes a rule that is unmanaged or not yet expired (any rule set)', () => {
     const tagValue = fc.oneof(
       fc.constant('true'),

@@ -15,6 +15,11 @@ export interface SweepPolicy {
   warnBeforeMs?: number | undefined;
   /** A rule that failed to close more than this many times is reported as stuck. */
   maxCloseFailures: number;
+  /**
+   * A rule found expired longer ago than this was not closed by its expiry schedule (or the sweep
+   * itself was not running): reported as closed late, so the backstop says when it was needed.
+   */
+  lateAfterMs?: number | undefined;
 }
 
 export type SweepItemData =
@@ -82,6 +87,7 @@ export function planPortSweep(
   const items: SweepItem[] = [];
   const skipped: PlanSkip[] = [];
   const stuck: string[] = [];
+  const late: string[] = [];
   for (const rule of rules) {
     const label = `${ruleLabel(rule)} on ${rule.groupId}`;
     const decision = decideRule(rule, policy, nowMs, keys);
@@ -101,6 +107,10 @@ export function planPortSweep(
           failures: decision.failures,
         },
       });
+      const overdueMs = nowMs - (parseInstant(expiresAt) ?? nowMs);
+      if (policy.lateAfterMs !== undefined && overdueMs > policy.lateAfterMs) {
+        late.push(`${rule.ruleId} (${label}): expired ${formatDuration(overdueMs)} ago`);
+      }
       if (decision.failures > policy.maxCloseFailures) {
         stuck.push(`${rule.ruleId} (${label}): failed to close ${decision.failures} times`);
       }
@@ -120,6 +130,12 @@ export function planPortSweep(
     }
   }
   const plan: SweepRegionPlan = { region, items, skipped };
-  if (stuck.length) plan.sections = [{ title: `Rules that keep failing to close (${region})`, lines: stuck }];
+  const sections = [
+    ...(stuck.length ? [{ title: `Rules that keep failing to close (${region})`, lines: stuck }] : []),
+    ...(late.length
+      ? [{ title: `Closed late by the sweep, not at expiry by their schedule (${region})`, lines: late }]
+      : []),
+  ];
+  if (sections.length) plan.sections = sections;
   return plan;
 }

@@ -16,6 +16,7 @@ import { parseCidr } from '@ec2ops/core/net';
 import { section } from '@ec2ops/core/slack';
 import { formatDuration } from '@ec2ops/core/time';
 import { describeRule } from '../../ec2/security-group-rules';
+import { scheduleExpiry } from '../../ops/expiry-hooks';
 import type { Executor } from '../context';
 import { requestInstant, retag } from './open';
 
@@ -24,7 +25,7 @@ import { requestInstant, retag } from './open';
  * now, never shorter than the current one. Owner or admin; a rule that needed an approver to
  * open needs one again (re-run `/ec2 open`) unless an admin extends it.
  */
-export const accessExtend: Executor = async ({ request, config, ec2, clock }) => {
+export const accessExtend: Executor = async ({ request, config, ec2, clock, expiry, logger }) => {
   const keys = accessTagKeys(config.tagPrefix);
   const ruleId = String(request.args['rule']);
   const durationMs = requireDuration(request.args['duration'], config);
@@ -83,6 +84,7 @@ export const accessExtend: Executor = async ({ request, config, ec2, clock }) =>
       };
     }
     await retag(client, { groupId: rule.groupId }, rule, keys, wanted);
+    await scheduleExpiry(expiry, logger, { kind: 'rule', ruleId, groupId: rule.groupId, region }, wanted);
     const text = `Extended ${label} until ${shortInstant(wanted)} (${ruleId}).`;
     return { text, blocks: [...section(text), ...ruleButtons(ruleId, config.access.defaultDuration, label)] };
   }

@@ -15,6 +15,7 @@ import { formatPorts } from '@ec2ops/core/net';
 import { section } from '@ec2ops/core/slack';
 import { isNotFound } from '../../ec2/errors';
 import { describeRule, describeRules } from '../../ec2/security-group-rules';
+import { unscheduleExpiry } from '../../ops/expiry-hooks';
 import type { Executor } from '../context';
 import { findTargetGroup, targetLabel } from './access-target';
 import { identityOf } from './open';
@@ -70,7 +71,7 @@ function refuseUnlessChangeable(
   }
 }
 
-export const close: Executor = async ({ request, config, ec2 }) => {
+export const close: Executor = async ({ request, config, ec2, expiry, logger }) => {
   const what = String(request.args['rule']);
   const user = request.user;
   if (SECURITY_GROUP_RULE_ID.test(what)) {
@@ -86,6 +87,12 @@ export const close: Executor = async ({ request, config, ec2 }) => {
       if (!rule) continue;
       refuseUnlessChangeable([rule], user, config.tagPrefix);
       const result = await revokeRules(client, rule.groupId, [rule.ruleId]);
+      await unscheduleExpiry(expiry, logger, {
+        kind: 'rule',
+        ruleId: rule.ruleId,
+        groupId: rule.groupId,
+        region,
+      });
       const text =
         result === 'closed'
           ? `Closed ${ruleLabel(rule)} on ${rule.groupId} (${rule.ruleId}).`
@@ -136,6 +143,14 @@ export const close: Executor = async ({ request, config, ec2 }) => {
     target.groupId,
     managed.map((r) => r.ruleId),
   );
+  for (const r of managed) {
+    await unscheduleExpiry(expiry, logger, {
+      kind: 'rule',
+      ruleId: r.ruleId,
+      groupId: r.groupId,
+      region: target.region,
+    });
+  }
   const left = permanent.length
     ? ` Left alone (not managed by ec2ops): ${permanent.map((r) => `${ruleLabel(r)} (${r.ruleId})`).join(', ')}.`
     : '';

@@ -4,6 +4,7 @@ import { checkInstanceAccess, instanceLabel, instanceTagKeys } from '@ec2ops/cor
 import { section } from '@ec2ops/core/slack';
 import { formatDuration, parseDuration, parseInstant, toInstant } from '@ec2ops/core/time';
 import { findInstance } from '../../ec2/instances';
+import { scheduleInstanceExpiry } from '../../ops/expiry-hooks';
 import type { Executor } from '../context';
 
 /**
@@ -52,6 +53,7 @@ export const extend: Executor = async (ctx) => {
       ],
     }),
   );
+  await scheduleInstanceExpiry(ctx.expiry, ctx.logger, instance, value);
   const text = `Extended ${label}: it now expires ${value} (in ${formatDuration(next - nowMs)}).`;
   return { text, blocks: section(text) };
 };

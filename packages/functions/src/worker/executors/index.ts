@@ -18,6 +18,7 @@ import { launch } from './launch';
 import { start, stop, terminate } from './lifecycle';
 import { list } from './list';
 import { open } from './open';
+import { status } from './status';
 
 /**
  * Command name → executor, one file each beside this one. The names are the specs' own
@@ -45,6 +46,7 @@ const TYPED = {
   'eip keep': eipKeep,
   'eip unkeep': eipUnkeep,
   'eip attach': eipAttach,
+  status,
 } as const satisfies { [N in CommandName]: CommandExecutor<N> };
 
 /**

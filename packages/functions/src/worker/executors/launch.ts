@@ -19,6 +19,7 @@ import { holdLaunch } from '../../coordination/launch-limit';
 import { awsErrorCode, awsErrorMessage } from '../../ec2/errors';
 import { describeInstanceViews, runInstances, waitForRunning } from '../../ec2/instances';
 import { architectureOf, resolveImage } from '../../ec2/launch-images';
+import { scheduleInstanceExpiry } from '../../ops/expiry-hooks';
 import type { Executor, ExecutorContext } from '../context';
 
 /**
@@ -103,6 +104,9 @@ export const launch: Executor = async (ctx) => {
     throw explainLaunchFailure(error);
   }
   await held.launched(launched.map((i) => i.id));
+  // The second enforcement of the TTL: a schedule per instance, beside the instance-reaper.
+  for (const i of launched)
+    await scheduleInstanceExpiry(ctx.expiry, ctx.logger, { id: i.id, region }, expiry);
   const summary = {
     region,
     image: { id: image.view.id, name: image.view.name, alias: image.alias },
@@ -128,6 +132,10 @@ async function alreadyLaunched(
   keys: InstanceTagKeys,
 ) {
   const first = instances[0]!;
+  // A redelivery lands on the same schedules (one name per instance): set in case the first try stopped short.
+  for (const i of instances) {
+    await scheduleInstanceExpiry(ctx.expiry, ctx.logger, { id: i.id, region }, i.tags[keys.expiresAt]);
+  }
   return launchMessage({
     status: 'already',
     region,

@@ -30,6 +30,7 @@ import { type Block, context, section } from '@ec2ops/core/slack';
 import { formatDuration, parseInstant } from '@ec2ops/core/time';
 import { awsErrorCode, awsErrorMessage } from '../../ec2/errors';
 import { describeRules, toAccessRule } from '../../ec2/security-group-rules';
+import { scheduleExpiry } from '../../ops/expiry-hooks';
 import type { Clock, Executor } from '../context';
 import { findTargetGroup, type TargetGroup, targetLabel } from './access-target';
 
@@ -142,7 +143,7 @@ function sourceError(error: unknown, decision: OpenDecision, target: TargetGroup
   throw error;
 }
 
-export const open: Executor = async ({ request, config, ec2, clock }) => {
+export const open: Executor = async ({ request, config, ec2, clock, expiry, logger }) => {
   const decision = evaluateOpen(request.args, config);
   const keys = accessTagKeys(config.tagPrefix);
   const target = await findTargetGroup(ec2, decision.target, config);
@@ -214,6 +215,18 @@ export const open: Executor = async ({ request, config, ec2, clock }) => {
       if (awsErrorCode(error) !== 'InvalidPermission.Duplicate') sourceError(error, decision, target);
       ({ outcomes, missing } = await settle());
       if (missing.length) throw error;
+    }
+  }
+  // The second enforcement: a schedule per rule this request opened or extended (a redelivery sets the same one).
+  for (const o of outcomes) {
+    if ((o.kind === 'opened' || o.kind === 'extended') && o.ruleId.startsWith('sgr-')) {
+      const rule = {
+        kind: 'rule' as const,
+        ruleId: o.ruleId,
+        groupId: target.groupId,
+        region: target.region,
+      };
+      await scheduleExpiry(expiry, logger, rule, o.expiresAt);
     }
   }
   return openMessage(decision, target, outcomes, config.access.defaultDuration, startMs, request.id);
