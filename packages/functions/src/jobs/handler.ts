@@ -2,10 +2,12 @@ import { InputError } from '@ec2ops/core';
 import { effectiveDryRun, resolveJobSettings } from '@ec2ops/core/config';
 import type { JobName, JobReport } from '@ec2ops/core/jobs';
 import { reportHasFailures, summaryLine } from '@ec2ops/core/jobs';
+import { jobRunMetrics } from '@ec2ops/core/telemetry';
 import { parseInstant } from '@ec2ops/core/time';
-import middy from '@middy/core';
+import middy, { type MiddlewareObj } from '@middy/core';
 import type { Context } from 'aws-lambda';
 import { accountOf } from '../coordination/job-lease';
+import { lambdaContextLogging } from '../telemetry/middleware';
 import { type JobRoot, lambdaJobRoot } from './root';
 import { runJobWith } from './run';
 import type { JobImplementation } from './types';
@@ -77,34 +79,50 @@ export function createJobHandler(
 ) {
   const name = job.name;
   let root: JobRoot | undefined;
-  return middy<unknown, JobHandlerResult>().handler(async (event, context) => {
-    root ??= buildRoot();
-    const input = readEvent(event);
-    const settings = resolveJobSettings(root.config, name);
-    const dryRun = effectiveDryRun(
-      settings,
-      input.dryRun === undefined ? undefined : input.dryRun ? 'dry-run' : 'apply',
-    );
-    const report = await runJobWith(job, {
-      ec2: root.ec2,
-      notifier: root.notifier,
-      config: root.config,
-      now: input.now ? new Date(input.now) : root.clock.now(),
-      clock: root.clock,
-      dryRun,
-      regions: input.regions,
-      log: root.log,
-      deadline: deadlineOf(context),
-      postDryRun: input.dryRun === true,
-      coordination: root.coordination?.(accountOf(context?.invokedFunctionArn)),
+  let logging: MiddlewareObj | undefined;
+  return middy<unknown, JobHandlerResult>()
+    .use({
+      // The root (and its logger) is built on the first invocation, then the Lambda context goes on its lines.
+      before: (request) => {
+        root ??= buildRoot();
+        logging ??= lambdaContextLogging(root.log);
+        return logging.before?.(request);
+      },
+      after: (request) => logging?.after?.(request),
+      onError: (request) => logging?.onError?.(request),
+    })
+    .handler(async (event, context) => {
+      root ??= buildRoot();
+      const input = readEvent(event);
+      const settings = resolveJobSettings(root.config, name);
+      const dryRun = effectiveDryRun(
+        settings,
+        input.dryRun === undefined ? undefined : input.dryRun ? 'dry-run' : 'apply',
+      );
+      const deadline = deadlineOf(context);
+      const report = await runJobWith(job, {
+        ec2: root.ec2,
+        notifier: root.notifier,
+        config: root.config,
+        now: input.now ? new Date(input.now) : root.clock.now(),
+        clock: root.clock,
+        dryRun,
+        regions: input.regions,
+        log: root.log,
+        deadline,
+        postDryRun: input.dryRun === true,
+        coordination: root.coordination?.(accountOf(context?.invokedFunctionArn)),
+      });
+      // Deadlines are wall time (see deadlineOf), so is this check.
+      const deadlineHit = deadline !== undefined && Date.now() >= deadline;
+      root.meter?.emit(jobRunMetrics(report, { deadlineHit }));
+      return {
+        job: name,
+        dryRun,
+        summary: summaryLine(report),
+        failed: report.counts.failed,
+        ok: !reportHasFailures(report),
+        report,
+      };
     });
-    return {
-      job: name,
-      dryRun,
-      summary: summaryLine(report),
-      failed: report.counts.failed,
-      ok: !reportHasFailures(report),
-      report,
-    };
-  });
 }

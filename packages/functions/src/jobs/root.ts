@@ -1,11 +1,12 @@
 import { ConfigError, type StageConfig } from '@ec2ops/core';
 import type { JobName } from '@ec2ops/core/jobs';
-import type { Logger } from 'pino';
 import { type JobCoordination, jobCoordination } from '../coordination/job-lease';
 import { stageCoordinationTable } from '../coordination/root';
 import { type Ec2ClientsByRegion, ec2ClientsByRegion } from '../ec2/client';
 import { build, type Clock, createLogger, type FunctionName, type Root, stageConfigFromJson } from '../root';
 import { createSlackNotifier, slackWebClient } from '../slack-notifier';
+import type { Logger } from '../telemetry/log';
+import { createMeter, type Meter } from '../telemetry/meter';
 import type { Notifier } from './types';
 
 /** Everything a job function needs, built once per cold start. */
@@ -17,6 +18,8 @@ export interface JobRoot {
   clock: Clock;
   /** Job-run leases for one run in an account; absent without COORDINATION_TABLE. */
   coordination?: ((account: string) => JobCoordination) | undefined;
+  /** The run's metrics (heartbeat, items, EC2 calls, savings); none when absent. */
+  meter?: Meter | undefined;
 }
 
 /** Each job's function, as infra names it (and as the emulator knows its credentials). */
@@ -54,7 +57,8 @@ export function createJobRoot(root: Root): JobRoot {
   const table = stageCoordinationTable(root, config, (m) => log.warn(m), { ackPath: false });
   // An hour: longer than any job function's timeout (infra/functions.ts SIZES), so only a crashed run's lease lapses.
   const coordination = table ? jobCoordination(table, { leaseSeconds: 3600 }) : undefined;
-  return { config, ec2, notifier, log, clock: root.clock, coordination };
+  const meter = createMeter(env, config.stage);
+  return { config, ec2, notifier, log, clock: root.clock, coordination, meter };
 }
 
 /** A job's root as its Lambda entry builds it: process.env and SST's linked secrets. */

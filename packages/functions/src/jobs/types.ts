@@ -8,10 +8,10 @@ import type {
   RegionPlan,
   ReportSection,
 } from '@ec2ops/core/jobs';
-import type { Logger } from 'pino';
 import type { JobCoordination } from '../coordination/job-lease';
 import type { Clock } from '../root';
 import type { OutgoingMessage } from '../slack-notifier';
+import type { Logger } from '../telemetry/log';
 
 export type NotifierMessage = OutgoingMessage;
 

@@ -1,8 +1,8 @@
 import type { EC2Client } from '@aws-sdk/client-ec2';
 import { accessTagKeys, expiresAtMs, isManaged } from '@ec2ops/core/access';
 import { parseExpiryEvent } from '@ec2ops/core/ops';
-import type { Logger } from 'pino';
 import { describeRule } from '../ec2/security-group-rules';
+import type { Logger } from '../telemetry/log';
 import { revokeRules } from '../worker/executors/close';
 
 export interface ExpireDeps {

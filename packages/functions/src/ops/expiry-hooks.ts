@@ -1,5 +1,5 @@
 import type { ExpiryTarget } from '@ec2ops/core/ops';
-import type { Logger } from 'pino';
+import type { Logger } from '../telemetry/log';
 import type { ExpirySchedules } from './expiry-schedules';
 
 /**

@@ -1,8 +1,9 @@
 import type { MiddlewareObj } from '@middy/core';
 import middy from '@middy/core';
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
-import type { Logger } from 'pino';
 import { beginBatch, runOnceOnly } from '../coordination/worker';
+import type { Logger } from '../telemetry/log';
+import { lambdaContextLogging } from '../telemetry/middleware';
 import { runMessage, type WorkerDeps } from './dispatch';
 
 /**
@@ -30,6 +31,7 @@ export function partialBatchFailures(logger: Logger): MiddlewareObj<SQSEvent, SQ
 /** The worker's Lambda handler over already-built dependencies. */
 export function createWorkerHandler(deps: WorkerDeps) {
   return middy<SQSEvent, SQSBatchResponse>()
+    .use(lambdaContextLogging(deps.logger))
     .use(partialBatchFailures(deps.logger))
     .handler(async (event, context) => {
       beginBatch(deps.coordination, context);

@@ -7,6 +7,7 @@ import { ec2ClientsByRegion, ec2Gateway } from '../ec2/client';
 import { expirySchedulesFromRoot } from '../ops/expiry-schedules';
 import { createLogger, loadBaseEnv, type Root } from '../root';
 import { createSlackNotifier, slackWebClient } from '../slack-notifier';
+import { createMeter } from '../telemetry/meter';
 import type { WorkerDeps } from './dispatch';
 import { EXECUTORS } from './executors/index';
 
@@ -38,5 +39,6 @@ export function workerRoot(root: Root): WorkerDeps {
     approvalKey: deriveApprovalKey(base.signingSecret, base.config.stage),
     maxReceiveCount: Number(root.env['QUEUE_MAX_RECEIVE_COUNT'] ?? '3') || 3,
     expiry: expirySchedulesFromRoot(root),
+    meter: createMeter(root.env, base.config.stage),
   };
 }

@@ -1,0 +1,3 @@
+// The public face of core's telemetry/: what other packages import (package.json `exports`).
+export * from './job-metrics';
+export * from './metrics';
