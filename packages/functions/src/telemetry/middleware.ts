@@ -10,7 +10,8 @@ import { type Logger, powertoolsOf } from './log';
  */
 export function lambdaContextLogging(log: Logger): MiddlewareObj {
   const logger = powertoolsOf(log);
-  if (!logger) return {};
+  // middy refuses a middleware with no hook at all.
+  if (!logger) return { before: () => undefined };
   const inject = injectLambdaContext(logger, { resetKeys: true }) as Required<
     Pick<MiddlewareObj, 'before' | 'after' | 'onError'>
   >;
