@@ -140,6 +140,29 @@ describe('telemetry of a slash command, slack function to worker', () => {
   });
 });
 
+describe('correlation under concurrency', () => {
+  it('keeps each command on its own correlation id when a batch runs them at once', async () => {
+    const { lines } = await captureOutput(async () => {
+      // Sent together, so the worker takes several in one batch and runs them concurrently.
+      const sent = await Promise.all(
+        Array.from({ length: 6 }, () => client.slashCommand('/ec2 help', { user: 'UVIEWER' })),
+      );
+      expect(sent.map((r) => r.status)).toEqual(Array(6).fill(200));
+      await sqs.drain();
+    });
+    const outcomes = json(lines).filter(
+      (l) => (l['record'] as { event?: string } | undefined)?.event === 'outcome',
+    );
+    expect(outcomes).toHaveLength(6);
+    for (const line of outcomes)
+      expect(line['correlation_id']).toBe((line['record'] as { requestId: string }).requestId);
+    expect(new Set(outcomes.map((l) => l['correlation_id'])).size).toBe(6);
+    // Each counted once, with its own dimensions: no EMF document mixes two commands' points.
+    const counted = find(parseEmf(lines), 'Commands', { command: 'help', outcome: 'ok' });
+    expect(counted.map((v) => v.value)).toEqual(Array(6).fill(1));
+  });
+});
+
 describe('telemetry of a job run', () => {
   it('beats, counts items, EC2 calls and throttles, and prices what it saved', async () => {
     await allocateAddress(world.ec2('us-east-1'), 'old', {

@@ -23,7 +23,8 @@ export function createAuditor(
       const record = auditRecord(input);
       // Nested whole: Powertools keeps `message` for the line's own text, and the record's
       // fields (its `message` among them) stay exactly as core builds them.
-      logger.info({ record }, `audit ${record.event}`);
+      // correlation_id: the worker's auditor is shared by the commands of a batch, so the line says whose it is.
+      logger.info({ correlation_id: record.requestId, record }, `audit ${record.event}`);
       if (forward && options.channel !== false) {
         try {
           await forward(record, auditText(record));
