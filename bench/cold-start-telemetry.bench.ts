@@ -9,21 +9,15 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { linkedSecretVariables } from '@ec2ops/sandbox/runner/handler-env';
 import type { Plugin } from 'esbuild';
 import { HANDLERS, handlerFile } from '../infra/functions';
 import { bundleEntry, FUNCTION_PLUGINS, ROOT } from '../scripts/function-bundles';
-import { coldImportPaired, round } from './cold-import';
+import { coldImportPaired, FUNCTION_ENV, round } from './cold-import';
 
 const COLD_RUNS = 9;
 const LIMIT = 1.1;
 const ENV = {
-  ...linkedSecretVariables('bench', { SlackBotToken: 'xoxb-bench', SlackSigningSecret: 'bench-secret' }),
-  QUEUE_URL: 'http://127.0.0.1:1/000000000000/ec2ops-requests',
-  EC2OPS_CONFIG: JSON.stringify({ stage: 'bench', roles: { users: { UOPERATOR: 'operator' } } }),
-  AWS_REGION: 'us-east-1',
-  AWS_ACCESS_KEY_ID: 'bench',
-  AWS_SECRET_ACCESS_KEY: 'bench',
+  ...FUNCTION_ENV,
   // As deployed (infra/stage.ts, infra/coordination.ts): logs at info and metrics on, so both are
   // built at cold start, and the coordination table named (its client is built, nothing is sent).
   LOG_LEVEL: 'info',

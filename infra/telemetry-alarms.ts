@@ -1,5 +1,5 @@
 import { heartbeatWindow, METRICS_NAMESPACE } from '@ec2ops/core/telemetry';
-import { alarmTopic } from './alarms';
+import { alarmTopic, firesOnAny } from './alarms';
 import { pascalCase } from './functions';
 import { jobs } from './jobs';
 import { stage } from './stage';
@@ -23,12 +23,7 @@ export const telemetryAlarms = jobs.flatMap(({ job, settings }) => {
       ...ofJob(job.name),
       metricName: 'JobDeadlineHit',
       statistic: 'Sum',
-      period: 300,
-      evaluationPeriods: 1,
-      threshold: 0,
-      comparisonOperator: 'GreaterThanThreshold',
-      treatMissingData: 'notBreaching',
-      ...notify,
+      ...firesOnAny,
     }),
     new aws.cloudwatch.MetricAlarm(`${id}Ec2Throttled`, {
       alarmDescription: `EC2 throttled ${job.name} over ${EC2_THROTTLES_PER_5_MIN} times in 5 minutes: something else spends the account's EC2 API budget, or the job's pacing is too fast`,
