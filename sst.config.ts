@@ -28,6 +28,8 @@ export default $config({
     await import('./infra/alarms');
     await import('./infra/alarms-slack');
     await import('./infra/ops-alarms');
+    await import('./infra/telemetry-alarms');
+    await import('./infra/dashboard');
     const { stageSummary } = await import('./infra/summary');
 
     return {

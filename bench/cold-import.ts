@@ -4,6 +4,17 @@
  */
 import { execFileSync } from 'node:child_process';
 import { pathToFileURL } from 'node:url';
+import { linkedSecretVariables } from '@ec2ops/sandbox/runner/handler-env';
+
+/** What a function bundle needs to build its handler at import, as on Lambda (no network at init). */
+export const FUNCTION_ENV = {
+  ...linkedSecretVariables('bench', { SlackBotToken: 'xoxb-bench', SlackSigningSecret: 'bench-secret' }),
+  QUEUE_URL: 'http://127.0.0.1:1/000000000000/ec2ops-requests',
+  EC2OPS_CONFIG: JSON.stringify({ stage: 'bench', roles: { users: { UOPERATOR: 'operator' } } }),
+  AWS_REGION: 'us-east-1',
+  AWS_ACCESS_KEY_ID: 'bench',
+  AWS_SECRET_ACCESS_KEY: 'bench',
+};
 
 export interface ColdStats {
   importMs: number;

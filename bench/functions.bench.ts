@@ -9,18 +9,12 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { FunctionName } from '@ec2ops/core/capability';
-import { linkedSecretVariables } from '@ec2ops/sandbox/runner/handler-env';
 import { bundleEntry, bundleFunction, FUNCTION_NAMES } from '../scripts/function-bundles';
-import { coldImport, coldImportPaired, round } from './cold-import';
+import { coldImport, coldImportPaired, FUNCTION_ENV, round } from './cold-import';
 
 const COLD_RUNS = 7;
 const ENV = {
-  ...linkedSecretVariables('bench', { SlackBotToken: 'xoxb-bench', SlackSigningSecret: 'bench-secret' }),
-  QUEUE_URL: 'http://127.0.0.1:1/000000000000/ec2ops-requests',
-  EC2OPS_CONFIG: JSON.stringify({ stage: 'bench', roles: { users: { UOPERATOR: 'operator' } } }),
-  AWS_REGION: 'us-east-1',
-  AWS_ACCESS_KEY_ID: 'bench',
-  AWS_SECRET_ACCESS_KEY: 'bench',
+  ...FUNCTION_ENV,
   LOG_LEVEL: 'silent',
 };
 

@@ -66,10 +66,10 @@ new aws.cloudwatch.MetricAlarm('SlackFunctionErrors', {
 for (const { job, fn } of jobs) {
   const id = pascalCase(job.name);
   const logGroupName = logGroupOf(fn);
-  // pino's error level is 50 ("plan failed", "apply failed"); the report line counts items.
+  // Powertools writes the level by name ("plan failed", "apply failed" are ERROR); the report line counts items.
   new aws.cloudwatch.LogMetricFilter(`${id}FailuresFilter`, {
     logGroupName,
-    pattern: '{ ($.level >= 50) || ($.report.counts.failed > 0) }',
+    pattern: '{ ($.level = "ERROR") || ($.level = "CRITICAL") || ($.report.counts.failed > 0) }',
     metricTransformation: { namespace, name: `${job.name}-failures`, value: '1' },
   });
   new aws.cloudwatch.MetricAlarm(`${id}JobFailing`, {

@@ -10,6 +10,10 @@ export const stage = loadStage($app.stage);
 export const baseEnvironment: Record<string, string> = {
   EC2OPS_CONFIG: stage.configJson,
   LOG_LEVEL: 'info',
+  // Debug lines for 1 % of invocations (Powertools' sampling, drawn per invocation).
+  LOG_DEBUG_SAMPLE_RATE: '0.01',
+  // Metrics as CloudWatch embedded metric format on stdout (packages/functions/src/telemetry/meter.ts).
+  EC2OPS_METRICS: 'emf',
 };
 
 export const logging = { retention: stage.deploy.logRetention ?? '1 month', format: 'text' } as const;

@@ -1,7 +1,10 @@
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
 import type { FunctionName } from '@ec2ops/core/capability';
-import { instanceRoleName } from '@ec2ops/core/config';
+import { instanceRoleName, resolveJobSettings } from '@ec2ops/core/config';
 import { stagePolicies } from '@ec2ops/core/iam';
 import { JOB_DEFINITIONS } from '@ec2ops/core/job-catalog';
+import { heartbeatWindow, METRICS, METRICS_NAMESPACE, type MetricName } from '@ec2ops/core/telemetry';
 import {
   COORDINATION_ACCESS,
   type CoordinationUser,
@@ -325,6 +328,126 @@ describe('alarm e-mail', () => {
         .map((r) => r.inputs.endpoint);
       const email = loadStage(stage).deploy.alarmEmail;
       expect(endpoints, stage).toEqual(email ? [email] : []);
+    }
+  });
+});
+
+describe.each(STAGES)('the %s stack watches itself', (stageName) => {
+  const stack = () => stacks.get(stageName)!;
+  const alarms = () => stack().resources.filter((r) => r.type === 'aws:cloudwatch/metricAlarm:MetricAlarm');
+  const alarm = (name: string) => alarms().find((r) => r.name === name);
+  // The mock runtime gives a resource the ARN `arn:aws:<service>:<region>:<account>:<name>`.
+  const topicArn = () => {
+    const topic = stack().resources.find((r) => r.type === 'aws:sns/topic:Topic' && r.name === 'AlarmsTopic');
+    return (
+      topic && `arn:aws:sns:${REGION}:${ACCOUNT}:${(topic.inputs.name as string | undefined) ?? topic.name}`
+    );
+  };
+
+  it('has one dashboard for the stage, charting the metrics the functions emit', () => {
+    const dashboards = stack().resources.filter((r) => r.type === 'aws:cloudwatch/dashboard:Dashboard');
+    expect(dashboards.map((d) => d.inputs.dashboardName)).toEqual([`ec2ops-${stageName}`]);
+    const body = JSON.parse(dashboards[0]!.inputs.dashboardBody as string) as {
+      widgets: { properties: { title: string; region: string; metrics: unknown[][] } }[];
+    };
+    const titles = body.widgets.map((w) => w.properties.title);
+    for (const topic of [/^Commands/, /^Errors/, /oldest command/, /^Job runs/, /^Savings/, /^Ack latency/])
+      expect(
+        titles.some((t) => topic.test(t)),
+        String(topic),
+      ).toBe(true);
+    const rows = body.widgets.flatMap((w) => w.properties.metrics);
+    // Every ec2ops metric charted is one the catalogue defines, in this stage, with its dimensions.
+    const ours = rows.filter((row) => row[0] === METRICS_NAMESPACE);
+    expect(ours.length).toBeGreaterThan(0);
+    for (const row of ours) {
+      const name = row[1] as MetricName;
+      expect(Object.keys(METRICS)).toContain(name);
+      const dims = Object.fromEntries(
+        (row.slice(2).filter((x) => typeof x === 'string') as string[]).flatMap((x, i, a) =>
+          i % 2 === 0 ? [[x, a[i + 1]]] : [],
+        ),
+      );
+      expect(dims['stage']).toBe(stageName);
+      expect(Object.keys(dims).sort()).toEqual(['stage', ...METRICS[name].dimensions].sort());
+    }
+    const searches = rows.flatMap((row) =>
+      row.flatMap((x) => (x && typeof x === 'object' && 'expression' in x ? [String(x.expression)] : [])),
+    );
+    expect(
+      searches.some((s) => s.includes('MetricName="Commands"') && s.includes(`stage="${stageName}"`)),
+    ).toBe(true);
+    for (const w of body.widgets) expect(w.properties.region).toBe(REGION);
+  });
+
+  it('alarms per job when it misses two schedule periods, hits its deadline, or EC2 throttles it', () => {
+    for (const job of JOB_DEFINITIONS) {
+      const id = pascalCase(job.name);
+      const dimensions = { stage: stageName, job: job.name };
+      const settings = resolveJobSettings(loadStage(stageName).config, job.name);
+      const heartbeat = alarm(`${id}Heartbeat`);
+      if (!settings.enabled) {
+        expect(heartbeat, `${job.name} is disabled: nothing to miss`).toBeUndefined();
+      } else {
+        const window = heartbeatWindow(settings.schedule, settings.timeZone);
+        expect(heartbeat?.inputs, job.name).toMatchObject({
+          namespace: METRICS_NAMESPACE,
+          metricName: 'JobHeartbeat',
+          dimensions,
+          statistic: 'Sum',
+          period: window.periodSeconds,
+          evaluationPeriods: 2,
+          datapointsToAlarm: 2,
+          threshold: 1,
+          comparisonOperator: 'LessThanThreshold',
+          treatMissingData: 'breaching',
+        });
+      }
+      expect(alarm(`${id}DeadlineHit`)?.inputs, job.name).toMatchObject({
+        namespace: METRICS_NAMESPACE,
+        metricName: 'JobDeadlineHit',
+        dimensions,
+        threshold: 0,
+        comparisonOperator: 'GreaterThanThreshold',
+        treatMissingData: 'notBreaching',
+      });
+      expect(alarm(`${id}Ec2Throttled`)?.inputs, job.name).toMatchObject({
+        namespace: METRICS_NAMESPACE,
+        metricName: 'Ec2Throttles',
+        dimensions,
+        comparisonOperator: 'GreaterThanThreshold',
+      });
+    }
+    expect(alarm('OldestCommandAge')?.inputs).toMatchObject({ metricName: 'ApproximateAgeOfOldestMessage' });
+    expect(alarm('SlackAckNearTimeout')?.inputs).toMatchObject({ extendedStatistic: 'p99', threshold: 2500 });
+    expect(alarm('CommandsDeadLetterGrowing')?.inputs.metricQueries).toContainEqual(
+      expect.objectContaining({ expression: 'DIFF(visible)' }),
+    );
+  });
+
+  it('sends every alarm and its recovery to the alarm topic, which the ops function subscribes to', () => {
+    const topic = topicArn();
+    expect(topic).toBeDefined();
+    for (const a of alarms()) {
+      expect(a.inputs.alarmActions, a.name).toEqual([topic]);
+      expect(a.inputs.okActions, a.name).toEqual([topic]);
+    }
+    const lambdaSubscriptions = stack().resources.filter(
+      (r) => r.type === 'aws:sns/topicSubscription:TopicSubscription' && r.inputs.protocol === 'lambda',
+    );
+    expect(lambdaSubscriptions.map((s) => s.inputs.topic)).toEqual([topic]);
+  });
+
+  it('gives every alarm a runbook line: its description, and its row in docs/operations.md', () => {
+    const doc = readFileSync(resolve(import.meta.dirname, '../../docs/operations.md'), 'utf8');
+    const watched = doc.slice(doc.indexOf('## What is watched'));
+    const jobIds = JOB_DEFINITIONS.map((j) => pascalCase(j.name));
+    for (const a of alarms()) {
+      expect(String(a.inputs.alarmDescription ?? '').length, a.name).toBeGreaterThan(20);
+      // Per-job alarms are listed once, as `<Job>…`.
+      const job = jobIds.find((id) => a.name.startsWith(id) && a.name !== id);
+      const row = job ? `<Job>${a.name.slice(job.length)}` : a.name;
+      expect(watched, a.name).toContain(`\`${row}\``);
     }
   });
 });

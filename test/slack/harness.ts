@@ -239,7 +239,10 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   };
 }
 
-/** The audit lines logged so far. */
+/** The audit records logged so far (each line carries its record, unchanged, under `record`). */
 export function auditLines(logs: Record<string, unknown>[]): Record<string, unknown>[] {
-  return logs.filter((l) => l['audit'] === true);
+  return logs.flatMap((l) => {
+    const record = l['record'] as Record<string, unknown> | undefined;
+    return record?.['audit'] === true ? [record] : [];
+  });
 }

@@ -1,6 +1,6 @@
 import type { Tamper } from '@ec2ops/sandbox/slack/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Harness, startHarness } from './harness';
+import { auditLines, type Harness, startHarness } from './harness';
 
 let h: Harness;
 beforeAll(async () => {
@@ -85,12 +85,12 @@ describe('a signed interaction whose payload cannot be read', () => {
     it(`is refused with 400 and an audit line, and queues nothing: ${what}`, async () => {
       const before = {
         sent: h.sent.length,
-        audit: h.logs.filter((l) => l['code'] === 'request.bad-payload').length,
+        audit: auditLines(h.logs).filter((l) => l['code'] === 'request.bad-payload').length,
       };
       const res = await h.client.send(new URLSearchParams({ payload }).toString());
       await h.sqs.drain();
       expect(res.status).toBe(400);
-      expect(h.logs.filter((l) => l['audit'] === true && l['code'] === 'request.bad-payload')).toHaveLength(
+      expect(auditLines(h.logs).filter((l) => l['code'] === 'request.bad-payload')).toHaveLength(
         before.audit + 1,
       );
       expect(h.sent.slice(before.sent).filter((m) => m.kind !== 'audit')).toHaveLength(0);

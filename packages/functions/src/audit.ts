@@ -1,5 +1,5 @@
 import { type AuditRecord, auditRecord, auditText } from '@ec2ops/core/audit';
-import type { Logger } from 'pino';
+import type { Logger } from './telemetry/log';
 
 export type AuditInput = Parameters<typeof auditRecord>[0];
 
@@ -10,7 +10,7 @@ export interface Auditor {
 }
 
 /**
- * Every record is one JSON log line (`"audit":true`). `forward` also sends it to the audit
+ * Every record is one JSON log line (the record under `record`, with `"audit":true`). `forward` also sends it to the audit
  * channel: the worker posts directly; the slack function, which makes no Slack calls, queues it
  * for the worker.
  */
@@ -21,7 +21,10 @@ export function createAuditor(
   return {
     async record(input, options = {}) {
       const record = auditRecord(input);
-      logger.info(record, `audit ${record.event}`);
+      // Nested whole: Powertools keeps `message` for the line's own text, and the record's
+      // fields (its `message` among them) stay exactly as core builds them.
+      // correlation_id: the worker's auditor is shared by the commands of a batch, so the line says whose it is.
+      logger.info({ correlation_id: record.requestId, record }, `audit ${record.event}`);
       if (forward && options.channel !== false) {
         try {
           await forward(record, auditText(record));

@@ -1,7 +1,7 @@
 import { parseStageConfig } from '@ec2ops/core/config';
-import pino from 'pino';
 import { describe, expect, it } from 'vitest';
 import { createRoleResolver } from './roles';
+import { silentLog } from './telemetry/log';
 
 const config = parseStageConfig({
   stage: 'test',
@@ -12,7 +12,7 @@ const config = parseStageConfig({
     bootstrapAdmins: ['UROOT'],
   },
 });
-const logger = pino({ level: 'silent' });
+const logger = silentLog();
 
 function fakeClient(members: Record<string, string[]>, delayMs = 0) {
   const calls: string[] = [];

@@ -1,7 +1,7 @@
 import type { StageConfig } from '@ec2ops/core/config';
 import { type Role, resolveRole } from '@ec2ops/core/config';
 import type { WebClient } from '@slack/web-api';
-import type { Logger } from 'pino';
+import type { Logger } from './telemetry/log';
 
 /**
  * Resolves a Slack user's role. Users and bootstrap admins come from config (no I/O). Groups

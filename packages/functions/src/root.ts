@@ -1,9 +1,9 @@
 import type { DeployedFunctionName } from '@ec2ops/core/capability';
 import { parseStageConfig, type StageConfig } from '@ec2ops/core/config';
 import { ConfigError } from '@ec2ops/core/errors';
-import pino, { type Logger } from 'pino';
 import { type Env, envError, readFunctionEnv } from './env';
 import { linkedSecret, type SecretSource } from './secrets';
+import { createLog, type Logger } from './telemetry/log';
 
 /**
  * The composition root. Every function (Lambda entry, sandbox, CLI, bench, test harness) starts
@@ -164,11 +164,7 @@ export function stageConfigFromJson(text: string): StageConfig {
   return parseStageConfig(raw);
 }
 
-/** Structured JSON logs (one object per line), the level from LOG_LEVEL. */
+/** Structured JSON logs through Powertools (telemetry/log.ts), the level from LOG_LEVEL. */
 export function createLogger(env: Env, bindings: Record<string, string>): Logger {
-  return pino({
-    level: env['LOG_LEVEL'] ?? 'info',
-    base: bindings,
-    timestamp: pino.stdTimeFunctions.isoTime,
-  });
+  return createLog(env, bindings);
 }

@@ -1,6 +1,6 @@
 import { clip, LIMITS, type Message } from '@ec2ops/core/slack';
 import { WebClient, type WebClientOptions } from '@slack/web-api';
-import type { Logger } from 'pino';
+import type { Logger } from './telemetry/log';
 
 /** A message as ec2ops sends it: core's Message, or a job report (its blocks are core's too). */
 export interface OutgoingMessage {

@@ -79,6 +79,8 @@ export interface MoneyFigure {
   /** US dollars per month (730 hours), rounded to cents when rendered. */
   usdPerMonth: number;
   detail?: string;
+  /** Money this run saved (or would save), as opposed to a cost still running: the metric sums these. */
+  saving?: boolean;
 }
 
 /** A region the job could not plan at all (describe failed): reported, other regions go on. */

@@ -10,7 +10,6 @@ import {
   summaryLine,
 } from '@ec2ops/core/jobs';
 import pLimit from 'p-limit';
-import pino from 'pino';
 import type { Fleet } from '../accounts/clients';
 import { AssumeRoleError } from '../accounts/credentials';
 import { type Target, targetKey, targetLabel } from '../accounts/targets';
@@ -18,6 +17,7 @@ import type { FleetRunRecord } from '../coordination/fleet-run';
 import type { JobCoordination } from '../coordination/job-lease';
 import { awsErrorCode, awsErrorMessage } from '../ec2/errors';
 import { systemClock } from '../root';
+import { silentLog } from '../telemetry/log';
 import { postReport, runJobWith } from './run';
 import type { JobImplementation, RunJobDeps } from './types';
 
@@ -112,7 +112,7 @@ async function shardOutcome(
       message: `${shard.alias} is no longer a target of this stage`,
     };
   }
-  const log = (deps.log ?? pino({ level: 'silent' })).child({ account: shard.alias, region: shard.region });
+  const log = (deps.log ?? silentLog()).child({ account: shard.alias, region: shard.region });
   try {
     // Assume first: a refused role fails this shard by name, not as a plan error of every region.
     if (target.roleArn) await deps.fleet.credentials(target)();
@@ -163,7 +163,7 @@ export async function reportFleetRun(
     outcomes,
     wallMs: run.wallMs,
   });
-  const log = (deps.log ?? pino({ level: 'silent' })).child({ job: job.name, run: run.runId });
+  const log = (deps.log ?? silentLog()).child({ job: job.name, run: run.runId });
   log.info({ shards: report.shards }, `fleet job report: ${summaryLine(report)}`);
   await postReport(report, deps, log);
   return report;

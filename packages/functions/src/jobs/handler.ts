@@ -2,11 +2,13 @@ import { InputError } from '@ec2ops/core';
 import { effectiveDryRun, resolveJobSettings } from '@ec2ops/core/config';
 import type { JobName, JobReport } from '@ec2ops/core/jobs';
 import { reportHasFailures, summaryLine } from '@ec2ops/core/jobs';
+import { jobRunMetrics } from '@ec2ops/core/telemetry';
 import { parseInstant } from '@ec2ops/core/time';
-import middy from '@middy/core';
+import middy, { type MiddlewareObj } from '@middy/core';
 import type { Context } from 'aws-lambda';
 import { memoryRunRecord } from '../coordination/fleet-run';
 import { accountOf } from '../coordination/job-lease';
+import { lambdaContextLogging } from '../telemetry/middleware';
 import { runFleetJob } from './fleet';
 import { type JobRoot, lambdaJobRoot } from './root';
 import { runJobWith } from './run';
@@ -79,50 +81,66 @@ export function createJobHandler(
 ) {
   const name = job.name;
   let root: JobRoot | undefined;
-  return middy<unknown, JobHandlerResult>().handler(async (event, context) => {
-    root ??= buildRoot();
-    const input = readEvent(event);
-    const settings = resolveJobSettings(root.config, name);
-    const dryRun = effectiveDryRun(
-      settings,
-      input.dryRun === undefined ? undefined : input.dryRun ? 'dry-run' : 'apply',
-    );
-    const common = {
-      notifier: root.notifier,
-      config: root.config,
-      now: input.now ? new Date(input.now) : root.clock.now(),
-      clock: root.clock,
-      dryRun,
-      regions: input.regions,
-      log: root.log,
-      deadline: deadlineOf(context),
-      postDryRun: input.dryRun === true,
-    };
-    // A stage with member accounts fans out: one shard per (account, region), one report.
-    const report = root.fleet
-      ? await runFleetJob(job, {
-          ...common,
-          fleet: root.fleet,
-          record: root.runRecord ?? memoryRunRecord(),
-          coordination: root.coordination,
-          runDeadline: common.deadline,
-        })
-      : await runJobWith(job, {
-          ...common,
-          ec2: root.ec2,
-          coordination: root.coordination?.(accountOf(context?.invokedFunctionArn)),
-        });
-    const result = {
-      job: name,
-      dryRun,
-      summary: summaryLine(report),
-      failed: report.counts.failed,
-      ok: !reportHasFailures(report),
-      report,
-    };
-    await recordRun(root, result);
-    return result;
-  });
+  let logging: MiddlewareObj | undefined;
+  return middy<unknown, JobHandlerResult>()
+    .use({
+      // The root (and its logger) is built on the first invocation, then the Lambda context goes on its lines.
+      before: (request) => {
+        root ??= buildRoot();
+        logging ??= lambdaContextLogging(root.log);
+        return logging.before?.(request);
+      },
+      after: (request) => logging?.after?.(request),
+      onError: (request) => logging?.onError?.(request),
+    })
+    .handler(async (event, context) => {
+      root ??= buildRoot();
+      const input = readEvent(event);
+      const settings = resolveJobSettings(root.config, name);
+      const dryRun = effectiveDryRun(
+        settings,
+        input.dryRun === undefined ? undefined : input.dryRun ? 'dry-run' : 'apply',
+      );
+      const deadline = deadlineOf(context);
+      const common = {
+        notifier: root.notifier,
+        config: root.config,
+        now: input.now ? new Date(input.now) : root.clock.now(),
+        clock: root.clock,
+        dryRun,
+        regions: input.regions,
+        log: root.log,
+        deadline,
+        postDryRun: input.dryRun === true,
+      };
+      // A stage with member accounts fans out: one shard per (account, region), one report.
+      const report = root.fleet
+        ? await runFleetJob(job, {
+            ...common,
+            fleet: root.fleet,
+            record: root.runRecord ?? memoryRunRecord(),
+            coordination: root.coordination,
+            runDeadline: deadline,
+          })
+        : await runJobWith(job, {
+            ...common,
+            ec2: root.ec2,
+            coordination: root.coordination?.(accountOf(context?.invokedFunctionArn)),
+          });
+      // Deadlines are wall time (see deadlineOf), so is this check.
+      const deadlineHit = deadline !== undefined && Date.now() >= deadline;
+      root.meter?.emit(jobRunMetrics(report, { deadlineHit }));
+      const result = {
+        job: name,
+        dryRun,
+        summary: summaryLine(report),
+        failed: report.counts.failed,
+        ok: !reportHasFailures(report),
+        report,
+      };
+      await recordRun(root, result);
+      return result;
+    });
 }
 
 /** What `/ec2 status` shows as the job's last run. A failed write is logged: the run itself is done. */

@@ -1,7 +1,6 @@
 import { ConfigError, type StageConfig } from '@ec2ops/core';
 import { DEPLOYED_NAMES } from '@ec2ops/core/capability';
 import type { JobName } from '@ec2ops/core/jobs';
-import type { Logger } from 'pino';
 import { type Fleet, fleetOf } from '../accounts/clients';
 import { type FleetRunRecord, fleetRunRecord, memoryRunRecord } from '../coordination/fleet-run';
 import { type JobCoordination, jobCoordination } from '../coordination/job-lease';
@@ -10,6 +9,8 @@ import { stageCoordinationTable } from '../coordination/root';
 import { type Ec2ClientsByRegion, ec2ClientsByRegion } from '../ec2/client';
 import { build, type Clock, createLogger, type FunctionName, type Root, stageConfigFromJson } from '../root';
 import { createSlackNotifier, slackWebClient } from '../slack-notifier';
+import type { Logger } from '../telemetry/log';
+import { createMeter, type Meter } from '../telemetry/meter';
 import type { Notifier } from './types';
 
 /** Everything a job function needs, built once per cold start. */
@@ -27,6 +28,8 @@ export interface JobRoot {
   runRecord?: FleetRunRecord | undefined;
   /** How each run ended, for `/ec2 status`; absent without COORDINATION_TABLE. */
   runs?: JobRuns | undefined;
+  /** The run's metrics (heartbeat, items, EC2 calls, savings); none when absent. */
+  meter?: Meter | undefined;
 }
 
 /** Each job's function, as infra names it (and as the emulator knows its credentials). */
@@ -67,6 +70,7 @@ export function createJobRoot(root: Root): JobRoot {
     fleet: config.accounts?.length || config.organization ? fleetOf(root, config) : undefined,
     runRecord: table ? fleetRunRecord(table) : memoryRunRecord(),
     runs: table ? jobRuns(table) : undefined,
+    meter: createMeter(env, config.stage),
   };
 }
 

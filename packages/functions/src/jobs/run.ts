@@ -4,11 +4,11 @@ import { JOB_CATALOG } from '@ec2ops/core/job-catalog';
 import type { ApiUsage, ItemResult, JobReport, RegionFailure, RegionPlan } from '@ec2ops/core/jobs';
 import { buildReport, renderReportBlocks, reportIsNoteworthy, summaryLine } from '@ec2ops/core/jobs';
 import pLimit from 'p-limit';
-import pino, { type Logger } from 'pino';
 import { underLease } from '../coordination/job-lease';
 import { newCallCounter, watchCalls } from '../ec2/call-counter';
 import { awsErrorCode, awsErrorMessage } from '../ec2/errors';
 import { systemClock } from '../root';
+import { type Logger, silentLog } from '../telemetry/log';
 import { resultOf } from './apply-helpers';
 import type { JobImplementation, RegionContext, RunJobDeps } from './types';
 
@@ -27,7 +27,7 @@ const LOGGED_LINES = 500;
  */
 export async function runJobWith(job: JobImplementation, deps: RunJobDeps): Promise<JobReport> {
   const name = job.name;
-  const log = (deps.log ?? pino({ level: 'silent' })).child({ job: name, stage: deps.config.stage });
+  const log = (deps.log ?? silentLog()).child({ job: name, stage: deps.config.stage });
   const regions = deps.regions?.length ? deps.regions : deps.config.regions;
   const badRegion = regions.find((r) => !isRegionName(r));
   if (badRegion) throw new InputError('job.region', `"${badRegion}" is not an AWS region such as eu-west-1`);

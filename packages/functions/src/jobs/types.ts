@@ -7,11 +7,11 @@ import type {
   RegionPlan,
   ReportSection,
 } from '@ec2ops/core/jobs';
-import type { Logger } from 'pino';
 import type { JobCoordination } from '../coordination/job-lease';
 import type { EC2Client } from '../ec2/client';
 import type { Clock } from '../root';
 import type { OutgoingMessage } from '../slack-notifier';
+import type { Logger } from '../telemetry/log';
 
 export type NotifierMessage = OutgoingMessage;
 

@@ -1,7 +1,7 @@
 import { alarmMessage, parseAlarmChange } from '@ec2ops/core/ops';
-import type { Logger } from 'pino';
 import type { JobRoot } from '../jobs/root';
 import type { Notifier } from '../jobs/types';
+import type { Logger } from '../telemetry/log';
 
 export interface AlarmDeps {
   notifier: Notifier | undefined;

@@ -4,13 +4,13 @@ import { decideInstance, type ReaperPolicy } from '@ec2ops/core/jobs';
 import { type ExpiryTarget, expiryResourceId, parseExpiryEvent } from '@ec2ops/core/ops';
 import { SLACK_USER_ID } from '@ec2ops/core/slack';
 import { parseInstant } from '@ec2ops/core/time';
-import type { Logger } from 'pino';
 import type { EC2Client } from '../ec2/client';
 import { awsErrorCode } from '../ec2/errors';
 import { changeInstanceState } from '../ec2/instance-batches';
 import { describeInstanceViews } from '../ec2/instances';
 import { describeRule } from '../ec2/security-group-rules';
 import type { Notifier } from '../jobs/types';
+import type { Logger } from '../telemetry/log';
 import { revokeRules } from '../worker/executors/close';
 
 export interface ExpireDeps {

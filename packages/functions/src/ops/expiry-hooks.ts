@@ -1,6 +1,6 @@
 import { type ExpiryTarget, expiryResourceId } from '@ec2ops/core/ops';
 import { parseInstant } from '@ec2ops/core/time';
-import type { Logger } from 'pino';
+import type { Logger } from '../telemetry/log';
 import type { ExpirySchedules } from './expiry-schedules';
 
 /**

@@ -3,10 +3,10 @@ import { deriveApprovalKey } from '@ec2ops/core/approvals';
 import { commands } from '@ec2ops/core/commands';
 import { parseStageConfig } from '@ec2ops/core/config';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
-import pino from 'pino';
 import { describe, expect, it } from 'vitest';
 import { createAuditor } from '../audit';
 import { memoryQueue } from '../queue';
+import { silentLog } from '../telemetry/log';
 import { createSlackHandler } from './app';
 
 const SECRET = 'unit-secret';
@@ -42,7 +42,7 @@ function slashEvent(text: string, user: string): APIGatewayProxyEventV2 {
 describe('createSlackHandler', () => {
   it('makes no Slack call at start-up or for a slash command (its Web API points nowhere)', async () => {
     const queue = memoryQueue();
-    const logger = pino({ level: 'silent' });
+    const logger = silentLog();
     const handler = createSlackHandler({
       signingSecret: SECRET,
       botToken: 'xoxb-unit',
@@ -71,7 +71,7 @@ describe('createSlackHandler', () => {
 
   it('answers with a generic message and the request id when something inside breaks, instead of a 500', async () => {
     const queue = memoryQueue();
-    const logger = pino({ level: 'silent' });
+    const logger = silentLog();
     const handler = createSlackHandler({
       signingSecret: SECRET,
       botToken: 'xoxb-unit',

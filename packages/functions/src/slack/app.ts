@@ -5,9 +5,9 @@ import * as receiverModule from '@slack/bolt/dist/receivers/AwsLambdaReceiver';
 import type { Logger as BoltLogger } from '@slack/logger';
 import { LogLevel } from '@slack/logger';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
-import type { Logger } from 'pino';
 import { admissionResponse, type ReplayCache } from '../coordination/replay';
 import { createRoleResolver, type RoleResolver } from '../roles';
+import type { Logger } from '../telemetry/log';
 import type { SlackDeps } from './deps';
 import { checkInteractionPayload } from './interaction-payload';
 import { registerListeners } from './listeners/index';
@@ -122,7 +122,7 @@ export function createSlackHandler(options: SlackAppOptions): FunctionUrlHandler
   };
 }
 
-/** Bolt logs through pino, at warn and above unless LOG_LEVEL says debug. */
+/** Bolt logs through ec2ops' logger, at warn and above unless LOG_LEVEL says debug. */
 function boltLogger(logger: Logger): BoltLogger {
   const child = logger.child({ component: 'bolt' });
   let level = LogLevel.WARN;

@@ -1,11 +1,12 @@
 import type { CommandRegistry } from '@ec2ops/core/commands';
 import type { StageConfig } from '@ec2ops/core/config';
-import type { Logger } from 'pino';
 import type { Auditor } from '../audit';
 import type { CoordinationTable } from '../coordination/table';
 import type { Queue } from '../queue';
 import type { RoleResolver } from '../roles';
 import type { Clock } from '../root';
+import type { Logger } from '../telemetry/log';
+import type { Meter } from '../telemetry/meter';
 
 /** What the slack function's listeners use. Built once per cold start by slack/root.ts. */
 export interface SlackDeps {
@@ -21,4 +22,6 @@ export interface SlackDeps {
   approvalKey: Buffer;
   /** First-writer-wins approval decisions (coordination/decisions.ts); unguarded when absent. */
   coordination?: CoordinationTable | undefined;
+  /** Refusals counted as commands, ack latency (telemetry/meter.ts); none when absent. */
+  meter?: Meter | undefined;
 }

@@ -3,6 +3,7 @@ import { formatCommand, parseCommand, parseFormValues, unescapeSlack } from '@ec
 import { type Role, roleAtLeast } from '@ec2ops/core/config';
 import { ForbiddenError } from '@ec2ops/core/errors';
 import { errorCode } from '@ec2ops/core/slack';
+import { commandMetric } from '@ec2ops/core/telemetry';
 import type { SlackDeps } from './deps';
 
 /** A command as it reaches ec2ops: typed, clicked (a `run` button) or submitted from a modal. */
@@ -23,6 +24,10 @@ export type IntakeResult =
   | { kind: 'modal'; requestId: string; spec: CommandSpec; parsed: ParsedCommand; role: Role }
   | { kind: 'refused'; requestId: string; error: unknown };
 
+/** The command dimension of a request refused before its command was known (typed names are
+ * not used: any text would become a metric of its own). */
+const UNPARSED = 'unknown';
+
 /**
  * The one path every command takes in the slack function: role → parse → role needed by the
  * command → queue. Nothing slow happens here (the role lookup is bounded, see roles.ts).
@@ -31,6 +36,8 @@ export type IntakeResult =
  */
 export async function intake(deps: SlackDeps, input: Intake): Promise<IntakeResult> {
   const requestId = deps.newRequestId();
+  // Every log line of this invocation carries the request id the worker and the replies carry.
+  deps.logger.correlate?.(requestId);
   const started = deps.clock.now();
   const { role, incomplete } = await deps.roles.resolve(input.user.id);
   // What the person typed, Slack's entities decoded: audit and replies show it (escaped) as typed.
@@ -50,6 +57,7 @@ export async function intake(deps: SlackDeps, input: Intake): Promise<IntakeResu
       code: error.code,
       message: error.message,
     });
+    deps.meter?.emit([commandMetric(command ?? UNPARSED, 'denied')]);
     return { kind: 'refused', requestId, error };
   };
   if (!role) {
@@ -75,6 +83,7 @@ export async function intake(deps: SlackDeps, input: Intake): Promise<IntakeResu
       : parseCommand(input.text, deps.commands);
   } catch (error) {
     deps.logger.info({ requestId, user: input.user.id, code: errorCode(error) }, 'command not understood');
+    deps.meter?.emit([commandMetric(UNPARSED, 'invalid')]);
     return { kind: 'refused', requestId, error };
   }
   const spec = deps.commands.get(parsed.command)!;

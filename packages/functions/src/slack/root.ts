@@ -7,6 +7,8 @@ import { stageCoordinationTable } from '../coordination/root';
 import { sqsQueue } from '../queue';
 import { newRequestId } from '../request-id';
 import { awsClientSettings, createLogger, loadBaseEnv, type Root } from '../root';
+import { withAckTelemetry } from '../telemetry/ack';
+import { createMeter } from '../telemetry/meter';
 import { createSlackHandler, type FunctionUrlHandler } from './app';
 
 /**
@@ -35,7 +37,8 @@ export function slackRoot(root: Root): FunctionUrlHandler {
       : undefined,
   );
   const table = stageCoordinationTable(root, base.config, (m) => logger.warn(m), { ackPath: true });
-  return createSlackHandler({
+  const meter = createMeter(env, base.config.stage);
+  const handler = createSlackHandler({
     replay: table ? replayCache(table) : undefined,
     signingSecret: base.signingSecret,
     botToken: base.botToken,
@@ -52,6 +55,8 @@ export function slackRoot(root: Root): FunctionUrlHandler {
       newRequestId,
       approvalKey: deriveApprovalKey(base.signingSecret, base.config.stage),
       coordination: table,
+      meter,
     },
   });
+  return withAckTelemetry(handler, logger, meter);
 }

@@ -2,8 +2,9 @@ import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-p
 import type { MiddlewareObj } from '@middy/core';
 import middy from '@middy/core';
 import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
-import type { Logger } from 'pino';
 import { beginBatch, runOnceOnly } from '../coordination/worker';
+import type { Logger } from '../telemetry/log';
+import { lambdaContextLogging } from '../telemetry/middleware';
 import { runMessage, type WorkerDeps } from './dispatch';
 
 /**
@@ -45,6 +46,7 @@ class MessageRetry extends Error {
  */
 export function createWorkerHandler(deps: WorkerDeps) {
   return middy<SQSEvent, SQSBatchResponse>()
+    .use(lambdaContextLogging(deps.logger))
     .use(partialBatchFailures(deps.logger))
     .handler(async (event, context) => {
       beginBatch(deps.coordination, context);

@@ -8,13 +8,13 @@ import type {
 } from '@ec2ops/core/commands';
 import type { StageConfig } from '@ec2ops/core/config';
 import type { Message } from '@ec2ops/core/slack';
-import type { Logger } from 'pino';
 import type { LaunchReservations } from '../coordination/reservations';
 import type { Ec2Gateway } from '../ec2/client';
 import type { ExpirySchedules } from '../ops/expiry-schedules';
 import type { StatusSources } from '../ops/status';
 import type { Clock } from '../root';
 import type { SlackNotifier } from '../slack-notifier';
+import type { Logger } from '../telemetry/log';
 
 export type { Clock, SlackNotifier };
 

@@ -3,9 +3,9 @@ import type { CommandRequest, CommandSpec, QueueMessage } from '@ec2ops/core/com
 import { COMMANDS, CommandRegistry } from '@ec2ops/core/commands';
 import { parseStageConfig } from '@ec2ops/core/config';
 import type { Message } from '@ec2ops/core/slack';
-import pino from 'pino';
 import { describe, expect, it } from 'vitest';
 import { createAuditor } from '../audit';
+import { silentLog } from '../telemetry/log';
 import type { Executor, SlackNotifier } from './context';
 import { idempotencyToken, runMessage, type WorkerDeps } from './dispatch';
 
@@ -33,7 +33,7 @@ function setup(configInput: Record<string, unknown> = {}, executors: Record<stri
     dm: async (user, message) => void posts.push({ channel: user, message: message as Message }),
     toResponseUrl: async (url, message) => void answers.push({ to: url, message }),
   };
-  const logger = pino({ level: 'silent' });
+  const logger = silentLog();
   const deps: WorkerDeps = {
     config: parseStageConfig({ stage: 'unit', ...configInput }),
     commands: new CommandRegistry([...COMMANDS, gated, adminOnly]),

@@ -34,8 +34,8 @@ import {
   paginate,
   section,
 } from '@ec2ops/core/slack';
+import { approvalMetric, commandMetric } from '@ec2ops/core/telemetry';
 import { parseDuration } from '@ec2ops/core/time';
-import type { Logger } from 'pino';
 import type { Fleet } from '../accounts/clients';
 import type { Auditor } from '../audit';
 import { refuseIfStale } from '../coordination/stale';
@@ -43,6 +43,8 @@ import type { WorkerCoordination } from '../coordination/worker';
 import type { Ec2Gateway } from '../ec2/client';
 import type { ExpirySchedules } from '../ops/expiry-schedules';
 import type { StatusSources } from '../ops/status';
+import type { Logger } from '../telemetry/log';
+import type { Meter } from '../telemetry/meter';
 import type { Clock, Executor, ExecutorContext, SlackNotifier } from './context';
 import { commandGateway } from './target';
 
@@ -68,6 +70,8 @@ export interface WorkerDeps {
   expiry?: ExpirySchedules | undefined;
   /** See ExecutorContext.status. */
   status?: StatusSources | undefined;
+  /** Commands by outcome and approvals (telemetry/meter.ts); none counted when absent. */
+  meter?: Meter | undefined;
 }
 
 /** Done (delete the message) or failed (SQS redelivers it, then moves it to the DLQ). */
@@ -136,6 +140,8 @@ async function runCommand(
 ): Promise<Outcome> {
   const started = deps.clock.now();
   const logger = deps.logger.child({
+    // The ec2ops request id, made by the slack function, carried by the queue message, quoted in replies.
+    correlation_id: request.id,
     requestId: request.id,
     command: request.command,
     user: request.user.id,
@@ -203,6 +209,7 @@ async function runCommand(
     const result = await executor(context);
     await deps.slack.respond(request, paged(result, request, spec));
     await audit('ok');
+    deps.meter?.emit([commandMetric(request.command, 'ok')]);
     await report(`:white_check_mark: ${result.text ?? 'done'}`);
     return 'done';
   } catch (error) {
@@ -210,6 +217,7 @@ async function runCommand(
       // Written for people: tell them, do not retry.
       logger.info({ code: error.code }, 'request refused');
       await audit('error', error);
+      deps.meter?.emit([commandMetric(request.command, 'refused')]);
       await deps.slack.respond(request, withReplace(errorMessage(error, request.id), request));
       await report(`:x: failed: ${escapeKeepingMentions(error.message)} (${code(error.code)})`);
       return 'done';
@@ -218,6 +226,7 @@ async function runCommand(
     logger.error({ err: error, attempt, final }, 'request failed');
     if (final) {
       await audit('error', error);
+      deps.meter?.emit([commandMetric(request.command, 'failed')]);
       try {
         await deps.slack.respond(request, failedMessage(request));
         await report(':x: failed and was not completed');
@@ -311,6 +320,7 @@ async function runDecision(deps: WorkerDeps, message: DecisionMessage, attempt: 
     channel: approval.channel,
     reason: approval.reason,
   });
+  deps.meter?.emit([approvalMetric(message.decision === 'approve' ? 'approved' : 'rejected')]);
   const requester = { id: approval.id, user: { id: approval.requester }, responseUrl: approval.responseUrl };
   if (attempt === 1)
     await deps.slack.respond(requester, approvalOutcomeMessage(approval, message.decision, by));

@@ -9,6 +9,7 @@ import { expirySchedulesFromRoot } from '../ops/expiry-schedules';
 import { statusSourcesFromRoot } from '../ops/status';
 import { createLogger, loadBaseEnv, type Root } from '../root';
 import { createSlackNotifier, slackWebClient } from '../slack-notifier';
+import { createMeter } from '../telemetry/meter';
 import type { WorkerDeps } from './dispatch';
 import { EXECUTORS } from './executors/index';
 
@@ -42,5 +43,6 @@ export function workerRoot(root: Root): WorkerDeps {
     maxReceiveCount: base.maxReceiveCount,
     expiry: expirySchedulesFromRoot(root),
     status: statusSourcesFromRoot(root, table),
+    meter: createMeter(root.env, base.config.stage),
   };
 }

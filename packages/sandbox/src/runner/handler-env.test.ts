@@ -20,6 +20,9 @@ describe('the handlers wiring', () => {
       QUEUE_MAX_RECEIVE_COUNT: '3',
       LOG_LEVEL: 'silent',
       EC2OPS_CONFIG: JSON.stringify({ stage: 'sandbox' }),
+      // Deployed functions write EMF metrics; the sandbox's terminal does not get them unless asked.
+      EC2OPS_METRICS: 'off',
     });
+    expect(handlerEnvironment({ ...input, metrics: 'emf' }).EC2OPS_METRICS).toBe('emf');
   });
 });

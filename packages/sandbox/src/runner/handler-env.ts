@@ -9,6 +9,8 @@ export interface HandlerEnvInput {
   logLevel: string;
   /** The queue's redrive maxReceiveCount; the worker tells the user on the last attempt. */
   maxReceiveCount: number;
+  /** EMF metric lines on stdout, as deployed (`emf`); default `off`, so the terminal stays readable. */
+  metrics?: 'emf' | 'off' | undefined;
 }
 
 /** The app name in sst.config.ts, which SST gives every function as `SST_RESOURCE_App`. */
@@ -46,5 +48,6 @@ export function handlerEnvironment(input: HandlerEnvInput): Record<string, strin
     EC2OPS_CONFIG: JSON.stringify(input.config),
     LOG_LEVEL: input.logLevel,
     QUEUE_MAX_RECEIVE_COUNT: String(input.maxReceiveCount),
+    EC2OPS_METRICS: input.metrics ?? 'off',
   };
 }

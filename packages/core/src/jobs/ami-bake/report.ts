@@ -43,6 +43,7 @@ export function summarizeAmiBake(input: {
         ? 'Snapshot storage that would be reclaimed, up to'
         : 'Snapshot storage reclaimed, up to',
       usdPerMonth: gib * input.pricePerGbMonth,
+      saving: true,
       detail: `${snapshots} snapshot${snapshots === 1 ? '' : 's'} of up to ${gib} GiB at $${input.pricePerGbMonth}/GB-month; snapshots are incremental, so the real saving may be less`,
     });
   }

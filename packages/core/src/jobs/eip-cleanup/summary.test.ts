@@ -45,14 +45,22 @@ describe('eip-cleanup money', () => {
       label: 'Saved',
       usdPerMonth: 2 * 0.005 * HOURS_PER_MONTH,
       detail: '2 addresses released × $0.005/h × 730 h',
+      saving: true,
     });
     expect(money[1]).toMatchObject({ label: 'Idle addresses still cost', usdPerMonth: 2 * 0.005 * 730 });
+    // A cost still running is not a saving: the SavingsUsdPerMonth metric leaves it out.
+    expect(money[1]!.saving).toBeUndefined();
   });
 
   it('says what a dry run would save', () => {
     const money = eipMoney({ plans: [plan(4, 0)], results: [], dryRun: true, pricePerHour: 0.01 });
     expect(money).toEqual([
-      { label: 'Would save', usdPerMonth: 4 * 0.01 * 730, detail: '4 addresses released × $0.01/h × 730 h' },
+      {
+        label: 'Would save',
+        usdPerMonth: 4 * 0.01 * 730,
+        detail: '4 addresses released × $0.01/h × 730 h',
+        saving: true,
+      },
     ]);
   });
 });

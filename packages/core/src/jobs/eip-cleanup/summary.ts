@@ -25,6 +25,7 @@ export function eipMoney(input: {
   figures.push({
     label: input.dryRun ? 'Would save' : 'Saved',
     usdPerMonth: releases * perAddress,
+    saving: true,
     detail: `${releases} address${releases === 1 ? '' : 'es'} released × ${price}`,
   });
   const idle = input.plans.reduce((n, p) => n + p.idle.length, 0);
