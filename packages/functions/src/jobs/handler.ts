@@ -87,6 +87,7 @@ export function createJobHandler(
     );
     const report = await runJobWith(job, {
       ec2: root.ec2,
+      rbin: root.rbin,
       notifier: root.notifier,
       config: root.config,
       now: input.now ? new Date(input.now) : root.clock.now(),

@@ -1,3 +1,4 @@
+import { RbinClient } from '@aws-sdk/client-rbin';
 import { ConfigError, type StageConfig } from '@ec2ops/core';
 import type { JobName } from '@ec2ops/core/jobs';
 import type { Logger } from 'pino';
@@ -12,6 +13,8 @@ import type { Notifier } from './types';
 export interface JobRoot {
   config: StageConfig;
   ec2: Ec2ClientsByRegion;
+  /** Recycle Bin clients by region, built on first use; absent: reports do not say what is recoverable. */
+  rbin?: ((region: string) => RbinClient) | undefined;
   notifier: Notifier | undefined;
   log: Logger;
   clock: Clock;
@@ -51,10 +54,27 @@ export function createJobRoot(root: Root): JobRoot {
       )
     : undefined;
   const ec2 = ec2ClientsByRegion({ endpoint: root.endpoints.ec2, credentials: root.credentials });
+  const rbin = rbinClientsByRegion(root);
   const table = stageCoordinationTable(root, config, (m) => log.warn(m), { ackPath: false });
   // An hour: longer than any job function's timeout (infra/functions.ts SIZES), so only a crashed run's lease lapses.
   const coordination = table ? jobCoordination(table, { leaseSeconds: 3600 }) : undefined;
-  return { config, ec2, notifier, log, clock: root.clock, coordination };
+  return { config, ec2, rbin, notifier, log, clock: root.clock, coordination };
+}
+
+function rbinClientsByRegion(root: Root): (region: string) => RbinClient {
+  const clients = new Map<string, RbinClient>();
+  return (region) => {
+    let client = clients.get(region);
+    if (!client) {
+      client = new RbinClient({
+        region,
+        ...(root.endpoints.rbin ? { endpoint: root.endpoints.rbin } : {}),
+        ...(root.credentials ? { credentials: root.credentials } : {}),
+      });
+      clients.set(region, client);
+    }
+    return client;
+  };
 }
 
 /** A job's root as its Lambda entry builds it: process.env and SST's linked secrets. */
