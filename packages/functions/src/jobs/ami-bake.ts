@@ -19,6 +19,7 @@ import {
   planCopies,
   type RecycleResourceType,
   type ReportSection,
+  recoveryNoteOf,
   summarizeAmiBake,
 } from '@ec2ops/core/jobs';
 import pLimit, { type LimitFunction } from 'p-limit';
@@ -273,7 +274,11 @@ async function applySnapshotDeletes(
               if (isNotFound(error)) return { status: 'done', detail: 'already deleted' };
               throw error;
             }
-            return { status: 'done', detail: `${data.sizeGiB} GiB${data.orphan ? ', orphaned' : ''}` };
+            const note = recoveryNoteOf(item.reason);
+            return {
+              status: 'done',
+              detail: `${data.sizeGiB} GiB${data.orphan ? ', orphaned' : ''}${note ? `; ${note}` : ''}`,
+            };
           },
           explain,
         ),

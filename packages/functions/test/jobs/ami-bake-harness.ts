@@ -5,6 +5,7 @@ import {
   EC2Client,
   RunInstancesCommand,
 } from '@aws-sdk/client-ec2';
+import { RbinClient } from '@aws-sdk/client-rbin';
 import { parseStageConfig, type StageConfig } from '@ec2ops/core';
 import type { JobReport } from '@ec2ops/core/jobs';
 import { Ec2ApiError } from '@ec2ops/sandbox/ec2/errors';
@@ -67,6 +68,16 @@ export async function startBakeHarness(): Promise<BakeHarness> {
   };
   let enforcer = stageEnforcer(parseStageConfig({ stage: 'test', regions: ['us-east-1'] }));
   const jobClients = new Map<string, EC2Client>();
+  const rbinClients = new Map<string, RbinClient>();
+  const rbinClient = (region: string) => {
+    let client = rbinClients.get(region);
+    if (!client) {
+      const credentials = functionCredentials('ami-bake');
+      client = new RbinClient({ endpoint: emulator.url, region, credentials, maxAttempts: 1 });
+      rbinClients.set(region, client);
+    }
+    return client;
+  };
   const jobClient = (region: string) => {
     let client = jobClients.get(region);
     if (!client) {
@@ -136,7 +147,7 @@ export async function startBakeHarness(): Promise<BakeHarness> {
       parseStageConfig({ stage: 'test', production: true, regions: ['us-east-1'], bake, ...extra }),
     run: (now, config = harness.config(), dryRun = false) => {
       enforcer = stageEnforcer(config);
-      return runJob('ami-bake', { ec2: jobClient, config, now, dryRun });
+      return runJob('ami-bake', { ec2: jobClient, rbin: rbinClient, config, now, dryRun });
     },
     client(region) {
       if (region === 'us-east-1') return ec2;
@@ -209,7 +220,8 @@ export async function startBakeHarness(): Promise<BakeHarness> {
     snapshotsOf: (source) => list(source, 'snapshots'),
     async close() {
       ec2.destroy();
-      for (const client of [...others.values(), ...jobClients.values()]) client.destroy();
+      for (const client of [...others.values(), ...jobClients.values(), ...rbinClients.values()])
+        client.destroy();
       await emulator.close();
     },
   };

@@ -170,7 +170,8 @@ export function planAmiBake(input: AmiBakePlanInput): AmiBakePlan {
         }
       : held;
     for (const k of retention.kept) {
-      skip(k.image.id, imageLabel(k.image, keys), k.reason);
+      // "copy pending in eu-west-1": the regions say what the next run waits for.
+      skip(k.image.id, imageLabel(k.image, keys), k.reason === 'copy pending' ? k.detail : k.reason);
       if (k.reason === 'in use') inUse.push(`${imageLabel(k.image, keys)}: ${k.detail}`);
       if (k.reason === 'deregistration protected') {
         protectedImages.push(`${imageLabel(k.image, keys)}: ${k.detail}`);

@@ -80,3 +80,8 @@ export function noteRecoverability<I extends { id: string; action: string; reaso
   const warnings = [...final].map((type) => noRuleWarning(type, input.managedKey, input.region));
   return { items, warnings };
 }
+
+/** The `recoverable until …` note `noteRecoverability` added to a reason, for a result's detail. */
+export function recoveryNoteOf(reason: string): string | undefined {
+  return reason.split('; ').find((part) => part.startsWith('recoverable until '));
+}
