@@ -1,4 +1,4 @@
-import { GetRuleCommand, paginateListRules, type RbinClient } from '@aws-sdk/client-rbin';
+import { GetRuleCommand, paginateListRules, RbinClient } from '@aws-sdk/client-rbin';
 import type { RecycleResourceType, RecycleRule } from '@ec2ops/core/jobs';
 
 /**
@@ -27,4 +27,29 @@ export async function listRecycleRules(rbin: RbinClient, type: RecycleResourceTy
     });
   }
   return rules;
+}
+
+/**
+ * Recycle Bin clients by region, built on first use. Unset endpoint: the SDK's own lookup
+ * (`AWS_ENDPOINT_URL_RBIN`, else AWS's endpoint); the sandbox passes its EC2 emulator's URL.
+ */
+export function rbinClientsByRegion(options: {
+  endpoint?: string | undefined;
+  credentials?:
+    | { accessKeyId: string; secretAccessKey: string; sessionToken?: string | undefined }
+    | undefined;
+}): (region: string) => RbinClient {
+  const clients = new Map<string, RbinClient>();
+  return (region) => {
+    let client = clients.get(region);
+    if (!client) {
+      client = new RbinClient({
+        region,
+        ...(options.endpoint ? { endpoint: options.endpoint } : {}),
+        ...(options.credentials ? { credentials: options.credentials } : {}),
+      });
+      clients.set(region, client);
+    }
+    return client;
+  };
 }

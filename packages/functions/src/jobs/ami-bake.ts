@@ -328,11 +328,19 @@ export async function planRegion(ctx: RegionContext): Promise<AmiBakePlan> {
   const concurrency = ctx.config.bake.concurrency;
   const targets = ctx.config.bake.copyTo.filter((t) => t.region !== ctx.region);
   const reach = ctx.ec2For;
+  const unreadable: { region: string; why: string }[] = [];
+  const observeDr = async (region: string) => {
+    try {
+      return [await observeRegion(reach!(region), region, keys, concurrency)];
+    } catch (error) {
+      ctx.log.warn({ err: error, dr: region }, 'could not read a copyTo region');
+      unreadable.push({ region, why: awsErrorMessage(error) });
+      return [];
+    }
+  };
   const [observation, drObservations] = await Promise.all([
     observeRegion(ctx.ec2, ctx.region, keys, concurrency),
-    reach
-      ? Promise.all(targets.map((t) => observeRegion(reach(t.region), t.region, keys, concurrency)))
-      : Promise.resolve([]),
+    reach ? Promise.all(targets.map((t) => observeDr(t.region))).then((o) => o.flat()) : Promise.resolve([]),
   ]);
   const common = {
     now: ctx.now.getTime(),
@@ -350,7 +358,11 @@ export async function planRegion(ctx: RegionContext): Promise<AmiBakePlan> {
     sourceImageKey: keys.sourceImage,
     managedKey: keys.managed,
   });
-  const home = planAmiBake({ ...common, observation, pendingCopies: copies.pendingCopies });
+  // A DR region that could not be read may hold a pending copy of any image: nothing is removed at home.
+  const pendingCopies = unreadable.length
+    ? new Map(homeImages.map((i) => [i.id, unreadable.map((u) => `${u.region} (unreadable)`)] as const))
+    : copies.pendingCopies;
+  const home = planAmiBake({ ...common, observation, pendingCopies });
   // An image retention removes in this run is not worth copying.
   const leaving = new Set(home.items.filter((i) => i.data.kind === 'deregister').map((i) => i.id));
   const copying = copyItems(
@@ -364,6 +376,15 @@ export async function planRegion(ctx: RegionContext): Promise<AmiBakePlan> {
   );
   const sections: ReportSection[] = [...(home.sections ?? [])];
   if (copies.lines.length) sections.push({ title: 'Copies', lines: copies.lines });
+  if (unreadable.length) {
+    sections.push({
+      title: 'Warnings',
+      lines: unreadable.map(
+        (u) =>
+          `${ctx.region} could not read copyTo region ${u.region} (${u.why}): nothing copied there, and retention here held this run`,
+      ),
+    });
+  }
   if (targets.length && !reach) {
     sections.push({
       title: 'Warnings',

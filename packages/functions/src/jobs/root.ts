@@ -1,10 +1,11 @@
-import { RbinClient } from '@aws-sdk/client-rbin';
+import type { RbinClient } from '@aws-sdk/client-rbin';
 import { ConfigError, type StageConfig } from '@ec2ops/core';
 import type { JobName } from '@ec2ops/core/jobs';
 import type { Logger } from 'pino';
 import { type JobCoordination, jobCoordination } from '../coordination/job-lease';
 import { stageCoordinationTable } from '../coordination/root';
 import { type Ec2ClientsByRegion, ec2ClientsByRegion } from '../ec2/client';
+import { rbinClientsByRegion } from '../ec2/recycle-bin';
 import { build, type Clock, createLogger, type FunctionName, type Root, stageConfigFromJson } from '../root';
 import { createSlackNotifier, slackWebClient } from '../slack-notifier';
 import type { Notifier } from './types';
@@ -54,27 +55,11 @@ export function createJobRoot(root: Root): JobRoot {
       )
     : undefined;
   const ec2 = ec2ClientsByRegion({ endpoint: root.endpoints.ec2, credentials: root.credentials });
-  const rbin = rbinClientsByRegion(root);
+  const rbin = rbinClientsByRegion({ endpoint: root.endpoints.rbin, credentials: root.credentials });
   const table = stageCoordinationTable(root, config, (m) => log.warn(m), { ackPath: false });
   // An hour: longer than any job function's timeout (infra/functions.ts SIZES), so only a crashed run's lease lapses.
   const coordination = table ? jobCoordination(table, { leaseSeconds: 3600 }) : undefined;
   return { config, ec2, rbin, notifier, log, clock: root.clock, coordination };
-}
-
-function rbinClientsByRegion(root: Root): (region: string) => RbinClient {
-  const clients = new Map<string, RbinClient>();
-  return (region) => {
-    let client = clients.get(region);
-    if (!client) {
-      client = new RbinClient({
-        region,
-        ...(root.endpoints.rbin ? { endpoint: root.endpoints.rbin } : {}),
-        ...(root.credentials ? { credentials: root.credentials } : {}),
-      });
-      clients.set(region, client);
-    }
-    return client;
-  };
 }
 
 /** A job's root as its Lambda entry builds it: process.env and SST's linked secrets. */

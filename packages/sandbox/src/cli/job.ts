@@ -13,6 +13,7 @@ import {
 } from '@ec2ops/core/jobs';
 import { parseInstant } from '@ec2ops/core/time';
 import { ec2ClientsByRegion } from '@ec2ops/functions/ec2/client';
+import { rbinClientsByRegion } from '@ec2ops/functions/ec2/recycle-bin';
 import { jobImplementation, runJob } from '@ec2ops/functions/jobs/registry';
 import { isRegionName } from '@ec2ops/functions/jobs/run';
 import { createSlackNotifier, slackWebClient } from '@ec2ops/functions/slack-notifier';
@@ -123,6 +124,11 @@ export async function jobRun(
     ec2: ec2ClientsByRegion({
       endpoint: target.endpoint,
       // Against a sandbox the job signs as its function, so the emulator holds it to its policy.
+      credentials: target.sandbox ? functionCredentials(name) : target.credentials,
+    }),
+    // The sandbox serves the Recycle Bin API on its EC2 port; elsewhere the SDK's own lookup.
+    rbin: rbinClientsByRegion({
+      endpoint: target.sandbox ? target.endpoint : undefined,
       credentials: target.sandbox ? functionCredentials(name) : target.credentials,
     }),
     notifier,
