@@ -31,6 +31,8 @@ export const ERROR_CODES = [
   'ami.image-not-found',
   'ami.image-not-owned',
   'ami.instance-state',
+  'ami.not-in-recycle-bin',
+  'ami.not-managed',
   // approval requests and decisions
   'approval.already-decided',
   'approval.no-channel',

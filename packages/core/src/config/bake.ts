@@ -51,6 +51,8 @@ export const bakeSchema = z
     copyTo: z.array(copyTargetSchema).max(10).default([]),
     /** Every baked image is deprecated this long after it was baked; the retention age when omitted. */
     deprecateAfter: durationSchema.optional(),
+    /** `/ec2 ami share` waits for a second admin's approval (in the approvals channel). */
+    shareApproval: z.boolean().default(false),
   })
   .strict()
   .refine((b) => new Set(b.copyTo.map((t) => t.region)).size === b.copyTo.length, {

@@ -32,5 +32,10 @@ export const amiApprove = defineCommand({
       condition: { 'ForAllValues:StringEquals': { 'aws:TagKeys': ['{tagPrefix}approved'] } },
       why: 'Tag an image approved=true',
     },
+    {
+      actions: ['ec2:EnableImageDeregistrationProtection'],
+      resources: ['arn:aws:ec2:*::image/*'],
+      why: 'An approved image is protected from deregistration until it is revoked',
+    },
   ],
 });

@@ -16,5 +16,10 @@ export const amiRevoke = defineCommand({
       condition: { 'ForAllValues:StringEquals': { 'aws:TagKeys': ['{tagPrefix}approved'] } },
       why: 'Remove approved=true from an image',
     },
+    {
+      actions: ['ec2:DisableImageDeregistrationProtection'],
+      resources: ['arn:aws:ec2:*::image/*'],
+      why: 'A revoked image loses the deregistration protection approval gave it',
+    },
   ],
 });
