@@ -34,7 +34,8 @@ export const amiApprove = defineCommand({
     },
     {
       actions: ['ec2:EnableImageDeregistrationProtection'],
-      resources: ['arn:aws:ec2:*::image/*'],
+      // Snapshots too, only so this grant shares one statement with /ec2 ami restore's (policy size).
+      resources: ['arn:aws:ec2:*::image/*', 'arn:aws:ec2:*::snapshot/*'],
       why: 'An approved image is protected from deregistration until it is revoked',
     },
   ],

@@ -11,7 +11,7 @@ export const amiRestore = defineCommand({
   iam: [
     {
       actions: ['ec2:ListImagesInRecycleBin', 'ec2:ListSnapshotsInRecycleBin', 'ec2:DescribeImages'],
-      why: 'Find the image and its snapshots in the Recycle Bin',
+      why: 'Find deleted images',
     },
     {
       actions: ['ec2:RestoreImageFromRecycleBin', 'ec2:RestoreSnapshotFromRecycleBin'],

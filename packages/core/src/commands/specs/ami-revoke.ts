@@ -18,7 +18,8 @@ export const amiRevoke = defineCommand({
     },
     {
       actions: ['ec2:DisableImageDeregistrationProtection'],
-      resources: ['arn:aws:ec2:*::image/*'],
+      // Snapshots too, only so this grant shares one statement with /ec2 ami restore's (policy size).
+      resources: ['arn:aws:ec2:*::image/*', 'arn:aws:ec2:*::snapshot/*'],
       why: 'A revoked image loses the deregistration protection approval gave it',
     },
   ],

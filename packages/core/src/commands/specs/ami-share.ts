@@ -38,7 +38,10 @@ export const amiShare = defineCommand({
   needsApproval: (_request, config) =>
     config.bake.shareApproval ? 'sharing an image with another account needs a second admin' : undefined,
   iam: [
-    { actions: ['ec2:DescribeImages'], why: 'Check the image exists before sharing it' },
+    {
+      actions: ['ec2:DescribeImages', 'ec2:DescribeImageAttribute'],
+      why: 'Read an image and its sharing',
+    },
     {
       actions: ['ec2:ModifyImageAttribute', 'ec2:ModifySnapshotAttribute'],
       resources: ['arn:aws:ec2:*::image/*', 'arn:aws:ec2:*::snapshot/*'],
