@@ -55,6 +55,7 @@ export const JOB_CATALOG: Record<JobName, JobDefinition> = {
           'ec2:DescribeSnapshots',
           'ec2:DescribeLaunchTemplates',
           'ec2:DescribeLaunchTemplateVersions',
+          'ec2:DescribeImageAttribute',
         ],
         'Find instances to bake, their images, snapshots and every launch-template version that may use an image',
       ),

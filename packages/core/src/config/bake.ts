@@ -53,6 +53,11 @@ export const bakeSchema = z
     deprecateAfter: durationSchema.optional(),
     /** `/ec2 ami share` waits for a second admin's approval (in the approvals channel). */
     shareApproval: z.boolean().default(false),
+    /**
+     * Retention keeps a shared image that was launched (by any account) this recently: other
+     * accounts may depend on it. An admin confirms its removal by unsharing it.
+     */
+    sharedLaunchedWithin: durationSchema.default('30d'),
   })
   .strict()
   .refine((b) => new Set(b.copyTo.map((t) => t.region)).size === b.copyTo.length, {

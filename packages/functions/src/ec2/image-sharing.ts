@@ -63,3 +63,25 @@ export async function changeSharing(
     );
   }
 }
+
+/**
+ * Who an image is shared with (account ids, OU/organisation ARNs, `all`) and when it was last
+ * launched, as EC2 records it (`lastLaunchedTime`, any account's launch); the second call only
+ * for a shared image.
+ */
+export async function sharingAndLastLaunch(
+  ec2: EC2Client,
+  imageId: string,
+): Promise<{ sharedWith: string[]; lastLaunched?: string | undefined }> {
+  const out = await ec2.send(
+    new DescribeImageAttributeCommand({ ImageId: imageId, Attribute: 'launchPermission' }),
+  );
+  const sharedWith = (out.LaunchPermissions ?? []).flatMap((p) =>
+    [p.UserId, p.Group, p.OrganizationArn, p.OrganizationalUnitArn].filter((v): v is string => Boolean(v)),
+  );
+  if (sharedWith.length === 0) return { sharedWith };
+  const launched = await ec2.send(
+    new DescribeImageAttributeCommand({ ImageId: imageId, Attribute: 'lastLaunchedTime' }),
+  );
+  return { sharedWith, lastLaunched: launched.LastLaunchedTime?.Value };
+}

@@ -22,9 +22,11 @@ import {
   recoveryNoteOf,
   summarizeAmiBake,
 } from '@ec2ops/core/jobs';
+import { parseDuration } from '@ec2ops/core/time';
 import pLimit, { type LimitFunction } from 'p-limit';
 import { chunk } from '../ec2/batches';
 import { awsErrorCode, awsErrorMessage, isNotFound } from '../ec2/errors';
+import { sharingAndLastLaunch } from '../ec2/image-sharing';
 import {
   copyImage,
   createImage,
@@ -189,6 +191,21 @@ async function recheck(ctx: RegionContext, plan: AmiBakePlan, items: AmiBakeItem
     else if (image.tags[keys.managed] !== 'true')
       vetoes.set(id, { status: 'skipped', text: 'no longer managed' });
   }
+  // Shared and launched lately: other accounts may depend on it, which EC2 does not show us.
+  // The schema validated it; 0 would keep nothing extra.
+  const limitMs = parseDuration(ctx.config.bake.sharedLaunchedWithin) ?? 0;
+  const candidates = ids.filter((id) => !vetoes.has(id));
+  const sharing = await pLimit(4).map(candidates, (id) => sharingAndLastLaunch(ctx.ec2, id));
+  candidates.forEach((id, i) => {
+    const { sharedWith, lastLaunched } = sharing[i]!;
+    const at = lastLaunched ? Date.parse(lastLaunched) : Number.NaN;
+    if (sharedWith.length && ctx.now.getTime() - at < limitMs) {
+      vetoes.set(id, {
+        status: 'skipped',
+        text: `shared with ${sharedWith.join(', ')} and launched ${lastLaunched}: kept until an admin confirms by unsharing it (/ec2 ami unshare ${id} with …)`,
+      });
+    }
+  });
   for (const user of await describeImageUsers(ctx.ec2, ids)) {
     if (user.imageId)
       vetoes.set(user.imageId, {
