@@ -266,14 +266,28 @@ export async function createImage(
     );
     return { imageId: out.ImageId ?? '', existed: false };
   } catch (error) {
-    if (awsErrorCode(error) !== 'InvalidAMIName.Duplicate') throw error;
-    const res = await ec2.send(
-      new DescribeImagesCommand({ Owners: ['self'], Filters: [{ Name: 'name', Values: [request.name] }] }),
-    );
-    const same = res.Images?.find((i) => tagsOf(i.Tags)[keys.sourceInstance] === request.instanceId);
-    if (same?.ImageId) return { imageId: same.ImageId, existed: true };
-    throw error;
+    return sameNamedImage(ec2, error, request.name, keys.sourceInstance, request.instanceId);
   }
+}
+
+/**
+ * After `InvalidAMIName.Duplicate`: the image of that name when it carries `tagKey=value` (the
+ * same request, retried), else the error again.
+ */
+async function sameNamedImage(
+  ec2: EC2Client,
+  error: unknown,
+  name: string,
+  tagKey: string,
+  value: string,
+): Promise<{ imageId: string; existed: true }> {
+  if (awsErrorCode(error) !== 'InvalidAMIName.Duplicate') throw error;
+  const res = await ec2.send(
+    new DescribeImagesCommand({ Owners: ['self'], Filters: [{ Name: 'name', Values: [name] }] }),
+  );
+  const same = res.Images?.find((i) => tagsOf(i.Tags)[tagKey] === value);
+  if (same?.ImageId) return { imageId: same.ImageId, existed: true };
+  throw error;
 }
 
 export interface CopyImageRequest {
@@ -314,13 +328,7 @@ export async function copyImage(
     );
     return { imageId: out.ImageId ?? '', existed: false };
   } catch (error) {
-    if (awsErrorCode(error) !== 'InvalidAMIName.Duplicate') throw error;
-    const res = await ec2.send(
-      new DescribeImagesCommand({ Owners: ['self'], Filters: [{ Name: 'name', Values: [request.name] }] }),
-    );
-    const same = res.Images?.find((i) => tagsOf(i.Tags)[keys.sourceImage] === request.sourceImageId);
-    if (same?.ImageId) return { imageId: same.ImageId, existed: true };
-    throw error;
+    return sameNamedImage(ec2, error, request.name, keys.sourceImage, request.sourceImageId);
   }
 }
 

@@ -5,13 +5,13 @@ import {
   EC2Client,
   RunInstancesCommand,
 } from '@aws-sdk/client-ec2';
-import { RbinClient } from '@aws-sdk/client-rbin';
 import { parseStageConfig, type StageConfig } from '@ec2ops/core';
 import type { JobReport } from '@ec2ops/core/jobs';
 import { Ec2ApiError } from '@ec2ops/sandbox/ec2/errors';
 import type { Interceptor } from '@ec2ops/sandbox/ec2/interceptors';
 import { type Ec2Emulator, startEc2Emulator } from '@ec2ops/sandbox/ec2/server';
 import { functionCredentials, SANDBOX_CREDENTIALS, stageEnforcer } from '@ec2ops/sandbox/iam/stage-policies';
+import { rbinClientsByRegion } from '../../src/ec2/recycle-bin';
 import { runJob } from '../../src/jobs/registry';
 
 /**
@@ -68,16 +68,13 @@ export async function startBakeHarness(): Promise<BakeHarness> {
   };
   let enforcer = stageEnforcer(parseStageConfig({ stage: 'test', regions: ['us-east-1'] }));
   const jobClients = new Map<string, EC2Client>();
-  const rbinClients = new Map<string, RbinClient>();
-  const rbinClient = (region: string) => {
-    let client = rbinClients.get(region);
-    if (!client) {
-      const credentials = functionCredentials('ami-bake');
-      client = new RbinClient({ endpoint: emulator.url, region, credentials, maxAttempts: 1 });
-      rbinClients.set(region, client);
-    }
-    return client;
-  };
+  // The job's Recycle Bin clients sign as the job too (the emulator serves rbin on its EC2 port).
+  const rbinClient = rbinClientsByRegion({
+    get endpoint() {
+      return emulator.url;
+    },
+    credentials: functionCredentials('ami-bake'),
+  });
   const jobClient = (region: string) => {
     let client = jobClients.get(region);
     if (!client) {
@@ -220,8 +217,7 @@ export async function startBakeHarness(): Promise<BakeHarness> {
     snapshotsOf: (source) => list(source, 'snapshots'),
     async close() {
       ec2.destroy();
-      for (const client of [...others.values(), ...jobClients.values(), ...rbinClients.values()])
-        client.destroy();
+      for (const client of [...others.values(), ...jobClients.values()]) client.destroy();
       await emulator.close();
     },
   };
