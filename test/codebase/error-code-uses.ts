@@ -17,18 +17,7 @@ export interface ErrorCodeUse {
  * Read with the TypeScript parser, so line breaks and formatting do not hide a use.
  */
 export function errorCodeUses(): ErrorCodeUse[] {
-  const files = [
-    'packages/core/src',
-    'packages/functions/src',
-    'packages/sandbox/src',
-    'packages/sandbox/bin',
-    'infra',
-  ]
-    .flatMap((dir) => sourceFiles(join(ROOT, dir)))
-    .map((path) => relative(ROOT, path));
-  const sources = files.map((file) =>
-    ts.createSourceFile(file, readFileSync(`${ROOT}/${file}`, 'utf8'), ts.ScriptTarget.Latest, true),
-  );
+  const sources = parsedSources();
   const classes = ec2opsErrorClasses(sources);
   const uses: ErrorCodeUse[] = [];
   for (const source of sources) {
@@ -44,6 +33,38 @@ export function errorCodeUses(): ErrorCodeUse[] {
     visit(source);
   }
   return uses;
+}
+
+/**
+ * Every string literal of the same sources. A code can also be named as data the compiler checks
+ * against the catalog (`APPROVAL_CODES.expired`, a `[code, hint]` table): it is in use then too.
+ */
+export function stringLiterals(): Set<string> {
+  const found = new Set<string>();
+  // The catalog itself names every code; it does not count as a use.
+  for (const source of parsedSources().filter((s) => !s.fileName.endsWith('error-codes.ts'))) {
+    const visit = (node: ts.Node): void => {
+      if (ts.isStringLiteralLike(node)) found.add(node.text);
+      ts.forEachChild(node, visit);
+    };
+    visit(source);
+  }
+  return found;
+}
+
+function parsedSources(): ts.SourceFile[] {
+  const files = [
+    'packages/core/src',
+    'packages/functions/src',
+    'packages/sandbox/src',
+    'packages/sandbox/bin',
+    'infra',
+  ]
+    .flatMap((dir) => sourceFiles(join(ROOT, dir)))
+    .map((path) => relative(ROOT, path));
+  return files.map((file) =>
+    ts.createSourceFile(file, readFileSync(`${ROOT}/${file}`, 'utf8'), ts.ScriptTarget.Latest, true),
+  );
 }
 
 function sourceFiles(dir: string): string[] {

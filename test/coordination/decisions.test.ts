@@ -29,7 +29,7 @@ const noteSpec: CommandSpec = {
 };
 const note: Executor = async (ctx) => {
   if (ctx.request.args['how'] === 'refuse')
-    throw new InputError('note.refused', 'The note was refused <!channel>.', { hint: 'Tests only.' });
+    throw new InputError('access.not-yours', 'The note was refused <!channel>.', { hint: 'Tests only.' });
   return { response_type: 'ephemeral', text: `noted ${ctx.request.id}` };
 };
 afterAll(async () => {
@@ -101,7 +101,7 @@ describe('approval decisions under concurrency', () => {
     const final = h.slack.workspace.messages('C0APPROVE').find((m) => m.ts === message.ts)!.text;
     expect(final).toContain('Approved by <@UADMIN>');
     expect(final).toContain('failed: The note was refused');
-    expect(final).toContain('note.refused');
+    expect(final).toContain('access.not-yours');
     expect(final).not.toContain('<!channel>');
   });
 

@@ -1,9 +1,12 @@
+import { randomUUID } from 'node:crypto';
 import type { CommandSpec } from '@ec2ops/core/commands';
 import { InputError } from '@ec2ops/core/errors';
 import { section } from '@ec2ops/core/slack';
 import type { Executor } from '@ec2ops/functions/worker/context';
+import { lambdaContext } from '@ec2ops/sandbox/sqs/delivery';
+import type { SQSRecord } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { instancesFor, probeExecutor, probeSpec } from './fixtures';
+import { instancesFor, probeExecutor, probeSpec, queuedRequest } from './fixtures';
 import { auditLines, type Harness, MAX_RECEIVE_COUNT, QUEUE, startHarness } from './harness';
 
 const spec = (name: string): CommandSpec => ({
@@ -20,7 +23,7 @@ const executors: Record<string, Executor> = {
     throw new Error('EC2 is having a bad day');
   },
   refuse: async () => {
-    throw new InputError('test.refused', 'That cannot be done.', { hint: 'Do the other thing.' });
+    throw new InputError('access.not-yours', 'That cannot be done.', { hint: 'Do the other thing.' });
   },
   many: async () => ({
     text: '130 things',
@@ -59,6 +62,38 @@ describe('the worker', () => {
     expect(h.sqs.messages(`${QUEUE}-dlq`).some((m) => m.body.includes(requestId!))).toBe(true);
     expect(auditLines(h.logs).find((l) => l['requestId'] === requestId && l['event'] === 'outcome')).toEqual(
       expect.objectContaining({ result: 'error', code: 'internal' }),
+    );
+  });
+
+  it('hands back to SQS only the messages of a batch to retry, and every one when all are', async () => {
+    const record = (id: string, command: string) =>
+      ({
+        messageId: randomUUID(),
+        receiptHandle: randomUUID(),
+        body: JSON.stringify({
+          v: 1,
+          kind: 'command',
+          request: queuedRequest({
+            id,
+            command,
+            args: {},
+            text: command,
+            user: { id: 'UVIEWER', role: 'viewer' },
+          }),
+        }),
+        attributes: { ApproximateReceiveCount: '1' },
+        messageAttributes: {},
+        eventSource: 'aws:sqs',
+      }) as unknown as SQSRecord;
+    const fails = record('r-00000batch1', 'boom');
+    const works = record('r-00000batch2', 'many');
+    const mixed = await h.worker({ Records: [fails, works] }, lambdaContext('worker', 60_000));
+    expect(mixed.batchItemFailures).toEqual([{ itemIdentifier: fails.messageId }]);
+
+    const both = [record('r-00000batch3', 'boom'), record('r-00000batch4', 'boom')];
+    const all = await h.worker({ Records: both }, lambdaContext('worker', 60_000));
+    expect(all.batchItemFailures.map((f) => f.itemIdentifier).sort()).toEqual(
+      both.map((r) => r.messageId).sort(),
     );
   });
 

@@ -8,6 +8,22 @@
 export type FunctionName = 'slack' | 'worker' | 'ami-bake' | 'eip-cleanup' | 'port-sweep' | 'instance-reaper';
 
 /**
+ * The name each function is deployed as (its SST component, so its Lambda and role names), which
+ * is also its access key id against the sandbox's EC2 emulator. The one table both name sets come
+ * from: the composition root's FunctionName is this table's values.
+ */
+export const DEPLOYED_NAMES = {
+  slack: 'Slack',
+  worker: 'Worker',
+  'ami-bake': 'AmiBakeJob',
+  'eip-cleanup': 'EipCleanupJob',
+  'port-sweep': 'PortSweepJob',
+  'instance-reaper': 'InstanceReaperJob',
+} as const satisfies Record<FunctionName, string>;
+
+export type DeployedFunctionName = (typeof DEPLOYED_NAMES)[FunctionName];
+
+/**
  * One IAM need. `condition` uses IAM's JSON condition shape; `{tagPrefix}` inside keys or values
  * is replaced with the stage's tag prefix when the policy is built.
  */

@@ -1,3 +1,4 @@
+import type { ErrorCode } from './error-codes';
 import { editDistance } from './text/suggest';
 
 /**
@@ -80,7 +81,7 @@ export interface TypeLimit {
 export type TypeDecision =
   | { kind: 'ok'; type: ParsedInstanceType }
   | { kind: 'approval'; type: ParsedInstanceType; reason: string }
-  | { kind: 'refused'; code: string; reason: string; suggestions: string[] };
+  | { kind: 'refused'; code: ErrorCode; reason: string; suggestions: string[] };
 
 /**
  * What a role may launch: a type of an allowed family up to its maximum size runs at once; a

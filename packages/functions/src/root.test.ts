@@ -27,6 +27,19 @@ describe('loadBaseEnv', () => {
       /stage/,
     );
   });
+  it('names each variable that is set but unusable, with what it holds, beside what is missing', () => {
+    const env = { QUEUE_URL: 'sqs-queue', QUEUE_MAX_RECEIVE_COUNT: 'three' };
+    expect(() => loadBaseEnv(env, { queue: true }, linked)).toThrow(
+      'Missing environment variable EC2OPS_CONFIG. Environment variable QUEUE_URL is not a URL (got "sqs-queue"). Environment variable QUEUE_MAX_RECEIVE_COUNT is not a number (got "three").',
+    );
+    expect(() =>
+      loadBaseEnv(
+        { EC2OPS_CONFIG: '{"stage":"dev"}', QUEUE_MAX_RECEIVE_COUNT: '0' },
+        { queue: false },
+        linked,
+      ),
+    ).toThrow('Environment variable QUEUE_MAX_RECEIVE_COUNT must be at least 1 (got "0").');
+  });
   it('reads the linked secrets and a complete environment', () => {
     const base = loadBaseEnv(
       { EC2OPS_CONFIG: '{"stage":"dev"}', QUEUE_URL: 'http://q', SLACK_API_URL: 'http://s/api/' },
@@ -39,6 +52,7 @@ describe('loadBaseEnv', () => {
         slackApiUrl: 'http://s/api/',
         botToken: 'x',
         signingSecret: 'y',
+        maxReceiveCount: 3,
       }),
     );
     expect(base.config.stage).toBe('dev');

@@ -1,6 +1,8 @@
+import type { DeployedFunctionName } from '@ec2ops/core/capability';
 import { parseStageConfig, type StageConfig } from '@ec2ops/core/config';
 import { ConfigError } from '@ec2ops/core/errors';
 import pino, { type Logger } from 'pino';
+import { type Env, envError, readFunctionEnv } from './env';
 import { linkedSecret, type SecretSource } from './secrets';
 
 /**
@@ -11,14 +13,11 @@ import { linkedSecret, type SecretSource } from './secrets';
  * into a handler; they are separate files so the slack bundle never reaches the EC2 client.
  */
 
-/** The functions infra deploys, by their SST names (also their access key id in the emulator). */
-export type FunctionName =
-  | 'Slack'
-  | 'Worker'
-  | 'AmiBakeJob'
-  | 'EipCleanupJob'
-  | 'PortSweepJob'
-  | 'InstanceReaperJob';
+/**
+ * The functions infra deploys, by their SST names (also their access key id in the emulator):
+ * core's DEPLOYED_NAMES, the one table of both name sets.
+ */
+export type FunctionName = DeployedFunctionName;
 
 /** The one clock shape: production passes systemClock, the sandbox its own, tests theirs. */
 export interface Clock {
@@ -103,9 +102,11 @@ export interface BaseEnv {
   /** Only the slack function sends to the queue. */
   queueUrl: string | undefined;
   config: StageConfig;
+  /** QUEUE_MAX_RECEIVE_COUNT: the queue's redrive maxReceiveCount (default 3). */
+  maxReceiveCount: number;
 }
 
-export type Env = Record<string, string | undefined>;
+export type { Env };
 
 /** `linked secret A` / `linked secrets A, B`, or nothing when none is missing. */
 const missing = (what: string, names: string[]) =>
@@ -129,21 +130,19 @@ export function loadBaseEnv(
   const missingVariables = ['EC2OPS_CONFIG', ...(options.queue ? ['QUEUE_URL'] : [])].filter(
     (name) => !env[name],
   );
+  const { value, problems } = readFunctionEnv(env);
   const parts = [
     ...missing('linked secret', missingSecrets),
     ...missing('environment variable', missingVariables),
   ];
-  if (parts.length > 0) {
-    throw new ConfigError(`Missing ${parts.join(' and ')}.`, {
-      hint: 'The deployment links the secrets (set with `sst secret set`) and sets the variables (infra/); in the sandbox the runner does.',
-    });
-  }
+  if (parts.length > 0 || problems.length > 0) throw envError(parts, problems);
   return {
     signingSecret: signingSecret!,
     botToken: botToken!,
-    slackApiUrl: env['SLACK_API_URL'] || undefined,
-    queueUrl: env['QUEUE_URL'] || undefined,
-    config: stageConfigFromJson(env['EC2OPS_CONFIG']!),
+    slackApiUrl: value.slackApiUrl,
+    queueUrl: value.queueUrl,
+    config: stageConfigFromJson(value.stageConfig!),
+    maxReceiveCount: value.maxReceiveCount,
   };
 }
 

@@ -57,9 +57,12 @@ export const COMMANDS = [
 /** Every command's name, derived from the specs: `'help' | 'launch' | … | 'eip attach'`. */
 export type CommandName = (typeof COMMANDS)[number]['name'];
 
+/** The spec of one command, by name. */
+export type SpecOf<N extends CommandName> = Extract<(typeof COMMANDS)[number], { name: N }>;
+
 export const commands = new CommandRegistry(COMMANDS);
 
-export { defineCommand, type NamedCommandSpec } from './define';
+export { defineArg, defineCommand, type NamedCommandSpec } from './define';
 export * from './help';
 export * from './parse';
 export { CommandRegistry, SLASH_COMMAND } from './registry';
@@ -89,5 +92,14 @@ export * from './specs/start';
 export * from './specs/stop';
 export * from './specs/terminate';
 export * from './tokenize';
-export type { ArgSpec, ArgValue, CommandSpec, OptionSpec, ParsedCommand, ValueType } from './types';
+export type {
+  ArgSpec,
+  ArgsOf,
+  ArgValue,
+  CommandSpec,
+  OptionSpec,
+  ParsedCommand,
+  ValueOf,
+  ValueType,
+} from './types';
 export * from './values';

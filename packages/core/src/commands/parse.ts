@@ -1,3 +1,4 @@
+import type { ErrorCode } from '../error-codes';
 import { InputError } from '../errors';
 import { closest } from '../text/suggest';
 import type { CommandRegistry } from './registry';
@@ -12,7 +13,7 @@ import { convertValue } from './values';
  */
 export class CommandParseError extends InputError {
   readonly usage: string | undefined;
-  constructor(code: string, message: string, usage?: string, extraHint?: string) {
+  constructor(code: ErrorCode, message: string, usage?: string, extraHint?: string) {
     const hint = [extraHint, usage ? `Usage: ${usage}` : undefined].filter(Boolean).join('\n');
     super(code, message, hint ? { hint } : {});
     this.name = 'CommandParseError';
@@ -99,7 +100,7 @@ function bindArguments(spec: CommandSpec, tokens: Token[], usage: string): Parse
   const options = new Map((spec.options ?? []).map((o) => [o.name, o]));
   const restWords: string[] = [];
   let position = 0;
-  const fail = (code: string, message: string): never => {
+  const fail = (code: ErrorCode, message: string): never => {
     throw new CommandParseError(code, message, usage);
   };
   const set = (declaration: ArgSpec | OptionSpec, raw: string, label: string) => {
@@ -174,7 +175,7 @@ export function parseFormValues(
   registry: CommandRegistry,
 ): ParsedCommand {
   const usage = registry.usage(spec);
-  const fail = (code: string, message: string): never => {
+  const fail = (code: ErrorCode, message: string): never => {
     throw new CommandParseError(code, message, usage);
   };
   const args: Record<string, ArgValue> = {};
@@ -197,7 +198,7 @@ export function parseFormValues(
 function completeArguments(
   spec: CommandSpec,
   parsed: ParsedCommand,
-  fail: (code: string, message: string) => never,
+  fail: (code: ErrorCode, message: string) => never,
 ): ParsedCommand {
   const { args } = parsed;
   for (const declaration of spec.args ?? []) {

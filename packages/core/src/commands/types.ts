@@ -56,6 +56,34 @@ export type OptionSpec = Declared &
     default?: ArgValue;
   };
 
+/** The value a declaration holds once parsed: durations are milliseconds, enums one of their values. */
+export type ValueOf<D> = D extends { type: 'int' | 'duration' }
+  ? number
+  : D extends { type: 'boolean' }
+    ? boolean
+    : D extends { type: 'enum'; values: readonly (infer V extends string)[] }
+      ? V
+      : string;
+
+type Declarations<S> =
+  | (S extends { args: readonly (infer A)[] } ? A : never)
+  | (S extends { options: readonly (infer O)[] } ? O : never);
+
+/** Present after parsing: required, or filled in from its default. */
+type Always<D> = D extends { required: true } ? D : D extends { default: ArgValue } ? D : never;
+
+/**
+ * The parsed arguments of a spec, by name: `eip release` gives `{ address: string; confirm?: boolean }`.
+ * The parser (parse.ts) checks every request against its spec, so this is what it guarantees.
+ */
+export type ArgsOf<S> = {
+  [D in Always<Declarations<S>> as D extends { name: infer K extends string } ? K : never]: ValueOf<D>;
+} & {
+  [D in Exclude<Declarations<S>, Always<Declarations<S>>> as D extends { name: infer K extends string }
+    ? K
+    : never]?: ValueOf<D>;
+};
+
 /** What the parser produces: the command and its typed values. JSON-serialisable. */
 export interface ParsedCommand {
   /** The spec's name, e.g. `launch` or `ami list`. */

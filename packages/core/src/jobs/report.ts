@@ -3,28 +3,22 @@ import type {
   ActionVerbs,
   ApiUsage,
   ItemResult,
-  JobName,
   JobReport,
   MoneyFigure,
-  RegionFailure,
   RegionPlan,
   ReportLine,
   ReportSection,
 } from './types';
 
-export interface ReportInput {
-  job: JobName;
-  stage: string;
-  dryRun: boolean;
-  now: string;
-  startedAt: string;
-  finishedAt: string;
-  regions: string[];
-  verbs: ActionVerbs;
+/** What the report is built from: the run's own facts as the report states them, and its parts. */
+export interface ReportInput
+  extends Pick<
+    JobReport,
+    'job' | 'stage' | 'dryRun' | 'now' | 'startedAt' | 'finishedAt' | 'regions' | 'verbs' | 'regionFailures'
+  > {
   plans: RegionPlan[];
   /** Apply results; ignored on a dry run (every item is then `planned`). */
   results: ItemResult[];
-  regionFailures: RegionFailure[];
   money?: MoneyFigure[];
   sections?: ReportSection[];
   api?: ApiUsage;

@@ -133,3 +133,21 @@ export interface ApiUsage {
   throttles: number;
   wallMs: number;
 }
+
+/** A plan item whose data is the one variant of a job's item data with this action. */
+export type PlanItemFor<D extends { action: string }, A extends D['action']> = PlanItem<
+  Extract<D, { action: A }>
+>;
+
+/**
+ * The plan's items whose data has one of these actions, typed as that variant, so apply reads
+ * each item's data as the planner wrote it with no cast back from the union:
+ * `itemsWithAction(plan.items, 'warn')`.
+ */
+export function itemsWithAction<D extends { action: string }, A extends D['action']>(
+  items: readonly PlanItem<D>[],
+  ...actions: A[]
+): PlanItemFor<D, A>[] {
+  const wanted: ReadonlySet<string> = new Set(actions);
+  return items.filter((item): item is PlanItemFor<D, A> => wanted.has(item.data.action));
+}

@@ -73,16 +73,26 @@ function parseIpv6(text: string): bigint | undefined {
 
 /** RFC 5952: lower case, no leading zeros, the longest run of two or more zero groups as `::`. */
 function formatIpv6(value: bigint): string {
-  const groups = Array.from({ length: 8 }, (_, i) => Number((value >> BigInt((7 - i) * 16)) & 0xffffn));
+  return formatIpv6Groups(
+    Array.from({ length: 8 }, (_, i) => Number((value >> BigInt((7 - i) * 16)) & 0xffffn)),
+  );
+}
+
+/**
+ * Eight 16-bit groups in RFC 5952 text: lower case, no leading zeros, the longest run of two or
+ * more zero groups as `::`. The EC2 emulator writes addresses with it too, so ec2ops and the
+ * emulator never disagree on how an IPv6 rule reads.
+ */
+export function formatIpv6Groups(groups: readonly number[]): string {
   let bestStart = -1;
   let bestLength = 0;
-  for (let i = 0; i < 8; ) {
+  for (let i = 0; i < groups.length; ) {
     if (groups[i] !== 0) {
       i++;
       continue;
     }
     let j = i;
-    while (j < 8 && groups[j] === 0) j++;
+    while (j < groups.length && groups[j] === 0) j++;
     if (j - i > bestLength && j - i >= 2) {
       bestStart = i;
       bestLength = j - i;

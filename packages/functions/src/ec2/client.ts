@@ -1,5 +1,8 @@
 import { EC2Client, type EC2ClientConfig } from '@aws-sdk/client-ec2';
 
+/** The SDK types the rest of functions/ names; only this folder imports the SDK itself. */
+export type { EC2Client, Filter } from '@aws-sdk/client-ec2';
+
 /**
  * The one way ec2ops builds an EC2 client: the worker, the jobs, `ec2ops job run` and the
  * sandbox all go through here, so they share one retry policy. EC2 throttles per account and

@@ -57,6 +57,18 @@ export function instanceStatePacing(action: InstanceStateAction): (ids: readonly
   };
 }
 
+/** One Start/Stop/TerminateInstances call; EC2's refusal is thrown as it came. */
+export async function changeInstanceState(
+  client: EC2Client,
+  action: InstanceStateAction,
+  ids: readonly string[],
+): Promise<void> {
+  const InstanceIds = [...ids];
+  if (action === 'stop') await client.send(new StopInstancesCommand({ InstanceIds }));
+  else if (action === 'start') await client.send(new StartInstancesCommand({ InstanceIds }));
+  else await client.send(new TerminateInstancesCommand({ InstanceIds }));
+}
+
 /**
  * Starts, stops or terminates instances up to 1,000 per call (TerminateInstances' documented
  * maximum; Start/Stop share its resource bucket size), paced at EC2's buckets unless the caller
@@ -68,12 +80,7 @@ export async function changeInstanceStates(
   ids: readonly string[],
   options: BatchOptions = {},
 ): Promise<{ accepted: string[]; refused: Refusal[] }> {
-  const send = (batch: string[]) => {
-    if (action === 'stop') return client.send(new StopInstancesCommand({ InstanceIds: batch }));
-    if (action === 'start') return client.send(new StartInstancesCommand({ InstanceIds: batch }));
-    return client.send(new TerminateInstancesCommand({ InstanceIds: batch }));
-  };
-  const run = await sendInBatches<unknown>(ids, send, {
+  const run = await sendInBatches<unknown>(ids, (batch) => changeInstanceState(client, action, batch), {
     size: options.size,
     before: options.before ?? instanceStatePacing(action),
   });

@@ -4,15 +4,19 @@ import {
   type Filter,
   type Instance,
   paginateDescribeInstances,
+  RunInstancesCommand,
+  type RunInstancesCommandInput,
   waitUntilInstanceRunning,
 } from '@aws-sdk/client-ec2';
 import { InputError } from '@ec2ops/core';
+import type { ErrorCode } from '@ec2ops/core/error-codes';
 import {
   type InstanceReference,
   type InstanceTagKeys,
   type InstanceView,
   instanceReference,
   NOT_TERMINATED,
+  type RunInstancesRequest,
 } from '@ec2ops/core/instances';
 import type { Ec2Gateway } from './client';
 import { isNotFound } from './errors';
@@ -97,8 +101,8 @@ export async function lookupInstances(
 
 /** The error codes and hint a command refuses a missing or ambiguous instance with. */
 export interface LookupRefusal {
-  notFound: string;
-  ambiguous: string;
+  notFound: ErrorCode;
+  ambiguous: ErrorCode;
   hint: string;
 }
 
@@ -186,4 +190,18 @@ export async function waitForRunning(
     return { status: 'failed', instances };
   if (instances.every((i) => i.state === 'running')) return { status: 'running', instances };
   return { status: 'still-pending', instances };
+}
+
+/**
+ * RunInstances with core's request (which carries its ClientToken, so a redelivery launches
+ * nothing new); the instances as EC2 first reports them, usually pending.
+ */
+export async function runInstances(
+  client: EC2Client,
+  region: string,
+  request: RunInstancesRequest,
+): Promise<InstanceView[]> {
+  // core's request is a plain-data subset of the SDK's input: strings where the SDK has enums.
+  const out = await client.send(new RunInstancesCommand(request as RunInstancesCommandInput));
+  return (out.Instances ?? []).map((i) => toInstanceView(i, region));
 }

@@ -2,6 +2,7 @@ import {
   type EC2Client,
   type Filter,
   paginateDescribeSecurityGroupRules,
+  RevokeSecurityGroupIngressCommand,
   type SecurityGroupRule,
 } from '@aws-sdk/client-ec2';
 import type { AccessRule, AccessTagKeys } from '@ec2ops/core/access';
@@ -54,4 +55,15 @@ export function describeManagedRules(
 export async function describeRule(client: EC2Client, ruleId: string): Promise<AccessRule | undefined> {
   const rules = await describeRules(client, [{ Name: 'security-group-rule-id', Values: [ruleId] }]);
   return rules.find((r) => r.ruleId === ruleId);
+}
+
+/** Revokes ingress rules of one group by rule id (at most 100 ids a call, EC2 says). */
+export async function revokeIngressRules(
+  client: EC2Client,
+  groupId: string,
+  ruleIds: readonly string[],
+): Promise<void> {
+  await client.send(
+    new RevokeSecurityGroupIngressCommand({ GroupId: groupId, SecurityGroupRuleIds: [...ruleIds] }),
+  );
 }

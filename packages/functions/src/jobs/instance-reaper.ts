@@ -1,9 +1,9 @@
-import { CreateTagsCommand } from '@aws-sdk/client-ec2';
 import { parseDuration } from '@ec2ops/core';
 import { type InstanceView, instanceTagKeys, LIVE_STATES } from '@ec2ops/core/instances';
-import type { ItemResult, PlanItem } from '@ec2ops/core/jobs';
+import type { ItemResult, PlanItem, PlanItemFor } from '@ec2ops/core/jobs';
 import {
   decideInstance,
+  itemsWithAction,
   planInstanceReaper,
   type ReaperItemData,
   type ReaperPolicy,
@@ -13,11 +13,14 @@ import { sendInBatches } from '../ec2/batch-send';
 import { awsErrorCode } from '../ec2/errors';
 import { changeInstanceStates, readInstances } from '../ec2/instance-batches';
 import { describeInstanceViews } from '../ec2/instances';
+import { tagResources } from '../ec2/tags';
 import { genericFailure, resultOf } from './apply-helpers';
 import { warnOwner } from './owner-warning';
 import type { JobImplementation, RegionContext } from './types';
 
 type Item = PlanItem<ReaperItemData>;
+type Warning = PlanItemFor<ReaperItemData, 'warn'>;
+type Reaping = PlanItemFor<ReaperItemData, 'stop' | 'terminate'>;
 
 export function reaperPolicy(config: RegionContext['config']): ReaperPolicy {
   return {
@@ -30,9 +33,8 @@ export function reaperPolicy(config: RegionContext['config']): ReaperPolicy {
 const name = (item: Item) => (item.data.name ? `${item.id} (${item.data.name})` : item.id);
 
 /** Tells the owner; the warned-for tags are written afterwards, in batches (see warnAll). */
-async function warn(ctx: RegionContext, item: Item, policy: ReaperPolicy): Promise<ItemResult> {
+async function warn(ctx: RegionContext, item: Warning, policy: ReaperPolicy): Promise<ItemResult> {
   const data = item.data;
-  if (data.action !== 'warn') throw new Error('not a warning');
   const verb = policy.action === 'stop' ? 'stopped' : 'terminated';
   const text = `Your instance ${name(item)} in ${item.region} expires ${data.expiresAt} (UTC) and will then be ${verb}. Extend it if you still need it: \`/ec2 extend ${item.id} 2h\`.`;
   return warnOwner(ctx, item, data.owner, {
@@ -51,12 +53,12 @@ async function warn(ctx: RegionContext, item: Item, policy: ReaperPolicy): Promi
  * Warns every owner, then records each warning per expiry (warned once, and again only if
  * someone extends it) with one CreateTags per expiry value and 1,000 instances.
  */
-async function warnAll(ctx: RegionContext, items: Item[], policy: ReaperPolicy): Promise<ItemResult[]> {
+async function warnAll(ctx: RegionContext, items: Warning[], policy: ReaperPolicy): Promise<ItemResult[]> {
   const results: ItemResult[] = [];
-  const told = new Map<string, Item[]>();
+  const told = new Map<string, Warning[]>();
   for (const item of items) {
     const sent = await warn(ctx, item, policy);
-    if (sent.outcome.status !== 'done' || item.data.action !== 'warn') {
+    if (sent.outcome.status !== 'done') {
       results.push(sent);
       continue;
     }
@@ -65,21 +67,17 @@ async function warnAll(ctx: RegionContext, items: Item[], policy: ReaperPolicy):
   for (const [expiresAt, group] of told) {
     const run = await sendInBatches(
       group.map((i) => i.id),
-      (ids) =>
-        ctx.ec2.send(
-          new CreateTagsCommand({ Resources: ids, Tags: [{ Key: policy.keys.warnedFor, Value: expiresAt }] }),
-        ),
+      (ids) => tagResources(ctx.ec2, ids, { [policy.keys.warnedFor]: expiresAt }),
     );
     const refused = new Map(run.refused.map((r) => [r.id, r.error]));
     for (const item of group) {
       const error = refused.get(item.id);
-      const owner = item.data.action === 'warn' ? item.data.owner : '';
       results.push(
         resultOf(item, {
           status: 'done',
           detail:
             error === undefined
-              ? `told ${owner}`
+              ? `told ${item.data.owner}`
               : `owner told; could not record ${policy.keys.warnedFor} (${awsErrorCode(error)}), may repeat`,
         }),
       );
@@ -99,7 +97,7 @@ interface Reap {
  * plan), then stops or terminates what is still expired, 1,000 instances a call at EC2's
  * buckets. An instance EC2 refuses in a batch fails (or is gone) on its own; the rest go on.
  */
-async function reapAll(ctx: RegionContext, items: Item[], policy: ReaperPolicy): Promise<ItemResult[]> {
+async function reapAll(ctx: RegionContext, items: Reaping[], policy: ReaperPolicy): Promise<ItemResult[]> {
   if (items.length === 0) return [];
   if (ctx.deadline !== undefined && Date.now() >= ctx.deadline)
     return items.map((item) =>
@@ -193,18 +191,9 @@ export const instanceReaper: JobImplementation<ReaperItemData> = {
 
   async apply(ctx, plan) {
     const policy = reaperPolicy(ctx.config);
-    const items = plan.items as Item[];
     return [
-      ...(await warnAll(
-        ctx,
-        items.filter((i) => i.action === 'warn'),
-        policy,
-      )),
-      ...(await reapAll(
-        ctx,
-        items.filter((i) => i.action !== 'warn'),
-        policy,
-      )),
+      ...(await warnAll(ctx, itemsWithAction(plan.items, 'warn'), policy)),
+      ...(await reapAll(ctx, itemsWithAction(plan.items, 'stop', 'terminate'), policy)),
     ];
   },
 };

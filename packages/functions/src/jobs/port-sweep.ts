@@ -1,10 +1,10 @@
-import { CreateTagsCommand, RevokeSecurityGroupIngressCommand } from '@aws-sdk/client-ec2';
 import type { StageConfig } from '@ec2ops/core';
 import { parseDuration } from '@ec2ops/core';
 import { type AccessRule, accessTagKeys, ruleButtons, shortInstant } from '@ec2ops/core/access';
-import type { ItemResult } from '@ec2ops/core/jobs';
+import type { ItemResult, PlanItemFor } from '@ec2ops/core/jobs';
 import {
   decideRule,
+  itemsWithAction,
   planPortSweep,
   type SweepItem,
   type SweepItemData,
@@ -14,10 +14,14 @@ import {
 import { SLACK_USER_ID, section } from '@ec2ops/core/slack';
 import { chunk } from '../ec2/batches';
 import { awsErrorCode, awsErrorMessage, isNotFound } from '../ec2/errors';
-import { describeManagedRules } from '../ec2/security-group-rules';
-import { resultOf, settle } from './apply-helpers';
+import { describeManagedRules, revokeIngressRules } from '../ec2/security-group-rules';
+import { tagResources } from '../ec2/tags';
+import { genericFailure, resultOf } from './apply-helpers';
 import { warnOwner } from './owner-warning';
 import type { JobImplementation, RegionContext } from './types';
+
+type Revoke = PlanItemFor<SweepItemData, 'revoke'>;
+type Warning = PlanItemFor<SweepItemData, 'warn'>;
 
 /**
  * port-sweep: closes temporary security-group rules whose expires-at has passed. Rules are
@@ -55,8 +59,7 @@ type RevokeOutcome =
 
 /** One call per group (up to 100 ids); if the batch fails, each rule alone so one bad rule fails alone. */
 async function revokeGroup(ctx: RegionContext, groupId: string, ruleIds: string[]): Promise<RevokeOutcome[]> {
-  const revoke = (ids: string[]) =>
-    ctx.ec2.send(new RevokeSecurityGroupIngressCommand({ GroupId: groupId, SecurityGroupRuleIds: ids }));
+  const revoke = (ids: string[]) => revokeIngressRules(ctx.ec2, groupId, ids);
   const out: RevokeOutcome[] = [];
   for (const batch of chunk(ruleIds, REVOKE_BATCH)) {
     try {
@@ -88,12 +91,7 @@ async function revokeGroup(ctx: RegionContext, groupId: string, ruleIds: string[
 async function recordFailure(ctx: RegionContext, item: SweepItem, failures: number): Promise<void> {
   const keys = accessTagKeys(ctx.config.tagPrefix);
   try {
-    await ctx.ec2.send(
-      new CreateTagsCommand({
-        Resources: [item.id],
-        Tags: [{ Key: keys.closeFailures, Value: String(failures) }],
-      }),
-    );
+    await tagResources(ctx.ec2, [item.id], { [keys.closeFailures]: String(failures) });
   } catch (error) {
     ctx.log.warn({ err: error, ruleId: item.id }, 'could not record the close failure on the rule');
   }
@@ -116,7 +114,7 @@ async function tell(
   }
 }
 
-async function applyRevokes(ctx: RegionContext, items: SweepItem[]): Promise<ItemResult[]> {
+async function applyRevokes(ctx: RegionContext, items: Revoke[]): Promise<ItemResult[]> {
   const results: ItemResult[] = [];
   if (items.length === 0) return results;
   if (ctx.deadline !== undefined && Date.now() >= ctx.deadline) {
@@ -129,7 +127,7 @@ async function applyRevokes(ctx: RegionContext, items: SweepItem[]): Promise<Ite
     ctx,
     items.map((i) => i.id),
   );
-  const due = new Map<string, SweepItem[]>();
+  const due = new Map<string, Revoke[]>();
   for (const item of items) {
     const rule = fresh.get(item.id);
     if (!rule) {
@@ -157,7 +155,7 @@ async function applyRevokes(ctx: RegionContext, items: SweepItem[]): Promise<Ite
     );
     for (const outcome of outcomes) {
       const item = byId.get(outcome.ruleId)!;
-      const data = item.data as Extract<SweepItemData, { action: 'revoke' }>;
+      const data = item.data;
       if (outcome.status === 'gone') {
         results.push(resultOf(item, { status: 'done', detail: 'already closed' }));
       } else if (outcome.status === 'closed') {
@@ -183,27 +181,25 @@ async function applyRevokes(ctx: RegionContext, items: SweepItem[]): Promise<Ite
             `temporary rule ${item.id} failed to close ${failures} times: the port is still open`,
           );
         }
-        const failed = await settle(item, () => Promise.reject(outcome.error));
-        const outcomeOf = failed.outcome as { status: 'failed'; code: string; message: string };
-        results.push({
-          ...failed,
-          outcome: {
-            ...outcomeOf,
-            message: `${outcomeOf.message} (failed ${failures} time${failures === 1 ? '' : 's'}${stuck ? ', over the limit: close it by hand' : ''})`,
-          },
-        });
+        const failure = genericFailure(outcome.error, item);
+        results.push(
+          resultOf(item, {
+            status: 'failed',
+            code: failure.code,
+            message: `${failure.message} (failed ${failures} time${failures === 1 ? '' : 's'}${stuck ? ', over the limit: close it by hand' : ''})`,
+          }),
+        );
       }
     }
   }
   return results;
 }
 
-async function applyWarnings(ctx: RegionContext, items: SweepItem[]): Promise<ItemResult[]> {
+async function applyWarnings(ctx: RegionContext, items: Warning[]): Promise<ItemResult[]> {
   const keys = accessTagKeys(ctx.config.tagPrefix);
   const results: ItemResult[] = [];
   for (const item of items) {
     const data = item.data;
-    if (data.action !== 'warn') continue;
     const text = `${data.label} in ${ctx.region} closes at ${shortInstant(Date.parse(data.expiresAt))}. Extend it if you still need it.`;
     const told = await warnOwner(ctx, item, data.owner, {
       text,
@@ -214,12 +210,7 @@ async function applyWarnings(ctx: RegionContext, items: SweepItem[]): Promise<It
       continue;
     }
     try {
-      await ctx.ec2.send(
-        new CreateTagsCommand({
-          Resources: [item.id],
-          Tags: [{ Key: keys.warnedFor, Value: data.expiresAt }],
-        }),
-      );
+      await tagResources(ctx.ec2, [item.id], { [keys.warnedFor]: data.expiresAt });
       results.push(told);
     } catch (error) {
       const detail = isNotFound(error)
@@ -241,16 +232,9 @@ export const portSweep: JobImplementation<SweepItemData> = {
   },
 
   async apply(ctx, plan): Promise<ItemResult[]> {
-    const items = plan.items as SweepItem[];
     return [
-      ...(await applyRevokes(
-        ctx,
-        items.filter((i) => i.action === 'revoke'),
-      )),
-      ...(await applyWarnings(
-        ctx,
-        items.filter((i) => i.action === 'warn'),
-      )),
+      ...(await applyRevokes(ctx, itemsWithAction(plan.items, 'revoke'))),
+      ...(await applyWarnings(ctx, itemsWithAction(plan.items, 'warn'))),
     ];
   },
 };

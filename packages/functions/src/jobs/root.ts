@@ -1,5 +1,6 @@
 import type { RbinClient } from '@aws-sdk/client-rbin';
 import { ConfigError, type StageConfig } from '@ec2ops/core';
+import { DEPLOYED_NAMES } from '@ec2ops/core/capability';
 import type { JobName } from '@ec2ops/core/jobs';
 import type { Logger } from 'pino';
 import { type JobCoordination, jobCoordination } from '../coordination/job-lease';
@@ -25,10 +26,10 @@ export interface JobRoot {
 
 /** Each job's function, as infra names it (and as the emulator knows its credentials). */
 export const JOB_FUNCTIONS = {
-  'ami-bake': 'AmiBakeJob',
-  'eip-cleanup': 'EipCleanupJob',
-  'port-sweep': 'PortSweepJob',
-  'instance-reaper': 'InstanceReaperJob',
+  'ami-bake': DEPLOYED_NAMES['ami-bake'],
+  'eip-cleanup': DEPLOYED_NAMES['eip-cleanup'],
+  'port-sweep': DEPLOYED_NAMES['port-sweep'],
+  'instance-reaper': DEPLOYED_NAMES['instance-reaper'],
 } as const satisfies Record<JobName, FunctionName>;
 
 /**

@@ -1,4 +1,3 @@
-import type { EC2Client } from '@aws-sdk/client-ec2';
 import type { RbinClient } from '@aws-sdk/client-rbin';
 import type { StageConfig } from '@ec2ops/core';
 import type {
@@ -11,6 +10,7 @@ import type {
 } from '@ec2ops/core/jobs';
 import type { Logger } from 'pino';
 import type { JobCoordination } from '../coordination/job-lease';
+import type { EC2Client } from '../ec2/client';
 import type { Clock } from '../root';
 import type { OutgoingMessage } from '../slack-notifier';
 

@@ -1,4 +1,11 @@
-import type { CommandRegistry, CommandRequest, CommandSpec } from '@ec2ops/core/commands';
+import type {
+  ArgsOf,
+  CommandName,
+  CommandRegistry,
+  CommandRequest,
+  CommandSpec,
+  SpecOf,
+} from '@ec2ops/core/commands';
 import type { StageConfig } from '@ec2ops/core/config';
 import type { Message } from '@ec2ops/core/slack';
 import type { Logger } from 'pino';
@@ -9,9 +16,15 @@ import type { SlackNotifier } from '../slack-notifier';
 
 export type { Clock, SlackNotifier };
 
-/** What an executor gets. Everything is passed in: executors create no clients and read no env. */
-export interface ExecutorContext {
-  request: CommandRequest;
+/** A request whose arguments are typed (`ArgsOf` a spec) rather than any parsed value by name. */
+export type RequestWith<Args> = Omit<CommandRequest, 'args'> & { args: Args };
+
+/**
+ * What an executor gets. Everything is passed in: executors create no clients and read no env.
+ * `Args` is the command's parsed arguments (`ArgsOf<SpecOf<'eip keep'>>`); untyped by default.
+ */
+export interface ExecutorContext<Args = CommandRequest['args']> {
+  request: RequestWith<Args>;
   spec: CommandSpec;
   config: StageConfig;
   ec2: Ec2Gateway;
@@ -41,3 +54,8 @@ export interface ExecutorContext {
 export type CommandResult = Message;
 
 export type Executor = (ctx: ExecutorContext) => Promise<CommandResult>;
+
+/** An executor for one command, whose `request.args` are typed from that command's spec. */
+export type CommandExecutor<N extends CommandName> = (
+  ctx: ExecutorContext<ArgsOf<SpecOf<N>>>,
+) => Promise<CommandResult>;

@@ -18,6 +18,7 @@ import {
 } from '@ec2ops/core/commands';
 import type { StageConfig } from '@ec2ops/core/config';
 import { roleAtLeast } from '@ec2ops/core/config';
+import { isErrorCode } from '@ec2ops/core/error-codes';
 import { Ec2opsError, ForbiddenError, InputError, isEc2opsError } from '@ec2ops/core/errors';
 import {
   ACTION_KINDS,
@@ -83,7 +84,8 @@ export async function runMessage(deps: WorkerDeps, body: string, attempt: number
           message.responseUrl,
           errorMessage(
             new Ec2opsError(
-              message.code ?? 'refused',
+              // A code this deployment does not know (an older or newer sender) is shown as `refused`.
+              message.code && isErrorCode(message.code) ? message.code : 'refused',
               message.text,
               message.hint ? { hint: message.hint } : {},
             ),

@@ -35,6 +35,6 @@ export function workerRoot(root: Root): WorkerDeps {
       auditChannel ? async (_record, text) => void (await slack.post(auditChannel, { text })) : undefined,
     ),
     approvalKey: deriveApprovalKey(base.signingSecret, base.config.stage),
-    maxReceiveCount: Number(root.env['QUEUE_MAX_RECEIVE_COUNT'] ?? '3') || 3,
+    maxReceiveCount: base.maxReceiveCount,
   };
 }

@@ -1,10 +1,11 @@
 import { readFile } from 'node:fs/promises';
 import { parseStageConfig, SANDBOX_STAGE, type StageConfig } from '@ec2ops/core/config';
+import type { ErrorCode } from '@ec2ops/core/error-codes';
 import { InputError } from '@ec2ops/core/errors';
 import { type CallerPolicies, FULL_ACCESS } from '../iam/enforce';
 
 /** The files `ec2ops iam` and `ec2ops emulator --iam` read. */
-async function readJson(file: string, code: string, what: string): Promise<unknown> {
+async function readJson(file: string, code: ErrorCode, what: string): Promise<unknown> {
   let text: string;
   try {
     text = await readFile(file, 'utf8');

@@ -1,4 +1,4 @@
-import type { FunctionName } from '@ec2ops/core/capability';
+import { DEPLOYED_NAMES, type DeployedFunctionName, type FunctionName } from '@ec2ops/core/capability';
 import type { StageConfig } from '@ec2ops/core/config';
 import {
   buildFunctionPolicies,
@@ -15,10 +15,8 @@ import { type CallerPolicies, createIamEnforcer, FULL_ACCESS, type IamEnforcer }
  * `Worker`, `AmiBakeJob`, …). That name is also the access key id a handler uses against the
  * sandbox's EC2 emulator, so the emulator evaluates exactly the policy the function would get.
  */
-const pascal = (name: string) => name.replace(/(^|-)([a-z0-9])/g, (_, __, c: string) => c.toUpperCase());
-
-export function deployedName(fn: FunctionName): string {
-  return fn === 'slack' || fn === 'worker' ? pascal(fn) : `${pascal(fn)}Job`;
+export function deployedName(fn: FunctionName): DeployedFunctionName {
+  return DEPLOYED_NAMES[fn];
 }
 
 /**

@@ -1,4 +1,4 @@
-import type { EC2Client } from '@aws-sdk/client-ec2';
+import type { EC2Client } from '@ec2ops/functions/ec2/client';
 import { ec2Client } from '@ec2ops/functions/ec2/client';
 import { SANDBOX_CREDENTIALS } from '../iam/stage-policies';
 

@@ -1,12 +1,11 @@
 import { IMAGE_ID } from '../../aws-ids';
-import { defineCommand } from '../define';
-import type { ArgSpec } from '../types';
+import { defineArg, defineCommand } from '../define';
 
 export const IMAGE_ID_HELP = 'an image id such as ami-0123456789abcdef0';
 
 /** The image an `ami approve|revoke` command acts on, by id. */
-export function imageArg(description: string): ArgSpec {
-  return {
+export function imageArg(description: string) {
+  return defineArg({
     name: 'image',
     type: 'string',
     required: true,
@@ -14,7 +13,7 @@ export function imageArg(description: string): ArgSpec {
     patternHelp: IMAGE_ID_HELP,
     placeholder: 'image-id',
     description,
-  };
+  });
 }
 
 export const amiApprove = defineCommand({

@@ -10,7 +10,7 @@ import { imageArg } from './ami-approve';
 export const SHARE_TARGET =
   /^(\d{12}|arn:aws[a-z-]*:organizations::\d{12}:(ou\/o-[a-z0-9]{10,32}\/ou-[a-z0-9]{4,32}-[a-z0-9]{8,32}|organization\/o-[a-z0-9]{10,32}))$/;
 
-const targetArg: ArgSpec = {
+const targetArg = {
   name: 'target',
   keyword: 'with',
   type: 'string',
@@ -20,7 +20,7 @@ const targetArg: ArgSpec = {
     'a 12-digit account id, an OU ARN (arn:aws:organizations::<account>:ou/o-…/ou-…) or an organization ARN (arn:aws:organizations::<account>:organization/o-…)',
   placeholder: 'account|ou-arn|org-arn',
   description: 'who may launch it',
-};
+} as const satisfies ArgSpec;
 
 /** Which kind of launch permission a share target is. */
 export function shareTargetKind(target: string): 'account' | 'ou' | 'organization' {

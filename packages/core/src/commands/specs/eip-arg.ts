@@ -1,9 +1,9 @@
 import type { IamNeed } from '../../capability';
 import { ADDRESS_REF, ADDRESS_REF_HELP } from '../../eip/policy';
-import type { ArgSpec } from '../types';
+import { defineArg } from '../define';
 
 /** The address an `/ec2 eip …` command acts on: its allocation id or its public IP. */
-export const ADDRESS_ARG: ArgSpec = {
+export const ADDRESS_ARG = defineArg({
   name: 'address',
   type: 'string',
   required: true,
@@ -11,7 +11,7 @@ export const ADDRESS_ARG: ArgSpec = {
   patternHelp: ADDRESS_REF_HELP,
   placeholder: 'allocation-id|ip',
   description: 'the Elastic IP: its allocation id (eipalloc-…) or its public IP',
-};
+});
 
 export const DESCRIBE_ADDRESSES: IamNeed = {
   actions: ['ec2:DescribeAddresses'],

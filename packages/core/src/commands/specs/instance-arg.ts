@@ -1,15 +1,15 @@
 import type { IamNeed } from '../../capability';
-import type { ArgSpec } from '../types';
+import { defineArg } from '../define';
 
 /** The instance an instance command acts on: its id, or its exact Name tag. */
-export const INSTANCE_ARG: ArgSpec = {
+export const INSTANCE_ARG = defineArg({
   name: 'instance',
   type: 'string',
   required: true,
   maxLength: 255,
   placeholder: 'instance-id|Name',
   description: 'the instance: its id (i-…) or its Name tag',
-};
+});
 
 export const DESCRIBE_INSTANCES: IamNeed = {
   actions: ['ec2:DescribeInstances'],

@@ -1,6 +1,5 @@
 import { evaluateOpen } from '../../access/policy';
-import { defineCommand } from '../define';
-import type { ArgSpec } from '../types';
+import { defineArg, defineCommand } from '../define';
 
 const RULE_ARN = 'arn:aws:ec2:*:*:security-group-rule/*';
 
@@ -25,7 +24,7 @@ export const RETAG_MANAGED_RULE = [
 ];
 
 /** `for <duration>`: how long a rule stays open; the stage's access config narrows the bounds. */
-export const ACCESS_DURATION_ARG: ArgSpec = {
+export const ACCESS_DURATION_ARG = defineArg({
   name: 'duration',
   keyword: 'for',
   type: 'duration',
@@ -33,7 +32,7 @@ export const ACCESS_DURATION_ARG: ArgSpec = {
   max: '30d',
   placeholder: 'duration',
   description: 'how long (default and maximum set by the stage)',
-};
+});
 
 export const open = defineCommand({
   name: 'open',

@@ -1,12 +1,10 @@
-import { DescribeSecurityGroupsCommand, type EC2Client, type SecurityGroup } from '@aws-sdk/client-ec2';
 import { InputError, type StageConfig } from '@ec2ops/core';
 import { accessTagKeys, groupAllowed, groupNotAllowed } from '@ec2ops/core/access';
 import { SECURITY_GROUP_ID } from '@ec2ops/core/aws-ids';
 import { instanceLabel, LIVE_STATES, looseInstanceReference } from '@ec2ops/core/instances';
-import type { Ec2Gateway } from '../../ec2/client';
-import { awsErrorCode } from '../../ec2/errors';
+import type { EC2Client, Ec2Gateway } from '../../ec2/client';
 import { lookupInstances } from '../../ec2/instances';
-import { tagsOf } from '../../ec2/tags';
+import { describeSecurityGroups, type SecurityGroupView } from '../../ec2/security-groups';
 
 /**
  * The security group an access command acts on: a group by id, or the access group of an
@@ -24,25 +22,8 @@ export interface TargetGroup {
   via?: string;
 }
 
-async function describeGroups(client: EC2Client, ids: string[]): Promise<SecurityGroup[]> {
-  try {
-    return (await client.send(new DescribeSecurityGroupsCommand({ GroupIds: ids }))).SecurityGroups ?? [];
-  } catch (error) {
-    if (awsErrorCode(error) === 'InvalidGroup.NotFound') return [];
-    throw error;
-  }
-}
-
-function toTarget(region: string, client: EC2Client, group: SecurityGroup, via?: string): TargetGroup {
-  return {
-    region,
-    client,
-    groupId: group.GroupId!,
-    groupName: group.GroupName,
-    vpcId: group.VpcId,
-    tags: tagsOf(group.Tags),
-    ...(via ? { via } : {}),
-  };
+function toTarget(region: string, client: EC2Client, group: SecurityGroupView, via?: string): TargetGroup {
+  return { region, client, ...group, ...(via ? { via } : {}) };
 }
 
 export function targetLabel(target: TargetGroup): string {
@@ -66,7 +47,7 @@ async function locate(ec2: Ec2Gateway, target: string, config: StageConfig): Pro
   if (SECURITY_GROUP_ID.test(target)) {
     for (const region of ec2.regions) {
       const client = ec2.client(region);
-      const group = (await describeGroups(client, [target]))[0];
+      const group = (await describeSecurityGroups(client, [target]))[0];
       if (group) return toTarget(region, client, group);
     }
     throw new InputError('access.target-not-found', `No security group ${target} in ${where}.`, {
@@ -90,8 +71,8 @@ async function locate(ec2: Ec2Gateway, target: string, config: StageConfig): Pro
   const { region, client, instance } = instances[0]!;
   const via = instanceLabel(instance);
   const groupIds = instance.securityGroupIds ?? [];
-  const groups = groupIds.length ? await describeGroups(client, groupIds) : [];
-  const designated = groups.filter((g) => tagsOf(g.Tags)[keys.accessGroup] === 'true');
+  const groups = await describeSecurityGroups(client, groupIds);
+  const designated = groups.filter((g) => g.tags[keys.accessGroup] === 'true');
   if (designated.length === 0) {
     throw new InputError(
       'access.no-access-group',
@@ -104,7 +85,7 @@ async function locate(ec2: Ec2Gateway, target: string, config: StageConfig): Pro
   if (designated.length > 1) {
     throw new InputError(
       'access.access-group-ambiguous',
-      `${via} has ${designated.length} groups tagged ${keys.accessGroup}=true: ${designated.map((g) => g.GroupId).join(', ')}.`,
+      `${via} has ${designated.length} groups tagged ${keys.accessGroup}=true: ${designated.map((g) => g.groupId).join(', ')}.`,
       { hint: 'Name the group instead: `on sg-…`.' },
     );
   }

@@ -1,29 +1,22 @@
-import { DescribeSecurityGroupsCommand } from '@aws-sdk/client-ec2';
 import { accessTagKeys, type ListedRule, renderAccessList } from '@ec2ops/core/access';
-import { chunk } from '../../ec2/batches';
 import { describeManagedRules } from '../../ec2/security-group-rules';
-import type { Executor } from '../context';
+import { securityGroupNames } from '../../ec2/security-groups';
+import type { CommandExecutor } from '../context';
 
 /** `/ec2 access [mine|all]`: open temporary rules, found by tag, with Extend and Close now. */
-export const access: Executor = async ({ request, config, ec2, clock }) => {
+export const access: CommandExecutor<'access'> = async ({ request, config, ec2, clock }) => {
   const keys = accessTagKeys(config.tagPrefix);
-  const scope = request.args['scope'] === 'all' ? 'all' : 'mine';
+  const scope = request.args.scope ?? 'mine';
   const extra = scope === 'mine' ? [{ Name: `tag:${keys.owner}`, Values: [request.user.id] }] : [];
   const rows: ListedRule[] = [];
   for (const region of ec2.regions) {
     const client = ec2.client(region);
     const rules = (await describeManagedRules(client, keys, extra)).filter((r) => !r.isEgress);
     if (rules.length === 0) continue;
-    const groupIds = [...new Set(rules.map((r) => r.groupId))];
-    const names = new Map<string, string>();
-    // Names only label the list: a group that cannot be described is shown by id.
-    for (const batch of chunk(groupIds, 200)) {
-      const out = await client
-        .send(new DescribeSecurityGroupsCommand({ GroupIds: batch }))
-        .catch(() => undefined);
-      for (const g of out?.SecurityGroups ?? [])
-        if (g.GroupId && g.GroupName) names.set(g.GroupId, g.GroupName);
-    }
+    const names = await securityGroupNames(
+      client,
+      rules.map((r) => r.groupId),
+    );
     for (const rule of rules) rows.push({ region, rule, groupName: names.get(rule.groupId) });
   }
   return renderAccessList(rows, {

@@ -1,31 +1,24 @@
-import {
-  AllocateAddressCommand,
-  AssociateAddressCommand,
-  DescribeAddressesCommand,
-  type EC2Client,
-  ReleaseAddressCommand,
-} from '@aws-sdk/client-ec2';
 import { InputError } from '@ec2ops/core';
 import { attachRefusal, instanceLabel, priceText } from '@ec2ops/core/eip';
 import { type Address, eipTagKeys } from '@ec2ops/core/jobs';
 import { context, type Message, section } from '@ec2ops/core/slack';
-import { toAddress } from '../../ec2/addresses';
+import { allocateAddress, associateAddress, describeAddresses, releaseAddress } from '../../ec2/addresses';
+import type { EC2Client } from '../../ec2/client';
 import { awsErrorCode } from '../../ec2/errors';
-import type { Executor } from '../context';
+import type { CommandExecutor } from '../context';
 import { type AttachInstance, findAttachInstance } from './eip-find';
 
 /** EC2 errors after which the instance cannot take the address: give the new address back. */
 const INSTANCE_CANNOT_TAKE = new Set(['IncorrectInstanceState', 'InvalidInstanceID.NotFound']);
 
-async function addressesWhere(client: EC2Client, name: string, value: string): Promise<Address[]> {
-  const out = await client.send(new DescribeAddressesCommand({ Filters: [{ Name: name, Values: [value] }] }));
-  return (out.Addresses ?? []).map(toAddress);
+function addressesWhere(client: EC2Client, name: string, value: string): Promise<Address[]> {
+  return describeAddresses(client, [{ Name: name, Values: [value] }]);
 }
 
 /** Gives back an address this request allocated and could not use; cleanup would find it anyway. */
 async function giveBack(client: EC2Client, address: Address): Promise<void> {
   try {
-    await client.send(new ReleaseAddressCommand({ AllocationId: address.allocationId }));
+    await releaseAddress(client, address.allocationId!);
   } catch {
     // Tagged managed and idle: the hourly cleanup releases it after the grace period.
   }
@@ -66,11 +59,16 @@ function attached(input: {
  * request's token, and associates it. AllocateAddress takes no ClientToken, so a redelivered
  * request first looks for the address tagged with its token and finishes with that one.
  */
-export const eipAttach: Executor = async ({ request, config, ec2, idempotencyToken }) => {
+export const eipAttach: CommandExecutor<'eip attach'> = async ({
+  request,
+  config,
+  ec2,
+  idempotencyToken,
+}) => {
   const keys = eipTagKeys(config.tagPrefix);
   // The same key `/ec2 ami bake` tags its images with.
   const requestKey = `${config.tagPrefix}request-id`;
-  const { region, client, instance } = await findAttachInstance(ec2, String(request.args['instance']));
+  const { region, client, instance } = await findAttachInstance(ec2, request.args.instance);
   const token = idempotencyToken('eip-attach');
   const message = (address: Address, again: boolean) =>
     attached({
@@ -105,35 +103,14 @@ export const eipAttach: Executor = async ({ request, config, ec2, idempotencyTok
         { hint: 'An instance takes one Elastic IP on its primary interface; `/ec2 eip list` shows them.' },
       );
     }
-    const out = await client.send(
-      new AllocateAddressCommand({
-        Domain: 'vpc',
-        TagSpecifications: [
-          {
-            ResourceType: 'elastic-ip',
-            Tags: [
-              { Key: keys.managed, Value: 'true' },
-              { Key: keys.owner, Value: request.user.id },
-              { Key: requestKey, Value: token },
-            ],
-          },
-        ],
-      }),
-    );
-    address = {
-      allocationId: out.AllocationId,
-      publicIp: out.PublicIp,
-      tags: { [keys.managed]: 'true', [keys.owner]: request.user.id, [requestKey]: token },
-    };
+    address = await allocateAddress(client, {
+      [keys.managed]: 'true',
+      [keys.owner]: request.user.id,
+      [requestKey]: token,
+    });
   }
   try {
-    await client.send(
-      new AssociateAddressCommand({
-        AllocationId: address.allocationId,
-        InstanceId: instance.id,
-        AllowReassociation: false,
-      }),
-    );
+    await associateAddress(client, address.allocationId!, instance.id);
   } catch (error) {
     // Whatever went wrong, the new address is not attached: give it back rather than leave a
     // billed, idle address behind (a retry allocates again, or finds this one by its tag).

@@ -1,10 +1,9 @@
-import { DescribeAddressesCommand, type EC2Client, type Filter } from '@aws-sdk/client-ec2';
 import { InputError } from '@ec2ops/core';
 import { type AttachTarget, addressRef } from '@ec2ops/core/eip';
 import { looseInstanceReference } from '@ec2ops/core/instances';
 import type { Address } from '@ec2ops/core/jobs';
-import { toAddress } from '../../ec2/addresses';
-import type { Ec2Gateway } from '../../ec2/client';
+import { describeAddresses } from '../../ec2/addresses';
+import type { EC2Client, Ec2Gateway, Filter } from '../../ec2/client';
 import { lookupInstances, onlyInstance } from '../../ec2/instances';
 
 /** Lookups shared by the `/ec2 eip …` executors, across the stage's regions. */
@@ -23,9 +22,8 @@ export async function findAddress(ec2: Ec2Gateway, reference: string): Promise<F
       : { Name: 'public-ip', Values: [ref.publicIp] };
   for (const region of ec2.regions) {
     const client = ec2.client(region);
-    const out = await client.send(new DescribeAddressesCommand({ Filters: [filter] }));
-    const found = out.Addresses?.[0];
-    if (found) return { region, client, address: toAddress(found) };
+    const found = (await describeAddresses(client, [filter]))[0];
+    if (found) return { region, client, address: found };
   }
   return undefined;
 }

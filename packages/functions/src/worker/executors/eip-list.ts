@@ -1,9 +1,9 @@
-import { DescribeAddressesCommand, paginateDescribeInstances } from '@aws-sdk/client-ec2';
 import { type ListedAddress, renderEipList } from '@ec2ops/core/eip';
-import { toAddress } from '../../ec2/addresses';
+import { describeAddresses } from '../../ec2/addresses';
 import { chunk } from '../../ec2/batches';
+import { describeInstanceViews } from '../../ec2/instances';
 import { eipPolicy } from '../../jobs/eip-cleanup';
-import type { Executor } from '../context';
+import type { CommandExecutor } from '../context';
 
 /** EC2 accepts up to 200 values in one filter. */
 const FILTER_VALUES = 200;
@@ -13,29 +13,20 @@ const FILTER_VALUES = 200;
  * region, which EC2 does not paginate), the instances they are on named in one filtered
  * DescribeInstances per 200, and what the cleanup will do with the idle ones.
  */
-export const eipList: Executor = async ({ request, config, ec2, clock }) => {
-  const idleOnly = request.args['filter'] === 'idle';
+export const eipList: CommandExecutor<'eip list'> = async ({ request, config, ec2, clock }) => {
+  const idleOnly = request.args.filter === 'idle';
   const listed: ListedAddress[] = [];
   for (const region of ec2.regions) {
     const client = ec2.client(region);
-    const out = await client.send(new DescribeAddressesCommand({}));
-    const addresses = (out.Addresses ?? []).map(toAddress);
+    const addresses = await describeAddresses(client);
     const names = new Map<string, string>();
     const instanceIds = idleOnly
       ? []
       : [...new Set(addresses.flatMap((a) => (a.instanceId ? [a.instanceId] : [])))];
     for (const ids of chunk(instanceIds, FILTER_VALUES)) {
-      const pages = paginateDescribeInstances(
-        { client, pageSize: 1000 },
-        { Filters: [{ Name: 'instance-id', Values: ids }] },
-      );
-      for await (const page of pages) {
-        for (const r of page.Reservations ?? []) {
-          for (const i of r.Instances ?? []) {
-            const name = i.Tags?.find((t) => t.Key === 'Name')?.Value;
-            if (i.InstanceId && name) names.set(i.InstanceId, name);
-          }
-        }
+      for (const i of await describeInstanceViews(client, region, [{ Name: 'instance-id', Values: ids }])) {
+        const name = i.tags['Name'];
+        if (name) names.set(i.id, name);
       }
     }
     for (const address of addresses) {

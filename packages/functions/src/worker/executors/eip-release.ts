@@ -1,11 +1,10 @@
-import { ReleaseAddressCommand } from '@aws-sdk/client-ec2';
 import { InputError } from '@ec2ops/core';
 import { addressLabel, monthlyCost, releaseRefusal, usd } from '@ec2ops/core/eip';
 import { eipTagKeys } from '@ec2ops/core/jobs';
 import { actionId, actions, button, confirmDialog, context, type Message, section } from '@ec2ops/core/slack';
-import { describeOne } from '../../ec2/addresses';
+import { describeOne, releaseAddress } from '../../ec2/addresses';
 import { awsErrorCode, isNotFound } from '../../ec2/errors';
-import type { Executor } from '../context';
+import type { CommandExecutor } from '../context';
 import { findAddress, notFound } from './eip-find';
 
 const released = (what: string, regions: readonly string[], surely: boolean): Message => {
@@ -42,10 +41,10 @@ function explain(error: unknown, label: string, allocationId: string, region: st
  * and the requester's (or they are an admin). In the default VPC, EC2 would silently disassociate
  * an associated address instead of refusing, so the re-read is what keeps an address in use.
  */
-export const eipRelease: Executor = async ({ request, config, ec2 }) => {
+export const eipRelease: CommandExecutor<'eip release'> = async ({ request, config, ec2 }) => {
   const keys = eipTagKeys(config.tagPrefix);
-  const reference = String(request.args['address']);
-  const confirmed = request.args['confirm'] === true;
+  const reference = request.args.address;
+  const confirmed = request.args.confirm === true;
   const found = await findAddress(ec2, reference);
   if (!found) {
     // A confirmed release of an address that is gone: a second click, a redelivery, or the cleanup.
@@ -92,13 +91,7 @@ export const eipRelease: Executor = async ({ request, config, ec2 }) => {
   const now = releaseRefusal(fresh, region, request.user, keys);
   if (now) throw now;
   try {
-    const border = fresh.networkBorderGroup;
-    await client.send(
-      new ReleaseAddressCommand({
-        AllocationId: allocationId,
-        ...(border && border !== region ? { NetworkBorderGroup: border } : {}),
-      }),
-    );
+    await releaseAddress(client, allocationId, { region, networkBorderGroup: fresh.networkBorderGroup });
   } catch (error) {
     if (isNotFound(error)) return released(label, ec2.regions, true);
     throw explain(error, label, allocationId, region);

@@ -1,9 +1,5 @@
 import { renderHelp } from '@ec2ops/core/commands';
-import type { Executor } from '../context';
+import type { CommandExecutor } from '../context';
 
-export const help: Executor = async ({ commands, request }) =>
-  renderHelp(
-    commands,
-    request.user.role,
-    typeof request.args['command'] === 'string' ? request.args['command'] : undefined,
-  );
+export const help: CommandExecutor<'help'> = async ({ commands, request }) =>
+  renderHelp(commands, request.user.role, request.args.command);

@@ -1,5 +1,5 @@
 import type { CommandName } from '@ec2ops/core/commands';
-import type { Executor } from '../context';
+import type { CommandExecutor, Executor } from '../context';
 import { access } from './access';
 import { accessExtend } from './access-extend';
 import { amiApprove } from './ami-approve';
@@ -23,10 +23,10 @@ import { open } from './open';
 
 /**
  * Command name → executor, one file each beside this one. The names are the specs' own
- * (core's CommandName): the compiler refuses a command without an executor, and an executor
- * for a command that does not exist.
+ * (core's CommandName): the compiler refuses a command without an executor, an executor for a
+ * command that does not exist, and an executor that reads arguments its spec does not declare.
  */
-export const EXECUTORS = {
+const TYPED = {
   help,
   launch,
   list,
@@ -50,4 +50,11 @@ export const EXECUTORS = {
   'eip keep': eipKeep,
   'eip unkeep': eipUnkeep,
   'eip attach': eipAttach,
-} as const satisfies Record<CommandName, Executor>;
+} as const satisfies { [N in CommandName]: CommandExecutor<N> };
+
+/**
+ * The worker looks an executor up by the request's command name, after the parser has checked
+ * the request's arguments against that command's spec: this is where that run-time check meets
+ * the types, once, instead of a `String(request.args[…])` in every executor.
+ */
+export const EXECUTORS = TYPED as Readonly<Record<CommandName, Executor>>;

@@ -1,5 +1,5 @@
-import { RunInstancesCommand, type RunInstancesCommandInput } from '@aws-sdk/client-ec2';
 import { InputError } from '@ec2ops/core';
+import type { ErrorCode } from '@ec2ops/core/error-codes';
 import type { InstanceTagKeys, InstanceView } from '@ec2ops/core/instances';
 import {
   architectureMismatch,
@@ -17,7 +17,7 @@ import {
 } from '@ec2ops/core/instances';
 import { holdLaunch } from '../../coordination/launch-limit';
 import { awsErrorCode, awsErrorMessage } from '../../ec2/errors';
-import { describeInstanceViews, toInstanceView, waitForRunning } from '../../ec2/instances';
+import { describeInstanceViews, runInstances, waitForRunning } from '../../ec2/instances';
 import { architectureOf, resolveImage } from '../../ec2/launch-images';
 import type { Executor, ExecutorContext } from '../context';
 
@@ -93,8 +93,7 @@ export const launch: Executor = async (ctx) => {
   );
   let launched: InstanceView[];
   try {
-    const out = await client.send(new RunInstancesCommand(input as RunInstancesCommandInput));
-    launched = (out.Instances ?? []).map((i) => toInstanceView(i, region));
+    launched = await runInstances(client, region, input);
   } catch (error) {
     if (awsErrorCode(error) === 'IdempotentParameterMismatch') {
       const again = await describeInstanceViews(client, region, [{ Name: 'client-token', Values: [token] }]);
@@ -146,21 +145,46 @@ const POLL_MS = 1000;
 function explainLaunchFailure(error: unknown): unknown {
   const code = awsErrorCode(error);
   const message = awsErrorMessage(error);
-  const known: Record<string, string> = {
-    InsufficientInstanceCapacity:
+  // Each refusal keeps its own stable code (`launch.ec2-<EC2 code>`), listed in the catalog.
+  const known: Record<string, [ErrorCode, string]> = {
+    InsufficientInstanceCapacity: [
+      'launch.ec2-InsufficientInstanceCapacity',
       'AWS has no capacity for this type in the zone right now; try another type or later.',
-    InstanceLimitExceeded: 'The account’s instance limit is reached; ask an admin to raise the quota.',
-    VcpuLimitExceeded: 'The account’s vCPU limit is reached; ask an admin to raise the quota.',
-    InsufficientFreeAddressesInSubnet: 'The subnet has no free addresses; pick another subnet.',
-    'InvalidSubnetID.NotFound': 'The subnet does not exist in this region.',
-    'InvalidGroup.NotFound': 'A security group of the stage config does not exist.',
-    'InvalidKeyPair.NotFound': 'The key pair of the stage config does not exist.',
-    InvalidParameterCombination: 'EC2 refused this combination of settings.',
-    InvalidParameter: 'EC2 refused a setting.',
-    Unsupported: 'This type is not offered in this zone.',
-    UnauthorizedOperation: 'ec2ops’s role may not launch this (IAM).',
+    ],
+    InstanceLimitExceeded: [
+      'launch.ec2-InstanceLimitExceeded',
+      'The account’s instance limit is reached; ask an admin to raise the quota.',
+    ],
+    VcpuLimitExceeded: [
+      'launch.ec2-VcpuLimitExceeded',
+      'The account’s vCPU limit is reached; ask an admin to raise the quota.',
+    ],
+    InsufficientFreeAddressesInSubnet: [
+      'launch.ec2-InsufficientFreeAddressesInSubnet',
+      'The subnet has no free addresses; pick another subnet.',
+    ],
+    'InvalidSubnetID.NotFound': [
+      'launch.ec2-InvalidSubnetID.NotFound',
+      'The subnet does not exist in this region.',
+    ],
+    'InvalidGroup.NotFound': [
+      'launch.ec2-InvalidGroup.NotFound',
+      'A security group of the stage config does not exist.',
+    ],
+    'InvalidKeyPair.NotFound': [
+      'launch.ec2-InvalidKeyPair.NotFound',
+      'The key pair of the stage config does not exist.',
+    ],
+    InvalidParameterCombination: [
+      'launch.ec2-InvalidParameterCombination',
+      'EC2 refused this combination of settings.',
+    ],
+    InvalidParameter: ['launch.ec2-InvalidParameter', 'EC2 refused a setting.'],
+    Unsupported: ['launch.ec2-Unsupported', 'This type is not offered in this zone.'],
+    UnauthorizedOperation: ['launch.ec2-UnauthorizedOperation', 'ec2ops’s role may not launch this (IAM).'],
   };
-  const hint = known[code];
-  if (!hint) return error;
-  return new InputError(`launch.ec2-${code}`, `EC2 refused the launch: ${message}`, { hint, cause: error });
+  const refusal = known[code];
+  if (!refusal) return error;
+  const [refusalCode, hint] = refusal;
+  return new InputError(refusalCode, `EC2 refused the launch: ${message}`, { hint, cause: error });
 }

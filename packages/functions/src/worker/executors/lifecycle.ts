@@ -1,4 +1,3 @@
-import { StartInstancesCommand, StopInstancesCommand, TerminateInstancesCommand } from '@aws-sdk/client-ec2';
 import { ForbiddenError, InputError } from '@ec2ops/core';
 import {
   checkInstanceAccess,
@@ -14,15 +13,19 @@ import { actionId, actions, button, confirmDialog, context, type Message, sectio
 import { parseInstant } from '@ec2ops/core/time';
 import { holdLaunch } from '../../coordination/launch-limit';
 import { awsErrorCode } from '../../ec2/errors';
+import { changeInstanceState } from '../../ec2/instance-batches';
 import { type FoundInstance, findInstance } from '../../ec2/instances';
-import type { Executor, ExecutorContext } from '../context';
+import type { CommandExecutor, ExecutorContext } from '../context';
 
 /**
  * `/ec2 stop|start|terminate <instance-id|Name>`: find, check who may, then act. Each is safe to
  * run twice: an instance already in the wanted state is reported, not acted on again.
  */
-async function target(ctx: ExecutorContext, action: LifecycleAction): Promise<FoundInstance> {
-  const found = await findInstance(ctx.ec2, String(ctx.request.args['instance']));
+async function target(
+  ctx: ExecutorContext<{ instance: string }>,
+  action: LifecycleAction,
+): Promise<FoundInstance> {
+  const found = await findInstance(ctx.ec2, ctx.request.args.instance);
   checkInstanceAccess(found.instance, ctx.request.user, action, instanceTagKeys(ctx.config.tagPrefix));
   return found;
 }
@@ -67,7 +70,7 @@ function explainRefusal(error: unknown, label: string, action: string): unknown 
   return error;
 }
 
-export const stop: Executor = async (ctx) => {
+export const stop: CommandExecutor<'stop'> = async (ctx) => {
   const { client, instance } = await target(ctx, 'stop');
   const label = instanceLabel(instance);
   const step = lifecycleStep('stop', instance.state);
@@ -76,14 +79,14 @@ export const stop: Executor = async (ctx) => {
     throw new InputError('instance.state', `${label} is ${instance.state}; there is nothing to stop.`);
   }
   try {
-    await client.send(new StopInstancesCommand({ InstanceIds: [instance.id] }));
+    await changeInstanceState(client, 'stop', [instance.id]);
   } catch (error) {
     throw explainRefusal(error, label, 'stop');
   }
   return say(`Stopping ${label}.`, ...context('`/ec2 start` brings it back; its volumes are kept.'));
 };
 
-export const start: Executor = async (ctx) => {
+export const start: CommandExecutor<'start'> = async (ctx) => {
   const { client, instance } = await target(ctx, 'start');
   const keys = instanceTagKeys(ctx.config.tagPrefix);
   const label = instanceLabel(instance);
@@ -106,7 +109,7 @@ export const start: Executor = async (ctx) => {
       ? await holdLaunch(ctx, 1, keys, { starting: true })
       : undefined;
   try {
-    await client.send(new StartInstancesCommand({ InstanceIds: [instance.id] }));
+    await changeInstanceState(client, 'start', [instance.id]);
   } catch (error) {
     await held?.failed();
     throw explainRefusal(error, label, 'start');
@@ -128,15 +131,15 @@ export const start: Executor = async (ctx) => {
   };
 };
 
-export const terminate: Executor = async (ctx) => {
+export const terminate: CommandExecutor<'terminate'> = async (ctx) => {
   const { client, instance } = await target(ctx, 'terminate');
   const label = instanceLabel(instance);
   if (lifecycleStep('terminate', instance.state) === 'done') {
     return say(`${label} is already ${instance.state}.`);
   }
-  if (ctx.request.args['confirm'] !== true) return confirmation(instance, label);
+  if (ctx.request.args.confirm !== true) return confirmation(instance, label);
   try {
-    await client.send(new TerminateInstancesCommand({ InstanceIds: [instance.id] }));
+    await changeInstanceState(client, 'terminate', [instance.id]);
   } catch (error) {
     throw explainRefusal(error, label, 'terminate');
   }

@@ -5,13 +5,13 @@ import {
   renderInstanceList,
 } from '@ec2ops/core/instances';
 import { describeInstanceViews } from '../../ec2/instances';
-import type { Executor } from '../context';
+import type { CommandExecutor } from '../context';
 
 /** `/ec2 list [mine|all] [state=…]`: managed instances of every stage region, filtered by EC2. */
-export const list: Executor = async ({ request, config, ec2, clock }) => {
+export const list: CommandExecutor<'list'> = async ({ request, config, ec2, clock }) => {
   const keys = instanceTagKeys(config.tagPrefix);
-  const scope = request.args['scope'] === 'mine' ? 'mine' : 'all';
-  const state = typeof request.args['state'] === 'string' ? request.args['state'] : undefined;
+  const scope = request.args.scope ?? 'all';
+  const state = request.args.state;
   const filters = [
     { Name: `tag:${keys.managed}`, Values: ['true'] },
     { Name: 'instance-state-name', Values: state ? [state] : NOT_TERMINATED },

@@ -1,3 +1,4 @@
+import { formatIpv6Groups } from '@ec2ops/core/net';
 import { Ec2ApiError } from '../errors';
 
 /**
@@ -74,26 +75,9 @@ export function parseIpv6(text: string): number[] | undefined {
   return [...head, ...new Array<number>(missing).fill(0), ...rest];
 }
 
-/** RFC 5952: lowercase, no leading zeros, the longest run (2+) of zero groups as `::`. */
+/** RFC 5952 text, written as core writes it (one implementation for ec2ops and the emulator). */
 export function formatIpv6(groups: number[]): string {
-  let bestStart = -1;
-  let bestLength = 0;
-  for (let i = 0; i < groups.length; ) {
-    if (groups[i] !== 0) {
-      i += 1;
-      continue;
-    }
-    let j = i;
-    while (j < groups.length && groups[j] === 0) j += 1;
-    if (j - i > bestLength && j - i >= 2) {
-      bestStart = i;
-      bestLength = j - i;
-    }
-    i = j;
-  }
-  const hex = groups.map((g) => g.toString(16));
-  if (bestStart < 0) return hex.join(':');
-  return `${hex.slice(0, bestStart).join(':')}::${hex.slice(bestStart + bestLength).join(':')}`;
+  return formatIpv6Groups(groups);
 }
 
 export function normalizeIpv6Cidr(cidr: string): string | undefined {
