@@ -1,7 +1,7 @@
-import { DescribeImagesCommand } from '@aws-sdk/client-ec2';
 import { InputError } from '@ec2ops/core';
 import { escapeMrkdwn, section } from '@ec2ops/core/slack';
 import { binnedSnapshotsOf, findImageInRecycleBin, restoreImage } from '../../ec2/image-recycle-bin';
+import { describeImagesById } from '../../ec2/images';
 import type { Executor } from '../context';
 
 /**
@@ -24,12 +24,7 @@ export const amiRestore: Executor = async ({ request, ec2 }) => {
     return { text, blocks: section(text) };
   }
   for (const region of ec2.regions) {
-    const out = await ec2
-      .client(region)
-      .send(
-        new DescribeImagesCommand({ Owners: ['self'], Filters: [{ Name: 'image-id', Values: [imageId] }] }),
-      );
-    if (out.Images?.length) {
+    if ((await describeImagesById(ec2.client(region), [imageId])).length) {
       const text = `${imageId} in ${region} is not deleted (or was already restored); nothing to restore.`;
       return { text, blocks: section(text) };
     }
