@@ -33,6 +33,8 @@ export const ERROR_CODES = [
   'ami.instance-ambiguous',
   'ami.instance-not-found',
   'ami.instance-state',
+  'ami.not-in-recycle-bin',
+  'ami.not-managed',
   // approval requests and decisions
   'approval.already-decided',
   'approval.expired',

@@ -44,6 +44,8 @@ export const JOB_CATALOG: Record<JobName, JobDefinition> = {
       'mark-available': { done: 'marked available', planned: 'would mark available' },
       deregister: { done: 'deregistered', planned: 'would deregister' },
       'delete-snapshot': { done: 'deleted snapshot', planned: 'would delete snapshot' },
+      copy: { done: 'copied', planned: 'would copy' },
+      deprecate: { done: 'deprecated', planned: 'would deprecate' },
     },
     iam: [
       describe(
@@ -53,6 +55,7 @@ export const JOB_CATALOG: Record<JobName, JobDefinition> = {
           'ec2:DescribeSnapshots',
           'ec2:DescribeLaunchTemplates',
           'ec2:DescribeLaunchTemplateVersions',
+          'ec2:DescribeImageAttribute',
         ],
         'Find instances to bake, their images, snapshots and every launch-template version that may use an image',
       ),
@@ -81,6 +84,27 @@ export const JOB_CATALOG: Record<JobName, JobDefinition> = {
         actions: ['ec2:DeregisterImage', 'ec2:DeleteSnapshot'],
         condition: managedOnly,
         why: 'Retention: remove old managed images and their snapshots',
+      },
+      {
+        actions: ['ec2:CopyImage'],
+        resources: ['arn:aws:ec2:*::image/*', 'arn:aws:ec2:*::snapshot/*'],
+        condition: { StringLike: { 'aws:RequestTag/{tagPrefix}source-image': 'ami-*' } },
+        why: 'Copy baked images to the bake.copyTo regions; each copy names its source image as it is created',
+      },
+      {
+        actions: ['ec2:CreateTags'],
+        condition: { StringEquals: { 'ec2:CreateAction': 'CopyImage' } },
+        why: 'Tag copies and their snapshots as they are created',
+      },
+      {
+        actions: ['ec2:EnableImageDeprecation'],
+        resources: ['arn:aws:ec2:*::image/*'],
+        condition: managedOnly,
+        why: 'Deprecate baked images and their copies bake.deprecateAfter after baking',
+      },
+      {
+        actions: ['rbin:ListRules', 'rbin:GetRule'],
+        why: 'Say in reports until when deleted images and snapshots can be restored from the Recycle Bin',
       },
     ],
   },

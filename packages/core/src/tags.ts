@@ -23,6 +23,7 @@ export const TAG_NAMES = {
   retain: 'retain',
   retainDays: 'retain-days',
   sourceInstance: 'source-instance',
+  sourceImage: 'source-image',
   bakedAt: 'baked-at',
   approved: 'approved',
   availableAt: 'available-at',

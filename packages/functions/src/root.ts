@@ -34,6 +34,8 @@ export interface Endpoints {
   ec2?: string | undefined;
   sqs?: string | undefined;
   dynamodb?: string | undefined;
+  /** The Recycle Bin API (`rbin`); the sandbox serves it on the EC2 emulator's port. */
+  rbin?: string | undefined;
   slackApi?: string | undefined;
   /** AssumeRole into member accounts (issue 15). */
   sts?: string | undefined;

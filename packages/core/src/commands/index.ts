@@ -4,7 +4,9 @@ import { accessExtend } from './specs/access-extend';
 import { amiApprove } from './specs/ami-approve';
 import { amiBake } from './specs/ami-bake';
 import { amiList } from './specs/ami-list';
+import { amiRestore } from './specs/ami-restore';
 import { amiRevoke } from './specs/ami-revoke';
+import { amiShare, amiUnshare } from './specs/ami-share';
 import { close } from './specs/close';
 import { eipAttach } from './specs/eip-attach';
 import { eipKeep } from './specs/eip-keep';
@@ -39,6 +41,9 @@ export const COMMANDS = [
   amiBake,
   amiApprove,
   amiRevoke,
+  amiShare,
+  amiUnshare,
+  amiRestore,
   open,
   close,
   access,
@@ -69,7 +74,9 @@ export * from './specs/access-extend';
 export * from './specs/ami-approve';
 export * from './specs/ami-bake';
 export * from './specs/ami-list';
+export * from './specs/ami-restore';
 export * from './specs/ami-revoke';
+export * from './specs/ami-share';
 export * from './specs/close';
 export * from './specs/eip-arg';
 export * from './specs/eip-attach';

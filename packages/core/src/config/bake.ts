@@ -51,6 +51,13 @@ export const bakeSchema = z
     copyTo: z.array(copyTargetSchema).max(10).default([]),
     /** Every baked image is deprecated this long after it was baked; the retention age when omitted. */
     deprecateAfter: durationSchema.optional(),
+    /** `/ec2 ami share` waits for a second admin's approval (in the approvals channel). */
+    shareApproval: z.boolean().default(false),
+    /**
+     * Retention keeps a shared image that was launched (by any account) this recently: other
+     * accounts may depend on it. An admin confirms its removal by unsharing it.
+     */
+    sharedLaunchedWithin: durationSchema.default('30d'),
   })
   .strict()
   .refine((b) => new Set(b.copyTo.map((t) => t.region)).size === b.copyTo.length, {

@@ -39,4 +39,6 @@ export const SANDBOX_STAGE: StageConfigInput = {
     instanceProfile: 'ec2ops-sandbox-instance',
   },
   reaper: { action: 'stop', warnBefore: '1h' },
+  // The nightly bake copies us-east-1's images to the second region, so `+1d` shows copies appear.
+  bake: { copyTo: [{ region: 'eu-west-1' }] },
 };

@@ -28,6 +28,8 @@ export function policyScope(config: StageConfig): PolicyScope {
   return {
     tagPrefix: config.tagPrefix,
     regions: config.regions,
+    // The bake copies images to its DR regions and keeps them there (retention, deprecation).
+    extraRegions: { 'ami-bake': config.bake.copyTo.map((t) => t.region) },
     securityGroups: allowedSecurityGroups(config),
     launch: launchScope(config),
     eipScope: config.eip.scope,

@@ -31,6 +31,8 @@ export interface PolicyScope {
   tagPrefix: string;
   /** Every grant is limited to these regions (`aws:RequestedRegion`). */
   regions: string[];
+  /** Regions a function reaches besides `regions` (the ami-bake job's `bake.copyTo` DR regions). */
+  extraRegions?: Partial<Record<FunctionName, string[]>>;
   /** Security groups whose ingress rules ec2ops may change; nothing else. */
   securityGroups: { ids: string[]; tags: Record<string, string> };
   /** What a launch may use; without it RunInstances and PassRole keep only the tag guards. */
@@ -102,7 +104,7 @@ export function buildFunctionPolicies(
     }
     policies[fn] = {
       Version: '2012-10-17',
-      Statement: group(grants.flatMap((g) => limitRegions(g, scope.regions))),
+      Statement: group(grants.flatMap((g) => limitRegions(g, regionsOf(scope, fn)))),
     };
   }
   return { policies, warnings: [...new Set(warnings)] };
@@ -132,6 +134,10 @@ function substitute(need: IamNeed, tagPrefix: string): IamNeed {
     ...(need.condition ? { condition } : {}),
     why: need.why,
   };
+}
+
+function regionsOf(scope: PolicyScope, fn: FunctionName): string[] {
+  return [...new Set([...scope.regions, ...(scope.extraRegions?.[fn] ?? [])])];
 }
 
 /** Services whose calls are not regional: `aws:RequestedRegion` does not describe where they act. */

@@ -1,7 +1,9 @@
 import {
+  CopyImageCommand,
   CreateImageCommand,
   DescribeImagesCommand,
   type EC2Client,
+  EnableImageDeprecationCommand,
   type Filter,
   type Image,
   type Instance,
@@ -56,6 +58,7 @@ export function toImage(i: Image): ObservedImage {
     snapshotIds: (i.BlockDeviceMappings ?? []).flatMap((m) => (m.Ebs?.SnapshotId ? [m.Ebs.SnapshotId] : [])),
     deregistrationProtection: i.DeregistrationProtection,
     deprecationTime: i.DeprecationTime,
+    sourceImageRegion: i.SourceImageRegion,
   };
 }
 
@@ -263,12 +266,73 @@ export async function createImage(
     );
     return { imageId: out.ImageId ?? '', existed: false };
   } catch (error) {
-    if (awsErrorCode(error) !== 'InvalidAMIName.Duplicate') throw error;
-    const res = await ec2.send(
-      new DescribeImagesCommand({ Owners: ['self'], Filters: [{ Name: 'name', Values: [request.name] }] }),
-    );
-    const same = res.Images?.find((i) => tagsOf(i.Tags)[keys.sourceInstance] === request.instanceId);
-    if (same?.ImageId) return { imageId: same.ImageId, existed: true };
-    throw error;
+    return sameNamedImage(ec2, error, request.name, keys.sourceInstance, request.instanceId);
   }
+}
+
+/**
+ * After `InvalidAMIName.Duplicate`: the image of that name when it carries `tagKey=value` (the
+ * same request, retried), else the error again.
+ */
+async function sameNamedImage(
+  ec2: EC2Client,
+  error: unknown,
+  name: string,
+  tagKey: string,
+  value: string,
+): Promise<{ imageId: string; existed: true }> {
+  if (awsErrorCode(error) !== 'InvalidAMIName.Duplicate') throw error;
+  const res = await ec2.send(
+    new DescribeImagesCommand({ Owners: ['self'], Filters: [{ Name: 'name', Values: [name] }] }),
+  );
+  const same = res.Images?.find((i) => tagsOf(i.Tags)[tagKey] === value);
+  if (same?.ImageId) return { imageId: same.ImageId, existed: true };
+  throw error;
+}
+
+export interface CopyImageRequest {
+  sourceImageId: string;
+  sourceRegion: string;
+  name: string;
+  kmsKeyId?: string | undefined;
+  /** Tags for the copy's snapshots; the image gets the source's tags and `source-image`. */
+  snapshotTags: Tags;
+}
+
+/**
+ * CopyImage, sent to the DR region's client. The client token (source + region) makes a retried
+ * or overlapping copy return the same image instead of a second one; a name already taken there
+ * by a copy of the same source counts as done too (a token EC2 has forgotten).
+ */
+export async function copyImage(
+  ec2: EC2Client,
+  request: CopyImageRequest,
+  keys: BakeTagKeys,
+): Promise<{ imageId: string; existed: boolean }> {
+  const region = await ec2.config.region();
+  try {
+    const out = await ec2.send(
+      new CopyImageCommand({
+        SourceImageId: request.sourceImageId,
+        SourceRegion: request.sourceRegion,
+        Name: request.name,
+        Description: `ec2ops copy of ${request.sourceImageId} (${request.sourceRegion})`,
+        CopyImageTags: true,
+        ...(request.kmsKeyId ? { Encrypted: true, KmsKeyId: request.kmsKeyId } : {}),
+        ClientToken: `ec2ops-copy-${request.sourceImageId}-${region}`,
+        TagSpecifications: [
+          { ResourceType: 'image', Tags: toTagList({ [keys.sourceImage]: request.sourceImageId }) },
+          { ResourceType: 'snapshot', Tags: toTagList(request.snapshotTags) },
+        ],
+      }),
+    );
+    return { imageId: out.ImageId ?? '', existed: false };
+  } catch (error) {
+    return sameNamedImage(ec2, error, request.name, keys.sourceImage, request.sourceImageId);
+  }
+}
+
+/** EnableImageDeprecation; setting the same time again is harmless, so a retry needs no guard. */
+export async function deprecateImage(ec2: EC2Client, imageId: string, at: Date): Promise<void> {
+  await ec2.send(new EnableImageDeprecationCommand({ ImageId: imageId, DeprecateAt: at }));
 }

@@ -9,16 +9,28 @@ import {
   type BakeTagKeys,
   bakedAtMs,
   bakeTagKeys,
+  copyItems,
   isFailedState,
   localDayBounds,
+  noteRecoverability,
+  type ObservedImage,
+  type ObservedSnapshot,
   planAmiBake,
+  planCopies,
+  type RecycleResourceType,
+  type ReportSection,
+  recoveryNoteOf,
   summarizeAmiBake,
 } from '@ec2ops/core/jobs';
+import { parseDuration } from '@ec2ops/core/time';
 import pLimit, { type LimitFunction } from 'p-limit';
 import { chunk } from '../ec2/batches';
 import { awsErrorCode, awsErrorMessage, isNotFound } from '../ec2/errors';
+import { sharingAndLastLaunch } from '../ec2/image-sharing';
 import {
+  copyImage,
   createImage,
+  deprecateImage,
   describeImagesById,
   describeImageUsers,
   describeManagedImages,
@@ -27,6 +39,7 @@ import {
   observeRegion,
   type TemplateHead,
 } from '../ec2/images';
+import { listRecycleRules } from '../ec2/recycle-bin';
 import { toTagList } from '../ec2/tags';
 import { type FailureExplainer, resultOf, settle } from './apply-helpers';
 import type { JobImplementation, RegionContext } from './types';
@@ -54,8 +67,8 @@ function outOfTime(ctx: RegionContext): boolean {
 }
 const LATER = 'out of time in this run: the next run does it';
 
-/** Launch-template heads seen at plan time, to notice a version added between plan and apply. */
-const planTemplates = new WeakMap<AmiBakePlan, TemplateHead[]>();
+/** Launch-template heads seen at plan time per region, to notice a version added between plan and apply. */
+const planTemplates = new WeakMap<AmiBakePlan, Map<string, TemplateHead[]>>();
 
 const explain: FailureExplainer = (error) => {
   const code = awsErrorCode(error);
@@ -178,6 +191,21 @@ async function recheck(ctx: RegionContext, plan: AmiBakePlan, items: AmiBakeItem
     else if (image.tags[keys.managed] !== 'true')
       vetoes.set(id, { status: 'skipped', text: 'no longer managed' });
   }
+  // Shared and launched lately: other accounts may depend on it, which EC2 does not show us.
+  // The schema validated it; 0 would keep nothing extra.
+  const limitMs = parseDuration(ctx.config.bake.sharedLaunchedWithin) ?? 0;
+  const candidates = ids.filter((id) => !vetoes.has(id));
+  const sharing = await pLimit(4).map(candidates, (id) => sharingAndLastLaunch(ctx.ec2, id));
+  candidates.forEach((id, i) => {
+    const { sharedWith, lastLaunched } = sharing[i]!;
+    const at = lastLaunched ? Date.parse(lastLaunched) : Number.NaN;
+    if (sharedWith.length && ctx.now.getTime() - at < limitMs) {
+      vetoes.set(id, {
+        status: 'skipped',
+        text: `shared with ${sharedWith.join(', ')} and launched ${lastLaunched}: kept until an admin confirms by unsharing it (/ec2 ami unshare ${id} with …)`,
+      });
+    }
+  });
   for (const user of await describeImageUsers(ctx.ec2, ids)) {
     if (user.imageId)
       vetoes.set(user.imageId, {
@@ -185,7 +213,8 @@ async function recheck(ctx: RegionContext, plan: AmiBakePlan, items: AmiBakeItem
         text: `in use since the plan by instance ${user.id} (${user.state})`,
       });
   }
-  const before = new Map((planTemplates.get(plan) ?? []).map((t) => [t.id, t.latestVersion] as const));
+  const heads = planTemplates.get(plan)?.get(ctx.region) ?? [];
+  const before = new Map(heads.map((t) => [t.id, t.latestVersion] as const));
   const changed = (await describeTemplateHeads(ctx.ec2)).filter((t) => before.get(t.id) !== t.latestVersion);
   const versions = await pLimit(4).map(changed, (t) => describeTemplateVersions(ctx.ec2, t));
   for (const v of versions.flat()) {
@@ -262,7 +291,11 @@ async function applySnapshotDeletes(
               if (isNotFound(error)) return { status: 'done', detail: 'already deleted' };
               throw error;
             }
-            return { status: 'done', detail: `${data.sizeGiB} GiB${data.orphan ? ', orphaned' : ''}` };
+            const note = recoveryNoteOf(item.reason);
+            return {
+              status: 'done',
+              detail: `${data.sizeGiB} GiB${data.orphan ? ', orphaned' : ''}${note ? `; ${note}` : ''}`,
+            };
           },
           explain,
         ),
@@ -309,30 +342,205 @@ export async function planRegion(ctx: RegionContext): Promise<AmiBakePlan> {
     };
   }
   const keys = bakeTagKeys(ctx.config.tagPrefix);
-  const observation = await observeRegion(ctx.ec2, ctx.region, keys, ctx.config.bake.concurrency);
-  const plan = planAmiBake({
-    observation,
+  const concurrency = ctx.config.bake.concurrency;
+  const targets = ctx.config.bake.copyTo.filter((t) => t.region !== ctx.region);
+  const reach = ctx.ec2For;
+  const unreadable: { region: string; why: string }[] = [];
+  const observeDr = async (region: string) => {
+    try {
+      return [await observeRegion(reach!(region), region, keys, concurrency)];
+    } catch (error) {
+      ctx.log.warn({ err: error, dr: region }, 'could not read a copyTo region');
+      unreadable.push({ region, why: awsErrorMessage(error) });
+      return [];
+    }
+  };
+  const [observation, drObservations] = await Promise.all([
+    observeRegion(ctx.ec2, ctx.region, keys, concurrency),
+    reach ? Promise.all(targets.map((t) => observeDr(t.region))).then((o) => o.flat()) : Promise.resolve([]),
+  ]);
+  const common = {
     now: ctx.now.getTime(),
     stage: ctx.config.stage,
     tagPrefix: ctx.config.tagPrefix,
     bake: ctx.config.bake,
     timeZone: amiBakeTimeZone(ctx.config),
+  };
+  const homeImages = observation.images.filter((i) => !i.tags[keys.sourceImage]);
+  const copies = planCopies({
+    homeRegion: ctx.region,
+    homeImages,
+    drImages: new Map(drObservations.map((o) => [o.region, o.images] as const)),
+    targets: reach ? targets : [],
+    sourceImageKey: keys.sourceImage,
+    managedKey: keys.managed,
   });
-  planTemplates.set(plan, observation.templateHeads);
-  return plan;
+  // A DR region that could not be read may hold a pending copy of any image: nothing is removed at home.
+  const pendingCopies = unreadable.length
+    ? new Map(homeImages.map((i) => [i.id, unreadable.map((u) => `${u.region} (unreadable)`)] as const))
+    : copies.pendingCopies;
+  const home = planAmiBake({ ...common, observation, pendingCopies });
+  // An image retention removes in this run is not worth copying.
+  const leaving = new Set(home.items.filter((i) => i.data.kind === 'deregister').map((i) => i.id));
+  const copying = copyItems(
+    { ...copies, copies: copies.copies.filter((c) => !leaving.has(c.sourceImageId)) },
+    homeImages,
+    keys,
+  );
+  // Each DR region: retention and deprecation of this region's copies there, as at home.
+  const drPlans = drObservations.map((o) =>
+    planAmiBake({ ...common, observation: o, copiesFrom: ctx.region }),
+  );
+  const sections: ReportSection[] = [...(home.sections ?? [])];
+  if (copies.lines.length) sections.push({ title: 'Copies', lines: copies.lines });
+  if (unreadable.length) {
+    sections.push({
+      title: 'Warnings',
+      lines: unreadable.map(
+        (u) =>
+          `${ctx.region} could not read copyTo region ${u.region} (${u.why}): nothing copied there, and retention here held this run`,
+      ),
+    });
+  }
+  if (targets.length && !reach) {
+    sections.push({
+      title: 'Warnings',
+      lines: [
+        `${ctx.region} bake.copyTo is set but this run has no client for other regions: nothing copied`,
+      ],
+    });
+  }
+  for (const dr of drPlans) sections.push(...(dr.sections ?? []));
+  const plan: AmiBakePlan = {
+    region: ctx.region,
+    items: [...home.items, ...copying, ...drPlans.flatMap((p) => p.items)],
+    skipped: [...home.skipped, ...drPlans.flatMap((p) => p.skipped)],
+    sections,
+  };
+  planTemplates.set(
+    plan,
+    new Map([observation, ...drObservations].map((o) => [o.region, o.templateHeads] as const)),
+  );
+  return noteRecycleBin(ctx, plan, [observation, ...drObservations]);
 }
 
-export async function applyRegion(ctx: RegionContext, plan: AmiBakePlan): Promise<ItemResult[]> {
+const DELETIONS: Record<string, RecycleResourceType> = {
+  deregister: 'EC2_IMAGE',
+  'delete-snapshot': 'EBS_SNAPSHOT',
+};
+
+/**
+ * Says in the plan until when each deletion can be restored from the Recycle Bin, reading the
+ * rules of each region that has deletions (and only the types it deletes), or warns once per
+ * region and type that deletions are final. Without a Recycle Bin client the plan is unchanged.
+ */
+async function noteRecycleBin(
+  ctx: RegionContext,
+  plan: AmiBakePlan,
+  observations: { region: string; images: ObservedImage[]; snapshots: ObservedSnapshot[] }[],
+): Promise<AmiBakePlan> {
+  const rbin = ctx.rbin;
+  if (!rbin) return plan;
   const keys = bakeTagKeys(ctx.config.tagPrefix);
-  const of = (kind: AmiBakeItemData['kind']) => plan.items.filter((i) => i.data.kind === kind);
+  const items: AmiBakeItem[] = [];
+  const warnings: string[] = [];
+  for (const observation of observations) {
+    const mine = plan.items.filter((i) => i.region === observation.region);
+    const types = [...new Set(mine.flatMap((i) => (DELETIONS[i.action] ? [DELETIONS[i.action]!] : [])))];
+    if (types.length === 0) {
+      items.push(...mine);
+      continue;
+    }
+    let rules: Awaited<ReturnType<typeof listRecycleRules>>;
+    try {
+      rules = (await Promise.all(types.map((t) => listRecycleRules(rbin(observation.region), t)))).flat();
+    } catch (error) {
+      // Not knowing what is recoverable must not stop retention; the report says so.
+      warnings.push(
+        `${observation.region} could not read the Recycle Bin rules (${awsErrorMessage(error)}): the report cannot say whether deletions are recoverable`,
+      );
+      items.push(...mine);
+      continue;
+    }
+    const tags = new Map<string, Record<string, string>>();
+    for (const r of [...observation.images, ...observation.snapshots]) tags.set(r.id, r.tags);
+    const noted = noteRecoverability({
+      items: mine,
+      rules,
+      tagsOf: (id) => tags.get(id) ?? {},
+      now: ctx.now.getTime(),
+      managedKey: keys.managed,
+      region: observation.region,
+    });
+    items.push(...noted.items);
+    warnings.push(...noted.warnings);
+  }
+  const sections = warnings.length
+    ? [...(plan.sections ?? []), { title: 'Recycle Bin', lines: warnings }]
+    : plan.sections;
+  const noted: AmiBakePlan = { ...plan, items, sections };
+  const heads = planTemplates.get(plan);
+  if (heads) planTemplates.set(noted, heads);
+  return noted;
+}
+
+async function applyCopies(ctx: RegionContext, items: AmiBakeItem[], keys: BakeTagKeys, sem: LimitFunction) {
+  return sem.map(items, (item) =>
+    settle(item, async () => {
+      const data = item.data;
+      if (data.kind !== 'copy') throw new Error('not a copy');
+      if (outOfTime(ctx)) return { status: 'skipped', reason: LATER };
+      const { imageId, existed } = await copyImage(ctx.ec2, data, keys);
+      return { status: 'done', detail: `${imageId} in ${data.region}${existed ? ' (already copied)' : ''}` };
+    }),
+  );
+}
+
+async function applyDeprecations(ctx: RegionContext, items: AmiBakeItem[], sem: LimitFunction) {
+  return sem.map(items, (item) =>
+    settle(item, async () => {
+      const data = item.data;
+      if (data.kind !== 'deprecate') throw new Error('not a deprecation');
+      if (outOfTime(ctx)) return { status: 'skipped', reason: LATER };
+      try {
+        await deprecateImage(ctx.ec2, data.imageId, new Date(data.deprecateAt));
+      } catch (error) {
+        if (isNotFound(error)) return { status: 'skipped', reason: 'deregistered since the plan' };
+        throw error;
+      }
+      return { status: 'done', detail: `deprecated at ${data.deprecateAt}` };
+    }),
+  );
+}
+
+/** One region's share of the plan (the home region's, or a DR region's copies), with its client. */
+async function applyIn(ctx: RegionContext, plan: AmiBakePlan, items: AmiBakeItem[]): Promise<ItemResult[]> {
+  const keys = bakeTagKeys(ctx.config.tagPrefix);
+  const of = (kind: AmiBakeItemData['kind']) => items.filter((i) => i.data.kind === kind);
   const sem = limiter(ctx.config);
   const results: ItemResult[] = [];
   results.push(...(await applyBakes(ctx, of('bake'), keys, sem)));
+  results.push(...(await applyCopies(ctx, of('copy'), keys, sem)));
   results.push(...(await applyMarks(ctx, of('mark-available'))));
+  results.push(...(await applyDeprecations(ctx, of('deprecate'), sem)));
   const deregisters = await applyDeregisters(ctx, plan, of('deregister'), keys);
   results.push(...deregisters);
   const gone = new Set(deregisters.filter((r) => r.outcome.status === 'done').map((r) => r.id));
   results.push(...(await applySnapshotDeletes(ctx, of('delete-snapshot'), gone)));
+  return results;
+}
+
+export async function applyRegion(ctx: RegionContext, plan: AmiBakePlan): Promise<ItemResult[]> {
+  const regions = [ctx.region, ...new Set(plan.items.map((i) => i.region).filter((r) => r !== ctx.region))];
+  const results: ItemResult[] = [];
+  for (const region of regions) {
+    const items = plan.items.filter((i) => i.region === region);
+    if (region === ctx.region) {
+      results.push(...(await applyIn(ctx, plan, items)));
+    } else if (ctx.ec2For) {
+      results.push(...(await applyIn({ ...ctx, region, ec2: ctx.ec2For(region) }, plan, items)));
+    }
+  }
   return results;
 }
 

@@ -125,6 +125,7 @@ export function createJobHandler(
         : await runJobWith(job, {
             ...common,
             ec2: root.ec2,
+            rbin: root.rbin,
             coordination: root.coordination?.(accountOf(context?.invokedFunctionArn)),
           });
       // Deadlines are wall time (see deadlineOf), so is this check.

@@ -1,3 +1,4 @@
+import type { RbinClient } from '@aws-sdk/client-rbin';
 import { ConfigError, type StageConfig } from '@ec2ops/core';
 import { DEPLOYED_NAMES } from '@ec2ops/core/capability';
 import type { JobName } from '@ec2ops/core/jobs';
@@ -7,6 +8,7 @@ import { type JobCoordination, jobCoordination } from '../coordination/job-lease
 import { type JobRuns, jobRuns } from '../coordination/job-runs';
 import { stageCoordinationTable } from '../coordination/root';
 import { type Ec2ClientsByRegion, ec2ClientsByRegion } from '../ec2/client';
+import { rbinClientsByRegion } from '../ec2/recycle-bin';
 import { build, type Clock, createLogger, type FunctionName, type Root, stageConfigFromJson } from '../root';
 import { createSlackNotifier, slackWebClient } from '../slack-notifier';
 import type { Logger } from '../telemetry/log';
@@ -17,6 +19,8 @@ import type { Notifier } from './types';
 export interface JobRoot {
   config: StageConfig;
   ec2: Ec2ClientsByRegion;
+  /** Recycle Bin clients by region, built on first use; absent: reports do not say what is recoverable. */
+  rbin?: ((region: string) => RbinClient) | undefined;
   notifier: Notifier | undefined;
   log: Logger;
   clock: Clock;
@@ -67,6 +71,7 @@ export function createJobRoot(root: Root): JobRoot {
     log,
     clock: root.clock,
     coordination,
+    rbin: rbinClientsByRegion({ endpoint: root.endpoints.rbin, credentials: root.credentials }),
     fleet: config.accounts?.length || config.organization ? fleetOf(root, config) : undefined,
     runRecord: table ? fleetRunRecord(table) : memoryRunRecord(),
     runs: table ? jobRuns(table) : undefined,

@@ -37,9 +37,16 @@ export async function runJobWith(job: JobImplementation, deps: RunJobDeps): Prom
   // Wall time is real time even when the run's clock is the sandbox's.
   const wallStart = performance.now();
   const counter = newCallCounter();
-  const watches = new Map(regions.map((region) => [region, watchCalls(deps.ec2(region), counter)]));
+  const watches = new Map<string, ReturnType<typeof watchCalls>>();
+  // Every client the run reaches is counted, the stage's regions and any other a job calls (DR copies).
+  const ec2 = (region: string) => {
+    const client = deps.ec2(region);
+    if (!watches.has(region)) watches.set(region, watchCalls(client, counter));
+    return client;
+  };
+  for (const region of regions) ec2(region);
   try {
-    return await runCounted(job, deps, { log, regions, regionsAtOnce, clock, startedAt }, () => ({
+    return await runCounted(job, { ...deps, ec2 }, { log, regions, regionsAtOnce, clock, startedAt }, () => ({
       calls: { ...counter.calls },
       attempts: counter.attempts,
       throttles: counter.throttles,
@@ -68,6 +75,8 @@ async function runCounted(
   const contexts: RegionContext[] = regions.map((region) => ({
     region,
     ec2: deps.ec2(region),
+    ec2For: deps.ec2,
+    rbin: deps.rbin,
     config: deps.config,
     now: deps.now,
     dryRun: deps.dryRun,

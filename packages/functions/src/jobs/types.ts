@@ -1,3 +1,4 @@
+import type { RbinClient } from '@aws-sdk/client-rbin';
 import type { StageConfig } from '@ec2ops/core';
 import type {
   ItemResult,
@@ -25,6 +26,10 @@ export interface Notifier {
 export interface RegionContext {
   region: string;
   ec2: EC2Client;
+  /** Another region's client (ami-bake's copies to `bake.copyTo`); unset: only `ec2`'s region is reachable. */
+  ec2For?: ((region: string) => EC2Client) | undefined;
+  /** The Recycle Bin client of a region (ami-bake says until when a deletion is recoverable). */
+  rbin?: ((region: string) => RbinClient) | undefined;
   config: StageConfig;
   now: Date;
   dryRun: boolean;
@@ -70,6 +75,8 @@ export interface JobImplementation<D = unknown> {
 export interface RunJobDeps {
   /** The EC2 client of a region, built once by the composition root. */
   ec2: (region: string) => EC2Client;
+  /** The Recycle Bin client of a region; without it reports cannot say what is recoverable. */
+  rbin?: ((region: string) => RbinClient) | undefined;
   notifier?: Notifier | undefined;
   config: StageConfig;
   now: Date;

@@ -11,6 +11,7 @@ import { Ec2ApiError } from '@ec2ops/sandbox/ec2/errors';
 import type { Interceptor } from '@ec2ops/sandbox/ec2/interceptors';
 import { type Ec2Emulator, startEc2Emulator } from '@ec2ops/sandbox/ec2/server';
 import { functionCredentials, SANDBOX_CREDENTIALS, stageEnforcer } from '@ec2ops/sandbox/iam/stage-policies';
+import { rbinClientsByRegion } from '../../src/ec2/recycle-bin';
 import { runJob } from '../../src/jobs/registry';
 
 /**
@@ -67,6 +68,13 @@ export async function startBakeHarness(): Promise<BakeHarness> {
   };
   let enforcer = stageEnforcer(parseStageConfig({ stage: 'test', regions: ['us-east-1'] }));
   const jobClients = new Map<string, EC2Client>();
+  // The job's Recycle Bin clients sign as the job too (the emulator serves rbin on its EC2 port).
+  const rbinClient = rbinClientsByRegion({
+    get endpoint() {
+      return emulator.url;
+    },
+    credentials: functionCredentials('ami-bake'),
+  });
   const jobClient = (region: string) => {
     let client = jobClients.get(region);
     if (!client) {
@@ -136,7 +144,7 @@ export async function startBakeHarness(): Promise<BakeHarness> {
       parseStageConfig({ stage: 'test', production: true, regions: ['us-east-1'], bake, ...extra }),
     run: (now, config = harness.config(), dryRun = false) => {
       enforcer = stageEnforcer(config);
-      return runJob('ami-bake', { ec2: jobClient, config, now, dryRun });
+      return runJob('ami-bake', { ec2: jobClient, rbin: rbinClient, config, now, dryRun });
     },
     client(region) {
       if (region === 'us-east-1') return ec2;

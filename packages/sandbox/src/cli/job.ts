@@ -15,6 +15,7 @@ import { parseInstant } from '@ec2ops/core/time';
 import { fleetOf } from '@ec2ops/functions/accounts/clients';
 import { memoryRunRecord } from '@ec2ops/functions/coordination/fleet-run';
 import { ec2ClientsByRegion } from '@ec2ops/functions/ec2/client';
+import { rbinClientsByRegion } from '@ec2ops/functions/ec2/recycle-bin';
 import { type FleetRunDeps, runFleetJob } from '@ec2ops/functions/jobs/fleet';
 import { jobImplementation, runJob } from '@ec2ops/functions/jobs/registry';
 import { JOB_FUNCTIONS } from '@ec2ops/functions/jobs/root';
@@ -134,6 +135,8 @@ export async function jobRun(
           ...common,
           // Against a sandbox the job signs as its function, so the emulator holds it to its policy.
           ec2: ec2ClientsByRegion({ endpoint: target.endpoint, credentials }),
+          // The sandbox serves the Recycle Bin API on its EC2 port; elsewhere the SDK's own lookup.
+          rbin: rbinClientsByRegion({ endpoint: target.sandbox ? target.endpoint : undefined, credentials }),
           regions,
           onProgress: terminalProgress(name),
         });

@@ -222,6 +222,8 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       clock: { now: () => new Date(clock.now()) },
       endpoints: {
         ec2: ec2.url,
+        // The emulator serves the Recycle Bin API beside EC2 (one state for rules and deletions).
+        rbin: ec2.url,
         sqs: endpoints.sqs,
         slackApi: endpoints.slackApi,
         dynamodb: coordination.dynamo.url,

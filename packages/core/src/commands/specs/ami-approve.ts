@@ -31,5 +31,11 @@ export const amiApprove = defineCommand({
       condition: { 'ForAllValues:StringEquals': { 'aws:TagKeys': ['{tagPrefix}approved'] } },
       why: 'Tag an image approved=true',
     },
+    {
+      actions: ['ec2:EnableImageDeregistrationProtection'],
+      // Snapshots too, only so this grant shares one statement with /ec2 ami restore's (policy size).
+      resources: ['arn:aws:ec2:*::image/*', 'arn:aws:ec2:*::snapshot/*'],
+      why: 'An approved image is protected from deregistration until it is revoked',
+    },
   ],
 });

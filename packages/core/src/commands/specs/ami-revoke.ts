@@ -16,5 +16,11 @@ export const amiRevoke = defineCommand({
       condition: { 'ForAllValues:StringEquals': { 'aws:TagKeys': ['{tagPrefix}approved'] } },
       why: 'Remove approved=true from an image',
     },
+    {
+      actions: ['ec2:DisableImageDeregistrationProtection'],
+      // Snapshots too, only so this grant shares one statement with /ec2 ami restore's (policy size).
+      resources: ['arn:aws:ec2:*::image/*', 'arn:aws:ec2:*::snapshot/*'],
+      why: 'A revoked image loses the deregistration protection approval gave it',
+    },
   ],
 });

@@ -1,4 +1,5 @@
-import type { ObservedImage } from './observation';
+import type { ObservedImage, Tags } from './observation';
+import type { AmiBakeItem } from './plan';
 import { isFailedState } from './retention';
 
 /**
@@ -74,4 +75,31 @@ export function planCopies(input: {
     }
   }
   return { copies, pendingCopies, lines };
+}
+
+/**
+ * The plan items for `planCopies`' copies, one per (source, DR region), in the DR region. The
+ * copy's snapshots are tagged managed with the source's instance and image, so the DR region's
+ * retention and orphan sweep find them; the image itself gets the source's tags (CopyImageTags).
+ */
+export function copyItems(
+  plan: CopyPlan,
+  homeImages: readonly ObservedImage[],
+  keys: { managed: string; sourceInstance: string; sourceImage: string },
+): AmiBakeItem[] {
+  const byId = new Map(homeImages.map((i) => [i.id, i] as const));
+  return plan.copies.map((copy) => {
+    const source = byId.get(copy.sourceImageId);
+    const snapshotTags: Tags = { [keys.managed]: 'true', [keys.sourceImage]: copy.sourceImageId };
+    const instance = source?.tags[keys.sourceInstance];
+    if (instance) snapshotTags[keys.sourceInstance] = instance;
+    return {
+      id: copy.sourceImageId,
+      region: copy.region,
+      action: 'copy',
+      resource: `${copy.sourceImageId} ${copy.name}`,
+      reason: `copy from ${copy.sourceRegion}${copy.kmsKeyId ? `, encrypted with ${copy.kmsKeyId}` : ''}`,
+      data: { kind: 'copy', ...copy, snapshotTags },
+    };
+  });
 }

@@ -172,7 +172,7 @@ describe('a source with a pending copy', () => {
     });
     expect(planned.items.filter((i) => i.action === 'deregister').map((i) => i.id)).toEqual(['ami-older']);
     expect(planned.skipped).toContainEqual(
-      expect.objectContaining({ id: 'ami-old', reason: 'copy pending' }),
+      expect.objectContaining({ id: 'ami-old', reason: 'copy pending in eu-west-1' }),
     );
   });
 });

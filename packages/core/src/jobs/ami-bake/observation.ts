@@ -26,6 +26,8 @@ export interface ObservedImage {
   deregistrationProtection?: string;
   /** DescribeImages `DeprecationTime` (ISO-8601), when the image has one. */
   deprecationTime?: string;
+  /** DescribeImages `SourceImageRegion`: on a copy, the region it was copied from. */
+  sourceImageRegion?: string;
 }
 
 export interface ObservedLaunchTemplateVersion {

@@ -1,4 +1,5 @@
-import type { BakeConfig } from '../../config/bake';
+import { type BakeConfig, deprecateAfterMs } from '../../config/bake';
+import { formatDuration } from '../../time/durations';
 import type { PlanItem, PlanSkip, RegionPlan, ReportSection } from '../types';
 import { localDayBounds } from './bake-day';
 import { imageName } from './naming';
@@ -18,7 +19,19 @@ export type AmiBakeItemData =
       /** Deleted after the image is deregistered (their own `delete-snapshot` items). */
       snapshotIds: string[];
     }
-  | { kind: 'delete-snapshot'; snapshotId: string; sizeGiB: number; imageId?: string; orphan: boolean };
+  | { kind: 'delete-snapshot'; snapshotId: string; sizeGiB: number; imageId?: string; orphan: boolean }
+  | {
+      kind: 'copy';
+      sourceImageId: string;
+      sourceRegion: string;
+      /** The DR region the copy is made in (CopyImage is called there). */
+      region: string;
+      name: string;
+      kmsKeyId?: string | undefined;
+      /** Tags the copy's snapshots get (the image gets the source's tags and `source-image`). */
+      snapshotTags: Tags;
+    }
+  | { kind: 'deprecate'; imageId: string; deprecateAt: string };
 
 export type AmiBakeItem = PlanItem<AmiBakeItemData>;
 export type AmiBakePlan = RegionPlan<AmiBakeItemData>;
@@ -34,6 +47,12 @@ export interface AmiBakePlanInput {
   timeZone: string;
   /** Source image id → DR regions where its copy is still pending (see copies.ts): never removed. */
   pendingCopies?: ReadonlyMap<string, readonly string[]>;
+  /**
+   * Set when planning a DR region's copies (`bake.copyTo`): the home region they were copied
+   * from. Only those copies get retention and deprecation here, and nothing is baked. Unset: the
+   * home region's own images, copies into it left to their home region's run.
+   */
+  copiesFrom?: string | undefined;
 }
 
 /** Orphaned snapshots younger than this are left alone: a CreateImage may still be writing them. */
@@ -52,7 +71,8 @@ export function planAmiBake(input: AmiBakePlanInput): AmiBakePlan {
     skipped.push({ id, region, resource, reason });
 
   const bySource = new Map<string, ObservedImage[]>();
-  for (const image of observation.images) {
+  const ours = (image: ObservedImage) => isOurs(image, keys.sourceImage, input.copiesFrom);
+  for (const image of observation.images.filter(ours)) {
     const source = image.tags[keys.sourceInstance];
     if (!source) {
       skip(image.id, imageLabel(image, keys), 'no source-instance tag');
@@ -76,7 +96,8 @@ export function planAmiBake(input: AmiBakePlanInput): AmiBakePlan {
   // 1. Bake every target not baked today (a failed image does not count as baked).
   const taken = new Set(observation.images.flatMap((i) => (i.name ? [i.name] : [])));
   const bakeDay = localDayBounds(now, input.timeZone);
-  for (const instance of targets.values()) {
+  // A DR region's plan bakes nothing: its sources live in the home region.
+  for (const instance of input.copiesFrom ? [] : targets.values()) {
     const label = instanceLabel(instance);
     if (!BAKEABLE_STATES.has(instance.state)) {
       skip(instance.id, label, `instance ${instance.state}`);
@@ -124,6 +145,8 @@ export function planAmiBake(input: AmiBakePlanInput): AmiBakePlan {
   const failed: string[] = [];
   const inUse: string[] = [];
   const protectedImages: string[] = [];
+  const deprecations: string[] = [];
+  const deprecateAfter = deprecateAfterMs(bake);
   for (const [source, images] of bySource) {
     const { rule, warnings: w } = sourceSettings(targets.get(source), bake, keys);
     warnings.push(...w);
@@ -147,7 +170,8 @@ export function planAmiBake(input: AmiBakePlanInput): AmiBakePlan {
         }
       : held;
     for (const k of retention.kept) {
-      skip(k.image.id, imageLabel(k.image, keys), k.reason);
+      // "copy pending in eu-west-1": the regions say what the next run waits for.
+      skip(k.image.id, imageLabel(k.image, keys), k.reason === 'copy pending' ? k.detail : k.reason);
       if (k.reason === 'in use') inUse.push(`${imageLabel(k.image, keys)}: ${k.detail}`);
       if (k.reason === 'deregistration protected') {
         protectedImages.push(`${imageLabel(k.image, keys)}: ${k.detail}`);
@@ -170,6 +194,19 @@ export function planAmiBake(input: AmiBakePlanInput): AmiBakePlan {
         resource: imageLabel(image, keys),
         reason: bake.autoApprove ? 'became available; auto-approved' : 'became available',
         data: { kind: 'mark-available', imageId: image.id, sourceInstanceId: source, tags },
+      });
+    }
+    for (const image of images) {
+      const at = deprecateAt(image, { removed: removedIds, keys, now, afterMs: deprecateAfter });
+      if (!at) continue;
+      deprecations.push(`${imageLabel(image, keys)} at ${at}`);
+      items.push({
+        id: image.id,
+        region,
+        action: 'deprecate',
+        resource: imageLabel(image, keys),
+        reason: `deprecated ${formatDuration(deprecateAfter!)} after baking`,
+        data: { kind: 'deprecate', imageId: image.id, deprecateAt: at },
       });
     }
     for (const r of retention.removed) {
@@ -216,6 +253,8 @@ export function planAmiBake(input: AmiBakePlanInput): AmiBakePlan {
   }
   for (const snapshot of observation.snapshots) {
     if (referenced.has(snapshot.id)) continue;
+    // A copy's snapshots are swept by its home region's run for this region; the rest by this one's.
+    if (Boolean(snapshot.tags[keys.sourceImage]) !== Boolean(input.copiesFrom)) continue;
     const source = snapshot.tags[keys.sourceInstance];
     if (!source || !INSTANCE_REFERENCE.test(source)) continue;
     const started = snapshot.startTime ? Date.parse(snapshot.startTime) : Number.NaN;
@@ -237,6 +276,7 @@ export function planAmiBake(input: AmiBakePlanInput): AmiBakePlan {
   section('Failed', failed);
   section('Kept because in use', inUse);
   section('Kept because deregistration protected', protectedImages);
+  section('Deprecations', deprecations);
   section('Warnings', warnings);
   return { region, items, skipped, sections };
 }
@@ -275,4 +315,34 @@ function snapshotItem(
       : { kind: 'delete-snapshot', snapshotId, sizeGiB, orphan: true },
   };
   return item;
+}
+
+/** Whether an image is this plan's: the home region's own bakes, or (DR) the copies from `copiesFrom`. */
+function isOurs(image: ObservedImage, sourceImageKey: string, copiesFrom: string | undefined): boolean {
+  const copy = image.tags[sourceImageKey] !== undefined;
+  if (!copiesFrom) return !copy;
+  return copy && (image.sourceImageRegion === undefined || image.sourceImageRegion === copiesFrom);
+}
+
+const MINUTE_MS = 60_000;
+
+/**
+ * When an available managed image without a deprecation time should be deprecated: baked-at +
+ * `deprecateAfter`, but never in the past (EC2 refuses that), rounded up to the minute as EC2
+ * rounds it. Undefined: nothing to do (already set, not available, being removed, or no setting).
+ */
+function deprecateAt(
+  image: ObservedImage,
+  ctx: {
+    removed: ReadonlySet<string>;
+    keys: ReturnType<typeof bakeTagKeys>;
+    now: number;
+    afterMs: number | undefined;
+  },
+): string | undefined {
+  if (ctx.afterMs === undefined || image.deprecationTime || image.state !== 'available') return undefined;
+  if (ctx.removed.has(image.id) || image.tags[ctx.keys.managed] !== 'true') return undefined;
+  const due = bakedAtMs(image, ctx.keys) + ctx.afterMs;
+  const at = Math.ceil(Math.max(due, ctx.now + MINUTE_MS) / MINUTE_MS) * MINUTE_MS;
+  return new Date(at).toISOString();
 }

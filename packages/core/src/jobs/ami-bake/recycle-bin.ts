@@ -50,3 +50,38 @@ export function noRuleWarning(type: RecycleResourceType, managedKey: string, reg
   const what = type === 'EC2_IMAGE' ? 'image' : 'snapshot';
   return `no Recycle Bin rule keeps ${what}s in ${region}: ${what} deletions are final. To make them recoverable: ${suggestedRuleCommand(type, managedKey, region)}`;
 }
+
+/**
+ * Adds to each planned deregistration and snapshot deletion of one region until when the Recycle
+ * Bin keeps it (planned at `now`: the bin's clock starts at the deletion, moments later), and
+ * returns one warning per resource type that no rule keeps. `tagsOf` gives a resource's tags.
+ */
+export function noteRecoverability<I extends { id: string; action: string; reason: string }>(input: {
+  items: readonly I[];
+  rules: readonly RecycleRule[];
+  tagsOf: (id: string) => Readonly<Record<string, string>>;
+  now: number;
+  managedKey: string;
+  region: string;
+}): { items: I[]; warnings: string[] } {
+  const typeOf = (action: string): RecycleResourceType | undefined =>
+    action === 'deregister' ? 'EC2_IMAGE' : action === 'delete-snapshot' ? 'EBS_SNAPSHOT' : undefined;
+  const final = new Set<RecycleResourceType>();
+  const items = input.items.map((item) => {
+    const type = typeOf(item.action);
+    if (!type) return item;
+    const until = recoverableUntil(input.rules, type, input.tagsOf(item.id), input.now);
+    if (until === undefined) {
+      final.add(type);
+      return item;
+    }
+    return { ...item, reason: `${item.reason}; ${deletionNote(until)}` };
+  });
+  const warnings = [...final].map((type) => noRuleWarning(type, input.managedKey, input.region));
+  return { items, warnings };
+}
+
+/** The `recoverable until …` note `noteRecoverability` added to a reason, for a result's detail. */
+export function recoveryNoteOf(reason: string): string | undefined {
+  return reason.split('; ').find((part) => part.startsWith('recoverable until '));
+}

@@ -14,6 +14,8 @@ export interface BakeTagKeys {
   /** On instances: keep images younger than this many days (overrides `bake.retention.age`). */
   retainDays: string;
   sourceInstance: string;
+  /** On cross-region copies (`bake.copyTo`): the image in the home region it was copied from. */
+  sourceImage: string;
   bakedAt: string;
   stage: string;
   approved: string;
@@ -32,6 +34,7 @@ export function bakeTagKeys(prefix: string): BakeTagKeys {
     'retain',
     'retainDays',
     'sourceInstance',
+    'sourceImage',
     'bakedAt',
     'stage',
     'approved',

@@ -5,7 +5,9 @@ import { accessExtend } from './access-extend';
 import { amiApprove } from './ami-approve';
 import { amiBake } from './ami-bake';
 import { amiList } from './ami-list';
+import { amiRestore } from './ami-restore';
 import { amiRevoke } from './ami-revoke';
+import { amiShare, amiUnshare } from './ami-share';
 import { close } from './close';
 import { eipAttach } from './eip-attach';
 import { eipKeep } from './eip-keep';
@@ -37,6 +39,9 @@ const TYPED = {
   'ami bake': amiBake,
   'ami approve': amiApprove,
   'ami revoke': amiRevoke,
+  'ami share': amiShare,
+  'ami unshare': amiUnshare,
+  'ami restore': amiRestore,
   open,
   close,
   access,

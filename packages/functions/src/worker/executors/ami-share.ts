@@ -1,0 +1,57 @@
+import { InputError } from '@ec2ops/core';
+import { shareTargetKind } from '@ec2ops/core/commands';
+import { bakeTagKeys } from '@ec2ops/core/jobs';
+import { escapeMrkdwn, section } from '@ec2ops/core/slack';
+import { changeSharing, isSharedWith, type ShareTarget } from '../../ec2/image-sharing';
+import type { Executor } from '../context';
+import { findOwnImage } from './ami-find';
+
+/**
+ * `/ec2 ami share <image> with <target>` and `/ec2 ami unshare …`: launch permissions of a
+ * managed image. Both are idempotent (EC2 keeps permissions as a set), so a repeated or
+ * concurrent request leaves one permission and says what it found.
+ */
+function targetOf(text: string): ShareTarget {
+  return { kind: shareTargetKind(text), id: text };
+}
+
+async function managedImage(ctx: Parameters<Executor>[0], verb: string) {
+  const keys = bakeTagKeys(ctx.config.tagPrefix);
+  const imageId = String(ctx.request.args['image']);
+  const found = await findOwnImage(ctx.ec2, imageId);
+  const image = found.value;
+  if (!image.Tags?.some((t) => t.Key === keys.managed && t.Value === 'true')) {
+    throw new InputError('ami.not-managed', `${imageId} is not managed by ec2ops; it cannot ${verb} it.`, {
+      hint: `Only images tagged ${keys.managed}=true (baked or adopted by ec2ops) can be shared from Slack.`,
+    });
+  }
+  const snapshotIds = (image.BlockDeviceMappings ?? []).flatMap((m) =>
+    m.Ebs?.SnapshotId ? [m.Ebs.SnapshotId] : [],
+  );
+  const label = `${imageId}${image.Name ? ` (${escapeMrkdwn(image.Name)})` : ''} in ${found.region}`;
+  return { imageId, client: found.client, snapshotIds, label };
+}
+
+export const amiShare: Executor = async (ctx) => {
+  const target = targetOf(String(ctx.request.args['target']));
+  const { imageId, client, snapshotIds, label } = await managedImage(ctx, 'share');
+  if (await isSharedWith(client, imageId, target)) {
+    const text = `${label} is already shared with ${target.id}.`;
+    return { text, blocks: section(text) };
+  }
+  await changeSharing(client, 'Add', imageId, snapshotIds, target);
+  const text = `Shared ${label} with ${target.id}: it may launch the image.`;
+  return { text, blocks: section(text) };
+};
+
+export const amiUnshare: Executor = async (ctx) => {
+  const target = targetOf(String(ctx.request.args['target']));
+  const { imageId, client, snapshotIds, label } = await managedImage(ctx, 'unshare');
+  if (!(await isSharedWith(client, imageId, target))) {
+    const text = `${label} is not shared with ${target.id}; nothing to unshare.`;
+    return { text, blocks: section(text) };
+  }
+  await changeSharing(client, 'Remove', imageId, snapshotIds, target);
+  const text = `Stopped sharing ${label} with ${target.id} (instances it already launched keep running).`;
+  return { text, blocks: section(text) };
+};
