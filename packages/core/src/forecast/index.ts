@@ -1,0 +1,3 @@
+// The public face of core's forecast/: what other packages import (package.json `exports`).
+export * from './rules';
+export * from './timeline';
