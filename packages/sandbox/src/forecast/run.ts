@@ -1,4 +1,5 @@
 import type { StageConfig } from '@ec2ops/core/config';
+import { Ec2opsError } from '@ec2ops/core/errors';
 import {
   actionSaving,
   approvalAsk,
@@ -143,7 +144,14 @@ export async function runForecast(options: ForecastOptions): Promise<Forecast> {
       for (const state of store.regions()) state.wake(clock.now());
       await scheduler.tick('clock');
       const failed = scheduler.view().runs.find((r) => r.status === 'failed');
-      if (failed) throw new Error(`the ${failed.job} job failed on the twin: ${failed.error}`);
+      if (failed)
+        throw new Ec2opsError(
+          'forecast.job-failed',
+          `the ${failed.job} job failed on the twin: ${failed.error}`,
+          {
+            hint: 'The same run would fail in the account: run it there with `ec2ops job run <job> --dry-run` to see why.',
+          },
+        );
       options.onDay?.(day, days);
     }
   } finally {
