@@ -1,3 +1,4 @@
+import type { Forecast } from '@ec2ops/core/forecast';
 import type { AccountDelta } from './account-delta';
 import type {
   ConsoleAction,
@@ -32,6 +33,7 @@ export const api = {
   jobSettings: (settings: { dryRunOverride?: boolean | null; paused?: boolean }) =>
     call<{ ok: boolean }>('POST', 'jobs/settings', settings),
   advanceClock: (ms: number) => call<{ now: string }>('POST', 'clock/advance', { ms }),
+  forecast: (days: number) => call<Forecast>('POST', 'forecast', { days }),
 };
 
 /** What the event stream tells the page. */

@@ -68,7 +68,11 @@ export async function runForecast(options: ForecastOptions): Promise<Forecast> {
     log: options.log ?? (() => undefined),
   });
   const store = emulator.store;
-  store.load(twin.state);
+  // A deep copy: the emulator keeps the records it is given and the jobs change them, and a
+  // twin taken from a live store (the console's) shares its records with that store.
+  store.load(structuredClone(twin.state));
+  // A state saved by a sandbox carries its clock offset; the twin's "now" is importedAt alone.
+  clock.setOffset(0);
   const lookUp = resourceFacts(store, config.tagPrefix);
   const wanted = config.regions.filter((r) => twin.meta.regions.includes(r));
   const regions = wanted.length ? wanted : twin.meta.regions;

@@ -271,6 +271,14 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
         changed();
       },
       advanceClock,
+      // Loaded when first asked for: the forecast brings every job's code, which start-up does not need.
+      forecast: async (days) => {
+        const [{ runForecast }, { twinOfStore }] = await Promise.all([
+          import('../forecast/run'),
+          import('../twin/store-copy'),
+        ]);
+        return runForecast({ twin: twinOfStore(ec2.store, config.regions), config, days });
+      },
       settle: () => {
         for (const regionState of ec2.store.regions()) ec2.store.advance(regionState);
       },
