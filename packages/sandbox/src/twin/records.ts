@@ -13,6 +13,7 @@ import type {
   Vpc,
 } from '@aws-sdk/client-ec2';
 import type { AddressRecord } from '../ec2/actions/address-model';
+import { prune } from '../ec2/actions/launch-template-data';
 import type { SecurityGroupRuleRecord } from '../ec2/actions/security-group-model';
 import type {
   ImageRecord,
@@ -394,9 +395,4 @@ function launchTemplateDataWire(data: LaunchTemplateVersion['LaunchTemplateData'
       : undefined,
   };
   return prune(out);
-}
-
-function prune(object: Record<string, unknown>): Record<string, unknown> {
-  for (const key of Object.keys(object)) if (object[key] === undefined) delete object[key];
-  return object;
 }

@@ -1,6 +1,7 @@
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { InputError } from '@ec2ops/core/errors';
+import { writeAtomically } from '../runner/state-dir';
 import type { ImportResult } from './import';
 
 /**
@@ -24,12 +25,6 @@ export interface Twin {
   meta: TwinMeta;
   /** Ec2Store JSON. */
   state: unknown;
-}
-
-function writeAtomically(file: string, text: string): void {
-  const temp = `${file}.${process.pid}.tmp`;
-  writeFileSync(temp, text);
-  renameSync(temp, file);
 }
 
 export function writeTwin(
