@@ -73,6 +73,21 @@ describe("the console's Forecast tab", () => {
     expect(await account()).toEqual(before);
   });
 
+  it('gives two people forecasting at once the same answer, each on a copy of its own', async () => {
+    // Images baked during the forecast get ids (and names, by the minute) of their own in each copy.
+    const before = await account();
+    const both = await Promise.all([forecast({ days: 2 }), forecast({ days: 2 })]);
+    expect(both.map((r) => r.status)).toEqual([200, 200]);
+    const [a, b] = both.map((r) =>
+      (r.json as unknown as Forecast).items.map(
+        (i) => `${i.day} ${i.job} ${i.action} ${i.resource.replace(/\d{8}-\d{4}|\bami-[0-9a-f]+/g, '…')}`,
+      ),
+    );
+    expect(a!.length).toBeGreaterThan(0);
+    expect(b).toEqual(a);
+    expect(await account()).toEqual(before);
+  });
+
   it.each([[{ days: 0 }], [{ days: 40 }], [{ days: 'soon' }]])(
     'refuses %j with a 400 and a reason',
     async (body) => {
