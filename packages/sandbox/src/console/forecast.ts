@@ -1,7 +1,7 @@
 import type { Forecast } from '@ec2ops/core/forecast';
 import type { VNode } from 'preact';
 import { useState } from 'preact/hooks';
-import { usd, when, withNames } from './format';
+import { usd, when, withNames, withoutMillis } from './format';
 import { html } from './html';
 
 type NameOf = (id: string) => string;
@@ -69,7 +69,7 @@ function Result({ forecast, nameOf }: { forecast: Forecast; nameOf: NameOf }): V
               i,
             ) => html`<tr class=${`line ${i.status}`}><td>${when(i.at)}</td><td>${i.job}</td><td>${i.status === 'failed' ? `would fail to ${i.action}` : i.verb}</td>
               <td><code>${i.resource}</code>${i.name ? html`<div>${i.name}</div>` : null}${i.owner ? html`<div class="muted small">${nameOf(i.owner)}</div>` : null}</td>
-              <td>${withNames(i.status === 'failed' ? (i.error ?? '') : i.why, nameOf)}${i.savedUsdPerMonth ? html` <span class="money">saves ${usd(i.savedUsdPerMonth)}/month</span>` : null}</td></tr>`,
+              <td>${withoutMillis(withNames(i.status === 'failed' ? (i.error ?? '') : i.why, nameOf))}${i.savedUsdPerMonth ? html` <span class="money">saves ${usd(i.savedUsdPerMonth)}/month</span>` : null}</td></tr>`,
           )}
         </tbody></table>`
         : html`<p class="muted">Nothing would change.</p>`
