@@ -11,6 +11,7 @@ import { replayCache } from '@ec2ops/functions/coordination/replay';
 import type { CoordinationTable } from '@ec2ops/functions/coordination/table';
 import { workerCoordination } from '@ec2ops/functions/coordination/worker';
 import { ec2ClientsByRegion, ec2Gateway } from '@ec2ops/functions/ec2/client';
+import type { ForecastStarter } from '@ec2ops/functions/forecast-starter';
 import { type Queue, sqsQueue } from '@ec2ops/functions/queue';
 import { newRequestId } from '@ec2ops/functions/request-id';
 import { createSlackHandler, type FunctionUrlHandler } from '@ec2ops/functions/slack/app';
@@ -88,6 +89,8 @@ export interface HarnessOptions {
   visibilityTimeoutSeconds?: number;
   /** The coordination table both functions use (test/coordination/); none by default. */
   coordination?: CoordinationTable;
+  /** How the worker starts the Forecast function (`/ec2 forecast`); none by default. */
+  forecasts?: ForecastStarter;
 }
 
 /**
@@ -190,6 +193,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     coordination: options.coordination
       ? workerCoordination(options.coordination, () => new Date())
       : undefined,
+    forecasts: options.forecasts,
   };
   const worker = createWorkerHandler(deps);
   sqs.consume(QUEUE, worker, { batchSize: 5, timeoutMs: 10_000, pollIntervalMs: 20 });

@@ -144,6 +144,8 @@ export const ERROR_CODES = [
   'slack.not_a_command',
   'slack.unreachable',
   // the twin of an account and its forecast
+  'forecast.days',
+  'forecast.not-started',
   'forecast.job-failed',
   'twin.mutating-call',
   'twin.state',

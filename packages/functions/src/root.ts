@@ -18,7 +18,8 @@ export type FunctionName =
   | 'AmiBakeJob'
   | 'EipCleanupJob'
   | 'PortSweepJob'
-  | 'InstanceReaperJob';
+  | 'InstanceReaperJob'
+  | 'Forecast';
 
 /** The one clock shape: production passes systemClock, the sandbox its own, tests theirs. */
 export interface Clock {
@@ -35,6 +36,8 @@ export interface Endpoints {
   sqs?: string | undefined;
   dynamodb?: string | undefined;
   slackApi?: string | undefined;
+  /** Lambda (the worker starts the Forecast function); unset: `AWS_ENDPOINT_URL_LAMBDA`, else AWS's. */
+  lambda?: string | undefined;
 }
 
 export interface AwsCredentials {

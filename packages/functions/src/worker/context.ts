@@ -4,6 +4,7 @@ import type { Message } from '@ec2ops/core/slack';
 import type { Logger } from 'pino';
 import type { LaunchReservations } from '../coordination/reservations';
 import type { Ec2Gateway } from '../ec2/client';
+import type { ForecastStarter } from '../forecast-starter';
 import type { Clock } from '../root';
 import type { SlackNotifier } from '../slack-notifier';
 
@@ -31,6 +32,8 @@ export interface ExecutorContext {
   pollIntervalMs?: number | undefined;
   /** Per-user launch reservations (coordination/reservations.ts); the plain count when absent. */
   reservations?: LaunchReservations | undefined;
+  /** Starts the Forecast function (`/ec2 forecast`); absent where none is deployed. */
+  forecasts?: ForecastStarter | undefined;
 }
 
 /**

@@ -39,6 +39,7 @@ import type { Auditor } from '../audit';
 import { refuseIfStale } from '../coordination/stale';
 import type { WorkerCoordination } from '../coordination/worker';
 import type { Ec2Gateway } from '../ec2/client';
+import type { ForecastStarter } from '../forecast-starter';
 import type { Clock, Executor, ExecutorContext, SlackNotifier } from './context';
 
 export interface WorkerDeps {
@@ -57,6 +58,8 @@ export interface WorkerDeps {
   pollIntervalMs?: number | undefined;
   /** Once-only messages and launch reservations (coordination/); unguarded when absent. */
   coordination?: WorkerCoordination | undefined;
+  /** See ExecutorContext.forecasts. */
+  forecasts?: ForecastStarter | undefined;
 }
 
 /** Done (delete the message) or failed (SQS redelivers it, then moves it to the DLQ). */
@@ -185,6 +188,7 @@ async function runCommand(
       idempotencyToken: (scope) => idempotencyToken(request.id, scope),
       pollIntervalMs: deps.pollIntervalMs,
       reservations: deps.coordination?.reservations,
+      forecasts: deps.forecasts,
     };
     const result = await executor(context);
     await deps.slack.respond(request, paged(result, request, spec));

@@ -21,7 +21,8 @@ function savedLine(n: number): string {
   return n > 0 ? `saves ${usd(n)}/month` : 'saves nothing';
 }
 
-export function renderForecastText(f: Forecast): string {
+/** The heading, a line per day and the total: the text report's head, and the Slack summary. */
+export function renderForecastSummary(f: Forecast): string {
   const lines = [heading(f), ''];
   for (const day of f.perDay) {
     lines.push(
@@ -34,6 +35,11 @@ export function renderForecastText(f: Forecast): string {
     `Total: ${actionSummary(f.total.actions, verb)}; ${savedLine(f.total.savedUsdPerMonth)}` +
       `${f.total.failed ? `; ${f.total.failed} would fail` : ''}`,
   );
+  return lines.join('\n');
+}
+
+export function renderForecastText(f: Forecast): string {
+  const lines = [renderForecastSummary(f)];
   if (f.items.length) lines.push('', 'Timeline:');
   for (const item of f.items) {
     const facts = who(item);

@@ -4,7 +4,9 @@ import {
   buildFunctionPolicies,
   type Capability,
   ec2opsCapabilities,
+  FORECAST_FUNCTION,
   FUNCTION_NAMES,
+  forecastPolicy,
   type PolicyDocument,
   policyScope,
 } from '@ec2ops/core/iam';
@@ -31,7 +33,11 @@ export function functionPolicies(
   capabilities: readonly Capability[] = ec2opsCapabilities(),
 ): Record<string, PolicyDocument> {
   const { policies } = buildFunctionPolicies(capabilities, policyScope(config));
-  return Object.fromEntries(FUNCTION_NAMES.map((fn) => [deployedName(fn), policies[fn]]));
+  return {
+    ...Object.fromEntries(FUNCTION_NAMES.map((fn) => [deployedName(fn), policies[fn]])),
+    // Not derived from commands or jobs: the forecast only reads (core/iam/forecast.ts).
+    [FORECAST_FUNCTION]: forecastPolicy(policyScope(config)),
+  };
 }
 
 /**

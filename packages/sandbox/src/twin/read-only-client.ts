@@ -35,6 +35,7 @@ import {
   type EC2Client,
 } from '@aws-sdk/client-ec2';
 import { Ec2opsError } from '@ec2ops/core/errors';
+import type { TwinReadAction } from '@ec2ops/core/iam';
 
 /**
  * The only way the twin import reaches an account. It is not an EC2Client: callers name an
@@ -67,19 +68,22 @@ export type ReadAction = keyof ReadActions;
 // biome-ignore lint/suspicious/noExplicitAny: each entry is checked against ReadActions below
 type CommandClass = new (input: any) => any;
 
-const READ_ACTIONS: Record<ReadAction, CommandClass> = {
-  DescribeAddresses: DescribeAddressesCommand,
-  DescribeImages: DescribeImagesCommand,
-  DescribeInstances: DescribeInstancesCommand,
-  DescribeLaunchTemplates: DescribeLaunchTemplatesCommand,
-  DescribeLaunchTemplateVersions: DescribeLaunchTemplateVersionsCommand,
-  DescribeSecurityGroupRules: DescribeSecurityGroupRulesCommand,
-  DescribeSecurityGroups: DescribeSecurityGroupsCommand,
-  DescribeSnapshots: DescribeSnapshotsCommand,
-  DescribeSubnets: DescribeSubnetsCommand,
-  DescribeVolumes: DescribeVolumesCommand,
-  DescribeVpcs: DescribeVpcsCommand,
-};
+// Keyed by core's list, so the Forecast function's policy (core/iam/forecast.ts) names exactly
+// the actions this client can send: one missing or extra on either side does not type-check.
+const READ_ACTIONS: Record<ReadAction & TwinReadAction, CommandClass> & Record<TwinReadAction, CommandClass> =
+  {
+    DescribeAddresses: DescribeAddressesCommand,
+    DescribeImages: DescribeImagesCommand,
+    DescribeInstances: DescribeInstancesCommand,
+    DescribeLaunchTemplates: DescribeLaunchTemplatesCommand,
+    DescribeLaunchTemplateVersions: DescribeLaunchTemplateVersionsCommand,
+    DescribeSecurityGroupRules: DescribeSecurityGroupRulesCommand,
+    DescribeSecurityGroups: DescribeSecurityGroupsCommand,
+    DescribeSnapshots: DescribeSnapshotsCommand,
+    DescribeSubnets: DescribeSubnetsCommand,
+    DescribeVolumes: DescribeVolumesCommand,
+    DescribeVpcs: DescribeVpcsCommand,
+  };
 
 /** Read-only by name, as IAM reads it: the prefixes of actions that change nothing. */
 const READ_ONLY_NAME = /^(Describe|Get|List)[A-Z]/;

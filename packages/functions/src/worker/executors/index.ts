@@ -13,6 +13,7 @@ import { eipList } from './eip-list';
 import { eipRelease } from './eip-release';
 import { eipUnkeep } from './eip-unkeep';
 import { extend } from './extend';
+import { forecast } from './forecast';
 import { help } from './help';
 import { launch } from './launch';
 import { start, stop, terminate } from './lifecycle';
@@ -45,4 +46,5 @@ export const EXECUTORS = {
   'eip keep': eipKeep,
   'eip unkeep': eipUnkeep,
   'eip attach': eipAttach,
+  forecast,
 } as const satisfies Record<CommandName, Executor>;

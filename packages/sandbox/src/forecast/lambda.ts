@@ -1,0 +1,98 @@
+import type { EC2Client } from '@aws-sdk/client-ec2';
+import type { StageConfig } from '@ec2ops/core/config';
+import { ConfigError } from '@ec2ops/core/errors';
+import { type Forecast, type ForecastRequest, parseForecastDays } from '@ec2ops/core/forecast';
+import { FORECAST_FUNCTION } from '@ec2ops/core/iam';
+import { escapeMrkdwn } from '@ec2ops/core/slack';
+import { ec2ClientsByRegion } from '@ec2ops/functions/ec2/client';
+import { build, stageConfigFromJson } from '@ec2ops/functions/root';
+import { linkedSecret } from '@ec2ops/functions/secrets';
+import { slackWebClient } from '@ec2ops/functions/slack-notifier';
+import type { WebClient } from '@slack/web-api';
+import { importAccount } from '../twin/import';
+import { renderForecastMarkdown, renderForecastSummary } from './render';
+import { runForecast } from './run';
+
+/**
+ * The Forecast function: the one Lambda entry that lives in the sandbox package. It has to: a
+ * forecast runs the EC2 emulator and every job inside one process, the emulator is the
+ * sandbox's, and the functions package may not import the sandbox (core decides, functions
+ * connect, the sandbox imitates). It reads the account into a twin with its OWN credentials,
+ * whose policy holds only the twin import's Describe actions (core/iam/forecast.ts), runs the
+ * forecast on the twin and posts to the channel that asked: a summary, then the Markdown report
+ * as a file in the summary's thread.
+ */
+export interface ForecastFunctionDeps {
+  config: StageConfig;
+  /** The account's EC2 clients, signed as the Forecast function. */
+  ec2: (region: string) => EC2Client;
+  slack: WebClient;
+  /** Epoch ms: the instant the twin is taken as. */
+  now: () => number;
+  log?: (line: string) => void;
+}
+
+export interface ForecastPosted {
+  forecast: Forecast;
+  /** The summary message. */
+  ts: string;
+  fileId: string | undefined;
+}
+
+export async function forecastToSlack(
+  request: ForecastRequest,
+  deps: ForecastFunctionDeps,
+): Promise<ForecastPosted> {
+  // The worker checked the days already; a request from anywhere else is held to the same bounds.
+  const days = parseForecastDays(String(request.days));
+  const { config } = deps;
+  const now = deps.now();
+  const imported = await importAccount({ ec2: deps.ec2, regions: config.regions, now });
+  const forecast = await runForecast({
+    twin: {
+      meta: {
+        version: 1,
+        importedAt: new Date(now).toISOString(),
+        accountId: imported.accountId,
+        regions: config.regions,
+        source: 'aws',
+        counts: imported.counts,
+        calls: imported.calls,
+      },
+      state: imported.state,
+    },
+    config,
+    days,
+    ...(deps.log ? { log: deps.log } : {}),
+  });
+  // Everything in the summary can carry what the account holds (stage and region names come
+  // from config, verbs from code, but nothing here is trusted to be mrkdwn-safe).
+  const summary = `<@${escapeMrkdwn(request.requestedBy)}> asked for a forecast.\n${escapeMrkdwn(renderForecastSummary(forecast))}`;
+  const posted = await deps.slack.chat.postMessage({ channel: request.channel, text: summary });
+  const upload = (await deps.slack.files.uploadV2({
+    channel_id: request.channel,
+    thread_ts: posted.ts!,
+    filename: `forecast-${config.stage}-${days}d.md`,
+    title: `Forecast, ${days} day${days === 1 ? '' : 's'}`,
+    content: renderForecastMarkdown(forecast),
+  })) as unknown as { files?: { files?: { id?: string }[] }[] };
+  return { forecast, ts: posted.ts!, fileId: upload.files?.[0]?.files?.[0]?.id };
+}
+
+/**
+ * Lambda's entry: invoked asynchronously by the worker (InvocationType Event) with a
+ * ForecastRequest. The role's credentials come from the SDK's default chain; the Slack token is
+ * the linked secret, the stage config EC2OPS_CONFIG, as in every other function.
+ */
+export async function handler(event: ForecastRequest): Promise<{ ts: string; fileId: string | undefined }> {
+  const root = build({ fn: FORECAST_FUNCTION, env: process.env });
+  const token = linkedSecret('SlackBotToken');
+  if (!token) throw new ConfigError('Missing linked secret SlackBotToken.');
+  const posted = await forecastToSlack(event, {
+    config: stageConfigFromJson(root.env['EC2OPS_CONFIG'] ?? ''),
+    ec2: ec2ClientsByRegion(root.endpoints.ec2 ? { endpoint: root.endpoints.ec2 } : {}),
+    slack: slackWebClient(token, root.endpoints.slackApi),
+    now: () => root.clock.now().getTime(),
+  });
+  return { ts: posted.ts, fileId: posted.fileId };
+}
