@@ -7,7 +7,7 @@ import { forecastToSlack } from '@ec2ops/sandbox/forecast/lambda';
 import { credentialsOf } from '@ec2ops/sandbox/iam/stage-policies';
 import { type LambdaInvokeEndpoint, startLambdaInvoke } from '@ec2ops/sandbox/lambda/invoke';
 import { lambdaContext } from '@ec2ops/sandbox/sqs/delivery';
-import { LogLevel, WebClient } from '@slack/web-api';
+import { WebClient } from '@slack/web-api';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   allAtOnce,
@@ -17,6 +17,7 @@ import {
 } from '../coordination/support';
 import { answerTo, queuedRequest } from './fixtures';
 import { TEST_CONFIG } from './harness';
+import { QUIET_SLACK_LOGGER } from './quiet-slack-logger';
 
 /**
  * `/ec2 forecast [days]`: the worker starts the Forecast function through Lambda's asynchronous
@@ -26,15 +27,6 @@ import { TEST_CONFIG } from './harness';
  */
 const CHANNEL = 'C0EC2OPS';
 const FUNCTION = 'ec2ops-forecast';
-const quiet = {
-  debug() {},
-  info() {},
-  warn() {},
-  error() {},
-  setLevel() {},
-  getLevel: () => LogLevel.ERROR,
-  setName() {},
-};
 let h: CoordinatedHarness;
 let lambda: LambdaInvokeEndpoint & { url: string; close(): Promise<void> };
 let invocations = 0;
@@ -48,7 +40,7 @@ beforeAll(async () => {
       invocations += 1;
       const slack = new WebClient(harness!.slack.botToken, {
         slackApiUrl: harness!.slack.apiUrl,
-        logger: quiet,
+        logger: QUIET_SLACK_LOGGER,
       });
       return forecastToSlack(event as never, {
         config,

@@ -5,8 +5,7 @@ import { type Forecast, type ForecastRequest, parseForecastDays } from '@ec2ops/
 import { FORECAST_FUNCTION } from '@ec2ops/core/iam';
 import { escapeMrkdwn } from '@ec2ops/core/slack';
 import { ec2ClientsByRegion } from '@ec2ops/functions/ec2/client';
-import { build, stageConfigFromJson } from '@ec2ops/functions/root';
-import { linkedSecret } from '@ec2ops/functions/secrets';
+import { build, type Root, stageConfigFromJson } from '@ec2ops/functions/root';
 import { slackWebClient } from '@ec2ops/functions/slack-notifier';
 import type { WebClient } from '@slack/web-api';
 import { importAccount } from '../twin/import';
@@ -80,19 +79,27 @@ export async function forecastToSlack(
 }
 
 /**
+ * The function over its composition root: the stage config from EC2OPS_CONFIG, the Slack token
+ * from the linked secret, EC2 clients signed with the root's credentials (the role on Lambda,
+ * `Forecast` in the sandbox). Built once per cold start.
+ */
+export function forecastFunction(root: Root): (event: ForecastRequest) => Promise<ForecastPosted> {
+  const token = root.secret('SlackBotToken');
+  if (!token) throw new ConfigError('Missing linked secret SlackBotToken.');
+  const config = stageConfigFromJson(root.env['EC2OPS_CONFIG'] ?? '');
+  const ec2 = ec2ClientsByRegion({ endpoint: root.endpoints.ec2, credentials: root.credentials });
+  const slack = slackWebClient(token, root.endpoints.slackApi);
+  return (event) => forecastToSlack(event, { config, ec2, slack, now: () => root.clock.now().getTime() });
+}
+
+let cold: ((event: ForecastRequest) => Promise<ForecastPosted>) | undefined;
+
+/**
  * Lambda's entry: invoked asynchronously by the worker (InvocationType Event) with a
- * ForecastRequest. The role's credentials come from the SDK's default chain; the Slack token is
- * the linked secret, the stage config EC2OPS_CONFIG, as in every other function.
+ * ForecastRequest. Credentials come from the SDK's default chain (the function's role).
  */
 export async function handler(event: ForecastRequest): Promise<{ ts: string; fileId: string | undefined }> {
-  const root = build({ fn: FORECAST_FUNCTION, env: process.env });
-  const token = linkedSecret('SlackBotToken');
-  if (!token) throw new ConfigError('Missing linked secret SlackBotToken.');
-  const posted = await forecastToSlack(event, {
-    config: stageConfigFromJson(root.env['EC2OPS_CONFIG'] ?? ''),
-    ec2: ec2ClientsByRegion(root.endpoints.ec2 ? { endpoint: root.endpoints.ec2 } : {}),
-    slack: slackWebClient(token, root.endpoints.slackApi),
-    now: () => root.clock.now().getTime(),
-  });
+  cold ??= forecastFunction(build({ fn: FORECAST_FUNCTION, env: process.env }));
+  const posted = await cold(event);
   return { ts: posted.ts, fileId: posted.fileId };
 }

@@ -1,3 +1,4 @@
+import { FORECAST_FUNCTION } from '@ec2ops/core/iam';
 import type { JobName } from '@ec2ops/core/jobs';
 import type { Clock, Endpoints, FunctionName } from '@ec2ops/functions/root';
 import type { SecretName } from '@ec2ops/functions/secrets';
@@ -13,6 +14,8 @@ export interface Handlers {
   slack: FunctionUrlTarget;
   worker: Invoke;
   jobs: Record<string, Invoke>;
+  /** The Forecast function, started by the worker through the sandbox's Lambda Invoke endpoint. */
+  forecast: (event: unknown) => Promise<unknown>;
 }
 
 export interface HandlerWiring {
@@ -39,6 +42,7 @@ export async function buildHandlers(wiring: HandlerWiring): Promise<Handlers> {
     jobs,
     { createJobHandler },
     { jobImplementation },
+    { forecastFunction },
   ] = await Promise.all([
     import('@ec2ops/functions/root'),
     import('@ec2ops/functions/slack/root'),
@@ -47,6 +51,7 @@ export async function buildHandlers(wiring: HandlerWiring): Promise<Handlers> {
     import('@ec2ops/functions/jobs/root'),
     import('@ec2ops/functions/jobs/handler'),
     import('@ec2ops/functions/jobs/registry'),
+    import('../forecast/lambda'),
   ]);
   const root = (fn: FunctionName) =>
     build({
@@ -62,6 +67,10 @@ export async function buildHandlers(wiring: HandlerWiring): Promise<Handlers> {
   return {
     slack: slackRoot(root('Slack')) as unknown as FunctionUrlTarget,
     worker: createWorkerHandler(workerRoot(root('Worker'))) as unknown as Invoke,
+    forecast: (() => {
+      const run = forecastFunction(root(FORECAST_FUNCTION));
+      return (event: unknown) => run(event as Parameters<typeof run>[0]);
+    })(),
     jobs: Object.fromEntries(
       (Object.keys(jobs.JOB_FUNCTIONS) as JobName[]).map((name) => [
         name,

@@ -6,6 +6,7 @@ import { startEc2Emulator } from '../ec2/server';
 import type { Delays } from '../ec2/store';
 import { stageEnforcer } from '../iam/stage-policies';
 import { functionUrlListener } from '../lambda/function-url';
+import { lambdaInvokeEndpoint } from '../lambda/invoke';
 import { DEV_SIGNING_SECRET } from '../slack/dev-secret';
 import { createSlackEmulator } from '../slack/emulator';
 import type { SlackWorkspace } from '../slack/workspace';
@@ -30,6 +31,8 @@ const COMMAND_QUEUE = 'ec2ops-commands';
 /** As infra/functions.ts deploys them: deliveries before the dead-letter queue, worker timeout. */
 const COMMAND_MAX_RECEIVES = 3;
 const WORKER_TIMEOUT_MS = 60_000;
+/** The Forecast function's name in the sandbox, as infra would name it. */
+const SANDBOX_FORECAST_FUNCTION = 'ec2ops-forecast';
 const ACCOUNT_ID = '123456789012';
 
 export interface SandboxOptions {
@@ -174,6 +177,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
           maxReceiveCount: COMMAND_MAX_RECEIVES,
         }),
         COORDINATION_TABLE: SANDBOX_COORDINATION_TABLE,
+        FORECAST_FUNCTION_NAME: SANDBOX_FORECAST_FUNCTION,
       },
       secrets: { SlackBotToken: workspace.seed.bot.token, SlackSigningSecret: signingSecret },
       clock: { now: () => new Date(clock.now()) },
@@ -182,9 +186,13 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
         sqs: endpoints.sqs,
         slackApi: endpoints.slackApi,
         dynamodb: coordination.dynamo.url,
+        // The worker starts the Forecast function through Lambda's Invoke API, served on this port.
+        lambda: base,
       },
       region,
     });
+    const lambdaInvoke = lambdaInvokeEndpoint({ [SANDBOX_FORECAST_FUNCTION]: handlers.forecast });
+    cleanup.push(() => lambdaInvoke.idle());
     const slackFunction = functionUrlListener(handlers.slack, { functionName: 'ec2ops-slack' });
     sqs.consume(COMMAND_QUEUE, handlers.worker, {
       batchSize: 5,
@@ -297,6 +305,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
 
     setRoute(async (req, res) => {
       if (await sqsEndpoint(req, res)) return true;
+      if (await lambdaInvoke.handle(req, res)) return true;
       const path = (req.url ?? '/').split('?')[0];
       if (path === '/slack/events') {
         if (req.method !== 'POST') return false;

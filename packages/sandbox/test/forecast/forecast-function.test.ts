@@ -11,8 +11,10 @@ import {
 } from '@aws-sdk/client-ec2';
 import { parseStageConfig, SANDBOX_STAGE } from '@ec2ops/core/config';
 import { FORECAST_FUNCTION, TWIN_READ_ACTIONS } from '@ec2ops/core/iam';
-import { LogLevel, WebClient } from '@slack/web-api';
+import { WebClient } from '@slack/web-api';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { eventually } from '../../../../test/e2e/cli';
+import { QUIET_SLACK_LOGGER } from '../../../../test/slack/quiet-slack-logger';
 import { forecastToSlack } from '../../src/forecast/lambda';
 import { credentialsOf, functionPolicies, SANDBOX_CREDENTIALS } from '../../src/iam/stage-policies';
 import { type Sandbox, startSandbox } from '../../src/runner/sandbox';
@@ -31,15 +33,6 @@ const ec2As = (accessKeyId: string, region = REGION) => {
   });
   clients.push(client);
   return client;
-};
-const quiet = {
-  debug() {},
-  info() {},
-  warn() {},
-  error() {},
-  setLevel() {},
-  getLevel: () => LogLevel.ERROR,
-  setName() {},
 };
 
 beforeAll(async () => {
@@ -88,7 +81,7 @@ describe('the Forecast function', () => {
     const slack = new WebClient(sandbox.workspace.seed.bot.token, {
       slackApiUrl: sandbox.endpoints.slackApi,
       retryConfig: { retries: 0 },
-      logger: quiet,
+      logger: QUIET_SLACK_LOGGER,
     });
     const channel = sandbox.workspace.resolveChannel('#ec2ops')!;
     const before = await ec2As('admin').send(new DescribeInstancesCommand({}));
@@ -128,11 +121,33 @@ describe('the Forecast function', () => {
           ec2: () => {
             throw new Error('read the account');
           },
-          slack: new WebClient('xoxb-unused', { slackApiUrl: sandbox.endpoints.slackApi, logger: quiet }),
+          slack: new WebClient('xoxb-unused', {
+            slackApiUrl: sandbox.endpoints.slackApi,
+            logger: QUIET_SLACK_LOGGER,
+          }),
           now: () => sandbox.clock.now(),
         },
       ),
     ).rejects.toMatchObject({ code: 'forecast.days' });
     expect(sandbox.workspace.history(channel)).toHaveLength(messages);
+  });
+});
+
+describe('/ec2 forecast in the sandbox', () => {
+  it('runs end to end: the worker invokes the Forecast function through the sandbox, which posts the report', async () => {
+    const channel = sandbox.workspace.resolveChannel('#ec2ops')!;
+    const before = sandbox.workspace.files.inChannel(channel).length;
+    const answer = await fetch(`${sandbox.endpoints.console}console/api/command`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ user: 'UADMIN', channel, text: '/ec2 forecast 1' }),
+    });
+    expect(answer.status).toBe(200);
+    const file = await eventually(
+      () => 'the forecast report in #ec2ops',
+      () => sandbox.workspace.files.inChannel(channel)[before],
+    );
+    expect(file.filename).toBe(`forecast-${config.stage}-1d.md`);
+    expect(sandbox.workspace.files.inChannel(channel)).toHaveLength(before + 1);
   });
 });

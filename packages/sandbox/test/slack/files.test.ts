@@ -1,25 +1,17 @@
-import { LogLevel, WebClient } from '@slack/web-api';
+import { WebClient } from '@slack/web-api';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { QUIET_SLACK_LOGGER } from '../../../../test/slack/quiet-slack-logger';
 import { type SlackEmulator, startSlackEmulator } from '../../src/slack/emulator';
 
 let emulator: SlackEmulator;
 let slack: WebClient;
-const quiet = {
-  debug() {},
-  info() {},
-  warn() {},
-  error() {},
-  setLevel() {},
-  getLevel: () => LogLevel.ERROR,
-  setName() {},
-};
 
 beforeAll(async () => {
   emulator = await startSlackEmulator();
   slack = new WebClient(emulator.botToken, {
     slackApiUrl: `${emulator.url}/api/`,
     retryConfig: { retries: 0 },
-    logger: quiet,
+    logger: QUIET_SLACK_LOGGER,
   });
 });
 afterAll(() => emulator.close());
