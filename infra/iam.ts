@@ -1,5 +1,5 @@
 import type { FunctionName } from '@ec2ops/core/capability';
-import { stagePolicies } from '@ec2ops/core/iam';
+import { type PolicyDocument, stagePolicies } from '@ec2ops/core/iam';
 import { EC2_INLINE_POLICY } from './functions';
 import { stage } from './stage';
 
@@ -24,7 +24,11 @@ export const LAMBDA_TRUST_POLICY = JSON.stringify({
  * Output, which is never falsy: every role would trust the whole account.
  */
 export function functionRole(name: FunctionName) {
-  const document = ec2Policies.policies[name];
+  return roleWithEc2Policy(ec2Policies.policies[name]);
+}
+
+/** The same role shape for a function whose EC2 policy is not derived from commands or jobs (Forecast). */
+export function roleWithEc2Policy(document: PolicyDocument) {
   return (args: aws.iam.RoleArgs): undefined => {
     args.assumeRolePolicy = LAMBDA_TRUST_POLICY;
     if (document.Statement.length === 0) return undefined;

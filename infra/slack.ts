@@ -1,4 +1,5 @@
 import { coordinationAccess } from './coordination';
+import { forecastFunction } from './forecast';
 import {
   COMMAND_MAX_RECEIVES,
   HANDLERS,
@@ -57,6 +58,8 @@ export const workerFunction = new sst.aws.Function('Worker', {
     ...baseEnvironment,
     ...workerCoordination.environment,
     QUEUE_MAX_RECEIVE_COUNT: String(COMMAND_MAX_RECEIVES),
+    // `/ec2 forecast` starts it (InvocationType Event).
+    FORECAST_FUNCTION_NAME: forecastFunction.name,
   },
   permissions: [
     {
@@ -69,6 +72,7 @@ export const workerFunction = new sst.aws.Function('Worker', {
       resources: [commandQueue.arn],
     },
     workerCoordination.permission,
+    { actions: ['lambda:InvokeFunction'], resources: [forecastFunction.arn] },
   ],
   transform: { role: functionRole('worker') },
   logging,
