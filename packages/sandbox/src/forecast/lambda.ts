@@ -89,7 +89,21 @@ export function forecastFunction(root: Root): (event: ForecastRequest) => Promis
   const config = stageConfigFromJson(root.env['EC2OPS_CONFIG'] ?? '');
   const ec2 = ec2ClientsByRegion({ endpoint: root.endpoints.ec2, credentials: root.credentials });
   const slack = slackWebClient(token, root.endpoints.slackApi);
-  return (event) => forecastToSlack(event, { config, ec2, slack, now: () => root.clock.now().getTime() });
+  return async (event) => {
+    try {
+      return await forecastToSlack(event, { config, ec2, slack, now: () => root.clock.now().getTime() });
+    } catch (error) {
+      // Whoever asked was told "started": a run that fails must say so where they are waiting.
+      const why = error instanceof Error ? error.message : String(error);
+      await slack.chat
+        .postMessage({
+          channel: event.channel,
+          text: `The forecast <@${escapeMrkdwn(event.requestedBy)}> asked for failed: ${escapeMrkdwn(why)}`,
+        })
+        .catch(() => undefined);
+      throw error;
+    }
+  };
 }
 
 let cold: ((event: ForecastRequest) => Promise<ForecastPosted>) | undefined;

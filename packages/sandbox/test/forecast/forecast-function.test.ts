@@ -9,6 +9,7 @@ import {
   ReleaseAddressCommand,
   TerminateInstancesCommand,
 } from '@aws-sdk/client-ec2';
+import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { parseStageConfig, SANDBOX_STAGE } from '@ec2ops/core/config';
 import { FORECAST_FUNCTION, TWIN_READ_ACTIONS } from '@ec2ops/core/iam';
 import { WebClient } from '@slack/web-api';
@@ -23,7 +24,7 @@ const config = parseStageConfig(SANDBOX_STAGE);
 const REGION = config.regions[0]!;
 let dir: string;
 let sandbox: Sandbox;
-const clients: EC2Client[] = [];
+const clients: { destroy(): void }[] = [];
 const ec2As = (accessKeyId: string, region = REGION) => {
   const client = new EC2Client({
     region,
@@ -149,5 +150,32 @@ describe('/ec2 forecast in the sandbox', () => {
     );
     expect(file.filename).toBe(`forecast-${config.stage}-1d.md`);
     expect(sandbox.workspace.files.inChannel(channel)).toHaveLength(before + 1);
+  });
+
+  it('tells the channel when a run fails, since the requester was told it started', async () => {
+    const channel = sandbox.workspace.resolveChannel('#ec2ops')!;
+    // The sandbox serves Lambda's Invoke API on its own port, where SQS's API is too.
+    const lambda = new LambdaClient({
+      endpoint: sandbox.endpoints.sqs,
+      region: REGION,
+      credentials: credentialsOf('Worker'),
+    });
+    clients.push(lambda);
+    const request = { requestId: 'req-bad', days: 99, channel, requestedBy: 'UADMIN' };
+    await lambda.send(
+      new InvokeCommand({
+        FunctionName: 'ec2ops-forecast',
+        InvocationType: 'Event',
+        Payload: new TextEncoder().encode(JSON.stringify(request)),
+      }),
+    );
+    const told = await eventually(
+      () => 'the failure in #ec2ops',
+      () =>
+        sandbox.workspace
+          .history(channel)
+          .find((m) => m.text.startsWith('The forecast <@UADMIN> asked for failed')),
+    );
+    expect(told.text).toContain('Days must be a whole number from 1 to 14');
   });
 });
