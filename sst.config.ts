@@ -23,6 +23,7 @@ export default $config({
     await import('./infra/coordination');
     const { ec2Policies } = await import('./infra/iam');
     await import('./infra/ops');
+    await import('./infra/forecast');
     const { slackFunction } = await import('./infra/slack');
     await import('./infra/jobs');
     await import('./infra/alarms');

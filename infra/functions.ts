@@ -13,6 +13,12 @@ export const HANDLERS: Record<FunctionName, string> = {
   'instance-reaper': 'packages/functions/src/jobs/instance-reaper.handler.handler',
 };
 
+/**
+ * The Forecast function: its entry lives with the EC2 emulator it runs (packages/sandbox), and it
+ * is not a FunctionName because its policy is not derived from commands or jobs (core/iam/forecast.ts).
+ */
+export const FORECAST_HANDLER = 'packages/sandbox/src/forecast/lambda.handler';
+
 export interface FunctionSize {
   memoryMb: number;
   timeoutSeconds: number;
@@ -33,6 +39,9 @@ export const SIZES: Record<FunctionName, FunctionSize> = {
   'port-sweep': { memoryMb: 256, timeoutSeconds: 50 },
   'instance-reaper': { memoryMb: 512, timeoutSeconds: 120 },
 };
+
+/** A forecast imports the account and runs every job a day at a time: minutes, and memory for the twin. */
+export const FORECAST_SIZE: FunctionSize = { memoryMb: 1024, timeoutSeconds: 300 };
 
 /** AWS's advice for SQS-triggered Lambda: visibility timeout at least six times the function timeout. */
 export const QUEUE_VISIBILITY_SECONDS = 6 * SIZES.worker.timeoutSeconds;

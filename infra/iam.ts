@@ -1,5 +1,5 @@
 import type { FunctionName } from '@ec2ops/core/capability';
-import { FLEET_FUNCTIONS, hubRoleName, stagePolicies } from '@ec2ops/core/iam';
+import { FLEET_FUNCTIONS, hubRoleName, type PolicyDocument, stagePolicies } from '@ec2ops/core/iam';
 import { EC2_INLINE_POLICY } from './functions';
 import { stage } from './stage';
 
@@ -27,11 +27,17 @@ export const LAMBDA_TRUST_POLICY = JSON.stringify({
  * Output, which is never falsy: every role would trust the whole account.
  */
 export function functionRole(name: FunctionName) {
-  const document = ec2Policies.policies[name];
+  // Member roles trust these roles by ARN (core/iam/member-role.ts): with a fleet the name is fixed.
+  const fixedName =
+    hasFleet && FLEET_FUNCTIONS.includes(name) ? hubRoleName(stage.config.stage, name) : undefined;
+  return roleWithEc2Policy(ec2Policies.policies[name], fixedName);
+}
+
+/** The same role shape for a function whose EC2 policy is not derived from commands or jobs (Forecast). */
+export function roleWithEc2Policy(document: PolicyDocument, roleName?: string) {
   return (args: aws.iam.RoleArgs): undefined => {
     args.assumeRolePolicy = LAMBDA_TRUST_POLICY;
-    // Member roles trust these roles by ARN (core/iam/member-role.ts): with a fleet the name is fixed.
-    if (hasFleet && FLEET_FUNCTIONS.includes(name)) args.name = hubRoleName(stage.config.stage, name);
+    if (roleName) args.name = roleName;
     if (document.Statement.length === 0) return undefined;
     args.inlinePolicies = $output(args.inlinePolicies ?? []).apply((policies) => [
       ...policies,

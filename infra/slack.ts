@@ -1,4 +1,5 @@
 import { coordinationAccess } from './coordination';
+import { forecastFunction } from './forecast';
 import {
   COMMAND_MAX_RECEIVES,
   HANDLERS,
@@ -64,6 +65,8 @@ export const workerFunction = new sst.aws.Function('Worker', {
     QUEUE_MAX_RECEIVE_COUNT: String(COMMAND_MAX_RECEIVES),
     ...expiryWorkerEnvironment,
     ...statusWorkerEnvironment,
+    // `/ec2 forecast` starts it (InvocationType Event).
+    FORECAST_FUNCTION_NAME: forecastFunction.name,
   },
   permissions: [
     {
@@ -78,6 +81,7 @@ export const workerFunction = new sst.aws.Function('Worker', {
     workerCoordination.permission,
     ...expiryWorkerPermissions,
     ...statusWorkerPermissions,
+    { actions: ['lambda:InvokeFunction'], resources: [forecastFunction.arn] },
   ],
   transform: { role: functionRole('worker') },
   logging,

@@ -77,7 +77,7 @@ async function switchTo(user: string): Promise<void> {
   await page.locator('select[name="user"]').selectOption(user);
 }
 
-async function tab(name: 'account' | 'jobs' | 'audit'): Promise<void> {
+async function tab(name: 'account' | 'jobs' | 'forecast' | 'audit'): Promise<void> {
   await page.locator(`button[data-tab="${name}"]`).click();
 }
 
@@ -263,6 +263,22 @@ describe('the web console', () => {
     expect(await rule.textContent()).toContain('tcp 22');
     await switchTo('UOPERATOR');
     await page.locator('button[data-channel="ec2ops"]').click();
+  });
+
+  it('forecasts the coming days in the Forecast tab, on a copy: the clock does not move', async () => {
+    const before = await page.locator('.clock-now').textContent();
+    await tab('forecast');
+    await page.locator('select[name="forecast-days"]').selectOption('3');
+    await page.locator('button[data-forecast="run"]').click();
+    const result = page.locator('.forecast-result');
+    await result.waitFor();
+    await poll(() => result.locator('tr[data-day]').count()).toBe(3);
+    const timeline = (await result.locator('.forecast-timeline').textContent()) ?? '';
+    expect(timeline).toContain('released');
+    expect(timeline).toContain('closed');
+    await shot('forecast');
+    expect(await page.locator('.clock-now').textContent()).toBe(before);
+    await tab('account');
   });
 
   it("moves the clock an hour: each rule's expiry schedule closes it, the sweeper only the one that had none", async () => {

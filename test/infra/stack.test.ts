@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { FunctionName } from '@ec2ops/core/capability';
 import { instanceRoleName, resolveJobSettings } from '@ec2ops/core/config';
-import { stagePolicies } from '@ec2ops/core/iam';
+import { FORECAST_FUNCTION, forecastPolicy, policyScope, stagePolicies } from '@ec2ops/core/iam';
 import { JOB_DEFINITIONS } from '@ec2ops/core/job-catalog';
 import { heartbeatWindow, METRICS, METRICS_NAMESPACE, type MetricName } from '@ec2ops/core/telemetry';
 import {
@@ -12,7 +12,13 @@ import {
 } from '@ec2ops/functions/coordination/access';
 import { TTL_ATTR } from '@ec2ops/functions/coordination/table';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { EC2_INLINE_POLICY, HANDLERS, pascalCase } from '../../infra/functions';
+import {
+  EC2_INLINE_POLICY,
+  FORECAST_HANDLER,
+  FORECAST_SIZE,
+  HANDLERS,
+  pascalCase,
+} from '../../infra/functions';
 import { loadStage } from '../../infra/stages';
 import { ACCOUNT, REGION } from './synth-mocks';
 import { ensurePlatform, list, type Stack, synthesize } from './synthesized';
@@ -69,7 +75,7 @@ describe.each(STAGES)('the %s stack', (stageName) => {
       stack()
         .functions.map((f) => f.name)
         .sort(),
-    ).toEqual([...Object.values(SST_NAME), ...Object.keys(OPS_HANDLERS)].sort());
+    ).toEqual([...Object.values(SST_NAME), ...Object.keys(OPS_HANDLERS), FORECAST_FUNCTION].sort());
     // Operations (infra/ops.ts, infra/alarms-slack.ts): the expiry schedules' target and the alarm topic's subscriber.
     for (const [name, handler] of Object.entries(OPS_HANDLERS)) {
       const deployed = stack().resources.find(
@@ -81,6 +87,24 @@ describe.each(STAGES)('the %s stack', (stageName) => {
       expect(lambda(name).inputs.handler, name).toBe(HANDLERS[name]);
       expect(lambda(name).inputs.runtime, name).toBe('nodejs22.x');
     }
+  });
+
+  it('deploys the Forecast function with minutes to run, read-only EC2 grants, and lets only the worker start it', () => {
+    const forecast = stack().resources.find(
+      (r) => r.type === 'aws:lambda/function:Function' && r.name === `${FORECAST_FUNCTION}Function`,
+    )!;
+    expect(forecast.inputs.handler).toBe(FORECAST_HANDLER);
+    expect(forecast.inputs.timeout).toBe(FORECAST_SIZE.timeoutSeconds);
+    const role = stack().functions.find((f) => f.name === FORECAST_FUNCTION)!;
+    const ec2 = role.inline.find((p) => p.name === EC2_INLINE_POLICY)!.document.Statement;
+    expect(ec2).toEqual(forecastPolicy(policyScope(config())).Statement);
+    expect(ec2.flatMap((st) => list(st.Action)).every((a) => /^ec2:Describe/.test(a))).toBe(true);
+    const invokers = stack().functions.filter((f) =>
+      f.inline.some((p) =>
+        p.document.Statement.some((st) => list(st.Action).includes('lambda:InvokeFunction')),
+      ),
+    );
+    expect(invokers.map((f) => f.name)).toEqual([SST_NAME.worker]);
   });
 
   it('lets only Lambda assume a function role', () => {

@@ -11,6 +11,7 @@ import { replayCache } from '@ec2ops/functions/coordination/replay';
 import type { CoordinationTable } from '@ec2ops/functions/coordination/table';
 import { workerCoordination } from '@ec2ops/functions/coordination/worker';
 import { ec2ClientsByRegion, ec2Gateway } from '@ec2ops/functions/ec2/client';
+import type { ForecastStarter } from '@ec2ops/functions/forecast-starter';
 import type { ExpirySchedules } from '@ec2ops/functions/ops/expiry-schedules';
 import type { StatusSources } from '@ec2ops/functions/ops/status';
 import { type Queue, sqsQueue } from '@ec2ops/functions/queue';
@@ -94,6 +95,8 @@ export interface HarnessOptions {
   expiry?: ExpirySchedules;
   /** What `/ec2 status` reads (ops/status.ts): the test's emulators behind the real clients. */
   status?: (h: { sqs: SqsEmulator }) => StatusSources;
+  /** How the worker starts the Forecast function (`/ec2 forecast`); none by default. */
+  forecasts?: ForecastStarter;
 }
 
 /**
@@ -198,6 +201,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
       : undefined,
     expiry: options.expiry,
     status: options.status?.({ sqs }),
+    forecasts: options.forecasts,
   };
   const worker = createWorkerHandler(deps);
   sqs.consume(QUEUE, worker, { batchSize: 5, timeoutMs: 10_000, pollIntervalMs: 20 });

@@ -48,6 +48,7 @@ export const ERROR_CODES = [
   'bake.region',
   // the `ec2ops` command line
   'cli.config',
+  'cli.days',
   'cli.endpoints',
   'cli.flags',
   'cli.host',
@@ -174,6 +175,12 @@ export const ERROR_CODES = [
   'slack.no_url',
   'slack.not_a_command',
   'slack.unreachable',
+  // the twin of an account and its forecast
+  'forecast.days',
+  'forecast.not-started',
+  'forecast.job-failed',
+  'twin.mutating-call',
+  'twin.state',
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];

@@ -16,9 +16,10 @@ import { createLog, type Logger } from './telemetry/log';
 /**
  * The functions infra deploys, by their SST names (also their access key id in the emulator):
  * core's DEPLOYED_NAMES for the functions that run commands and jobs, plus the operations
- * functions, which run no command or job capability (their policies are in core/ops).
+ * functions and the Forecast function, which run no command or job capability (their policies
+ * are in core/ops and core/iam/forecast.ts).
  */
-export type FunctionName = DeployedFunctionName | 'Expire' | 'AlarmsToSlack';
+export type FunctionName = DeployedFunctionName | 'Expire' | 'AlarmsToSlack' | 'Forecast';
 
 /** The one clock shape: production passes systemClock, the sandbox its own, tests theirs. */
 export interface Clock {
@@ -45,6 +46,8 @@ export interface Endpoints {
   scheduler?: string | undefined;
   /** CloudWatch (`/ec2 status` reads open alarms); the sandbox's DescribeAlarms emulator there. */
   cloudwatch?: string | undefined;
+  /** Lambda (the worker starts the Forecast function); unset: `AWS_ENDPOINT_URL_LAMBDA`, else AWS's. */
+  lambda?: string | undefined;
 }
 
 export interface AwsCredentials {

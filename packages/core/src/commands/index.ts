@@ -14,6 +14,7 @@ import { eipList } from './specs/eip-list';
 import { eipRelease } from './specs/eip-release';
 import { eipUnkeep } from './specs/eip-unkeep';
 import { extend } from './specs/extend';
+import { forecast } from './specs/forecast';
 import { help } from './specs/help';
 import { launch } from './specs/launch';
 import { list } from './specs/list';
@@ -54,6 +55,7 @@ export const COMMANDS = [
   eipUnkeep,
   eipAttach,
   status,
+  forecast,
 ] as const satisfies readonly CommandSpec[];
 
 /** Every command's name, derived from the specs: `'help' | 'launch' | … | 'eip attach'`. */
@@ -85,6 +87,7 @@ export * from './specs/eip-list';
 export * from './specs/eip-release';
 export * from './specs/eip-unkeep';
 export * from './specs/extend';
+export * from './specs/forecast';
 export * from './specs/help';
 export * from './specs/instance-arg';
 export * from './specs/launch';

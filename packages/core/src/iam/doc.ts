@@ -1,6 +1,8 @@
 import type { StageConfig } from '../config/schema';
-import { stagePolicies } from './ec2ops';
+import { policyScope, stagePolicies } from './ec2ops';
+import { FORECAST_FUNCTION, forecastPolicy } from './forecast';
 import { policiesMarkdown } from './markdown';
+import { FUNCTION_NAMES } from './policy';
 
 /**
  * The page that says what ec2ops may do in an account: each function's generated policy for one
@@ -26,7 +28,11 @@ export function iamDocument(config: StageConfig): string {
     'commands refuse an unmanaged instance, and these policies deny it.',
     '',
     ...(warnings.length ? ['Not granted in this stage:', '', ...warnings.map((w) => `- ${w}`), ''] : []),
-    policiesMarkdown(policies),
+    // The Forecast function's policy is listed, not derived (./forecast.ts): it only reads.
+    policiesMarkdown({ ...policies, [FORECAST_FUNCTION]: forecastPolicy(policyScope(config)) }, [
+      ...FUNCTION_NAMES,
+      FORECAST_FUNCTION,
+    ]),
     PREREQUISITES,
   ].join('\n')}\n`;
 }

@@ -7,8 +7,11 @@ import { FUNCTION_NAMES, type PolicyDocument } from './policy';
  * which resources, and under which conditions. Generated, so the documentation says what is
  * deployed; a test compares the committed copy with a fresh one.
  */
-export function policiesMarkdown(policies: Record<FunctionName, PolicyDocument>): string {
-  const sections = FUNCTION_NAMES.map((fn) => {
+export function policiesMarkdown<N extends string = FunctionName>(
+  policies: Record<N, PolicyDocument>,
+  names: readonly N[] = FUNCTION_NAMES as readonly string[] as readonly N[],
+): string {
+  const sections = names.map((fn) => {
     const statements = policies[fn].Statement;
     if (statements.length === 0) return `### ${fn}\n\nNo EC2 or IAM permission.\n`;
     const rows = statements.map(

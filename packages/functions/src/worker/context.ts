@@ -10,6 +10,7 @@ import type { StageConfig } from '@ec2ops/core/config';
 import type { Message } from '@ec2ops/core/slack';
 import type { LaunchReservations } from '../coordination/reservations';
 import type { Ec2Gateway } from '../ec2/client';
+import type { ForecastStarter } from '../forecast-starter';
 import type { ExpirySchedules } from '../ops/expiry-schedules';
 import type { StatusSources } from '../ops/status';
 import type { Clock } from '../root';
@@ -50,6 +51,8 @@ export interface ExecutorContext<Args = CommandRequest['args']> {
   expiry?: ExpirySchedules | undefined;
   /** What `/ec2 status` reads (ops/status.ts); each source unset shows as unknown. */
   status?: StatusSources | undefined;
+  /** Starts the Forecast function (`/ec2 forecast`); absent where none is deployed. */
+  forecasts?: ForecastStarter | undefined;
 }
 
 /**

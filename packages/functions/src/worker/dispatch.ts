@@ -41,6 +41,7 @@ import type { Auditor } from '../audit';
 import { refuseIfStale } from '../coordination/stale';
 import type { WorkerCoordination } from '../coordination/worker';
 import type { Ec2Gateway } from '../ec2/client';
+import type { ForecastStarter } from '../forecast-starter';
 import type { ExpirySchedules } from '../ops/expiry-schedules';
 import type { StatusSources } from '../ops/status';
 import type { Logger } from '../telemetry/log';
@@ -72,6 +73,8 @@ export interface WorkerDeps {
   status?: StatusSources | undefined;
   /** Commands by outcome and approvals (telemetry/meter.ts); none counted when absent. */
   meter?: Meter | undefined;
+  /** See ExecutorContext.forecasts. */
+  forecasts?: ForecastStarter | undefined;
 }
 
 /** Done (delete the message) or failed (SQS redelivers it, then moves it to the DLQ). */
@@ -205,6 +208,7 @@ async function runCommand(
       reservations: deps.coordination?.reservations,
       expiry: deps.expiry,
       status: deps.status,
+      forecasts: deps.forecasts,
     };
     const result = await executor(context);
     await deps.slack.respond(request, paged(result, request, spec));

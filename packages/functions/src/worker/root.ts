@@ -1,3 +1,4 @@
+import { LambdaClient } from '@aws-sdk/client-lambda';
 import { deriveApprovalKey } from '@ec2ops/core/approvals';
 import { commands } from '@ec2ops/core/commands';
 import { fleetOf } from '../accounts/clients';
@@ -5,9 +6,10 @@ import { createAuditor } from '../audit';
 import { stageCoordinationTable } from '../coordination/root';
 import { workerCoordination } from '../coordination/worker';
 import { ec2ClientsByRegion, ec2Gateway } from '../ec2/client';
+import { lambdaForecastStarter } from '../forecast-starter';
 import { expirySchedulesFromRoot } from '../ops/expiry-schedules';
 import { statusSourcesFromRoot } from '../ops/status';
-import { createLogger, loadBaseEnv, type Root } from '../root';
+import { awsClientSettings, createLogger, loadBaseEnv, type Root } from '../root';
 import { createSlackNotifier, slackWebClient } from '../slack-notifier';
 import { createMeter } from '../telemetry/meter';
 import type { WorkerDeps } from './dispatch';
@@ -24,6 +26,8 @@ export function workerRoot(root: Root): WorkerDeps {
   const slack = createSlackNotifier(slackWebClient(base.botToken, root.endpoints.slackApi), logger);
   const auditChannel = base.config.slack.auditChannel;
   const ec2 = ec2ClientsByRegion({ endpoint: root.endpoints.ec2, credentials: root.credentials });
+  // Set by infra when the stage deploys the Forecast function; without it /ec2 forecast says so.
+  const forecastFunction = root.env['FORECAST_FUNCTION_NAME'];
   const table = stageCoordinationTable(root, base.config, (m) => logger.warn(m), { ackPath: false });
   return {
     config: base.config,
@@ -40,6 +44,12 @@ export function workerRoot(root: Root): WorkerDeps {
       auditChannel ? async (_record, text) => void (await slack.post(auditChannel, { text })) : undefined,
     ),
     approvalKey: deriveApprovalKey(base.signingSecret, base.config.stage),
+    forecasts: forecastFunction
+      ? lambdaForecastStarter(
+          new LambdaClient(awsClientSettings(root, root.endpoints.lambda)),
+          forecastFunction,
+        )
+      : undefined,
     maxReceiveCount: base.maxReceiveCount,
     expiry: expirySchedulesFromRoot(root),
     status: statusSourcesFromRoot(root, table),

@@ -30,6 +30,14 @@ export const COMMANDS: Record<string, LazyCommand> = {
     summary: 'print the Slack app manifest for a deployment',
     load: () => import('./manifest'),
   },
+  twin: {
+    summary: "read an account's EC2 resources into a twin, with Describe calls only",
+    load: () => import('./twin'),
+  },
+  forecast: {
+    summary: "what the stage's jobs will do to a twin of the account over the coming days",
+    load: () => import('./forecast'),
+  },
   iam: {
     summary: "print each function's generated IAM policy (what the sandbox's EC2 emulator enforces)",
     load: () => import('./iam'),

@@ -1,6 +1,5 @@
-import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { InputError, parseStageConfig, type StageConfig } from '@ec2ops/core';
+import { InputError, parseStageConfig } from '@ec2ops/core';
 import { effectiveDryRun, resolveJobSettings, SANDBOX_STAGE } from '@ec2ops/core/config';
 import {
   isJobName,
@@ -28,6 +27,7 @@ import { functionCredentials } from '../iam/stage-policies';
 import { SANDBOX_BOT_TOKEN } from '../slack/seed';
 import { registerCommand } from './main';
 import { ec2Target, sandboxNow } from './sandbox-target';
+import { loadConfig } from './stage-config';
 
 export interface JobRunOptions {
   dryRun?: boolean;
@@ -37,28 +37,6 @@ export interface JobRunOptions {
   config?: string;
   json?: boolean;
   state?: string;
-}
-
-/** A stage config file; `missing` is what to use when an optional file (stage.json) is absent. */
-async function loadConfig(file: string, missing?: StageConfig): Promise<StageConfig> {
-  let text: string;
-  try {
-    text = await readFile(file, 'utf8');
-  } catch (error) {
-    if (missing && (error as NodeJS.ErrnoException).code === 'ENOENT') return missing;
-    throw new InputError('cli.config', `cannot read the config file ${file}: ${(error as Error).message}`, {
-      hint: 'give --config the path of a stage config as JSON, or leave --config out for the sandbox stage',
-    });
-  }
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch (error) {
-    throw new InputError('cli.config', `the config file ${file} is not JSON: ${(error as Error).message}`, {
-      hint: 'fix the JSON at the position named, or leave --config out for the sandbox stage',
-    });
-  }
-  return parseStageConfig(json);
 }
 
 /** `ec2ops job run …`: validates everything before any EC2 call, then runs the job once. */

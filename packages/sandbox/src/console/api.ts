@@ -1,3 +1,4 @@
+import type { Forecast } from '@ec2ops/core/forecast';
 import type { AccountDelta } from './account-delta';
 import type {
   ConsoleAction,
@@ -42,6 +43,7 @@ export const api = {
     if (!response.ok)
       throw new Error(((await response.json()) as { message?: string }).message ?? `HTTP ${response.status}`);
   },
+  forecast: (days: number) => call<Forecast>('POST', 'forecast', { days }),
 };
 
 /** What the event stream tells the page. */

@@ -7,6 +7,7 @@ import { api, watch } from './api';
 import type { ActionEvent, Json } from './blocks';
 import { Channel, type Notice } from './channel';
 import { Clock } from './clock';
+import { ForecastPanel } from './forecast';
 import { html } from './html';
 import { Jobs } from './jobs';
 import { Confirm, Modal } from './modal';
@@ -14,7 +15,7 @@ import { type NameOf, TextObject } from './text';
 import type { AccountView, ConsoleMessage, ConsoleState, SendResult } from './types';
 
 const ME_KEY = 'ec2ops.console.user';
-type Tab = 'account' | 'jobs' | 'audit';
+type Tab = 'account' | 'jobs' | 'forecast' | 'audit';
 
 function App(): VNode {
   const [me, setMe] = useState(() => localStorage.getItem(ME_KEY) ?? 'UOPERATOR');
@@ -195,7 +196,7 @@ function App(): VNode {
     />
     <aside class="panel">
       <div class="tabs">
-        ${(['account', 'jobs', 'audit'] as Tab[]).map((t) => html`<button class=${`tab ${t === tab ? 'active' : ''}`} data-tab=${t} onClick=${() => setTab(t)}>${t}</button>`)}
+        ${(['account', 'jobs', 'forecast', 'audit'] as Tab[]).map((t) => html`<button class=${`tab ${t === tab ? 'active' : ''}`} data-tab=${t} onClick=${() => setTab(t)}>${t}</button>`)}
       </div>
       <div class="panel-body">
         ${tab === 'account' ? html`<${Account} account=${account.view} now=${Date.parse(snapshot.now)} nameOf=${nameOf} />` : null}
@@ -206,6 +207,7 @@ function App(): VNode {
               onSettings=${(s: { dryRunOverride?: boolean | null; paused?: boolean }) => api.jobSettings(s).then(refresh, report(channel.id))} />`
             : null
         }
+        ${tab === 'forecast' ? html`<${ForecastPanel} nameOf=${nameOf} onRun=${api.forecast} />` : null}
         ${tab === 'audit' ? html`<${AuditFeed} messages=${audit ? (snapshot.messages[audit.id] ?? []) : []} nameOf=${nameOf} />` : null}
       </div>
     </aside>

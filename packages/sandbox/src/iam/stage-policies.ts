@@ -4,7 +4,9 @@ import {
   buildFunctionPolicies,
   type Capability,
   ec2opsCapabilities,
+  FORECAST_FUNCTION,
   FUNCTION_NAMES,
+  forecastPolicy,
   hubFleetStatements,
   type PolicyDocument,
   policyScope,
@@ -32,12 +34,16 @@ export function functionPolicies(
 ): Record<string, PolicyDocument> {
   const { policies } = buildFunctionPolicies(capabilities, policyScope(config));
   // A fleet stage's functions also assume the member roles (and list the organization), as deployed.
-  return Object.fromEntries(
-    FUNCTION_NAMES.map((fn) => [
-      deployedName(fn),
-      { ...policies[fn], Statement: [...policies[fn].Statement, ...hubFleetStatements(config, fn)] },
-    ]),
-  );
+  return {
+    ...Object.fromEntries(
+      FUNCTION_NAMES.map((fn) => [
+        deployedName(fn),
+        { ...policies[fn], Statement: [...policies[fn].Statement, ...hubFleetStatements(config, fn)] },
+      ]),
+    ),
+    // Not derived from commands or jobs: the forecast only reads (core/iam/forecast.ts).
+    [FORECAST_FUNCTION]: forecastPolicy(policyScope(config)),
+  };
 }
 
 /**

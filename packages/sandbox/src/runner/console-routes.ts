@@ -1,4 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { isEc2opsError } from '@ec2ops/core/errors';
+import type { Forecast } from '@ec2ops/core/forecast';
 import type { ConsoleAction, ConsoleSubmit, JobRunRecord } from '../console/types';
 import { refuseCrossSite } from '../cross-site';
 import type { ConsoleAssets } from './assets';
@@ -9,6 +11,8 @@ export interface ConsoleControls {
   runJob(name: string, dryRun: boolean | undefined): Promise<JobRunRecord>;
   jobSettings(settings: { dryRunOverride?: boolean | null; paused?: boolean }): void;
   advanceClock(ms: number): Promise<string>;
+  /** What the jobs would do over `days` days, run on a copy of the sandbox's account. */
+  forecast?(days: number): Promise<Forecast>;
   /**
    * Runs EC2 transitions that have come due (pending → running). The emulator runs them when a
    * request reads the region; a watched console reads only on change notices, so it asks.
@@ -178,6 +182,20 @@ export function createConsoleRoutes(
         throw new HttpError(400, 'ms must be a positive number of milliseconds, at most a year');
       }
       return json(res, 200, { now: await controls.advanceClock(ms) });
+    }
+    if (route === 'forecast' && controls.forecast) {
+      const b = await body<{ days?: unknown }>(req);
+      const days = Number(b.days ?? 7);
+      if (!Number.isInteger(days) || days < 1 || days > 31) {
+        throw new HttpError(400, 'days must be a whole number from 1 to 31');
+      }
+      try {
+        return json(res, 200, await controls.forecast(days));
+      } catch (error) {
+        // A job that fails on the copy is a finding to show, not a console fault.
+        if (isEc2opsError(error)) throw new HttpError(422, `${error.code}: ${error.message}`);
+        throw error;
+      }
     }
     throw new HttpError(404, `no such console route: ${method} ${route}`);
   }

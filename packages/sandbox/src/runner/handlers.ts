@@ -1,3 +1,4 @@
+import { FORECAST_FUNCTION } from '@ec2ops/core/iam';
 import type { JobName } from '@ec2ops/core/jobs';
 import type { Clock, Endpoints, FunctionName } from '@ec2ops/functions/root';
 import type { SecretName } from '@ec2ops/functions/secrets';
@@ -17,6 +18,8 @@ export interface Handlers {
   /** The alarm topic's subscriber (functions/ops/alarms.handler.ts). */
   alarms: Invoke;
   jobs: Record<string, Invoke>;
+  /** The Forecast function, started by the worker through the sandbox's Lambda Invoke endpoint. */
+  forecast: (event: unknown) => Promise<unknown>;
 }
 
 export interface HandlerWiring {
@@ -44,6 +47,7 @@ export async function buildHandlers(wiring: HandlerWiring): Promise<Handlers> {
     { createJobHandler },
     { jobImplementation },
     ops,
+    { forecastFunction },
   ] = await Promise.all([
     import('@ec2ops/functions/root'),
     import('@ec2ops/functions/slack/root'),
@@ -53,6 +57,7 @@ export async function buildHandlers(wiring: HandlerWiring): Promise<Handlers> {
     import('@ec2ops/functions/jobs/handler'),
     import('@ec2ops/functions/jobs/registry'),
     import('@ec2ops/functions/ops/root'),
+    import('../forecast/lambda'),
   ]);
   const root = (fn: FunctionName) =>
     build({
@@ -70,6 +75,10 @@ export async function buildHandlers(wiring: HandlerWiring): Promise<Handlers> {
     worker: createWorkerHandler(workerRoot(root('Worker'))) as unknown as Invoke,
     expire: ops.expireHandler(root('Expire')) as unknown as Invoke,
     alarms: ops.alarmsRoot(root('AlarmsToSlack')) as unknown as Invoke,
+    forecast: (() => {
+      const run = forecastFunction(root(FORECAST_FUNCTION));
+      return (event: unknown) => run(event as Parameters<typeof run>[0]);
+    })(),
     jobs: Object.fromEntries(
       (Object.keys(jobs.JOB_FUNCTIONS) as JobName[]).map((name) => [
         name,

@@ -7,6 +7,7 @@ import { startEc2Emulator } from '../ec2/server';
 import type { Delays } from '../ec2/store';
 import { sandboxMemberAccessKey, sandboxMemberCredentials, stageEnforcer } from '../iam/stage-policies';
 import { functionUrlListener, invocationContext } from '../lambda/function-url';
+import { lambdaInvokeEndpoint } from '../lambda/invoke';
 import { addOrganizationalUnit } from '../organizations/api';
 import { createSchedulerHandler } from '../scheduler/api';
 import { SchedulerService } from '../scheduler/service';
@@ -38,6 +39,8 @@ const COMMAND_QUEUE = 'ec2ops-commands';
 /** As infra/functions.ts deploys them: deliveries before the dead-letter queue, worker timeout. */
 const COMMAND_MAX_RECEIVES = 3;
 const WORKER_TIMEOUT_MS = 60_000;
+/** The Forecast function's name in the sandbox, as infra would name it. */
+const SANDBOX_FORECAST_FUNCTION = 'ec2ops-forecast';
 const ACCOUNT_ID = '123456789012';
 
 export interface SandboxOptions {
@@ -217,6 +220,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
         STATUS_QUEUE_URL: sqs.queueUrl(COMMAND_QUEUE),
         STATUS_DLQ_URL: sqs.queueUrl(`${COMMAND_QUEUE}-dlq`),
         ALARM_TOPIC_ARN: alarmTopicArn,
+        FORECAST_FUNCTION_NAME: SANDBOX_FORECAST_FUNCTION,
       },
       secrets: { SlackBotToken: workspace.seed.bot.token, SlackSigningSecret: signingSecret },
       clock: { now: () => new Date(clock.now()) },
@@ -232,6 +236,8 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
         organizations: ec2.url,
         scheduler: base,
         cloudwatch: base,
+        // The worker starts the Forecast function through Lambda's Invoke API, served on this port.
+        lambda: base,
       },
       region,
     });
@@ -249,6 +255,8 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
           actions: [alarmTopicArn],
         }),
     );
+    const lambdaInvoke = lambdaInvokeEndpoint({ [SANDBOX_FORECAST_FUNCTION]: handlers.forecast });
+    cleanup.push(() => lambdaInvoke.idle());
     const slackFunction = functionUrlListener(handlers.slack, { functionName: 'ec2ops-slack' });
     sqs.consume(COMMAND_QUEUE, handlers.worker, {
       batchSize: 5,
@@ -374,6 +382,14 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
         changed();
       },
       advanceClock,
+      // Loaded when first asked for: the forecast brings every job's code, which start-up does not need.
+      forecast: async (days) => {
+        const [{ runForecast }, { twinOfStore }] = await Promise.all([
+          import('../forecast/run'),
+          import('../twin/store-copy'),
+        ]);
+        return runForecast({ twin: twinOfStore(ec2.store, config.regions), config, days });
+      },
       settle: () => {
         for (const { store } of ec2.accounts.all())
           for (const regionState of store.regions()) store.advance(regionState);
@@ -396,6 +412,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       if (await schedulerEndpoint(req, res)) return true;
       if (await cloudwatchEndpoint(req, res)) return true;
       if (await alarms(req, res)) return true;
+      if (await lambdaInvoke.handle(req, res)) return true;
       const path = (req.url ?? '/').split('?')[0];
       if (path === '/slack/events') {
         if (req.method !== 'POST') return false;

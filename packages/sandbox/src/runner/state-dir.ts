@@ -44,7 +44,8 @@ export function unreadableState(file: string, cause: unknown): InputError {
   );
 }
 
-function writeAtomically(file: string, text: string): void {
+/** Writes through a temp file renamed over the old one, so a crash never leaves half a file. */
+export function writeAtomically(file: string, text: string): void {
   const temp = `${file}.${process.pid}.tmp`;
   writeFileSync(temp, text);
   renameSync(temp, file);

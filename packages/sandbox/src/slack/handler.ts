@@ -2,7 +2,8 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { refuseCrossSite } from '../cross-site';
 import { AppNotConfigured, SlackAppDriver } from './app-driver';
 import type { Clock } from './clock';
-import { BodyTooLarge, bearerToken, parseParams, readBody, sendJson } from './http';
+import { uploadedBytes } from './files';
+import { BodyTooLarge, bearerToken, parseParams, readBody, readBytes, sendJson } from './http';
 import type { ResponseSource } from './records';
 import { callWebApi } from './web-api';
 import type { SlackWorkspace } from './workspace';
@@ -36,6 +37,18 @@ export function createSlackHandler(ws: SlackWorkspace, options: SlackHandlerOpti
     try {
       if (path.startsWith('/api/')) {
         await webApi(ws, req, res, path.slice('/api/'.length), url);
+        return true;
+      }
+      if (path.startsWith('/_upload/')) {
+        // Slack's upload URL: the bytes of a file reserved by files.getUploadURLExternal.
+        if (req.method !== 'POST') {
+          sendJson(res, 405, { ok: false, error: 'method_not_allowed' });
+          return true;
+        }
+        const bytes = await uploadedBytes(await readBytes(req), req.headers['content-type']);
+        const taken = ws.files.receive(decodeURIComponent(path.slice('/_upload/'.length)), bytes);
+        res.writeHead(taken ? 200 : 400, { 'content-type': 'text/plain' });
+        res.end(taken ? `OK - ${bytes.length}` : 'upload refused');
         return true;
       }
       if (path.startsWith('/_responses/')) {

@@ -66,6 +66,46 @@ const METHODS: Record<string, Method> = {
     return { view: viewWire(view.id, view.view, view.hash, ws) };
   },
 
+  'files.getUploadURLExternal': (ws, p) => {
+    const filename = str(p['filename']);
+    const length = Number(p['length']);
+    if (!filename || !Number.isInteger(length) || length < 1) throw new SlackApiError('invalid_arguments');
+    const file = ws.files.reserve(filename, length);
+    return { upload_url: `${ws.baseUrl}/_upload/${file.id}`, file_id: file.id };
+  },
+
+  'files.completeUploadExternal': (ws, p) => {
+    const listed = json(p['files'], 'invalid_arguments');
+    if (!Array.isArray(listed) || listed.length === 0) throw new SlackApiError('invalid_arguments');
+    const asked = listed as { id?: unknown; title?: unknown }[];
+    const files = ws.files.completable(asked.map((f) => String(f.id ?? '')));
+    const channel = str(p['channel_id']) ?? str(p['channels']);
+    // Shared with a message (the initial comment, else the files' titles), as Slack shows it.
+    const message = channel
+      ? ws.postMessage({
+          channel,
+          text:
+            str(p['initial_comment']) ?? files.map((f, i) => str(asked[i]?.title) ?? f.filename).join(', '),
+          ...(str(p['thread_ts']) ? { threadTs: str(p['thread_ts']) } : {}),
+        })
+      : undefined;
+    return {
+      files: files.map((file, i) => {
+        file.completed = true;
+        const title = str(asked[i]?.title);
+        if (title) file.title = title;
+        if (message) file.shares.push({ channel: message.channel, ts: message.ts });
+        return {
+          id: file.id,
+          name: file.filename,
+          title: file.title ?? file.filename,
+          size: file.length,
+          channels: message ? [message.channel] : [],
+        };
+      }),
+    };
+  },
+
   'usergroups.users.list': (ws, p) => {
     const users = ws.userGroupMembers(str(p['usergroup']) ?? '');
     if (!users) throw new SlackApiError('no_such_subteam');

@@ -3,6 +3,7 @@ import { EventEmitter } from 'node:events';
 import { checkBlocks } from './block-limits';
 import { type Clock, systemClock } from './clock';
 import { SlackApiError } from './errors';
+import { SlackFiles } from './files';
 import type {
   Blocks,
   ChannelMessage,
@@ -41,6 +42,8 @@ export class SlackWorkspace {
   readonly seed: WorkspaceSeed;
   readonly clock: Clock;
   readonly triggers: TriggerRegistry;
+  /** Uploaded files (files.getUploadURLExternal, the upload URL, files.completeUploadExternal). */
+  readonly files = new SlackFiles();
   /** Where response URLs point; the server sets it once it listens. */
   baseUrl = 'http://127.0.0.1';
 

@@ -1,5 +1,6 @@
 import { LogLevel, WebClient } from '@slack/web-api';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { QUIET_SLACK_LOGGER } from '../../../../test/slack/quiet-slack-logger';
 import { OffsetClock } from '../../src/slack/clock';
 import { type SlackEmulator, startSlackEmulator } from '../../src/slack/emulator';
 
@@ -7,16 +8,7 @@ let emulator: SlackEmulator;
 let clock: OffsetClock;
 let slack: WebClient;
 
-// The client logs every refusal; these tests expect refusals.
-const quiet = {
-  debug() {},
-  info() {},
-  warn() {},
-  error() {},
-  setLevel() {},
-  getLevel: () => LogLevel.ERROR,
-  setName() {},
-};
+// The client logs every refusal; these tests expect refusals (QUIET_SLACK_LOGGER).
 
 beforeAll(async () => {
   // Slack's time stands still unless a test moves it, so "just under 3 seconds" stays just under
@@ -29,7 +21,7 @@ beforeAll(async () => {
     slackApiUrl: `${emulator.url}/api/`,
     retryConfig: { retries: 0 },
     logLevel: LogLevel.ERROR,
-    logger: quiet,
+    logger: QUIET_SLACK_LOGGER,
   });
 });
 afterAll(() => emulator.close());
@@ -115,7 +107,7 @@ describe('Slack Web API emulator, through the real @slack/web-api WebClient', ()
     const wrong = new WebClient('xoxb-wrong', {
       slackApiUrl: emulator.apiUrl,
       retryConfig: { retries: 0 },
-      logger: quiet,
+      logger: QUIET_SLACK_LOGGER,
     });
     expect(await platformError(wrong.auth.test())).toEqual({ error: 'invalid_auth' });
   });

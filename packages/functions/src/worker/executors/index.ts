@@ -15,6 +15,7 @@ import { eipList } from './eip-list';
 import { eipRelease } from './eip-release';
 import { eipUnkeep } from './eip-unkeep';
 import { extend } from './extend';
+import { forecast } from './forecast';
 import { help } from './help';
 import { launch } from './launch';
 import { start, stop, terminate } from './lifecycle';
@@ -51,6 +52,7 @@ const TYPED = {
   'eip keep': eipKeep,
   'eip unkeep': eipUnkeep,
   'eip attach': eipAttach,
+  forecast,
   status,
 } as const satisfies { [N in CommandName]: CommandExecutor<N> };
 

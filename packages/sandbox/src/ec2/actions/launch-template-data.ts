@@ -17,7 +17,8 @@ export type LaunchTemplateData = Record<string, unknown>;
 
 const TAGGABLE = ['instance', 'volume', 'network-interface', 'spot-instances-request'];
 
-function prune(object: Record<string, unknown>): Record<string, unknown> {
+/** Drops the members that are undefined (launch template data is stored as plain JSON). */
+export function prune(object: Record<string, unknown>): Record<string, unknown> {
   for (const key of Object.keys(object)) if (object[key] === undefined) delete object[key];
   return object;
 }
