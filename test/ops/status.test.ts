@@ -1,9 +1,16 @@
 import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
-import { SQSClient } from '@aws-sdk/client-sqs';
+import {
+  DeleteMessageCommand,
+  ReceiveMessageCommand,
+  SendMessageCommand,
+  SQSClient,
+} from '@aws-sdk/client-sqs';
 import { jobRuns } from '@ec2ops/functions/coordination/job-runs';
 import type { CoordinationTable } from '@ec2ops/functions/coordination/table';
 import { type CloudWatchEmulator, startCloudWatchEmulator } from '@ec2ops/sandbox/cloudwatch/alarms';
+import { sqsAgeMetrics } from '@ec2ops/sandbox/cloudwatch/sqs-metrics';
 import type { DynamoEmulator } from '@ec2ops/sandbox/dynamo/server';
+import type { SqsEmulator } from '@ec2ops/sandbox/sqs/emulator';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTable } from '../coordination/support';
 import { answerTo } from '../slack/fixtures';
@@ -22,25 +29,33 @@ let cloudwatch: CloudWatchEmulator;
 let cloudwatchUp = true;
 let dynamo: DynamoEmulator;
 let table: CoordinationTable;
+let queues: SqsEmulator | undefined;
 
 beforeAll(async () => {
   ({ dynamo, table } = await startTable());
-  cloudwatch = await startCloudWatchEmulator();
+  // CloudWatch's AWS/SQS ApproximateAgeOfOldestMessage, as the sandbox answers it: from the queues.
+  cloudwatch = await startCloudWatchEmulator({
+    metrics: (m) => (queues ? sqsAgeMetrics(queues.service)(m) : undefined),
+  });
   h = await startHarness({
-    status: ({ sqs }) => ({
-      runs: jobRuns(table),
-      queues: {
-        sqs: new SQSClient({ endpoint: sqs.url, region: 'us-east-1', credentials }),
-        queues: [
-          { label: 'requests', url: sqs.queueUrl(QUEUE) },
-          { label: 'dead letters', url: sqs.queueUrl(`${QUEUE}-dlq`) },
-        ],
-      },
-      alarms: {
-        cloudwatch: new CloudWatchClient({ endpoint: cloudwatch.url, region: 'us-east-1', credentials }),
-        topicArn: TOPIC,
-      },
-    }),
+    status: ({ sqs }) => {
+      queues = sqs;
+      return {
+        runs: jobRuns(table),
+        queues: {
+          sqs: new SQSClient({ endpoint: sqs.url, region: 'us-east-1', credentials }),
+          queues: [
+            { label: 'requests', url: sqs.queueUrl(QUEUE) },
+            { label: 'dead letters', url: sqs.queueUrl(`${QUEUE}-dlq`) },
+          ],
+          cloudwatch: new CloudWatchClient({ endpoint: cloudwatch.url, region: 'us-east-1', credentials }),
+        },
+        alarms: {
+          cloudwatch: new CloudWatchClient({ endpoint: cloudwatch.url, region: 'us-east-1', credentials }),
+          topicArn: TOPIC,
+        },
+      };
+    },
   });
 });
 afterAll(async () => {
@@ -105,6 +120,18 @@ describe('/ec2 status', () => {
     expect(answer).not.toContain('<!channel>');
     expect(answer).not.toContain('other-stage-alarm');
     expect(answer).not.toContain('Recovered');
+  });
+
+  it('shows how long the oldest dead letter has waited (CloudWatch ApproximateAgeOfOldestMessage)', async () => {
+    const sqs = new SQSClient({ endpoint: queues!.url, region: 'us-east-1', credentials });
+    const QueueUrl = queues!.queueUrl(`${QUEUE}-dlq`);
+    await sqs.send(new SendMessageCommand({ QueueUrl, MessageBody: '{"a":"dead letter"}' }));
+    const answer = await status();
+    expect(answer).toMatch(/\*dead letters\*: 1 waiting, 0 in flight, oldest \d+s/);
+    const got = await sqs.send(new ReceiveMessageCommand({ QueueUrl, MaxNumberOfMessages: 1 }));
+    for (const m of got.Messages ?? [])
+      await sqs.send(new DeleteMessageCommand({ QueueUrl, ReceiptHandle: m.ReceiptHandle }));
+    expect(await status()).toContain('*dead letters*: 0 waiting, 0 in flight');
   });
 
   it('says what it could not read and shows the rest', async () => {

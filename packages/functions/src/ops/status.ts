@@ -1,4 +1,4 @@
-import { CloudWatchClient, DescribeAlarmsCommand } from '@aws-sdk/client-cloudwatch';
+import { CloudWatchClient, DescribeAlarmsCommand, GetMetricDataCommand } from '@aws-sdk/client-cloudwatch';
 import { GetQueueAttributesCommand, type QueueAttributeName, SQSClient } from '@aws-sdk/client-sqs';
 import type { StageConfig } from '@ec2ops/core/config';
 import { JOB_NAMES } from '@ec2ops/core/job-catalog';
@@ -14,7 +14,14 @@ import { awsClientSettings, type Root } from '../root';
  */
 export interface StatusSources {
   runs?: JobRuns | undefined;
-  queues?: { sqs: SQSClient; queues: { label: string; url: string }[] } | undefined;
+  queues?:
+    | {
+        sqs: SQSClient;
+        queues: { label: string; url: string }[];
+        /** Where the oldest message's age is read (AWS/SQS ApproximateAgeOfOldestMessage); none: depth only. */
+        cloudwatch?: CloudWatchClient | undefined;
+      }
+    | undefined;
   /** DescribeAlarms StateValue=ALARM; this stage's are those that notify its alarm topic. */
   alarms?: { cloudwatch: CloudWatchClient; topicArn: string } | undefined;
 }
@@ -28,7 +35,52 @@ async function read<T>(what: string, run: (() => Promise<T>) | undefined): Promi
   }
 }
 
-async function queueStatus(sqs: SQSClient, q: { label: string; url: string }): Promise<QueueStatus> {
+/**
+ * The oldest message's age is a CloudWatch metric (published each minute), not a queue attribute:
+ * the latest Maximum of the last five minutes. Unknown (undefined) when CloudWatch has no datapoint
+ * or cannot be read: the depth is still worth showing.
+ */
+async function oldestAgeSeconds(
+  cloudwatch: CloudWatchClient,
+  queueUrl: string,
+  nowMs: number,
+): Promise<number | undefined> {
+  const queueName = queueUrl.slice(queueUrl.lastIndexOf('/') + 1);
+  try {
+    const out = await cloudwatch.send(
+      new GetMetricDataCommand({
+        StartTime: new Date(nowMs - 5 * 60_000),
+        EndTime: new Date(nowMs),
+        ScanBy: 'TimestampDescending',
+        MetricDataQueries: [
+          {
+            Id: 'age',
+            MetricStat: {
+              Metric: {
+                Namespace: 'AWS/SQS',
+                MetricName: 'ApproximateAgeOfOldestMessage',
+                Dimensions: [{ Name: 'QueueName', Value: queueName }],
+              },
+              Period: 60,
+              Stat: 'Maximum',
+            },
+          },
+        ],
+      }),
+    );
+    const value = out.MetricDataResults?.[0]?.Values?.[0];
+    return value === undefined ? undefined : Math.round(value);
+  } catch {
+    return undefined;
+  }
+}
+
+async function queueStatus(
+  sqs: SQSClient,
+  q: { label: string; url: string },
+  cloudwatch: CloudWatchClient | undefined,
+  nowMs: number,
+): Promise<QueueStatus> {
   const out = await sqs.send(
     new GetQueueAttributesCommand({
       QueueUrl: q.url,
@@ -36,12 +88,11 @@ async function queueStatus(sqs: SQSClient, q: { label: string; url: string }): P
     }),
   );
   const n = (name: QueueAttributeName) => Number(out.Attributes?.[name] ?? '0') || 0;
-  // The oldest message's age is a CloudWatch metric, not a queue attribute: the oldest-command
-  // alarm watches it; here only the depth is shown.
   return {
     label: q.label,
     visible: n('ApproximateNumberOfMessages'),
     inFlight: n('ApproximateNumberOfMessagesNotVisible'),
+    oldestAgeSeconds: cloudwatch ? await oldestAgeSeconds(cloudwatch, q.url, nowMs) : undefined,
   };
 }
 
@@ -81,14 +132,13 @@ export function statusSourcesFromRoot(root: Root, table: CoordinationTable | und
     { label: 'dead letters', url: env['STATUS_DLQ_URL'] },
   ].filter((q): q is { label: string; url: string } => Boolean(q.url));
   const topicArn = env['ALARM_TOPIC_ARN'];
+  const cloudwatch = new CloudWatchClient(awsClientSettings(root, root.endpoints.cloudwatch));
   return {
     runs: table ? jobRuns(table) : undefined,
     queues: queues.length
-      ? { sqs: new SQSClient(awsClientSettings(root, root.endpoints.sqs)), queues }
+      ? { sqs: new SQSClient(awsClientSettings(root, root.endpoints.sqs)), queues, cloudwatch }
       : undefined,
-    alarms: topicArn
-      ? { cloudwatch: new CloudWatchClient(awsClientSettings(root, root.endpoints.cloudwatch)), topicArn }
-      : undefined,
+    alarms: topicArn ? { cloudwatch, topicArn } : undefined,
   };
 }
 
@@ -107,7 +157,8 @@ export async function gatherStatus(
     runsError: runs.ok ? undefined : runs.error,
     queues: await read(
       'queue',
-      queues && (() => Promise.all(queues.queues.map((q) => queueStatus(queues.sqs, q)))),
+      queues &&
+        (() => Promise.all(queues.queues.map((q) => queueStatus(queues.sqs, q, queues.cloudwatch, nowMs)))),
     ),
     alarms: await read('alarms', alarms && (() => openAlarms(alarms.cloudwatch, alarms.topicArn))),
   };

@@ -35,9 +35,61 @@ export class AlarmStore {
 
 const TARGET = 'GraniteServiceVersion20100801.';
 
-/** Answers DescribeAlarms (StateValue, AlarmNamePrefix, AlarmNames); any other CloudWatch call is refused. */
+/**
+ * A metric's current value as the sandbox knows it (no history is kept: the sandbox evaluates no
+ * metrics over time), or undefined when it has none. The sandbox answers
+ * AWS/SQS ApproximateAgeOfOldestMessage from its SQS emulator, which `/ec2 status` reads.
+ */
+export type MetricSource = (metric: {
+  namespace: string;
+  name: string;
+  dimensions: Record<string, string>;
+}) => number | undefined;
+
+interface MetricDataQuery {
+  Id?: string;
+  MetricStat?: {
+    Metric?: { Namespace?: string; MetricName?: string; Dimensions?: { Name?: string; Value?: string }[] };
+  };
+}
+
+/** GetMetricData: one datapoint per query at EndTime, from the metric source; none when it has none. */
+function metricData(body: Record<string, unknown>, metrics: MetricSource | undefined): unknown {
+  const queries = Array.isArray(body['MetricDataQueries'])
+    ? (body['MetricDataQueries'] as MetricDataQuery[])
+    : [];
+  const end = typeof body['EndTime'] === 'number' ? body['EndTime'] : Date.now() / 1000;
+  return {
+    MetricDataResults: queries.map((q) => {
+      const metric = q.MetricStat?.Metric;
+      const value = metric
+        ? metrics?.({
+            namespace: metric.Namespace ?? '',
+            name: metric.MetricName ?? '',
+            dimensions: Object.fromEntries(
+              (metric.Dimensions ?? []).map((d) => [d.Name ?? '', d.Value ?? '']),
+            ),
+          })
+        : undefined;
+      return {
+        Id: q.Id,
+        Label: metric?.MetricName ?? q.Id,
+        Timestamps: value === undefined ? [] : [end],
+        Values: value === undefined ? [] : [value],
+        StatusCode: 'Complete',
+      };
+    }),
+    Messages: [],
+  };
+}
+
+/**
+ * Answers DescribeAlarms (StateValue, AlarmNamePrefix, AlarmNames) and GetMetricData (from
+ * `metrics`); any other CloudWatch call is refused.
+ */
 export function createCloudWatchHandler(
   store: AlarmStore,
+  metrics?: MetricSource,
 ): (req: IncomingMessage, res: ServerResponse) => Promise<boolean> {
   return async (req, res) => {
     const target = req.headers['x-amz-target'];
@@ -50,10 +102,14 @@ export function createCloudWatchHandler(
       send(res, 400, { __type: 'InvalidParameterValue', message: 'The body is not JSON.' });
       return true;
     }
+    if (operation === 'GetMetricData') {
+      send(res, 200, metricData(body, metrics));
+      return true;
+    }
     if (operation !== 'DescribeAlarms') {
       send(res, 400, {
         __type: 'InvalidAction',
-        message: `The sandbox's CloudWatch answers DescribeAlarms only, not ${operation}.`,
+        message: `The sandbox's CloudWatch answers DescribeAlarms and GetMetricData only, not ${operation}.`,
       });
       return true;
     }
@@ -96,11 +152,11 @@ export interface CloudWatchEmulator {
 
 /** On its own port (tests; the sandbox mounts the handler on its front). */
 export async function startCloudWatchEmulator(
-  options: { port?: number; host?: string } = {},
+  options: { port?: number; host?: string; metrics?: MetricSource } = {},
 ): Promise<CloudWatchEmulator> {
   const host = options.host ?? '127.0.0.1';
   const store = new AlarmStore();
-  const handle = createCloudWatchHandler(store);
+  const handle = createCloudWatchHandler(store, options.metrics);
   const server: Server = createServer((req, res) => {
     handle(req, res)
       .then((handled) => {

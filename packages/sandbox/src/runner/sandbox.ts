@@ -1,5 +1,6 @@
 import { SANDBOX_STAGE } from '@ec2ops/core/config';
 import { AlarmStore, createCloudWatchHandler } from '../cloudwatch/alarms';
+import { sqsAgeMetrics } from '../cloudwatch/sqs-metrics';
 import type { ConsoleSnapshot, Endpoints } from '../console/types';
 import { SANDBOX_COORDINATION_TABLE, startSandboxCoordination } from '../dynamo/server';
 import { Clock } from '../ec2/clock';
@@ -176,7 +177,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     const schedulerEndpoint = createSchedulerHandler(schedules);
     // The alarms fired and not recovered, behind CloudWatch's DescribeAlarms (`/ec2 status`).
     const alarmStore = new AlarmStore();
-    const cloudwatchEndpoint = createCloudWatchHandler(alarmStore);
+    const cloudwatchEndpoint = createCloudWatchHandler(alarmStore, sqsAgeMetrics(sqs.service));
     const alarmTopicArn = `arn:aws:sns:${region}:${ACCOUNT_ID}:ec2ops-${config.stage}-Alarms`;
 
     const { server, setRoute } = createFront(log);

@@ -50,6 +50,16 @@ export class Queue {
     private readonly clock: Clock,
   ) {}
 
+  /**
+   * Seconds since the oldest message still in the queue was sent (what CloudWatch publishes as
+   * AWS/SQS ApproximateAgeOfOldestMessage); undefined when the queue is empty.
+   */
+  oldestAgeSeconds(): number | undefined {
+    if (this.messages.length === 0) return undefined;
+    const oldest = Math.min(...this.messages.map((m) => m.sentAt));
+    return Math.max(0, Math.floor((this.clock.now() - oldest) / 1000));
+  }
+
   send(input: {
     body: string;
     delaySeconds?: number;
