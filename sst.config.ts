@@ -21,6 +21,7 @@ export default $config({
     await import('./infra/secrets');
     await import('./infra/queue');
     await import('./infra/coordination');
+    await import('./infra/alarm-topic');
     const { ec2Policies } = await import('./infra/iam');
     await import('./infra/ops');
     await import('./infra/forecast');

@@ -192,10 +192,11 @@ function group(grants: Grant[]): PolicyStatement[] {
 /** IAM Sids are alphanumeric: the first reason in PascalCase, numbered when repeated. */
 function uniqueSid(whys: string[], used: Set<string>): string {
   const words = (whys[0] ?? 'Grant').match(/[A-Za-z0-9]+/g) ?? ['Grant'];
-  // Whole words up to 64 characters: long enough to say why, short enough to scan.
+  // Whole words up to 48 characters: long enough to say why, short enough to scan, and every
+  // character counts against the role's policy size (a four-region worker policy sits near it).
   let base = '';
   for (const word of words.map((w) => w[0]!.toUpperCase() + w.slice(1))) {
-    if (base && base.length + word.length > 64) break;
+    if (base && base.length + word.length > 48) break;
     base += word;
   }
   let sid = base;

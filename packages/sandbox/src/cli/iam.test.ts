@@ -12,12 +12,20 @@ afterEach(() => {
 });
 
 describe('ec2ops iam', () => {
-  it('prints every function’s policy by its deployed name, in a file `emulator --iam` accepts', async () => {
+  it('prints every function’s policy (the read-only Forecast too) by its deployed name, in a file `emulator --iam` accepts', async () => {
     const { out } = captureOutput();
     expect(await main(['iam', '--stage', 'production', '--json'])).toBe(0);
     const policies = JSON.parse(out());
     expect(Object.keys(policies).sort()).toEqual(
-      ['AmiBakeJob', 'EipCleanupJob', 'InstanceReaperJob', 'PortSweepJob', 'Slack', 'Worker'].sort(),
+      [
+        'AmiBakeJob',
+        'EipCleanupJob',
+        'Forecast',
+        'InstanceReaperJob',
+        'PortSweepJob',
+        'Slack',
+        'Worker',
+      ].sort(),
     );
     const dir = await mkdtemp(join(tmpdir(), 'ec2ops-iam-'));
     try {
