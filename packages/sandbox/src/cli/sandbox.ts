@@ -67,6 +67,14 @@ registerCommand((program) => {
       const port = parsePort(options.port);
       // Loaded here so that other subcommands do not pay for the handlers and emulators.
       const { startSandbox } = await import('../runner/sandbox');
+      // A signal while it starts (the endpoints file is written before start-up ends) is kept and
+      // acted on once it has started, rather than killing it half-way by Node's default.
+      let early: NodeJS.Signals | undefined;
+      const keep = (signal: NodeJS.Signals) => {
+        early = signal;
+      };
+      process.on('SIGINT', keep);
+      process.on('SIGTERM', keep);
       const sandbox = await startSandbox({
         ...(port === undefined ? {} : { port, portIsExplicit: true }),
         stateDir: options.state,
@@ -94,6 +102,9 @@ registerCommand((program) => {
         };
         process.on('SIGINT', stop);
         process.on('SIGTERM', stop);
+        process.off('SIGINT', keep);
+        process.off('SIGTERM', keep);
+        if (early) stop(early);
       });
     });
 });
