@@ -132,13 +132,17 @@ export function statusSourcesFromRoot(root: Root, table: CoordinationTable | und
     { label: 'dead letters', url: env['STATUS_DLQ_URL'] },
   ].filter((q): q is { label: string; url: string } => Boolean(q.url));
   const topicArn = env['ALARM_TOPIC_ARN'];
-  const cloudwatch = new CloudWatchClient(awsClientSettings(root, root.endpoints.cloudwatch));
+  // Only when something reads it: the worker builds this at every cold start.
+  const cloudwatch =
+    queues.length || topicArn
+      ? new CloudWatchClient(awsClientSettings(root, root.endpoints.cloudwatch))
+      : undefined;
   return {
     runs: table ? jobRuns(table) : undefined,
     queues: queues.length
       ? { sqs: new SQSClient(awsClientSettings(root, root.endpoints.sqs)), queues, cloudwatch }
       : undefined,
-    alarms: topicArn ? { cloudwatch, topicArn } : undefined,
+    alarms: topicArn && cloudwatch ? { cloudwatch, topicArn } : undefined,
   };
 }
 

@@ -56,7 +56,9 @@ export class Queue {
    */
   oldestAgeSeconds(): number | undefined {
     if (this.messages.length === 0) return undefined;
-    const oldest = Math.min(...this.messages.map((m) => m.sentAt));
+    // A loop, not Math.min(...spread): a seeded queue can hold more messages than call arguments.
+    let oldest = Number.POSITIVE_INFINITY;
+    for (const m of this.messages) if (m.sentAt < oldest) oldest = m.sentAt;
     return Math.max(0, Math.floor((this.clock.now() - oldest) / 1000));
   }
 
