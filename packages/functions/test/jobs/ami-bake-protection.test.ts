@@ -3,6 +3,7 @@ import {
   ModifyImageAttributeCommand,
   RunInstancesCommand,
   TerminateInstancesCommand,
+  waitUntilInstanceTerminated,
 } from '@aws-sdk/client-ec2';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type BakeHarness, startBakeHarness } from './ami-bake-harness';
@@ -51,7 +52,13 @@ describe('ami-bake retention and deregistration protection, against the EC2 emul
         InstanceType: 't3.micro',
       }),
     );
-    await h.ec2.send(new TerminateInstancesCommand({ InstanceIds: [launched.Instances![0]!.InstanceId!] }));
+    const launchedId = launched.Instances![0]!.InstanceId!;
+    await h.ec2.send(new TerminateInstancesCommand({ InstanceIds: [launchedId] }));
+    // Gone, not still shutting down (which would keep the image in use for another reason).
+    await waitUntilInstanceTerminated(
+      { client: h.ec2, maxWaitTime: 60, minDelay: 1, maxDelay: 1 },
+      { InstanceIds: [launchedId] },
+    );
     const config = h.config({ retention: { count: 1 } });
 
     const kept = await h.run(h.at(), config);

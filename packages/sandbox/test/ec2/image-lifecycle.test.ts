@@ -15,7 +15,8 @@ import {
   ResetImageAttributeCommand,
   waitUntilImageAvailable,
 } from '@aws-sdk/client-ec2';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { Clock } from '../../src/ec2/clock';
 import { images } from '../../src/ec2/model';
 import { FAST_WAIT, runningInstances } from './fixtures';
 import { failure, startTestEmulator, type TestEmulator } from './harness';
@@ -29,11 +30,17 @@ describe('AMI lifecycle in the emulator', () => {
   let t: TestEmulator;
   let instanceId: string;
   let serial = 0;
+  // The emulator's time, stopped while a test looks at a state that real time would end (a busy
+  // machine can take longer than the short pending delay between two calls).
+  let stoppedAt: number | undefined;
   beforeAll(async () => {
-    t = await startTestEmulator();
+    t = await startTestEmulator({ clock: new Clock(() => stoppedAt ?? Date.now()) });
     [{ InstanceId: instanceId = '' } = {}] = await runningInstances(t.ec2);
   });
   afterAll(async () => t.close());
+  afterEach(() => {
+    stoppedAt = undefined;
+  });
 
   async function bake(tags: { Key: string; Value: string }[] = []): Promise<string> {
     serial += 1;
@@ -59,6 +66,7 @@ describe('AMI lifecycle in the emulator', () => {
     it('copies into the destination region: pending there first, then available, encrypted with the given key and tagged from the source', async () => {
       const source = await bake([{ Key: 'ec2ops:source-instance', Value: instanceId }]);
       const west = t.client('us-west-2');
+      stoppedAt = Date.now();
       const { ImageId: copyId } = await west.send(
         new CopyImageCommand({
           SourceRegion: 'us-east-1',
@@ -74,6 +82,7 @@ describe('AMI lifecycle in the emulator', () => {
       expect(pending.SourceImageId).toBe(source);
       expect(pending.SourceImageRegion).toBe('us-east-1');
       expect(pending.Tags).toEqual([{ Key: 'ec2ops:source-instance', Value: instanceId }]);
+      stoppedAt = undefined;
       await waitUntilImageAvailable({ client: west, ...FAST_WAIT }, { ImageIds: [copyId!] });
       const snapshotId = (await describe1(copyId!, west)).BlockDeviceMappings?.[0]?.Ebs?.SnapshotId;
       const { Snapshots = [] } = await west.send(
