@@ -1,5 +1,3 @@
-import type { StageConfig } from '@ec2ops/core';
-import { parseDuration } from '@ec2ops/core';
 import type { ItemResult, PlanItem } from '@ec2ops/core/jobs';
 import {
   type Address,
@@ -9,6 +7,7 @@ import {
   type EipPolicy,
   type EipRegionPlan,
   eipMoney,
+  eipPolicy,
   eipTagKeys,
   ownerWarning,
   planEipCleanup,
@@ -30,14 +29,8 @@ const RELEASE_CONCURRENCY = 4;
 /** EC2's default bucket for mutating actions such as ReleaseAddress (per account and region). */
 const RELEASE_PACING: Pacing = { burst: 50, perSecond: 5 };
 
-export function eipPolicy(config: StageConfig): EipPolicy {
-  return {
-    tagPrefix: config.tagPrefix,
-    scope: config.eip.scope,
-    graceMs: parseDuration(config.eip.grace)!,
-    warnBeforeMs: parseDuration(config.eip.warnBefore)!,
-  };
-}
+/** Core decides the policy; re-exported for the callers that still read it from here. */
+export { eipPolicy };
 
 /** "cannot release: …, do …" for the errors EC2 gives for addresses that cannot go. */
 const explainReleaseFailure: FailureExplainer = (error, item) => {
