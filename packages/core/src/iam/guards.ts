@@ -1,6 +1,6 @@
 import type { FunctionName, IamNeed } from '../capability';
 import { type Condition, conditionValues, mergeConditions } from './conditions';
-import type { Grant, PolicyScope } from './policy';
+import type { Grant, PolicyScope } from './scope';
 
 /**
  * The guard rails, applied to whatever a capability declares, wherever EC2 supports them:

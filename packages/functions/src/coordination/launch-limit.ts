@@ -1,7 +1,21 @@
+import type { StageConfig } from '@ec2ops/core/config';
 import type { InstanceTagKeys } from '@ec2ops/core/instances';
 import { checkRunningLimit } from '@ec2ops/core/instances';
+import type { Ec2Gateway } from '../ec2/client';
 import { countRunningOwned, describeInstanceViews } from '../ec2/instances';
-import type { ExecutorContext } from '../worker/context';
+import type { LaunchReservations } from './reservations';
+
+/**
+ * What the limit check reads of a request: who asked, the stage's launch limits, EC2 and the
+ * reservations. An executor's context has all of it; coordination sits below the worker and
+ * names no worker type.
+ */
+export interface LaunchLimitContext {
+  request: { id: string; user: { id: string } };
+  config: Pick<StageConfig, 'launch'>;
+  ec2: Ec2Gateway;
+  reservations?: LaunchReservations | undefined;
+}
 
 /** What a launch does after RunInstances with the reservation it holds. */
 export interface HeldLaunch {
@@ -18,7 +32,7 @@ const NOTHING_HELD: HeldLaunch = { launched: async () => {}, failed: async () =>
  * instances, which concurrent launches can pass.
  */
 export async function holdLaunch(
-  ctx: ExecutorContext,
+  ctx: LaunchLimitContext,
   count: number,
   keys: InstanceTagKeys,
   options: { starting?: boolean } = {},
@@ -52,7 +66,7 @@ export async function holdLaunch(
  * tells a reservation whose instances are visible from one whose instances are not yet.
  */
 async function ownedIds(
-  ctx: ExecutorContext,
+  ctx: LaunchLimitContext,
   owner: string,
   keys: InstanceTagKeys,
 ): Promise<{ live: string[]; seen: string[] }> {

@@ -1,11 +1,3 @@
-import {
-  CreateTagsCommand,
-  DeleteTagsCommand,
-  DescribeAddressesCommand,
-  ReleaseAddressCommand,
-} from '@aws-sdk/client-ec2';
-import type { StageConfig } from '@ec2ops/core';
-import { parseDuration } from '@ec2ops/core';
 import type { ItemResult, PlanItem } from '@ec2ops/core/jobs';
 import {
   type Address,
@@ -15,15 +7,17 @@ import {
   type EipPolicy,
   type EipRegionPlan,
   eipMoney,
+  eipPolicy,
   eipTagKeys,
   ownerWarning,
   planEipCleanup,
 } from '@ec2ops/core/jobs';
 import pLimit from 'p-limit';
-import { describeMany, toAddress } from '../ec2/addresses';
+import { describeAddresses, describeMany, releaseAddress } from '../ec2/addresses';
 import { chunk, EC2_BATCH } from '../ec2/batches';
 import { awsErrorCode, awsErrorMessage, isNotFound, isThrottling } from '../ec2/errors';
 import { Pacer } from '../ec2/pacing';
+import { tagResources, untagResources } from '../ec2/tags';
 import { type FailureExplainer, resultOf, settle } from './apply-helpers';
 import { warnOwner } from './owner-warning';
 import type { JobImplementation, Pacing, RegionContext } from './types';
@@ -35,14 +29,8 @@ const RELEASE_CONCURRENCY = 4;
 /** EC2's default bucket for mutating actions such as ReleaseAddress (per account and region). */
 const RELEASE_PACING: Pacing = { burst: 50, perSecond: 5 };
 
-export function eipPolicy(config: StageConfig): EipPolicy {
-  return {
-    tagPrefix: config.tagPrefix,
-    scope: config.eip.scope,
-    graceMs: parseDuration(config.eip.grace)!,
-    warnBeforeMs: parseDuration(config.eip.warnBefore)!,
-  };
-}
+/** Core decides the policy; re-exported for the callers that still read it from here. */
+export { eipPolicy };
 
 /** "cannot release: …, do …" for the errors EC2 gives for addresses that cannot go. */
 const explainReleaseFailure: FailureExplainer = (error, item) => {
@@ -125,7 +113,7 @@ async function applyMarks(ctx: RegionContext, items: Item[], key: string): Promi
     results.push(
       ...(await batchTag(
         group,
-        (ids) => ctx.ec2.send(new CreateTagsCommand({ Resources: ids, Tags: [{ Key: key, Value: value }] })),
+        (ids) => tagResources(ctx.ec2, ids, { [key]: value }),
         () => `${key}=${value}`,
       )),
     );
@@ -142,12 +130,12 @@ async function applyUnmarks(ctx: RegionContext, items: Item[]): Promise<ItemResu
   }
   const results: ItemResult[] = [];
   for (const [keys, group] of byKeys) {
-    const tags = keys.split('\n').map((Key) => ({ Key }));
+    const tagKeys = keys.split('\n');
     results.push(
       ...(await batchTag(
         group,
-        (ids) => ctx.ec2.send(new DeleteTagsCommand({ Resources: ids, Tags: tags })),
-        () => `removed ${tags.map((t) => t.Key).join(', ')}`,
+        (ids) => untagResources(ctx.ec2, ids, tagKeys),
+        () => `removed ${tagKeys.join(', ')}`,
       )),
     );
   }
@@ -174,8 +162,7 @@ async function applyWarnings(
   const value = ctx.now.toISOString();
   const tagged = await batchTag(
     sent,
-    (ids) =>
-      ctx.ec2.send(new CreateTagsCommand({ Resources: ids, Tags: [{ Key: keys.warnedAt, Value: value }] })),
+    (ids) => tagResources(ctx.ec2, ids, { [keys.warnedAt]: value }),
     (item) => `told ${(item.data as { owner: string }).owner}`,
   );
   for (const result of tagged) {
@@ -209,9 +196,7 @@ async function releaseOne(
       if (!fresh) return { status: 'done', detail: ALREADY_RELEASED };
       const decision = decide(fresh, policy, ctx.now.getTime());
       if (decision.kind === 'unmark') {
-        await ctx.ec2.send(
-          new DeleteTagsCommand({ Resources: [item.id], Tags: decision.keys.map((Key) => ({ Key })) }),
-        );
+        await untagResources(ctx.ec2, [item.id], decision.keys);
         return { status: 'skipped', reason: 'associated since the plan: not released, idle mark cleared' };
       }
       if (decision.kind !== 'release') {
@@ -219,13 +204,10 @@ async function releaseOne(
         return { status: 'skipped', reason: `changed since the plan (${why}): not released` };
       }
       try {
-        const border = fresh.networkBorderGroup;
-        await ctx.ec2.send(
-          new ReleaseAddressCommand({
-            AllocationId: item.id,
-            ...(border && border !== ctx.region ? { NetworkBorderGroup: border } : {}),
-          }),
-        );
+        await releaseAddress(ctx.ec2, item.id, {
+          region: ctx.region,
+          networkBorderGroup: fresh.networkBorderGroup,
+        });
       } catch (error) {
         if (isNotFound(error)) return { status: 'done', detail: ALREADY_RELEASED };
         throw error;
@@ -297,8 +279,7 @@ export const eipCleanup: JobImplementation<EipItemData> = {
   name: 'eip-cleanup',
 
   async plan(ctx): Promise<EipRegionPlan> {
-    const out = await ctx.ec2.send(new DescribeAddressesCommand({}));
-    const addresses = (out.Addresses ?? []).map(toAddress);
+    const addresses = await describeAddresses(ctx.ec2);
     return planEipCleanup(ctx.region, addresses, eipPolicy(ctx.config), ctx.now);
   },
 

@@ -8,10 +8,9 @@ import type { EC2Client } from '../ec2/client';
 import { awsErrorCode } from '../ec2/errors';
 import { changeInstanceState } from '../ec2/instance-batches';
 import { describeInstanceViews } from '../ec2/instances';
-import { describeRule } from '../ec2/security-group-rules';
+import { describeRule, revokeRules } from '../ec2/security-group-rules';
 import type { Notifier } from '../jobs/types';
 import type { Logger } from '../telemetry/log';
-import { revokeRules } from '../worker/executors/close';
 
 export interface ExpireDeps {
   tagPrefix: string;

@@ -1,6 +1,7 @@
+import type { StageConfig } from '../../config/schema';
 import { SLACK_USER_ID } from '../../slack/ids';
 import { tagKeys } from '../../tags';
-import { formatDuration } from '../../time/durations';
+import { formatDuration, parseDuration } from '../../time/durations';
 import { parseInstant, toInstant } from '../../time/instant';
 import type { PlanItem, PlanSkip, RegionPlan } from '../types';
 
@@ -20,6 +21,16 @@ export interface EipPolicy {
   scope: 'managed' | 'all';
   graceMs: number;
   warnBeforeMs: number;
+}
+
+/** The stage's eip settings as the planner reads them: the job, `/ec2 eip list` and the forecast alike. */
+export function eipPolicy(config: Pick<StageConfig, 'tagPrefix' | 'eip'>): EipPolicy {
+  return {
+    tagPrefix: config.tagPrefix,
+    scope: config.eip.scope,
+    graceMs: parseDuration(config.eip.grace)!,
+    warnBeforeMs: parseDuration(config.eip.warnBefore)!,
+  };
 }
 
 export interface EipTagKeys {

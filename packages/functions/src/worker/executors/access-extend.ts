@@ -17,7 +17,7 @@ import { section } from '@ec2ops/core/slack';
 import { formatDuration } from '@ec2ops/core/time';
 import { describeRule } from '../../ec2/security-group-rules';
 import { scheduleExpiry } from '../../ops/expiry-hooks';
-import type { Executor } from '../context';
+import type { CommandExecutor } from '../context';
 import { requestInstant, retag } from './open';
 
 /**
@@ -25,10 +25,17 @@ import { requestInstant, retag } from './open';
  * now, never shorter than the current one. Owner or admin; a rule that needed an approver to
  * open needs one again (re-run `/ec2 open`) unless an admin extends it.
  */
-export const accessExtend: Executor = async ({ request, config, ec2, clock, expiry, logger }) => {
+export const accessExtend: CommandExecutor<'access extend'> = async ({
+  request,
+  config,
+  ec2,
+  clock,
+  expiry,
+  logger,
+}) => {
   const keys = accessTagKeys(config.tagPrefix);
-  const ruleId = String(request.args['rule']);
-  const durationMs = requireDuration(request.args['duration'], config);
+  const ruleId = request.args.rule;
+  const durationMs = requireDuration(request.args.duration, config);
   for (const region of ec2.regions) {
     const client = ec2.client(region);
     const rule = await describeRule(client, ruleId);

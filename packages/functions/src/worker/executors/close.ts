@@ -1,4 +1,3 @@
-import { type EC2Client, RevokeSecurityGroupIngressCommand } from '@aws-sdk/client-ec2';
 import { ForbiddenError, InputError } from '@ec2ops/core';
 import {
   type AccessRule,
@@ -13,10 +12,9 @@ import {
 import { SECURITY_GROUP_RULE_ID } from '@ec2ops/core/aws-ids';
 import { formatPorts } from '@ec2ops/core/net';
 import { section } from '@ec2ops/core/slack';
-import { isNotFound } from '../../ec2/errors';
-import { describeRule, describeRules } from '../../ec2/security-group-rules';
+import { describeRule, describeRules, revokeRules } from '../../ec2/security-group-rules';
 import { unscheduleExpiry } from '../../ops/expiry-hooks';
-import type { Executor } from '../context';
+import type { CommandExecutor } from '../context';
 import { findTargetGroup, targetLabel } from './access-target';
 import { identityOf } from './open';
 
@@ -25,26 +23,6 @@ import { identityOf } from './open';
  * id, the owner's or (for an admin) anyone's. Never a rule ec2ops does not manage; a rule that
  * is already gone counts as closed, so a redelivered request changes nothing.
  */
-
-/** Revokes by id; "not found" means someone (the sweep, another click) closed it already. */
-export async function revokeRules(
-  client: EC2Client,
-  groupId: string,
-  ruleIds: string[],
-): Promise<'closed' | 'gone'> {
-  try {
-    await client.send(
-      new RevokeSecurityGroupIngressCommand({ GroupId: groupId, SecurityGroupRuleIds: ruleIds }),
-    );
-    return 'closed';
-  } catch (error) {
-    if (!isNotFound(error)) throw error;
-    if (ruleIds.length === 1) return 'gone';
-    // One of them is gone: close the others one by one.
-    for (const id of ruleIds) await revokeRules(client, groupId, [id]);
-    return 'closed';
-  }
-}
 
 function refuseUnlessChangeable(
   rules: AccessRule[],
@@ -71,11 +49,11 @@ function refuseUnlessChangeable(
   }
 }
 
-export const close: Executor = async ({ request, config, ec2, expiry, logger }) => {
-  const what = String(request.args['rule']);
+export const close: CommandExecutor<'close'> = async ({ request, config, ec2, expiry, logger }) => {
+  const what = request.args.rule;
   const user = request.user;
   if (SECURITY_GROUP_RULE_ID.test(what)) {
-    if (request.args['target'] !== undefined || request.args['source'] !== undefined) {
+    if (request.args.target !== undefined || request.args.source !== undefined) {
       throw new InputError(
         'access.close-usage',
         'A rule id alone says which rule: leave out `on` and `from`.',
@@ -104,7 +82,7 @@ export const close: Executor = async ({ request, config, ec2, expiry, logger }) 
   }
 
   const { ports, protocol } = requirePorts(what);
-  const targetText = request.args['target'];
+  const targetText = request.args.target;
   if (typeof targetText !== 'string') {
     throw new InputError(
       'access.close-usage',
@@ -115,7 +93,7 @@ export const close: Executor = async ({ request, config, ec2, expiry, logger }) 
     );
   }
   const target = await findTargetGroup(ec2, targetText, config);
-  const sourceText = request.args['source'];
+  const sourceText = request.args.source;
   const identities =
     typeof sourceText === 'string'
       ? resolveSources(sourceText, config.access).sources.map((s) => identityOf({ ports, protocol }, s))

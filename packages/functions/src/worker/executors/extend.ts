@@ -1,20 +1,20 @@
-import { CreateTagsCommand } from '@aws-sdk/client-ec2';
 import { InputError } from '@ec2ops/core';
 import { checkInstanceAccess, instanceLabel, instanceTagKeys } from '@ec2ops/core/instances';
 import { section } from '@ec2ops/core/slack';
 import { formatDuration, parseDuration, parseInstant, toInstant } from '@ec2ops/core/time';
 import { findInstance } from '../../ec2/instances';
+import { tagResources } from '../../ec2/tags';
 import { scheduleInstanceExpiry } from '../../ops/expiry-hooks';
-import type { Executor } from '../context';
+import type { CommandExecutor } from '../context';
 
 /**
  * `/ec2 extend <instance-id|Name> <duration>`: expires-at moves `duration` past the later of its
  * current value and now, never further than now + the stage's maximum TTL. The request id is
  * written with it, so a redelivered extend does not add the duration twice.
  */
-export const extend: Executor = async (ctx) => {
+export const extend: CommandExecutor<'extend'> = async (ctx) => {
   const keys = instanceTagKeys(ctx.config.tagPrefix);
-  const { client, instance } = await findInstance(ctx.ec2, String(ctx.request.args['instance']));
+  const { client, instance } = await findInstance(ctx.ec2, ctx.request.args.instance);
   checkInstanceAccess(instance, ctx.request.user, 'extend', keys);
   const label = instanceLabel(instance);
   const token = ctx.idempotencyToken('extend');
@@ -27,7 +27,7 @@ export const extend: Executor = async (ctx) => {
   }
   const nowMs = ctx.clock.now().getTime();
   const current = parseInstant(instance.tags[keys.expiresAt]);
-  const duration = Number(ctx.request.args['duration']);
+  const duration = ctx.request.args.duration;
   const next = Math.max(current ?? nowMs, nowMs) + duration;
   const maxMs = parseDuration(ctx.config.launch.maxTtl)!;
   if (next > nowMs + maxMs) {
@@ -44,15 +44,7 @@ export const extend: Executor = async (ctx) => {
     );
   }
   const value = toInstant(next);
-  await client.send(
-    new CreateTagsCommand({
-      Resources: [instance.id],
-      Tags: [
-        { Key: keys.expiresAt, Value: value },
-        { Key: keys.extendedBy, Value: token },
-      ],
-    }),
-  );
+  await tagResources(client, [instance.id], { [keys.expiresAt]: value, [keys.extendedBy]: token });
   await scheduleInstanceExpiry(ctx.expiry, ctx.logger, instance, value);
   const text = `Extended ${label}: it now expires ${value} (in ${formatDuration(next - nowMs)}).`;
   return { text, blocks: section(text) };

@@ -1,19 +1,19 @@
 import { ConfigError } from '@ec2ops/core/errors';
 import { SLACK_FORECAST_DAYS } from '@ec2ops/core/forecast';
 import { section } from '@ec2ops/core/slack';
-import type { Executor } from '../context';
+import type { CommandExecutor } from '../context';
 
 /**
  * `/ec2 forecast [days]` (admin): starts the Forecast function and says so. The run itself takes
  * minutes; the function posts the summary and the report to this channel when it is done. A
  * request delivered twice starts one forecast: the worker runs a message once only.
  */
-export const forecast: Executor = async ({ request, forecasts }) => {
+export const forecast: CommandExecutor<'forecast'> = async ({ request, forecasts }) => {
   if (!forecasts)
     throw new ConfigError('This deployment has no Forecast function.', {
       hint: 'Deploy the stage with the Forecast function (infra/forecast.ts); the worker needs FORECAST_FUNCTION_NAME.',
     });
-  const days = typeof request.args['days'] === 'number' ? request.args['days'] : SLACK_FORECAST_DAYS.default;
+  const days = request.args.days ?? SLACK_FORECAST_DAYS.default;
   await forecasts.start({
     requestId: request.id,
     days,

@@ -1,10 +1,3 @@
-import {
-  AuthorizeSecurityGroupIngressCommand,
-  CreateTagsCommand,
-  type EC2Client,
-  type IpPermission,
-  UpdateSecurityGroupRuleDescriptionsIngressCommand,
-} from '@aws-sdk/client-ec2';
 import { InputError } from '@ec2ops/core';
 import {
   type AccessRule,
@@ -28,10 +21,12 @@ import type { CommandRequest } from '@ec2ops/core/commands';
 import { formatPorts } from '@ec2ops/core/net';
 import { type Block, context, section } from '@ec2ops/core/slack';
 import { formatDuration, parseInstant } from '@ec2ops/core/time';
+import type { EC2Client } from '../../ec2/client';
 import { awsErrorCode, awsErrorMessage } from '../../ec2/errors';
-import { describeRules, toAccessRule } from '../../ec2/security-group-rules';
+import { authorizeIngress, describeRules, setIngressRuleDescription } from '../../ec2/security-group-rules';
+import { tagResources } from '../../ec2/tags';
 import { scheduleExpiry } from '../../ops/expiry-hooks';
-import type { Clock, Executor } from '../context';
+import type { Clock, CommandExecutor } from '../context';
 import { findTargetGroup, type TargetGroup, targetLabel } from './access-target';
 
 /**
@@ -47,7 +42,10 @@ type Outcome =
   | { kind: 'permanent'; source: OpenSource; ruleId: string };
 
 /** The instant the request counts from: when it was asked (or approved), so a redelivery computes the same expiry. */
-export function requestInstant(request: CommandRequest, clock: Clock): number {
+export function requestInstant(
+  request: Pick<CommandRequest, 'requestedAt' | 'approval'>,
+  clock: Clock,
+): number {
   const times = [parseInstant(request.requestedAt), parseInstant(request.approval?.at)].filter(
     (t): t is number => t !== undefined,
   );
@@ -69,24 +67,6 @@ export function identityOf(
   };
 }
 
-function permission(decision: OpenDecision, sources: OpenSource[], description: string): IpPermission {
-  const cidrs = sources.filter((s) => s.kind === 'cidr');
-  return {
-    IpProtocol: decision.protocol,
-    FromPort: decision.ports.from,
-    ToPort: decision.ports.to,
-    IpRanges: cidrs
-      .filter((s) => s.cidr.family === 4)
-      .map((s) => ({ CidrIp: s.cidr.text, Description: description })),
-    Ipv6Ranges: cidrs
-      .filter((s) => s.cidr.family === 6)
-      .map((s) => ({ CidrIpv6: s.cidr.text, Description: description })),
-    UserIdGroupPairs: sources
-      .filter((s) => s.kind === 'group')
-      .map((s) => ({ GroupId: s.groupId, Description: description })),
-  };
-}
-
 /** New expiry on a managed rule: tags first (the sweep reads them), then the description. */
 export async function retag(
   client: EC2Client,
@@ -95,23 +75,13 @@ export async function retag(
   keys: AccessTagKeys,
   expiresAt: number,
 ): Promise<void> {
-  await client.send(
-    new CreateTagsCommand({
-      Resources: [rule.ruleId],
-      Tags: [{ Key: keys.expiresAt, Value: new Date(expiresAt).toISOString() }],
-    }),
-  );
+  await tagResources(client, [rule.ruleId], { [keys.expiresAt]: new Date(expiresAt).toISOString() });
   const owner = rule.tags[keys.owner] ?? 'unknown';
-  await client.send(
-    new UpdateSecurityGroupRuleDescriptionsIngressCommand({
-      GroupId: target.groupId,
-      SecurityGroupRuleDescriptions: [
-        {
-          SecurityGroupRuleId: rule.ruleId,
-          Description: ruleDescription(owner, expiresAt, rule.tags[keys.reason]),
-        },
-      ],
-    }),
+  await setIngressRuleDescription(
+    client,
+    target.groupId,
+    rule.ruleId,
+    ruleDescription(owner, expiresAt, rule.tags[keys.reason]),
   );
 }
 
@@ -143,7 +113,7 @@ function sourceError(error: unknown, decision: OpenDecision, target: TargetGroup
   throw error;
 }
 
-export const open: Executor = async ({ request, config, ec2, clock, expiry, logger }) => {
+export const open: CommandExecutor<'open'> = async ({ request, config, ec2, clock, expiry, logger }) => {
   const decision = evaluateOpen(request.args, config);
   const keys = accessTagKeys(config.tagPrefix);
   const target = await findTargetGroup(ec2, decision.target, config);
@@ -191,21 +161,15 @@ export const open: Executor = async ({ request, config, ec2, clock, expiry, logg
   let { outcomes, missing } = await settle();
   if (missing.length) {
     try {
-      const out = await target.client.send(
-        new AuthorizeSecurityGroupIngressCommand({
-          GroupId: target.groupId,
-          IpPermissions: [
-            permission(decision, missing, ruleDescription(user.id, expiresAt, decision.reason)),
-          ],
-          TagSpecifications: [
-            {
-              ResourceType: 'security-group-rule',
-              Tags: ruleTags({ keys, owner: user.id, expiresAt, requestId: token, reason: decision.reason }),
-            },
-          ],
-        }),
-      );
-      const created = (out.SecurityGroupRules ?? []).map(toAccessRule);
+      const created = await authorizeIngress(target.client, {
+        groupId: target.groupId,
+        protocol: decision.protocol,
+        fromPort: decision.ports.from,
+        toPort: decision.ports.to,
+        sources: missing,
+        description: ruleDescription(user.id, expiresAt, decision.reason),
+        tags: ruleTags({ keys, owner: user.id, expiresAt, requestId: token, reason: decision.reason }),
+      });
       for (const source of missing) {
         const rule = created.find((r) => sameRule(r, identityOf(decision, source)));
         outcomes.push({ kind: 'opened', source, ruleId: rule?.ruleId ?? '(new rule)', expiresAt });

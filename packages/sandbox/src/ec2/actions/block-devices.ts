@@ -64,6 +64,21 @@ export function readBlockDeviceMappings(params: Params, key = 'BlockDeviceMappin
   });
 }
 
+/**
+ * The size a mapping gives a volume made from a snapshot: the snapshot's own unless the mapping
+ * says more. EC2 refuses a smaller one (RunInstances and CreateImage alike).
+ */
+export function sizeFromSnapshot(ebs: EbsSpec, snapshot: { id: string | undefined; size: number }): number {
+  const size = ebs.volumeSize ?? snapshot.size;
+  if (size < snapshot.size) {
+    throw new Ec2ApiError(
+      'InvalidBlockDeviceMapping',
+      `Volume of size ${size}GB is smaller than snapshot '${snapshot.id}', expect size >= ${snapshot.size}GB`,
+    );
+  }
+  return size;
+}
+
 export function validateEbs(deviceName: string, ebs: EbsSpec): void {
   const type = ebs.volumeType ?? 'gp3';
   const limits = SIZE_LIMITS[type]!;

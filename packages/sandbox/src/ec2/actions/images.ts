@@ -15,7 +15,7 @@ import { readAction, writeAction } from '../registry';
 import { type RegionState, registerTicker } from '../store';
 import { readTagSpecifications, tagSet } from '../tags';
 import type { XmlObject } from '../xml';
-import { readBlockDeviceMappings } from './block-devices';
+import { readBlockDeviceMappings, sizeFromSnapshot } from './block-devices';
 import {
   assertDeregistrable,
   isHiddenAsDeprecated,
@@ -190,13 +190,7 @@ writeAction('CreateImage', ({ params, state, store, now, gate }) => {
     const override = mappings.find((m) => m.deviceName === attached.deviceName);
     if (override?.noDevice) continue;
     const ebs = override?.ebs ?? {};
-    const size = ebs.volumeSize ?? volume.size;
-    if (size < volume.size) {
-      throw new Ec2ApiError(
-        'InvalidBlockDeviceMapping',
-        `Volume of size ${size}GB is smaller than snapshot '${volume.id}', expect size >= ${volume.size}GB`,
-      );
-    }
+    const size = sizeFromSnapshot(ebs, volume);
     planned.push({
       fromVolume: volume.id,
       device: {

@@ -14,6 +14,14 @@ export function instanceToWire(instance: InstanceRecord, region: string): XmlObj
   const privateDns = privateDnsName(instance.privateIpAddress, region);
   const publicDns = instance.publicIpAddress ? publicDnsName(instance.publicIpAddress, region) : undefined;
   const groups = instance.securityGroups.map((g) => ({ groupId: g.groupId, groupName: g.groupName }));
+  // The public address as EC2 shows it twice: on the interface and on its primary private address.
+  const association = instance.publicIpAddress
+    ? {
+        publicIp: instance.publicIpAddress,
+        publicDnsName: publicDns,
+        ipOwnerId: instance.elasticIp ? instance.ownerId : 'amazon',
+      }
+    : undefined;
   return {
     instanceId: instance.id,
     imageId: instance.imageId,
@@ -73,25 +81,13 @@ export function instanceToWire(instance: InstanceRecord, region: string): XmlObj
               deleteOnTermination: true,
               networkCardIndex: 0,
             },
-            association: instance.publicIpAddress
-              ? {
-                  publicIp: instance.publicIpAddress,
-                  publicDnsName: publicDns,
-                  ipOwnerId: instance.elasticIp ? instance.ownerId : 'amazon',
-                }
-              : undefined,
+            association,
             privateIpAddressesSet: [
               {
                 privateIpAddress: instance.privateIpAddress,
                 privateDnsName: privateDns,
                 primary: true,
-                association: instance.publicIpAddress
-                  ? {
-                      publicIp: instance.publicIpAddress,
-                      publicDnsName: publicDns,
-                      ipOwnerId: instance.elasticIp ? instance.ownerId : 'amazon',
-                    }
-                  : undefined,
+                association,
               },
             ],
             ipv6AddressesSet: [],

@@ -22,7 +22,7 @@ import { type ActionContext, writeAction } from '../registry';
 import type { RegionState, Tag } from '../store';
 import { readTagSpecifications } from '../tags';
 import type { XmlObject } from '../xml';
-import { type BlockDeviceSpec, readBlockDeviceMappings } from './block-devices';
+import { type BlockDeviceSpec, readBlockDeviceMappings, sizeFromSnapshot } from './block-devices';
 import { reservationsWire } from './instance-wire';
 import { requireInternetGateway } from './internet-gateways';
 import { applyLaunchTemplate } from './launch-template-params';
@@ -153,13 +153,7 @@ function planVolumes(image: ImageRecord, mappings: BlockDeviceSpec[]): PlannedVo
       continue;
     }
     const ebs = override?.ebs ?? {};
-    const size = ebs.volumeSize ?? device.volumeSize;
-    if (size < device.volumeSize) {
-      throw new Ec2ApiError(
-        'InvalidBlockDeviceMapping',
-        `Volume of size ${size}GB is smaller than snapshot '${device.snapshotId}', expect size >= ${device.volumeSize}GB`,
-      );
-    }
+    const size = sizeFromSnapshot(ebs, { id: device.snapshotId, size: device.volumeSize });
     if (ebs.snapshotId !== undefined && ebs.snapshotId !== device.snapshotId) {
       throw new Ec2ApiError(
         'InvalidBlockDeviceMapping',
