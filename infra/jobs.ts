@@ -35,7 +35,8 @@ export const jobs = JOB_DEFINITIONS.map((job) => {
     memory: `${size.memoryMb} MB`,
     timeout: `${size.timeoutSeconds} seconds`,
     // Keeps node:http's lazy exports (undici) out of the cold start (see the file).
-    nodejs: { plugins: './infra/bundle-plugins.mjs' },
+    // Chunks of their own for what it imports dynamically, which a cold start does not read.
+    nodejs: { plugins: './infra/bundle-plugins.mjs', splitting: true },
     link: [slackBotToken],
     environment: { ...baseEnvironment, ...jobCoordination.environment },
     // Jobs are idempotent, but the next scheduled run is the retry: a throw goes to the DLQ.

@@ -32,7 +32,8 @@ export const slackFunction = new sst.aws.Function('Slack', {
   url: { authorization: 'none', cors: false },
   // Leaves out the Bolt receivers the function never constructs, and node:http's lazy exports
   // (see the file).
-  nodejs: { plugins: './infra/slack-bundle-plugins.mjs' },
+  // Chunks of their own for what it imports dynamically, which a cold start does not read.
+  nodejs: { plugins: './infra/slack-bundle-plugins.mjs', splitting: true },
   link: [slackBotToken, slackSigningSecret],
   environment: {
     ...baseEnvironment,
@@ -56,7 +57,8 @@ export const workerFunction = new sst.aws.Function('Worker', {
   memory: `${SIZES.worker.memoryMb} MB`,
   timeout: `${SIZES.worker.timeoutSeconds} seconds`,
   // Keeps node:http's lazy exports (undici) out of the cold start (see the file).
-  nodejs: { plugins: './infra/bundle-plugins.mjs' },
+  // Chunks of their own for what it imports dynamically, which a cold start does not read.
+  nodejs: { plugins: './infra/bundle-plugins.mjs', splitting: true },
   link: [slackBotToken, slackSigningSecret],
   // The worker reads the redrive limit to tell the user, on the last attempt, that it failed.
   environment: {
