@@ -47,6 +47,8 @@ export interface FunctionBundle {
   totalBytes: number;
   /** Every file that went in, as paths relative to the repository root. */
   inputs: string[];
+  /** Those in what a cold start reads. */
+  coldInputs: string[];
   metafile: Metafile;
 }
 
@@ -100,9 +102,11 @@ export async function bundleEntry(
   const entryOutput = Object.keys(outputs).find((path) => join(ROOT, path) === file);
   if (!entryOutput) throw new Error(`esbuild wrote no ${file}`);
   const sum = (paths: string[]) => paths.reduce((total, path) => total + (outputs[path]?.bytes ?? 0), 0);
+  const cold = coldOutputs(result.metafile, entryOutput);
   return {
     ...(options.outfile ? { file } : {}),
-    bytes: sum(coldOutputs(result.metafile, entryOutput)),
+    bytes: sum(cold),
+    coldInputs: [...new Set(cold.flatMap((path) => Object.keys(outputs[path]?.inputs ?? {})))],
     totalBytes: sum(Object.keys(outputs)),
     inputs: Object.keys(result.metafile.inputs),
     metafile: result.metafile,

@@ -73,6 +73,11 @@ describe('split bundles (nodejs.splitting)', () => {
     const bundle = await bundleFunction('worker', join(dir, 'worker.mjs'));
     // The SDK's credential providers for SSO, profiles and web identity: never used on Lambda.
     expect(bundle.totalBytes - bundle.bytes).toBeGreaterThan(50_000);
+    expect(from(bundle.coldInputs, '@aws-sdk/credential-provider-sso/')).toEqual([]);
+    // The Lambda SDK, loaded at the first `/ec2 forecast`.
+    expect(from(bundle.inputs, '@aws-sdk/client-lambda/')).not.toEqual([]);
+    expect(from(bundle.coldInputs, '@aws-sdk/client-lambda/')).toEqual([]);
+    expect(from(bundle.coldInputs, 'packages/functions/src/worker/root.ts')).toHaveLength(1);
     // Every chunk, loaded or not at cold start, loads: its imports resolve next to it.
     const chunks = Object.keys(bundle.metafile.outputs).map((path) => pathToFileURL(join(ROOT, path)).href);
     expect(chunks.length).toBeGreaterThan(5);
