@@ -18,6 +18,11 @@ export const FUNCTION_ENV = {
 
 export interface ColdStats {
   importMs: number;
+  /**
+   * CPU time (user + system, every thread) the import took: on a machine shared with other work
+   * its wall time waits for a core, this does not.
+   */
+  cpuMs: number;
   maxRssMb: number;
   heapMb: number;
 }
@@ -31,9 +36,12 @@ export const round = (n: number, digits = 2) => Number(n.toFixed(digits));
 /** One run; `file` undefined measures a bare `node` process. */
 function coldImportOnce(file: string | undefined, env: NodeJS.ProcessEnv): ColdStats {
   const script = `
+    const cpu = process.cpuUsage();
     const t = performance.now();
     ${file ? `await import(${JSON.stringify(pathToFileURL(file).href)});` : ''}
     const importMs = performance.now() - t;
+    const used = process.cpuUsage(cpu);
+    const cpuMs = (used.user + used.system) / 1000;
     globalThis.gc?.();
     // Peak RSS from VmHWM: getrusage's maxRSS survives exec on Linux, so a child spawned by a
     // large parent reports the parent's high-water mark, not its own.
@@ -41,7 +49,7 @@ function coldImportOnce(file: string | undefined, env: NodeJS.ProcessEnv): ColdS
     const hwm = /VmHWM:\\s+(\\d+) kB/.exec(readFileSync('/proc/self/status', 'utf8'));
     if (!hwm) throw new Error('no VmHWM in /proc/self/status');
     process.stdout.write(JSON.stringify({
-      importMs, maxRssMb: Number(hwm[1]) / 1024, heapMb: process.memoryUsage().heapUsed / 1048576,
+      importMs, cpuMs, maxRssMb: Number(hwm[1]) / 1024, heapMb: process.memoryUsage().heapUsed / 1048576,
     }));`;
   const out = execFileSync(process.execPath, ['--expose-gc', '--input-type=module', '-e', script], {
     env: { ...process.env, ...env },
@@ -53,6 +61,7 @@ function coldImportOnce(file: string | undefined, env: NodeJS.ProcessEnv): ColdS
 function medians(all: ColdStats[]): ColdStats {
   return {
     importMs: round(median(all.map((r) => r.importMs))),
+    cpuMs: round(median(all.map((r) => r.cpuMs))),
     maxRssMb: round(median(all.map((r) => r.maxRssMb))),
     heapMb: round(median(all.map((r) => r.heapMb))),
   };

@@ -7,6 +7,7 @@
 // share of a cold start for code nothing here runs. Through `require` the module object is
 // returned as is and its lazy exports stay unloaded, so static imports of Node's own modules are
 // turned into a CommonJS require of the same module.
+import { readFile } from 'node:fs/promises';
 import { isBuiltin } from 'node:module';
 
 const MAYBE_BUILTIN = /^(node:)?[a-z_]+(\/[a-z_]+)?$/;
@@ -27,4 +28,36 @@ export const requireBuiltins = {
   },
 };
 
-export default [requireBuiltins];
+// Each AWS SDK client keeps its serialization schemas in one module of plain top-level
+// declarations, so esbuild could drop those of the operations a function never calls. It keeps
+// them all because their member traits are written with computed keys (`{ [_xN]: … }`, `_xN`
+// being a string constant of the same module), and a computed key might run code when it is
+// converted to a string. EC2's schemas are 1.3 MB: every function carried all of them (over half
+// the worker's bundle and its cold start) for the handful of operations it calls. Each computed
+// key naming one of the module's string constants is written as that string literal: the same
+// objects, and declarations esbuild can tell are free of side effects.
+const SDK_SCHEMAS = /[\\/]@aws-sdk[\\/].*[\\/]schemas[\\/]schemas_\d+\.js$/;
+const STRING_CONSTANT = /^const (_\w+) = ("(?:[^"\\\n]|\\.)*");$/gm;
+// A property key: after `{` or `,`, so that a member access followed by a colon is never one.
+const COMPUTED_KEY = /([{,]\s*)\[(_\w+)\]:/g;
+
+/** The schema module's source with every computed key that names a string constant made literal. */
+export function literalSchemaKeySource(source) {
+  const strings = new Map();
+  for (const [, name, literal] of source.matchAll(STRING_CONSTANT)) strings.set(name, literal);
+  return source.replace(COMPUTED_KEY, (key, before, name) =>
+    strings.has(name) ? `${before}${strings.get(name)}:` : key,
+  );
+}
+
+export const literalSchemaKeys = {
+  name: 'literal-schema-keys',
+  setup(build) {
+    build.onLoad({ filter: SDK_SCHEMAS }, async (args) => ({
+      loader: 'js',
+      contents: literalSchemaKeySource(await readFile(args.path, 'utf8')),
+    }));
+  },
+};
+
+export default [requireBuiltins, literalSchemaKeys];

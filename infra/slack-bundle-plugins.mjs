@@ -6,7 +6,7 @@
 // AwsLambdaReceiver, so those two never run on Lambda; with them come Socket Mode's WebSocket
 // client (undici), raw-body with iconv-lite, and @slack/oauth with jsonwebtoken: most of the
 // bundle and its cold start. They are replaced by a class that fails loudly if ever constructed.
-import { requireBuiltins } from './bundle-plugins.mjs';
+import { literalSchemaKeys, requireBuiltins } from './bundle-plugins.mjs';
 
 const UNUSED_RECEIVER = /^\.\/receivers\/(HTTPReceiver|SocketModeReceiver)$/;
 const BOLT_APP = /[\\/]@slack[\\/]bolt[\\/]dist[\\/]App\.js$/;
@@ -31,4 +31,4 @@ export const leaveOutUnusedBoltReceivers = {
   },
 };
 
-export default [leaveOutUnusedBoltReceivers, requireBuiltins];
+export default [leaveOutUnusedBoltReceivers, requireBuiltins, literalSchemaKeys];

@@ -30,9 +30,10 @@ export const slackFunction = new sst.aws.Function('Slack', {
   memory: `${SIZES.slack.memoryMb} MB`,
   timeout: `${SIZES.slack.timeoutSeconds} seconds`,
   url: { authorization: 'none', cors: false },
-  // Leaves out the Bolt receivers the function never constructs, and node:http's lazy exports
-  // (see the file).
-  nodejs: { plugins: './infra/slack-bundle-plugins.mjs' },
+  // Leaves out the Bolt receivers the function never constructs, node:http's lazy exports and
+  // unused SDK schemas (see the file); what it imports dynamically is a chunk a cold start does
+  // not read (docs/architecture.md, "Bundles and cold starts").
+  nodejs: { plugins: './infra/slack-bundle-plugins.mjs', splitting: true },
   link: [slackBotToken, slackSigningSecret],
   environment: {
     ...baseEnvironment,
@@ -55,8 +56,9 @@ export const workerFunction = new sst.aws.Function('Worker', {
   architecture: 'arm64',
   memory: `${SIZES.worker.memoryMb} MB`,
   timeout: `${SIZES.worker.timeoutSeconds} seconds`,
-  // Keeps node:http's lazy exports (undici) out of the cold start (see the file).
-  nodejs: { plugins: './infra/bundle-plugins.mjs' },
+  // Keeps node:http's lazy exports and unused SDK schemas out of the bundle (see the file); what
+  // it imports dynamically is a chunk a cold start does not read (docs/architecture.md).
+  nodejs: { plugins: './infra/bundle-plugins.mjs', splitting: true },
   link: [slackBotToken, slackSigningSecret],
   // The worker reads the redrive limit to tell the user, on the last attempt, that it failed.
   environment: {

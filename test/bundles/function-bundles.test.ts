@@ -10,12 +10,23 @@ import type { Metafile } from 'esbuild';
 import { afterAll, describe, expect, it } from 'vitest';
 import { signedEvent } from '../../bench/fixtures/signed-slash-command';
 import { HANDLERS, handlerFile } from '../../infra/functions';
-import { bundleEntry, bundleFunction, FUNCTION_NAMES } from '../../scripts/function-bundles';
+import { bundleEntry, bundleFunction, FUNCTION_NAMES, ROOT } from '../../scripts/function-bundles';
 
 /**
  * What goes into each function's bundle, built as SST builds it (scripts/function-bundles.ts),
  * read from esbuild's metafile.
  */
+/** What a function's handler needs at import, as on Lambda. */
+const BUNDLE_ENV = {
+  ...linkedSecretVariables('test', { SlackBotToken: 'xoxb-test', SlackSigningSecret: 'test-secret' }),
+  QUEUE_URL: 'http://127.0.0.1:1/000000000000/ec2ops-requests',
+  EC2OPS_CONFIG: JSON.stringify({ stage: 'test', roles: { users: { UOPERATOR: 'operator' } } }),
+  AWS_REGION: 'us-east-1',
+  AWS_ACCESS_KEY_ID: 'test',
+  AWS_SECRET_ACCESS_KEY: 'test',
+  LOG_LEVEL: 'silent',
+};
+
 const from = (inputs: string[], fragment: string) => inputs.filter((path) => path.includes(fragment));
 
 describe('each job function bundles only its own job', () => {
@@ -51,6 +62,31 @@ describe('every function bundle', () => {
   it('while the worker bundled without its plugins imports them as ESM (the check above can fail)', async () => {
     const { metafile } = await bundleEntry(handlerFile(HANDLERS.worker));
     expect(esmBuiltinImports(metafile)).not.toEqual([]);
+  });
+});
+
+describe('split bundles (nodejs.splitting)', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'ec2ops-split-bundle-test-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('leave what the worker imports only dynamically out of what its cold start reads', async () => {
+    const bundle = await bundleFunction('worker', join(dir, 'worker.mjs'));
+    // The SDK's credential providers for SSO, profiles and web identity: never used on Lambda.
+    expect(bundle.totalBytes - bundle.bytes).toBeGreaterThan(50_000);
+    expect(from(bundle.coldInputs, '@aws-sdk/credential-provider-sso/')).toEqual([]);
+    // The Lambda SDK, loaded at the first `/ec2 forecast`.
+    expect(from(bundle.inputs, '@aws-sdk/client-lambda/')).not.toEqual([]);
+    expect(from(bundle.coldInputs, '@aws-sdk/client-lambda/')).toEqual([]);
+    expect(from(bundle.coldInputs, 'packages/functions/src/worker/root.ts')).toHaveLength(1);
+    // Every chunk, loaded or not at cold start, loads: its imports resolve next to it.
+    const chunks = Object.keys(bundle.metafile.outputs).map((path) => pathToFileURL(join(ROOT, path)).href);
+    expect(chunks.length).toBeGreaterThan(5);
+    const script = `for (const chunk of ${JSON.stringify(chunks)}) await import(chunk); process.stdout.write('ok');`;
+    const out = execFileSync(process.execPath, ['--input-type=module', '-e', script], {
+      encoding: 'utf8',
+      env: { ...process.env, ...BUNDLE_ENV },
+    });
+    expect(out).toBe('ok');
   });
 });
 
@@ -93,13 +129,8 @@ describe('the slack function bundle', () => {
       encoding: 'utf8',
       env: {
         ...process.env,
+        ...BUNDLE_ENV,
         ...linkedSecretVariables('test', { SlackBotToken: 'xoxb-test', SlackSigningSecret: secret }),
-        QUEUE_URL: 'http://127.0.0.1:1/000000000000/ec2ops-requests',
-        EC2OPS_CONFIG: JSON.stringify({ stage: 'test', roles: { users: { UOPERATOR: 'operator' } } }),
-        AWS_REGION: 'us-east-1',
-        AWS_ACCESS_KEY_ID: 'test',
-        AWS_SECRET_ACCESS_KEY: 'test',
-        LOG_LEVEL: 'silent',
       },
     });
     const result = JSON.parse(out) as { statusCode: number; body: string };

@@ -1,5 +1,4 @@
 import { EC2Client } from '@aws-sdk/client-ec2';
-import { LambdaClient } from '@aws-sdk/client-lambda';
 import { parseStageConfig } from '@ec2ops/core/config';
 import { FORECAST_FUNCTION } from '@ec2ops/core/iam';
 import { lambdaForecastStarter } from '@ec2ops/functions/forecast-starter';
@@ -58,12 +57,8 @@ beforeAll(async () => {
       });
     },
   });
-  const invoke = new LambdaClient({
-    endpoint: lambda.url,
-    region: 'us-east-1',
-    credentials: credentialsOf('Worker'),
-  });
-  clients.push(invoke);
+  // The starter builds its Lambda client at the first forecast (its SDK is not loaded before).
+  const invoke = { endpoint: lambda.url, region: 'us-east-1', credentials: credentialsOf('Worker') };
   harness = await startCoordinatedHarness({ forecasts: lambdaForecastStarter(invoke, FUNCTION) });
   h = harness;
 });

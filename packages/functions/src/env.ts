@@ -40,7 +40,9 @@ export type Env = Record<string, string | undefined>;
 
 /** The environment checked; `problems` lists each bad value as `NAME what-is-wrong (got "…")`. */
 export function readFunctionEnv(env: Env): { value: FunctionEnv; problems: string[] } {
-  const result = envSchema.safeParse(env);
+  // Read once per cold start: zod's compiled fast path would cost more than it saves (see
+  // parseStageConfig).
+  const result = envSchema.safeParse(env, { jitless: true });
   if (result.success) {
     const e = result.data;
     return {

@@ -1,4 +1,4 @@
-import { InvokeCommand, type LambdaClient } from '@aws-sdk/client-lambda';
+import type { LambdaClient, LambdaClientConfig } from '@aws-sdk/client-lambda';
 import { Ec2opsError } from '@ec2ops/core/errors';
 import type { ForecastRequest } from '@ec2ops/core/forecast';
 
@@ -23,12 +23,19 @@ export class ForecastNotStartedError extends Ec2opsError {
   }
 }
 
-/** Lambda's asynchronous invoke (InvocationType Event): 202 means queued, and Lambda retries it. */
-export function lambdaForecastStarter(client: LambdaClient, functionName: string): ForecastStarter {
+/**
+ * Lambda's asynchronous invoke (InvocationType Event): 202 means queued, and Lambda retries it.
+ * The Lambda SDK is imported, and its client built, at the first forecast: a worker's cold start
+ * does not read it (a chunk of its own in the split bundle).
+ */
+export function lambdaForecastStarter(settings: LambdaClientConfig, functionName: string): ForecastStarter {
+  let client: LambdaClient | undefined;
   return {
     async start(request) {
+      const sdk = await import('@aws-sdk/client-lambda');
+      client ??= new sdk.LambdaClient(settings);
       const out = await client.send(
-        new InvokeCommand({
+        new sdk.InvokeCommand({
           FunctionName: functionName,
           InvocationType: 'Event',
           Payload: new TextEncoder().encode(JSON.stringify(request)),

@@ -63,7 +63,9 @@ export type StageConfig = z.infer<typeof stageConfigSchema>;
 
 /** Validates a stage config; throws a ConfigError listing every problem with its path. */
 export function parseStageConfig(input: unknown): StageConfig {
-  const result = stageConfigSchema.safeParse(input);
+  // Parsed once per cold start: zod's compiled fast path (generated with `new Function` on the
+  // first parse) would cost more to build than it saves on that one parse.
+  const result = stageConfigSchema.safeParse(input, { jitless: true });
   if (result.success) return result.data;
   const lines = result.error.issues.map((issue) => {
     const path = issue.path.length ? issue.path.join('.') : '(root)';

@@ -1,4 +1,3 @@
-import { LambdaClient } from '@aws-sdk/client-lambda';
 import { deriveApprovalKey } from '@ec2ops/core/approvals';
 import { commands } from '@ec2ops/core/commands';
 import { fleetOf } from '../accounts/clients';
@@ -45,10 +44,7 @@ export function workerRoot(root: Root): WorkerDeps {
     ),
     approvalKey: deriveApprovalKey(base.signingSecret, base.config.stage),
     forecasts: forecastFunction
-      ? lambdaForecastStarter(
-          new LambdaClient(awsClientSettings(root, root.endpoints.lambda)),
-          forecastFunction,
-        )
+      ? lambdaForecastStarter(awsClientSettings(root, root.endpoints.lambda), forecastFunction)
       : undefined,
     maxReceiveCount: base.maxReceiveCount,
     expiry: expirySchedulesFromRoot(root),
