@@ -174,26 +174,6 @@ async function readRegion(
   return { instances, images, groups, rules, addresses };
 }
 
-/**
- * The account view, read again only when EC2 changed, so a burst of change notices costs one
- * read. Time left and idle cost move with the clock alone; the page derives them from `now`.
- */
-export function cachedAccountView(o: AccountViewOptions, changes: () => number): () => Promise<AccountView> {
-  let cache: { changes: number; view: Promise<AccountView> } | undefined;
-  return () => {
-    if (!cache || cache.changes !== changes()) {
-      const view = readAccountView(o);
-      const entry = { changes: changes(), view };
-      cache = entry;
-      // A failed read is not kept: the next notice reads again.
-      view.catch(() => {
-        if (cache === entry) cache = undefined;
-      });
-    }
-    return cache.view;
-  };
-}
-
 /** The public images the launch aliases name today (the newest match), approved by config. */
 async function aliasImages(
   ec2: EC2Client,

@@ -1,6 +1,5 @@
 import type { StageConfig } from '@ec2ops/core/config';
 import type {
-  AccountView,
   ConsoleAction,
   ConsoleChannel,
   ConsoleMessage,
@@ -13,7 +12,7 @@ import type {
 } from '../console/types';
 import type { DriverResult, SlackAppDriver } from '../slack/app-driver';
 import type { SlackWorkspace } from '../slack/workspace';
-import { AccountFeed } from './account-feed';
+import { AccountFeed, type AccountRows } from './account-feed';
 
 /**
  * What the console asks of the sandbox. Everything a person does in the console reaches the app
@@ -27,7 +26,8 @@ export interface ConsoleBackendOptions {
   endpoints: Endpoints;
   signingSecretSource: ConsoleSnapshot['signingSecret'];
   clock: { now(): number; offset: number };
-  account: () => Promise<AccountView>;
+  /** The account's rows, kept up to date from the emulator's changes. */
+  account: AccountRows;
   jobs: () => ConsoleSnapshot['jobs'];
   queue: () => ConsoleSnapshot['queue'];
 }
@@ -103,7 +103,8 @@ export class ConsoleBackend {
   }
 
   async snapshot(user: string): Promise<ConsoleSnapshot> {
-    const [state, account] = await Promise.all([this.state(user), this.account.current()]);
+    const state = this.state(user);
+    const account = this.account.current();
     return { ...state, account: account.view, accountVersion: account.version };
   }
 

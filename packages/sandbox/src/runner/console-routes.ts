@@ -72,23 +72,15 @@ export function createConsoleRoutes(
 ) {
   const streams = new Set<ServerResponse>();
 
-  // While anyone watches, each change notice re-reads the account once (reads coalesce) and
-  // every stream gets the same per-resource delta with its version.
+  // While anyone watches, each change notice takes the emulator's changes into the account
+  // index, and every stream gets the same per-resource delta with its version.
   let unwatch: (() => void) | undefined;
   let settling: NodeJS.Timeout | undefined;
-  let sent = 0;
-  const broadcastAccount = () => {
-    backend.account.refresh().then(
-      (delta) => {
-        // Notices coalesced into one read share its delta: send it once.
-        if (!delta || delta.version <= sent) return;
-        sent = delta.version;
-        const frame = `event: account\ndata: ${JSON.stringify(delta)}\n\n`;
-        for (const stream of streams) stream.write(frame);
-      },
-      () => {},
-    );
-  };
+  const broadcastAccount = () => backend.account.refresh();
+  backend.account.onDelta((delta) => {
+    const frame = `event: account\ndata: ${JSON.stringify(delta)}\n\n`;
+    for (const stream of streams) stream.write(frame);
+  });
   const watchAccount = () => {
     if (!unwatch) unwatch = controls.subscribe(broadcastAccount);
     settling ??= setInterval(() => controls.settle(), 1000).unref();
