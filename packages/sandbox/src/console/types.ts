@@ -3,6 +3,7 @@
  * (runner/) and the browser bundle (console/), so both sides agree at compile time.
  */
 import type { JobReport } from '@ec2ops/core/jobs';
+import type { AccountPage } from './account-query';
 
 export type Role = 'viewer' | 'operator' | 'admin';
 
@@ -208,7 +209,8 @@ export interface ConsoleSnapshot {
   /** Messages per channel id, oldest first, as the chosen user sees them. */
   messages: Record<string, ConsoleMessage[]>;
   views: ConsoleView[];
-  account: AccountView;
+  /** The first page of each table (or the pages asked for); never the whole fleet. */
+  account: AccountPage;
   /** The account's version; changes after it arrive as deltas on the event stream. */
   accountVersion: number;
   jobs: JobsView;

@@ -25,10 +25,15 @@ export class AccountFeed {
     return () => this.listeners.delete(listener);
   }
 
+  private cached: { version: number; view: AccountView } | undefined;
+
   /** The whole view and its version, with every change so far taken in. */
   current(): { version: number; view: AccountView } {
     this.refresh();
-    return { version: this.version, view: this.rows.view() };
+    // Pages of one version (several tabs, several filters) share one assembled view.
+    if (this.cached?.version !== this.version)
+      this.cached = { version: this.version, view: this.rows.view() };
+    return this.cached;
   }
 
   /** Takes in what changed and tells the listeners, as one delta from the version held. */

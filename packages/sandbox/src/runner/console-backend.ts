@@ -1,4 +1,5 @@
 import type { StageConfig } from '@ec2ops/core/config';
+import { type AccountPage, type AccountQuery, NO_FILTER, queryAccount } from '../console/account-query';
 import type {
   ConsoleAction,
   ConsoleChannel,
@@ -102,10 +103,21 @@ export class ConsoleBackend {
     return out;
   }
 
-  async snapshot(user: string): Promise<ConsoleSnapshot> {
+  /** The small state with one page of each table (the first, unless the query says otherwise). */
+  async snapshot(
+    user: string,
+    query: AccountQuery = { filter: NO_FILTER, pages: {} },
+  ): Promise<ConsoleSnapshot> {
     const state = this.state(user);
-    const account = this.account.current();
-    return { ...state, account: account.view, accountVersion: account.version };
+    const account = this.accountPage(query);
+    return { ...state, account, accountVersion: account.version };
+  }
+
+  /** One page of each table, filtered; owners searched by their names as the page shows them. */
+  accountPage(query: AccountQuery): AccountPage {
+    const { version, view } = this.account.current();
+    const names = new Map(this.users().map((u) => [u.id, u.realName]));
+    return queryAccount(view, version, query, (id) => names.get(id) ?? id);
   }
 
   state(user: string): ConsoleState {

@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { isEc2opsError } from '@ec2ops/core/errors';
 import type { Forecast } from '@ec2ops/core/forecast';
+import { queryFromParams } from '../console/account-query';
 import type { ConsoleAction, ConsoleSubmit, JobRunRecord } from '../console/types';
 import { refuseCrossSite } from '../cross-site';
 import type { ConsoleAssets } from './assets';
@@ -97,7 +98,11 @@ export function createConsoleRoutes(
   async function api(req: IncomingMessage, res: ServerResponse, route: string, url: URL): Promise<void> {
     const method = req.method ?? 'GET';
     if (method === 'GET' && route === 'snapshot') {
-      return json(res, 200, await backend.snapshot(url.searchParams.get('user') ?? 'UOPERATOR'));
+      const user = url.searchParams.get('user') ?? 'UOPERATOR';
+      return json(res, 200, await backend.snapshot(user, queryFromParams(url.searchParams)));
+    }
+    if (method === 'GET' && route === 'account') {
+      return json(res, 200, backend.accountPage(queryFromParams(url.searchParams)));
     }
     if (method === 'GET' && route === 'state') {
       return json(res, 200, backend.state(url.searchParams.get('user') ?? 'UOPERATOR'));
