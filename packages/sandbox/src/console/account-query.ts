@@ -56,8 +56,9 @@ export function queryFromParams(params: URLSearchParams): AccountQuery {
   }
   const pages: AccountQuery['pages'] = {};
   for (const table of TABLES) {
-    const page = Number(params.get(`${table}Page`) ?? 0);
-    if (Number.isInteger(page) && page >= 0) pages[table] = page;
+    const given = params.get(`${table}Page`);
+    const page = Number(given);
+    if (given !== null && Number.isInteger(page) && page >= 0) pages[table] = page;
   }
   return { filter, pages };
 }
