@@ -19,6 +19,15 @@ export interface AccountFilter {
   state: string;
 }
 
+/** How many of the instances running an image its row names (it counts them all). */
+export const USED_BY_LISTED = 5;
+
+/** An image row's use: how many instances run it and the first few ids, so a popular image stays a small row. */
+export function usage(ids: Iterable<string>): { usedBy: string[]; inUse: number } {
+  const all = [...ids].sort();
+  return { usedBy: all.slice(0, USED_BY_LISTED), inUse: all.length };
+}
+
 export const NO_FILTER: AccountFilter = { search: '', account: '', region: '', owner: '', state: '' };
 
 export interface AccountQuery {

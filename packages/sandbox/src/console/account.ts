@@ -125,7 +125,7 @@ export function Account({
         ${accountCell(img.account)}<td><code>${img.id}</code><div class="muted">${img.name}${where(img.region)}</div></td>
         <td>${img.source === 'baked' ? html`baked from <code>${img.sourceInstance}</code>` : img.source === 'alias' ? html`alias <strong>${img.alias}</strong>` : 'registered'}${img.state !== 'available' ? html` <span class=${stateClass(img.state)}>${img.state}</span>` : null}</td>
         <td>${img.approved ? '✓' : ''}${img.keep ? html` <span class="pill">keep</span>` : null}</td>
-        <td>${img.usedBy.length ? `${img.usedBy.length} instance${img.usedBy.length === 1 ? '' : 's'}` : html`<span class="muted">no</span>`}</td>
+        <td>${img.inUse ? `${img.inUse} instance${img.inUse === 1 ? '' : 's'}` : html`<span class="muted">no</span>`}</td>
         <td>${when(img.createdAt)}</td>
       </tr>`}
     />

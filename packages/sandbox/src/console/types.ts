@@ -82,7 +82,10 @@ export interface ImageRow {
   approved: boolean;
   keep: boolean;
   /** Instances (not terminated) launched from it. */
+  /** The first few instances (not terminated) that run it, by id (USED_BY_LISTED). */
   usedBy: string[];
+  /** How many instances (not terminated) run it. */
+  inUse: number;
   createdAt?: string;
 }
 

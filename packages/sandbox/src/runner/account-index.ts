@@ -1,4 +1,5 @@
 import { type AccountDelta, type AccountKind, fingerprint } from '../console/account-delta';
+import { usage } from '../console/account-query';
 import type { AccountView, AddressRow, GroupRow, ImageRow, InstanceRow, RuleRow } from '../console/types';
 import type { AddressRecord } from '../ec2/actions/address-model';
 import { isHiddenAsDeprecated } from '../ec2/actions/image-lifecycle-rules';
@@ -243,8 +244,8 @@ export class AccountIndex {
     });
   }
 
-  private usedByOf(shard: Shard, imageId: string): string[] {
-    return [...(shard.usedBy.get(imageId) ?? [])];
+  private usedByOf(shard: Shard, imageId: string) {
+    return usage(shard.usedBy.get(imageId) ?? []);
   }
 
   private imageRow(shard: Shard, img: ImageRecord): ImageRow {
@@ -260,7 +261,7 @@ export class AccountIndex {
       ...(sourceInstance ? { sourceInstance } : {}),
       approved: tags.get(`${p}approved`) === 'true',
       keep: tags.get(`${p}keep`) === 'true',
-      usedBy: this.usedByOf(shard, img.id),
+      ...this.usedByOf(shard, img.id),
       createdAt: iso(img.creationDate),
     });
   }
@@ -298,7 +299,7 @@ export class AccountIndex {
           alias,
           approved: true,
           keep: false,
-          usedBy: this.usedByOf(shard, newest.id),
+          ...this.usedByOf(shard, newest.id),
           createdAt: iso(newest.creationDate),
         }),
       );

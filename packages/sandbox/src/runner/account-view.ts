@@ -7,6 +7,7 @@ import {
   type EC2Client,
   type Tag,
 } from '@aws-sdk/client-ec2';
+import { usage } from '../console/account-query';
 import type { AccountView, AddressRow, GroupRow, ImageRow, InstanceRow, RuleRow } from '../console/types';
 
 /**
@@ -112,7 +113,9 @@ async function readRegion(
       ...(sourceInstance ? { sourceInstance } : {}),
       approved: tags.get(`${p}approved`) === 'true',
       keep: tags.get(`${p}keep`) === 'true',
-      usedBy: instances.filter((i) => i.imageId === img.ImageId && i.state !== 'terminated').map((i) => i.id),
+      ...usage(
+        instances.filter((i) => i.imageId === img.ImageId && i.state !== 'terminated').map((i) => i.id),
+      ),
       ...(img.CreationDate ? { createdAt: img.CreationDate } : {}),
     };
   });
@@ -206,9 +209,9 @@ async function aliasImages(
         alias,
         approved: true,
         keep: false,
-        usedBy: instances
-          .filter((i) => i.imageId === newest.ImageId && i.state !== 'terminated')
-          .map((i) => i.id),
+        ...usage(
+          instances.filter((i) => i.imageId === newest.ImageId && i.state !== 'terminated').map((i) => i.id),
+        ),
         ...(newest.CreationDate ? { createdAt: newest.CreationDate } : {}),
       };
     }),
