@@ -10,7 +10,7 @@
  * `CONSOLE_BENCH_SCALE` overrides the scale (10).
  */
 import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CreateTagsCommand, DescribeInstancesCommand, EC2Client } from '@aws-sdk/client-ec2';
 import { seedFleet } from '@ec2ops/sandbox/cli/seed-fleet';
@@ -98,6 +98,8 @@ export async function run() {
       commandReplyMs: Math.round(commandReplyMs),
       commandReplyVsBudget: Number((commandReplyMs / BUDGET_MS).toFixed(2)),
       changeToPageMs: Math.round(changeMs),
+      // Timings on a shared machine are read against how busy it was (1-minute load average, cores).
+      load: { average: Number(loadavg()[0]!.toFixed(1)), cores: availableParallelism() },
       domNodes,
       firstLoadBytes,
       deltaBytes,

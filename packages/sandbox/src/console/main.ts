@@ -19,6 +19,7 @@ import { ForecastPanel } from './forecast';
 import { html } from './html';
 import { Jobs } from './jobs';
 import { Confirm, Modal } from './modal';
+import { oneAtATime } from './one-at-a-time';
 import { type NameOf, TextObject } from './text';
 import type { ConsoleMessage, ConsoleState, SendResult } from './types';
 
@@ -38,32 +39,22 @@ function App(): VNode {
   // One state request at a time; changes announced meanwhile cause exactly one more.
   const who = useRef(me);
   who.current = me;
-  const loading = useRef({ busy: false, again: false });
-  const refresh = useCallback(() => {
-    const state = loading.current;
-    if (state.busy) {
-      state.again = true;
-      return;
-    }
-    state.busy = true;
-    const user = who.current;
-    api
-      .state(user)
-      .then((s) => {
-        // A state for someone the person has switched away from is not shown.
-        if (user !== who.current) state.again = true;
-        else setSnapshot(s);
-        setFailure(undefined);
-      })
-      .catch((error: Error) => setFailure(error.message))
-      .finally(() => {
-        state.busy = false;
-        if (state.again) {
-          state.again = false;
-          refresh();
-        }
-      });
-  }, []);
+  const refresh = useMemo(
+    () =>
+      oneAtATime((again) => {
+        const user = who.current;
+        return api
+          .state(user)
+          .then((s) => {
+            // A state for someone the person has switched away from is not shown.
+            if (user !== who.current) again();
+            else setSnapshot(s);
+            setFailure(undefined);
+          })
+          .catch((error: Error) => setFailure(error.message));
+      }),
+    [],
+  );
 
   // The account arrives as one page of each table (the sandbox filters and pages), then as
   // deltas patching the rows shown; a delta that may change more than those rows makes the page
@@ -76,32 +67,22 @@ function App(): VNode {
     held.current = next;
     setAccount(next);
   };
-  const paging = useRef({ busy: false, again: false });
-  const requery = useCallback(() => {
-    const state = paging.current;
-    if (state.busy) {
-      state.again = true;
-      return;
-    }
-    state.busy = true;
-    const asked = query.current;
-    api
-      .account(asked)
-      .then((page) => {
-        const current = held.current;
-        // A page for another query, or older than deltas already applied, is asked for again.
-        if (asked !== query.current || (current && page.version < current.version)) state.again = true;
-        else hold(page);
-      })
-      .catch((error: Error) => setFailure(error.message))
-      .finally(() => {
-        state.busy = false;
-        if (state.again) {
-          state.again = false;
-          requery();
-        }
-      });
-  }, []);
+  const requery = useMemo(
+    () =>
+      oneAtATime((again) => {
+        const asked = query.current;
+        return api
+          .account(asked)
+          .then((page) => {
+            const current = held.current;
+            // A page for another query, or older than deltas already applied, is asked for again.
+            if (asked !== query.current || (current && page.version < current.version)) again();
+            else hold(page);
+          })
+          .catch((error: Error) => setFailure(error.message));
+      }),
+    [],
+  );
   const soon = useRef<number | undefined>(undefined);
   const requerySoon = useCallback(() => {
     if (soon.current !== undefined) return;

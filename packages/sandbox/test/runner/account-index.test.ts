@@ -7,7 +7,6 @@ import {
   DeregisterImageCommand,
   DescribeInstancesCommand,
   DescribeSecurityGroupsCommand,
-  EC2Client,
   ReleaseAddressCommand,
   StopInstancesCommand,
   TerminateInstancesCommand,
@@ -22,34 +21,19 @@ import { AccountFeed } from '../../src/runner/account-feed';
 import { AccountIndex } from '../../src/runner/account-index';
 import { readAccountView } from '../../src/runner/account-view';
 import { seedAccount } from '../../src/runner/seed-account';
+import { accessGroupTags, regionClients, viewOptions } from './account-fixture';
 
 /**
  * The console's in-memory account index against the same account read through the EC2 API:
  * after every kind of change, the index's view (and the deltas applied to a page's copy) equal
  * a fresh read, and a change costs only the rows it touched.
  */
-const credentials = { accessKeyId: 'AKIDTEST', secretAccessKey: 'secret' };
-const accessGroupTags = { 'ec2ops:access-group': 'true' };
 const regions = ['us-east-1', 'eu-west-1'];
 let ec2: Ec2Emulator;
 let clock: Clock;
-const clients = new Map<string, EC2Client>();
-const client = (region: string) => {
-  let c = clients.get(region);
-  if (!c) {
-    c = new EC2Client({ region, endpoint: ec2.url, credentials, maxAttempts: 1 });
-    clients.set(region, c);
-  }
-  return c;
-};
-const common = () => ({
-  regions,
-  tagPrefix: 'ec2ops:',
-  now: () => clock.now(),
-  ipv4PricePerHour: 0.005,
-  accessGroups: { ids: [], tags: accessGroupTags },
-  aliases: { al2023: { owner: 'amazon', name: 'al2023-ami-2023.*-kernel-6.1-*', architecture: 'x86_64' } },
-});
+const clients = regionClients(() => ec2.url);
+const client = clients.client;
+const common = () => viewOptions(regions, () => clock.now());
 let index: AccountIndex;
 let feed: AccountFeed;
 /** What a page holds: the first whole view, then every delta the feed sent, applied in order. */
@@ -75,11 +59,15 @@ function normal(view: AccountView) {
 const throughApi = () =>
   readAccountView({ ...common(), ec2: client, accounts: [{ label: 'hub', ec2: client, regions }] });
 
+/** Transitions that have come due run first, as the sandbox's console asks every second. */
+const settle = () => {
+  for (const region of ec2.store.regions()) ec2.store.advance(region);
+};
+
 /** Takes the changes in, then checks the index and the page's copy against a read through the API. */
 async function followAndCheck(): Promise<AccountDelta[]> {
   const before = deltas.length;
-  // Transitions that have come due run first, as the sandbox's console asks every second.
-  for (const region of ec2.store.regions()) ec2.store.advance(region);
+  settle();
   feed.refresh();
   const sent = deltas.slice(before);
   for (const d of sent) {
@@ -108,7 +96,15 @@ beforeAll(async () => {
   clock = new Clock();
   ec2 = await startEc2Emulator({
     clock,
-    delays: { instancePending: 0, imagePending: 0, snapshotPending: 0, volumeCreating: 0 },
+    // Every transition at once, so nothing comes due on its own between two checks.
+    delays: {
+      instancePending: 0,
+      instanceStopping: 0,
+      instanceShuttingDown: 0,
+      imagePending: 0,
+      snapshotPending: 0,
+      volumeCreating: 0,
+    },
     log: () => {},
   });
   index = new AccountIndex({ ...common(), accounts: [{ label: 'hub', store: ec2.store, regions }] });
@@ -116,11 +112,12 @@ beforeAll(async () => {
   feed.onDelta((d) => deltas.push(d));
   await seedAccount({ ec2: client, regions, tagPrefix: 'ec2ops:', now: () => clock.now(), accessGroupTags });
   await seedFleet({ ec2: client('us-east-1'), scale: 0.05, now: new Date(clock.now()), runId: 'index' });
+  settle();
   page = feed.current();
 });
 
 afterAll(async () => {
-  for (const c of clients.values()) c.destroy();
+  clients.destroy();
   await ec2.close();
 });
 
