@@ -1,7 +1,7 @@
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { EC2Client } from '@aws-sdk/client-ec2';
+import { CreateTagsCommand, DescribeInstancesCommand, EC2Client } from '@aws-sdk/client-ec2';
 import { seedFleet } from '@ec2ops/sandbox/cli/seed-fleet';
 import { SANDBOX_CREDENTIALS } from '@ec2ops/sandbox/iam/stage-policies';
 import { type Sandbox, startSandbox } from '@ec2ops/sandbox/runner/sandbox';
@@ -19,6 +19,10 @@ let page: Page;
 let dir: string;
 /** How often the page fetched the whole account (the first render, or after a missed delta). */
 let wholeAccountLoads = 0;
+/** How often the page asked for a page of the tables (a filter, a page, or a delta beyond its rows). */
+let accountPageLoads = 0;
+/** The account part of every snapshot the page received. */
+const snapshotsSeen: Record<string, unknown>[] = [];
 
 /** Polls as long as a busy shared machine may need (vitest's default gives up after a second). */
 const poll = <T>(read: () => T | Promise<T>) => expect.poll(read, { timeout: 60_000, interval: 100 });
@@ -52,6 +56,14 @@ beforeAll(async () => {
   page.on('request', (request) => {
     const path = new URL(request.url()).pathname;
     if (path === '/console/api/snapshot') wholeAccountLoads += 1;
+    if (path === '/console/api/account') accountPageLoads += 1;
+  });
+  page.on('response', async (response) => {
+    if (new URL(response.url()).pathname !== '/console/api/snapshot') return;
+    const body = (await response.json().catch(() => undefined)) as
+      | { account?: Record<string, unknown> }
+      | undefined;
+    if (body?.account) snapshotsSeen.push(body.account);
   });
   await page.goto(sandbox.endpoints.console);
 });
@@ -110,9 +122,14 @@ describe('the web console', () => {
 
   it('answers /ec2 help as an ephemeral reply rendered from its Block Kit, and audits it', async () => {
     await switchTo('UOPERATOR');
+    const loadsBefore = wholeAccountLoads;
+    const pagesBefore = accountPageLoads;
     await send('/ec2 help');
     const reply = messages().filter({ hasText: 'ec2ops commands' });
     await reply.first().waitFor();
+    // The reply arrived through the small state: the account was neither loaded nor paged again.
+    expect(wholeAccountLoads).toBe(loadsBefore);
+    expect(accountPageLoads).toBe(pagesBefore);
     expect(await reply.first().locator('.bk-header').textContent()).toMatch(/ec2ops commands/i);
     expect(await reply.first().locator('.msg-only').textContent()).toBe('Only visible to you');
     expect(await reply.first().locator('.msg-command').textContent()).toContain('/ec2 help');
@@ -470,6 +487,55 @@ describe('the web console', () => {
     });
     expect(wholeAccountLoads).toBe(before);
     await shot('fleet-paged');
+
+    // The first render received one page of each table, never the fleet.
+    for (const account of snapshotsSeen) {
+      for (const table of ['instances', 'images', 'rules', 'addresses']) {
+        expect((account[table] as unknown[]).length).toBeLessThanOrEqual(50);
+      }
+    }
+    // Paging through every page shows each instance exactly once.
+    await instances.locator('button[data-page="prev"]').click();
+    await poll(() => instances.locator('.page-of').textContent()).toMatch(/^1–50 of/);
+    const seen: string[] = [];
+    for (;;) {
+      const range = (await instances.locator('.page-of').textContent()) ?? '';
+      seen.push(
+        ...(await instances
+          .locator('tbody tr')
+          .evaluateAll((rows) => rows.map((r) => r.getAttribute('data-id') ?? ''))),
+      );
+      const next = instances.locator('button[data-page="next"]');
+      if (await next.isDisabled()) break;
+      await next.click();
+      await poll(() => instances.locator('.page-of').textContent()).not.toBe(range);
+    }
+    expect(seen.length).toBe(total);
+    expect(new Set(seen).size).toBe(total);
+
+    // A user string reaches the page as text: a name that looks like markup stays a name.
+    const fleet = await ec2.send(
+      new DescribeInstancesCommand({
+        Filters: [{ Name: 'tag:Name', Values: ['fleet-e2e-*'] }],
+        MaxResults: 5,
+      }),
+    );
+    const victim = fleet.Reservations?.[0]?.Instances?.[0]?.InstanceId;
+    await ec2.send(
+      new CreateTagsCommand({
+        Resources: [victim!],
+        Tags: [{ Key: 'Name', Value: '<img src=x onerror="window.pwned=1"> *bold* <@UADMIN>' }],
+      }),
+    );
+    await page.locator('.filters input[name="search"]').fill(victim!);
+    const renamed = instances.locator(`tr[data-id="${victim}"]`);
+    await poll(() => renamed.textContent()).toContain(
+      '<img src=x onerror="window.pwned=1"> *bold* <@UADMIN>',
+    );
+    expect(await instances.locator('img').count()).toBe(0);
+    expect(await page.evaluate(() => (window as unknown as { pwned?: number }).pwned)).toBeUndefined();
+    await page.locator('.filters input[name="search"]').fill('');
+    expect(wholeAccountLoads).toBe(before);
 
     // Search, owner and state narrow every table; each row shown matches.
     await page.locator('.filters input[name="search"]').fill('fleet-e2e-1');

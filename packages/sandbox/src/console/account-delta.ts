@@ -41,7 +41,7 @@ export function rowKey<K extends AccountKind>(kind: K, row: Row<K>): string {
 
 /** Fields that move with the clock alone; the page derives them from `now`, so they are no change. */
 const CLOCK_FIELDS = new Set(['timeLeftMs', 'idleMs', 'idleCostUsd']);
-const fingerprint = (row: object) =>
+export const fingerprint = (row: object) =>
   JSON.stringify(row, (key, value) => (CLOCK_FIELDS.has(key) ? undefined : value));
 
 /** What changed from `prev` to `next`; undefined when nothing did. */

@@ -1,126 +1,80 @@
 import type { VNode } from 'preact';
-import { useState } from 'preact/hooks';
+import { type AccountFilter, type AccountPage, PAGE_SIZE, type TableName } from './account-query';
 import { duration, timeLeft, usd, when } from './format';
 import { html } from './html';
-import type { AccountView, AddressRow, ImageRow, InstanceRow, RuleRow } from './types';
+import type { AddressRow, ImageRow, InstanceRow, RuleRow } from './types';
 
 type NameOf = (id: string) => string;
-
-/** Rows shown per page: the DOM stays small however large the fleet is. */
-export const PAGE_SIZE = 50;
 
 function Table<T>({
   title,
   name,
   rows,
+  total,
+  page,
+  onPage,
   head,
   row,
   empty,
 }: {
   title: string;
-  name: string;
+  name: TableName;
   rows: T[];
+  total: number;
+  page: number;
+  onPage: (table: TableName, page: number) => void;
   head: string[];
   row: (item: T) => VNode;
   empty: string;
 }): VNode {
-  const [page, setPage] = useState(0);
-  const pages = Math.max(1, Math.ceil(rows.length / PAGE_SIZE));
-  const at = Math.min(page, pages - 1);
-  const shown = rows.slice(at * PAGE_SIZE, (at + 1) * PAGE_SIZE);
+  const pages = Math.max(1, Math.ceil(total / PAGE_SIZE));
   return html`<section class="panel-section" data-table=${name}>
-    <h3>${title} <span class="count">${rows.length}</span></h3>
+    <h3>${title} <span class="count">${total}</span></h3>
     ${
       rows.length
-        ? html`<table><thead><tr>${head.map((h) => html`<th>${h}</th>`)}</tr></thead><tbody>${shown.map(row)}</tbody></table>`
+        ? html`<table><thead><tr>${head.map((h) => html`<th>${h}</th>`)}</tr></thead><tbody>${rows.map(row)}</tbody></table>`
         : html`<p class="empty">${empty}</p>`
     }
     ${
       pages > 1
         ? html`<div class="pager">
-          <button type="button" data-page="prev" disabled=${at === 0} onClick=${() => setPage(at - 1)}>‹ Previous</button>
-          <span class="muted small page-of">${at * PAGE_SIZE + 1}–${at * PAGE_SIZE + shown.length} of ${rows.length}</span>
-          <button type="button" data-page="next" disabled=${at >= pages - 1} onClick=${() => setPage(at + 1)}>Next ›</button>
+          <button type="button" data-page="prev" disabled=${page === 0} onClick=${() => onPage(name, page - 1)}>‹ Previous</button>
+          <span class="muted small page-of">${page * PAGE_SIZE + 1}–${page * PAGE_SIZE + rows.length} of ${total}</span>
+          <button type="button" data-page="next" disabled=${page >= pages - 1} onClick=${() => onPage(name, page + 1)}>Next ›</button>
         </div>`
         : null
     }
   </section>`;
 }
 
-interface Filter {
-  search: string;
-  /** An account label ('' = every account). */
-  account: string;
-  region: string;
-  owner: string;
-  state: string;
-}
-
-/** Whether any of a row's texts contains the search words (all of them, any case). */
-function matches(search: string, ...texts: (string | undefined)[]): boolean {
-  const words = search.toLowerCase().split(/\s+/).filter(Boolean);
-  if (!words.length) return true;
-  const hay = texts.filter(Boolean).join(' ').toLowerCase();
-  return words.every((w) => hay.includes(w));
-}
-
 const stateClass = (state: string) => `pill state-${state.replace(/[^a-z-]/g, '')}`;
 
-/** The live account: what EC2 (the emulator) describes right now, as ec2ops' tags explain it. */
+/**
+ * The live account: what EC2 (the emulator) describes right now, as ec2ops' tags explain it. The
+ * sandbox filters and pages it; the page holds one page of each table.
+ */
 export function Account({
   account,
+  filter: f,
   now,
   nameOf,
+  onFilter,
+  onPage,
 }: {
-  account: AccountView;
+  account: AccountPage;
+  filter: AccountFilter;
   now: number;
   nameOf: NameOf;
+  onFilter: (filter: AccountFilter) => void;
+  onPage: (table: TableName, page: number) => void;
 }): VNode {
-  const [f, setF] = useState<Filter>({ search: '', account: '', region: '', owner: '', state: '' });
-  const set = (key: keyof Filter) => (e: Event) =>
-    setF({ ...f, [key]: (e.target as HTMLInputElement | HTMLSelectElement).value });
-  // A row is "in region" when it is in the chosen account and region (both filters at once).
-  const inAccount = (label: string | undefined) => !f.account || label === f.account;
-  const inRegion = (region: string, label?: string) => (!f.region || region === f.region) && inAccount(label);
-  const ownedBy = (owner: string | undefined) => !f.owner || owner === f.owner;
-  const inState = (state: string) => !f.state || state === f.state;
+  const set = (key: keyof AccountFilter) => (e: Event) =>
+    onFilter({ ...f, [key]: (e.target as HTMLInputElement | HTMLSelectElement).value });
   // Time left and idle cost follow the sandbox clock, not the moment EC2 was last read.
   const left = (expiresAt: string | undefined) => (expiresAt ? Date.parse(expiresAt) - now : undefined);
-
-  const all = account.instances.filter((i) => i.state !== 'terminated');
-  const gone = account.instances.length - all.length;
-  const owners = [...new Set([...all.map((i) => i.owner), ...account.rules.map((r) => r.owner)])]
-    .filter((o): o is string => Boolean(o))
-    .sort();
-  const states = [...new Set(all.map((i) => i.state))].sort();
-  const live = all.filter(
-    (i) =>
-      inRegion(i.region, i.account) &&
-      ownedBy(i.owner) &&
-      inState(i.state) &&
-      matches(f.search, i.id, i.name, i.type, i.imageId, i.publicIp, i.owner && nameOf(i.owner)),
-  );
-  const images = account.images.filter(
-    (img) =>
-      inRegion(img.region, img.account) &&
-      !f.owner &&
-      inState(img.state) &&
-      matches(f.search, img.id, img.name, img.alias, img.sourceInstance),
-  );
-  const rules = account.rules.filter(
-    (r) =>
-      inRegion(r.region, r.account) &&
-      ownedBy(r.owner) &&
-      !f.state &&
-      matches(f.search, r.ruleId, r.groupId, r.groupName, r.source, r.ports, r.owner && nameOf(r.owner)),
-  );
-  const addresses = account.addresses.filter(
-    (a) =>
-      inRegion(a.region, a.account) &&
-      !f.owner &&
-      !f.state &&
-      matches(f.search, a.publicIp, a.allocationId, a.instanceId),
-  );
+  const gone = account.terminated;
+  const { owners, states } = account;
+  const paged = (table: TableName) => ({ total: account.totals[table], page: account.pages[table], onPage });
   const many = account.regions.length > 1;
   const accounts = account.accounts ?? [];
   const where = (region: string) => (many ? html`<span class="region">${region}</span>` : null);
@@ -147,7 +101,7 @@ export function Account({
       <select name="state" onChange=${set('state')}><option value="">any state</option>${states.map((st) => html`<option value=${st} selected=${st === f.state}>${st}</option>`)}</select>
     </form>
     <${Table}
-      title="Instances" name="instances" rows=${live} empty=${all.length ? 'No instance matches.' : 'No instances.'}
+      title="Instances" name="instances" rows=${account.instances} ...${paged('instances')} empty=${account.totals.instances || f.search || f.owner || f.state || f.region || f.account ? 'No instance matches.' : 'No instances.'}
       head=${withAccount(['Instance', 'State', 'Type', 'Owner', 'Time left', 'Tags'])}
       row=${(i: InstanceRow) => {
         const ms = left(i.expiresAt);
@@ -163,7 +117,7 @@ export function Account({
     />
     ${gone ? html`<p class="muted small">${gone} terminated instance${gone === 1 ? '' : 's'} hidden.</p>` : null}
     <${Table}
-      title="Images" name="images" rows=${images} empty="No images."
+      title="Images" name="images" rows=${account.images} ...${paged('images')} empty="No images."
       head=${withAccount(['Image', 'Source', 'Approved', 'In use', 'Created'])}
       row=${(
         img: ImageRow,
@@ -171,12 +125,12 @@ export function Account({
         ${accountCell(img.account)}<td><code>${img.id}</code><div class="muted">${img.name}${where(img.region)}</div></td>
         <td>${img.source === 'baked' ? html`baked from <code>${img.sourceInstance}</code>` : img.source === 'alias' ? html`alias <strong>${img.alias}</strong>` : 'registered'}${img.state !== 'available' ? html` <span class=${stateClass(img.state)}>${img.state}</span>` : null}</td>
         <td>${img.approved ? '✓' : ''}${img.keep ? html` <span class="pill">keep</span>` : null}</td>
-        <td>${img.usedBy.length ? `${img.usedBy.length} instance${img.usedBy.length === 1 ? '' : 's'}` : html`<span class="muted">no</span>`}</td>
+        <td>${img.inUse ? `${img.inUse} instance${img.inUse === 1 ? '' : 's'}` : html`<span class="muted">no</span>`}</td>
         <td>${when(img.createdAt)}</td>
       </tr>`}
     />
     <${Table}
-      title="Security-group rules" name="rules" rows=${rules} empty="No inbound rules."
+      title="Security-group rules" name="rules" rows=${account.rules} ...${paged('rules')} empty="No inbound rules."
       head=${withAccount(['Group', 'Rule', 'Source', 'Owner', 'Time left'])}
       row=${(r: RuleRow) => {
         const ms = left(r.expiresAt);
@@ -191,12 +145,12 @@ export function Account({
     />
     <p class="muted small">On-request groups: ${
       account.groups
-        .filter((g) => g.onRequest && inRegion(g.region, g.account))
+        .filter((g) => g.onRequest)
         .map((g) => g.name)
         .join(', ') || 'none'
     }</p>
     <${Table}
-      title="Elastic IPs" name="addresses" rows=${addresses} empty="No Elastic IPs."
+      title="Elastic IPs" name="addresses" rows=${account.addresses} ...${paged('addresses')} empty="No Elastic IPs."
       head=${withAccount(['Address', 'Associated', 'Idle for', 'Idle cost'])}
       row=${(a: AddressRow) => {
         const idleMs = a.idleSince ? Math.max(0, now - Date.parse(a.idleSince)) : undefined;

@@ -1,5 +1,6 @@
 import type { Forecast } from '@ec2ops/core/forecast';
 import type { AccountDelta } from './account-delta';
+import { type AccountPage, type AccountQuery, queryToParams } from './account-query';
 import type {
   ConsoleAction,
   ConsoleSnapshot,
@@ -22,7 +23,11 @@ async function call<T>(method: 'GET' | 'POST', path: string, body?: unknown): Pr
 }
 
 export const api = {
-  snapshot: (user: string) => call<ConsoleSnapshot>('GET', `snapshot?user=${encodeURIComponent(user)}`),
+  /** The small state with one page of each table, for a first render or a resync. */
+  snapshot: (user: string, query: AccountQuery) =>
+    call<ConsoleSnapshot>('GET', `snapshot?user=${encodeURIComponent(user)}&${queryToParams(query)}`),
+  /** One page of each table, filtered (the sandbox filters and pages). */
+  account: (query: AccountQuery) => call<AccountPage>('GET', `account?${queryToParams(query)}`),
   state: (user: string) => call<ConsoleState>('GET', `state?user=${encodeURIComponent(user)}`),
   command: (user: string, channel: string, text: string) =>
     call<SendResult>('POST', 'command', { user, channel, text }),

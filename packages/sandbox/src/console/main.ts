@@ -1,7 +1,15 @@
 import { render, type VNode } from 'preact';
 import { useCallback, useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { Account } from './account';
-import { type AccountDelta, applyDelta } from './account-delta';
+import type { AccountDelta } from './account-delta';
+import {
+  type AccountFilter,
+  type AccountPage,
+  type AccountQuery,
+  NO_FILTER,
+  patchPage,
+  type TableName,
+} from './account-query';
 import { AlarmControl } from './alarm-control';
 import { api, watch } from './api';
 import type { ActionEvent, Json } from './blocks';
@@ -11,8 +19,9 @@ import { ForecastPanel } from './forecast';
 import { html } from './html';
 import { Jobs } from './jobs';
 import { Confirm, Modal } from './modal';
+import { oneAtATime } from './one-at-a-time';
 import { type NameOf, TextObject } from './text';
-import type { AccountView, ConsoleMessage, ConsoleState, SendResult } from './types';
+import type { ConsoleMessage, ConsoleState, SendResult } from './types';
 
 const ME_KEY = 'ec2ops.console.user';
 type Tab = 'account' | 'jobs' | 'forecast' | 'audit';
@@ -20,7 +29,7 @@ type Tab = 'account' | 'jobs' | 'forecast' | 'audit';
 function App(): VNode {
   const [me, setMe] = useState(() => localStorage.getItem(ME_KEY) ?? 'UOPERATOR');
   const [snapshot, setSnapshot] = useState<ConsoleState | undefined>();
-  const [account, setAccount] = useState<{ version: number; view: AccountView } | undefined>();
+  const [account, setAccount] = useState<AccountPage | undefined>();
   const [channelId, setChannelId] = useState<string | undefined>();
   const [tab, setTab] = useState<Tab>('account');
   const [notices, setNotices] = useState<Notice[]>([]);
@@ -30,53 +39,76 @@ function App(): VNode {
   // One state request at a time; changes announced meanwhile cause exactly one more.
   const who = useRef(me);
   who.current = me;
-  const loading = useRef({ busy: false, again: false });
-  const refresh = useCallback(() => {
-    const state = loading.current;
-    if (state.busy) {
-      state.again = true;
-      return;
-    }
-    state.busy = true;
-    const user = who.current;
-    api
-      .state(user)
-      .then((s) => {
-        // A state for someone the person has switched away from is not shown.
-        if (user !== who.current) state.again = true;
-        else setSnapshot(s);
-        setFailure(undefined);
-      })
-      .catch((error: Error) => setFailure(error.message))
-      .finally(() => {
-        state.busy = false;
-        if (state.again) {
-          state.again = false;
-          refresh();
-        }
-      });
-  }, []);
+  const refresh = useMemo(
+    () =>
+      oneAtATime((again) => {
+        const user = who.current;
+        return api
+          .state(user)
+          .then((s) => {
+            // A state for someone the person has switched away from is not shown.
+            if (user !== who.current) again();
+            else setSnapshot(s);
+            setFailure(undefined);
+          })
+          .catch((error: Error) => setFailure(error.message));
+      }),
+    [],
+  );
 
-  // The account arrives whole once, then as deltas; deltas arriving while it loads are kept and
-  // applied after, and a delta that does not follow the version held makes the page load it again.
-  const held = useRef<{ version: number; view: AccountView } | undefined>(undefined);
+  // The account arrives as one page of each table (the sandbox filters and pages), then as
+  // deltas patching the rows shown; a delta that may change more than those rows makes the page
+  // ask for its page again, and one that does not follow the version held makes it resync.
+  const held = useRef<AccountPage | undefined>(undefined);
   const buffered = useRef<AccountDelta[] | undefined>(undefined);
-  const hold = (next: { version: number; view: AccountView }) => {
+  const query = useRef<AccountQuery>({ filter: NO_FILTER, pages: {} });
+  const [filter, setFilter] = useState<AccountFilter>(NO_FILTER);
+  const hold = (next: AccountPage) => {
     held.current = next;
     setAccount(next);
   };
+  const requery = useMemo(
+    () =>
+      oneAtATime((again) => {
+        const asked = query.current;
+        return api
+          .account(asked)
+          .then((page) => {
+            const current = held.current;
+            // A page for another query, or older than deltas already applied, is asked for again.
+            if (asked !== query.current || (current && page.version < current.version)) again();
+            else hold(page);
+          })
+          .catch((error: Error) => setFailure(error.message));
+      }),
+    [],
+  );
+  const soon = useRef<number | undefined>(undefined);
+  const requerySoon = useCallback(() => {
+    if (soon.current !== undefined) return;
+    soon.current = window.setTimeout(() => {
+      soon.current = undefined;
+      requery();
+    }, 100);
+  }, [requery]);
+  const filtering = () => Object.values(query.current.filter).some(Boolean);
   const loadAccount = useCallback(() => {
     if (buffered.current) return;
     buffered.current = [];
     const user = who.current;
     api
-      .snapshot(user)
+      .snapshot(user, query.current)
       .then((s) => {
-        let next = { version: s.accountVersion, view: s.account };
+        let next = s.account;
+        let stale = false;
         for (const d of buffered.current ?? []) {
-          if (d.from === next.version) next = { version: d.version, view: applyDelta(next.view, d) };
+          if (d.from !== next.version) continue;
+          const patched = patchPage(next, d, filtering());
+          next = patched.page;
+          stale ||= patched.stale;
         }
         hold(next);
+        if (stale) requerySoon();
         if (user === who.current) setSnapshot(s);
         setFailure(undefined);
       })
@@ -84,7 +116,7 @@ function App(): VNode {
       .finally(() => {
         buffered.current = undefined;
       });
-  }, []);
+  }, [requerySoon]);
   const onAccount = useCallback(
     (delta: AccountDelta) => {
       if (buffered.current) {
@@ -94,9 +126,26 @@ function App(): VNode {
       const current = held.current;
       if (!current || delta.version <= current.version) return;
       if (delta.from !== current.version) return loadAccount();
-      hold({ version: delta.version, view: applyDelta(current.view, delta) });
+      const { page, stale } = patchPage(current, delta, filtering());
+      hold(page);
+      if (stale) requerySoon();
     },
-    [loadAccount],
+    [loadAccount, requerySoon],
+  );
+  const onFilter = useCallback(
+    (next: AccountFilter) => {
+      query.current = { filter: next, pages: {} };
+      setFilter(next);
+      requery();
+    },
+    [requery],
+  );
+  const onPage = useCallback(
+    (table: TableName, page: number) => {
+      query.current = { ...query.current, pages: { ...query.current.pages, [table]: page } };
+      requery();
+    },
+    [requery],
   );
   useEffect(
     () => watch({ onChange: refresh, onAccount, onConnect: loadAccount }),
@@ -199,7 +248,7 @@ function App(): VNode {
         ${(['account', 'jobs', 'forecast', 'audit'] as Tab[]).map((t) => html`<button class=${`tab ${t === tab ? 'active' : ''}`} data-tab=${t} onClick=${() => setTab(t)}>${t}</button>`)}
       </div>
       <div class="panel-body">
-        ${tab === 'account' ? html`<${Account} account=${account.view} now=${Date.parse(snapshot.now)} nameOf=${nameOf} />` : null}
+        ${tab === 'account' ? html`<${Account} account=${account} filter=${filter} now=${Date.parse(snapshot.now)} nameOf=${nameOf} onFilter=${onFilter} onPage=${onPage} />` : null}
         ${
           tab === 'jobs'
             ? html`<${Jobs} jobs=${snapshot.jobs} queue=${snapshot.queue} nameOf=${nameOf}

@@ -3,6 +3,7 @@
  * (runner/) and the browser bundle (console/), so both sides agree at compile time.
  */
 import type { JobReport } from '@ec2ops/core/jobs';
+import type { AccountPage } from './account-query';
 
 export type Role = 'viewer' | 'operator' | 'admin';
 
@@ -81,7 +82,10 @@ export interface ImageRow {
   approved: boolean;
   keep: boolean;
   /** Instances (not terminated) launched from it. */
+  /** The first few instances (not terminated) that run it, by id (USED_BY_LISTED). */
   usedBy: string[];
+  /** How many instances (not terminated) run it. */
+  inUse: number;
   createdAt?: string;
 }
 
@@ -208,7 +212,8 @@ export interface ConsoleSnapshot {
   /** Messages per channel id, oldest first, as the chosen user sees them. */
   messages: Record<string, ConsoleMessage[]>;
   views: ConsoleView[];
-  account: AccountView;
+  /** The first page of each table (or the pages asked for); never the whole fleet. */
+  account: AccountPage;
   /** The account's version; changes after it arrive as deltas on the event stream. */
   accountVersion: number;
   jobs: JobsView;

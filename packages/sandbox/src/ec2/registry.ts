@@ -68,19 +68,22 @@ export function invoke(invocation: Invocation): XmlObject {
   store.advance(state);
   const dryRun = params.boolean('DryRun') ?? false;
   const gate = new DryRunGate(dryRun);
-  const body = definition.handler({
-    action,
-    params,
-    region,
-    state,
-    store,
-    requestId,
-    now: store.clock.now(),
-    dryRun,
-    gate: () => gate.gate(),
-  });
+  const run = () =>
+    definition.handler({
+      action,
+      params,
+      region,
+      state,
+      store,
+      requestId,
+      now: store.clock.now(),
+      dryRun,
+      gate: () => gate.gate(),
+    });
+  // A change notes the records it touches, for readers that follow the account (the console).
+  const body = definition.mutates ? store.track(state, run) : run();
   // Read-only handlers never call gate(): a dry run of one that succeeded is answered here.
   if (dryRun) throw dryRunOperation();
-  if (definition.mutates) store.markChanged();
+  if (definition.mutates) store.markChanged(true);
   return body;
 }

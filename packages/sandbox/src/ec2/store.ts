@@ -88,8 +88,59 @@ export const DEFAULT_DELAYS: Delays = {
   volumeCreating: 1_000,
 };
 
+/**
+ * A collection's records, noting which ones a change touches while the region tracks changes:
+ * a record looked up, written or deleted by id, or the whole collection when a change walks it
+ * (handlers mutate records in place, so a look-up during a change counts as a touch).
+ */
+class TrackedCollection extends Map<string, BaseRecord> {
+  constructor(
+    private readonly state: RegionState,
+    private readonly name: string,
+  ) {
+    super();
+  }
+  override get(id: string): BaseRecord | undefined {
+    const record = super.get(id);
+    if (record && this.state.tracking) this.state.touch(this.name, id);
+    return record;
+  }
+  override set(id: string, record: BaseRecord): this {
+    if (this.state.tracking) this.state.touch(this.name, id);
+    return super.set(id, record);
+  }
+  override delete(id: string): boolean {
+    if (this.state.tracking) this.state.touch(this.name, id);
+    return super.delete(id);
+  }
+  override values(): MapIterator<BaseRecord> {
+    if (this.state.tracking) this.state.touch(this.name);
+    return super.values();
+  }
+  override entries(): MapIterator<[string, BaseRecord]> {
+    if (this.state.tracking) this.state.touch(this.name);
+    return super.entries();
+  }
+  override forEach(fn: (value: BaseRecord, key: string, map: Map<string, BaseRecord>) => void): void {
+    if (this.state.tracking) this.state.touch(this.name);
+    super.forEach(fn);
+  }
+  override [Symbol.iterator](): MapIterator<[string, BaseRecord]> {
+    return this.entries();
+  }
+}
+
+/** What changes touched since the last `takeTouched()`: ids per collection, or whole collections. */
+export interface Touched {
+  ids: Map<string, Set<string>>;
+  all: Set<string>;
+}
+
 export class RegionState {
   private readonly data = new Map<string, Map<string, BaseRecord>>();
+  /** True while a change runs in a store that tracks changes (see Ec2Store.trackChanges). */
+  tracking = false;
+  private touched: Touched = { ids: new Map(), all: new Set() };
   /** Small per-region values that are not records (counters, idempotency tokens). */
   extra: Record<string, unknown> = {};
   private nextDueAt = 0;
@@ -99,10 +150,30 @@ export class RegionState {
   collection(name: string): Map<string, BaseRecord> {
     let map = this.data.get(name);
     if (!map) {
-      map = new Map();
+      map = new TrackedCollection(this, name);
       this.data.set(name, map);
     }
     return map;
+  }
+
+  touch(collection: string, id?: string): void {
+    if (id === undefined) {
+      this.touched.all.add(collection);
+      return;
+    }
+    let ids = this.touched.ids.get(collection);
+    if (!ids) {
+      ids = new Set();
+      this.touched.ids.set(collection, ids);
+    }
+    ids.add(id);
+  }
+
+  /** What changes touched since the last call (one reader: the sandbox console's account index). */
+  takeTouched(): Touched {
+    const touched = this.touched;
+    this.touched = { ids: new Map(), all: new Set() };
+    return touched;
   }
 
   collectionNames(): string[] {
@@ -170,6 +241,14 @@ export class Ec2Store {
   delays: Delays;
   /** Increments on every change; persistence and the sandbox watch it. */
   changes = 0;
+  /**
+   * When set, changes note the records they touch (RegionState.takeTouched), so a reader can
+   * follow a large account without reading it again; a change that cannot say what it touched
+   * (control endpoints, a load, a reset) sets `untracked` instead.
+   */
+  trackChanges = false;
+  untracked = false;
+  private tracked = 0;
   /** Actions answered with UnauthorizedOperation (set through `/_emulator/authorization`). */
   readonly deniedActions = new Set<string>();
   private readonly regionStates = new Map<string, RegionState>();
@@ -188,6 +267,8 @@ export class Ec2Store {
       state = new RegionState(name);
       this.regionStates.set(name, state);
       for (const { seed } of seeders) seed(state, this);
+      // A new region's seed is not noted record by record: readers read the region whole.
+      if (this.trackChanges) this.untracked = true;
       this.markChanged();
     }
     return state;
@@ -199,10 +280,30 @@ export class Ec2Store {
 
   /** Runs due transitions for a region before a request reads it. */
   advance(state: RegionState): void {
-    if (state.tick(this.clock.now(), this)) this.markChanged();
+    if (this.track(state, () => state.tick(this.clock.now(), this))) this.markChanged(true);
   }
 
-  markChanged(): void {
+  /** Runs a change in `state`, noting what it touches when the store tracks changes. */
+  track<T>(state: RegionState, change: () => T): T {
+    if (!this.trackChanges) return change();
+    // Every region, not only the request's: a change may reach another (CopyImage).
+    const regions = [state, ...this.regionStates.values()];
+    const was = regions.map((r) => r.tracking);
+    for (const r of regions) r.tracking = true;
+    this.tracked += 1;
+    try {
+      return change();
+    } finally {
+      regions.forEach((r, i) => {
+        r.tracking = was[i]!;
+      });
+      this.tracked -= 1;
+    }
+  }
+
+  /** `tracked`: the change ran inside `track()`, so its records were noted. */
+  markChanged(tracked = false): void {
+    if (this.trackChanges && !tracked && this.tracked === 0) this.untracked = true;
     this.changes += 1;
     for (const listener of this.listeners) listener();
   }

@@ -1,53 +1,51 @@
-import { type AccountDelta, diffAccount } from '../console/account-delta';
+import type { AccountDelta } from '../console/account-delta';
 import type { AccountView } from '../console/types';
+import type { AccountChange } from './account-index';
+
+/** Where the feed's rows come from: the whole view, and what changed since the last update. */
+export interface AccountRows {
+  view(): AccountView;
+  update(): AccountChange | undefined;
+}
 
 /**
- * The account as the console last read it, with a version that moves on each change. Reads are
- * one at a time, and any number of change notices arriving during a read cost one more read.
+ * The account as the console shows it, with a version that moves by one on each change. The
+ * rows live in an in-memory index that the emulator's changes update, so a change costs its own
+ * rows; any number of change notices between two refreshes make one delta, or none. Every delta
+ * goes to every listener, whoever caused the refresh, so no page can miss one it could apply.
  */
 export class AccountFeed {
   private version = 0;
-  private view: AccountView | undefined;
-  private running: Promise<AccountDelta | undefined> | undefined;
-  private queued: Promise<AccountDelta | undefined> | undefined;
+  private readonly listeners = new Set<(delta: AccountDelta) => void>();
 
-  constructor(private readonly read: () => Promise<AccountView>) {}
+  constructor(private readonly rows: AccountRows) {}
 
-  /** The latest reading and its version (reads once if nothing was read yet). */
-  async current(): Promise<{ version: number; view: AccountView }> {
-    if (!this.view) await this.refresh();
-    return { version: this.version, view: this.view! };
+  onDelta(listener: (delta: AccountDelta) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
   }
 
-  /** Reads the account again; resolves to what changed, or undefined when nothing did. */
-  refresh(): Promise<AccountDelta | undefined> {
-    if (this.queued) return this.queued;
-    const before = this.running ?? Promise.resolve(undefined);
-    const next: Promise<AccountDelta | undefined> = before
-      .catch(() => undefined)
-      .then(() => {
-        this.queued = undefined;
-        this.running = next;
-        return this.step();
-      })
-      .finally(() => {
-        if (this.running === next) this.running = undefined;
-      });
-    this.queued = next;
-    return next;
+  private cached: { version: number; view: AccountView } | undefined;
+
+  /** The whole view and its version, with every change so far taken in. */
+  current(): { version: number; view: AccountView } {
+    this.refresh();
+    // Pages of one version (several tabs, several filters) share one assembled view.
+    if (this.cached?.version !== this.version)
+      this.cached = { version: this.version, view: this.rows.view() };
+    return this.cached;
   }
 
-  private async step(): Promise<AccountDelta | undefined> {
-    const view = await this.read();
-    const prev = this.view;
-    this.view = view;
-    if (!prev) {
-      this.version += 1;
-      return undefined;
+  /** Takes in what changed and tells the listeners, as one delta from the version held. */
+  refresh(): void {
+    const change = this.rows.update();
+    if (this.version === 0) {
+      this.version = 1;
+      return;
     }
-    const delta = diffAccount(prev, view, this.version);
-    if (!delta) return undefined;
-    this.version += 1;
-    return { ...delta, version: this.version };
+    if (!change) return;
+    const delta: AccountDelta = { ...change, from: this.version, version: this.version + 1 };
+    this.version = delta.version;
+    for (const listener of this.listeners) listener(delta);
   }
 }

@@ -7,6 +7,7 @@ import {
   type EC2Client,
   type Tag,
 } from '@aws-sdk/client-ec2';
+import { usage } from '../console/account-query';
 import type { AccountView, AddressRow, GroupRow, ImageRow, InstanceRow, RuleRow } from '../console/types';
 
 /**
@@ -112,7 +113,9 @@ async function readRegion(
       ...(sourceInstance ? { sourceInstance } : {}),
       approved: tags.get(`${p}approved`) === 'true',
       keep: tags.get(`${p}keep`) === 'true',
-      usedBy: instances.filter((i) => i.imageId === img.ImageId && i.state !== 'terminated').map((i) => i.id),
+      ...usage(
+        instances.filter((i) => i.imageId === img.ImageId && i.state !== 'terminated').map((i) => i.id),
+      ),
       ...(img.CreationDate ? { createdAt: img.CreationDate } : {}),
     };
   });
@@ -174,26 +177,6 @@ async function readRegion(
   return { instances, images, groups, rules, addresses };
 }
 
-/**
- * The account view, read again only when EC2 changed, so a burst of change notices costs one
- * read. Time left and idle cost move with the clock alone; the page derives them from `now`.
- */
-export function cachedAccountView(o: AccountViewOptions, changes: () => number): () => Promise<AccountView> {
-  let cache: { changes: number; view: Promise<AccountView> } | undefined;
-  return () => {
-    if (!cache || cache.changes !== changes()) {
-      const view = readAccountView(o);
-      const entry = { changes: changes(), view };
-      cache = entry;
-      // A failed read is not kept: the next notice reads again.
-      view.catch(() => {
-        if (cache === entry) cache = undefined;
-      });
-    }
-    return cache.view;
-  };
-}
-
 /** The public images the launch aliases name today (the newest match), approved by config. */
 async function aliasImages(
   ec2: EC2Client,
@@ -226,9 +209,9 @@ async function aliasImages(
         alias,
         approved: true,
         keep: false,
-        usedBy: instances
-          .filter((i) => i.imageId === newest.ImageId && i.state !== 'terminated')
-          .map((i) => i.id),
+        ...usage(
+          instances.filter((i) => i.imageId === newest.ImageId && i.state !== 'terminated').map((i) => i.id),
+        ),
         ...(newest.CreationDate ? { createdAt: newest.CreationDate } : {}),
       };
     }),

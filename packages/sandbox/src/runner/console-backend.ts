@@ -1,6 +1,6 @@
 import type { StageConfig } from '@ec2ops/core/config';
+import { type AccountPage, type AccountQuery, NO_FILTER, queryAccount } from '../console/account-query';
 import type {
-  AccountView,
   ConsoleAction,
   ConsoleChannel,
   ConsoleMessage,
@@ -13,7 +13,7 @@ import type {
 } from '../console/types';
 import type { DriverResult, SlackAppDriver } from '../slack/app-driver';
 import type { SlackWorkspace } from '../slack/workspace';
-import { AccountFeed } from './account-feed';
+import { AccountFeed, type AccountRows } from './account-feed';
 
 /**
  * What the console asks of the sandbox. Everything a person does in the console reaches the app
@@ -27,7 +27,8 @@ export interface ConsoleBackendOptions {
   endpoints: Endpoints;
   signingSecretSource: ConsoleSnapshot['signingSecret'];
   clock: { now(): number; offset: number };
-  account: () => Promise<AccountView>;
+  /** The account's rows, kept up to date from the emulator's changes. */
+  account: AccountRows;
   jobs: () => ConsoleSnapshot['jobs'];
   queue: () => ConsoleSnapshot['queue'];
 }
@@ -102,9 +103,21 @@ export class ConsoleBackend {
     return out;
   }
 
-  async snapshot(user: string): Promise<ConsoleSnapshot> {
-    const [state, account] = await Promise.all([this.state(user), this.account.current()]);
-    return { ...state, account: account.view, accountVersion: account.version };
+  /** The small state with one page of each table (the first, unless the query says otherwise). */
+  async snapshot(
+    user: string,
+    query: AccountQuery = { filter: NO_FILTER, pages: {} },
+  ): Promise<ConsoleSnapshot> {
+    const state = this.state(user);
+    const account = this.accountPage(query);
+    return { ...state, account, accountVersion: account.version };
+  }
+
+  /** One page of each table, filtered; owners searched by their names as the page shows them. */
+  accountPage(query: AccountQuery): AccountPage {
+    const { version, view } = this.account.current();
+    const names = new Map(this.users().map((u) => [u.id, u.realName]));
+    return queryAccount(view, version, query, (id) => names.get(id) ?? id);
   }
 
   state(user: string): ConsoleState {

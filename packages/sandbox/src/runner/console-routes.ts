@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { isEc2opsError } from '@ec2ops/core/errors';
 import type { Forecast } from '@ec2ops/core/forecast';
+import { queryFromParams } from '../console/account-query';
 import type { ConsoleAction, ConsoleSubmit, JobRunRecord } from '../console/types';
 import { refuseCrossSite } from '../cross-site';
 import type { ConsoleAssets } from './assets';
@@ -72,23 +73,15 @@ export function createConsoleRoutes(
 ) {
   const streams = new Set<ServerResponse>();
 
-  // While anyone watches, each change notice re-reads the account once (reads coalesce) and
-  // every stream gets the same per-resource delta with its version.
+  // While anyone watches, each change notice takes the emulator's changes into the account
+  // index, and every stream gets the same per-resource delta with its version.
   let unwatch: (() => void) | undefined;
   let settling: NodeJS.Timeout | undefined;
-  let sent = 0;
-  const broadcastAccount = () => {
-    backend.account.refresh().then(
-      (delta) => {
-        // Notices coalesced into one read share its delta: send it once.
-        if (!delta || delta.version <= sent) return;
-        sent = delta.version;
-        const frame = `event: account\ndata: ${JSON.stringify(delta)}\n\n`;
-        for (const stream of streams) stream.write(frame);
-      },
-      () => {},
-    );
-  };
+  const broadcastAccount = () => backend.account.refresh();
+  backend.account.onDelta((delta) => {
+    const frame = `event: account\ndata: ${JSON.stringify(delta)}\n\n`;
+    for (const stream of streams) stream.write(frame);
+  });
   const watchAccount = () => {
     if (!unwatch) unwatch = controls.subscribe(broadcastAccount);
     settling ??= setInterval(() => controls.settle(), 1000).unref();
@@ -105,7 +98,11 @@ export function createConsoleRoutes(
   async function api(req: IncomingMessage, res: ServerResponse, route: string, url: URL): Promise<void> {
     const method = req.method ?? 'GET';
     if (method === 'GET' && route === 'snapshot') {
-      return json(res, 200, await backend.snapshot(url.searchParams.get('user') ?? 'UOPERATOR'));
+      const user = url.searchParams.get('user') ?? 'UOPERATOR';
+      return json(res, 200, await backend.snapshot(user, queryFromParams(url.searchParams)));
+    }
+    if (method === 'GET' && route === 'account') {
+      return json(res, 200, backend.accountPage(queryFromParams(url.searchParams)));
     }
     if (method === 'GET' && route === 'state') {
       return json(res, 200, backend.state(url.searchParams.get('user') ?? 'UOPERATOR'));

@@ -17,7 +17,7 @@ import { createSlackEmulator } from '../slack/emulator';
 import type { SlackWorkspace } from '../slack/workspace';
 import { createSqsHandler } from '../sqs/api';
 import { SqsHub } from '../sqs/emulator';
-import { cachedAccountView } from './account-view';
+import { AccountIndex } from './account-index';
 import { alarmRoute } from './alarms';
 import { buildConsoleAssets } from './assets';
 import { ConsoleBackend } from './console-backend';
@@ -327,27 +327,24 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       await scheduler.idle();
     });
 
-    const account = cachedAccountView(
-      {
-        regions: config.regions,
-        ec2: clients.forRegion,
-        tagPrefix: config.tagPrefix,
-        now: () => clock.now(),
-        ipv4PricePerHour: config.eip.pricePerHour,
-        accessGroups: config.access.groups,
-        aliases: config.launch.images.aliases,
-        // The console shows every account: the hub under its own name, members by alias.
-        accounts: [
-          { label: 'hub', ec2: clients.forRegion, regions: config.regions },
-          ...memberClients.map(({ member, clients: c }) => ({
-            label: member.alias,
-            ec2: c.forRegion,
-            regions: member.regions,
-          })),
-        ],
-      },
-      () => ec2.accounts.changes,
-    );
+    // The console's rows, kept in memory and updated from what each EC2 change touched.
+    const account = new AccountIndex({
+      regions: config.regions,
+      tagPrefix: config.tagPrefix,
+      now: () => clock.now(),
+      ipv4PricePerHour: config.eip.pricePerHour,
+      accessGroups: config.access.groups,
+      aliases: config.launch.images.aliases,
+      // The console shows every account: the hub under its own name, members by alias.
+      accounts: [
+        { label: 'hub', store: ec2.store, regions: config.regions },
+        ...members.map((member) => {
+          const store = ec2.accounts.get(member.id)?.store;
+          if (!store) throw new Error(`member account ${member.id} is not in the emulator`);
+          return { label: member.alias, store, regions: member.regions };
+        }),
+      ],
+    });
 
     const advanceClock = async (ms: number) => {
       clock.advance(ms);

@@ -3,7 +3,6 @@ import {
   AssociateAddressCommand,
   DescribeInstancesCommand,
   DescribeInternetGatewaysCommand,
-  EC2Client,
   ReleaseAddressCommand,
 } from '@aws-sdk/client-ec2';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -12,31 +11,15 @@ import { Clock } from '../../src/ec2/clock';
 import { type Ec2Emulator, startEc2Emulator } from '../../src/ec2/server';
 import { readAccountView } from '../../src/runner/account-view';
 import { seedAccount } from '../../src/runner/seed-account';
+import { accessGroupTags, regionClients, viewOptions } from './account-fixture';
 
-const credentials = { accessKeyId: 'AKIDTEST', secretAccessKey: 'secret' };
-const accessGroupTags = { 'ec2ops:access-group': 'true' };
 let ec2: Ec2Emulator;
 let clock: Clock;
 let view: AccountView;
-const clients = new Map<string, EC2Client>();
-const client = (region: string) => {
-  let c = clients.get(region);
-  if (!c) {
-    c = new EC2Client({ region, endpoint: ec2.url, credentials, maxAttempts: 1 });
-    clients.set(region, c);
-  }
-  return c;
-};
+const clients = regionClients(() => ec2.url);
+const client = clients.client;
 const read = () =>
-  readAccountView({
-    regions: ['us-east-1', 'eu-west-1'],
-    ec2: client,
-    tagPrefix: 'ec2ops:',
-    now: () => clock.now(),
-    ipv4PricePerHour: 0.005,
-    accessGroups: { ids: [], tags: accessGroupTags },
-    aliases: { al2023: { owner: 'amazon', name: 'al2023-ami-2023.*-kernel-6.1-*', architecture: 'x86_64' } },
-  });
+  readAccountView({ ...viewOptions(['us-east-1', 'eu-west-1'], () => clock.now()), ec2: client });
 
 beforeAll(async () => {
   clock = new Clock();
@@ -56,7 +39,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  for (const c of clients.values()) c.destroy();
+  clients.destroy();
   await ec2.close();
 });
 
