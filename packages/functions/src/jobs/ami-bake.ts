@@ -1,4 +1,3 @@
-import { CreateTagsCommand, DeleteSnapshotCommand, DeregisterImageCommand } from '@aws-sdk/client-ec2';
 import { InputError, type StageConfig } from '@ec2ops/core';
 import { bakeRegions, resolveJobSettings } from '@ec2ops/core/config';
 import type { ItemResult } from '@ec2ops/core/jobs';
@@ -30,7 +29,9 @@ import { sharingAndLastLaunch } from '../ec2/image-sharing';
 import {
   copyImage,
   createImage,
+  deleteSnapshot,
   deprecateImage,
+  deregisterImage,
   describeImagesById,
   describeImageUsers,
   describeManagedImages,
@@ -40,7 +41,7 @@ import {
   type TemplateHead,
 } from '../ec2/images';
 import { listRecycleRules } from '../ec2/recycle-bin';
-import { toTagList } from '../ec2/tags';
+import { tagResources } from '../ec2/tags';
 import { type FailureExplainer, resultOf, settle } from './apply-helpers';
 import type { JobImplementation, RegionContext } from './types';
 
@@ -152,17 +153,21 @@ async function applyMarks(ctx: RegionContext, items: AmiBakeItem[]): Promise<Ite
   }
   const results: ItemResult[] = [];
   for (const [key, group] of groups) {
-    const tags = toTagList(JSON.parse(key) as Record<string, string>);
+    const tags = JSON.parse(key) as Record<string, string>;
     for (const batch of chunk(group, 1000)) {
       try {
-        await ctx.ec2.send(new CreateTagsCommand({ Resources: batch.map((i) => i.id), Tags: tags }));
+        await tagResources(
+          ctx.ec2,
+          batch.map((i) => i.id),
+          tags,
+        );
         for (const item of batch) results.push(resultOf(item, { status: 'done', detail: item.reason }));
       } catch {
         // One image gone since the plan must not fail the others: tag them one by one.
         for (const item of batch) {
           results.push(
             await settle(item, async () => {
-              await ctx.ec2.send(new CreateTagsCommand({ Resources: [item.id], Tags: tags }));
+              await tagResources(ctx.ec2, [item.id], tags);
               return { status: 'done', detail: item.reason };
             }),
           );
@@ -254,12 +259,8 @@ async function applyDeregisters(
       if (veto?.status === 'skipped') return { status: 'skipped', reason: veto.text };
       if (veto?.status === 'done') return { status: 'done', detail: veto.text };
       if (outOfTime(ctx)) return { status: 'skipped', reason: LATER };
-      try {
-        await ctx.ec2.send(new DeregisterImageCommand({ ImageId: item.id }));
-      } catch (error) {
-        if (isNotFound(error)) return { status: 'done', detail: 'already deregistered' };
-        throw error;
-      }
+      if (!(await deregisterImage(ctx.ec2, item.id)))
+        return { status: 'done', detail: 'already deregistered' };
       return { status: 'done', detail: item.reason };
     }),
   );
@@ -285,11 +286,8 @@ async function applySnapshotDeletes(
           item,
           async () => {
             if (outOfTime(ctx)) return { status: 'skipped', reason: LATER };
-            try {
-              await ctx.ec2.send(new DeleteSnapshotCommand({ SnapshotId: data.snapshotId }));
-            } catch (error) {
-              if (isNotFound(error)) return { status: 'done', detail: 'already deleted' };
-              throw error;
+            if (!(await deleteSnapshot(ctx.ec2, data.snapshotId))) {
+              return { status: 'done', detail: 'already deleted' };
             }
             const note = recoveryNoteOf(item.reason);
             return {
