@@ -59,6 +59,10 @@ export const JOB_CATALOG: Record<JobName, JobDefinition> = {
         ],
         'Find instances to bake, their images, snapshots and every launch-template version that may use an image',
       ),
+      describe(
+        ['autoscaling:DescribeLaunchConfigurations'],
+        'Launch configurations pin an image: retention keeps every image one of them names',
+      ),
       {
         actions: ['ssm:GetParameters'],
         resources: ['arn:aws:ssm:*:*:parameter/*'],

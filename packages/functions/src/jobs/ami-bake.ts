@@ -24,6 +24,7 @@ import {
 import { parseDuration } from '@ec2ops/core/time';
 import pLimit, { type LimitFunction } from 'p-limit';
 import { chunk } from '../ec2/batches';
+import type { EC2Client } from '../ec2/client';
 import { awsErrorCode, awsErrorMessage, isNotFound } from '../ec2/errors';
 import { sharingAndLastLaunch } from '../ec2/image-sharing';
 import {
@@ -42,6 +43,7 @@ import {
 } from '../ec2/images';
 import { listRecycleRules } from '../ec2/recycle-bin';
 import { tagResources } from '../ec2/tags';
+import { observeUsage, usageSincePlan } from './ami-bake-usage';
 import { type FailureExplainer, resultOf, settle } from './apply-helpers';
 import type { JobImplementation, RegionContext } from './types';
 
@@ -211,6 +213,7 @@ async function recheck(ctx: RegionContext, plan: AmiBakePlan, items: AmiBakeItem
       });
     }
   });
+  for (const [id, text] of await usageSincePlan(ctx, ids)) vetoes.set(id, { status: 'skipped', text });
   for (const user of await describeImageUsers(ctx.ec2, ids)) {
     if (user.imageId)
       vetoes.set(user.imageId, {
@@ -344,9 +347,22 @@ export async function planRegion(ctx: RegionContext): Promise<AmiBakePlan> {
   const targets = ctx.config.bake.copyTo.filter((t) => t.region !== ctx.region);
   const reach = ctx.ec2For;
   const unreadable: { region: string; why: string }[] = [];
+  // Everything the planner reads in one region: EC2's own, then what else may use its images.
+  const observe = async (ec2: EC2Client, region: string) => {
+    const o = await observeRegion(ec2, region, keys, concurrency);
+    return {
+      ...o,
+      ...(await observeUsage(
+        ctx,
+        ec2,
+        region,
+        o.images.map((i) => i.id),
+      )),
+    };
+  };
   const observeDr = async (region: string) => {
     try {
-      return [await observeRegion(reach!(region), region, keys, concurrency)];
+      return [await observe(reach!(region), region)];
     } catch (error) {
       ctx.log.warn({ err: error, dr: region }, 'could not read a copyTo region');
       unreadable.push({ region, why: awsErrorMessage(error) });
@@ -354,7 +370,7 @@ export async function planRegion(ctx: RegionContext): Promise<AmiBakePlan> {
     }
   };
   const [observation, drObservations] = await Promise.all([
-    observeRegion(ctx.ec2, ctx.region, keys, concurrency),
+    observe(ctx.ec2, ctx.region),
     reach ? Promise.all(targets.map((t) => observeDr(t.region))).then((o) => o.flat()) : Promise.resolve([]),
   ]);
   const common = {

@@ -3,6 +3,7 @@ import { ConfigError, type StageConfig } from '@ec2ops/core';
 import { DEPLOYED_NAMES } from '@ec2ops/core/capability';
 import type { JobName } from '@ec2ops/core/jobs';
 import { type Fleet, fleetOf } from '../accounts/clients';
+import { type AutoScalingFor, autoScalingClients } from '../autoscaling/launch-configurations';
 import { type FleetRunRecord, fleetRunRecord, memoryRunRecord } from '../coordination/fleet-run';
 import { type JobCoordination, jobCoordination } from '../coordination/job-lease';
 import { type JobRuns, jobRuns } from '../coordination/job-runs';
@@ -21,6 +22,8 @@ export interface JobRoot {
   ec2: Ec2ClientsByRegion;
   /** Recycle Bin clients by region, built on first use; absent: reports do not say what is recoverable. */
   rbin?: ((region: string) => RbinClient) | undefined;
+  /** Auto Scaling clients beside each EC2 client (launch configurations pin images). */
+  autoScaling?: AutoScalingFor | undefined;
   notifier: Notifier | undefined;
   log: Logger;
   clock: Clock;
@@ -72,6 +75,7 @@ export function createJobRoot(root: Root): JobRoot {
     clock: root.clock,
     coordination,
     rbin: rbinClientsByRegion({ endpoint: root.endpoints.rbin, credentials: root.credentials }),
+    autoScaling: autoScalingClients({ endpoint: root.endpoints.autoScaling }),
     fleet: config.accounts?.length || config.organization ? fleetOf(root, config) : undefined,
     runRecord: table ? fleetRunRecord(table) : memoryRunRecord(),
     runs: table ? jobRuns(table) : undefined,

@@ -77,6 +77,8 @@ async function runCounted(
     ec2: deps.ec2(region),
     ec2For: deps.ec2,
     rbin: deps.rbin,
+    autoScaling: deps.autoScaling,
+    fleet: deps.fleet,
     config: deps.config,
     now: deps.now,
     dryRun: deps.dryRun,

@@ -11,6 +11,7 @@ import { Ec2ApiError } from '@ec2ops/sandbox/ec2/errors';
 import type { Interceptor } from '@ec2ops/sandbox/ec2/interceptors';
 import { type Ec2Emulator, startEc2Emulator } from '@ec2ops/sandbox/ec2/server';
 import { functionCredentials, SANDBOX_CREDENTIALS, stageEnforcer } from '@ec2ops/sandbox/iam/stage-policies';
+import { autoScalingClients } from '../../src/autoscaling/launch-configurations';
 import { rbinClientsByRegion } from '../../src/ec2/recycle-bin';
 import { runJob } from '../../src/jobs/registry';
 
@@ -75,6 +76,12 @@ export async function startBakeHarness(): Promise<BakeHarness> {
     },
     credentials: functionCredentials('ami-bake'),
   });
+  // Beside each job client, signing as the job: the emulator serves Auto Scaling on its EC2 port.
+  const autoScaling = autoScalingClients({
+    get endpoint() {
+      return emulator.url;
+    },
+  });
   const jobClient = (region: string) => {
     let client = jobClients.get(region);
     if (!client) {
@@ -94,6 +101,8 @@ export async function startBakeHarness(): Promise<BakeHarness> {
     },
     // IAM first: the job signs as `AmiBakeJob` and is held to the policy of the config it runs with.
     interceptors: [(request) => enforcer.interceptor(request), interceptor],
+    // Auto Scaling is held to the job's policy too (autoscaling:DescribeLaunchConfigurations only).
+    authorizeCall: (caller, action, resource, context) => enforcer.allows(caller, action, resource, context),
     log: () => {},
   });
   const ec2 = new EC2Client({
@@ -144,7 +153,7 @@ export async function startBakeHarness(): Promise<BakeHarness> {
       parseStageConfig({ stage: 'test', production: true, regions: ['us-east-1'], bake, ...extra }),
     run: (now, config = harness.config(), dryRun = false) => {
       enforcer = stageEnforcer(config);
-      return runJob('ami-bake', { ec2: jobClient, rbin: rbinClient, config, now, dryRun });
+      return runJob('ami-bake', { ec2: jobClient, rbin: rbinClient, autoScaling, config, now, dryRun });
     },
     client(region) {
       if (region === 'us-east-1') return ec2;
