@@ -8,6 +8,7 @@ import type { JobReport } from '@ec2ops/core/jobs';
 import type { Fleet } from '@ec2ops/functions/accounts/clients';
 import { amiBake } from '@ec2ops/functions/jobs/ami-bake';
 import { runJobWith } from '@ec2ops/functions/jobs/run';
+import { instances } from '@ec2ops/sandbox/ec2/model';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { DEV, type FleetWorld, fleetConfig, PROD, startFleetWorld } from './world';
 
@@ -94,9 +95,7 @@ async function pastImage(ec2: EC2Client, source: string, daysAgo: number): Promi
 async function launchedInProdFrom(imageId: string): Promise<string> {
   const prod = await world.admin(PROD, REGION);
   const id = await instance(prod, await publicImage(prod));
-  const record = world.emulator.accounts.find(PROD)!.store.region(REGION).collection('instances').get(id) as {
-    imageId: string;
-  };
+  const record = instances.in(world.emulator.accounts.find(PROD)!.store.region(REGION)).get(id)!;
   record.imageId = imageId;
   return id;
 }

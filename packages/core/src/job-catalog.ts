@@ -46,6 +46,7 @@ export const JOB_CATALOG: Record<JobName, JobDefinition> = {
       'delete-snapshot': { done: 'deleted snapshot', planned: 'would delete snapshot' },
       copy: { done: 'copied', planned: 'would copy' },
       deprecate: { done: 'deprecated', planned: 'would deprecate' },
+      share: { done: 'shared', planned: 'would share' },
     },
     iam: [
       describe(
@@ -80,9 +81,11 @@ export const JOB_CATALOG: Record<JobName, JobDefinition> = {
         resources: ['arn:aws:ec2:*::image/*'],
         condition: {
           ...managedOnly,
-          'ForAllValues:StringEquals': { 'aws:TagKeys': ['{tagPrefix}available-at', '{tagPrefix}approved'] },
+          'ForAllValues:StringEquals': {
+            'aws:TagKeys': ['{tagPrefix}available-at', '{tagPrefix}approved', '{tagPrefix}shared-with'],
+          },
         },
-        why: 'Mark baked images available (and approved when the stage auto-approves)',
+        why: 'Mark baked images available (and approved when the stage auto-approves), and shared once',
       },
       {
         actions: ['ec2:DeregisterImage', 'ec2:DeleteSnapshot'],
@@ -105,6 +108,12 @@ export const JOB_CATALOG: Record<JobName, JobDefinition> = {
         resources: ['arn:aws:ec2:*::image/*'],
         condition: managedOnly,
         why: 'Deprecate baked images and their copies bake.deprecateAfter after baking',
+      },
+      {
+        actions: ['ec2:ModifyImageAttribute', 'ec2:ModifySnapshotAttribute'],
+        resources: ['arn:aws:ec2:*::image/*', 'arn:aws:ec2:*::snapshot/*'],
+        condition: managedOnly,
+        why: 'Share baked images (and their snapshots, for accounts) with bake.shareWith',
       },
       {
         actions: ['rbin:ListRules', 'rbin:GetRule'],

@@ -1,4 +1,5 @@
 import { InputError, type StageConfig } from '@ec2ops/core';
+import { shareTargetKind } from '@ec2ops/core/commands';
 import { bakeRegions, resolveJobSettings } from '@ec2ops/core/config';
 import type { ItemResult } from '@ec2ops/core/jobs';
 import {
@@ -16,6 +17,7 @@ import {
   type ObservedSnapshot,
   planAmiBake,
   planCopies,
+  planShares,
   type RecycleResourceType,
   type ReportSection,
   recoveryNoteOf,
@@ -26,7 +28,7 @@ import pLimit, { type LimitFunction } from 'p-limit';
 import { chunk } from '../ec2/batches';
 import type { EC2Client } from '../ec2/client';
 import { awsErrorCode, awsErrorMessage, isNotFound } from '../ec2/errors';
-import { sharingAndLastLaunch } from '../ec2/image-sharing';
+import { changeSharing, sharingAndLastLaunch } from '../ec2/image-sharing';
 import {
   copyImage,
   createImage,
@@ -401,12 +403,25 @@ export async function planRegion(ctx: RegionContext): Promise<AmiBakePlan> {
     homeImages,
     keys,
   );
+  const sharing = planShares({
+    region: ctx.region,
+    images: homeImages,
+    targets: ctx.config.bake.shareWith,
+    keys,
+    leaving,
+  });
   // Each DR region: retention and deprecation of this region's copies there, as at home.
   const drPlans = drObservations.map((o) =>
     planAmiBake({ ...common, observation: o, copiesFrom: ctx.region }),
   );
   const sections: ReportSection[] = [...(home.sections ?? [])];
   if (copies.lines.length) sections.push({ title: 'Copies', lines: copies.lines });
+  if (sharing.length) {
+    sections.push({
+      title: 'Shares',
+      lines: sharing.map((i) => `${i.resource} (${ctx.region}): ${i.reason}`),
+    });
+  }
   if (unreadable.length) {
     sections.push({
       title: 'Warnings',
@@ -427,7 +442,7 @@ export async function planRegion(ctx: RegionContext): Promise<AmiBakePlan> {
   for (const dr of drPlans) sections.push(...(dr.sections ?? []));
   const plan: AmiBakePlan = {
     region: ctx.region,
-    items: [...home.items, ...copying, ...drPlans.flatMap((p) => p.items)],
+    items: [...home.items, ...copying, ...sharing, ...drPlans.flatMap((p) => p.items)],
     skipped: [...home.skipped, ...drPlans.flatMap((p) => p.skipped)],
     sections,
   };
@@ -527,6 +542,34 @@ async function applyDeprecations(ctx: RegionContext, items: AmiBakeItem[], sem: 
   );
 }
 
+/**
+ * `bake.shareWith`: the launch permission for every target (and for accounts the snapshots'
+ * create-volume permission), then the digest tag that says it is done. Both are idempotent, so
+ * a retry, or another run sharing the same image at once, leaves one permission per target.
+ */
+async function applyShares(ctx: RegionContext, items: AmiBakeItem[], keys: BakeTagKeys, sem: LimitFunction) {
+  return sem.map(items, (item) =>
+    settle(item, async () => {
+      const data = item.data;
+      if (data.kind !== 'share') throw new Error('not a share');
+      if (outOfTime(ctx)) return { status: 'skipped', reason: LATER };
+      try {
+        for (const id of data.targets) {
+          await changeSharing(ctx.ec2, 'Add', data.imageId, data.snapshotIds, {
+            kind: shareTargetKind(id),
+            id,
+          });
+        }
+      } catch (error) {
+        if (isNotFound(error)) return { status: 'skipped', reason: 'deregistered since the plan' };
+        throw error;
+      }
+      await tagResources(ctx.ec2, [data.imageId], { [keys.sharedWith]: data.digest });
+      return { status: 'done', detail: `shared with ${data.targets.join(', ')}` };
+    }),
+  );
+}
+
 /** One region's share of the plan (the home region's, or a DR region's copies), with its client. */
 async function applyIn(ctx: RegionContext, plan: AmiBakePlan, items: AmiBakeItem[]): Promise<ItemResult[]> {
   const keys = bakeTagKeys(ctx.config.tagPrefix);
@@ -537,6 +580,7 @@ async function applyIn(ctx: RegionContext, plan: AmiBakePlan, items: AmiBakeItem
   results.push(...(await applyCopies(ctx, of('copy'), keys, sem)));
   results.push(...(await applyMarks(ctx, of('mark-available'))));
   results.push(...(await applyDeprecations(ctx, of('deprecate'), sem)));
+  results.push(...(await applyShares(ctx, of('share'), keys, sem)));
   const deregisters = await applyDeregisters(ctx, plan, of('deregister'), keys);
   results.push(...deregisters);
   const gone = new Set(deregisters.filter((r) => r.outcome.status === 'done').map((r) => r.id));

@@ -31,7 +31,8 @@ export type AmiBakeItemData =
       /** Tags the copy's snapshots get (the image gets the source's tags and `source-image`). */
       snapshotTags: Tags;
     }
-  | { kind: 'deprecate'; imageId: string; deprecateAt: string };
+  | { kind: 'deprecate'; imageId: string; deprecateAt: string }
+  | { kind: 'share'; imageId: string; snapshotIds: string[]; targets: string[]; digest: string };
 
 export type AmiBakeItem = PlanItem<AmiBakeItemData>;
 export type AmiBakePlan = RegionPlan<AmiBakeItemData>;
