@@ -412,7 +412,8 @@ export async function planRegion(ctx: RegionContext): Promise<AmiBakePlan> {
   });
   // Each DR region: retention and deprecation of this region's copies there, as at home.
   const drPlans = drObservations.map((o) =>
-    planAmiBake({ ...common, observation: o, copiesFrom: ctx.region }),
+    // The home sources' retain tags govern their copies there too.
+    planAmiBake({ ...common, observation: o, copiesFrom: ctx.region, sourceInstances: observation.targets }),
   );
   const sections: ReportSection[] = [...(home.sections ?? [])];
   if (copies.lines.length) sections.push({ title: 'Copies', lines: copies.lines });
