@@ -116,6 +116,10 @@ export const JOB_CATALOG: Record<JobName, JobDefinition> = {
         why: 'Share baked images (and their snapshots, for accounts) with bake.shareWith',
       },
       {
+        actions: ['organizations:DescribeOrganization'],
+        why: 'Expand `org` and bare ou-… ids in bake.shareWith to the ARNs EC2 launch permissions name',
+      },
+      {
         actions: ['rbin:ListRules', 'rbin:GetRule'],
         why: 'Say in reports until when deleted images and snapshots can be restored from the Recycle Bin',
       },

@@ -1,5 +1,5 @@
 import { InputError, type StageConfig } from '@ec2ops/core';
-import { shareTargetKind } from '@ec2ops/core/commands';
+import { isShareShorthand, shareTargetKind } from '@ec2ops/core/commands';
 import { bakeRegions, resolveJobSettings } from '@ec2ops/core/config';
 import type { ItemResult } from '@ec2ops/core/jobs';
 import {
@@ -25,6 +25,7 @@ import {
 } from '@ec2ops/core/jobs';
 import { parseDuration } from '@ec2ops/core/time';
 import pLimit, { type LimitFunction } from 'p-limit';
+import { resolveShareTargets } from '../accounts/organization';
 import { chunk } from '../ec2/batches';
 import type { EC2Client } from '../ec2/client';
 import { awsErrorCode, awsErrorMessage, isNotFound } from '../ec2/errors';
@@ -324,6 +325,19 @@ async function applyBakes(ctx: RegionContext, items: AmiBakeItem[], keys: BakeTa
   return sem.map(items, (item) => applyBake(ctx, item, keys, already));
 }
 
+/** `bake.shareWith` as EC2 names it (`org` / `ou-…` expanded through the stage's organisation). */
+async function shareTargets(ctx: RegionContext): Promise<{ targets: string[]; warning?: string }> {
+  const targets = ctx.config.bake.shareWith;
+  if (!targets.some(isShareShorthand)) return { targets };
+  try {
+    return { targets: await resolveShareTargets(targets, ctx.organization) };
+  } catch (error) {
+    // Sharing is the last step of a good bake: without the organisation the rest still runs.
+    if (!(error instanceof InputError)) throw error;
+    return { targets: [], warning: `bake.shareWith: ${error.message} Nothing is shared this run.` };
+  }
+}
+
 export function amiBakeTimeZone(config: StageConfig): string {
   return resolveJobSettings(config, 'ami-bake').timeZone;
 }
@@ -403,10 +417,11 @@ export async function planRegion(ctx: RegionContext): Promise<AmiBakePlan> {
     homeImages,
     keys,
   );
+  const shareWith = await shareTargets(ctx);
   const sharing = planShares({
     region: ctx.region,
     images: homeImages,
-    targets: ctx.config.bake.shareWith,
+    targets: shareWith.targets,
     keys,
     leaving,
   });
@@ -417,6 +432,7 @@ export async function planRegion(ctx: RegionContext): Promise<AmiBakePlan> {
   );
   const sections: ReportSection[] = [...(home.sections ?? [])];
   if (copies.lines.length) sections.push({ title: 'Copies', lines: copies.lines });
+  if (shareWith.warning) sections.push({ title: 'Warnings', lines: [shareWith.warning] });
   if (sharing.length) {
     sections.push({
       title: 'Shares',

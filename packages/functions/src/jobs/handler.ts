@@ -113,6 +113,7 @@ export function createJobHandler(
         deadline,
         postDryRun: input.dryRun === true,
         autoScaling: root.autoScaling,
+        organization: root.organization,
       };
       // A stage with member accounts fans out: one shard per (account, region), one report.
       const report = root.fleet

@@ -79,6 +79,7 @@ async function runCounted(
     rbin: deps.rbin,
     autoScaling: deps.autoScaling,
     fleet: deps.fleet,
+    organization: deps.organization,
     config: deps.config,
     now: deps.now,
     dryRun: deps.dryRun,

@@ -9,6 +9,7 @@ import type {
   ReportSection,
 } from '@ec2ops/core/jobs';
 import type { Fleet } from '../accounts/clients';
+import type { OrganizationLookup } from '../accounts/organization';
 import type { AutoScalingFor } from '../autoscaling/launch-configurations';
 import type { JobCoordination } from '../coordination/job-lease';
 import type { EC2Client } from '../ec2/client';
@@ -36,6 +37,8 @@ export interface RegionContext {
   autoScaling?: AutoScalingFor | undefined;
   /** The stage's accounts when it has several (ami-bake: their instances may use this account's images). */
   fleet?: Fleet | undefined;
+  /** The hub's AWS organisation (ami-bake: `org` / `ou-…` in bake.shareWith); absent: they are refused. */
+  organization?: OrganizationLookup | undefined;
   config: StageConfig;
   now: Date;
   dryRun: boolean;
@@ -87,6 +90,8 @@ export interface RunJobDeps {
   autoScaling?: AutoScalingFor | undefined;
   /** See RegionContext.fleet; a fleet run's shards get the fleet they belong to. */
   fleet?: Fleet | undefined;
+  /** See RegionContext.organization. */
+  organization?: OrganizationLookup | undefined;
   notifier?: Notifier | undefined;
   config: StageConfig;
   now: Date;

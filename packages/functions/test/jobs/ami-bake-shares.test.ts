@@ -76,11 +76,30 @@ describe('ami-bake shares golden images with bake.shareWith', () => {
     expect(shareLines(await h.run(h.at(60_000), config))).toEqual([]);
   });
 
+  it('warns and shares nothing for `org` outside an organization; shares with its ARN once there is one', async () => {
+    const source = await h.instance();
+    const image = await h.pastImage(source, 1);
+    const config = h.config({ retention: { count: 3 }, shareWith: ['org'] });
+
+    const outside = await h.run(h.at(), config);
+    expect(outside.counts.failed).toBe(0);
+    expect(outside.sections.find((s) => s.title === 'Warnings')?.lines.join('\n')).toContain(
+      'bake.shareWith: org names',
+    );
+    expect(await launchPermissions(image.imageId)).toEqual([]);
+
+    await h.control('POST', '/_emulator/accounts', { id: '333333333333', alias: 'member' });
+    await h.run(h.at(60_000), config);
+    expect(await launchPermissions(image.imageId)).toEqual([
+      { OrganizationArn: 'arn:aws:organizations::123456789012:organization/o-ec2opssandbox' },
+    ]);
+  });
+
   it('shares nothing on a dry run', async () => {
     const source = await h.instance();
     const image = await h.pastImage(source, 1);
     const report = await h.run(h.at(), h.config({ shareWith: [ACCOUNT] }), true);
-    expect(shareLines(report).map((l) => l.id)).toEqual([image.imageId]);
+    expect(shareLines(report).map((l) => l.id)).toContain(image.imageId);
     expect(await launchPermissions(image.imageId)).toEqual([]);
   });
 });

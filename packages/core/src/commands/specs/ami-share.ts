@@ -3,7 +3,13 @@ import { defineCommand } from '../define';
 import type { ArgSpec } from '../types';
 import { imageArg } from './ami-approve';
 
-export { SHARE_TARGET, shareTargetKind } from '../../config/share-target';
+export {
+  expandShareTarget,
+  isShareShorthand,
+  type OrganizationFacts,
+  SHARE_TARGET,
+  shareTargetKind,
+} from '../../config/share-target';
 
 const targetArg = {
   name: 'target',
@@ -12,7 +18,7 @@ const targetArg = {
   required: true,
   pattern: SHARE_TARGET,
   patternHelp: SHARE_TARGET_HELP,
-  placeholder: 'account|ou-arn|org-arn',
+  placeholder: 'account|ou-…|org',
   description: 'who may launch it',
 } as const satisfies ArgSpec;
 
@@ -20,7 +26,7 @@ export const amiShare = defineCommand({
   name: 'ami share',
   summary: 'Share an image with an account, OU or organisation: they may launch it',
   args: [imageArg('the image to share'), targetArg],
-  examples: ['ami share ami-0123456789abcdef0 with 123456789012'],
+  examples: ['ami share ami-0123456789abcdef0 with 123456789012', 'ami share ami-0123456789abcdef0 with org'],
   role: 'admin',
   mutates: true,
   needsApproval: (_request, config) =>
@@ -29,6 +35,10 @@ export const amiShare = defineCommand({
     {
       actions: ['ec2:DescribeImages', 'ec2:DescribeImageAttribute'],
       why: 'Read an image and its sharing',
+    },
+    {
+      actions: ['organizations:DescribeOrganization'],
+      why: 'Expand `org` and a bare ou-… id to the ARNs EC2 launch permissions name',
     },
     {
       actions: ['ec2:ModifyImageAttribute', 'ec2:ModifySnapshotAttribute'],

@@ -2,6 +2,7 @@ import { InputError } from '@ec2ops/core';
 import { shareTargetKind } from '@ec2ops/core/commands';
 import { bakeTagKeys } from '@ec2ops/core/jobs';
 import { escapeMrkdwn, section } from '@ec2ops/core/slack';
+import { resolveShareTargets } from '../../accounts/organization';
 import { changeSharing, isSharedWith, type ShareTarget } from '../../ec2/image-sharing';
 import type { CommandExecutor, ExecutorContext } from '../context';
 import { findOwnImage } from './ami-find';
@@ -11,8 +12,10 @@ import { findOwnImage } from './ami-find';
  * managed image. Both are idempotent (EC2 keeps permissions as a set), so a repeated or
  * concurrent request leaves one permission and says what it found.
  */
-function targetOf(text: string): ShareTarget {
-  return { kind: shareTargetKind(text), id: text };
+async function targetOf(ctx: ExecutorContext<{ target: string }>): Promise<ShareTarget> {
+  // `org` / `ou-…` become the ARNs EC2 takes (DescribeOrganization), before anything changes.
+  const [id] = await resolveShareTargets([ctx.request.args.target], ctx.organization);
+  return { kind: shareTargetKind(id!), id: id! };
 }
 
 async function managedImage(ctx: ExecutorContext<{ image: string }>, verb: string) {
@@ -30,7 +33,7 @@ async function managedImage(ctx: ExecutorContext<{ image: string }>, verb: strin
 }
 
 export const amiShare: CommandExecutor<'ami share'> = async (ctx) => {
-  const target = targetOf(ctx.request.args.target);
+  const target = await targetOf(ctx);
   const { imageId, client, snapshotIds, label } = await managedImage(ctx, 'share');
   if (await isSharedWith(client, imageId, target)) {
     const text = `${label} is already shared with ${target.id}.`;
@@ -42,7 +45,7 @@ export const amiShare: CommandExecutor<'ami share'> = async (ctx) => {
 };
 
 export const amiUnshare: CommandExecutor<'ami unshare'> = async (ctx) => {
-  const target = targetOf(ctx.request.args.target);
+  const target = await targetOf(ctx);
   const { imageId, client, snapshotIds, label } = await managedImage(ctx, 'unshare');
   if (!(await isSharedWith(client, imageId, target))) {
     const text = `${label} is not shared with ${target.id}; nothing to unshare.`;
