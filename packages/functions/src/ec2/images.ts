@@ -383,10 +383,10 @@ export async function setDeregistrationProtection(
   );
 }
 
-/** DeregisterImage; an image already gone counts as deregistered (`false`: it was not there). */
-export async function deregisterImage(ec2: EC2Client, imageId: string): Promise<boolean> {
+/** A deletion whose target is already gone is done: `false` says it was not there any more. */
+async function goneIsDone(remove: () => Promise<unknown>): Promise<boolean> {
   try {
-    await ec2.send(new DeregisterImageCommand({ ImageId: imageId }));
+    await remove();
     return true;
   } catch (error) {
     if (isNotFound(error)) return false;
@@ -394,13 +394,12 @@ export async function deregisterImage(ec2: EC2Client, imageId: string): Promise<
   }
 }
 
+/** DeregisterImage; an image already gone counts as deregistered (`false`: it was not there). */
+export function deregisterImage(ec2: EC2Client, imageId: string): Promise<boolean> {
+  return goneIsDone(() => ec2.send(new DeregisterImageCommand({ ImageId: imageId })));
+}
+
 /** DeleteSnapshot; a snapshot already gone counts as deleted (`false`: it was not there). */
-export async function deleteSnapshot(ec2: EC2Client, snapshotId: string): Promise<boolean> {
-  try {
-    await ec2.send(new DeleteSnapshotCommand({ SnapshotId: snapshotId }));
-    return true;
-  } catch (error) {
-    if (isNotFound(error)) return false;
-    throw error;
-  }
+export function deleteSnapshot(ec2: EC2Client, snapshotId: string): Promise<boolean> {
+  return goneIsDone(() => ec2.send(new DeleteSnapshotCommand({ SnapshotId: snapshotId })));
 }
