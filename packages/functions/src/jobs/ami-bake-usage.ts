@@ -2,6 +2,7 @@ import type { AmiBakeObservation } from '@ec2ops/core/jobs';
 import type { Target } from '../accounts/targets';
 import { describeLaunchConfigurations } from '../autoscaling/launch-configurations';
 import type { EC2Client } from '../ec2/client';
+import { awsErrorMessage } from '../ec2/errors';
 import { describeImageUsers } from '../ec2/images';
 import type { RegionContext } from './types';
 
@@ -13,7 +14,7 @@ import type { RegionContext } from './types';
  * region are read, each through its member role.
  */
 
-type Usage = Pick<AmiBakeObservation, 'launchConfigurations' | 'foreignImageUsers' | 'unreadableAccounts'>;
+type Usage = Pick<AmiBakeObservation, 'launchConfigurations' | 'foreignImageUsers' | 'unreadableUsers'>;
 
 function accountLabel(target: Target): string {
   return target.id ? `${target.alias} (${target.id})` : target.alias;
@@ -41,7 +42,15 @@ export async function observeUsage(
   imageIds: string[],
 ): Promise<Usage> {
   const usage: Usage = {};
-  if (ctx.autoScaling) usage.launchConfigurations = await describeLaunchConfigurations(ctx.autoScaling(ec2));
+  if (ctx.autoScaling) {
+    try {
+      usage.launchConfigurations = await describeLaunchConfigurations(ctx.autoScaling(ec2));
+    } catch (error) {
+      // Unknown launch configurations may name any image: the bake goes on, retention holds.
+      ctx.log.warn({ err: error }, 'could not read the Auto Scaling launch configurations');
+      usage.unreadableUsers = [`launch configurations (${awsErrorMessage(error)})`];
+    }
+  }
   if (imageIds.length === 0) return usage;
   for (const peer of await peers(ctx, region)) {
     try {
@@ -53,7 +62,7 @@ export async function observeUsage(
     } catch (error) {
       // Not knowing what another account runs must not let retention remove what it may use.
       ctx.log.warn({ err: error, account: peer.label }, 'could not read the instances of another account');
-      usage.unreadableAccounts = [...(usage.unreadableAccounts ?? []), peer.label];
+      usage.unreadableUsers = [...(usage.unreadableUsers ?? []), `instances in account ${peer.label}`];
     }
   }
   return usage;

@@ -63,7 +63,9 @@ export async function runEmulator(options: EmulatorOptions, signal?: AbortSignal
   if (options.faults) out.write(`faults: ${options.faults}\n`);
   if (options.iam) out.write(`iam: enforcing ${options.iam} (the access key id names the caller)\n`);
   out.write('\nPoint the AWS CLI or an SDK at it:\n');
-  out.write(`  export AWS_ENDPOINT_URL_EC2=${emulator.url} AWS_ENDPOINT_URL_RBIN=${emulator.url}\n`);
+  out.write(
+    `  export AWS_ENDPOINT_URL_EC2=${emulator.url} AWS_ENDPOINT_URL_RBIN=${emulator.url} AWS_ENDPOINT_URL_AUTO_SCALING=${emulator.url}\n`,
+  );
   out.write('  export AWS_REGION=us-east-1 AWS_ACCESS_KEY_ID=test AWS_SECRET_ACCESS_KEY=test\n');
   out.write('  aws ec2 describe-images --owners amazon\n');
   out.write(

@@ -75,6 +75,9 @@ export interface AmiBakeObservation {
   launchConfigurations?: ObservedLaunchConfiguration[] | undefined;
   /** Instances of the fleet's other accounts that use one of `images`; absent without a fleet. */
   foreignImageUsers?: ForeignImageUser[] | undefined;
-  /** Fleet accounts whose instances could not be read: any image may be in use there. */
-  unreadableAccounts?: string[] | undefined;
+  /**
+   * Users that could not be read (`instances in account prod (…)`, `launch configurations`): any
+   * image of the region may be in use by them, so none is removed this run.
+   */
+  unreadableUsers?: string[] | undefined;
 }

@@ -41,7 +41,11 @@ describe('imageUsage', () => {
 
   it('holds every image when another account of the fleet could not be read', () => {
     const image = { id: 'ami-1', state: 'available', tags: {}, snapshotIds: [] };
-    const usedBy = imageUsage({ ...empty, images: [image], unreadableAccounts: ['prod (222222222222)'] });
+    const usedBy = imageUsage({
+      ...empty,
+      images: [image],
+      unreadableUsers: ['instances in account prod (222222222222)'],
+    });
     expect(usedBy.get('ami-1')).toEqual([
       'possibly instances in account prod (222222222222) (could not be read)',
     ]);

@@ -43,9 +43,8 @@ export function imageUsage(observation: AmiBakeObservation): Map<string, string[
     if (instance.state !== 'terminated')
       add(instance.imageId, `instance ${instance.id} (${instance.state}) in account ${account}`);
   }
-  for (const account of observation.unreadableAccounts ?? []) {
-    for (const image of observation.images)
-      add(image.id, `possibly instances in account ${account} (could not be read)`);
+  for (const users of observation.unreadableUsers ?? []) {
+    for (const image of observation.images) add(image.id, `possibly ${users} (could not be read)`);
   }
   return usedBy;
 }
