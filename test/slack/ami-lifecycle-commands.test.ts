@@ -138,6 +138,38 @@ describe('/ec2 ami share and unshare', () => {
     expect(await launchPermissions(imageId)).toEqual([{ OrganizationArn: org }]);
   });
 
+  it('refuses `org` and a bare ou-… id while the account is in no organization, changing nothing', async () => {
+    const { imageId } = await managedImage('no-org');
+    for (const target of ['org', 'ou-ab12-cdefgh34']) {
+      const answer = await ec2(`ami share ${imageId} with ${target}`);
+      expect(answer).toContain('is not in one');
+      expect(answer).toContain('full OU / organization ARN');
+    }
+    expect(await launchPermissions(imageId)).toEqual([]);
+  });
+
+  it('expands `org` and a bare ou-… id to the ARNs of the organization (DescribeOrganization), and unshares them', async () => {
+    // A member account makes the emulator's hub the management account of an organization.
+    const joined = await fetch(`${h.ec2.url}/_emulator/accounts`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ id: '333333333333', alias: 'member' }),
+    });
+    expect(joined.ok).toBe(true);
+    const hub = '123456789012';
+    const orgArn = `arn:aws:organizations::${hub}:organization/o-ec2opssandbox`;
+    const ouArn = `arn:aws:organizations::${hub}:ou/o-ec2opssandbox/ou-ab12-cdefgh34`;
+    const { imageId } = await managedImage('org-shorthand');
+    expect(await ec2(`ami share ${imageId} with org`)).toContain(`Shared`);
+    expect(await ec2(`ami share ${imageId} with ou-ab12-cdefgh34`)).toContain(ouArn);
+    expect(await launchPermissions(imageId)).toEqual(
+      expect.arrayContaining([{ OrganizationArn: orgArn }, { OrganizationalUnitArn: ouArn }]),
+    );
+    expect(await launchPermissions(imageId)).toHaveLength(2);
+    expect(await ec2(`ami unshare ${imageId} with org`)).toContain('Stopped sharing');
+    expect(await launchPermissions(imageId)).toEqual([{ OrganizationalUnitArn: ouArn }]);
+  });
+
   it('five simultaneous shares of one image leave one permission', async () => {
     const { imageId } = await managedImage('crowd');
     const answers = await together(Array.from({ length: 5 }, () => `ami share ${imageId} with ${PARTNER}`));

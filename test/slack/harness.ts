@@ -1,4 +1,5 @@
 import { EC2Client } from '@aws-sdk/client-ec2';
+import { OrganizationsClient } from '@aws-sdk/client-organizations';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { deriveApprovalKey } from '@ec2ops/core/approvals';
 import type { CommandSpec, QueueMessage } from '@ec2ops/core/commands';
@@ -6,6 +7,7 @@ import { COMMANDS, CommandRegistry } from '@ec2ops/core/commands';
 import { parseStageConfig, type StageConfigInput } from '@ec2ops/core/config';
 import { commandCapabilities, jobCapabilities } from '@ec2ops/core/iam';
 import { JOB_DEFINITIONS } from '@ec2ops/core/job-catalog';
+import { organizationLookup } from '@ec2ops/functions/accounts/organization';
 import { createAuditor } from '@ec2ops/functions/audit';
 import { replayCache } from '@ec2ops/functions/coordination/replay';
 import type { CoordinationTable } from '@ec2ops/functions/coordination/table';
@@ -196,6 +198,15 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     maxReceiveCount: MAX_RECEIVE_COUNT,
     // The emulator's instances run within a second: re-read them often rather than each second.
     pollIntervalMs: 50,
+    // Organizations answers on the EC2 emulator's port (`/ec2 ami share … with org|ou-…`).
+    organization: organizationLookup(
+      () =>
+        new OrganizationsClient({
+          endpoint: ec2.url,
+          region: 'us-east-1',
+          credentials: functionCredentials('worker'),
+        }),
+    ),
     coordination: options.coordination
       ? workerCoordination(options.coordination, () => new Date())
       : undefined,

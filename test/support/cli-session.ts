@@ -27,6 +27,8 @@ export class CliSession {
     });
     for (const name of CLEARED) delete process.env[name];
     process.env.AWS_ENDPOINT_URL_EC2 = ec2Endpoint;
+    // The emulator serves Auto Scaling (launch configurations, which the bake reads) on its EC2 port.
+    process.env.AWS_ENDPOINT_URL_AUTO_SCALING = ec2Endpoint;
     process.env.AWS_ACCESS_KEY_ID = accessKeyId;
     process.env.AWS_SECRET_ACCESS_KEY = 'secret';
     process.env.AWS_REGION = 'us-east-1';

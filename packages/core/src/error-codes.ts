@@ -34,6 +34,7 @@ export const ERROR_CODES = [
   'ami.instance-not-found',
   'ami.instance-state',
   'ami.not-in-recycle-bin',
+  'ami.not-in-organization',
   'ami.not-managed',
   // approval requests and decisions
   'approval.already-decided',

@@ -46,6 +46,7 @@ export const JOB_CATALOG: Record<JobName, JobDefinition> = {
       'delete-snapshot': { done: 'deleted snapshot', planned: 'would delete snapshot' },
       copy: { done: 'copied', planned: 'would copy' },
       deprecate: { done: 'deprecated', planned: 'would deprecate' },
+      share: { done: 'shared', planned: 'would share' },
     },
     iam: [
       describe(
@@ -58,6 +59,10 @@ export const JOB_CATALOG: Record<JobName, JobDefinition> = {
           'ec2:DescribeImageAttribute',
         ],
         'Find instances to bake, their images, snapshots and every launch-template version that may use an image',
+      ),
+      describe(
+        ['autoscaling:DescribeLaunchConfigurations'],
+        'Launch configurations pin an image: retention keeps every image one of them names',
       ),
       {
         actions: ['ssm:GetParameters'],
@@ -76,9 +81,11 @@ export const JOB_CATALOG: Record<JobName, JobDefinition> = {
         resources: ['arn:aws:ec2:*::image/*'],
         condition: {
           ...managedOnly,
-          'ForAllValues:StringEquals': { 'aws:TagKeys': ['{tagPrefix}available-at', '{tagPrefix}approved'] },
+          'ForAllValues:StringEquals': {
+            'aws:TagKeys': ['{tagPrefix}available-at', '{tagPrefix}approved', '{tagPrefix}shared-with'],
+          },
         },
-        why: 'Mark baked images available (and approved when the stage auto-approves)',
+        why: 'Mark baked images available (and approved when the stage auto-approves), and shared once',
       },
       {
         actions: ['ec2:DeregisterImage', 'ec2:DeleteSnapshot'],
@@ -101,6 +108,16 @@ export const JOB_CATALOG: Record<JobName, JobDefinition> = {
         resources: ['arn:aws:ec2:*::image/*'],
         condition: managedOnly,
         why: 'Deprecate baked images and their copies bake.deprecateAfter after baking',
+      },
+      {
+        actions: ['ec2:ModifyImageAttribute', 'ec2:ModifySnapshotAttribute'],
+        resources: ['arn:aws:ec2:*::image/*', 'arn:aws:ec2:*::snapshot/*'],
+        condition: managedOnly,
+        why: 'Share baked images (and their snapshots, for accounts) with bake.shareWith',
+      },
+      {
+        actions: ['organizations:DescribeOrganization'],
+        why: 'Expand `org` and bare ou-… ids in bake.shareWith to the ARNs EC2 launch permissions name',
       },
       {
         actions: ['rbin:ListRules', 'rbin:GetRule'],

@@ -5,6 +5,7 @@
  */
 export const TAG_NAMES = {
   managed: 'managed',
+  sharedWith: 'shared-with',
   owner: 'owner',
   stage: 'stage',
   keep: 'keep',

@@ -37,6 +37,8 @@ export interface Endpoints {
   dynamodb?: string | undefined;
   /** The Recycle Bin API (`rbin`); the sandbox serves it on the EC2 emulator's port. */
   rbin?: string | undefined;
+  /** Auto Scaling (launch configurations); the sandbox serves it on the EC2 emulator's port. */
+  autoScaling?: string | undefined;
   slackApi?: string | undefined;
   /** AssumeRole into member accounts (issue 15). */
   sts?: string | undefined;

@@ -1,5 +1,6 @@
 import * as z from 'zod';
 import { durationSchema, parseDuration } from '../time/durations';
+import { SHARE_TARGET, SHARE_TARGET_HELP } from './share-target';
 
 export const bakeRetentionSchema = z
   .object({
@@ -51,6 +52,14 @@ export const bakeSchema = z
     copyTo: z.array(copyTargetSchema).max(10).default([]),
     /** Every baked image is deprecated this long after it was baked; the retention age when omitted. */
     deprecateAfter: durationSchema.optional(),
+    /**
+     * Every available image the bake made is shared with these (launch permission; for an account
+     * also its snapshots' create-volume permission), once per image and list of targets.
+     */
+    shareWith: z
+      .array(z.string().regex(SHARE_TARGET, `must be ${SHARE_TARGET_HELP}`))
+      .max(20)
+      .default([]),
     /** `/ec2 ami share` waits for a second admin's approval (in the approvals channel). */
     shareApproval: z.boolean().default(false),
     /**

@@ -63,9 +63,14 @@ describe('the member role', () => {
 });
 
 describe("the hub's own policies", () => {
-  it('a stage without a fleet gets no STS or Organizations grant', () => {
-    for (const document of Object.values(stagePolicies(single).policies)) {
-      expect(allowedActions(document).filter((a) => /^(sts|organizations):/.test(a))).toEqual([]);
+  it('a stage without a fleet gets no STS or Organizations grant but DescribeOrganization where images are shared', () => {
+    // `org` / `ou-…` share targets are expanded to ARNs with DescribeOrganization (issue 16): a
+    // read of the organisation's own id and ARN, granted to the sharers only.
+    const sharers = new Set(['worker', 'ami-bake']);
+    for (const [fn, document] of Object.entries(stagePolicies(single).policies)) {
+      expect(allowedActions(document).filter((a) => /^(sts|organizations):/.test(a))).toEqual(
+        sharers.has(fn) ? ['organizations:DescribeOrganization'] : [],
+      );
     }
   });
 

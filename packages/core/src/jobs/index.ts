@@ -8,6 +8,7 @@ export * from './ami-bake/plan';
 export * from './ami-bake/recycle-bin';
 export * from './ami-bake/report';
 export * from './ami-bake/retention';
+export * from './ami-bake/shares';
 export * from './ami-bake/sources';
 export * from './ami-bake/tags';
 export * from './eip-cleanup/plan';

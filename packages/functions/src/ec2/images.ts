@@ -1,9 +1,13 @@
 import {
   CopyImageCommand,
   CreateImageCommand,
+  DeleteSnapshotCommand,
+  DeregisterImageCommand,
   DescribeImagesCommand,
+  DisableImageDeregistrationProtectionCommand,
   type EC2Client,
   EnableImageDeprecationCommand,
+  EnableImageDeregistrationProtectionCommand,
   type Filter,
   type Image,
   type Instance,
@@ -25,7 +29,7 @@ import type {
 import { BAKE_NIGHTLY, type BakeTagKeys } from '@ec2ops/core/jobs';
 import pLimit from 'p-limit';
 import { chunk } from './batches';
-import { awsErrorCode } from './errors';
+import { awsErrorCode, isNotFound } from './errors';
 import { tagsOf, toTagList } from './tags';
 
 /**
@@ -335,4 +339,67 @@ export async function copyImage(
 /** EnableImageDeprecation; setting the same time again is harmless, so a retry needs no guard. */
 export async function deprecateImage(ec2: EC2Client, imageId: string, at: Date): Promise<void> {
   await ec2.send(new EnableImageDeprecationCommand({ ImageId: imageId, DeprecateAt: at }));
+}
+
+/** One image of this account by tag (`Owners: self`), e.g. the image a request already baked. */
+export async function findOwnImageByTag(
+  ec2: EC2Client,
+  key: string,
+  value: string,
+): Promise<ObservedImage | undefined> {
+  const out = await ec2.send(
+    new DescribeImagesCommand({ Owners: ['self'], Filters: [{ Name: `tag:${key}`, Values: [value] }] }),
+  );
+  const image = out.Images?.[0];
+  return image ? toImage(image) : undefined;
+}
+
+/**
+ * One image by id, as this account sees it: `own` when the account owns it, `other` when it
+ * can see it but another account owns it, undefined when it does not exist here. EC2's errors
+ * (`InvalidAMIID.NotFound`, `…Malformed`) are left to the caller to classify.
+ */
+export async function describeImageOwnership(
+  ec2: EC2Client,
+  imageId: string,
+): Promise<{ own: ObservedImage } | { other: true } | undefined> {
+  const own = await ec2.send(new DescribeImagesCommand({ ImageIds: [imageId], Owners: ['self'] }));
+  const image = own.Images?.find((i) => i.ImageId === imageId);
+  if (image) return { own: toImage(image) };
+  const any = await ec2.send(new DescribeImagesCommand({ ImageIds: [imageId] }));
+  return any.Images?.some((i) => i.ImageId === imageId) ? { other: true } : undefined;
+}
+
+/** Deregistration protection on or off; EC2 treats a repeat as a no-op, so a retry is safe. */
+export async function setDeregistrationProtection(
+  ec2: EC2Client,
+  imageId: string,
+  on: boolean,
+): Promise<void> {
+  await ec2.send(
+    on
+      ? new EnableImageDeregistrationProtectionCommand({ ImageId: imageId })
+      : new DisableImageDeregistrationProtectionCommand({ ImageId: imageId }),
+  );
+}
+
+/** A deletion whose target is already gone is done: `false` says it was not there any more. */
+async function goneIsDone(remove: () => Promise<unknown>): Promise<boolean> {
+  try {
+    await remove();
+    return true;
+  } catch (error) {
+    if (isNotFound(error)) return false;
+    throw error;
+  }
+}
+
+/** DeregisterImage; an image already gone counts as deregistered (`false`: it was not there). */
+export function deregisterImage(ec2: EC2Client, imageId: string): Promise<boolean> {
+  return goneIsDone(() => ec2.send(new DeregisterImageCommand({ ImageId: imageId })));
+}
+
+/** DeleteSnapshot; a snapshot already gone counts as deleted (`false`: it was not there). */
+export function deleteSnapshot(ec2: EC2Client, snapshotId: string): Promise<boolean> {
+  return goneIsDone(() => ec2.send(new DeleteSnapshotCommand({ SnapshotId: snapshotId })));
 }

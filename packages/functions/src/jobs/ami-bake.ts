@@ -1,5 +1,5 @@
-import { CreateTagsCommand, DeleteSnapshotCommand, DeregisterImageCommand } from '@aws-sdk/client-ec2';
 import { InputError, type StageConfig } from '@ec2ops/core';
+import { isShareShorthand, shareTargetKind } from '@ec2ops/core/commands';
 import { bakeRegions, resolveJobSettings } from '@ec2ops/core/config';
 import type { ItemResult } from '@ec2ops/core/jobs';
 import {
@@ -17,6 +17,7 @@ import {
   type ObservedSnapshot,
   planAmiBake,
   planCopies,
+  planShares,
   type RecycleResourceType,
   type ReportSection,
   recoveryNoteOf,
@@ -24,13 +25,17 @@ import {
 } from '@ec2ops/core/jobs';
 import { parseDuration } from '@ec2ops/core/time';
 import pLimit, { type LimitFunction } from 'p-limit';
+import { resolveShareTargets } from '../accounts/organization';
 import { chunk } from '../ec2/batches';
+import type { EC2Client } from '../ec2/client';
 import { awsErrorCode, awsErrorMessage, isNotFound } from '../ec2/errors';
-import { sharingAndLastLaunch } from '../ec2/image-sharing';
+import { changeSharing, sharingAndLastLaunch } from '../ec2/image-sharing';
 import {
   copyImage,
   createImage,
+  deleteSnapshot,
   deprecateImage,
+  deregisterImage,
   describeImagesById,
   describeImageUsers,
   describeManagedImages,
@@ -40,7 +45,8 @@ import {
   type TemplateHead,
 } from '../ec2/images';
 import { listRecycleRules } from '../ec2/recycle-bin';
-import { toTagList } from '../ec2/tags';
+import { tagResources } from '../ec2/tags';
+import { observeUsage, usageSincePlan } from './ami-bake-usage';
 import { type FailureExplainer, resultOf, settle } from './apply-helpers';
 import type { JobImplementation, RegionContext } from './types';
 
@@ -152,17 +158,21 @@ async function applyMarks(ctx: RegionContext, items: AmiBakeItem[]): Promise<Ite
   }
   const results: ItemResult[] = [];
   for (const [key, group] of groups) {
-    const tags = toTagList(JSON.parse(key) as Record<string, string>);
+    const tags = JSON.parse(key) as Record<string, string>;
     for (const batch of chunk(group, 1000)) {
       try {
-        await ctx.ec2.send(new CreateTagsCommand({ Resources: batch.map((i) => i.id), Tags: tags }));
+        await tagResources(
+          ctx.ec2,
+          batch.map((i) => i.id),
+          tags,
+        );
         for (const item of batch) results.push(resultOf(item, { status: 'done', detail: item.reason }));
       } catch {
         // One image gone since the plan must not fail the others: tag them one by one.
         for (const item of batch) {
           results.push(
             await settle(item, async () => {
-              await ctx.ec2.send(new CreateTagsCommand({ Resources: [item.id], Tags: tags }));
+              await tagResources(ctx.ec2, [item.id], tags);
               return { status: 'done', detail: item.reason };
             }),
           );
@@ -206,6 +216,7 @@ async function recheck(ctx: RegionContext, plan: AmiBakePlan, items: AmiBakeItem
       });
     }
   });
+  for (const [id, text] of await usageSincePlan(ctx, ids)) vetoes.set(id, { status: 'skipped', text });
   for (const user of await describeImageUsers(ctx.ec2, ids)) {
     if (user.imageId)
       vetoes.set(user.imageId, {
@@ -254,12 +265,8 @@ async function applyDeregisters(
       if (veto?.status === 'skipped') return { status: 'skipped', reason: veto.text };
       if (veto?.status === 'done') return { status: 'done', detail: veto.text };
       if (outOfTime(ctx)) return { status: 'skipped', reason: LATER };
-      try {
-        await ctx.ec2.send(new DeregisterImageCommand({ ImageId: item.id }));
-      } catch (error) {
-        if (isNotFound(error)) return { status: 'done', detail: 'already deregistered' };
-        throw error;
-      }
+      if (!(await deregisterImage(ctx.ec2, item.id)))
+        return { status: 'done', detail: 'already deregistered' };
       return { status: 'done', detail: item.reason };
     }),
   );
@@ -285,11 +292,8 @@ async function applySnapshotDeletes(
           item,
           async () => {
             if (outOfTime(ctx)) return { status: 'skipped', reason: LATER };
-            try {
-              await ctx.ec2.send(new DeleteSnapshotCommand({ SnapshotId: data.snapshotId }));
-            } catch (error) {
-              if (isNotFound(error)) return { status: 'done', detail: 'already deleted' };
-              throw error;
+            if (!(await deleteSnapshot(ctx.ec2, data.snapshotId))) {
+              return { status: 'done', detail: 'already deleted' };
             }
             const note = recoveryNoteOf(item.reason);
             return {
@@ -321,6 +325,19 @@ async function applyBakes(ctx: RegionContext, items: AmiBakeItem[], keys: BakeTa
   return sem.map(items, (item) => applyBake(ctx, item, keys, already));
 }
 
+/** `bake.shareWith` as EC2 names it (`org` / `ou-…` expanded through the stage's organisation). */
+async function shareTargets(ctx: RegionContext): Promise<{ targets: string[]; warning?: string }> {
+  const targets = ctx.config.bake.shareWith;
+  if (!targets.some(isShareShorthand)) return { targets };
+  try {
+    return { targets: await resolveShareTargets(targets, ctx.organization) };
+  } catch (error) {
+    // Sharing is the last step of a good bake: without the organisation the rest still runs.
+    if (!(error instanceof InputError)) throw error;
+    return { targets: [], warning: `bake.shareWith: ${error.message} Nothing is shared this run.` };
+  }
+}
+
 export function amiBakeTimeZone(config: StageConfig): string {
   return resolveJobSettings(config, 'ami-bake').timeZone;
 }
@@ -346,9 +363,22 @@ export async function planRegion(ctx: RegionContext): Promise<AmiBakePlan> {
   const targets = ctx.config.bake.copyTo.filter((t) => t.region !== ctx.region);
   const reach = ctx.ec2For;
   const unreadable: { region: string; why: string }[] = [];
+  // Everything the planner reads in one region: EC2's own, then what else may use its images.
+  const observe = async (ec2: EC2Client, region: string) => {
+    const o = await observeRegion(ec2, region, keys, concurrency);
+    return {
+      ...o,
+      ...(await observeUsage(
+        ctx,
+        ec2,
+        region,
+        o.images.map((i) => i.id),
+      )),
+    };
+  };
   const observeDr = async (region: string) => {
     try {
-      return [await observeRegion(reach!(region), region, keys, concurrency)];
+      return [await observe(reach!(region), region)];
     } catch (error) {
       ctx.log.warn({ err: error, dr: region }, 'could not read a copyTo region');
       unreadable.push({ region, why: awsErrorMessage(error) });
@@ -356,7 +386,7 @@ export async function planRegion(ctx: RegionContext): Promise<AmiBakePlan> {
     }
   };
   const [observation, drObservations] = await Promise.all([
-    observeRegion(ctx.ec2, ctx.region, keys, concurrency),
+    observe(ctx.ec2, ctx.region),
     reach ? Promise.all(targets.map((t) => observeDr(t.region))).then((o) => o.flat()) : Promise.resolve([]),
   ]);
   const common = {
@@ -387,12 +417,28 @@ export async function planRegion(ctx: RegionContext): Promise<AmiBakePlan> {
     homeImages,
     keys,
   );
+  const shareWith = await shareTargets(ctx);
+  const sharing = planShares({
+    region: ctx.region,
+    images: homeImages,
+    targets: shareWith.targets,
+    keys,
+    leaving,
+  });
   // Each DR region: retention and deprecation of this region's copies there, as at home.
   const drPlans = drObservations.map((o) =>
-    planAmiBake({ ...common, observation: o, copiesFrom: ctx.region }),
+    // The home sources' retain tags govern their copies there too.
+    planAmiBake({ ...common, observation: o, copiesFrom: ctx.region, sourceInstances: observation.targets }),
   );
   const sections: ReportSection[] = [...(home.sections ?? [])];
   if (copies.lines.length) sections.push({ title: 'Copies', lines: copies.lines });
+  if (shareWith.warning) sections.push({ title: 'Warnings', lines: [shareWith.warning] });
+  if (sharing.length) {
+    sections.push({
+      title: 'Shares',
+      lines: sharing.map((i) => `${i.resource} (${ctx.region}): ${i.reason}`),
+    });
+  }
   if (unreadable.length) {
     sections.push({
       title: 'Warnings',
@@ -413,7 +459,7 @@ export async function planRegion(ctx: RegionContext): Promise<AmiBakePlan> {
   for (const dr of drPlans) sections.push(...(dr.sections ?? []));
   const plan: AmiBakePlan = {
     region: ctx.region,
-    items: [...home.items, ...copying, ...drPlans.flatMap((p) => p.items)],
+    items: [...home.items, ...copying, ...sharing, ...drPlans.flatMap((p) => p.items)],
     skipped: [...home.skipped, ...drPlans.flatMap((p) => p.skipped)],
     sections,
   };
@@ -513,6 +559,34 @@ async function applyDeprecations(ctx: RegionContext, items: AmiBakeItem[], sem: 
   );
 }
 
+/**
+ * `bake.shareWith`: the launch permission for every target (and for accounts the snapshots'
+ * create-volume permission), then the digest tag that says it is done. Both are idempotent, so
+ * a retry, or another run sharing the same image at once, leaves one permission per target.
+ */
+async function applyShares(ctx: RegionContext, items: AmiBakeItem[], keys: BakeTagKeys, sem: LimitFunction) {
+  return sem.map(items, (item) =>
+    settle(item, async () => {
+      const data = item.data;
+      if (data.kind !== 'share') throw new Error('not a share');
+      if (outOfTime(ctx)) return { status: 'skipped', reason: LATER };
+      try {
+        for (const id of data.targets) {
+          await changeSharing(ctx.ec2, 'Add', data.imageId, data.snapshotIds, {
+            kind: shareTargetKind(id),
+            id,
+          });
+        }
+      } catch (error) {
+        if (isNotFound(error)) return { status: 'skipped', reason: 'deregistered since the plan' };
+        throw error;
+      }
+      await tagResources(ctx.ec2, [data.imageId], { [keys.sharedWith]: data.digest });
+      return { status: 'done', detail: `shared with ${data.targets.join(', ')}` };
+    }),
+  );
+}
+
 /** One region's share of the plan (the home region's, or a DR region's copies), with its client. */
 async function applyIn(ctx: RegionContext, plan: AmiBakePlan, items: AmiBakeItem[]): Promise<ItemResult[]> {
   const keys = bakeTagKeys(ctx.config.tagPrefix);
@@ -523,6 +597,7 @@ async function applyIn(ctx: RegionContext, plan: AmiBakePlan, items: AmiBakeItem
   results.push(...(await applyCopies(ctx, of('copy'), keys, sem)));
   results.push(...(await applyMarks(ctx, of('mark-available'))));
   results.push(...(await applyDeprecations(ctx, of('deprecate'), sem)));
+  results.push(...(await applyShares(ctx, of('share'), keys, sem)));
   const deregisters = await applyDeregisters(ctx, plan, of('deregister'), keys);
   results.push(...deregisters);
   const gone = new Set(deregisters.filter((r) => r.outcome.status === 'done').map((r) => r.id));

@@ -112,6 +112,8 @@ export function createJobHandler(
         log: root.log,
         deadline,
         postDryRun: input.dryRun === true,
+        autoScaling: root.autoScaling,
+        organization: root.organization,
       };
       // A stage with member accounts fans out: one shard per (account, region), one report.
       const report = root.fleet

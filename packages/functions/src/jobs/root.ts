@@ -1,15 +1,26 @@
+import { OrganizationsClient } from '@aws-sdk/client-organizations';
 import type { RbinClient } from '@aws-sdk/client-rbin';
 import { ConfigError, type StageConfig } from '@ec2ops/core';
 import { DEPLOYED_NAMES } from '@ec2ops/core/capability';
 import type { JobName } from '@ec2ops/core/jobs';
 import { type Fleet, fleetOf } from '../accounts/clients';
+import { type OrganizationLookup, organizationLookup } from '../accounts/organization';
+import { type AutoScalingFor, autoScalingClients } from '../autoscaling/launch-configurations';
 import { type FleetRunRecord, fleetRunRecord, memoryRunRecord } from '../coordination/fleet-run';
 import { type JobCoordination, jobCoordination } from '../coordination/job-lease';
 import { type JobRuns, jobRuns } from '../coordination/job-runs';
 import { stageCoordinationTable } from '../coordination/root';
 import { type Ec2ClientsByRegion, ec2ClientsByRegion } from '../ec2/client';
 import { rbinClientsByRegion } from '../ec2/recycle-bin';
-import { build, type Clock, createLogger, type FunctionName, type Root, stageConfigFromJson } from '../root';
+import {
+  awsClientSettings,
+  build,
+  type Clock,
+  createLogger,
+  type FunctionName,
+  type Root,
+  stageConfigFromJson,
+} from '../root';
 import { createSlackNotifier, slackWebClient } from '../slack-notifier';
 import type { Logger } from '../telemetry/log';
 import { createMeter, type Meter } from '../telemetry/meter';
@@ -21,6 +32,10 @@ export interface JobRoot {
   ec2: Ec2ClientsByRegion;
   /** Recycle Bin clients by region, built on first use; absent: reports do not say what is recoverable. */
   rbin?: ((region: string) => RbinClient) | undefined;
+  /** Auto Scaling clients beside each EC2 client (launch configurations pin images). */
+  autoScaling?: AutoScalingFor | undefined;
+  /** The hub's AWS organisation, read on first use (`org` / `ou-…` in bake.shareWith). */
+  organization?: OrganizationLookup | undefined;
   notifier: Notifier | undefined;
   log: Logger;
   clock: Clock;
@@ -72,6 +87,14 @@ export function createJobRoot(root: Root): JobRoot {
     clock: root.clock,
     coordination,
     rbin: rbinClientsByRegion({ endpoint: root.endpoints.rbin, credentials: root.credentials }),
+    autoScaling: autoScalingClients({ endpoint: root.endpoints.autoScaling }),
+    organization: organizationLookup(
+      () =>
+        new OrganizationsClient({
+          ...awsClientSettings(root, root.endpoints.organizations),
+          region: 'us-east-1',
+        }),
+    ),
     fleet: config.accounts?.length || config.organization ? fleetOf(root, config) : undefined,
     runRecord: table ? fleetRunRecord(table) : memoryRunRecord(),
     runs: table ? jobRuns(table) : undefined,

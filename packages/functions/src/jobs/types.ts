@@ -8,6 +8,9 @@ import type {
   RegionPlan,
   ReportSection,
 } from '@ec2ops/core/jobs';
+import type { Fleet } from '../accounts/clients';
+import type { OrganizationLookup } from '../accounts/organization';
+import type { AutoScalingFor } from '../autoscaling/launch-configurations';
 import type { JobCoordination } from '../coordination/job-lease';
 import type { EC2Client } from '../ec2/client';
 import type { Clock } from '../root';
@@ -30,6 +33,12 @@ export interface RegionContext {
   ec2For?: ((region: string) => EC2Client) | undefined;
   /** The Recycle Bin client of a region (ami-bake says until when a deletion is recoverable). */
   rbin?: ((region: string) => RbinClient) | undefined;
+  /** The Auto Scaling client beside an EC2 client (ami-bake: launch configurations pin images). */
+  autoScaling?: AutoScalingFor | undefined;
+  /** The stage's accounts when it has several (ami-bake: their instances may use this account's images). */
+  fleet?: Fleet | undefined;
+  /** The hub's AWS organisation (ami-bake: `org` / `ou-…` in bake.shareWith); absent: they are refused. */
+  organization?: OrganizationLookup | undefined;
   config: StageConfig;
   now: Date;
   dryRun: boolean;
@@ -77,6 +86,12 @@ export interface RunJobDeps {
   ec2: (region: string) => EC2Client;
   /** The Recycle Bin client of a region; without it reports cannot say what is recoverable. */
   rbin?: ((region: string) => RbinClient) | undefined;
+  /** See RegionContext.autoScaling. */
+  autoScaling?: AutoScalingFor | undefined;
+  /** See RegionContext.fleet; a fleet run's shards get the fleet they belong to. */
+  fleet?: Fleet | undefined;
+  /** See RegionContext.organization. */
+  organization?: OrganizationLookup | undefined;
   notifier?: Notifier | undefined;
   config: StageConfig;
   now: Date;

@@ -8,6 +8,7 @@ import type {
 } from '@ec2ops/core/commands';
 import type { StageConfig } from '@ec2ops/core/config';
 import type { Message } from '@ec2ops/core/slack';
+import type { OrganizationLookup } from '../accounts/organization';
 import type { LaunchReservations } from '../coordination/reservations';
 import type { Ec2Gateway } from '../ec2/client';
 import type { ForecastStarter } from '../forecast-starter';
@@ -53,6 +54,8 @@ export interface ExecutorContext<Args = CommandRequest['args']> {
   status?: StatusSources | undefined;
   /** Starts the Forecast function (`/ec2 forecast`); absent where none is deployed. */
   forecasts?: ForecastStarter | undefined;
+  /** The hub's AWS organisation (`/ec2 ami share … with org|ou-…`); absent: shorthands are refused. */
+  organization?: OrganizationLookup | undefined;
 }
 
 /**

@@ -37,6 +37,7 @@ import {
 import { approvalMetric, commandMetric } from '@ec2ops/core/telemetry';
 import { parseDuration } from '@ec2ops/core/time';
 import type { Fleet } from '../accounts/clients';
+import type { OrganizationLookup } from '../accounts/organization';
 import type { Auditor } from '../audit';
 import { refuseIfStale } from '../coordination/stale';
 import type { WorkerCoordination } from '../coordination/worker';
@@ -75,6 +76,8 @@ export interface WorkerDeps {
   meter?: Meter | undefined;
   /** See ExecutorContext.forecasts. */
   forecasts?: ForecastStarter | undefined;
+  /** See ExecutorContext.organization. */
+  organization?: OrganizationLookup | undefined;
 }
 
 /** Done (delete the message) or failed (SQS redelivers it, then moves it to the DLQ). */
@@ -209,6 +212,7 @@ async function runCommand(
       expiry: deps.expiry,
       status: deps.status,
       forecasts: deps.forecasts,
+      organization: deps.organization,
     };
     const result = await executor(context);
     await deps.slack.respond(request, paged(result, request, spec));

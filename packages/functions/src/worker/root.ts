@@ -1,6 +1,8 @@
+import { OrganizationsClient } from '@aws-sdk/client-organizations';
 import { deriveApprovalKey } from '@ec2ops/core/approvals';
 import { commands } from '@ec2ops/core/commands';
 import { fleetOf } from '../accounts/clients';
+import { organizationLookup } from '../accounts/organization';
 import { createAuditor } from '../audit';
 import { stageCoordinationTable } from '../coordination/root';
 import { workerCoordination } from '../coordination/worker';
@@ -50,5 +52,13 @@ export function workerRoot(root: Root): WorkerDeps {
     expiry: expirySchedulesFromRoot(root),
     status: statusSourcesFromRoot(root, table),
     meter: createMeter(root.env, base.config.stage),
+    // Built on first use (a share with `org` / `ou-…`); Organizations is global, served from us-east-1.
+    organization: organizationLookup(
+      () =>
+        new OrganizationsClient({
+          ...awsClientSettings(root, root.endpoints.organizations),
+          region: 'us-east-1',
+        }),
+    ),
   };
 }

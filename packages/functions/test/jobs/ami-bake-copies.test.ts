@@ -85,6 +85,26 @@ describe('ami-bake copies to bake.copyTo regions, against the EC2 emulator', () 
     ).toEqual([DR, 'us-east-1'].sort());
   });
 
+  it("keeps as many copies as the source instance's retain tag says, not the stage's count", async () => {
+    const dr = h.client(DR);
+    const source = await h.instance({ 'ec2ops:bake': 'nightly', 'ec2ops:retain': '2' });
+    const day1 = await h.pastImage(source, 1);
+    const day2 = await h.pastImage(source, 2);
+    const config = h.config({ retention: { count: 1 }, copyTo: [{ region: DR }] });
+
+    await h.run(h.at(), config);
+    const made = await copiesIn(dr, [day1.imageId, day2.imageId]);
+    expect(made).toHaveLength(2);
+    for (const copy of made) {
+      await h.control('POST', `/_emulator/images/${copy.ImageId}/state?region=${DR}`, { state: 'available' });
+    }
+    const report = await h.run(h.at(60_000), config);
+
+    expect(report.counts.failed).toBe(0);
+    expect(linesOf(report, 'deregister').filter((l) => l.region === DR)).toEqual([]);
+    expect(await copiesIn(dr, [day1.imageId, day2.imageId])).toHaveLength(2);
+  });
+
   it('deprecates every baked image and its copy bake.deprecateAfter after baking', async () => {
     const dr = h.client(DR);
     const source = await h.instance();

@@ -5,12 +5,15 @@ import {
   EC2Client,
   RunInstancesCommand,
 } from '@aws-sdk/client-ec2';
+import { OrganizationsClient } from '@aws-sdk/client-organizations';
 import { parseStageConfig, type StageConfig } from '@ec2ops/core';
 import type { JobReport } from '@ec2ops/core/jobs';
 import { Ec2ApiError } from '@ec2ops/sandbox/ec2/errors';
 import type { Interceptor } from '@ec2ops/sandbox/ec2/interceptors';
 import { type Ec2Emulator, startEc2Emulator } from '@ec2ops/sandbox/ec2/server';
 import { functionCredentials, SANDBOX_CREDENTIALS, stageEnforcer } from '@ec2ops/sandbox/iam/stage-policies';
+import { organizationLookup } from '../../src/accounts/organization';
+import { autoScalingClients } from '../../src/autoscaling/launch-configurations';
 import { rbinClientsByRegion } from '../../src/ec2/recycle-bin';
 import { runJob } from '../../src/jobs/registry';
 
@@ -75,6 +78,21 @@ export async function startBakeHarness(): Promise<BakeHarness> {
     },
     credentials: functionCredentials('ami-bake'),
   });
+  // Beside each job client, signing as the job: the emulator serves Auto Scaling on its EC2 port.
+  const autoScaling = autoScalingClients({
+    get endpoint() {
+      return emulator.url;
+    },
+  });
+  // The organisation the emulator's hub manages once it has a member account (bake.shareWith: org).
+  const organization = organizationLookup(
+    () =>
+      new OrganizationsClient({
+        endpoint: emulator.url,
+        region: 'us-east-1',
+        credentials: functionCredentials('ami-bake'),
+      }),
+  );
   const jobClient = (region: string) => {
     let client = jobClients.get(region);
     if (!client) {
@@ -94,6 +112,8 @@ export async function startBakeHarness(): Promise<BakeHarness> {
     },
     // IAM first: the job signs as `AmiBakeJob` and is held to the policy of the config it runs with.
     interceptors: [(request) => enforcer.interceptor(request), interceptor],
+    // Auto Scaling is held to the job's policy too (autoscaling:DescribeLaunchConfigurations only).
+    authorizeCall: (caller, action, resource, context) => enforcer.allows(caller, action, resource, context),
     log: () => {},
   });
   const ec2 = new EC2Client({
@@ -144,7 +164,15 @@ export async function startBakeHarness(): Promise<BakeHarness> {
       parseStageConfig({ stage: 'test', production: true, regions: ['us-east-1'], bake, ...extra }),
     run: (now, config = harness.config(), dryRun = false) => {
       enforcer = stageEnforcer(config);
-      return runJob('ami-bake', { ec2: jobClient, rbin: rbinClient, config, now, dryRun });
+      return runJob('ami-bake', {
+        ec2: jobClient,
+        rbin: rbinClient,
+        autoScaling,
+        organization,
+        config,
+        now,
+        dryRun,
+      });
     },
     client(region) {
       if (region === 'us-east-1') return ec2;

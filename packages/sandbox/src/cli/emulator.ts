@@ -63,11 +63,13 @@ export async function runEmulator(options: EmulatorOptions, signal?: AbortSignal
   if (options.faults) out.write(`faults: ${options.faults}\n`);
   if (options.iam) out.write(`iam: enforcing ${options.iam} (the access key id names the caller)\n`);
   out.write('\nPoint the AWS CLI or an SDK at it:\n');
-  out.write(`  export AWS_ENDPOINT_URL_EC2=${emulator.url} AWS_ENDPOINT_URL_RBIN=${emulator.url}\n`);
+  out.write(
+    `  export AWS_ENDPOINT_URL_EC2=${emulator.url} AWS_ENDPOINT_URL_RBIN=${emulator.url} AWS_ENDPOINT_URL_AUTO_SCALING=${emulator.url}\n`,
+  );
   out.write('  export AWS_REGION=us-east-1 AWS_ACCESS_KEY_ID=test AWS_SECRET_ACCESS_KEY=test\n');
   out.write('  aws ec2 describe-images --owners amazon\n');
   out.write(
-    `STS and Organizations answer on the same URL (AWS_ENDPOINT_URL_STS, AWS_ENDPOINT_URL_ORGANIZATIONS);\n`,
+    `STS, Organizations and Auto Scaling answer on the same URL (AWS_ENDPOINT_URL_STS, AWS_ENDPOINT_URL_ORGANIZATIONS, AWS_ENDPOINT_URL_AUTO_SCALING);\n`,
   );
   out.write(`member accounts: POST ${emulator.url}/_emulator/accounts (see docs/emulator.md)\n`);
   out.write(`Control endpoints: ${emulator.url}/_emulator/health\n`);

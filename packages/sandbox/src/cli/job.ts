@@ -12,6 +12,7 @@ import {
 } from '@ec2ops/core/jobs';
 import { parseInstant } from '@ec2ops/core/time';
 import { fleetOf } from '@ec2ops/functions/accounts/clients';
+import { autoScalingClients } from '@ec2ops/functions/autoscaling/launch-configurations';
 import { memoryRunRecord } from '@ec2ops/functions/coordination/fleet-run';
 import { ec2ClientsByRegion } from '@ec2ops/functions/ec2/client';
 import { rbinClientsByRegion } from '@ec2ops/functions/ec2/recycle-bin';
@@ -104,7 +105,9 @@ export async function jobRun(
       ? createSlackNotifier(slackWebClient(SANDBOX_BOT_TOKEN, sandboxSlackApi))
       : undefined;
   const credentials = target.sandbox ? functionCredentials(name) : target.credentials;
-  const common = { notifier, config, now, dryRun, log, postDryRun: true };
+  // The sandbox serves Auto Scaling on its EC2 port too; elsewhere the SDK's own lookup.
+  const autoScaling = autoScalingClients({ endpoint: target.sandbox ? target.endpoint : undefined });
+  const common = { notifier, config, now, dryRun, log, postDryRun: true, autoScaling };
   // A stage with member accounts fans out as its job function does: one shard per (account, region).
   const report =
     config.accounts?.length || config.organization

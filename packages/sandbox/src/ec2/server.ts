@@ -7,7 +7,11 @@ import './control-routes';
 // Registers the --faults factory and the /_emulator/faults and /_emulator/stats endpoints.
 import './faults';
 import { AccountRegistry, type MemberAccountInput } from '../accounts/registry';
+import { AUTO_SCALING_VERSION, handleAutoScaling } from '../autoscaling/api';
 import { refuseCrossSite } from '../cross-site';
+import type { RequestContext } from '../iam/context';
+import { evaluate, type IamRequest } from '../iam/evaluate';
+import type { IamPolicy } from '../iam/policy';
 import { handleOrganizations, isOrganizationsRequest } from '../organizations/api';
 import { expiredToken, handleSts, invalidClientTokenId, STS_VERSION, stsErrorXml } from '../sts/api';
 import type { Clock } from './clock';
@@ -46,7 +50,7 @@ export interface Ec2EmulatorOptions {
    * The caller's own IAM policy for STS and Organizations calls (`sts:AssumeRole` on a role ARN,
    * `organizations:ListAccounts` …); the IAM enforcer's `allows`. Absent: every caller may.
    */
-  authorizeCall?: (caller: string, action: string, resource: string) => boolean;
+  authorizeCall?: (caller: string, action: string, resource: string, context?: RequestContext) => boolean;
   /** Where unexpected errors are reported; stderr by default. */
   log?: (line: string) => void;
 }
@@ -95,6 +99,10 @@ function credentialOf(authorization: string | undefined, query: URLSearchParams)
 }
 
 class BodyTooLarge extends Error {}
+
+function allowedBy(policy: IamPolicy | '*', request: IamRequest): boolean {
+  return policy === '*' || evaluate(policy, request).decision === 'Allow';
+}
 
 function readBody(request: IncomingMessage, limit: number): Promise<string> {
   return new Promise((resolve, reject) => {
@@ -241,6 +249,27 @@ export async function startEc2Emulator(options: Ec2EmulatorOptions = {}): Promis
                   requestId,
                   authorize: options.authorizeCall,
                 });
+        return send(response, answer.status, 'text/xml', answer.body);
+      }
+      const autoScalingForm = form.includes(AUTO_SCALING_VERSION) ? new URLSearchParams(form) : undefined;
+      if (autoScalingForm?.get('Version') === AUTO_SCALING_VERSION && caller.kind === 'account') {
+        const session = caller.session;
+        const check = options.authorizeCall;
+        const region = regionFromRequest(request.headers.authorization, url.searchParams);
+        const context = { 'aws:RequestedRegion': region };
+        const answer = handleAutoScaling({
+          store: caller.account.store,
+          region,
+          params: autoScalingForm,
+          requestId,
+          // Enforced with the rest of IAM: a member-role session by its role's policy, a function by its own.
+          authorize: check
+            ? (call, resource) =>
+                session
+                  ? allowedBy(accounts.sessionPolicy(session), { action: call, resource, context })
+                  : accessKeyId !== undefined && check(accessKeyId, call, resource, context)
+            : undefined,
+        });
         return send(response, answer.status, 'text/xml', answer.body);
       }
       const params = parseQuery(form);

@@ -1,5 +1,6 @@
 import { Ec2ApiError } from '../ec2/errors';
 import type { Interceptor } from '../ec2/interceptors';
+import type { RequestContext } from './context';
 import { type Ec2Check, ec2Checks } from './ec2-requests';
 import { evaluate } from './evaluate';
 import type { IamPolicy } from './policy';
@@ -28,7 +29,7 @@ export interface IamEnforcer {
    * Whether a long-term caller's own policy allows a non-EC2 call (`sts:AssumeRole` on a role
    * ARN, `organizations:ListAccounts` on `*`): the emulator's STS and Organizations ask it.
    */
-  allows(caller: string, action: string, resource: string): boolean;
+  allows(caller: string, action: string, resource: string, context?: RequestContext): boolean;
   /** Denials so far, oldest first (the last 200). */
   denials(): Denial[];
 }
@@ -58,11 +59,11 @@ export function createIamEnforcer(policies: CallerPolicies): IamEnforcer {
       throw unauthorized(caller, store.accountId, check, decision);
     }
   };
-  const allows = (caller: string, action: string, resource: string): boolean => {
+  const allows = (caller: string, action: string, resource: string, context?: RequestContext): boolean => {
     const policy = policies[caller];
     if (policy === undefined) return false;
     if (policy === FULL_ACCESS) return true;
-    const { decision } = evaluate(policy, { action, resource });
+    const { decision } = evaluate(policy, { action, resource, ...(context ? { context } : {}) });
     if (decision !== 'Allow') {
       denials.push({ caller, action, resource, decision });
       if (denials.length > KEEP_DENIALS) denials.shift();

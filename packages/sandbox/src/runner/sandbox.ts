@@ -229,6 +229,8 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
         ec2: ec2.url,
         // The emulator serves the Recycle Bin API beside EC2 (one state for rules and deletions).
         rbin: ec2.url,
+        // …and Auto Scaling's launch configurations (what the bake counts as using an image).
+        autoScaling: ec2.url,
         sqs: endpoints.sqs,
         slackApi: endpoints.slackApi,
         dynamodb: coordination.dynamo.url,

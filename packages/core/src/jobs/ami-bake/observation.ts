@@ -37,6 +37,19 @@ export interface ObservedLaunchTemplateVersion {
   imageId?: string;
 }
 
+/** An Auto Scaling launch configuration: it pins one image for every group that uses it. */
+export interface ObservedLaunchConfiguration {
+  name: string;
+  imageId?: string | undefined;
+}
+
+/** An instance in another account of the stage's fleet, launched from one of this account's images. */
+export interface ForeignImageUser {
+  /** How reports name that account: `dev (111111111111)`. */
+  account: string;
+  instance: ObservedInstance;
+}
+
 export interface ObservedSnapshot {
   id: string;
   /** pending | completed | error | recoverable | recovering */
@@ -58,4 +71,13 @@ export interface AmiBakeObservation {
   launchTemplateVersions: ObservedLaunchTemplateVersion[];
   /** Snapshots owned by the account and tagged managed. */
   snapshots: ObservedSnapshot[];
+  /** The region's Auto Scaling launch configurations; absent when not read. */
+  launchConfigurations?: ObservedLaunchConfiguration[] | undefined;
+  /** Instances of the fleet's other accounts that use one of `images`; absent without a fleet. */
+  foreignImageUsers?: ForeignImageUser[] | undefined;
+  /**
+   * Users that could not be read (`instances in account prod (…)`, `launch configurations`): any
+   * image of the region may be in use by them, so none is removed this run.
+   */
+  unreadableUsers?: string[] | undefined;
 }

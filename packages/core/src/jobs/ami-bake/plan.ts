@@ -3,7 +3,7 @@ import { formatDuration } from '../../time/durations';
 import type { PlanItem, PlanSkip, RegionPlan, ReportSection } from '../types';
 import { localDayBounds } from './bake-day';
 import { imageName } from './naming';
-import type { AmiBakeObservation, ObservedImage, Tags } from './observation';
+import type { AmiBakeObservation, ObservedImage, ObservedInstance, Tags } from './observation';
 import { bakedAtMs, isFailedState, planRetention, type RetentionResult } from './retention';
 import { bakeImageTags, imageLabel, imageUsage, instanceLabel, sourceSettings } from './sources';
 import { BAKE_NIGHTLY, bakeTagKeys } from './tags';
@@ -31,7 +31,8 @@ export type AmiBakeItemData =
       /** Tags the copy's snapshots get (the image gets the source's tags and `source-image`). */
       snapshotTags: Tags;
     }
-  | { kind: 'deprecate'; imageId: string; deprecateAt: string };
+  | { kind: 'deprecate'; imageId: string; deprecateAt: string }
+  | { kind: 'share'; imageId: string; snapshotIds: string[]; targets: string[]; digest: string };
 
 export type AmiBakeItem = PlanItem<AmiBakeItemData>;
 export type AmiBakePlan = RegionPlan<AmiBakeItemData>;
@@ -53,6 +54,11 @@ export interface AmiBakePlanInput {
    * home region's own images, copies into it left to their home region's run.
    */
   copiesFrom?: string | undefined;
+  /**
+   * With `copiesFrom`: the home region's bake targets. Their per-instance `retain` /
+   * `retain-days` tags govern their copies here as they govern their images at home.
+   */
+  sourceInstances?: readonly ObservedInstance[] | undefined;
 }
 
 /** Orphaned snapshots younger than this are left alone: a CreateImage may still be writing them. */
@@ -147,9 +153,12 @@ export function planAmiBake(input: AmiBakePlanInput): AmiBakePlan {
   const protectedImages: string[] = [];
   const deprecations: string[] = [];
   const deprecateAfter = deprecateAfterMs(bake);
+  const homeSources = new Map((input.sourceInstances ?? []).map((i) => [i.id, i] as const));
   for (const [source, images] of bySource) {
-    const { rule, warnings: w } = sourceSettings(targets.get(source), bake, keys);
-    warnings.push(...w);
+    const instance = input.copiesFrom ? homeSources.get(source) : targets.get(source);
+    const { rule, warnings: w } = sourceSettings(instance, bake, keys);
+    // A bad tag is reported once, by the home region's plan.
+    if (!input.copiesFrom) warnings.push(...w);
     const planned = planRetention({ images, rule, now, keys, usedBy });
     // An image a launch template names only through an SSM parameter EC2 could not resolve might
     // be any image: nothing is removed in this region until that is fixed.

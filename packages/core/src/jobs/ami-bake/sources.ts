@@ -20,7 +20,10 @@ export function imageLabel(image: ObservedImage, keys: BakeTagKeys): string {
   return `${image.id}${image.name ? ` ${image.name}` : ''}${source ? ` of ${source}` : ''}`;
 }
 
-/** Image id → who uses it: instances in any state but terminated and every launch-template version. */
+/**
+ * Image id → who uses it: instances in any state but terminated (in this account and in the
+ * fleet's other accounts), every launch-template version and every launch configuration.
+ */
 export function imageUsage(observation: AmiBakeObservation): Map<string, string[]> {
   const usedBy = new Map<string, string[]>();
   const add = (imageId: string | undefined, user: string) => {
@@ -34,6 +37,14 @@ export function imageUsage(observation: AmiBakeObservation): Map<string, string[
   }
   for (const v of observation.launchTemplateVersions) {
     add(v.imageId, `launch template ${v.templateName ?? v.templateId} version ${v.version}`);
+  }
+  for (const c of observation.launchConfigurations ?? []) add(c.imageId, `launch configuration ${c.name}`);
+  for (const { account, instance } of observation.foreignImageUsers ?? []) {
+    if (instance.state !== 'terminated')
+      add(instance.imageId, `instance ${instance.id} (${instance.state}) in account ${account}`);
+  }
+  for (const users of observation.unreadableUsers ?? []) {
+    for (const image of observation.images) add(image.id, `possibly ${users} (could not be read)`);
   }
   return usedBy;
 }

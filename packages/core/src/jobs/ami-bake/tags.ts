@@ -24,6 +24,8 @@ export interface BakeTagKeys {
   availableAt: string;
   /** The Slack request that baked the image by hand (`/ec2 ami bake`), for idempotent retries. */
   requestId: string;
+  /** On images: a digest of the `bake.shareWith` list the image was shared with (shared once). */
+  sharedWith: string;
 }
 
 export function bakeTagKeys(prefix: string): BakeTagKeys {
@@ -41,6 +43,7 @@ export function bakeTagKeys(prefix: string): BakeTagKeys {
     'keep',
     'availableAt',
     'requestId',
+    'sharedWith',
   ]);
 }
 

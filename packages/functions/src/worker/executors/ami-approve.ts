@@ -1,7 +1,8 @@
-import { CreateTagsCommand, EnableImageDeregistrationProtectionCommand } from '@aws-sdk/client-ec2';
 import { bakeTagKeys } from '@ec2ops/core/jobs';
 import { section } from '@ec2ops/core/slack';
-import type { Executor } from '../context';
+import { setDeregistrationProtection } from '../../ec2/images';
+import { tagResources } from '../../ec2/tags';
+import type { CommandExecutor } from '../context';
 import { findOwnImage } from './ami-find';
 
 /**
@@ -9,22 +10,20 @@ import { findOwnImage } from './ami-find';
  * (retention and people alike) until it is revoked; approving twice changes nothing, and an
  * approved image that lost its protection gets it back.
  */
-export const amiApprove: Executor = async ({ request, config, ec2 }) => {
+export const amiApprove: CommandExecutor<'ami approve'> = async ({ request, config, ec2 }) => {
   const keys = bakeTagKeys(config.tagPrefix);
-  const imageId = String(request.args['image']);
+  const imageId = request.args.image;
   const { region, client, value: image } = await findOwnImage(ec2, imageId);
-  const label = `${imageId}${image.Name ? ` (${image.Name})` : ''} in ${region}`;
-  const isProtected = (image.DeregistrationProtection ?? 'disabled').startsWith('enabled');
-  if (!isProtected) await client.send(new EnableImageDeregistrationProtectionCommand({ ImageId: imageId }));
-  if (image.Tags?.some((t) => t.Key === keys.approved && t.Value === 'true')) {
+  const label = `${imageId}${image.name ? ` (${image.name})` : ''} in ${region}`;
+  const isProtected = (image.deregistrationProtection ?? 'disabled').startsWith('enabled');
+  if (!isProtected) await setDeregistrationProtection(client, imageId, true);
+  if (image.tags[keys.approved] === 'true') {
     const text = `${label} is already approved${isProtected ? '' : '; it is deregistration protected again'}.`;
     return { text, blocks: section(text) };
   }
-  await client.send(
-    new CreateTagsCommand({ Resources: [imageId], Tags: [{ Key: keys.approved, Value: 'true' }] }),
-  );
+  await tagResources(client, [imageId], { [keys.approved]: 'true' });
   const state =
-    image.State === 'available' ? '' : ` It is ${image.State}: /ec2 launch can use it once it is available.`;
+    image.state === 'available' ? '' : ` It is ${image.state}: /ec2 launch can use it once it is available.`;
   const text = `Approved ${label}: /ec2 launch may use it, and it is protected from deregistration until revoked.${state}`;
   return { text, blocks: section(text) };
 };

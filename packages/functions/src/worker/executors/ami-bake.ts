@@ -1,11 +1,10 @@
-import { DescribeImagesCommand } from '@aws-sdk/client-ec2';
 import { InputError } from '@ec2ops/core';
 import { checkInstanceAccess, instanceTagKeys } from '@ec2ops/core/instances';
 import { bakeImageTags, bakeTagKeys, imageName, instanceLabel, sourceSettings } from '@ec2ops/core/jobs';
 import { context, section } from '@ec2ops/core/slack';
 import { awsErrorCode } from '../../ec2/errors';
-import { createImage } from '../../ec2/images';
-import type { Executor } from '../context';
+import { createImage, findOwnImageByTag } from '../../ec2/images';
+import type { CommandExecutor } from '../context';
 import { findOneInstance } from './ami-find';
 
 /**
@@ -13,23 +12,17 @@ import { findOneInstance } from './ami-find';
  * Idempotent per request: the image carries the request's token, and a redelivered request
  * finds it instead of baking again.
  */
-export const amiBake: Executor = async ({ request, config, ec2, idempotencyToken }) => {
+export const amiBake: CommandExecutor<'ami bake'> = async ({ request, config, ec2, idempotencyToken }) => {
   const keys = bakeTagKeys(config.tagPrefix);
-  const reference = String(request.args['instance']);
+  const reference = request.args.instance;
   const { region, client, value: instance } = await findOneInstance(ec2, reference);
   // The same ownership as stop/terminate: an image is a copy of the disk, so it is at least as
   // sensitive (and with bake.autoApprove it can be launched straight away).
   checkInstanceAccess(instance, request.user, 'bake', instanceTagKeys(config.tagPrefix));
   const token = idempotencyToken('ami-bake');
-  const earlier = await client.send(
-    new DescribeImagesCommand({
-      Owners: ['self'],
-      Filters: [{ Name: `tag:${keys.requestId}`, Values: [token] }],
-    }),
-  );
-  const done = earlier.Images?.[0];
-  if (done?.ImageId) {
-    const text = `Already baking ${done.ImageId} (${done.Name}) of ${instanceLabel(instance)} for this request.`;
+  const done = await findOwnImageByTag(client, keys.requestId, token);
+  if (done) {
+    const text = `Already baking ${done.id} (${done.name}) of ${instanceLabel(instance)} for this request.`;
     return { text, blocks: section(text) };
   }
   if (instance.state !== 'running' && instance.state !== 'stopped') {

@@ -1,8 +1,9 @@
-import { DescribeImagesCommand, type EC2Client, type Image } from '@aws-sdk/client-ec2';
 import { InputError } from '@ec2ops/core';
 import { type InstanceView, looseInstanceReference, NOT_TERMINATED } from '@ec2ops/core/instances';
-import type { Ec2Gateway } from '../../ec2/client';
+import type { ObservedImage } from '@ec2ops/core/jobs';
+import type { EC2Client, Ec2Gateway } from '../../ec2/client';
 import { awsErrorCode } from '../../ec2/errors';
+import { describeImageOwnership } from '../../ec2/images';
 import { lookupInstances, onlyInstance } from '../../ec2/instances';
 
 /**
@@ -33,16 +34,14 @@ export async function findOneInstance(ec2: Ec2Gateway, reference: string): Promi
 }
 
 /** The image in whichever stage region has it; refused when absent or not the account's own. */
-export async function findOwnImage(ec2: Ec2Gateway, imageId: string): Promise<Found<Image>> {
+export async function findOwnImage(ec2: Ec2Gateway, imageId: string): Promise<Found<ObservedImage>> {
   let elsewhere = false;
   for (const region of ec2.regions) {
     const client = ec2.client(region);
     try {
-      const own = await client.send(new DescribeImagesCommand({ ImageIds: [imageId], Owners: ['self'] }));
-      const image = own.Images?.find((i) => i.ImageId === imageId);
-      if (image) return { region, client, value: image };
-      const any = await client.send(new DescribeImagesCommand({ ImageIds: [imageId] }));
-      if (any.Images?.some((i) => i.ImageId === imageId)) elsewhere = true;
+      const found = await describeImageOwnership(client, imageId);
+      if (found && 'own' in found) return { region, client, value: found.own };
+      if (found) elsewhere = true;
     } catch (error) {
       if (awsErrorCode(error) === 'InvalidAMIID.NotFound') continue;
       if (awsErrorCode(error) === 'InvalidAMIID.Malformed') {

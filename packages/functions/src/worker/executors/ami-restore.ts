@@ -2,15 +2,15 @@ import { InputError } from '@ec2ops/core';
 import { escapeMrkdwn, section } from '@ec2ops/core/slack';
 import { binnedSnapshotsOf, findImageInRecycleBin, restoreImage } from '../../ec2/image-recycle-bin';
 import { describeImagesById } from '../../ec2/images';
-import type { Executor } from '../context';
+import type { CommandExecutor } from '../context';
 
 /**
  * `/ec2 ami restore <image>`: brings a deleted image and its snapshots back from the Recycle Bin
  * in whichever stage region holds it. Concurrent requests restore it once: EC2 moves it out of
  * the bin for the first, and the others find it gone from the bin and say so.
  */
-export const amiRestore: Executor = async ({ request, ec2 }) => {
-  const imageId = String(request.args['image']);
+export const amiRestore: CommandExecutor<'ami restore'> = async ({ request, ec2 }) => {
+  const imageId = request.args.image;
   for (const region of ec2.regions) {
     const client = ec2.client(region);
     const binned = await findImageInRecycleBin(client, imageId);

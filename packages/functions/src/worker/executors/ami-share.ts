@@ -2,8 +2,9 @@ import { InputError } from '@ec2ops/core';
 import { shareTargetKind } from '@ec2ops/core/commands';
 import { bakeTagKeys } from '@ec2ops/core/jobs';
 import { escapeMrkdwn, section } from '@ec2ops/core/slack';
+import { resolveShareTargets } from '../../accounts/organization';
 import { changeSharing, isSharedWith, type ShareTarget } from '../../ec2/image-sharing';
-import type { Executor } from '../context';
+import type { CommandExecutor, ExecutorContext } from '../context';
 import { findOwnImage } from './ami-find';
 
 /**
@@ -11,29 +12,28 @@ import { findOwnImage } from './ami-find';
  * managed image. Both are idempotent (EC2 keeps permissions as a set), so a repeated or
  * concurrent request leaves one permission and says what it found.
  */
-function targetOf(text: string): ShareTarget {
-  return { kind: shareTargetKind(text), id: text };
+async function targetOf(ctx: ExecutorContext<{ target: string }>): Promise<ShareTarget> {
+  // `org` / `ou-…` become the ARNs EC2 takes (DescribeOrganization), before anything changes.
+  const [id] = await resolveShareTargets([ctx.request.args.target], ctx.organization);
+  return { kind: shareTargetKind(id!), id: id! };
 }
 
-async function managedImage(ctx: Parameters<Executor>[0], verb: string) {
+async function managedImage(ctx: ExecutorContext<{ image: string }>, verb: string) {
   const keys = bakeTagKeys(ctx.config.tagPrefix);
-  const imageId = String(ctx.request.args['image']);
+  const imageId = ctx.request.args.image;
   const found = await findOwnImage(ctx.ec2, imageId);
   const image = found.value;
-  if (!image.Tags?.some((t) => t.Key === keys.managed && t.Value === 'true')) {
+  if (image.tags[keys.managed] !== 'true') {
     throw new InputError('ami.not-managed', `${imageId} is not managed by ec2ops; it cannot ${verb} it.`, {
       hint: `Only images tagged ${keys.managed}=true (baked or adopted by ec2ops) can be shared from Slack.`,
     });
   }
-  const snapshotIds = (image.BlockDeviceMappings ?? []).flatMap((m) =>
-    m.Ebs?.SnapshotId ? [m.Ebs.SnapshotId] : [],
-  );
-  const label = `${imageId}${image.Name ? ` (${escapeMrkdwn(image.Name)})` : ''} in ${found.region}`;
-  return { imageId, client: found.client, snapshotIds, label };
+  const label = `${imageId}${image.name ? ` (${escapeMrkdwn(image.name)})` : ''} in ${found.region}`;
+  return { imageId, client: found.client, snapshotIds: image.snapshotIds, label };
 }
 
-export const amiShare: Executor = async (ctx) => {
-  const target = targetOf(String(ctx.request.args['target']));
+export const amiShare: CommandExecutor<'ami share'> = async (ctx) => {
+  const target = await targetOf(ctx);
   const { imageId, client, snapshotIds, label } = await managedImage(ctx, 'share');
   if (await isSharedWith(client, imageId, target)) {
     const text = `${label} is already shared with ${target.id}.`;
@@ -44,8 +44,8 @@ export const amiShare: Executor = async (ctx) => {
   return { text, blocks: section(text) };
 };
 
-export const amiUnshare: Executor = async (ctx) => {
-  const target = targetOf(String(ctx.request.args['target']));
+export const amiUnshare: CommandExecutor<'ami unshare'> = async (ctx) => {
+  const target = await targetOf(ctx);
   const { imageId, client, snapshotIds, label } = await managedImage(ctx, 'unshare');
   if (!(await isSharedWith(client, imageId, target))) {
     const text = `${label} is not shared with ${target.id}; nothing to unshare.`;
