@@ -27,12 +27,12 @@ const BUILDING_BLOCKS = new Set([
 /**
  * functions' floors, from the ground up: a room imports only rooms on lower floors. The EC2
  * layer and the building blocks at the bottom; the composition root's base and the adapters
- * every function shares; coordination (DynamoDB) and accounts; the slack function and the jobs;
+ * every function shares (Auto Scaling, which borrows EC2's client settings); coordination (DynamoDB) and accounts; the slack function and the jobs;
  * operations (which run jobs' policies); the worker, which runs everything below it.
  */
 const FUNCTION_FLOORS: readonly (readonly string[])[] = [
   ['ec2', 'telemetry', 'env', 'secrets', 'queue', 'request-id', 'forecast-starter', 'index'],
-  ['root', 'audit', 'roles', 'slack-notifier'],
+  ['root', 'audit', 'roles', 'slack-notifier', 'autoscaling'],
   ['accounts', 'coordination'],
   ['jobs', 'slack'],
   ['ops'],
