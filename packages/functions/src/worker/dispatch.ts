@@ -12,7 +12,6 @@ import type { CommandRegistry, CommandSpec } from '@ec2ops/core/commands';
 import {
   type CommandRequest,
   type DecisionMessage,
-  formatCommand,
   type QueueMessage,
   queueMessageSchema,
 } from '@ec2ops/core/commands';
@@ -21,15 +20,11 @@ import { roleAtLeast } from '@ec2ops/core/config';
 import { isErrorCode } from '@ec2ops/core/error-codes';
 import { Ec2opsError, ForbiddenError, InputError, isEc2opsError } from '@ec2ops/core/errors';
 import {
-  ACTION_KINDS,
-  actionId,
-  button,
   code,
   context,
   errorCode,
   errorMessage,
   escapeKeepingMentions,
-  LIMITS,
   type Message,
   paginate,
   section,
@@ -47,6 +42,8 @@ import type { StatusSources } from '../ops/status';
 import type { Logger } from '../telemetry/log';
 import type { Meter } from '../telemetry/meter';
 import type { Clock, Executor, ExecutorContext, SlackNotifier } from './context';
+import { pageButton } from './page-button';
+import { spanner } from './span';
 import { commandGateway } from './target';
 
 export interface WorkerDeps {
@@ -198,6 +195,7 @@ async function runCommand(
       spec,
       config: deps.config,
       ec2: commandGateway(deps, request, spec),
+      span: spanner(deps, request, spec),
       slack: deps.slack,
       clock: deps.clock,
       logger,
@@ -373,12 +371,7 @@ export function idempotencyToken(requestId: string, scope?: string): string {
 function paged(result: Message, request: CommandRequest, spec: CommandSpec): Message {
   const message = withReplace(result, request);
   if (!message.blocks) return message;
-  const page = paginate(message.blocks, request.page ?? 1, (n, label) => {
-    const value = formatCommand({ command: spec.name, args: request.args, page: n }, spec);
-    return value.length > LIMITS.buttonValue
-      ? undefined
-      : button(label, actionId(ACTION_KINDS.run, `page-${n}`), { value });
-  });
+  const page = paginate(message.blocks, request.page ?? 1, pageButton(request, spec));
   return { ...message, blocks: page.blocks };
 }
 

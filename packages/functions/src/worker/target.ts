@@ -1,6 +1,13 @@
 import type { CommandRequest, CommandSpec } from '@ec2ops/core/commands';
-import { chooseTarget, highestRole, roleAtLeast, type StageConfig } from '@ec2ops/core/config';
-import { ConfigError, ForbiddenError } from '@ec2ops/core/errors';
+import {
+  chooseTarget,
+  noRoleThere,
+  roleAtLeast,
+  roleInAccount,
+  SPANNING_COMMANDS,
+  type StageConfig,
+} from '@ec2ops/core/config';
+import { ConfigError } from '@ec2ops/core/errors';
 import type { Fleet } from '../accounts/clients';
 import { memberTarget } from '../accounts/targets';
 import type { Ec2Gateway } from '../ec2/client';
@@ -16,6 +23,8 @@ export function commandGateway(
   spec: Pick<CommandSpec, 'name' | 'role'>,
 ): Ec2Gateway {
   const { config } = deps;
+  // Lists that span accounts read through `span` (worker/span.ts), which checks each account.
+  if (SPANNING_COMMANDS.has(spec.name)) return deps.ec2;
   const chosen = chooseTarget(config, {
     account: request.account,
     region: request.region,
@@ -40,27 +49,16 @@ export function commandGateway(
 }
 
 /**
- * An account with its own role mapping (`roles.accounts`) gives each person the role listed
- * there (bootstrap admins stay admins): an operator in dev may be a viewer in prod, and someone
- * not listed has no role there at all.
+ * The person's role in the target account decides (roleInAccount: bootstrap admins, then the
+ * account's own users and groups when `roles.accounts` lists it, else the stage-wide ones): an
+ * operator in dev may be a viewer in prod, and someone with no role there is refused there.
  */
 function refuseWithoutRoleThere(
   config: StageConfig,
   account: { id: string; alias: string },
-  user: { id: string },
+  user: CommandRequest['user'],
   spec: Pick<CommandSpec, 'name' | 'role'>,
 ): void {
-  const own = config.roles.accounts?.[account.alias] ?? config.roles.accounts?.[account.id];
-  if (!own) return;
-  const role = highestRole(
-    config.roles.bootstrapAdmins.includes(user.id) ? 'admin' : undefined,
-    own.users[user.id],
-  );
-  if (!roleAtLeast(role, spec.role)) {
-    throw new ForbiddenError(
-      'fleet.no-role-there',
-      `\`${spec.name}\` needs the ${spec.role} role in account ${account.alias}; you have ${role ? `the ${role} role` : 'no role'} there.`,
-      { hint: 'Ask an ec2ops admin for a role in that account (roles.accounts in the stage config).' },
-    );
-  }
+  const role = roleInAccount(user, config.roles, account);
+  if (!roleAtLeast(role, spec.role)) throw noRoleThere(spec, account.alias, role);
 }

@@ -1,0 +1,260 @@
+import {
+  DescribeAddressesCommand,
+  DescribeImagesCommand,
+  type EC2Client,
+  RunInstancesCommand,
+} from '@aws-sdk/client-ec2';
+import { type CommandRequest, commandRequestSchema, commands, parseCommand } from '@ec2ops/core/commands';
+import type { StageConfig } from '@ec2ops/core/config';
+import type { Fleet } from '@ec2ops/functions/accounts/clients';
+import { ec2ClientsByRegion, ec2Gateway } from '@ec2ops/functions/ec2/client';
+import type { Executor, ExecutorContext } from '@ec2ops/functions/worker/context';
+import { EXECUTORS } from '@ec2ops/functions/worker/executors/index';
+import { spanner } from '@ec2ops/functions/worker/span';
+import { commandGateway } from '@ec2ops/functions/worker/target';
+import { functionCredentials } from '@ec2ops/sandbox/iam/stage-policies';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { allocateAddress, NOW } from '../jobs/eip-fixtures';
+import { DEV, type FleetWorld, fleetConfig, PROD, startFleetWorld } from './world';
+
+/**
+ * Issue 15: `list`, `access`, `eip list` and `ami list` without `account=` span every account
+ * and region the person may see, each row naming its account and region, paged 25 rows at a
+ * time; an account where the person has no role is left out, one whose role cannot be assumed is
+ * named while the rest lists. The worker's executors run as the worker function, against the
+ * sandbox's two member accounts (dev, prod) × two regions, with IAM enforced.
+ */
+const PLACES = [
+  [DEV, 'dev', 'us-east-1'],
+  [DEV, 'dev', 'eu-west-1'],
+  [PROD, 'prod', 'us-east-1'],
+  [PROD, 'prod', 'eu-west-1'],
+] as const;
+const ADDRESSES_PER_PLACE = 8;
+const TRICKY_NAME = '<@U1> & *boss* <!channel>';
+
+const config: StageConfig = fleetConfig({
+  roles: {
+    users: { UVIEWER: 'viewer', UOPERATOR: 'operator' },
+    accounts: {
+      // dev: the stage-wide viewer and operator keep their roles, plus a dev-only viewer and a group.
+      dev: {
+        users: { UVIEWER: 'viewer', UOPERATOR: 'operator', UDEVONLY: 'viewer' },
+        groups: { SDEVTEAM: 'operator' },
+      },
+      // prod: the operator is only a viewer there; nobody else has a role there.
+      prod: { users: { UOPERATOR: 'viewer', UVIEWER: 'viewer' } },
+    },
+  },
+});
+
+let world: FleetWorld;
+let fleet: Fleet;
+const addresses = new Map<string, { id: string; place: string }>();
+
+async function runInstance(ec2: EC2Client, tags: Record<string, string>): Promise<string> {
+  const images = await ec2.send(new DescribeImagesCommand({ Owners: ['amazon'] }));
+  const out = await ec2.send(
+    new RunInstancesCommand({
+      ImageId: images.Images![0]!.ImageId!,
+      InstanceType: 't3.micro',
+      MinCount: 1,
+      MaxCount: 1,
+      TagSpecifications: [
+        { ResourceType: 'instance', Tags: Object.entries(tags).map(([Key, Value]) => ({ Key, Value })) },
+      ],
+    }),
+  );
+  return out.Instances![0]!.InstanceId!;
+}
+
+beforeAll(async () => {
+  world = await startFleetWorld(config);
+  fleet = world.fleetAs('worker', { now: () => NOW });
+  for (const [account, alias, region] of PLACES) {
+    const ec2 = await world.admin(account, region);
+    const managed = { 'ec2ops:managed': 'true', 'ec2ops:owner': 'UOPERATOR' };
+    await runInstance(ec2, { ...managed, Name: `box-${alias}-${region}` });
+    for (let i = 0; i < ADDRESSES_PER_PLACE; i++) {
+      const id = await allocateAddress(ec2, `ip-${alias}-${region}-${i}`, {
+        ...managed,
+        'ec2ops:idle-since': new Date(NOW.getTime() - (i + 1) * 3_600_000).toISOString(),
+      });
+      addresses.set(id, { id, place: `${alias}/${region}` });
+    }
+  }
+  await runInstance(await world.admin(DEV, 'us-east-1'), { 'ec2ops:managed': 'true', Name: TRICKY_NAME });
+}, 120_000);
+afterAll(async () => {
+  fleet.destroy();
+  await world.close();
+});
+
+/** What the worker hands the executor for `text` typed by `user` (as the slack function queues it). */
+function contextFor(text: string, user: string, groups?: string[]): ExecutorContext {
+  const parsed = parseCommand(text, commands);
+  const spec = commands.get(parsed.command)!;
+  const request: CommandRequest = commandRequestSchema.parse({
+    id: `req-${user}-${parsed.command.replace(' ', '-')}`,
+    command: parsed.command,
+    args: parsed.args,
+    text,
+    user: { id: user, role: 'viewer', ...(groups ? { groups } : {}) },
+    channel: { id: 'C0GENERAL' },
+    requestedAt: NOW.toISOString(),
+    ...(parsed.page ? { page: parsed.page } : {}),
+    ...(parsed.account ? { account: parsed.account } : {}),
+    ...(parsed.region ? { region: parsed.region } : {}),
+  });
+  const hub = ec2Gateway(
+    config.regions,
+    ec2ClientsByRegion({ endpoint: world.emulator.url, credentials: functionCredentials('worker') }),
+  );
+  const deps = { config, ec2: hub, fleet };
+  return {
+    request,
+    spec,
+    config,
+    ec2: commandGateway(deps, request, spec),
+    span: spanner(deps, request, spec),
+    clock: { now: () => NOW },
+  } as unknown as ExecutorContext;
+}
+
+async function ask(text: string, user: string, groups?: string[]) {
+  const ctx = contextFor(text, user, groups);
+  const reply = await (EXECUTORS[ctx.spec.name as keyof typeof EXECUTORS] as Executor)(ctx);
+  return { reply, json: JSON.stringify(reply.blocks) };
+}
+
+const shownAddresses = (json: string) => [...addresses.keys()].filter((id) => json.includes(`\`${id}\``));
+
+describe('spanning lists', () => {
+  it('list every account and region the person may see, each row naming its account and region', async () => {
+    const { json } = await ask('list all', 'UVIEWER');
+    for (const [, alias, region] of PLACES) {
+      expect(json).toContain(`*box-${alias}-${region}*`);
+      expect(json).toMatch(new RegExp(`box-${alias}-${region}\\*[^"]* · ${alias}/${region}`));
+    }
+    expect(world.denials()).toEqual([]);
+  });
+
+  it('show a viewer in dev only the rows of dev, and refuse them prod when they name it', async () => {
+    const { json } = await ask('eip list', 'UDEVONLY');
+    const shown = shownAddresses(json);
+    expect(shown.length).toBeGreaterThan(0);
+    expect(shown.every((id) => addresses.get(id)!.place.startsWith('dev/'))).toBe(true);
+    const boxes = (await ask('list all', 'UDEVONLY')).json;
+    expect(boxes).toContain('box-dev-us-east-1');
+    expect(boxes).not.toContain('box-prod');
+    await expect(ask('list all account=prod', 'UDEVONLY')).rejects.toMatchObject({
+      code: 'fleet.no-role-there',
+    });
+  });
+
+  it('grant a role in an account through a user group mapped there', async () => {
+    const { json } = await ask('list all', 'UGROUPIE', ['SDEVTEAM']);
+    expect(json).toContain('box-dev-eu-west-1');
+    expect(json).not.toContain('box-prod');
+    // Without the group, nothing is theirs to see: an empty list, not an error.
+    expect((await ask('list all', 'UGROUPIE')).reply.text).toMatch(/none/);
+  });
+
+  it('page in a stable order: every row on exactly one page, "rows x–y of z" on each', async () => {
+    const total = addresses.size;
+    const first = await ask('eip list', 'UVIEWER');
+    expect(first.json).toContain(`rows 1–25 of ${total} · page 1 of 2`);
+    expect(first.json).toContain('"value":"eip list page=2"');
+    const second = await ask('eip list page=2', 'UVIEWER');
+    expect(second.json).toContain(`rows 26–${total} of ${total} · page 2 of 2`);
+    const seen = [...shownAddresses(first.json), ...shownAddresses(second.json)];
+    expect(seen.length).toBe(total);
+    expect(new Set(seen).size).toBe(total);
+    // The same pages again: the order does not depend on which read answered first.
+    expect((await ask('eip list', 'UVIEWER')).json).toBe(first.json);
+  });
+
+  it('narrow to account= and region=, and keep them on the page buttons', async () => {
+    const { json } = await ask('eip list account=prod region=eu-west-1', 'UVIEWER');
+    const shown = shownAddresses(json);
+    expect(shown.length).toBe(ADDRESSES_PER_PLACE);
+    expect(shown.every((id) => addresses.get(id)!.place === 'prod/eu-west-1')).toBe(true);
+    const dublin = (await ask('list all region=eu-west-1', 'UVIEWER')).json;
+    expect(dublin).toContain('box-dev-eu-west-1');
+    expect(dublin).toContain('box-prod-eu-west-1');
+    expect(dublin).not.toContain('box-dev-us-east-1');
+  });
+
+  it('put the row’s account and region on its buttons, which act there and check the role there', async () => {
+    const { json } = await ask('eip list', 'UOPERATOR');
+    const values = [...json.matchAll(/"value":"(eip release [^"]+)"/g)].map((m) => m[1]!);
+    // An operator in dev, a viewer in prod: Release is offered on dev's addresses only.
+    expect(values.length).toBeGreaterThan(0);
+    expect(values.every((v) => / account=dev region=(us-east-1|eu-west-1)$/.test(v))).toBe(true);
+    const value = values[0]!;
+    const id = /eipalloc-[0-9a-f]+/.exec(value)![0];
+    const ctx = contextFor(value, 'UOPERATOR');
+    const [, , region] = / account=(\w+) region=([\w-]+)/.exec(value)!;
+    expect(ctx.ec2.regions).toEqual([region]);
+    const found = await ctx.ec2.client().send(new DescribeAddressesCommand({ AllocationIds: [id] }));
+    expect(found.Addresses?.[0]?.AllocationId).toBe(id);
+    // The same button edited to act in prod is refused there.
+    const prod = value.replace('account=dev', 'account=prod');
+    expect(() => contextFor(prod, 'UOPERATOR')).toThrow(
+      expect.objectContaining({ code: 'fleet.no-role-there' }),
+    );
+  });
+
+  it('escape what a row shows from a tag: a Name cannot mention, broadcast or break the bold', async () => {
+    const { json } = await ask('list all account=dev region=us-east-1', 'UVIEWER');
+    expect(json).toContain('*&lt;@U1&gt; &amp; ∗boss∗ &lt;!channel&gt;*');
+    expect(json).not.toContain('<@U1>');
+    expect(json).not.toContain('<!channel>');
+  });
+
+  it('answer identical requests made at once identically, changing nothing', async () => {
+    const before = await Promise.all(
+      PLACES.map(
+        async ([account, , region]) =>
+          (
+            (await (await world.admin(account, region)).send(new DescribeAddressesCommand({}))).Addresses ??
+            []
+          ).length,
+      ),
+    );
+    const answers = await Promise.all(Array.from({ length: 6 }, () => ask('eip list idle', 'UVIEWER')));
+    expect(new Set(answers.map((a) => a.json)).size).toBe(1);
+    expect(answers[0]!.json).toContain(`of ${addresses.size}`);
+    const after = await Promise.all(
+      PLACES.map(
+        async ([account, , region]) =>
+          (
+            (await (await world.admin(account, region)).send(new DescribeAddressesCommand({}))).Addresses ??
+            []
+          ).length,
+      ),
+    );
+    expect(after).toEqual(before);
+  });
+});
+
+describe('a spanning list when an account cannot be read', () => {
+  it('names the account and regions whose role could not be assumed, and lists the rest', async () => {
+    await world.breakRole(PROD);
+    const broken = world.fleetAs('worker', { now: () => NOW });
+    const previous = fleet;
+    fleet = broken;
+    try {
+      const { reply, json } = await ask('eip list', 'UVIEWER');
+      expect(json).toContain('Could not read prod/us-east-1 (fleet.assume-role-failed)');
+      expect(json).toContain('prod/eu-west-1 (fleet.assume-role-failed)');
+      const shown = shownAddresses(json);
+      expect(shown.length).toBeGreaterThan(0);
+      expect(shown.every((id) => addresses.get(id)!.place.startsWith('dev/'))).toBe(true);
+      expect(reply.text).toMatch(/^16 addresses in dev\/us-east-1, dev\/eu-west-1:/);
+    } finally {
+      fleet = previous;
+      broken.destroy();
+    }
+  });
+});
