@@ -1,8 +1,8 @@
 import {
+  AuthorizeSecurityGroupIngressCommand,
+  CreateImageCommand,
+  CreateSecurityGroupCommand,
   DescribeAddressesCommand,
-  DescribeImagesCommand,
-  type EC2Client,
-  RunInstancesCommand,
 } from '@aws-sdk/client-ec2';
 import { type CommandRequest, commandRequestSchema, commands, parseCommand } from '@ec2ops/core/commands';
 import type { StageConfig } from '@ec2ops/core/config';
@@ -15,6 +15,7 @@ import { commandGateway } from '@ec2ops/functions/worker/target';
 import { functionCredentials } from '@ec2ops/sandbox/iam/stage-policies';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { allocateAddress, NOW } from '../jobs/eip-fixtures';
+import { managedInstance } from '../slack/launch-fixtures';
 import { DEV, type FleetWorld, fleetConfig, PROD, startFleetWorld } from './world';
 
 /**
@@ -52,29 +53,49 @@ let world: FleetWorld;
 let fleet: Fleet;
 const addresses = new Map<string, { id: string; place: string }>();
 
-async function runInstance(ec2: EC2Client, tags: Record<string, string>): Promise<string> {
-  const images = await ec2.send(new DescribeImagesCommand({ Owners: ['amazon'] }));
-  const out = await ec2.send(
-    new RunInstancesCommand({
-      ImageId: images.Images![0]!.ImageId!,
-      InstanceType: 't3.micro',
-      MinCount: 1,
-      MaxCount: 1,
-      TagSpecifications: [
-        { ResourceType: 'instance', Tags: Object.entries(tags).map(([Key, Value]) => ({ Key, Value })) },
-      ],
-    }),
-  );
-  return out.Instances![0]!.InstanceId!;
-}
-
 beforeAll(async () => {
   world = await startFleetWorld(config);
   fleet = world.fleetAs('worker', { now: () => NOW });
   for (const [account, alias, region] of PLACES) {
     const ec2 = await world.admin(account, region);
     const managed = { 'ec2ops:managed': 'true', 'ec2ops:owner': 'UOPERATOR' };
-    await runInstance(ec2, { ...managed, Name: `box-${alias}-${region}` });
+    const [box] = await managedInstance(ec2, { ...managed, Name: `box-${alias}-${region}` });
+    await ec2.send(
+      new CreateImageCommand({
+        InstanceId: box!,
+        Name: `baked-${alias}-${region}`,
+        TagSpecifications: [
+          {
+            ResourceType: 'image',
+            Tags: [
+              { Key: 'ec2ops:managed', Value: 'true' },
+              { Key: 'ec2ops:source-instance', Value: box! },
+            ],
+          },
+        ],
+      }),
+    );
+    const group = await ec2.send(
+      new CreateSecurityGroupCommand({ GroupName: `web-${alias}`, Description: 'web' }),
+    );
+    await ec2.send(
+      new AuthorizeSecurityGroupIngressCommand({
+        GroupId: group.GroupId!,
+        IpPermissions: [
+          { IpProtocol: 'tcp', FromPort: 8080, ToPort: 8080, IpRanges: [{ CidrIp: '192.0.2.0/24' }] },
+        ],
+        TagSpecifications: [
+          {
+            ResourceType: 'security-group-rule',
+            Tags: Object.entries({
+              ...managed,
+              'ec2ops:expires-at': new Date(NOW.getTime() + 3_600_000).toISOString(),
+              'ec2ops:reason': `deploy ${alias}`,
+            }).map(([Key, Value]) => ({ Key, Value })),
+          },
+        ],
+      }),
+    );
     for (let i = 0; i < ADDRESSES_PER_PLACE; i++) {
       const id = await allocateAddress(ec2, `ip-${alias}-${region}-${i}`, {
         ...managed,
@@ -83,7 +104,7 @@ beforeAll(async () => {
       addresses.set(id, { id, place: `${alias}/${region}` });
     }
   }
-  await runInstance(await world.admin(DEV, 'us-east-1'), { 'ec2ops:managed': 'true', Name: TRICKY_NAME });
+  await managedInstance(await world.admin(DEV, 'us-east-1'), { Name: TRICKY_NAME });
 }, 120_000);
 afterAll(async () => {
   fleet.destroy();
@@ -203,6 +224,27 @@ describe('spanning lists', () => {
     expect(() => contextFor(prod, 'UOPERATOR')).toThrow(
       expect.objectContaining({ code: 'fleet.no-role-there' }),
     );
+  });
+
+  it('put Extend and Close now on each access rule, acting in the rule’s account and region', async () => {
+    const { json } = await ask('access all', 'UVIEWER');
+    for (const [, alias, region] of PLACES) {
+      expect(json).toContain(`· ${alias}/${region}`);
+      expect(json).toMatch(new RegExp(`"value":"close sgr-[0-9a-f]+ account=${alias} region=${region}"`));
+    }
+    const dev = (await ask('access all', 'UDEVONLY')).json;
+    expect(dev).toContain('deploy dev');
+    expect(dev).not.toContain('deploy prod');
+  });
+
+  it('list baked images of every account and region, by source and place', async () => {
+    const { json, reply } = await ask('ami list', 'UVIEWER');
+    expect(reply.text).toMatch(/^4 images from 4 sources/);
+    for (const [, alias, region] of PLACES) {
+      expect(json).toMatch(new RegExp(`i-[0-9a-f]+ \\(${alias}/${region}\\)`));
+      expect(json).toContain(`baked-${alias}-${region}`);
+    }
+    expect((await ask('ami list account=prod', 'UVIEWER')).reply.text).toMatch(/^2 images/);
   });
 
   it('escape what a row shows from a tag: a Name cannot mention, broadcast or break the bold', async () => {

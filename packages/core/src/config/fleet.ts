@@ -134,6 +134,13 @@ export function findAccount<A extends { id: string; alias: string }>(
   return accounts.find((a) => a.alias === ref || a.id === ref);
 }
 
+/** What decides where a command acts: the stage's regions, accounts and channel bindings. */
+export interface CommandPlaces {
+  regions: string[];
+  accounts?: AccountConfig[] | undefined;
+  channels?: Record<string, ChannelBinding> | undefined;
+}
+
 /** Where a command acts: a member account (undefined: the hub's own) and one of its regions. */
 export interface CommandTarget {
   account: AccountConfig | undefined;
@@ -146,11 +153,7 @@ export interface CommandTarget {
  * stage's first region). Refuses an account or region the stage does not use, naming the choices.
  */
 export function chooseTarget(
-  config: {
-    regions: string[];
-    accounts?: AccountConfig[] | undefined;
-    channels?: Record<string, ChannelBinding> | undefined;
-  },
+  config: CommandPlaces,
   asked: { account?: string | undefined; region?: string | undefined; channel?: string | undefined },
 ): CommandTarget {
   const accounts = config.accounts ?? [];
@@ -223,12 +226,7 @@ export interface SpanPlace {
  * regions in each account's order, so pages stay stable.
  */
 export function spanPlaces(
-  config: {
-    regions: string[];
-    accounts?: AccountConfig[] | undefined;
-    channels?: Record<string, ChannelBinding> | undefined;
-    roles: RolesConfig;
-  },
+  config: CommandPlaces & { roles: RolesConfig },
   accounts: readonly SpanAccount[],
   user: RoleHolder,
   asked: { account?: string | undefined; region?: string | undefined; channel?: string | undefined },
