@@ -1,8 +1,11 @@
 import {
+  AssociateAddressCommand,
   AuthorizeSecurityGroupIngressCommand,
   CreateImageCommand,
   CreateSecurityGroupCommand,
   DescribeAddressesCommand,
+  DisassociateAddressCommand,
+  ReleaseAddressCommand,
 } from '@aws-sdk/client-ec2';
 import { type CommandRequest, commandRequestSchema, commands, parseCommand } from '@ec2ops/core/commands';
 import type { StageConfig } from '@ec2ops/core/config';
@@ -11,7 +14,7 @@ import { ec2ClientsByRegion, ec2Gateway } from '@ec2ops/functions/ec2/client';
 import type { Executor, ExecutorContext } from '@ec2ops/functions/worker/context';
 import { EXECUTORS } from '@ec2ops/functions/worker/executors/index';
 import { spanner } from '@ec2ops/functions/worker/span';
-import { commandGateway } from '@ec2ops/functions/worker/target';
+import { commandTarget } from '@ec2ops/functions/worker/target';
 import { functionCredentials } from '@ec2ops/sandbox/iam/stage-policies';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { allocateAddress, NOW } from '../jobs/eip-fixtures';
@@ -40,17 +43,18 @@ const config: StageConfig = fleetConfig({
     accounts: {
       // dev: the stage-wide viewer and operator keep their roles, plus a dev-only viewer and a group.
       dev: {
-        users: { UVIEWER: 'viewer', UOPERATOR: 'operator', UDEVONLY: 'viewer' },
+        users: { UVIEWER: 'viewer', UOPERATOR: 'operator', UDEVONLY: 'viewer', UDEVADMIN: 'admin' },
         groups: { SDEVTEAM: 'operator' },
       },
       // prod: the operator is only a viewer there; nobody else has a role there.
-      prod: { users: { UOPERATOR: 'viewer', UVIEWER: 'viewer' } },
+      prod: { users: { UOPERATOR: 'viewer', UVIEWER: 'viewer', UDEVADMIN: 'operator' } },
     },
   },
 });
 
 let world: FleetWorld;
 let fleet: Fleet;
+let trickyBox: string;
 const addresses = new Map<string, { id: string; place: string }>();
 
 beforeAll(async () => {
@@ -104,7 +108,9 @@ beforeAll(async () => {
       addresses.set(id, { id, place: `${alias}/${region}` });
     }
   }
-  await managedInstance(await world.admin(DEV, 'us-east-1'), { Name: TRICKY_NAME });
+  [trickyBox] = (await managedInstance(await world.admin(DEV, 'us-east-1'), { Name: TRICKY_NAME })) as [
+    string,
+  ];
 }, 120_000);
 afterAll(async () => {
   fleet.destroy();
@@ -132,11 +138,13 @@ function contextFor(text: string, user: string, groups?: string[]): ExecutorCont
     ec2ClientsByRegion({ endpoint: world.emulator.url, credentials: functionCredentials('worker') }),
   );
   const deps = { config, ec2: hub, fleet };
+  // As the worker does: the executor sees the person's role in the account it acts in.
+  const target = commandTarget(deps, request, spec);
   return {
-    request,
+    request: { ...request, user: { ...request.user, role: target.role } },
     spec,
     config,
-    ec2: commandGateway(deps, request, spec),
+    ec2: target.ec2,
     span: spanner(deps, request, spec),
     clock: { now: () => NOW },
   } as unknown as ExecutorContext;
@@ -247,11 +255,45 @@ describe('spanning lists', () => {
     expect((await ask('ami list account=prod', 'UVIEWER')).reply.text).toMatch(/^2 images/);
   });
 
+  it('release from a row’s button in that account, confirming there, with the role held there', async () => {
+    const { json } = await ask('eip list', 'UOPERATOR');
+    const value = [...json.matchAll(/"value":"(eip release [^"]+ account=dev region=eu-west-1)"/g)][0]![1]!;
+    const id = /eipalloc-[0-9a-f]+/.exec(value)![0];
+    const question = await ask(value, 'UOPERATOR');
+    const confirm = /"value":"(eip release [^"]+confirm=yes[^"]*)"/.exec(question.json)![1]!;
+    expect(confirm).toBe(`eip release ${id} confirm=yes account=dev region=eu-west-1`);
+    expect((await ask(confirm, 'UOPERATOR')).reply.text).toContain('Released');
+    const left = await (await world.admin(DEV, 'eu-west-1')).send(new DescribeAddressesCommand({}));
+    expect(left.Addresses?.some((a) => a.AllocationId === id)).toBe(false);
+    addresses.delete(id);
+    // An admin in dev is only an operator in prod: someone else's address there stays.
+    const prodAddress = [...addresses.values()].find((a) => a.place === 'prod/us-east-1')!;
+    await expect(ask(`eip release ${prodAddress.id} account=prod`, 'UDEVADMIN')).rejects.toMatchObject({
+      code: expect.stringMatching(/^eip\./),
+    });
+    const still = await (await world.admin(PROD, 'us-east-1')).send(new DescribeAddressesCommand({}));
+    expect(still.Addresses?.some((a) => a.AllocationId === prodAddress.id)).toBe(true);
+  });
+
   it('escape what a row shows from a tag: a Name cannot mention, broadcast or break the bold', async () => {
     const { json } = await ask('list all account=dev region=us-east-1', 'UVIEWER');
     expect(json).toContain('*&lt;@U1&gt; &amp; ∗boss∗ &lt;!channel&gt;*');
     expect(json).not.toContain('<@U1>');
     expect(json).not.toContain('<!channel>');
+    // The same Name where eip list shows the instance an address is on.
+    const ec2 = await world.admin(DEV, 'us-east-1');
+    const id = await allocateAddress(ec2, 'on-tricky');
+    const association = await ec2.send(
+      new AssociateAddressCommand({ AllocationId: id, InstanceId: trickyBox }),
+    );
+    try {
+      const eips = (await ask('eip list account=dev region=us-east-1', 'UVIEWER')).json;
+      expect(eips).toContain(`associated with ${trickyBox} (&lt;@U1&gt; &amp; *boss* &lt;!channel&gt;)`);
+      expect(eips).not.toContain('<@U1>');
+    } finally {
+      await ec2.send(new DisassociateAddressCommand({ AssociationId: association.AssociationId! }));
+      await ec2.send(new ReleaseAddressCommand({ AllocationId: id }));
+    }
   });
 
   it('answer identical requests made at once identically, changing nothing', async () => {
@@ -293,7 +335,9 @@ describe('a spanning list when an account cannot be read', () => {
       const shown = shownAddresses(json);
       expect(shown.length).toBeGreaterThan(0);
       expect(shown.every((id) => addresses.get(id)!.place.startsWith('dev/'))).toBe(true);
-      expect(reply.text).toMatch(/^16 addresses in dev\/us-east-1, dev\/eu-west-1:/);
+      const inDev = [...addresses.values()].filter((a) => a.place.startsWith('dev/')).length;
+      expect(shown.length).toBe(inDev);
+      expect(reply.text).toMatch(new RegExp(`^${inDev} addresses in dev/us-east-1, dev/eu-west-1:`));
     } finally {
       fleet = previous;
       broken.destroy();

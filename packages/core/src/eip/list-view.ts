@@ -3,7 +3,7 @@ import { type Role, roleAtLeast } from '../config/roles';
 import { type Address, decide, type EipPolicy, eipTagKeys, isAssociated } from '../jobs/eip-cleanup/plan';
 import { actionId } from '../slack/actions';
 import { type Block, button, context, header, type Message, section } from '../slack/blocks';
-import { userMention } from '../slack/escape';
+import { escapeMrkdwn, userMention } from '../slack/escape';
 import { pagedRows, type RowPaging } from '../slack/row-pages';
 import { formatDuration } from '../time/durations';
 import { parseInstant } from '../time/instant';
@@ -62,7 +62,7 @@ function toRow(listed: ListedAddress, policy: EipPolicy, nowMs: number): Row {
   const { address } = listed;
   if (isAssociated(address)) {
     const to = address.instanceId
-      ? `${address.instanceId}${listed.instanceName ? ` (${listed.instanceName})` : ''}`
+      ? `${address.instanceId}${listed.instanceName ? ` (${escapeMrkdwn(listed.instanceName)})` : ''}`
       : (address.networkInterfaceId ?? address.associationId ?? '?');
     return { ...listed, associated: true, order: Number.MAX_SAFE_INTEGER, status: `associated with ${to}` };
   }

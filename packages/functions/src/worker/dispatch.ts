@@ -44,7 +44,7 @@ import type { Meter } from '../telemetry/meter';
 import type { Clock, Executor, ExecutorContext, SlackNotifier } from './context';
 import { pageButton } from './page-button';
 import { spanner } from './span';
-import { commandGateway } from './target';
+import { commandTarget } from './target';
 
 export interface WorkerDeps {
   config: StageConfig;
@@ -190,11 +190,13 @@ async function runCommand(
         `\`${spec.name}\` is not available in this deployment yet.`,
         { hint: 'See `/ec2 help` for what it can do, or ask an ec2ops admin to deploy the newer version.' },
       );
+    const target = commandTarget(deps, request, spec);
     const context: ExecutorContext = {
-      request,
+      // The role the executor sees is the person's role in the account it acts in.
+      request: { ...request, user: { ...request.user, role: target.role } },
       spec,
       config: deps.config,
-      ec2: commandGateway(deps, request, spec),
+      ec2: target.ec2,
       span: spanner(deps, request, spec),
       slack: deps.slack,
       clock: deps.clock,
