@@ -9,15 +9,16 @@ import {
 } from '@aws-sdk/client-ec2';
 import { type CommandRequest, commandRequestSchema, commands, parseCommand } from '@ec2ops/core/commands';
 import type { StageConfig } from '@ec2ops/core/config';
-import type { Fleet } from '@ec2ops/functions/accounts/clients';
+import { type Fleet, fleetOf } from '@ec2ops/functions/accounts/clients';
 import { ec2ClientsByRegion, ec2Gateway } from '@ec2ops/functions/ec2/client';
+import { build } from '@ec2ops/functions/root';
 import type { Executor, ExecutorContext } from '@ec2ops/functions/worker/context';
 import { EXECUTORS } from '@ec2ops/functions/worker/executors/index';
 import { spanner } from '@ec2ops/functions/worker/span';
 import { commandTarget } from '@ec2ops/functions/worker/target';
-import { functionCredentials } from '@ec2ops/sandbox/iam/stage-policies';
+import { deployedName, functionCredentials } from '@ec2ops/sandbox/iam/stage-policies';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { allocateAddress, NOW } from '../jobs/eip-fixtures';
+import { allocateAddress, NOW, quickRetry } from '../jobs/eip-fixtures';
 import { managedInstance } from '../slack/launch-fixtures';
 import { DEV, type FleetWorld, fleetConfig, PROD, startFleetWorld } from './world';
 
@@ -54,6 +55,8 @@ const config: StageConfig = fleetConfig({
 
 let world: FleetWorld;
 let fleet: Fleet;
+/** The stage the worker runs with (one test swaps in an organization). */
+let stage: StageConfig = config;
 let trickyBox: string;
 const addresses = new Map<string, { id: string; place: string }>();
 
@@ -134,10 +137,10 @@ function contextFor(text: string, user: string, groups?: string[]): ExecutorCont
     ...(parsed.region ? { region: parsed.region } : {}),
   });
   const hub = ec2Gateway(
-    config.regions,
+    stage.regions,
     ec2ClientsByRegion({ endpoint: world.emulator.url, credentials: functionCredentials('worker') }),
   );
-  const deps = { config, ec2: hub, fleet };
+  const deps = { config: stage, ec2: hub, fleet };
   // As the worker does: the executor sees the person's role in the account it acts in.
   const target = commandTarget(deps, request, spec);
   return {
@@ -319,6 +322,35 @@ describe('spanning lists', () => {
       ),
     );
     expect(after).toEqual(before);
+  });
+});
+
+describe('a spanning list when Organizations cannot list the accounts', () => {
+  it('lists the configured accounts and says the organization’s could not be read', async () => {
+    const withOrg = { ...config, organization: { ous: [], cacheMinutes: 15 } };
+    const root = build({
+      fn: deployedName('worker') as Parameters<typeof build>[0]['fn'],
+      env: {},
+      clock: { now: () => NOW },
+      // Nothing listens on port 1: ListAccounts fails as an unreachable Organizations would.
+      endpoints: { ec2: world.emulator.url, sts: world.emulator.url, organizations: 'http://127.0.0.1:1' },
+      region: 'us-east-1',
+      credentials: functionCredentials('worker'),
+    });
+    const orgFleet = fleetOf(root, withOrg, { ec2: { retryStrategy: quickRetry() } });
+    const previous = fleet;
+    fleet = orgFleet;
+    stage = withOrg;
+    try {
+      const { json } = await ask('list all', 'UVIEWER');
+      expect(json).toContain('Could not read the organization’s accounts (');
+      expect(json).toContain('box-dev-us-east-1');
+      expect(json).toContain('box-prod-eu-west-1');
+    } finally {
+      fleet = previous;
+      stage = config;
+      orgFleet.destroy();
+    }
   });
 });
 

@@ -3,7 +3,7 @@ import { type SpanAccount, type SpanPlace, type StageConfig, spanPlaces } from '
 import { isEc2opsError } from '@ec2ops/core/errors';
 import type { UnreadPlace } from '@ec2ops/core/slack';
 import type { Fleet } from '../accounts/clients';
-import { HUB_ALIAS, type Target } from '../accounts/targets';
+import { HUB_ALIAS, memberTarget, type Target } from '../accounts/targets';
 import type { EC2Client, Ec2Gateway } from '../ec2/client';
 
 /**
@@ -47,9 +47,17 @@ export function spanner(
   concurrency = SPAN_CONCURRENCY,
 ): Spanner {
   return async <R>(read: (place: ReadPlace) => Promise<R[]>): Promise<Spanned<R>> => {
-    const targets: Target[] = deps.fleet
-      ? await deps.fleet.targets.all()
-      : [{ id: undefined, alias: HUB_ALIAS, regions: [...deps.ec2.regions] }];
+    const unread: UnreadPlace[] = [];
+    let targets: Target[];
+    try {
+      targets = deps.fleet
+        ? await deps.fleet.targets.all()
+        : [{ id: undefined, alias: HUB_ALIAS, regions: [...deps.ec2.regions] }];
+    } catch (error) {
+      // Organizations could not list its accounts: the configured ones are still listed.
+      targets = (deps.config.accounts ?? []).map((a) => memberTarget(deps.config, a));
+      unread.push({ place: 'the organization’s accounts', reason: reasonOf(error) });
+    }
     const accounts: SpanAccount[] = targets.map((t) => ({ id: t.id, alias: t.alias, regions: t.regions }));
     const places = spanPlaces(
       deps.config,
@@ -69,11 +77,10 @@ export function spanner(
       try {
         return { ok: true as const, rows: await read(place) };
       } catch (error) {
-        return { ok: false as const, reason: isEc2opsError(error) ? error.code : errorName(error) };
+        return { ok: false as const, reason: reasonOf(error) };
       }
     });
     const rows: R[] = [];
-    const unread: UnreadPlace[] = [];
     const done: ReadPlace[] = [];
     results.forEach((result, i) => {
       const place = places[i]!;
@@ -86,7 +93,9 @@ export function spanner(
   };
 }
 
-function errorName(error: unknown): string {
+/** A stable code, else the AWS error's name (AccessDenied, RequestLimitExceeded…). */
+function reasonOf(error: unknown): string {
+  if (isEc2opsError(error)) return error.code;
   const name = (error as { name?: unknown })?.name;
   return typeof name === 'string' && name !== 'Error' ? name : 'error';
 }
