@@ -76,10 +76,12 @@ describe('/ec2 list', () => {
     expect(onlyStopped).not.toContain('listed-box');
   });
 
-  it('pages a long list beyond one message', async () => {
+  it('pages a long list 25 rows at a time, saying which rows it shows', async () => {
     await managedInstance(h.ec2Client, mine('UPAGER', { Name: 'many' }), { count: 60 });
     const { answer } = await ec2(h, 'list all', 'UVIEWER');
-    expect(answer).toMatch(/page 1 of 2/i);
+    const total = Number(/Managed instances: (\d+)/.exec(answer)![1]);
+    expect(total).toBeGreaterThanOrEqual(60);
+    expect(answer).toContain(`rows 1–25 of ${total} · page 1 of ${Math.ceil(total / 25)}`);
     expect(answer).toContain('ec2ops:run:page-2');
   });
 });

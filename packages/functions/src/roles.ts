@@ -1,5 +1,5 @@
 import type { StageConfig } from '@ec2ops/core/config';
-import { type Role, resolveRole } from '@ec2ops/core/config';
+import { configuredGroups, type Role, resolveRole, roleAnywhere } from '@ec2ops/core/config';
 import type { WebClient } from '@slack/web-api';
 import type { Logger } from './telemetry/log';
 
@@ -17,7 +17,17 @@ import type { Logger } from './telemetry/log';
  * authorisation after the ack cannot answer as promptly.
  */
 export interface RoleResolver {
-  resolve(userId: string): Promise<{ role: Role | undefined; incomplete: boolean }>;
+  resolve(userId: string): Promise<ResolvedRole>;
+}
+
+export interface ResolvedRole {
+  /** The stage-wide role (users, groups, bootstrap admins): what approvals are decided with. */
+  role: Role | undefined;
+  /** The highest role in any account (issue 15): what lets a command through to the worker. */
+  anywhere: Role | undefined;
+  /** The configured groups (stage-wide and per account) the person is in, for the worker. */
+  groups: string[];
+  incomplete: boolean;
 }
 
 interface CacheEntry {
@@ -69,13 +79,30 @@ export function createRoleResolver(options: {
   return {
     async resolve(userId) {
       const direct = resolveRole(userId, config.roles);
-      const groups = Object.keys(config.roles.groups);
-      if (direct === 'admin' || groups.length === 0) return { role: direct, incomplete: false };
+      const groups = configuredGroups(config.roles);
+      // An admin everywhere (bootstrap, or stage-wide with no per-account roles): no group changes that.
+      const perAccount = Object.keys(config.roles.accounts ?? {}).length > 0;
+      const adminEverywhere =
+        config.roles.bootstrapAdmins.includes(userId) || (direct === 'admin' && !perAccount);
+      if (adminEverywhere || groups.length === 0) {
+        return {
+          role: direct,
+          anywhere: roleAnywhere({ id: userId }, config.roles),
+          groups: [],
+          incomplete: false,
+        };
+      }
       const lists = await Promise.all(groups.map(async (g) => [g, await members(g)] as const));
       const known = new Map(
         lists.filter((entry): entry is readonly [string, Set<string>] => entry[1] !== undefined),
       );
-      return { role: resolveRole(userId, config.roles, known), incomplete: known.size < groups.length };
+      const mine = [...known].filter(([, users]) => users.has(userId)).map(([group]) => group);
+      return {
+        role: resolveRole(userId, config.roles, known),
+        anywhere: roleAnywhere({ id: userId, groups: mine }, config.roles),
+        groups: mine,
+        incomplete: known.size < groups.length,
+      };
     },
   };
 }

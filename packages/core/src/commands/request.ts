@@ -19,7 +19,14 @@ export const commandRequestSchema = z.object({
   region: z.string().max(32).optional(),
   /** The text as typed (after `/ec2`), for audit and for buttons that re-run it. */
   text: z.string(),
-  user: z.object({ id: z.string(), role: z.enum(ROLES), name: z.string().optional() }),
+  user: z.object({
+    id: z.string(),
+    /** The highest role the person has in any account; the worker checks the target account's. */
+    role: z.enum(ROLES),
+    name: z.string().optional(),
+    /** The configured user groups the person is in (issue 15: per-account roles by group). */
+    groups: z.array(z.string().max(32)).max(200).optional(),
+  }),
   channel: z.object({ id: z.string(), name: z.string().optional() }),
   teamId: z.string().optional(),
   /** Where the answer goes (valid 30 minutes, 5 uses). Absent for requests without one. */

@@ -1,6 +1,7 @@
 import * as z from 'zod';
 import { REGION } from '../aws-ids';
-import { InputError } from '../errors';
+import { ForbiddenError, InputError } from '../errors';
+import { type Role, type RoleHolder, type RolesConfig, roleAtLeast, roleInAccount } from './roles';
 
 /**
  * The accounts a stage reaches beyond the hub's own (issue 15). The hub assumes a member role in
@@ -133,6 +134,13 @@ export function findAccount<A extends { id: string; alias: string }>(
   return accounts.find((a) => a.alias === ref || a.id === ref);
 }
 
+/** What decides where a command acts: the stage's regions, accounts and channel bindings. */
+export interface CommandPlaces {
+  regions: string[];
+  accounts?: AccountConfig[] | undefined;
+  channels?: Record<string, ChannelBinding> | undefined;
+}
+
 /** Where a command acts: a member account (undefined: the hub's own) and one of its regions. */
 export interface CommandTarget {
   account: AccountConfig | undefined;
@@ -145,11 +153,7 @@ export interface CommandTarget {
  * stage's first region). Refuses an account or region the stage does not use, naming the choices.
  */
 export function chooseTarget(
-  config: {
-    regions: string[];
-    accounts?: AccountConfig[] | undefined;
-    channels?: Record<string, ChannelBinding> | undefined;
-  },
+  config: CommandPlaces,
   asked: { account?: string | undefined; region?: string | undefined; channel?: string | undefined },
 ): CommandTarget {
   const accounts = config.accounts ?? [];
@@ -179,4 +183,119 @@ export function chooseTarget(
     );
   }
   return { account, region };
+}
+
+/**
+ * The commands that list across every account and region the person may see (issue 15) when no
+ * `account=` names one; with `account=`/`region=` (or a bound channel) they narrow to it.
+ */
+export const SPANNING_COMMANDS: ReadonlySet<string> = new Set(['list', 'access', 'eip list', 'ami list']);
+
+/** The refusal of a command in an account where the person's role is below what it needs. */
+export function noRoleThere(
+  command: { name: string; role: Role },
+  alias: string,
+  have: Role | undefined,
+): ForbiddenError {
+  return new ForbiddenError(
+    'fleet.no-role-there',
+    `\`${command.name}\` needs the ${command.role} role in account ${alias}; you have ${have ? `the ${have} role` : 'no role'} there.`,
+    { hint: 'Ask an ec2ops admin for a role in that account (roles.accounts in the stage config).' },
+  );
+}
+
+/** An account a spanning list reads: a member (id, alias, its regions), or the hub's own (no id). */
+export interface SpanAccount {
+  id: string | undefined;
+  alias: string;
+  regions: readonly string[];
+}
+
+/** One (account, region) a spanning list reads, with the person's role there (for row buttons). */
+export interface SpanPlace {
+  account: SpanAccount;
+  region: string;
+  role: Role;
+}
+
+/**
+ * Where a spanning list reads. With `account=` (or a channel bound to an account) that account
+ * alone, refused when the person's role there is below `need`; otherwise every account where it
+ * is at least `need`, the others silently left out (they are not the person's to see). `region=`
+ * (or the channel's region) narrows every account to that region. Accounts in the order given,
+ * regions in each account's order, so pages stay stable.
+ */
+export function spanPlaces(
+  config: CommandPlaces & { roles: RolesConfig },
+  accounts: readonly SpanAccount[],
+  user: RoleHolder,
+  asked: { account?: string | undefined; region?: string | undefined; channel?: string | undefined },
+  command: { name: string; role: Role },
+): SpanPlace[] {
+  const binding = asked.channel ? config.channels?.[asked.channel] : undefined;
+  const ref = asked.account ?? binding?.account;
+  const region = asked.region ?? (asked.account === undefined ? binding?.region : undefined);
+  const roleOf = (a: SpanAccount) =>
+    roleInAccount(user, config.roles, a.id === undefined ? undefined : { id: a.id, alias: a.alias });
+  if (ref !== undefined) {
+    const account = accounts.find((a) => a.alias === ref || a.id === ref);
+    if (!account) {
+      // The same refusal (and wording) as every other command.
+      chooseTarget(config, { account: ref });
+      throw new InputError('fleet.unknown-account', `"${ref}" is not an account of this stage`);
+    }
+    const role = roleOf(account);
+    if (!roleAtLeast(role, command.role)) throw noRoleThere(command, account.alias, role);
+    if (region !== undefined && !account.regions.includes(region)) {
+      throw new InputError(
+        'fleet.unknown-region',
+        `${region} is not a region ec2ops uses there; use one of ${account.regions.join(', ')}`,
+      );
+    }
+    return (region === undefined ? account.regions : [region]).map((r) => ({
+      account,
+      region: r,
+      role: role!,
+    }));
+  }
+  if (region !== undefined && !accounts.some((a) => a.regions.includes(region))) {
+    const all = [...new Set(accounts.flatMap((a) => a.regions))];
+    throw new InputError(
+      'fleet.unknown-region',
+      `${region} is not a region ec2ops uses; use one of ${all.join(', ')}`,
+    );
+  }
+  const places: SpanPlace[] = [];
+  for (const account of accounts) {
+    const role = roleOf(account);
+    if (!role || !roleAtLeast(role, command.role)) continue;
+    for (const r of account.regions)
+      if (region === undefined || r === region) places.push({ account, region: r, role });
+  }
+  return places;
+}
+
+/** Where a listed row lives: a member account's alias (absent for the hub's own) and a region. */
+export interface RowPlace {
+  account?: string | undefined;
+  region: string;
+}
+
+/** `dev/eu-west-1`, or just the region in the hub's own account. */
+export function placeLabel(place: RowPlace): string {
+  return place.account === undefined ? place.region : `${place.account}/${place.region}`;
+}
+
+/**
+ * What a row's button adds to the command it runs, so it acts in the row's account and region
+ * and the role is checked there again: ` account=dev region=eu-west-1` (nothing in the hub's own
+ * account, where the command finds the resource in every region as before).
+ */
+export function placeArgs(place: RowPlace): string {
+  return place.account === undefined ? '' : ` account=${place.account} region=${place.region}`;
+}
+
+/** Orders rows by account (hub first), then region: the tie-break every spanning list uses. */
+export function comparePlaces(a: RowPlace, b: RowPlace): number {
+  return (a.account ?? '').localeCompare(b.account ?? '') || a.region.localeCompare(b.region);
 }

@@ -76,3 +76,56 @@ export function rolesIn(roles: RolesConfig, account: { id: string; alias: string
   const own = account && (roles.accounts?.[account.alias] ?? roles.accounts?.[account.id]);
   return own ? { users: own.users, groups: own.groups, bootstrapAdmins: roles.bootstrapAdmins } : roles;
 }
+
+/**
+ * Who asks: a Slack user id and the configured user groups they are a member of (read by the
+ * slack function with usergroups.users.list; the worker decides again from these and the config).
+ */
+export interface RoleHolder {
+  id: string;
+  groups?: readonly string[] | undefined;
+}
+
+/** Every user group the stage maps anywhere (stage-wide and per account): whose members to read. */
+export function configuredGroups(roles: RolesConfig): string[] {
+  const all = new Set(Object.keys(roles.groups));
+  for (const own of Object.values(roles.accounts ?? {}))
+    for (const group of Object.keys(own.groups)) all.add(group);
+  return [...all].sort();
+}
+
+/**
+ * A person's role in one account (undefined: the hub's own account), decided in this order
+ * (docs/fleet.md, "Roles per account"):
+ * 1. a bootstrap admin is an admin in every account;
+ * 2. an account listed under `roles.accounts` (by alias or id) uses only its own `users` and
+ *    `groups`, the highest that names the person: it overrides the stage-wide role up or down,
+ *    and someone it does not name has no role there;
+ * 3. any other account uses the stage-wide `users` and `groups`, the highest that names them.
+ */
+export function roleInAccount(
+  user: RoleHolder,
+  roles: RolesConfig,
+  account: { id: string; alias: string } | undefined,
+): Role | undefined {
+  const mapping = rolesIn(roles, account);
+  const groups = new Set(user.groups ?? []);
+  return highestRole(
+    roles.bootstrapAdmins.includes(user.id) ? 'admin' : undefined,
+    mapping.users[user.id],
+    ...Object.entries(mapping.groups)
+      .filter(([group]) => groups.has(group))
+      .map(([, role]) => role),
+  );
+}
+
+/**
+ * The highest role a person has in any account (the stage-wide mapping included): what the slack
+ * function checks before the command's account is known; the worker then checks the account's own.
+ */
+export function roleAnywhere(user: RoleHolder, roles: RolesConfig): Role | undefined {
+  const perAccount = Object.values(roles.accounts ?? {}).map((own) =>
+    roleInAccount(user, { ...roles, users: own.users, groups: own.groups, accounts: undefined }, undefined),
+  );
+  return highestRole(roleInAccount(user, roles, undefined), ...perAccount);
+}

@@ -1,15 +1,21 @@
+import { comparePlaces, placeArgs, placeLabel } from '../config/fleet';
 import { type Role, roleAtLeast } from '../config/roles';
 import { type Address, decide, type EipPolicy, eipTagKeys, isAssociated } from '../jobs/eip-cleanup/plan';
 import { actionId } from '../slack/actions';
 import { type Block, button, context, header, type Message, section } from '../slack/blocks';
-import { userMention } from '../slack/escape';
+import { escapeMrkdwn, userMention } from '../slack/escape';
+import { pagedRows, type RowPaging } from '../slack/row-pages';
 import { formatDuration } from '../time/durations';
 import { parseInstant } from '../time/instant';
 import { isKept, monthlyCost, type Requester, releaseRefusal, usd } from './policy';
 
 /** One address as `/ec2 eip list` shows it. */
 export interface ListedAddress {
+  /** The member account's alias (absent in the hub's own account). */
+  account?: string | undefined;
   region: string;
+  /** The asker's role in that account, when it differs by account (issue 15). */
+  role?: Role | undefined;
   address: Address;
   /** The Name tag of the instance it is associated with. */
   instanceName?: string | undefined;
@@ -56,7 +62,7 @@ function toRow(listed: ListedAddress, policy: EipPolicy, nowMs: number): Row {
   const { address } = listed;
   if (isAssociated(address)) {
     const to = address.instanceId
-      ? `${address.instanceId}${listed.instanceName ? ` (${listed.instanceName})` : ''}`
+      ? `${address.instanceId}${listed.instanceName ? ` (${escapeMrkdwn(listed.instanceName)})` : ''}`
       : (address.networkInterfaceId ?? address.associationId ?? '?');
     return { ...listed, associated: true, order: Number.MAX_SAFE_INTEGER, status: `associated with ${to}` };
   }
@@ -81,6 +87,8 @@ export function renderEipList(
      */
     viewer: Requester;
     releaseRole: Role;
+    /** The page shown, the places that could not be read, and page buttons. */
+    paging?: RowPaging;
   },
 ): Message {
   const keys = eipTagKeys(input.policy.tagPrefix);
@@ -89,13 +97,13 @@ export function renderEipList(
   const rows = (input.idleOnly ? all.filter((r) => !r.associated) : all).sort(
     (a, b) =>
       a.order - b.order ||
-      a.region.localeCompare(b.region) ||
+      comparePlaces(a, b) ||
       (a.address.publicIp ?? '').localeCompare(b.address.publicIp ?? ''),
   );
   const where = input.regions.join(', ');
   if (rows.length === 0) {
     const text = input.idleOnly ? `No unassociated Elastic IPs in ${where}.` : `No Elastic IPs in ${where}.`;
-    return { text, blocks: section(text) };
+    return { text, blocks: pagedRows(section(text), [], input.paging) };
   }
   const idleCount = all.filter((r) => !r.associated).length;
   const title = input.idleOnly ? 'Unassociated Elastic IPs' : 'Elastic IPs';
@@ -103,8 +111,7 @@ export function renderEipList(
     `${rows.length} address${rows.length === 1 ? '' : 'es'} in ${where}: ${usd(rows.length * perAddress)}/month ` +
     `at $${Number(input.pricePerHour.toFixed(6))}/hour each` +
     (input.idleOnly ? '' : `; ${idleCount} unassociated (${usd(idleCount * perAddress)}/month)`);
-  const blocks: Block[] = [header(title), ...context(summary)];
-  const mayRelease = roleAtLeast(input.viewer.role, input.releaseRole);
+  const lines: Block[][] = [];
   for (const row of rows) {
     const { address } = row;
     const kept = isKept(address, keys);
@@ -117,21 +124,25 @@ export function renderEipList(
       ...(managed ? [] : ['not managed']),
       `${usd(perAddress)}/month`,
     ];
-    const line = `*${address.publicIp ?? '(no ip)'}* \`${address.allocationId ?? '-'}\` · ${row.region}\n${facts.join(' · ')}`;
-    // The same rule the release checks when clicked, so the list offers nothing it would refuse.
-    const releasable = mayRelease && releaseRefusal(address, row.region, input.viewer, keys) === undefined;
-    blocks.push(
-      ...section(
+    const line = `*${address.publicIp ?? '(no ip)'}* \`${address.allocationId ?? '-'}\` · ${placeLabel(row)}\n${facts.join(' · ')}`;
+    // The same rule the release checks when clicked (with the role in the row's account), so
+    // the list offers nothing it would refuse.
+    const viewer = { ...input.viewer, role: row.role ?? input.viewer.role };
+    const releasable =
+      roleAtLeast(viewer.role, input.releaseRole) &&
+      releaseRefusal(address, row.region, viewer, keys) === undefined;
+    lines.push(
+      section(
         line,
         releasable
           ? button('Release…', actionId('run', `eip-release-${address.allocationId}`), {
-              value: `eip release ${address.allocationId}`,
+              value: `eip release ${address.allocationId}${placeArgs(row)}`,
               style: 'danger',
             })
           : undefined,
       ),
     );
   }
-  // The blocks carry the rows (paged); the notification text is the summary.
-  return { text: summary, blocks };
+  // The blocks carry one page of rows; the notification text is the summary.
+  return { text: summary, blocks: pagedRows([header(title), ...context(summary)], lines, input.paging) };
 }

@@ -5,3 +5,4 @@ export * from './error-message';
 export * from './escape';
 export * from './ids';
 export * from './paging';
+export * from './row-pages';

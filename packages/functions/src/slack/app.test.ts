@@ -6,6 +6,7 @@ import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { describe, expect, it } from 'vitest';
 import { createAuditor } from '../audit';
 import { memoryQueue } from '../queue';
+import { createRoleResolver, type RoleResolver } from '../roles';
 import { silentLog } from '../telemetry/log';
 import { createSlackHandler } from './app';
 
@@ -37,6 +38,29 @@ function slashEvent(text: string, user: string): APIGatewayProxyEventV2 {
     body,
     isBase64Encoded: false,
   };
+}
+
+/** A handler with the unit defaults (signing, bot ids, audit, clock) and the deps a test varies. */
+function unitHandler(deps: {
+  config: ReturnType<typeof parseStageConfig>;
+  queue: ReturnType<typeof memoryQueue>;
+  roles: RoleResolver;
+  logger: ReturnType<typeof silentLog>;
+  newRequestId: () => string;
+}) {
+  return createSlackHandler({
+    signingSecret: SECRET,
+    botToken: 'xoxb-unit',
+    botId: 'B0',
+    botUserId: 'U0BOT',
+    deps: {
+      commands,
+      auditor: createAuditor(deps.logger),
+      clock: { now: () => new Date() },
+      approvalKey: deriveApprovalKey(SECRET, 'unit'),
+      ...deps,
+    },
+  });
 }
 
 describe('createSlackHandler', () => {
@@ -72,31 +96,55 @@ describe('createSlackHandler', () => {
   it('answers with a generic message and the request id when something inside breaks, instead of a 500', async () => {
     const queue = memoryQueue();
     const logger = silentLog();
-    const handler = createSlackHandler({
-      signingSecret: SECRET,
-      botToken: 'xoxb-unit',
-      botId: 'B0',
-      botUserId: 'U0BOT',
-      deps: {
-        config: parseStageConfig({ stage: 'unit' }),
-        commands,
-        queue,
-        roles: {
-          resolve: async () => {
-            throw new Error('bug');
-          },
+    const handler = unitHandler({
+      config: parseStageConfig({ stage: 'unit' }),
+      queue,
+      roles: {
+        resolve: async () => {
+          throw new Error('bug');
         },
-        auditor: createAuditor(logger),
-        logger,
-        clock: { now: () => new Date() },
-        newRequestId: () => 'r-unit000000000002',
-        approvalKey: deriveApprovalKey(SECRET, 'unit'),
       },
+      logger,
+      newRequestId: () => 'r-unit000000000002',
     });
     const result = await handler(slashEvent('help', 'U0OPS'));
     expect(result.statusCode).toBe(200);
     expect(result.body).toContain('r-unit000000000002');
     expect(result.body).not.toContain('bug');
     expect(queue.messages).toEqual([]);
+  });
+
+  it('lets through someone whose only role is in one account, with their groups, and still refuses someone with none (issue 15)', async () => {
+    const queue = memoryQueue();
+    const logger = silentLog();
+    const config = parseStageConfig({
+      stage: 'unit',
+      accounts: [
+        { id: '111111111111', alias: 'dev' },
+        { id: '222222222222', alias: 'prod' },
+      ],
+      roles: {
+        users: { U0OPS: 'operator' },
+        accounts: { dev: { users: { U0DEV: 'viewer' }, groups: { S0DEVS: 'operator' } } },
+      },
+    });
+    // A fake of the Slack client only: who is in which user group.
+    const usergroups = { users: { list: async () => ({ ok: true, users: ['U0GRP'] }) } };
+    const ids = ['r-unit000000000003', 'r-unit000000000004', 'r-unit000000000005'];
+    const handler = unitHandler({
+      config,
+      queue,
+      roles: createRoleResolver({ config, client: { usergroups } as never, logger }),
+      logger,
+      newRequestId: () => ids.shift()!,
+    });
+    await handler(slashEvent('eip list', 'U0DEV'));
+    await handler(slashEvent('eip release eipalloc-0123456789abcdef0 account=dev', 'U0GRP'));
+    const refused = await handler(slashEvent('eip list', 'U0NOBODY'));
+    expect(queue.messages.map((m) => (m as { request: unknown }).request)).toMatchObject([
+      { command: 'eip list', user: { id: 'U0DEV', role: 'viewer' } },
+      { command: 'eip release', account: 'dev', user: { id: 'U0GRP', role: 'operator', groups: ['S0DEVS'] } },
+    ]);
+    expect(refused.body).toContain('role.none');
   });
 });

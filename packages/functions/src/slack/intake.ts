@@ -39,7 +39,8 @@ export async function intake(deps: SlackDeps, input: Intake): Promise<IntakeResu
   // Every log line of this invocation carries the request id the worker and the replies carry.
   deps.logger.correlate?.(requestId);
   const started = deps.clock.now();
-  const { role, incomplete } = await deps.roles.resolve(input.user.id);
+  // The highest role in any account lets a command through; the worker checks the account it acts in.
+  const { anywhere: role, groups, incomplete } = await deps.roles.resolve(input.user.id);
   // What the person typed, Slack's entities decoded: audit and replies show it (escaped) as typed.
   const typed = unescapeSlack(input.text).trim();
   const deny = async (error: ForbiddenError, command?: string): Promise<IntakeResult> => {
@@ -108,7 +109,12 @@ export async function intake(deps: SlackDeps, input: Intake): Promise<IntakeResu
     args: parsed.args,
     // A form's values are shown as the command that does the same, for audit and replies.
     text: input.form ? formatCommand(parsed, spec) : typed,
-    user: { id: input.user.id, role, ...(input.user.name ? { name: input.user.name } : {}) },
+    user: {
+      id: input.user.id,
+      role,
+      ...(input.user.name ? { name: input.user.name } : {}),
+      ...(groups.length > 0 ? { groups } : {}),
+    },
     channel: { id: input.channel.id, ...(input.channel.name ? { name: input.channel.name } : {}) },
     requestedAt: started.toISOString(),
     origin: input.origin,

@@ -17,6 +17,7 @@ import type { StatusSources } from '../ops/status';
 import type { Clock } from '../root';
 import type { SlackNotifier } from '../slack-notifier';
 import type { Logger } from '../telemetry/log';
+import type { Spanner } from './span';
 
 export type { Clock, SlackNotifier };
 
@@ -32,6 +33,11 @@ export interface ExecutorContext<Args = CommandRequest['args']> {
   spec: CommandSpec;
   config: StageConfig;
   ec2: Ec2Gateway;
+  /**
+   * Reads every (account, region) this person may see at the command's role, narrowed by
+   * `account=`/`region=` and the channel (worker/span.ts): what the spanning lists use.
+   */
+  span: Spanner;
   slack: SlackNotifier;
   clock: Clock;
   logger: Logger;

@@ -12,7 +12,6 @@ import type { CommandRegistry, CommandSpec } from '@ec2ops/core/commands';
 import {
   type CommandRequest,
   type DecisionMessage,
-  formatCommand,
   type QueueMessage,
   queueMessageSchema,
 } from '@ec2ops/core/commands';
@@ -21,15 +20,11 @@ import { roleAtLeast } from '@ec2ops/core/config';
 import { isErrorCode } from '@ec2ops/core/error-codes';
 import { Ec2opsError, ForbiddenError, InputError, isEc2opsError } from '@ec2ops/core/errors';
 import {
-  ACTION_KINDS,
-  actionId,
-  button,
   code,
   context,
   errorCode,
   errorMessage,
   escapeKeepingMentions,
-  LIMITS,
   type Message,
   paginate,
   section,
@@ -48,7 +43,9 @@ import type { StatusSources } from '../ops/status';
 import type { Logger } from '../telemetry/log';
 import type { Meter } from '../telemetry/meter';
 import type { Clock, Executor, ExecutorContext, SlackNotifier } from './context';
-import { commandGateway } from './target';
+import { pageButton } from './page-button';
+import { spanner } from './span';
+import { commandTarget } from './target';
 
 export interface WorkerDeps {
   config: StageConfig;
@@ -196,11 +193,14 @@ async function runCommand(
         `\`${spec.name}\` is not available in this deployment yet.`,
         { hint: 'See `/ec2 help` for what it can do, or ask an ec2ops admin to deploy the newer version.' },
       );
+    const target = commandTarget(deps, request, spec);
     const context: ExecutorContext = {
-      request,
+      // The role the executor sees is the person's role in the account it acts in.
+      request: { ...request, user: { ...request.user, role: target.role } },
       spec,
       config: deps.config,
-      ec2: commandGateway(deps, request, spec),
+      ec2: target.ec2,
+      span: spanner(deps, request, spec),
       slack: deps.slack,
       clock: deps.clock,
       logger,
@@ -377,12 +377,7 @@ export function idempotencyToken(requestId: string, scope?: string): string {
 function paged(result: Message, request: CommandRequest, spec: CommandSpec): Message {
   const message = withReplace(result, request);
   if (!message.blocks) return message;
-  const page = paginate(message.blocks, request.page ?? 1, (n, label) => {
-    const value = formatCommand({ command: spec.name, args: request.args, page: n }, spec);
-    return value.length > LIMITS.buttonValue
-      ? undefined
-      : button(label, actionId(ACTION_KINDS.run, `page-${n}`), { value });
-  });
+  const page = paginate(message.blocks, request.page ?? 1, pageButton(request, spec));
   return { ...message, blocks: page.blocks };
 }
 

@@ -1,6 +1,14 @@
 import type { CommandRequest, CommandSpec } from '@ec2ops/core/commands';
-import { chooseTarget, highestRole, roleAtLeast, type StageConfig } from '@ec2ops/core/config';
-import { ConfigError, ForbiddenError } from '@ec2ops/core/errors';
+import {
+  chooseTarget,
+  noRoleThere,
+  type Role,
+  roleAtLeast,
+  roleInAccount,
+  SPANNING_COMMANDS,
+  type StageConfig,
+} from '@ec2ops/core/config';
+import { ConfigError } from '@ec2ops/core/errors';
 import type { Fleet } from '../accounts/clients';
 import { memberTarget } from '../accounts/targets';
 import type { Ec2Gateway } from '../ec2/client';
@@ -15,7 +23,23 @@ export function commandGateway(
   request: Pick<CommandRequest, 'account' | 'region' | 'channel' | 'user'>,
   spec: Pick<CommandSpec, 'name' | 'role'>,
 ): Ec2Gateway {
+  return commandTarget(deps, request, spec).ec2;
+}
+
+/**
+ * The gateway of the account a command acts in and the person's role THERE: the executor sees
+ * that role as `request.user.role`, so what an admin may do (release someone else's address) is
+ * what an admin in that account may do, not an admin anywhere.
+ */
+export function commandTarget(
+  deps: { config: StageConfig; ec2: Ec2Gateway; fleet?: Fleet | undefined },
+  request: Pick<CommandRequest, 'account' | 'region' | 'channel' | 'user'>,
+  spec: Pick<CommandSpec, 'name' | 'role'>,
+): { ec2: Ec2Gateway; role: Role } {
   const { config } = deps;
+  const asked = request.user.role;
+  // Lists that span accounts read through `span` (worker/span.ts), which checks each account.
+  if (SPANNING_COMMANDS.has(spec.name)) return { ec2: deps.ec2, role: asked };
   const chosen = chooseTarget(config, {
     account: request.account,
     region: request.region,
@@ -24,10 +48,11 @@ export function commandGateway(
   // A region the person or the channel named narrows the command to it; otherwise every region of the target.
   const named = request.region !== undefined || config.channels?.[request.channel.id]?.region !== undefined;
   if (!chosen.account) {
-    if (!named) return deps.ec2;
-    return { regions: [chosen.region], client: (region = chosen.region) => deps.ec2.client(region) };
+    if (!named) return { ec2: deps.ec2, role: asked };
+    const one = { regions: [chosen.region], client: (region = chosen.region) => deps.ec2.client(region) };
+    return { ec2: one, role: asked };
   }
-  refuseWithoutRoleThere(config, chosen.account, request.user, spec);
+  const role = roleThere(config, chosen.account, request.user, spec);
   if (!deps.fleet) {
     throw new ConfigError('This stage lists member accounts but the worker was built without them.', {
       hint: 'The worker root builds the fleet from the stage config; check its assembly.',
@@ -36,31 +61,21 @@ export function commandGateway(
   const fleet = deps.fleet;
   const target = memberTarget(config, chosen.account);
   const regions = named ? [chosen.region] : target.regions;
-  return { regions, client: (region = chosen.region) => fleet.clientsFor({ target, region }) };
+  return { ec2: { regions, client: (region = chosen.region) => fleet.clientsFor({ target, region }) }, role };
 }
 
 /**
- * An account with its own role mapping (`roles.accounts`) gives each person the role listed
- * there (bootstrap admins stay admins): an operator in dev may be a viewer in prod, and someone
- * not listed has no role there at all.
+ * The person's role in the target account decides (roleInAccount: bootstrap admins, then the
+ * account's own users and groups when `roles.accounts` lists it, else the stage-wide ones): an
+ * operator in dev may be a viewer in prod, and someone with no role there is refused there.
  */
-function refuseWithoutRoleThere(
+function roleThere(
   config: StageConfig,
   account: { id: string; alias: string },
-  user: { id: string },
+  user: CommandRequest['user'],
   spec: Pick<CommandSpec, 'name' | 'role'>,
-): void {
-  const own = config.roles.accounts?.[account.alias] ?? config.roles.accounts?.[account.id];
-  if (!own) return;
-  const role = highestRole(
-    config.roles.bootstrapAdmins.includes(user.id) ? 'admin' : undefined,
-    own.users[user.id],
-  );
-  if (!roleAtLeast(role, spec.role)) {
-    throw new ForbiddenError(
-      'fleet.no-role-there',
-      `\`${spec.name}\` needs the ${spec.role} role in account ${account.alias}; you have ${role ? `the ${role} role` : 'no role'} there.`,
-      { hint: 'Ask an ec2ops admin for a role in that account (roles.accounts in the stage config).' },
-    );
-  }
+): Role {
+  const role = roleInAccount(user, config.roles, account);
+  if (!role || !roleAtLeast(role, spec.role)) throw noRoleThere(spec, account.alias, role);
+  return role;
 }

@@ -70,7 +70,8 @@ export const eipRelease: CommandExecutor<'eip release'> = async ({ request, conf
         ...section(text),
         ...actions([
           button('Release', actionId('run', `eip-release-${allocationId}`), {
-            value: `eip release ${allocationId} confirm=yes`,
+            // In a member account, the click acts in the same account and region (issue 15).
+            value: `eip release ${allocationId} confirm=yes${request.account ? ` account=${request.account} region=${region}` : ''}`,
             style: 'danger',
             confirm: confirmDialog(
               'Release this address?',
