@@ -1,3 +1,6 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { DescribeAddressesCommand, type EC2Client } from '@aws-sdk/client-ec2';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import type { FleetReport } from '@ec2ops/core/jobs';
@@ -11,6 +14,7 @@ import type { JobRoot } from '@ec2ops/functions/jobs/root';
 import { parseFleetMessage, sqsShardQueue } from '@ec2ops/functions/jobs/shard-queue';
 import { createSlackNotifier, slackWebClient } from '@ec2ops/functions/slack-notifier';
 import { silentLog } from '@ec2ops/functions/telemetry/log';
+import { main } from '@ec2ops/sandbox/cli/main';
 import type { DynamoEmulator } from '@ec2ops/sandbox/dynamo/server';
 import { functionCredentials } from '@ec2ops/sandbox/iam/stage-policies';
 import { type SlackEmulator, startSlackEmulator } from '@ec2ops/sandbox/slack/emulator';
@@ -20,7 +24,8 @@ import type { SQSEvent } from 'aws-lambda';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startTable } from '../coordination/support';
 import { ago, allocateAddress, DAY, NOW } from '../jobs/eip-fixtures';
-import { DEV, type FleetWorld, fleetConfig, PROD, startFleetWorld } from './world';
+import { CliSession } from '../support/cli-session';
+import { DEV, EXTERNAL_ID, type FleetWorld, fleetConfig, PROD, startFleetWorld } from './world';
 
 /**
  * Issues 15 and 20, through the queue: the scheduled invocation of the eip-cleanup function sends
@@ -296,3 +301,56 @@ describe('the run deadline', () => {
 function countDone(): number {
   return sqs.deliveries(QUEUE).filter((d) => d.outcome === 'ok').length;
 }
+
+describe('ec2ops job run over a fleet', () => {
+  it('drives the shard queue and prints the report per shard (account, region) and in total', async () => {
+    await start();
+    const dir = await mkdtemp(join(tmpdir(), 'ec2ops-fleet-cli-'));
+    const file = join(dir, 'stage.json');
+    await writeFile(
+      file,
+      JSON.stringify({
+        stage: 'fleet',
+        regions: ['us-east-1', 'eu-west-1'],
+        accounts: [
+          { id: DEV, alias: 'dev', externalId: EXTERNAL_ID },
+          { id: PROD, alias: 'prod', externalId: EXTERNAL_ID },
+        ],
+      }),
+    );
+    const cli = new CliSession();
+    cli.begin(world.emulator.url, functionCredentials('eip-cleanup').accessKeyId);
+    // The member roles are assumed through the emulator's STS, as the standard AWS environment names it.
+    process.env.AWS_ENDPOINT_URL_STS = world.emulator.url;
+    let code: number;
+    try {
+      code = await main([
+        'job',
+        'run',
+        'eip-cleanup',
+        '--apply',
+        '--now',
+        NOW.toISOString(),
+        '--config',
+        file,
+        '--json',
+      ]);
+    } finally {
+      cli.end();
+      await rm(dir, { recursive: true, force: true });
+    }
+    const report = JSON.parse(cli.out) as FleetReport;
+    expect(report.regionFailures).toEqual([]);
+    expect(code).toBe(0);
+    expect(report.shards.map((s) => `${s.account}/${s.region}:${s.status}:${s.counts?.done}`)).toEqual([
+      `${DEV}/us-east-1:done:1`,
+      `${DEV}/eu-west-1:done:1`,
+      `${PROD}/us-east-1:done:1`,
+      `${PROD}/eu-west-1:done:1`,
+    ]);
+    expect(report.counts).toMatchObject({ done: 4, failed: 0 });
+    for (const [account, region] of SHARDS) {
+      expect(await names(await world.admin(account, region))).toEqual([`keep-${account}-${region}`]);
+    }
+  });
+});
