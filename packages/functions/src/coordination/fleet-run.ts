@@ -30,6 +30,9 @@ export interface ShardClaim {
 /** Run records outlive any run (the job functions time out in minutes), then expire. */
 const RECORD_SECONDS = 2 * 86_400;
 
+/** The shard item's attributes that continuation claims and hand-offs name. */
+const SHARD_NAMES = { '#state': 'state', '#owner': 'owner', '#ttl': TTL_ATTR, '#cont': 'continuation' };
+
 const runItem = (runId: string) => itemId('fleetRun', runId);
 const shardItem = (runId: string, shard: ShardKey) => itemId('fleetRun', runId, shard.account, shard.region);
 
@@ -117,12 +120,7 @@ export function fleetRunRecord(table: CoordinationTable): FleetRunRecord {
             UpdateExpression: 'SET #state = :running, #owner = :owner, #ttl = :until',
             ConditionExpression:
               '#cont = :n AND (#state = :continued OR (#state = :running AND #ttl < :now))',
-            ExpressionAttributeNames: {
-              '#state': 'state',
-              '#owner': 'owner',
-              '#ttl': TTL_ATTR,
-              '#cont': 'continuation',
-            },
+            ExpressionAttributeNames: SHARD_NAMES,
             ExpressionAttributeValues: {
               ':running': { S: 'running' },
               ':continued': { S: 'continued' },
@@ -150,12 +148,7 @@ export function fleetRunRecord(table: CoordinationTable): FleetRunRecord {
             Key: { [KEY_ATTR]: { S: shardItem(runId, shard) } },
             UpdateExpression: 'SET #state = :continued, #cont = :next, part = :part, #ttl = :ttl',
             ConditionExpression: '#owner = :owner AND #state = :running',
-            ExpressionAttributeNames: {
-              '#state': 'state',
-              '#owner': 'owner',
-              '#ttl': TTL_ATTR,
-              '#cont': 'continuation',
-            },
+            ExpressionAttributeNames: SHARD_NAMES,
             ExpressionAttributeValues: {
               ':continued': { S: 'continued' },
               ':running': { S: 'running' },

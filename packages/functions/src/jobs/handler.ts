@@ -85,19 +85,9 @@ export function createJobHandler(
     .use(rootLogging(() => (root ??= buildRoot())))
     .handler(async (event, context) => {
       root ??= buildRoot();
-      const { input, dryRun } = runSettings(root, job, event);
+      const { common: settings, dryRun } = runSettings(root, job, event);
       const deadline = deadlineOf(context);
-      const common = {
-        notifier: root.notifier,
-        config: root.config,
-        now: input.now ? new Date(input.now) : root.clock.now(),
-        clock: root.clock,
-        dryRun,
-        regions: input.regions,
-        log: root.log,
-        deadline,
-        postDryRun: input.dryRun === true,
-      };
+      const common = { ...settings, deadline };
       // A stage with member accounts fans out: one shard per (account, region), one report.
       const report = root.fleet
         ? await runFleetJob(job, {
@@ -150,7 +140,17 @@ export function runSettings(root: JobRoot, job: JobImplementation, event: unknow
     settings,
     input.dryRun === undefined ? undefined : input.dryRun ? 'dry-run' : 'apply',
   );
-  return { input, dryRun };
+  const common = {
+    notifier: root.notifier,
+    config: root.config,
+    now: input.now ? new Date(input.now) : root.clock.now(),
+    clock: root.clock,
+    dryRun,
+    regions: input.regions,
+    log: root.log,
+    postDryRun: input.dryRun === true,
+  };
+  return { input, dryRun, common };
 }
 
 /** What `/ec2 status` shows as the job's last run. A failed write is logged: the run itself is done. */

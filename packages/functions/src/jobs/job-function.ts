@@ -63,16 +63,9 @@ export function createJobFunction(
 }
 
 async function startRun(job: JobImplementation, root: JobRoot, event: unknown): Promise<FanOutStarted> {
-  const { input, dryRun } = runSettings(root, job, event);
+  const { common, dryRun } = runSettings(root, job, event);
   const started = await startFleetRun(job, {
-    notifier: root.notifier,
-    config: root.config,
-    now: input.now ? new Date(input.now) : root.clock.now(),
-    clock: root.clock,
-    dryRun,
-    regions: input.regions,
-    log: root.log,
-    postDryRun: input.dryRun === true,
+    ...common,
     fleet: root.fleet!,
     record: root.runRecord ?? memoryRunRecord(),
     coordination: root.coordination,
