@@ -3,7 +3,7 @@ import { JOB_DEFINITIONS } from '@ec2ops/core/job-catalog';
 import { coordinationAccess } from './coordination';
 import { HANDLERS, pascalCase, SIZES } from './functions';
 import { functionRole } from './iam';
-import { jobDeadLetters } from './queue';
+import { jobDeadLetters, SHARD_MAX_RECEIVES, shardDeadLetters } from './queue';
 import { slackBotToken } from './secrets';
 import { baseEnvironment, logging, stage } from './stage';
 
@@ -27,6 +27,12 @@ export const jobs = JOB_DEFINITIONS.map((job) => {
   const settings = resolveJobSettings(stage.config, job.name);
   const id = pascalCase(job.name);
   const size = SIZES[job.function];
+  // The job's own shard queue (issues 15, 20): its function sends a fan-out run's shards there and
+  // consumes them, so a shard runs with its job's code and role only. Six times the timeout: AWS's advice.
+  const shards = new sst.aws.Queue(`${id}Shards`, {
+    visibilityTimeout: `${6 * size.timeoutSeconds} seconds`,
+    dlq: { queue: shardDeadLetters.arn, retry: SHARD_MAX_RECEIVES },
+  });
   const fn = new sst.aws.Function(`${id}Job`, {
     handler: HANDLERS[job.function],
     description: job.description.slice(0, 256),
@@ -38,7 +44,7 @@ export const jobs = JOB_DEFINITIONS.map((job) => {
     // it imports dynamically is a chunk a cold start does not read (docs/architecture.md).
     nodejs: { plugins: './infra/bundle-plugins.mjs', splitting: true },
     link: [slackBotToken],
-    environment: { ...baseEnvironment, ...jobCoordination.environment },
+    environment: { ...baseEnvironment, ...jobCoordination.environment, SHARD_QUEUE_URL: shards.url },
     // Jobs are idempotent, but the next scheduled run is the retry: a throw goes to the DLQ.
     retries: 0,
     transform: {
@@ -46,10 +52,26 @@ export const jobs = JOB_DEFINITIONS.map((job) => {
       role: functionRole(job.function),
     },
     permissions: [
-      { actions: ['sqs:SendMessage'], resources: [jobDeadLetters.arn] },
+      { actions: ['sqs:SendMessage'], resources: [jobDeadLetters.arn, shards.arn] },
+      {
+        actions: [
+          'sqs:ReceiveMessage',
+          'sqs:DeleteMessage',
+          'sqs:ChangeMessageVisibility',
+          'sqs:GetQueueAttributes',
+        ],
+        resources: [shards.arn],
+      },
       jobCoordination.permission,
     ],
     logging,
+  });
+  // One shard a batch: a shard may use the whole invocation; at most `fanOut.shardConcurrency` at once.
+  shards.subscribe(fn.arn, {
+    batch: { size: 1, window: '0 seconds', partialResponses: true },
+    transform: {
+      eventSourceMapping: { scalingConfig: { maximumConcurrency: stage.config.fanOut.shardConcurrency } },
+    },
   });
   const schedule = new sst.aws.CronV2(`${id}Schedule`, {
     function: fn,
@@ -60,5 +82,5 @@ export const jobs = JOB_DEFINITIONS.map((job) => {
     dlq: jobDeadLetters.arn,
     event: {},
   });
-  return { job, settings, fn, schedule };
+  return { job, settings, fn, schedule, shards };
 });

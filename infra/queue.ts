@@ -20,3 +20,11 @@ export const commandQueue = new sst.aws.Queue('Commands', {
 export const jobDeadLetters = new sst.aws.Queue('JobsDeadLetter', {
   transform: { queue: { messageRetentionSeconds: FOURTEEN_DAYS } },
 });
+
+/** Fan-out shard messages (issues 15, 20) that failed every delivery, of every job: kept 14 days. */
+export const shardDeadLetters = new sst.aws.Queue('ShardsDeadLetter', {
+  transform: { queue: { messageRetentionSeconds: FOURTEEN_DAYS } },
+});
+
+/** Deliveries of a shard message before it moves to the dead-letter queue (its claim makes each safe). */
+export const SHARD_MAX_RECEIVES = 3;

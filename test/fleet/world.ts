@@ -4,6 +4,7 @@ import { parseStageConfig, type StageConfig } from '@ec2ops/core';
 import { FLEET_FUNCTIONS, memberRolePolicy } from '@ec2ops/core/iam';
 import { type Fleet, fleetOf } from '@ec2ops/functions/accounts/clients';
 import { build, type Clock } from '@ec2ops/functions/root';
+import type { RequestInfo } from '@ec2ops/sandbox/ec2/interceptors';
 import { type Ec2Emulator, startEc2Emulator } from '@ec2ops/sandbox/ec2/server';
 import {
   deployedName,
@@ -53,7 +54,10 @@ export interface FleetWorld {
   close(): Promise<void>;
 }
 
-export async function startFleetWorld(config = fleetConfig()): Promise<FleetWorld> {
+export async function startFleetWorld(
+  config = fleetConfig(),
+  options: { observe?: (request: RequestInfo) => void } = {},
+): Promise<FleetWorld> {
   const enforcer = stageEnforcer(config);
   const trusted = FLEET_FUNCTIONS.map(deployedName);
   const role = {
@@ -67,7 +71,12 @@ export async function startFleetWorld(config = fleetConfig()): Promise<FleetWorl
     port: 0,
     log: () => {},
     delays: { instancePending: 0, instanceStopping: 0, instanceShuttingDown: 0 },
-    interceptors: [(request) => enforcer.interceptor(request)],
+    interceptors: [
+      (request) => {
+        options.observe?.(request);
+        return enforcer.interceptor(request);
+      },
+    ],
     authorizeCall: enforcer.allows,
     accounts: [
       { id: DEV, alias: 'dev', ouId: OU, roles: [role, seeder] },

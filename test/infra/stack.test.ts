@@ -172,6 +172,44 @@ describe.each(STAGES)('the %s stack', (stageName) => {
     expect(sqs('worker')).toContain('sqs:ReceiveMessage');
   });
 
+  it("gives each job its own shard queue (with the shards' dead-letter queue), consumed by its function one message a batch at the stage's shard concurrency, and lets it send only there", () => {
+    const queues = stack().resources.filter((r) => r.type === 'aws:sqs/queue:Queue');
+    const mappings = stack().resources.filter(
+      (r) => r.type === 'aws:lambda/eventSourceMapping:EventSourceMapping',
+    );
+    for (const job of JOB_DEFINITIONS) {
+      const id = pascalCase(job.name);
+      const queue = queues.find((q) => q.name.startsWith(`${id}Shards`));
+      expect(queue, job.name).toBeDefined();
+      expect(String(queue!.inputs.redrivePolicy), job.name).toMatch(/ShardsDeadLetter/);
+      const mapping = mappings.find((m) => m.name.startsWith(`${id}Shards`))!;
+      expect(mapping, job.name).toBeDefined();
+      expect(mapping.inputs).toMatchObject({
+        batchSize: 1,
+        functionResponseTypes: ['ReportBatchItemFailures'],
+        scalingConfig: { maximumConcurrency: config().fanOut.shardConcurrency },
+      });
+      const sends = fn(job.function)
+        .inline.flatMap((p) => p.document.Statement)
+        .filter((st) => list(st.Action).includes('sqs:SendMessage'))
+        .flatMap((st) => list(st.Resource ?? []));
+      // Its own shard queue and the jobs' dead-letter queue: no other job's queue, no command queue.
+      expect(
+        sends.filter((r) => /Shards/.test(r)),
+        job.name,
+      ).toEqual([expect.stringMatching(new RegExp(`${id}Shards`))]);
+      expect(
+        sends.some((r) => /Commands/.test(r)),
+        job.name,
+      ).toBe(false);
+      const lambdaFn = stack().resources.find(
+        (r) => r.type === 'aws:lambda/function:Function' && r.name === `${SST_NAME[job.function]}Function`,
+      )!;
+      const env = (lambdaFn.inputs.environment as { variables: Record<string, string> }).variables;
+      expect(env['SHARD_QUEUE_URL'], job.name).toMatch(new RegExp(`${id}ShardsQueue`, 'i'));
+    }
+  });
+
   it('schedules every job from the catalog, in the jobs dead-letter queue when it fails', () => {
     const schedules = stack().resources.filter((r) => r.type === 'aws:scheduler/schedule:Schedule');
     expect(schedules).toHaveLength(JOB_DEFINITIONS.length);

@@ -98,6 +98,7 @@ export const ERROR_CODES = [
   'emulator.faults',
   // many accounts and regions (issue 15): account=/region=, member roles, fan-out
   'fleet.assume-role-failed',
+  'fleet.continuation-cap',
   'fleet.no-role-there',
   'fleet.shard-missing',
   'fleet.unknown-account',
@@ -118,6 +119,7 @@ export const ERROR_CODES = [
   'job.not-applied',
   'job.not-implemented',
   'job.region',
+  'job.shard-message',
   // `/ec2 launch`
   'launch.alias-empty',
   'launch.architecture-mismatch',

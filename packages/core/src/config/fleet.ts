@@ -64,6 +64,20 @@ export const channelBindingSchema = z
   .strict();
 export type ChannelBinding = z.infer<typeof channelBindingSchema>;
 
+/**
+ * How a fan-out run uses the queue (issues 15 and 20): shards at once (the event source mapping's
+ * maximumConcurrency, 2–1000 as Lambda allows), continuations a shard may take past its first
+ * invocation, and how long after its start a run reports whatever finished (naming the rest).
+ */
+export const fanOutSchema = z
+  .object({
+    shardConcurrency: z.number().int().min(2).max(1000).default(10),
+    continuations: z.number().int().min(0).max(20).default(5),
+    runDeadlineMinutes: z.number().int().min(1).max(1440).default(120),
+  })
+  .strict();
+export type FanOutConfig = z.infer<typeof fanOutSchema>;
+
 /** The role every member account carries unless the account names another. */
 export function defaultMemberRoleName(stage: string): string {
   return `ec2ops-member-${stage}`;

@@ -5,7 +5,7 @@ import { durationSchema } from '../time/durations';
 import { accessSchema } from './access';
 import { bakeSchema, checkBakeRegions } from './bake';
 import { eipSchema } from './eip';
-import { accountSchema, channelBindingSchema, checkFleet, organizationSchema } from './fleet';
+import { accountSchema, channelBindingSchema, checkFleet, fanOutSchema, organizationSchema } from './fleet';
 import { jobsSchema } from './jobs';
 import { launchSchema } from './launch';
 import { reaperSchema } from './reaper';
@@ -45,6 +45,8 @@ export const stageConfigSchema = z
     accounts: z.array(accountSchema).optional(),
     /** Discover member accounts from AWS Organizations (every account, or the listed OUs'). */
     organization: organizationSchema.optional(),
+    /** Shards at once, continuations per shard, the run's deadline (jobs over member accounts). */
+    fanOut: fanOutSchema.prefault({}),
     /** Slack channel id → the account and region its commands default to. */
     channels: z
       .record(z.string().regex(/^[CG][A-Z0-9]{2,}$/, 'must be a Slack channel id'), channelBindingSchema)

@@ -14,9 +14,18 @@ export interface ShardKey {
   region: string;
 }
 
+/**
+ * How a shard went on past its invocation (issue 20): `continuations` messages each ran the rest;
+ * `leftAtCap` items were still left when the cap stopped it (the next scheduled run does them).
+ */
+export interface ShardContinued {
+  continuations?: number;
+  leftAtCap?: number;
+}
+
 export type ShardOutcome = ShardKey &
   (
-    | { status: 'done'; report: JobReport }
+    | ({ status: 'done'; report: JobReport } & ShardContinued)
     /** The shard could not run at all (AssumeRole refused, the job threw): named in the report. */
     | { status: 'failed'; code: string; message: string }
     /** No result by the run's deadline. */
@@ -24,7 +33,7 @@ export type ShardOutcome = ShardKey &
   );
 
 /** Per shard, what `ec2ops job run --json` and the aggregated report carry. */
-export interface ShardSummary extends ShardKey {
+export interface ShardSummary extends ShardKey, ShardContinued {
   status: 'done' | 'failed' | 'missing';
   counts?: Pick<JobReport['counts'], 'planned' | 'done' | 'failed' | 'skipped'>;
   usdPerMonth?: number;
@@ -114,42 +123,43 @@ export function mergeShardReports(
     }
     const shard = outcome.report;
     const c = shard.counts;
-    report.counts.planned += c.planned;
-    report.counts.done += c.done;
-    report.counts.failed += c.failed;
-    report.counts.skipped += c.skipped;
-    for (const [action, counts] of Object.entries(c.byAction)) {
-      const have = report.counts.byAction[action];
-      report.counts.byAction[action] = have ? sumCounts(have, counts) : { ...counts };
-    }
-    for (const [reason, n] of Object.entries(c.skippedByReason)) {
-      report.counts.skippedByReason[reason] = (report.counts.skippedByReason[reason] ?? 0) + n;
-    }
-    report.lines.push(...shard.lines.map((line) => ({ ...line, region: label(key) })));
-    report.regionFailures.push(...shard.regionFailures.map((f) => ({ ...f, region: label(key) })));
-    report.sections.push(
-      ...shard.sections.map((s) => (single ? s : { ...s, title: `${s.title} (${shardLabel(key)})` })),
+    addReport(
+      report,
+      shard,
+      label(key),
+      (title) => (single ? title : `${title} (${shardLabel(key)})`),
+      money,
     );
-    for (const figure of shard.money) {
-      const have = money.get(figure.label);
-      money.set(
-        figure.label,
-        have ? { ...have, usdPerMonth: have.usdPerMonth + figure.usdPerMonth } : { ...figure },
-      );
-    }
     if (shard.api) {
       counted = true;
-      for (const [action, n] of Object.entries(shard.api.calls))
-        api.calls[action] = (api.calls[action] ?? 0) + n;
-      api.attempts += shard.api.attempts;
-      api.throttles += shard.api.throttles;
-      if (input.wallMs === undefined) api.wallMs = Math.max(api.wallMs, shard.api.wallMs);
+      addUsage(api, shard.api, input.wallMs === undefined);
+    }
+    if (outcome.leftAtCap !== undefined) {
+      report.regionFailures.push({
+        region: label(key),
+        code: 'fleet.continuation-cap',
+        message: `${shardLabel(key)} stopped after ${outcome.continuations ?? 0} continuations with ${outcome.leftAtCap} items left; the next run does them`,
+      });
     }
     report.shards.push({
       ...key,
       status: 'done',
       counts: { planned: c.planned, done: c.done, failed: c.failed, skipped: c.skipped },
       usdPerMonth: shard.money.reduce((n, m) => n + m.usdPerMonth, 0),
+      ...(outcome.continuations ? { continuations: outcome.continuations } : {}),
+      ...(outcome.leftAtCap !== undefined ? { leftAtCap: outcome.leftAtCap } : {}),
+    });
+  }
+  const continued = report.shards.filter((s) => s.continuations);
+  if (continued.length > 0) {
+    // Said in the report itself: a shard that took several invocations is worth knowing about.
+    report.sections.push({
+      title: 'Continued past one invocation',
+      lines: continued.map(
+        (s) =>
+          `${shardLabel(s)}: ${s.continuations} continuation${s.continuations === 1 ? '' : 's'}` +
+          (s.leftAtCap !== undefined ? `, cap reached with ${s.leftAtCap} items left` : ''),
+      ),
     });
   }
   report.counts.skippedByReason = Object.fromEntries(
@@ -158,4 +168,79 @@ export function mergeShardReports(
   report.money = [...money.values()];
   if (counted) report.api = api;
   return report;
+}
+
+/** Adds one report's counts, lines, failures, sections and money to `into` (lines relabelled `region`). */
+function addReport(
+  into: JobReport,
+  part: JobReport,
+  region: string,
+  title: (t: string) => string,
+  money: Map<string, MoneyFigure>,
+): void {
+  const c = part.counts;
+  into.counts.planned += c.planned;
+  into.counts.done += c.done;
+  into.counts.failed += c.failed;
+  into.counts.skipped += c.skipped;
+  for (const [action, counts] of Object.entries(c.byAction)) {
+    const have = into.counts.byAction[action];
+    into.counts.byAction[action] = have ? sumCounts(have, counts) : { ...counts };
+  }
+  for (const [reason, n] of Object.entries(c.skippedByReason)) {
+    into.counts.skippedByReason[reason] = (into.counts.skippedByReason[reason] ?? 0) + n;
+  }
+  into.lines.push(...part.lines.map((line) => ({ ...line, region })));
+  into.regionFailures.push(...part.regionFailures.map((f) => ({ ...f, region })));
+  into.sections.push(...part.sections.map((s) => ({ ...s, title: title(s.title) })));
+  for (const figure of part.money) {
+    const have = money.get(figure.label);
+    money.set(
+      figure.label,
+      have ? { ...have, usdPerMonth: have.usdPerMonth + figure.usdPerMonth } : { ...figure },
+    );
+  }
+}
+
+function addUsage(into: ApiUsage, part: ApiUsage, longestWall: boolean): void {
+  for (const [action, n] of Object.entries(part.calls)) into.calls[action] = (into.calls[action] ?? 0) + n;
+  into.attempts += part.attempts;
+  into.throttles += part.throttles;
+  if (longestWall) into.wallMs = Math.max(into.wallMs, part.wallMs);
+}
+
+/**
+ * One shard's report from the parts its invocations produced (issue 20: a shard past its
+ * invocation's deadline hands the rest to a continuation). Each part covers items the others do
+ * not (a part that handed off leaves the rest out), so counts, lines and money add up; wall time
+ * and calls are summed too, since the parts ran one after another.
+ */
+export function mergeReportParts(parts: readonly JobReport[]): JobReport {
+  const [first, ...rest] = parts;
+  if (!first) throw new Error('mergeReportParts needs at least one part');
+  if (rest.length === 0) return first;
+  const last = rest[rest.length - 1]!;
+  const merged: JobReport = {
+    ...first,
+    finishedAt: last.finishedAt,
+    counts: { planned: 0, done: 0, failed: 0, skipped: 0, byAction: {}, skippedByReason: {} },
+    lines: [],
+    money: [],
+    sections: [],
+    regionFailures: [],
+  };
+  const money = new Map<string, MoneyFigure>();
+  let api: ApiUsage | undefined;
+  for (const part of parts) {
+    addReport(merged, part, part.regions[0] ?? first.regions[0] ?? '', (t) => t, money);
+    if (part.api) {
+      api ??= { calls: {}, attempts: 0, throttles: 0, wallMs: 0 };
+      addUsage(api, part.api, false);
+      api.wallMs += part.api.wallMs;
+    }
+  }
+  merged.money = [...money.values()];
+  if (api) merged.api = api;
+  else delete merged.api;
+  return merged;
 }

@@ -1,5 +1,5 @@
 import { amiBake } from './ami-bake';
-import { createJobHandler } from './handler';
+import { createJobFunction } from './job-function';
 
-/** Lambda entry point of the ami-bake job (EventBridge Scheduler target). */
-export const handler = createJobHandler(amiBake);
+/** Lambda entry point of the ami-bake job (EventBridge Scheduler target, and its shard queue's consumer). */
+export const handler = createJobFunction(amiBake);

@@ -1,5 +1,5 @@
 import { eipCleanup } from './eip-cleanup';
-import { createJobHandler } from './handler';
+import { createJobFunction } from './job-function';
 
-/** Lambda entry point of the eip-cleanup job (EventBridge Scheduler target). */
-export const handler = createJobHandler(eipCleanup);
+/** Lambda entry point of the eip-cleanup job (EventBridge Scheduler target, and its shard queue's consumer). */
+export const handler = createJobFunction(eipCleanup);

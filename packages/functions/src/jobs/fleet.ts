@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { JOB_CATALOG } from '@ec2ops/core/job-catalog';
 import {
   type FleetReport,
-  type JobReport,
+  mergeReportParts,
   mergeShardReports,
   planShards,
   type ShardKey,
@@ -13,12 +13,13 @@ import pLimit from 'p-limit';
 import type { Fleet } from '../accounts/clients';
 import { AssumeRoleError } from '../accounts/credentials';
 import { type Target, targetKey, targetLabel } from '../accounts/targets';
-import type { FleetRunRecord } from '../coordination/fleet-run';
+import { type FleetRunRecord, STORED_LINES } from '../coordination/fleet-run';
 import type { JobCoordination } from '../coordination/job-lease';
 import { awsErrorCode, awsErrorMessage } from '../ec2/errors';
 import { systemClock } from '../root';
 import { silentLog } from '../telemetry/log';
-import { postReport, runJobWith } from './run';
+import { postReport, runJobPart } from './run';
+import type { FleetMessage, ShardMessage, ShardQueue } from './shard-queue';
 import type { JobImplementation, RunJobDeps } from './types';
 
 /**
@@ -28,9 +29,6 @@ import type { JobImplementation, RunJobDeps } from './types';
  * record their outcome in the run record; whoever finishes the last shard, or finds the run's
  * deadline passed, posts the one aggregated report.
  */
-
-/** Lines of one shard kept in its stored outcome (DynamoDB items hold 400 KB); counts stay whole. */
-const STORED_LINES = 500;
 
 /** How long a shard's claim lasts: longer than a job function's timeout, so only a crashed shard's lapses. */
 const CLAIM_MS = 3_600_000;
@@ -42,21 +40,17 @@ export interface FleetRunDeps extends Omit<RunJobDeps, 'ec2' | 'coordination' | 
   coordination?: ((account: string) => JobCoordination) | undefined;
   /** Narrows the regions of every account (`--region`). */
   regions?: string[] | undefined;
-  /** Shards run at once in this process. */
+  /** Shards run at once in this process (runFleetJob, a run without a queue). */
   shardConcurrency?: number | undefined;
   /** Epoch ms (real time) after which the run reports whatever finished and names the rest. */
   runDeadline?: number | undefined;
+  /** The job's shard queue: a shard out of time hands its rest to a continuation on it (issue 20). */
+  queue?: ShardQueue | undefined;
+  /** Continuations a shard may take (stage `fanOut.continuations`); then the next run does the rest. */
+  continuationCap?: number | undefined;
 }
 
-/** What one shard message says: enough for any job function to run it, and to run it once. */
-export interface ShardMessage extends ShardKey {
-  kind: 'shard';
-  job: JobReport['job'];
-  runId: string;
-  now: string;
-  dryRun: boolean;
-  expected: ShardKey[];
-}
+export type { ShardMessage } from './shard-queue';
 
 /** The shards of a run: every (account, region) the stage's targets use. */
 export async function planFleetRun(
@@ -71,45 +65,93 @@ export async function planFleetRun(
   return { targets, shards };
 }
 
+/** What one delivery of a shard message did. */
+export type ShardDelivery =
+  /** Ran and recorded the shard's outcome; `last`: it was the run's last. */
+  | { outcome: ShardOutcome; last: boolean; handedOff?: undefined }
+  /** Ran out of time and handed the rest to continuation `handedOff`. */
+  | { handedOff: number; outcome?: undefined; last?: undefined };
+
 /**
- * Runs one shard unless another delivery holds or finished it. Undefined when this delivery did
- * nothing (a duplicate); otherwise the outcome it recorded and whether it was the run's last.
+ * Runs one shard (or one continuation of it) unless another delivery holds or finished it.
+ * Undefined when this delivery did nothing (a duplicate). A shard whose items outlast its
+ * invocation's deadline, with a queue and continuations left, records what it did and sends the
+ * rest (a cursor of item ids) as the next continuation instead of finishing.
  */
 export async function runShard(
   job: JobImplementation,
-  message: Pick<ShardMessage, 'runId'> & ShardKey,
+  message: Pick<ShardMessage, 'runId'> & Partial<ShardMessage> & ShardKey,
   targets: readonly Target[],
   deps: FleetRunDeps,
-): Promise<{ outcome: ShardOutcome; last: boolean } | undefined> {
+): Promise<ShardDelivery | undefined> {
   const clock = deps.clock ?? systemClock;
   const owner = randomUUID();
+  const continuation = message.continuation ?? 0;
   const claimed = await deps.record.claim(
     message.runId,
     message,
     owner,
     new Date(clock.now().getTime() + CLAIM_MS),
     clock.now(),
+    continuation,
   );
   if (!claimed) return undefined;
   const key: ShardKey = { account: message.account, alias: message.alias, region: message.region };
-  const outcome = await shardOutcome(job, key, targets, deps);
-  const counted = await deps.record.finish(message.runId, outcome, owner, clock.now());
-  return { outcome, last: counted !== undefined && counted.finished >= counted.expected };
+  const cap = deps.continuationCap ?? 0;
+  const canHandOff = deps.queue !== undefined && continuation < cap && isWholeMessage(message);
+  const { outcome, remaining } = await shardOutcome(job, key, targets, {
+    ...deps,
+    only: message.cursor,
+    handOff: canHandOff,
+  });
+  const done =
+    outcome.status === 'done' && claimed.part
+      ? { ...outcome, report: mergeReportParts([claimed.part, outcome.report]) }
+      : outcome;
+  if (canHandOff && done.status === 'done' && remaining.length > 0) {
+    const next = continuation + 1;
+    if (!(await deps.record.handOff(message.runId, key, owner, done.report, next, clock.now())))
+      return undefined;
+    await deps.queue!.send([{ ...(message as ShardMessage), continuation: next, cursor: remaining }]);
+    (deps.log ?? silentLog()).info(
+      { shard: targetLabelOf(key), continuation: next, remaining: remaining.length },
+      'shard out of time: the rest continues',
+    );
+    return { handedOff: next };
+  }
+  const final: ShardOutcome =
+    done.status === 'done' && continuation > 0
+      ? {
+          ...done,
+          continuations: continuation,
+          ...(remaining.length > 0 && continuation >= cap ? { leftAtCap: remaining.length } : {}),
+        }
+      : done;
+  const counted = await deps.record.finish(message.runId, final, owner, clock.now());
+  return { outcome: final, last: counted !== undefined && counted.finished >= counted.expected };
 }
+
+const isWholeMessage = (m: Partial<ShardMessage>): m is ShardMessage =>
+  m.kind === 'shard' && m.job !== undefined && m.expected !== undefined && m.deadline !== undefined;
+
+const targetLabelOf = (key: ShardKey) => `${key.alias}/${key.region}`;
 
 async function shardOutcome(
   job: JobImplementation,
   shard: ShardKey,
   targets: readonly Target[],
-  deps: FleetRunDeps,
-): Promise<ShardOutcome> {
+  deps: FleetRunDeps & Pick<RunJobDeps, 'only' | 'handOff'>,
+): Promise<{ outcome: ShardOutcome; remaining: string[] }> {
   const target = targets.find((t) => targetKey(t) === shard.account);
   if (!target) {
     return {
-      ...shard,
-      status: 'failed',
-      code: 'fleet.unknown-account',
-      message: `${shard.alias} is no longer a target of this stage`,
+      outcome: {
+        ...shard,
+        status: 'failed',
+        code: 'fleet.unknown-account',
+        message: `${shard.alias} is no longer a target of this stage`,
+      },
+      remaining: [],
     };
   }
   const log = (deps.log ?? silentLog()).child({ account: shard.alias, region: shard.region });
@@ -117,7 +159,7 @@ async function shardOutcome(
     // Assume first: a refused role fails this shard by name, not as a plan error of every region.
     if (target.roleArn) await deps.fleet.credentials(target)();
     const ec2 = deps.fleet.clientsFor({ target, region: shard.region });
-    const report = await runJobWith(job, {
+    const { report, remaining } = await runJobPart(job, {
       ...deps,
       log,
       ec2: () => ec2,
@@ -126,16 +168,22 @@ async function shardOutcome(
       postReport: false,
     });
     const stored = { ...report, lines: report.lines.slice(0, STORED_LINES) };
-    return { ...shard, status: 'done', report: stored };
+    return { outcome: { ...shard, status: 'done', report: stored }, remaining };
   } catch (error) {
     log.error({ err: error }, 'shard failed');
     if (error instanceof AssumeRoleError)
-      return { ...shard, status: 'failed', code: error.code, message: error.message };
+      return {
+        outcome: { ...shard, status: 'failed', code: error.code, message: error.message },
+        remaining: [],
+      };
     return {
-      ...shard,
-      status: 'failed',
-      code: awsErrorCode(error),
-      message: `cannot run in ${targetLabel(target)} ${shard.region}: ${awsErrorMessage(error)}; the next run retries`,
+      outcome: {
+        ...shard,
+        status: 'failed',
+        code: awsErrorCode(error),
+        message: `cannot run in ${targetLabel(target)} ${shard.region}: ${awsErrorMessage(error)}; the next run retries`,
+      },
+      remaining: [],
     };
   }
 }
@@ -166,7 +214,83 @@ export async function reportFleetRun(
   const log = (deps.log ?? silentLog()).child({ job: job.name, run: run.runId });
   log.info({ shards: report.shards }, `fleet job report: ${summaryLine(report)}`);
   await postReport(report, deps, log);
+  await deps.record.saveReport(run.runId, report);
   return report;
+}
+
+/** The run's facts every message carries (see shard-queue.ts). */
+function runFacts(
+  job: JobImplementation,
+  deps: FleetRunDeps,
+  run: { runId: string; shards: ShardKey[]; startedAt: Date; deadline: Date },
+) {
+  return {
+    job: job.name,
+    runId: run.runId,
+    now: deps.now.toISOString(),
+    dryRun: deps.dryRun,
+    ...(deps.postDryRun ? { postDryRun: true } : {}),
+    expected: run.shards,
+    startedAt: run.startedAt.toISOString(),
+    deadline: run.deadline.toISOString(),
+  };
+}
+
+/**
+ * A scheduled fan-out run on the queue (issues 15 and 20): plan the shards, open the run record,
+ * send one message per shard to the job's shard queue (the event source mapping runs them at the
+ * stage's `fanOut.shardConcurrency`), and one delayed `deadline` message, which reports the run if
+ * its last shard never does (naming the shards that did not finish). Returns at once.
+ */
+export async function startFleetRun(
+  job: JobImplementation,
+  deps: FleetRunDeps & { queue: ShardQueue; runDeadlineMs: number; runId?: string },
+): Promise<{ runId: string; shards: ShardKey[]; report?: FleetReport | undefined }> {
+  const clock = deps.clock ?? systemClock;
+  const startedAt = clock.now();
+  const runId = deps.runId ?? `${job.name}-${randomUUID().slice(0, 8)}`;
+  const { shards } = await planFleetRun(deps.fleet, deps.regions);
+  await deps.record.open(runId, shards.length, startedAt);
+  if (shards.length === 0) {
+    return { runId, shards, report: await reportFleetRun(job, { runId, shards, startedAt }, deps) };
+  }
+  const deadline = new Date(startedAt.getTime() + deps.runDeadlineMs);
+  const facts = runFacts(job, deps, { runId, shards, startedAt, deadline });
+  await deps.queue.send(shards.map((shard): ShardMessage => ({ kind: 'shard', ...facts, ...shard })));
+  await deps.queue.send([{ kind: 'deadline', ...facts }], Math.ceil(deps.runDeadlineMs / 1000));
+  return { runId, shards };
+}
+
+/**
+ * One message of a fan-out run, as the job function's shard consumer receives it. A shard runs
+ * (once, however often it is delivered) and its last finisher reports; a deadline message that
+ * arrives early waits again (SQS delays at most 15 minutes), one that arrives late reports the run
+ * unless it was reported. Returns the report when this delivery posted it.
+ */
+export async function handleFleetMessage(
+  job: JobImplementation,
+  message: FleetMessage,
+  deps: Omit<FleetRunDeps, 'now' | 'dryRun'>,
+): Promise<FleetReport | ShardDelivery | undefined> {
+  const clock = deps.clock ?? systemClock;
+  const runDeps: FleetRunDeps = {
+    ...deps,
+    now: new Date(message.now),
+    dryRun: message.dryRun,
+    postDryRun: message.postDryRun === true,
+  };
+  const run = { runId: message.runId, shards: message.expected, startedAt: new Date(message.startedAt) };
+  if (message.kind === 'deadline') {
+    const left = Date.parse(message.deadline) - clock.now().getTime();
+    if (left <= 0) return reportFleetRun(job, run, runDeps);
+    if (!deps.queue || (await deps.record.report(message.runId))) return undefined;
+    await deps.queue.send([message], Math.ceil(left / 1000));
+    return undefined;
+  }
+  const { targets } = await planFleetRun(deps.fleet);
+  const done = await runShard(job, message, targets, runDeps);
+  if (done?.last) return reportFleetRun(job, run, runDeps);
+  return done;
 }
 
 /**

@@ -62,7 +62,7 @@ function readEvent(event: unknown): JobEvent {
 /** Time kept back to report and post to Slack before Lambda stops the function. */
 export const REPORT_RESERVE_MS = 15_000;
 
-function deadlineOf(context: Context | undefined): number | undefined {
+export function deadlineOf(context: Context | undefined): number | undefined {
   const left = context?.getRemainingTimeInMillis?.();
   return typeof left === 'number' && left > 0
     ? Date.now() + Math.max(0, left - REPORT_RESERVE_MS)
@@ -81,40 +81,13 @@ export function createJobHandler(
 ) {
   const name = job.name;
   let root: JobRoot | undefined;
-  let logging: MiddlewareObj | undefined;
   return middy<unknown, JobHandlerResult>()
-    .use({
-      // The root (and its logger) is built on the first invocation, then the Lambda context goes on its lines.
-      before: (request) => {
-        root ??= buildRoot();
-        logging ??= lambdaContextLogging(root.log);
-        return logging.before?.(request);
-      },
-      after: (request) => logging?.after?.(request),
-      onError: (request) => logging?.onError?.(request),
-    })
+    .use(rootLogging(() => (root ??= buildRoot())))
     .handler(async (event, context) => {
       root ??= buildRoot();
-      const input = readEvent(event);
-      const settings = resolveJobSettings(root.config, name);
-      const dryRun = effectiveDryRun(
-        settings,
-        input.dryRun === undefined ? undefined : input.dryRun ? 'dry-run' : 'apply',
-      );
+      const { common: settings, dryRun } = runSettings(root, job, event);
       const deadline = deadlineOf(context);
-      const common = {
-        notifier: root.notifier,
-        config: root.config,
-        now: input.now ? new Date(input.now) : root.clock.now(),
-        clock: root.clock,
-        dryRun,
-        regions: input.regions,
-        log: root.log,
-        deadline,
-        postDryRun: input.dryRun === true,
-        autoScaling: root.autoScaling,
-        organization: root.organization,
-      };
+      const common = { ...settings, deadline };
       // A stage with member accounts fans out: one shard per (account, region), one report.
       const report = root.fleet
         ? await runFleetJob(job, {
@@ -146,8 +119,47 @@ export function createJobHandler(
     });
 }
 
+/** The root (and its logger) is built on the first invocation, then the Lambda context goes on its lines. */
+export function rootLogging(root: () => JobRoot): MiddlewareObj {
+  let logging: MiddlewareObj | undefined;
+  return {
+    before: (request) => {
+      logging ??= lambdaContextLogging(root().log);
+      return logging.before?.(request);
+    },
+    after: (request) => logging?.after?.(request),
+    onError: (request) => logging?.onError?.(request),
+  };
+}
+
+/** The settings of a run as the handler resolves them from the event and the stage. */
+export function runSettings(root: JobRoot, job: JobImplementation, event: unknown) {
+  const input = readEvent(event);
+  const settings = resolveJobSettings(root.config, job.name);
+  const dryRun = effectiveDryRun(
+    settings,
+    input.dryRun === undefined ? undefined : input.dryRun ? 'dry-run' : 'apply',
+  );
+  const common = {
+    notifier: root.notifier,
+    config: root.config,
+    now: input.now ? new Date(input.now) : root.clock.now(),
+    clock: root.clock,
+    dryRun,
+    regions: input.regions,
+    log: root.log,
+    postDryRun: input.dryRun === true,
+    autoScaling: root.autoScaling,
+    organization: root.organization,
+  };
+  return { input, dryRun, common };
+}
+
 /** What `/ec2 status` shows as the job's last run. A failed write is logged: the run itself is done. */
-async function recordRun(root: JobRoot, run: Omit<JobHandlerResult, 'report' | 'failed'>): Promise<void> {
+export async function recordRun(
+  root: JobRoot,
+  run: Omit<JobHandlerResult, 'report' | 'failed'>,
+): Promise<void> {
   if (!root.runs) return;
   try {
     await root.runs.record({

@@ -1,5 +1,5 @@
-import { createJobHandler } from './handler';
 import { instanceReaper } from './instance-reaper';
+import { createJobFunction } from './job-function';
 
-/** Lambda entry point of the instance-reaper job (EventBridge Scheduler target). */
-export const handler = createJobHandler(instanceReaper);
+/** Lambda entry point of the instance-reaper job (EventBridge Scheduler target, and its shard queue's consumer). */
+export const handler = createJobFunction(instanceReaper);

@@ -1,5 +1,5 @@
-import { createJobHandler } from './handler';
+import { createJobFunction } from './job-function';
 import { portSweep } from './port-sweep';
 
-/** Lambda entry point of the port-sweep job (EventBridge Scheduler target). */
-export const handler = createJobHandler(portSweep);
+/** Lambda entry point of the port-sweep job (EventBridge Scheduler target, and its shard queue's consumer). */
+export const handler = createJobFunction(portSweep);

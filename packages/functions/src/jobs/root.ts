@@ -1,5 +1,6 @@
 import { OrganizationsClient } from '@aws-sdk/client-organizations';
 import type { RbinClient } from '@aws-sdk/client-rbin';
+import { SQSClient } from '@aws-sdk/client-sqs';
 import { ConfigError, type StageConfig } from '@ec2ops/core';
 import { DEPLOYED_NAMES } from '@ec2ops/core/capability';
 import type { JobName } from '@ec2ops/core/jobs';
@@ -24,6 +25,7 @@ import {
 import { createSlackNotifier, slackWebClient } from '../slack-notifier';
 import type { Logger } from '../telemetry/log';
 import { createMeter, type Meter } from '../telemetry/meter';
+import { type ShardQueue, sqsShardQueue } from './shard-queue';
 import type { Notifier } from './types';
 
 /** Everything a job function needs, built once per cold start. */
@@ -49,6 +51,11 @@ export interface JobRoot {
   runs?: JobRuns | undefined;
   /** The run's metrics (heartbeat, items, EC2 calls, savings); none when absent. */
   meter?: Meter | undefined;
+  /**
+   * The job's shard queue (`SHARD_QUEUE_URL`): a fleet run sends its shards there and this same
+   * function consumes them. Absent: the shards run inside the scheduled invocation.
+   */
+  shardQueue?: ShardQueue | undefined;
 }
 
 /** Each job's function, as infra names it (and as the emulator knows its credentials). */
@@ -99,6 +106,9 @@ export function createJobRoot(root: Root): JobRoot {
     runRecord: table ? fleetRunRecord(table) : memoryRunRecord(),
     runs: table ? jobRuns(table) : undefined,
     meter: createMeter(env, config.stage),
+    shardQueue: env['SHARD_QUEUE_URL']
+      ? sqsShardQueue(new SQSClient(awsClientSettings(root, root.endpoints.sqs)), env['SHARD_QUEUE_URL'])
+      : undefined,
   };
 }
 

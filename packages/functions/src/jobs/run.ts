@@ -26,6 +26,29 @@ const LOGGED_LINES = 500;
  * channel. A region that cannot be planned is reported and the other regions go on.
  */
 export async function runJobWith(job: JobImplementation, deps: RunJobDeps): Promise<JobReport> {
+  return (await runJobPart(job, deps)).report;
+}
+
+/**
+ * How every job words an item that apply did not start because the invocation's deadline came
+ * (eip-cleanup, port-sweep, instance-reaper, ami-bake): the generic runner recognises the rest of
+ * a run by it, whatever the job.
+ */
+export const OUT_OF_TIME = 'out of time in this run';
+
+/** What a part of a run hands on: the ids of the items its deadline left undone (issue 20). */
+export interface JobPart {
+  report: JobReport;
+  remaining: string[];
+}
+
+/**
+ * A run, or one part of a run that continues (issue 20): with `only`, just those items of the
+ * fresh plan (the rest of an earlier part; the plan is re-read, so what changed since is seen);
+ * with `handOff`, the items the deadline left undone are left out of this part's report (the
+ * continuation reports them) and returned as `remaining`.
+ */
+export async function runJobPart(job: JobImplementation, deps: RunJobDeps): Promise<JobPart> {
   const name = job.name;
   const log = (deps.log ?? silentLog()).child({ job: name, stage: deps.config.stage });
   const regions = deps.regions?.length ? deps.regions : deps.config.regions;
@@ -46,12 +69,19 @@ export async function runJobWith(job: JobImplementation, deps: RunJobDeps): Prom
   };
   for (const region of regions) ec2(region);
   try {
-    return await runCounted(job, { ...deps, ec2 }, { log, regions, regionsAtOnce, clock, startedAt }, () => ({
-      calls: { ...counter.calls },
-      attempts: counter.attempts,
-      throttles: counter.throttles,
-      wallMs: Math.round(performance.now() - wallStart),
-    }));
+    const part = await runCounted(
+      job,
+      { ...deps, ec2 },
+      { log, regions, regionsAtOnce, clock, startedAt },
+      () => ({
+        calls: { ...counter.calls },
+        attempts: counter.attempts,
+        throttles: counter.throttles,
+        wallMs: Math.round(performance.now() - wallStart),
+      }),
+    );
+    await postReport(part.report, deps, log);
+    return part;
   } finally {
     for (const watch of watches.values()) watch.detach();
   }
@@ -70,7 +100,7 @@ async function runCounted(
   deps: RunJobDeps,
   { log, regions, regionsAtOnce, clock, startedAt }: RunSetup,
   usage: () => ApiUsage,
-): Promise<JobReport> {
+): Promise<JobPart> {
   const name = job.name;
   const contexts: RegionContext[] = regions.map((region) => ({
     region,
@@ -103,7 +133,13 @@ async function runCounted(
       return undefined;
     }
   });
-  const plans = planned.filter((p): p is RegionPlan => p !== undefined);
+  const only = deps.only ? new Set(deps.only) : undefined;
+  // A continuation acts on the rest of the earlier part only; its skips were reported there.
+  const plans = planned
+    .filter((p): p is RegionPlan => p !== undefined)
+    .map((p) =>
+      only ? { ...p, items: p.items.filter((i) => only.has(i.id)), skipped: [], sections: [] } : p,
+    );
 
   const results: ItemResult[] = [];
   const total = plans.reduce((n, p) => n + p.items.length, 0);
@@ -148,6 +184,47 @@ async function runCounted(
     });
   }
 
+  const remaining = outOfTime(results, deps.deadline);
+  if (deps.handOff && remaining.length > 0) {
+    const rest = new Set(remaining);
+    const ours = (i: { id: string }) => !rest.has(i.id);
+    return {
+      report: report(
+        job,
+        deps,
+        { log, regions, clock, startedAt },
+        plans.map((p) => ({ ...p, items: p.items.filter(ours) })),
+        results.filter(ours),
+        regionFailures,
+        usage,
+      ),
+      remaining,
+    };
+  }
+  return {
+    report: report(job, deps, { log, regions, clock, startedAt }, plans, results, regionFailures, usage),
+    remaining,
+  };
+}
+
+/** Items apply left undone because the deadline came: skipped with the out-of-time reason, once it passed. */
+function outOfTime(results: readonly ItemResult[], deadline: number | undefined): string[] {
+  if (deadline === undefined || Date.now() < deadline) return [];
+  return results
+    .filter((r) => r.outcome.status === 'skipped' && r.outcome.reason.startsWith(OUT_OF_TIME))
+    .map((r) => r.id);
+}
+
+function report(
+  job: JobImplementation,
+  deps: RunJobDeps,
+  { log, regions, clock, startedAt }: Omit<RunSetup, 'regionsAtOnce'>,
+  plans: RegionPlan[],
+  results: ItemResult[],
+  regionFailures: RegionFailure[],
+  usage: () => ApiUsage,
+): JobReport {
+  const name = job.name;
   const extras =
     job.summarize?.({ config: deps.config, now: deps.now, dryRun: deps.dryRun, plans, results }) ?? {};
   const report = buildReport({
@@ -178,7 +255,6 @@ async function runCounted(
     },
     `job report: ${summaryLine(report)}`,
   );
-  await postReport(report, deps, log);
   return report;
 }
 

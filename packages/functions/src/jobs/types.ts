@@ -121,4 +121,8 @@ export interface RunJobDeps {
   onProgress?: ((progress: JobProgress) => void) | undefined;
   /** Job-run leases per (job, account, region) (coordination/job-lease.ts); none when absent. */
   coordination?: JobCoordination | undefined;
+  /** A continuation (issue 20): act only on these item ids of the fresh plan (jobs/run.ts runJobPart). */
+  only?: readonly string[] | undefined;
+  /** Leave the items the deadline left undone out of this report: a continuation reports them. */
+  handOff?: boolean | undefined;
 }

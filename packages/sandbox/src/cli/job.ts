@@ -1,4 +1,5 @@
 import { join } from 'node:path';
+import { SQSClient } from '@aws-sdk/client-sqs';
 import { InputError, parseStageConfig } from '@ec2ops/core';
 import { effectiveDryRun, resolveJobSettings, SANDBOX_STAGE } from '@ec2ops/core/config';
 import {
@@ -16,16 +17,20 @@ import { autoScalingClients } from '@ec2ops/functions/autoscaling/launch-configu
 import { memoryRunRecord } from '@ec2ops/functions/coordination/fleet-run';
 import { ec2ClientsByRegion } from '@ec2ops/functions/ec2/client';
 import { rbinClientsByRegion } from '@ec2ops/functions/ec2/recycle-bin';
-import { type FleetRunDeps, runFleetJob } from '@ec2ops/functions/jobs/fleet';
+import type { FleetRunDeps } from '@ec2ops/functions/jobs/fleet';
+import { createJobFunction, type FanOutStarted } from '@ec2ops/functions/jobs/job-function';
 import { jobImplementation, runJob } from '@ec2ops/functions/jobs/registry';
-import { JOB_FUNCTIONS } from '@ec2ops/functions/jobs/root';
+import { JOB_FUNCTIONS, type JobRoot } from '@ec2ops/functions/jobs/root';
 import { isRegionName } from '@ec2ops/functions/jobs/run';
+import { sqsShardQueue } from '@ec2ops/functions/jobs/shard-queue';
 import { build } from '@ec2ops/functions/root';
 import { createSlackNotifier, slackWebClient } from '@ec2ops/functions/slack-notifier';
 import type { Command } from 'commander';
 import pino from 'pino';
 import { functionCredentials } from '../iam/stage-policies';
 import { SANDBOX_BOT_TOKEN } from '../slack/seed';
+import { lambdaContext } from '../sqs/delivery';
+import { startSqsEmulator } from '../sqs/emulator';
 import { registerCommand } from './main';
 import { ec2Target, sandboxNow } from './sandbox-target';
 import { loadConfig } from './stage-config';
@@ -127,7 +132,12 @@ export async function jobRun(
   return reportHasFailures(report) ? 1 : 0;
 }
 
-/** `job run` over a fleet: the same fan-out the job function runs, its shards in one process. */
+/**
+ * `job run` over a fleet drives the deployed path: the job function's scheduled invocation sends
+ * its shards to a shard queue (an SQS emulator on a free 127.0.0.1 port, for this run only) and
+ * the same function consumes them at the stage's shard concurrency; the run's report comes back
+ * from its run record once the last shard (or a continuation) finished.
+ */
 async function runFleetCli(
   name: JobName,
   common: Omit<FleetRunDeps, 'fleet' | 'record'>,
@@ -137,25 +147,60 @@ async function runFleetCli(
   },
   regions: string[] | undefined,
 ) {
+  const region = common.config.regions[0];
   const root = build({
     fn: JOB_FUNCTIONS[name],
     env: {},
     endpoints: { ec2: aws.endpoint, sts: aws.endpoint, organizations: aws.endpoint },
     credentials: aws.credentials,
-    region: common.config.regions[0],
+    region,
   });
   const fleet = fleetOf(root, common.config);
+  const queueName = `ec2ops-${name}-shards`;
+  const sqs = await startSqsEmulator({ port: 0, host: '127.0.0.1', queues: [{ name: queueName }] });
+  const sqsClient = new SQSClient({
+    endpoint: sqs.url,
+    region: region ?? 'us-east-1',
+    credentials: aws.credentials ?? { accessKeyId: 'ec2ops-cli', secretAccessKey: 'local' },
+  });
+  const record = memoryRunRecord();
+  const jobRoot: JobRoot = {
+    config: common.config,
+    ec2: ec2ClientsByRegion({ endpoint: aws.endpoint, credentials: aws.credentials }),
+    notifier: common.notifier,
+    log: common.log ?? pino({ level: 'silent' }),
+    clock: { now: () => new Date() },
+    fleet,
+    runRecord: record,
+    shardQueue: sqsShardQueue(sqsClient, sqs.queueUrl(queueName)),
+  };
+  const fn = createJobFunction(jobImplementation(name), () => jobRoot);
   try {
-    return await runFleetJob(jobImplementation(name), {
-      ...common,
-      fleet,
-      record: memoryRunRecord(),
-      regions,
-    });
+    const started = (await fn(
+      { now: common.now.toISOString(), dryRun: common.dryRun, ...(regions?.length ? { regions } : {}) },
+      lambdaContext(JOB_FUNCTIONS[name], CLI_TIMEOUT_MS),
+    )) as FanOutStarted;
+    for (let i = 0; i < common.config.fanOut.shardConcurrency; i += 1) {
+      sqs.consume(queueName, (event, context) => fn(event, context), {
+        batchSize: 1,
+        timeoutMs: CLI_TIMEOUT_MS,
+        functionName: JOB_FUNCTIONS[name],
+      });
+    }
+    while (true) {
+      const report = await record.report(started.runId);
+      if (report) return report;
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
   } finally {
+    await sqs.close({ graceMs: 1_000 });
+    sqsClient.destroy();
     fleet.destroy();
   }
 }
+
+/** As infra deploys the job functions (300 s): each shard invocation's time, continuations after. */
+const CLI_TIMEOUT_MS = 300_000;
 
 /** Redraws at most this often: a job at EC2's rate finishes items faster than anyone reads. */
 const PROGRESS_EVERY_MS = 250;

@@ -1,5 +1,5 @@
 import { FORECAST_FUNCTION } from '@ec2ops/core/iam';
-import type { JobName } from '@ec2ops/core/jobs';
+import type { FleetReport, JobName } from '@ec2ops/core/jobs';
 import type { Clock, Endpoints, FunctionName } from '@ec2ops/functions/root';
 import type { SecretName } from '@ec2ops/functions/secrets';
 import type { Context } from 'aws-lambda';
@@ -17,7 +17,10 @@ export interface Handlers {
   expire: Invoke;
   /** The alarm topic's subscriber (functions/ops/alarms.handler.ts). */
   alarms: Invoke;
+  /** Each job's function: the schedule's target and its shard queue's consumer (jobs/job-function.ts). */
   jobs: Record<string, Invoke>;
+  /** A fan-out run's report once posted (the run record in the coordination table); undefined before. */
+  fanOutReport: (job: JobName, runId: string) => Promise<FleetReport | undefined>;
   /** The Forecast function, started by the worker through the sandbox's Lambda Invoke endpoint. */
   forecast: (event: unknown) => Promise<unknown>;
 }
@@ -29,6 +32,8 @@ export interface HandlerWiring {
   clock: Clock;
   endpoints: Endpoints;
   region: string;
+  /** Settings only one job's function gets (its shard queue's URL). */
+  jobEnv?: ((job: JobName) => Record<string, string>) | undefined;
 }
 
 /**
@@ -44,7 +49,7 @@ export async function buildHandlers(wiring: HandlerWiring): Promise<Handlers> {
     { workerRoot },
     { createWorkerHandler },
     jobs,
-    { createJobHandler },
+    { createJobFunction },
     { jobImplementation },
     ops,
     { forecastFunction },
@@ -54,15 +59,15 @@ export async function buildHandlers(wiring: HandlerWiring): Promise<Handlers> {
     import('@ec2ops/functions/worker/root'),
     import('@ec2ops/functions/worker/batch'),
     import('@ec2ops/functions/jobs/root'),
-    import('@ec2ops/functions/jobs/handler'),
+    import('@ec2ops/functions/jobs/job-function'),
     import('@ec2ops/functions/jobs/registry'),
     import('@ec2ops/functions/ops/root'),
     import('../forecast/lambda'),
   ]);
-  const root = (fn: FunctionName) =>
+  const root = (fn: FunctionName, env: Record<string, string> = {}) =>
     build({
       fn,
-      env: wiring.env,
+      env: { ...wiring.env, ...env },
       secrets: (name) => wiring.secrets[name],
       clock: wiring.clock,
       endpoints: wiring.endpoints,
@@ -70,6 +75,17 @@ export async function buildHandlers(wiring: HandlerWiring): Promise<Handlers> {
       // Each handler signs as its function, so the emulator enforces that function's policy.
       credentials: credentialsOf(fn),
     });
+  const jobNames = Object.keys(jobs.JOB_FUNCTIONS) as JobName[];
+  // One root per job function, built on first use and shared by its handler and the sandbox's reads.
+  const jobRoots = new Map<JobName, ReturnType<typeof jobs.createJobRoot>>();
+  const jobRoot = (name: JobName) => {
+    let built = jobRoots.get(name);
+    if (!built) {
+      built = jobs.createJobRoot(root(jobs.JOB_FUNCTIONS[name], wiring.jobEnv?.(name)));
+      jobRoots.set(name, built);
+    }
+    return built;
+  };
   return {
     slack: slackRoot(root('Slack')) as unknown as FunctionUrlTarget,
     worker: createWorkerHandler(workerRoot(root('Worker'))) as unknown as Invoke,
@@ -80,22 +96,30 @@ export async function buildHandlers(wiring: HandlerWiring): Promise<Handlers> {
       return (event: unknown) => run(event as Parameters<typeof run>[0]);
     })(),
     jobs: Object.fromEntries(
-      (Object.keys(jobs.JOB_FUNCTIONS) as JobName[]).map((name) => [
+      jobNames.map((name) => [
         name,
-        createJobHandler(jobImplementation(name), () =>
-          jobs.createJobRoot(root(jobs.JOB_FUNCTIONS[name])),
-        ) as unknown as Invoke,
+        createJobFunction(jobImplementation(name), () => jobRoot(name)) as unknown as Invoke,
       ]),
     ),
+    fanOutReport: (name, runId) => {
+      const record = jobRoot(name).runRecord;
+      return record ? record.report(runId) : Promise.resolve(undefined);
+    },
   };
 }
 
 /** What a job handler returns (see functions/jobs/handler.ts), read defensively. */
 export function jobOutcome(result: unknown, fallbackDryRun: boolean): JobOutcome {
-  const r = (result ?? {}) as { dryRun?: unknown; report?: JobOutcome['report']; summary?: unknown };
+  const r = (result ?? {}) as {
+    dryRun?: unknown;
+    report?: JobOutcome['report'];
+    summary?: unknown;
+    runId?: unknown;
+  };
   return {
     dryRun: typeof r.dryRun === 'boolean' ? r.dryRun : fallbackDryRun,
     ...(r.report ? { report: r.report } : {}),
     ...(typeof r.summary === 'string' ? { summary: r.summary } : {}),
+    ...(typeof r.runId === 'string' ? { runId: r.runId } : {}),
   };
 }

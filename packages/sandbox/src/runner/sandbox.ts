@@ -27,12 +27,13 @@ import { expiryEnvironment, invokeExpiry, sandboxExpirySettings } from './expiry
 import { createFront } from './front';
 import { handlerEnvironment } from './handler-env';
 import { buildHandlers, type Handlers } from './handlers';
-import { invokeJob, scheduledJobs } from './jobs';
+import { invokeJob, scheduledJobs, shardQueueName } from './jobs';
 import { listen } from './listen';
 import { memberAccountInputs, SANDBOX_OU, sandboxMembers } from './member-accounts';
 import { LocalScheduler } from './scheduler';
 import { seedAccount, withoutDelays } from './seed-account';
 import { seedMemberAccount } from './seed-members';
+import { consumeShardQueues, shardQueueDefinitions } from './shard-queues';
 import { loadStageConfig, openStateDir, unreadableState, writeEndpoints } from './state-dir';
 
 export const DEFAULT_PORT = 3000;
@@ -158,6 +159,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
           visibilityTimeoutSeconds: (6 * WORKER_TIMEOUT_MS) / 1000,
           deadLetter: { queue: `${COMMAND_QUEUE}-dlq`, maxReceiveCount: COMMAND_MAX_RECEIVES },
         },
+        ...shardQueueDefinitions(),
       ],
     });
     cleanup.push(() => sqs.close());
@@ -223,6 +225,8 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
         ALARM_TOPIC_ARN: alarmTopicArn,
         FORECAST_FUNCTION_NAME: SANDBOX_FORECAST_FUNCTION,
       },
+      // Each job's function sends its fan-out shards to its own queue, as infra/jobs.ts sets it.
+      jobEnv: (job) => ({ SHARD_QUEUE_URL: sqs.queueUrl(shardQueueName(job)) }),
       secrets: { SlackBotToken: workspace.seed.bot.token, SlackSigningSecret: signingSecret },
       clock: { now: () => new Date(clock.now()) },
       endpoints: {
@@ -266,6 +270,10 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       timeoutMs: WORKER_TIMEOUT_MS,
       functionName: 'ec2ops-worker',
     });
+    // A stage with member accounts fans its jobs out: scheduled run → shard messages → the job function.
+    if (config.accounts?.length || config.organization) {
+      consumeShardQueues(sqs, config, (job) => (event, context) => handlers.jobs[job]!(event, context));
+    }
 
     const clients = ec2Clients(ec2.url);
     cleanup.push(() => clients.destroy());

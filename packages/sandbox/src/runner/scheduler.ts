@@ -18,6 +18,8 @@ export interface JobOutcome {
   dryRun: boolean;
   report?: JobReport;
   summary?: string;
+  /** A fan-out run: its shards went to the queue; the report comes when the last one finishes. */
+  runId?: string;
 }
 
 export interface SchedulerOptions {
