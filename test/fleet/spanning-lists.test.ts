@@ -4,6 +4,7 @@ import {
   CreateImageCommand,
   CreateSecurityGroupCommand,
   DescribeAddressesCommand,
+  DescribeSecurityGroupsCommand,
   DisassociateAddressCommand,
   ReleaseAddressCommand,
 } from '@aws-sdk/client-ec2';
@@ -39,6 +40,8 @@ const ADDRESSES_PER_PLACE = 8;
 const TRICKY_NAME = '<@U1> & *boss* <!channel>';
 
 const config: StageConfig = fleetConfig({
+  // The member role lets ec2ops change only these groups' rules (the web groups below carry the tag).
+  access: { groups: { tags: { 'team:access': 'web' } } },
   roles: {
     users: { UVIEWER: 'viewer', UOPERATOR: 'operator' },
     accounts: {
@@ -83,7 +86,11 @@ beforeAll(async () => {
       }),
     );
     const group = await ec2.send(
-      new CreateSecurityGroupCommand({ GroupName: `web-${alias}`, Description: 'web' }),
+      new CreateSecurityGroupCommand({
+        GroupName: `web-${alias}`,
+        Description: 'web',
+        TagSpecifications: [{ ResourceType: 'security-group', Tags: [{ Key: 'team:access', Value: 'web' }] }],
+      }),
     );
     await ec2.send(
       new AuthorizeSecurityGroupIngressCommand({
@@ -246,6 +253,30 @@ describe('spanning lists', () => {
     const dev = (await ask('access all', 'UDEVONLY')).json;
     expect(dev).toContain('deploy dev');
     expect(dev).not.toContain('deploy prod');
+  });
+
+  it('keep the rule’s account and region on the buttons of an extended rule', async () => {
+    const listed = (await ask('access all account=dev region=us-east-1', 'UOPERATOR')).json;
+    const ruleId = /"value":"close (sgr-[0-9a-f]+) account=dev region=us-east-1"/.exec(listed)![1]!;
+    const { json } = await ask(`access extend ${ruleId} for 2h account=dev region=us-east-1`, 'UOPERATOR');
+    expect(json).toContain(`"value":"close ${ruleId} account=dev region=us-east-1"`);
+    expect(json).toMatch(
+      new RegExp(`"value":"access extend ${ruleId} for [^"]+ account=dev region=us-east-1"`),
+    );
+  });
+
+  it('put the account and region on the buttons of a port opened in a member account', async () => {
+    const dev = await world.admin(DEV, 'eu-west-1');
+    const { SecurityGroups = [] } = await dev.send(
+      new DescribeSecurityGroupsCommand({ Filters: [{ Name: 'group-name', Values: ['web-dev'] }] }),
+    );
+    const groupId = SecurityGroups[0]!.GroupId!;
+    const { reply, json } = await ask(
+      `open 9443 on ${groupId} from 198.51.100.7/32 for 1h account=dev region=eu-west-1 reason=deploy`,
+      'UOPERATOR',
+    );
+    const ruleId = /rule (sgr-[0-9a-f]+)/.exec(reply.text)![1]!;
+    expect(json).toContain(`"value":"close ${ruleId} account=dev region=eu-west-1"`);
   });
 
   it('list baked images of every account and region, by source and place', async () => {

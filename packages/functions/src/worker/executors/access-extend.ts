@@ -12,6 +12,7 @@ import {
   shortInstant,
   sourceLabel,
 } from '@ec2ops/core/access';
+import type { RowPlace } from '@ec2ops/core/config';
 import { parseCidr } from '@ec2ops/core/net';
 import { section } from '@ec2ops/core/slack';
 import { formatDuration } from '@ec2ops/core/time';
@@ -87,13 +88,22 @@ export const accessExtend: CommandExecutor<'access extend'> = async ({
       const text = `${label} is already open until ${shortInstant(current)}: left as is (${ruleId}).`;
       return {
         text,
-        blocks: [...section(text), ...ruleButtons(ruleId, config.access.defaultDuration, label)],
+        blocks: [
+          ...section(text),
+          ...ruleButtons(ruleId, config.access.defaultDuration, label, placeOf(request, region)),
+        ],
       };
     }
     await retag(client, { groupId: rule.groupId }, rule, keys, wanted);
     await scheduleExpiry(expiry, logger, { kind: 'rule', ruleId, groupId: rule.groupId, region }, wanted);
     const text = `Extended ${label} until ${shortInstant(wanted)} (${ruleId}).`;
-    return { text, blocks: [...section(text), ...ruleButtons(ruleId, config.access.defaultDuration, label)] };
+    return {
+      text,
+      blocks: [
+        ...section(text),
+        ...ruleButtons(ruleId, config.access.defaultDuration, label, placeOf(request, region)),
+      ],
+    };
   }
   throw new InputError(
     'access.rule-not-found',
@@ -103,3 +113,8 @@ export const accessExtend: CommandExecutor<'access extend'> = async ({
     },
   );
 };
+
+/** In a member account the buttons act there again (issue 15); the hub's own rules carry no place. */
+function placeOf(request: { account?: string | undefined }, region: string): RowPlace | undefined {
+  return request.account ? { account: request.account, region } : undefined;
+}

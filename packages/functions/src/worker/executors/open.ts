@@ -18,6 +18,7 @@ import {
   shortInstant,
 } from '@ec2ops/core/access';
 import type { CommandRequest } from '@ec2ops/core/commands';
+import type { RowPlace } from '@ec2ops/core/config';
 import { formatPorts } from '@ec2ops/core/net';
 import { type Block, context, section } from '@ec2ops/core/slack';
 import { formatDuration, parseInstant } from '@ec2ops/core/time';
@@ -193,7 +194,8 @@ export const open: CommandExecutor<'open'> = async ({ request, config, ec2, cloc
       await scheduleExpiry(expiry, logger, rule, o.expiresAt);
     }
   }
-  return openMessage(decision, target, outcomes, config.access.defaultDuration, startMs, request.id);
+  const place = request.account ? { account: request.account, region: target.region } : undefined;
+  return openMessage(decision, target, outcomes, config.access.defaultDuration, startMs, request.id, place);
 };
 
 function openMessage(
@@ -203,6 +205,8 @@ function openMessage(
   extendBy: string,
   nowMs: number,
   requestId: string,
+  /** In a member account the buttons act there again (issue 15). */
+  place?: RowPlace,
 ): { text: string; blocks: Block[] } {
   const ports = formatPorts(decision.ports, decision.protocol);
   const where = targetLabel(target);
@@ -226,7 +230,12 @@ function openMessage(
     blocks.push(...section(lines[i]!));
     if (o.kind === 'opened' || o.kind === 'extended' || o.kind === 'kept') {
       blocks.push(
-        ...ruleButtons(o.ruleId, extendBy, `${ports} from ${openSourceText(o.source)} on ${target.groupId}`),
+        ...ruleButtons(
+          o.ruleId,
+          extendBy,
+          `${ports} from ${openSourceText(o.source)} on ${target.groupId}`,
+          place,
+        ),
       );
     }
   }
