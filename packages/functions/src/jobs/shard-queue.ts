@@ -1,6 +1,7 @@
 import { SendMessageBatchCommand, SendMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import { InputError } from '@ec2ops/core';
 import { isJobName, type JobReport, type ShardKey } from '@ec2ops/core/jobs';
+import * as z from 'zod';
 
 /**
  * The messages of a fan-out run on its job's shard queue (issues 15 and 20). A scheduled run sends
@@ -79,48 +80,46 @@ export function sqsShardQueue(client: SQSClient, queueUrl: string): ShardQueue {
   };
 }
 
-const isShardKey = (v: unknown): v is ShardKey =>
-  typeof v === 'object' &&
-  v !== null &&
-  typeof (v as ShardKey).account === 'string' &&
-  typeof (v as ShardKey).alias === 'string' &&
-  typeof (v as ShardKey).region === 'string';
+const shardKey = { account: z.string(), alias: z.string(), region: z.string() };
+
+const runFacts = {
+  job: z.string().refine(isJobName, 'not a job of ec2ops'),
+  runId: z.string(),
+  now: z.string(),
+  dryRun: z.boolean(),
+  postDryRun: z.boolean().optional(),
+  expected: z.array(z.object(shardKey)),
+  startedAt: z.string(),
+  deadline: z.string(),
+};
+
+/** The queue's two message kinds, checked as one schema (a shard's key and cursor, or a deadline). */
+const fleetMessageSchema = z.discriminatedUnion('kind', [
+  z.object({
+    kind: z.literal('shard'),
+    ...runFacts,
+    ...shardKey,
+    continuation: z.number().int().min(0).optional(),
+    cursor: z.array(z.string()).optional(),
+  }),
+  z.object({ kind: z.literal('deadline'), ...runFacts }),
+]);
 
 /** Reads a queue message's body; a body that is not a fleet message is an error with a stable code. */
 export function parseFleetMessage(body: string): FleetMessage {
-  let m: { [K in keyof ShardMessage]?: unknown };
+  let json: unknown;
   try {
-    m = JSON.parse(body) as typeof m;
+    json = JSON.parse(body);
   } catch {
     throw new InputError('job.shard-message', 'the shard message is not JSON');
   }
-  const runOk =
-    typeof m === 'object' &&
-    m !== null &&
-    typeof m.job === 'string' &&
-    isJobName(m.job) &&
-    typeof m.runId === 'string' &&
-    typeof m.now === 'string' &&
-    typeof m.dryRun === 'boolean' &&
-    (m.postDryRun === undefined || typeof m.postDryRun === 'boolean') &&
-    typeof m.startedAt === 'string' &&
-    typeof m.deadline === 'string' &&
-    Array.isArray(m.expected) &&
-    (m.expected as unknown[]).every(isShardKey);
-  if (!runOk || (m.kind !== 'shard' && m.kind !== 'deadline')) {
+  const parsed = fleetMessageSchema.safeParse(json);
+  if (!parsed.success) {
+    const where = parsed.error.issues.map((i) => i.path.join('.') || '(message)').join(', ');
     throw new InputError(
       'job.shard-message',
-      'the message is neither a shard nor a deadline of a fan-out run',
+      `the message is neither a shard nor a deadline of a fan-out run (check ${where})`,
     );
   }
-  if (m.kind === 'shard') {
-    const { continuation, cursor } = m;
-    const ok =
-      isShardKey(m) &&
-      (continuation === undefined ||
-        (typeof continuation === 'number' && Number.isInteger(continuation) && continuation >= 0)) &&
-      (cursor === undefined || (Array.isArray(cursor) && cursor.every((id) => typeof id === 'string')));
-    if (!ok) throw new InputError('job.shard-message', 'the shard message names no valid shard');
-  }
-  return m as unknown as FleetMessage;
+  return parsed.data as FleetMessage;
 }
