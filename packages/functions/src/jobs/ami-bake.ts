@@ -47,7 +47,7 @@ import {
 import { listRecycleRules } from '../ec2/recycle-bin';
 import { tagResources } from '../ec2/tags';
 import { observeUsage, usageSincePlan } from './ami-bake-usage';
-import { type FailureExplainer, resultOf, settle } from './apply-helpers';
+import { type FailureExplainer, outOfTimeSkip, resultOf, settle } from './apply-helpers';
 import type { JobImplementation, RegionContext } from './types';
 
 /**
@@ -71,7 +71,7 @@ function limiter(config: StageConfig): LimitFunction {
 function outOfTime(ctx: RegionContext): boolean {
   return ctx.deadline !== undefined && Date.now() >= ctx.deadline;
 }
-const LATER = 'out of time in this run: the next run does it';
+const later = () => outOfTimeSkip('the next run does it');
 
 /** Launch-template heads seen at plan time per region, to notice a version added between plan and apply. */
 const planTemplates = new WeakMap<AmiBakePlan, Map<string, TemplateHead[]>>();
@@ -139,7 +139,7 @@ async function applyBake(
   return settle(
     item,
     async () => {
-      if (outOfTime(ctx)) return { status: 'skipped', reason: LATER };
+      if (outOfTime(ctx)) return later();
       const earlier = already.get(data.instanceId);
       if (earlier) return { status: 'skipped', reason: `baked since the plan (${earlier})` };
       const { imageId, existed } = await createImage(ctx.ec2, data, keys);
@@ -264,7 +264,7 @@ async function applyDeregisters(
       const veto = vetoes.get(item.id);
       if (veto?.status === 'skipped') return { status: 'skipped', reason: veto.text };
       if (veto?.status === 'done') return { status: 'done', detail: veto.text };
-      if (outOfTime(ctx)) return { status: 'skipped', reason: LATER };
+      if (outOfTime(ctx)) return later();
       if (!(await deregisterImage(ctx.ec2, item.id)))
         return { status: 'done', detail: 'already deregistered' };
       return { status: 'done', detail: item.reason };
@@ -291,7 +291,7 @@ async function applySnapshotDeletes(
         settle(
           item,
           async () => {
-            if (outOfTime(ctx)) return { status: 'skipped', reason: LATER };
+            if (outOfTime(ctx)) return later();
             if (!(await deleteSnapshot(ctx.ec2, data.snapshotId))) {
               return { status: 'done', detail: 'already deleted' };
             }
@@ -535,7 +535,7 @@ async function applyCopies(ctx: RegionContext, items: AmiBakeItem[], keys: BakeT
     settle(item, async () => {
       const data = item.data;
       if (data.kind !== 'copy') throw new Error('not a copy');
-      if (outOfTime(ctx)) return { status: 'skipped', reason: LATER };
+      if (outOfTime(ctx)) return later();
       const { imageId, existed } = await copyImage(ctx.ec2, data, keys);
       return { status: 'done', detail: `${imageId} in ${data.region}${existed ? ' (already copied)' : ''}` };
     }),
@@ -547,7 +547,7 @@ async function applyDeprecations(ctx: RegionContext, items: AmiBakeItem[], sem: 
     settle(item, async () => {
       const data = item.data;
       if (data.kind !== 'deprecate') throw new Error('not a deprecation');
-      if (outOfTime(ctx)) return { status: 'skipped', reason: LATER };
+      if (outOfTime(ctx)) return later();
       try {
         await deprecateImage(ctx.ec2, data.imageId, new Date(data.deprecateAt));
       } catch (error) {
@@ -569,7 +569,7 @@ async function applyShares(ctx: RegionContext, items: AmiBakeItem[], keys: BakeT
     settle(item, async () => {
       const data = item.data;
       if (data.kind !== 'share') throw new Error('not a share');
-      if (outOfTime(ctx)) return { status: 'skipped', reason: LATER };
+      if (outOfTime(ctx)) return later();
       try {
         for (const id of data.targets) {
           await changeSharing(ctx.ec2, 'Add', data.imageId, data.snapshotIds, {

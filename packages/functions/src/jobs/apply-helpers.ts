@@ -27,6 +27,18 @@ export function genericFailure(error: unknown, item: PlanItem): { code: string; 
   };
 }
 
+/**
+ * How every job words an item apply did not start because the invocation's deadline came: the
+ * generic runner (run.ts) recognises the rest of a run by this prefix, whatever the job, and hands
+ * it to a continuation (issue 20).
+ */
+export const OUT_OF_TIME = 'out of time in this run';
+
+/** The skip of an item the deadline left undone; `next` says what the next run or part does. */
+export function outOfTimeSkip(next: string): ItemOutcome {
+  return { status: 'skipped', reason: `${OUT_OF_TIME}: ${next}` };
+}
+
 export function resultOf(item: PlanItem, outcome: ItemOutcome): ItemResult {
   return { id: item.id, region: item.region, action: item.action, resource: item.resource, outcome };
 }

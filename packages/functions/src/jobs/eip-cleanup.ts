@@ -18,7 +18,7 @@ import { chunk, EC2_BATCH } from '../ec2/batches';
 import { awsErrorCode, awsErrorMessage, isNotFound, isThrottling } from '../ec2/errors';
 import { Pacer } from '../ec2/pacing';
 import { tagResources, untagResources } from '../ec2/tags';
-import { type FailureExplainer, resultOf, settle } from './apply-helpers';
+import { type FailureExplainer, outOfTimeSkip, resultOf, settle } from './apply-helpers';
 import { warnOwner } from './owner-warning';
 import type { JobImplementation, Pacing, RegionContext } from './types';
 
@@ -218,7 +218,7 @@ async function releaseOne(
   );
 }
 
-const OUT_OF_TIME = 'out of time in this run: the next run releases it';
+const outOfTimeHere = () => outOfTimeSkip('the next run releases it');
 
 /**
  * Releases in groups of what EC2's bucket admits at once: wait until the group's tokens are
@@ -242,8 +242,7 @@ export async function applyReleases(
     const batch = releases.slice(at, at + group);
     await pacer.take(batch.length);
     if (ctx.deadline !== undefined && Date.now() >= ctx.deadline) {
-      for (const item of releases.slice(at))
-        results.push(resultOf(item, { status: 'skipped', reason: OUT_OF_TIME }));
+      for (const item of releases.slice(at)) results.push(resultOf(item, outOfTimeHere()));
       break;
     }
     const fresh = await settleGroup(batch, () =>

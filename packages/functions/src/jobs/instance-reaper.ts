@@ -19,7 +19,7 @@ import { awsErrorCode } from '../ec2/errors';
 import { changeInstanceStates, readInstances } from '../ec2/instance-batches';
 import { describeInstanceViews } from '../ec2/instances';
 import { tagResources } from '../ec2/tags';
-import { genericFailure, resultOf } from './apply-helpers';
+import { genericFailure, outOfTimeSkip, resultOf } from './apply-helpers';
 import { warnOwner } from './owner-warning';
 import type { JobImplementation, RegionContext } from './types';
 
@@ -109,9 +109,7 @@ interface Reap {
 async function reapAll(ctx: RegionContext, items: Reaping[], policy: ReaperPolicy): Promise<ItemResult[]> {
   if (items.length === 0) return [];
   if (ctx.deadline !== undefined && Date.now() >= ctx.deadline)
-    return items.map((item) =>
-      resultOf(item, { status: 'skipped', reason: 'out of time in this run: the next run does it' }),
-    );
+    return items.map((item) => resultOf(item, outOfTimeSkip('the next run does it')));
   const results: ItemResult[] = [];
   const failed = (item: Item, error: unknown) =>
     resultOf(item, { status: 'failed', ...genericFailure(error, item) });

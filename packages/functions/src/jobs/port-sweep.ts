@@ -23,7 +23,7 @@ import { awsErrorCode, awsErrorMessage, isNotFound } from '../ec2/errors';
 import { Pacer } from '../ec2/pacing';
 import { describeManagedRules, revokeIngressRules } from '../ec2/security-group-rules';
 import { tagResources } from '../ec2/tags';
-import { genericFailure, resultOf } from './apply-helpers';
+import { genericFailure, outOfTimeSkip, resultOf } from './apply-helpers';
 import { warnOwner } from './owner-warning';
 import type { JobImplementation, Pacing, RegionContext } from './types';
 
@@ -43,7 +43,7 @@ const LATE_AFTER_MS = 2 * 60_000;
 const REVOKE_BATCH = 100;
 /** EC2's default bucket for resource-intensive actions such as RevokeSecurityGroupIngress. */
 const REVOKE_PACING: Pacing = { burst: 50, perSecond: 5 };
-const OUT_OF_TIME = 'out of time in this run: the next run closes it';
+const outOfTimeHere = () => outOfTimeSkip('the next run closes it');
 
 export function sweepPolicy(config: StageConfig): SweepPolicy {
   return {
@@ -151,8 +151,7 @@ async function applyRevokes(ctx: RegionContext, items: Revoke[]): Promise<ItemRe
     const batch = groups.slice(at, at + size);
     await pacer.take(batch.length);
     if (ctx.deadline !== undefined && Date.now() >= ctx.deadline) {
-      for (const item of groups.slice(at).flat())
-        results.push(resultOf(item, { status: 'skipped', reason: OUT_OF_TIME }));
+      for (const item of groups.slice(at).flat()) results.push(resultOf(item, outOfTimeHere()));
       break;
     }
     results.push(...(await closeBatch(ctx, batch.flat(), policy)));

@@ -9,7 +9,7 @@ import { newCallCounter, watchCalls } from '../ec2/call-counter';
 import { awsErrorCode, awsErrorMessage } from '../ec2/errors';
 import { systemClock } from '../root';
 import { type Logger, silentLog } from '../telemetry/log';
-import { resultOf } from './apply-helpers';
+import { OUT_OF_TIME, resultOf } from './apply-helpers';
 import type { JobImplementation, RegionContext, RunJobDeps } from './types';
 
 /** The shape of an AWS region name (eu-west-1, us-gov-west-1), as the stage config checks it. */
@@ -28,13 +28,6 @@ const LOGGED_LINES = 500;
 export async function runJobWith(job: JobImplementation, deps: RunJobDeps): Promise<JobReport> {
   return (await runJobPart(job, deps)).report;
 }
-
-/**
- * How every job words an item that apply did not start because the invocation's deadline came
- * (eip-cleanup, port-sweep, instance-reaper, ami-bake): the generic runner recognises the rest of
- * a run by it, whatever the job.
- */
-export const OUT_OF_TIME = 'out of time in this run';
 
 /** What a part of a run hands on: the ids of the items its deadline left undone (issue 20). */
 export interface JobPart {
@@ -185,24 +178,19 @@ async function runCounted(
   }
 
   const remaining = outOfTime(results, deps.deadline);
-  if (deps.handOff && remaining.length > 0) {
-    const rest = new Set(remaining);
-    const ours = (i: { id: string }) => !rest.has(i.id);
-    return {
-      report: report(
-        job,
-        deps,
-        { log, regions, clock, startedAt },
-        plans.map((p) => ({ ...p, items: p.items.filter(ours) })),
-        results.filter(ours),
-        regionFailures,
-        usage,
-      ),
-      remaining,
-    };
-  }
+  // Handed off: the items the deadline left undone belong to the continuation's report, not this part's.
+  const handed = deps.handOff && remaining.length > 0 ? new Set(remaining) : undefined;
+  const ours = <T extends { id: string }>(xs: T[]) => (handed ? xs.filter((x) => !handed.has(x.id)) : xs);
   return {
-    report: report(job, deps, { log, regions, clock, startedAt }, plans, results, regionFailures, usage),
+    report: report(
+      job,
+      deps,
+      { log, regions, clock, startedAt },
+      plans.map((p) => ({ ...p, items: ours(p.items) })),
+      ours(results),
+      regionFailures,
+      usage,
+    ),
     remaining,
   };
 }
